@@ -1,0 +1,51 @@
+import nx from "@nx/eslint-plugin";
+
+/**
+ * Lint rules for every project.
+ * - Nx module boundaries: libraries never import applications or tools, and
+ *   projects only import each other through their public entry points.
+ * - Deep provider imports only: the root of @cdktf/provider-aws loads every
+ *   resource class (~10x the load time and ~8x the memory of a deep import).
+ */
+export default [
+  ...nx.configs["flat/base"],
+  ...nx.configs["flat/typescript"],
+  {
+    ignores: ["**/dist", "**/node_modules", "**/cdktf.out", "**/cdktf.out.*", "**/.terraform", "**/*.js", "**/*.mjs"],
+  },
+  {
+    files: ["**/*.ts"],
+    rules: {
+      "@nx/enforce-module-boundaries": [
+        "error",
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
+            { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
+            { sourceTag: "scope:network", onlyDependOnLibsWithTags: ["scope:shared"] },
+            { sourceTag: "scope:iam", onlyDependOnLibsWithTags: ["scope:shared"] },
+            { sourceTag: "scope:compute", onlyDependOnLibsWithTags: ["scope:shared", "scope:network"] },
+            { sourceTag: "scope:infra", onlyDependOnLibsWithTags: ["scope:shared", "scope:network", "scope:iam", "scope:compute", "scope:tooling"] },
+            { sourceTag: "scope:tooling", onlyDependOnLibsWithTags: ["scope:shared", "scope:tooling"] },
+          ],
+        },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message: "Import the resource by deep path (@cdktf/provider-aws/lib/<resource>); the package root loads every resource class.",
+            },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+];

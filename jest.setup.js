@@ -1,0 +1,3 @@
+// Registers cdktf's Terraform JSON matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const { Testing } = require("cdktf");
+Testing.setupJest();

@@ -1,0 +1,106 @@
+/**
+ * One problem found in a construct's or a file's input: where (`path`) and why.
+ */
+export interface ValidationIssue {
+  /** Field path, dotted with array indexes, e.g. `subnets[1].cidr`. */
+  readonly path: string;
+  /** Why the value is rejected, as a sentence fragment. */
+  readonly message: string;
+}
+
+/**
+ * Thrown once per construct (or input file) with every problem found, each on
+ * its own line with its field path.
+ */
+export class ValidationError extends Error {
+  /** Every problem found, in the order they were found. */
+  public readonly issues: readonly ValidationIssue[];
+  /** What was validated: a construct path or a file name. */
+  public readonly subject: string;
+
+  constructor(subject: string, issues: readonly ValidationIssue[]) {
+    super(ValidationError.format(subject, issues));
+    this.name = "ValidationError";
+    this.subject = subject;
+    this.issues = issues;
+  }
+
+  /** Renders `subject: N problem(s)` followed by one `- path: message` line per issue. */
+  public static format(subject: string, issues: readonly ValidationIssue[]): string {
+    const count = `${issues.length} problem${issues.length === 1 ? "" : "s"}`;
+    const lines = issues.map((i) => `  - ${i.path}: ${i.message}`);
+    return [`${subject}: ${count}`, ...lines].join("\n");
+  }
+}
+
+/**
+ * Collects problems while checking input, then throws them all at once.
+ *
+ * @example
+ * const v = new Validator("Network/Vpc", "network");
+ * v.check(isPrivate(cidr), "cidr", `${cidr} is not in an RFC 1918 range`);
+ * v.throwIfAny();
+ */
+export class Validator {
+  /**
+   * @param subject what is validated (construct path or file), shown first in the error
+   * @param prefix field path prefix prepended to every issue, e.g. `network`
+   * @param found where issues are recorded; shared between a validator and its children
+   */
+  constructor(
+    private readonly subject: string,
+    private readonly prefix = "",
+    private readonly found: ValidationIssue[] = [],
+  ) {}
+
+  /** Joins the prefix and a relative path: `network` + `cidr` → `network.cidr`; `network` + `[0]` → `network[0]`. */
+  public path(relative: string): string {
+    return joinPath(this.prefix, relative);
+  }
+
+  /** Records a problem at `relative` (joined to the prefix). */
+  public add(relative: string, message: string): void {
+    this.found.push({ path: this.path(relative), message });
+  }
+
+  /** Records a problem when `ok` is false. Returns `ok`, so checks can guard later ones. */
+  public check(ok: boolean, relative: string, message: string): boolean {
+    if (!ok) this.add(relative, message);
+    return ok;
+  }
+
+  /** A validator writing into this one, with `relative` appended to the prefix. */
+  public child(relative: string): Validator {
+    return new Validator(this.subject, this.path(relative), this.found);
+  }
+
+  /** Every problem recorded so far. */
+  public get issues(): readonly ValidationIssue[] {
+    return this.found;
+  }
+
+  /** Throws a {@link ValidationError} listing every recorded problem, if any. */
+  public throwIfAny(): void {
+    if (this.found.length > 0) throw new ValidationError(this.subject, [...this.found]);
+  }
+}
+
+/** Joins two field path segments; an index segment (`[2]`) attaches without a dot. */
+export function joinPath(prefix: string, relative: string): string {
+  if (!prefix) return relative;
+  if (!relative) return prefix;
+  return relative.startsWith("[") ? `${prefix}${relative}` : `${prefix}.${relative}`;
+}
+
+/**
+ * Returns the values that occur more than once, in first-seen order.
+ */
+export function duplicates<T>(values: readonly T[]): T[] {
+  const seen = new Set<T>();
+  const dup = new Set<T>();
+  for (const v of values) {
+    if (seen.has(v)) dup.add(v);
+    seen.add(v);
+  }
+  return [...dup];
+}

@@ -1,0 +1,24 @@
+import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
+import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "../src/testing";
+
+describe("testing helpers", () => {
+  const json = synthJson((scope) => {
+    new TfVpc(scope, "A", { cidrBlock: "10.0.0.0/16" });
+    new TfVpc(scope, "B", { cidrBlock: "10.1.0.0/16" });
+  });
+
+  it("reads resources of one provider class by logical id", () => {
+    expect(Object.keys(resourcesOf(json, TfVpc))).toEqual(["A", "B"]);
+    expect(configsOf(json, "aws_vpc").map((c) => c.cidr_block)).toEqual(["10.0.0.0/16", "10.1.0.0/16"]);
+  });
+
+  it("onlyOf fails unless there is exactly one", () => {
+    expect(() => onlyOf(json, TfVpc)).toThrow(/expected exactly one aws_vpc, found 2/);
+    expect(() => onlyOf(json, "aws_subnet")).toThrow(/found 0/);
+  });
+
+  it("parses a policy document string", () => {
+    expect(parsePolicy('{"Statement":[{"Effect":"Allow"}]}').Statement[0].Effect).toBe("Allow");
+    expect(() => parsePolicy(42)).toThrow(/not a string/);
+  });
+});
