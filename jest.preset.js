@@ -13,7 +13,7 @@ module.exports = {
   transform: {
     "^.+\\.ts$": [
       "ts-jest",
-      { tsconfig: "<rootDir>/tsconfig.spec.json", isolatedModules: true, diagnostics: false },
+      { tsconfig: "<rootDir>/tsconfig.spec.json", diagnostics: false },
     ],
   },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, {
