@@ -1,1 +1,4 @@
-export {};
+export * from "./ami";
+export * from "./placement";
+export * from "./instance-options";
+export * from "./private-instances";

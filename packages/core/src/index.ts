@@ -1,3 +1,5 @@
 export * from "./validation";
 export * from "./naming";
 export * from "./aws";
+export * from "./readable-stack";
+export * from "./terraform-string";

@@ -22,7 +22,7 @@ describe("readableLogicalId", () => {
 });
 
 describe("ReadableStack", () => {
-  function synth(build: (stack: ReadableStack) => void): Record<string, any> {
+  function synth(build: (stack: ReadableStack) => void): { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, unknown> } {
     const app = new App({ outdir: "unused", skipValidation: true });
     const stack = new ReadableStack(app, "test");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });

@@ -1,1 +1,4 @@
-export {};
+export * from "./policy";
+export * from "./instance-role";
+export * from "./session-logging";
+export * from "./operator-access";

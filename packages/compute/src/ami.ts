@@ -1,0 +1,80 @@
+import { Token } from "cdktf";
+import { Validator } from "@ssm-access/core";
+
+/**
+ * Public SSM parameter holding the latest Amazon Linux 2023 AMI id (x86_64),
+ * the default image: the SSM Agent is preinstalled and running.
+ */
+export const AMAZON_LINUX_2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+/**
+ * Public SSM parameter holding the latest Amazon Linux 2 AMI id (x86_64, gp2),
+ * the image of the Session Manager recipe. Amazon Linux 2 reaches end of
+ * support in 2026; prefer {@link AMAZON_LINUX_2023_AMI_PARAMETER} for new work.
+ */
+export const AMAZON_LINUX_2_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2";
+
+/** An AMI id: `ami-` and 8 or 17 hexadecimal digits. */
+export const AMI_ID_PATTERN = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** An SSM parameter name usable in `resolve:ssm:`: a path from the root, optionally `:version` or `:label`. */
+export const SSM_PARAMETER_PATTERN = /^\/[A-Za-z0-9_.\-/]+(?::[A-Za-z0-9_.-]+)?$/;
+
+/**
+ * Where an instance's image comes from: exactly one of
+ * - `ssmParameter`: a public (or own) SSM parameter holding an AMI id, resolved
+ *   by EC2 each time an instance is launched (`resolve:ssm:<parameter>`), so
+ *   Terraform reads nothing and new instances get the current image;
+ * - `id`: a pinned AMI id, for images built and approved in-house.
+ */
+export interface AmiSource {
+  /**
+   * Name of the SSM parameter holding the AMI id, starting with `/`, e.g.
+   * {@link AMAZON_LINUX_2023_AMI_PARAMETER}. A `:version` or `:label`
+   * suffix pins one version of the parameter.
+   * @default - not set; set this or `id`
+   */
+  readonly ssmParameter?: string;
+
+  /**
+   * A pinned AMI id such as `ami-0123456789abcdef0`.
+   * @default - not set; set this or `ssmParameter`
+   */
+  readonly id?: string;
+}
+
+/** The image used when none is given: the latest Amazon Linux 2023 AMI. */
+export const DEFAULT_AMI: AmiSource = { ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER };
+
+/**
+ * The `image_id` of a launch template for `ami`: `resolve:ssm:<parameter>`
+ * (EC2 resolves it at launch) or the pinned id.
+ */
+export function launchTemplateImageId(ami: AmiSource): string {
+  if (ami.id !== undefined) return ami.id;
+  if (ami.ssmParameter !== undefined) return `resolve:ssm:${ami.ssmParameter}`;
+  throw new Error("an AMI source needs ssmParameter or id");
+}
+
+/**
+ * Records every problem of `ami` in `v` (paths relative to `v`'s prefix, e.g.
+ * `ami.id`). Values that are Terraform tokens are not checked.
+ */
+export function validateAmi(v: Validator, ami: AmiSource): void {
+  const { ssmParameter, id } = ami;
+  if (ssmParameter !== undefined && id !== undefined) {
+    v.add("ami", "set ssmParameter or id, not both");
+  } else if (ssmParameter === undefined && id === undefined) {
+    v.add("ami", "set ssmParameter or id");
+  }
+  if (ssmParameter !== undefined && !Token.isUnresolved(ssmParameter)) {
+    v.check(
+      SSM_PARAMETER_PATTERN.test(ssmParameter),
+      "ami.ssmParameter",
+      `"${ssmParameter}" must be an SSM parameter name starting with "/", e.g. ${AMAZON_LINUX_2023_AMI_PARAMETER}`,
+    );
+  }
+  if (id !== undefined && !Token.isUnresolved(id)) {
+    v.check(AMI_ID_PATTERN.test(id), "ami.id", `"${id}" must look like ami-0123456789abcdef0`);
+  }
+}

@@ -1,0 +1,425 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import {
+  NAME_PREFIX_PATTERN,
+  REGION_PATTERN,
+  Validator,
+  duplicates,
+  escapeTerraformTemplate,
+  nameTag,
+  resourceName,
+} from "@ssm-access/core";
+import type { INetwork, SubnetRef } from "@ssm-access/network";
+import { launchTemplateImageId } from "./ami";
+import {
+  InstanceOptions,
+  InstanceSpec,
+  ResolvedInstance,
+  resolveInstance,
+  validateInstanceOptions,
+} from "./instance-options";
+import { INSTANCE_TIERS, placeInstances } from "./placement";
+
+/** An instance name: lower-case letters, digits and `-`, not starting or ending with `-`. */
+export const INSTANCE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
+const IPV4_CIDR_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
+const PREFIX_LIST_ID_PATTERN = /^pl-[0-9a-f]{8,17}$/;
+
+/**
+ * One extra egress rule of the instances' security group: TCP or UDP to a
+ * port range, towards exactly one of an IPv4 CIDR or a managed prefix list.
+ */
+export interface EgressRule {
+  /**
+   * What the rule is for, shown in the console and the plan.
+   * @default - "<protocol> <ports> to <destination>"
+   */
+  readonly description?: string;
+
+  /**
+   * IP protocol.
+   * @default "tcp"
+   */
+  readonly protocol?: "tcp" | "udp";
+
+  /** First port of the range (0 to 65535). */
+  readonly fromPort: number;
+
+  /**
+   * Last port of the range (from `fromPort` to 65535).
+   * @default - `fromPort`: a single port
+   */
+  readonly toPort?: number;
+
+  /**
+   * Destination IPv4 CIDR block. Set this or `prefixListId`.
+   * @default - not set
+   */
+  readonly cidr?: string;
+
+  /**
+   * Destination managed prefix list id (`pl-...`), such as the S3 gateway
+   * endpoint's. Set this or `cidr`.
+   * @default - not set
+   */
+  readonly prefixListId?: string;
+}
+
+/** Egress to S3 through the VPC's S3 gateway endpoint. */
+export interface S3GatewayEgress {
+  /**
+   * The prefix list of the S3 gateway endpoint (`pl-...`; the endpoint's
+   * `prefix_list_id`). Traffic through a gateway endpoint goes to S3's public
+   * addresses, which the VPC CIDR rule does not cover.
+   */
+  readonly prefixListId: string;
+}
+
+/** Properties of {@link PrivateInstances}. */
+export interface PrivateInstancesProps {
+  /**
+   * Prefix of every name: instances and volumes are tagged
+   * `<namePrefix>-<instance name>`, the security group is
+   * `<namePrefix>-instances`. Lower-case letters, digits and `-`, starting
+   * with a letter.
+   */
+  readonly namePrefix: string;
+
+  /**
+   * AWS Region of the stack, e.g. `eu-west-1`; it goes into each instance's
+   * `aws ssm start-session` command.
+   */
+  readonly region: string;
+
+  /**
+   * The network to place the instances in: its VPC id and CIDR, and the
+   * subnets of each tier (a `PrivateNetwork`, or any `INetwork`).
+   */
+  readonly network: INetwork;
+
+  /**
+   * Name of the instance profile every instance runs with. Its role must
+   * allow the SSM Agent to register (e.g. `AmazonSSMManagedInstanceCore`,
+   * as `SsmInstanceRole` provides); without it Session Manager cannot reach
+   * the instance.
+   */
+  readonly instanceProfileName: string;
+
+  /**
+   * The instances, at least one, each with a unique name. Appending keeps the
+   * round-robin placement of the instances before it.
+   */
+  readonly instances: readonly InstanceSpec[];
+
+  /**
+   * Settings applied to every instance that does not set them itself, e.g.
+   * `{ terminationProtection: true }` for production.
+   * @default - the built-in default of each field
+   */
+  readonly defaults?: InstanceOptions;
+
+  /**
+   * Adds egress TCP 443 to the S3 gateway endpoint's prefix list, for SSM
+   * Agent updates, patching and S3 session logs from subnets without NAT.
+   * @default - no S3 egress
+   */
+  readonly allowS3GatewayEgress?: S3GatewayEgress;
+
+  /**
+   * Further egress rules, only when a workload needs them.
+   * @default - none: egress is TCP 443 to the VPC CIDR only
+   */
+  readonly additionalEgress?: readonly EgressRule[];
+}
+
+/** What the rest of a stack needs to know about one instance. */
+export interface PrivateInstance {
+  /** The instance id (a token until apply). */
+  readonly id: string;
+  /** The instance ARN (a token until apply). */
+  readonly arn: string;
+  /** The primary private IPv4 address (a token until apply). */
+  readonly privateIp: string;
+  /** The Availability Zone the instance is placed in. */
+  readonly availabilityZone: string;
+  /** The subnet the instance is placed in. */
+  readonly subnetId: string;
+  /** `aws ssm start-session --target <id> --region <region>`: how an operator opens a shell. */
+  readonly connectCommand: string;
+}
+
+/** Values an app turns into `TerraformOutput`s, by instance name where per instance. */
+export interface PrivateInstancesOutputs {
+  /** The id of the instances' security group (no ingress; egress HTTPS to the VPC). */
+  readonly securityGroupId: string;
+  /** The instance ids, by instance name. */
+  readonly instanceIds: Record<string, string>;
+  /** The private IPv4 addresses, by instance name. */
+  readonly privateIps: Record<string, string>;
+  /** The Availability Zones, by instance name. */
+  readonly availabilityZones: Record<string, string>;
+  /** The `aws ssm start-session` commands, by instance name. */
+  readonly connectCommands: Record<string, string>;
+}
+
+/**
+ * Private EC2 instances reachable only through Session Manager: in private or
+ * isolated subnets, without public IP, key pair or inbound rule.
+ *
+ * Each instance is launched from its own launch template, whose image is
+ * `resolve:ssm:<parameter>` (EC2 resolves the AMI at launch, so the stack
+ * reads nothing from AWS) or a pinned AMI id. The instance itself carries
+ * what reviewers look for in a plan: IMDSv2 required with its hop limit,
+ * an encrypted gp3 root volume, `associate_public_ip_address = false`, the
+ * instance profile and the `Name` tag on the instance and its volume.
+ *
+ * All instances share one security group with no ingress at all (the
+ * inline ingress list is declared empty, so Terraform removes any ingress
+ * rule added by hand) and egress TCP 443 to the VPC CIDR, where the SSM
+ * interface endpoints are; more egress only when asked.
+ */
+export class PrivateInstances extends Construct {
+  /** The id of the instances' security group. */
+  public readonly securityGroupId: string;
+  /** The instances, by name, in the order given. */
+  public readonly instances: Readonly<Record<string, PrivateInstance>>;
+  /** Values for `TerraformOutput`s. */
+  public readonly outputs: PrivateInstancesOutputs;
+  /** The instances' security group. */
+  public readonly securityGroup: SecurityGroup;
+  /** Its egress rules: HTTPS to the VPC first, then S3, then the additional ones. */
+  public readonly egressRules: readonly VpcSecurityGroupEgressRule[];
+  /** The `aws_instance` resources, by instance name. */
+  public readonly instanceResources: Readonly<Record<string, Instance>>;
+  /** The launch templates, by instance name. */
+  public readonly launchTemplates: Readonly<Record<string, LaunchTemplate>>;
+
+  constructor(scope: Construct, id: string, props: PrivateInstancesProps) {
+    super(scope, id);
+    const { resolved, subnets } = validate(this.node.path, props);
+    const { namePrefix, region, network } = props;
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name: resourceName(namePrefix, "instances"),
+      description: "Session Manager instances: no ingress, egress HTTPS to the VPC endpoints",
+      vpcId: network.vpcId,
+      ingress: [],
+      tags: nameTag(namePrefix, "instances"),
+    });
+    this.securityGroupId = this.securityGroup.id;
+    this.egressRules = this.createEgressRules(props);
+
+    const instances: Record<string, PrivateInstance> = {};
+    const instanceResources: Record<string, Instance> = {};
+    const launchTemplates: Record<string, LaunchTemplate> = {};
+    resolved.forEach((r, i) => {
+      const subnet = subnets[i] as SubnetRef;
+      const { instance, launchTemplate } = this.createInstance(props, r, subnet);
+      instanceResources[r.name] = instance;
+      launchTemplates[r.name] = launchTemplate;
+      instances[r.name] = {
+        id: instance.id,
+        arn: instance.arn,
+        privateIp: instance.privateIp,
+        availabilityZone: subnet.availabilityZone,
+        subnetId: subnet.id,
+        connectCommand: `aws ssm start-session --target ${instance.id} --region ${region}`,
+      };
+    });
+    this.instances = instances;
+    this.instanceResources = instanceResources;
+    this.launchTemplates = launchTemplates;
+
+    const byName = (pick: (i: PrivateInstance) => string) =>
+      Object.fromEntries(Object.entries(instances).map(([name, i]) => [name, pick(i)]));
+    this.outputs = {
+      securityGroupId: this.securityGroupId,
+      instanceIds: byName((i) => i.id),
+      privateIps: byName((i) => i.privateIp),
+      availabilityZones: byName((i) => i.availabilityZone),
+      connectCommands: byName((i) => i.connectCommand),
+    };
+  }
+
+  private createEgressRules(props: PrivateInstancesProps): VpcSecurityGroupEgressRule[] {
+    const { namePrefix, network } = props;
+    const rule = (id: string, name: string, config: Omit<EgressRule, "protocol"> & { protocol?: string }) =>
+      new VpcSecurityGroupEgressRule(this, id, {
+        securityGroupId: this.securityGroup.id,
+        ipProtocol: config.protocol ?? "tcp",
+        fromPort: config.fromPort,
+        toPort: config.toPort ?? config.fromPort,
+        cidrIpv4: config.cidr,
+        prefixListId: config.prefixListId,
+        description: config.description,
+        tags: nameTag(namePrefix, "instances", name),
+      });
+
+    const rules = [
+      rule("HttpsToVpc", "https-vpc", {
+        fromPort: 443,
+        cidr: network.vpcCidr,
+        description: "HTTPS to the SSM, SSM messages and EC2 messages endpoints in the VPC",
+      }),
+    ];
+    if (props.allowS3GatewayEgress) {
+      rules.push(
+        rule("HttpsToS3", "https-s3", {
+          fromPort: 443,
+          prefixListId: props.allowS3GatewayEgress.prefixListId,
+          description: "HTTPS to S3 through the gateway endpoint (agent updates, patching, session logs)",
+        }),
+      );
+    }
+    (props.additionalEgress ?? []).forEach((e, i) => {
+      const protocol = e.protocol ?? "tcp";
+      const toPort = e.toPort ?? e.fromPort;
+      const ports = toPort === e.fromPort ? `${e.fromPort}` : `${e.fromPort}-${toPort}`;
+      const description = e.description ?? `${protocol} ${ports} to ${e.cidr ?? e.prefixListId}`;
+      rules.push(rule(`AdditionalEgress${i}`, `egress-${i}`, { ...e, protocol, toPort, description }));
+    });
+    return rules;
+  }
+
+  private createInstance(
+    props: PrivateInstancesProps,
+    r: ResolvedInstance,
+    subnet: SubnetRef,
+  ): { instance: Instance; launchTemplate: LaunchTemplate } {
+    const scope = new Construct(this, r.name);
+    const name = resourceName(props.namePrefix, r.name);
+    const tags = { ...r.tags, Name: name };
+    const imdsv2 = { httpTokens: "required", httpEndpoint: "enabled" };
+
+    const launchTemplate = new LaunchTemplate(scope, "LaunchTemplate", {
+      name,
+      description: `Image and metadata defaults of ${name}`,
+      imageId: launchTemplateImageId(r.ami),
+      metadataOptions: imdsv2,
+      updateDefaultVersion: true,
+      tags: { Name: name },
+    });
+
+    const instance = new Instance(scope, "Resource", {
+      launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
+      instanceType: r.instanceType,
+      subnetId: subnet.id,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      associatePublicIpAddress: false,
+      iamInstanceProfile: props.instanceProfileName,
+      metadataOptions: { ...imdsv2, httpPutResponseHopLimit: r.metadataHopLimit },
+      rootBlockDevice: {
+        volumeType: "gp3",
+        volumeSize: r.rootVolume.sizeGiB,
+        encrypted: true,
+        kmsKeyId: r.rootVolume.kmsKeyArn,
+        iops: r.rootVolume.iops,
+        throughput: r.rootVolume.throughput,
+        deleteOnTermination: true,
+        tags,
+      },
+      monitoring: r.detailedMonitoring,
+      disableApiTermination: r.terminationProtection,
+      userData: r.userData === undefined ? undefined : escapeTerraformTemplate(r.userData),
+      tags,
+    });
+    return { instance, launchTemplate };
+  }
+}
+
+/** Checks every prop and places the instances; throws one error listing every problem. */
+function validate(
+  subject: string,
+  props: PrivateInstancesProps,
+): { resolved: ResolvedInstance[]; subnets: Array<SubnetRef | undefined> } {
+  const v = new Validator(subject);
+  const { namePrefix, region, instanceProfileName, instances, defaults } = props;
+
+  v.check(
+    NAME_PREFIX_PATTERN.test(namePrefix),
+    "namePrefix",
+    `"${namePrefix}" must be lower-case letters, digits and '-', starting with a letter`,
+  );
+  v.check(REGION_PATTERN.test(region), "region", `"${region}" must be an AWS Region code such as eu-west-1`);
+  if (!instanceProfileName) {
+    v.add("instanceProfileName", "is required: without an instance profile SSM cannot manage the instances");
+  } else if (!Token.isUnresolved(instanceProfileName)) {
+    v.check(
+      IAM_NAME_PATTERN.test(instanceProfileName),
+      "instanceProfileName",
+      `"${instanceProfileName}" must be an instance profile name (1-128 of letters, digits and +=,.@_-)`,
+    );
+  }
+
+  if (defaults !== undefined) validateInstanceOptions(v.child("defaults"), defaults);
+
+  const list = v.child("instances");
+  v.check(instances.length > 0, "instances", "must list at least one instance");
+  const names = instances.map((s) => s.name);
+  instances.forEach((spec, i) => {
+    const at = list.child(`[${i}]`);
+    if (!spec.name) {
+      at.add("name", "is required");
+    } else {
+      at.check(
+        INSTANCE_NAME_PATTERN.test(spec.name),
+        "name",
+        `"${spec.name}" must be lower-case letters, digits and '-', not starting or ending with '-'`,
+      );
+    }
+    validateInstanceOptions(at, spec);
+  });
+  for (const dup of duplicates(names.filter((n) => !!n))) {
+    names.forEach((n, i) => {
+      if (n === dup && i !== names.indexOf(dup)) list.add(`[${i}].name`, `duplicate instance name "${dup}"`);
+    });
+  }
+
+  if (props.allowS3GatewayEgress !== undefined) {
+    checkPrefixListId(v, "allowS3GatewayEgress.prefixListId", props.allowS3GatewayEgress.prefixListId);
+  }
+  (props.additionalEgress ?? []).forEach((rule, i) => validateEgressRule(v.child(`additionalEgress[${i}]`), rule));
+
+  const resolved = instances.map((spec) => resolveInstance(spec, defaults));
+  const subnets = placeInstances(
+    props.network,
+    resolved.map((r) => (INSTANCE_TIERS.includes(r.tier) ? { tier: r.tier, availabilityZone: r.availabilityZone } : undefined)),
+    list,
+  );
+
+  v.throwIfAny();
+  return { resolved, subnets };
+}
+
+function validateEgressRule(v: Validator, rule: EgressRule): void {
+  const protocol = rule.protocol ?? "tcp";
+  v.check(protocol === "tcp" || protocol === "udp", "protocol", `"${protocol}" must be tcp or udp`);
+  const portOk = (p: number) => Token.isUnresolved(p) || (Number.isInteger(p) && p >= 0 && p <= 65535);
+  const fromOk = v.check(portOk(rule.fromPort), "fromPort", `${rule.fromPort} must be a port from 0 to 65535`);
+  if (rule.toPort !== undefined) {
+    const toOk = v.check(portOk(rule.toPort), "toPort", `${rule.toPort} must be a port from 0 to 65535`);
+    if (fromOk && toOk && !Token.isUnresolved(rule.fromPort) && !Token.isUnresolved(rule.toPort)) {
+      v.check(rule.toPort >= rule.fromPort, "toPort", `${rule.toPort} is below fromPort ${rule.fromPort}`);
+    }
+  }
+  if (rule.cidr !== undefined && rule.prefixListId !== undefined) {
+    v.add("", "set cidr or prefixListId, not both");
+  } else if (rule.cidr === undefined && rule.prefixListId === undefined) {
+    v.add("", "set cidr or prefixListId");
+  }
+  if (rule.cidr !== undefined && !Token.isUnresolved(rule.cidr)) {
+    v.check(IPV4_CIDR_PATTERN.test(rule.cidr), "cidr", `"${rule.cidr}" must be an IPv4 CIDR block such as 10.20.0.0/16`);
+  }
+  if (rule.prefixListId !== undefined) checkPrefixListId(v, "prefixListId", rule.prefixListId);
+}
+
+function checkPrefixListId(v: Validator, path: string, id: string): void {
+  if (Token.isUnresolved(id)) return;
+  v.check(PREFIX_LIST_ID_PATTERN.test(id), path, `"${id}" must be a prefix list id such as pl-6da54004`);
+}

@@ -1,0 +1,235 @@
+import { Lazy, Token } from "cdktf";
+import { Construct } from "constructs";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import {
+  NAME_PREFIX_PATTERN,
+  REGION_PATTERN,
+  ValidationError,
+  Validator,
+  awsManagedPolicyArn,
+  duplicates,
+  partitionForRegion,
+  resourceName,
+} from "@ssm-access/core";
+import { PolicyStatement, renderPolicy, validateStatements } from "./policy";
+
+/** The AWS managed policy that lets the SSM Agent register the instance and carry sessions. */
+export const SSM_MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
+
+/** Longest IAM role name AWS accepts (the instance profile gets the same name). */
+export const IAM_ROLE_NAME_MAX_LENGTH = 64;
+
+const IAM_NAME_PATTERN = /^[\w+=,.@-]+$/;
+const IAM_PATH_PATTERN = /^\/(?:[\x21-\x7E]+\/)?$/;
+const POLICY_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(aws|\d{12}):policy\/[\x21-\x7E]+$/;
+
+/** Properties of {@link SsmInstanceRole}. */
+export interface SsmInstanceRoleProps {
+  /**
+   * Prefix of the role and instance profile names: `<namePrefix>-ssm-instance`.
+   * Lower-case letters, digits and `-`, starting with a letter; the resulting
+   * name must fit IAM's 64-character limit.
+   */
+  readonly namePrefix: string;
+
+  /**
+   * AWS Region of the stack, e.g. `eu-west-1`. Gives the partition of every
+   * ARN (`aws`, `aws-cn`, `aws-us-gov`...), so no data source is read.
+   */
+  readonly region: string;
+
+  /**
+   * ARNs of further managed policies to attach, besides
+   * `AmazonSSMManagedInstanceCore` (which is always attached). For
+   * workload permissions the instance needs on top of Session Manager.
+   * @default - none
+   */
+  readonly managedPolicyArns?: readonly string[];
+
+  /**
+   * Extra statements for the role's inline policy, e.g. read access to one
+   * parameter path. Each needs Effect, Action and Resource; `Action: "*"` is
+   * rejected so the role stays least-privilege.
+   * @default - none
+   */
+  readonly inlineStatements?: readonly PolicyStatement[];
+
+  /**
+   * ARN of a permissions boundary for the role, where an organisation
+   * requires one on every role it creates.
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+
+  /**
+   * IAM path of the role and instance profile (`/` or `/segment/.../`), to
+   * group roles for policies that match on path.
+   * @default "/"
+   */
+  readonly path?: string;
+}
+
+/**
+ * The IAM role an EC2 instance needs to be reachable through Session Manager:
+ * trusted by `ec2.amazonaws.com`, with `AmazonSSMManagedInstanceCore`
+ * attached (ARN in the Region's partition), held by an instance profile.
+ *
+ * Statements granted later ({@link addToPolicy}, e.g. by
+ * `SessionLogging.grantInstanceRole`) all go into one inline policy that is
+ * rendered at synthesis, so the order in which constructs are created does
+ * not matter.
+ */
+export class SsmInstanceRole extends Construct {
+  /** The IAM role. */
+  public readonly role: IamRole;
+  /** The instance profile holding the role; give its name to the instance or launch template. */
+  public readonly instanceProfile: IamInstanceProfile;
+  /** Attachment of `AmazonSSMManagedInstanceCore`. */
+  public readonly managedInstanceCoreAttachment: IamRolePolicyAttachment;
+  /** Name of the role. */
+  public readonly roleName: string;
+  /** ARN of the role. */
+  public readonly roleArn: string;
+  /** Name of the instance profile. */
+  public readonly instanceProfileName: string;
+  /** ARN of the instance profile. */
+  public readonly instanceProfileArn: string;
+
+  private readonly statements: PolicyStatement[] = [];
+  private readonly policyName: string;
+  private inlinePolicy?: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: SsmInstanceRoleProps) {
+    super(scope, id);
+    validateProps(this.node.path, props);
+
+    const name = roleNameFor(props.namePrefix);
+    const path = props.path ?? "/";
+    this.policyName = name;
+
+    this.role = new IamRole(this, "Resource", {
+      name,
+      path,
+      description: "Lets EC2 instances register with Systems Manager and carry Session Manager sessions.",
+      assumeRolePolicy: renderPolicy([
+        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]),
+      permissionsBoundary: props.permissionsBoundaryArn,
+    });
+
+    this.managedInstanceCoreAttachment = new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
+      role: this.role.name,
+      policyArn: awsManagedPolicyArn(props.region, SSM_MANAGED_INSTANCE_CORE),
+    });
+
+    (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
+      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { role: this.role.name, policyArn });
+    });
+
+    this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", {
+      name,
+      path,
+      role: this.role.name,
+    });
+
+    this.roleName = this.role.name;
+    this.roleArn = this.role.arn;
+    this.instanceProfileName = this.instanceProfile.name;
+    this.instanceProfileArn = this.instanceProfile.arn;
+
+    if (props.inlineStatements && props.inlineStatements.length > 0) this.addToPolicy(...props.inlineStatements);
+  }
+
+  /**
+   * Adds statements to the role's inline policy (created on first use).
+   * Identical statements are kept once; statements are checked like
+   * `inlineStatements` and a `Sid` may be used by one statement only.
+   */
+  public addToPolicy(...statements: PolicyStatement[]): void {
+    const v = new Validator(this.node.path, "statements");
+    validateStatements(v, statements);
+    v.throwIfAny();
+
+    const known = new Set(this.statements.map((s) => JSON.stringify(s)));
+    const fresh = statements.filter((s) => {
+      const key = JSON.stringify(s);
+      if (known.has(key)) return false;
+      known.add(key);
+      return true;
+    });
+    const sids = [...this.statements, ...fresh].map((s) => s.Sid).filter((s): s is string => s !== undefined);
+    const dupSids = duplicates(sids);
+    if (dupSids.length > 0) {
+      throw new ValidationError(this.node.path, [
+        { path: "statements", message: `Sid ${dupSids.map((s) => `"${s}"`).join(", ")} is used by more than one statement` },
+      ]);
+    }
+    this.statements.push(...fresh);
+
+    if (!this.inlinePolicy && this.statements.length > 0) {
+      this.inlinePolicy = new IamRolePolicy(this, "Policy", {
+        name: this.policyName,
+        role: this.role.id,
+        policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),
+      });
+    }
+  }
+
+  /** The inline policy holding every added statement, once there is one. */
+  public get policy(): IamRolePolicy | undefined {
+    return this.inlinePolicy;
+  }
+}
+
+/** The role (and instance profile) name for a prefix. */
+function roleNameFor(namePrefix: string): string {
+  return resourceName(namePrefix, "ssm-instance");
+}
+
+function validateProps(subject: string, props: SsmInstanceRoleProps): void {
+  const v = new Validator(subject);
+  if (
+    v.check(typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix), "namePrefix",
+      `"${props.namePrefix}" must start with a lower-case letter and hold only lower-case letters, digits and "-"`)
+  ) {
+    const name = roleNameFor(props.namePrefix);
+    v.check(
+      name.length <= IAM_ROLE_NAME_MAX_LENGTH && IAM_NAME_PATTERN.test(name),
+      "namePrefix",
+      `the role and instance profile name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
+    );
+  }
+  const regionOk = v.check(REGION_PATTERN.test(props.region ?? ""), "region", `"${props.region}" is not an AWS Region code such as eu-west-1`);
+  const partition = regionOk ? partitionForRegion(props.region) : undefined;
+
+  const arns = props.managedPolicyArns ?? [];
+  arns.forEach((arn, i) => checkPolicyArn(v, `managedPolicyArns[${i}]`, arn, partition));
+  for (const dup of duplicates(arns.filter((a) => !Token.isUnresolved(a)))) {
+    v.add("managedPolicyArns", `${dup} is listed more than once`);
+  }
+  if (regionOk && arns.includes(awsManagedPolicyArn(props.region, SSM_MANAGED_INSTANCE_CORE))) {
+    v.add("managedPolicyArns", `${SSM_MANAGED_INSTANCE_CORE} is always attached; do not list it`);
+  }
+  validateStatements(v.child("inlineStatements"), props.inlineStatements ?? []);
+  if (props.permissionsBoundaryArn !== undefined) {
+    checkPolicyArn(v, "permissionsBoundaryArn", props.permissionsBoundaryArn, partition);
+  }
+  if (props.path !== undefined) {
+    v.check(
+      props.path.length <= 512 && IAM_PATH_PATTERN.test(props.path),
+      "path",
+      `"${props.path}" must be "/" or start and end with "/" (printable ASCII, at most 512 characters)`,
+    );
+  }
+  v.throwIfAny();
+}
+
+function checkPolicyArn(v: Validator, path: string, arn: string, partition: string | undefined): void {
+  if (Token.isUnresolved(arn)) return;
+  const m = POLICY_ARN_PATTERN.exec(arn);
+  if (!v.check(m !== null, path, `"${arn}" is not an IAM policy ARN (arn:<partition>:iam::<account|aws>:policy/<name>)`)) return;
+  if (partition && m) v.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
+}

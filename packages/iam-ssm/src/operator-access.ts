@@ -1,0 +1,313 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import {
+  ACCOUNT_ID_PATTERN,
+  NAME_PREFIX_PATTERN,
+  REGION_PATTERN,
+  Validator,
+  duplicates,
+  partitionForRegion,
+  resourceName,
+} from "@ssm-access/core";
+import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
+import { PolicyStatement, renderPolicy } from "./policy";
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-logging";
+
+/** AWS documents for port forwarding through Session Manager (to the instance, and through it to another host). */
+export const PORT_FORWARDING_DOCUMENTS: readonly string[] = [
+  "AWS-StartPortForwardingSession",
+  "AWS-StartPortForwardingSessionToRemoteHost",
+];
+
+/** The AWS document that tunnels SSH through Session Manager; such sessions cannot be logged, so it is denied. */
+export const SSH_SESSION_DOCUMENT = "AWS-StartSSHSession";
+
+const PRINCIPAL_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::\d{12}:(root|user\/[\x21-\x7E]+|role\/[\x21-\x7E]+)$/;
+const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** The instance tag that marks the instances operators may connect to. */
+export interface TargetTag {
+  /** Tag key, e.g. `SessionAccess`. */
+  readonly key: string;
+  /** Tag value the instance must carry, e.g. `operators`. */
+  readonly value: string;
+}
+
+/** A role operators assume to get the access policy. */
+export interface OperatorAssumeRoleOptions {
+  /**
+   * IAM users, roles or accounts (`arn:<partition>:iam::<account>:root`)
+   * allowed to assume the role.
+   */
+  readonly trustedPrincipalArns: readonly string[];
+
+  /**
+   * Allow assuming the role only with multi-factor authentication, so a leaked
+   * access key alone gives no shell.
+   * @default true
+   */
+  readonly requireMfa?: boolean;
+
+  /**
+   * Longest lifetime of the role's credentials, in seconds (3600-43200).
+   * @default 3600
+   */
+  readonly maxSessionDurationSeconds?: number;
+}
+
+/** Properties of {@link OperatorAccess}. */
+export interface OperatorAccessProps {
+  /** Prefix of the policy and role names: `<namePrefix>-ssm-operator`. */
+  readonly namePrefix: string;
+
+  /** AWS Region of the instances; sessions may be started there only. */
+  readonly region: string;
+
+  /** The 12-digit AWS account id of the instances. */
+  readonly accountId: string;
+
+  /**
+   * Sessions may be started only on instances carrying this tag, so access
+   * follows tagging and not instance ids.
+   */
+  readonly targetTag: TargetTag;
+
+  /**
+   * Allow port forwarding sessions (`AWS-StartPortForwardingSession` and
+   * `...ToRemoteHost`), e.g. to reach a database through an instance.
+   * @default false
+   */
+  readonly allowPortForwarding?: boolean;
+
+  /**
+   * ARN of the KMS key that encrypts sessions (`SessionLogging.kmsKeyArn`);
+   * operators need `kms:GenerateDataKey` on it to start encrypted sessions.
+   * @default - no key permission (sessions are not KMS-encrypted)
+   */
+  readonly sessionKmsKeyArn?: string;
+
+  /**
+   * Also create a role with the policy that the listed principals assume.
+   * @default - policy only; attach it to users or groups yourself
+   */
+  readonly assumeRole?: OperatorAssumeRoleOptions;
+}
+
+const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
+
+/**
+ * Least-privilege access for the people who connect: a customer managed
+ * policy that starts sessions only on tagged instances and with the
+ * preferences document (so every session is logged), never over SSH, lets
+ * people end and resume only their own sessions, and optionally a role
+ * (MFA required by default) holding it.
+ */
+export class OperatorAccess extends Construct {
+  /** The access policy. */
+  public readonly policy: IamPolicy;
+  /** The role holding the policy, when `assumeRole` is set. */
+  public readonly role?: IamRole;
+  /** ARN of the access policy. */
+  public readonly policyArn: string;
+  /** Name of the access policy. */
+  public readonly policyName: string;
+  /** ARN of the role, when `assumeRole` is set. */
+  public readonly roleArn?: string;
+  /** Name of the role, when `assumeRole` is set. */
+  public readonly roleName?: string;
+  /** The statements of the access policy, as written to it. */
+  public readonly statements: readonly PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: OperatorAccessProps) {
+    super(scope, id);
+    validateProps(this.node.path, props);
+
+    const { region, accountId, targetTag } = props;
+    const p = partitionForRegion(region);
+    const name = operatorName(props.namePrefix);
+
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "StartSessionOnTaggedInstances",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: `arn:${p}:ec2:${region}:${accountId}:instance/*`,
+        Condition: { StringEquals: { [`ssm:resourceTag/${targetTag.key}`]: targetTag.value } },
+      },
+      {
+        // With the access check, a session needs explicit permission on its
+        // document: the default shell uses the logging preferences document.
+        Sid: "StartSessionWithPreferencesDocument",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: `arn:${p}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT_NAME}`,
+        Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } },
+      },
+    ];
+    if (props.allowPortForwarding) {
+      statements.push({
+        Sid: "StartPortForwardingSessions",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: PORT_FORWARDING_DOCUMENTS.map((doc) => `arn:${p}:ssm:${region}::document/${doc}`),
+      });
+    }
+    statements.push(
+      {
+        // SSH tunnelled through Session Manager bypasses session logging.
+        Sid: "DenySshOverSessionManager",
+        Effect: "Deny",
+        Action: "ssm:StartSession",
+        Resource: `arn:${p}:ssm:*::document/${SSH_SESSION_DOCUMENT}`,
+      },
+      {
+        // Session ids start with the IAM user name: people end and resume
+        // their own sessions only. `${aws:username}` is an IAM policy variable.
+        Sid: "ManageOwnSessions",
+        Effect: "Allow",
+        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+        Resource: `arn:${p}:ssm:*:*:session/\${aws:username}-*`,
+      },
+    );
+    if (props.assumeRole) {
+      // Role sessions have no aws:username; Session Manager tags each
+      // session with the caller's user id instead.
+      statements.push({
+        Sid: "ManageOwnRoleSessions",
+        Effect: "Allow",
+        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+        Resource: `arn:${p}:ssm:*:*:session/*`,
+        Condition: { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } },
+      });
+    }
+    statements.push({
+      // These read-only calls support no resource-level permissions: IAM
+      // accepts only "*" for them.
+      Sid: "DescribeSessionsAndInstances",
+      Effect: "Allow",
+      Action: [
+        "ssm:DescribeSessions",
+        "ssm:GetConnectionStatus",
+        "ssm:DescribeInstanceInformation",
+        "ssm:DescribeInstanceProperties",
+        "ec2:DescribeInstances",
+      ],
+      Resource: "*",
+    });
+    if (props.sessionKmsKeyArn !== undefined) {
+      statements.push({
+        Sid: "SessionKeyUse",
+        Effect: "Allow",
+        Action: "kms:GenerateDataKey",
+        Resource: props.sessionKmsKeyArn,
+      });
+    }
+    this.statements = statements;
+
+    this.policy = new IamPolicy(this, "Resource", {
+      name,
+      description: "Session Manager access to tagged instances, logged sessions only, no SSH.",
+      policy: renderPolicy(statements),
+    });
+    this.policyArn = this.policy.arn;
+    this.policyName = this.policy.name;
+
+    if (props.assumeRole) {
+      const { trustedPrincipalArns, requireMfa = true } = props.assumeRole;
+      this.role = new IamRole(this, "Role", {
+        name,
+        description: "Assumed by operators to open Session Manager sessions.",
+        maxSessionDuration: props.assumeRole.maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_DURATION_SECONDS,
+        assumeRolePolicy: renderPolicy([
+          {
+            Effect: "Allow",
+            Principal: { AWS: [...trustedPrincipalArns] },
+            Action: "sts:AssumeRole",
+            ...(requireMfa ? { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } } : {}),
+          },
+        ]),
+      });
+      new IamRolePolicyAttachment(this, "RolePolicy", { role: this.role.name, policyArn: this.policy.arn });
+      this.roleArn = this.role.arn;
+      this.roleName = this.role.name;
+    }
+  }
+}
+
+function operatorName(namePrefix: string): string {
+  return resourceName(namePrefix, "ssm-operator");
+}
+
+function validateProps(subject: string, props: OperatorAccessProps): void {
+  const v = new Validator(subject);
+  if (
+    v.check(
+      typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix),
+      "namePrefix",
+      `"${props.namePrefix}" must start with a lower-case letter and hold only lower-case letters, digits and "-"`,
+    )
+  ) {
+    const name = operatorName(props.namePrefix);
+    // Policy names may have 128 characters, role names 64: one name fits both.
+    v.check(
+      name.length <= IAM_ROLE_NAME_MAX_LENGTH,
+      "namePrefix",
+      `the policy and role name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
+    );
+  }
+  const regionOk = v.check(REGION_PATTERN.test(props.region ?? ""), "region", `"${props.region}" is not an AWS Region code such as eu-west-1`);
+  v.check(ACCOUNT_ID_PATTERN.test(props.accountId ?? ""), "accountId", `"${props.accountId}" is not a 12-digit AWS account id`);
+  const partition = regionOk ? partitionForRegion(props.region) : undefined;
+
+  const tag = props.targetTag ?? { key: "", value: "" };
+  if (v.check((tag.key ?? "").length > 0, "targetTag.key", "must not be empty; it selects the instances operators may connect to")) {
+    v.check(
+      TAG_KEY_PATTERN.test(tag.key) && !tag.key.startsWith("aws:"),
+      "targetTag.key",
+      `"${tag.key}" is not a tag key (at most 128 letters, digits, spaces and _ . : / = + - @; not starting with aws:)`,
+    );
+  }
+  v.check(
+    typeof tag.value === "string" && TAG_VALUE_PATTERN.test(tag.value),
+    "targetTag.value",
+    `"${tag.value}" is not a tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`,
+  );
+
+  const key = props.sessionKmsKeyArn;
+  if (key !== undefined && !Token.isUnresolved(key)) {
+    const m = KMS_KEY_ARN_PATTERN.exec(key);
+    if (v.check(m !== null, "sessionKmsKeyArn", `"${key}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`)) {
+      if (partition && m) v.check(m[1] === partition, "sessionKmsKeyArn", `"${key}" is in partition ${m[1]}, the Region is in ${partition}`);
+    }
+  }
+
+  const role = props.assumeRole;
+  if (role) {
+    const rv = v.child("assumeRole");
+    const arns = role.trustedPrincipalArns ?? [];
+    rv.check(arns.length > 0, "trustedPrincipalArns", "must list at least one principal allowed to assume the role");
+    arns.forEach((arn, i) => {
+      if (Token.isUnresolved(arn)) return;
+      const m = PRINCIPAL_ARN_PATTERN.exec(arn);
+      const path = `trustedPrincipalArns[${i}]`;
+      if (rv.check(m !== null, path, `"${arn}" is not an IAM user, role or account root ARN (arn:<partition>:iam::<account>:user/<name>)`)) {
+        if (partition && m) rv.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
+      }
+    });
+    for (const dup of duplicates(arns)) rv.add("trustedPrincipalArns", `${dup} is listed more than once`);
+    const max = role.maxSessionDurationSeconds;
+    if (max !== undefined) {
+      rv.check(
+        Number.isInteger(max) && max >= 3600 && max <= 43200,
+        "maxSessionDurationSeconds",
+        `${max} must be a whole number of seconds from 3600 to 43200`,
+      );
+    }
+  }
+  v.throwIfAny();
+}

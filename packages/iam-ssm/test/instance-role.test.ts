@@ -1,0 +1,258 @@
+import { IamInstanceProfile as TfIamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamPolicy as TfIamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ValidationError } from "@ssm-access/core";
+import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { PolicyStatement, SsmInstanceRole, SsmInstanceRoleProps } from "../src";
+
+const base: SsmInstanceRoleProps = { namePrefix: "ssm-dev", region: "eu-west-1" };
+const readParam: PolicyStatement = {
+  Effect: "Allow",
+  Action: "ssm:GetParameter",
+  Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/config",
+};
+
+function synth(props: Partial<SsmInstanceRoleProps> = {}, after?: (role: SsmInstanceRole, scope: Construct) => void) {
+  return synthJson((scope) => {
+    const role = new SsmInstanceRole(scope, "InstanceRole", { ...base, ...props });
+    after?.(role, scope);
+  }, props.region ?? base.region);
+}
+
+function build(props: Partial<SsmInstanceRoleProps>): () => void {
+  return () => synth(props);
+}
+
+function attachedArns(json: ReturnType<typeof synth>): unknown[] {
+  return configsOf(json, TfIamRolePolicyAttachment).map((a) => a.policy_arn);
+}
+
+describe("SsmInstanceRole", () => {
+  describe("with only the required props", () => {
+    const json = synth();
+    const role = onlyOf(json, TfIamRole);
+
+    it("is trusted by ec2.amazonaws.com for sts:AssumeRole and nothing else", () => {
+      expect(parsePolicy(role.assume_role_policy)).toEqual({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      });
+    });
+
+    it("is named <namePrefix>-ssm-instance at path /, without a permissions boundary", () => {
+      expect(role.name).toBe("ssm-dev-ssm-instance");
+      expect(role.path).toBe("/");
+      expect(role.permissions_boundary).toBeUndefined();
+    });
+
+    it("has AmazonSSMManagedInstanceCore attached and no other managed policy", () => {
+      expect(configsOf(json, TfIamRolePolicyAttachment)).toEqual([
+        {
+          policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+          role: `\${aws_iam_role.${Object.keys(resourcesOf(json, TfIamRole))[0]}.name}`,
+        },
+      ]);
+    });
+
+    it("has an instance profile of the same name holding the role", () => {
+      const profile = onlyOf(json, TfIamInstanceProfile);
+      expect(profile.name).toBe("ssm-dev-ssm-instance");
+      expect(profile.role).toBe(`\${aws_iam_role.${Object.keys(resourcesOf(json, TfIamRole))[0]}.name}`);
+    });
+
+    it("has no inline policy while no statement is added", () => {
+      expect(configsOf(json, TfIamRolePolicy)).toEqual([]);
+    });
+  });
+
+  describe("the managed policy ARN follows the Region's partition", () => {
+    it.each([
+      ["eu-west-1", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+      ["cn-north-1", "arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+      ["us-gov-west-1", "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+    ])("in %s it is %s", (region, arn) => {
+      expect(attachedArns(synth({ region }))).toEqual([arn]);
+    });
+  });
+
+  describe("with optional props", () => {
+    it("attaches each extra managed policy besides AmazonSSMManagedInstanceCore", () => {
+      const extra = ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", "arn:aws:iam::111122223333:policy/app"];
+      expect(attachedArns(synth({ managedPolicyArns: extra }))).toEqual([
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        ...extra,
+      ]);
+    });
+
+    it("accepts a managed policy ARN that is a reference to another resource", () => {
+      const json = synthJson((scope) => {
+        const policy = new TfIamPolicy(scope, "AppPolicy", { policy: "{}" });
+        new SsmInstanceRole(scope, "InstanceRole", { ...base, managedPolicyArns: [policy.arn] });
+      });
+      expect(attachedArns(json)).toContain(`\${aws_iam_policy.AppPolicy.arn}`);
+    });
+
+    it("sets the permissions boundary and the path on the role and the profile", () => {
+      const json = synth({ permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/boundary", path: "/ssm/" });
+      expect(onlyOf(json, TfIamRole).permissions_boundary).toBe("arn:aws:iam::111122223333:policy/boundary");
+      expect(onlyOf(json, TfIamRole).path).toBe("/ssm/");
+      expect(onlyOf(json, TfIamInstanceProfile).path).toBe("/ssm/");
+    });
+  });
+
+  describe("inline policy", () => {
+    it("holds the inline statements in one policy named like the role", () => {
+      const other: PolicyStatement = { ...readParam, Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/db" };
+      const policy = onlyOf(synth({ inlineStatements: [readParam, other] }), TfIamRolePolicy);
+      expect(policy.name).toBe("ssm-dev-ssm-instance");
+      expect(parsePolicy(policy.policy).Statement).toEqual([readParam, other]);
+    });
+
+    it("also receives statements added after other constructs were created", () => {
+      const later: PolicyStatement = { Sid: "Later", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+      const json = synth({ inlineStatements: [readParam] }, (role, scope) => {
+        new TfIamPolicy(scope, "Unrelated", { policy: "{}" });
+        role.addToPolicy(later);
+      });
+      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([readParam, later]);
+    });
+
+    it("is created by the first added statement and keeps identical statements once", () => {
+      const json = synth({}, (role) => {
+        role.addToPolicy(readParam);
+        role.addToPolicy(readParam, { ...readParam });
+      });
+      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([readParam]);
+    });
+
+    it("exposes the inline policy once there is one", () => {
+      synthJson((scope) => {
+        const role = new SsmInstanceRole(scope, "InstanceRole", base);
+        expect(role.policy).toBeUndefined();
+        role.addToPolicy(readParam);
+        expect(role.policy).toBeInstanceOf(TfIamRolePolicy);
+      });
+    });
+
+    it("passes IAM policy variables to AWS unchanged (escaped for Terraform)", () => {
+      const own: PolicyStatement = { ...readParam, Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/home/${aws:username}" };
+      const raw = onlyOf(synth({ inlineStatements: [own] }), TfIamRolePolicy).policy as string;
+      expect(raw).toContain("parameter/home/$${aws:username}");
+    });
+
+    it("rejects a Sid used by two different statements", () => {
+      expect(() =>
+        synth({}, (role) => {
+          role.addToPolicy({ ...readParam, Sid: "Read" });
+          role.addToPolicy({ ...readParam, Sid: "Read", Action: "ssm:GetParameters" });
+        }),
+      ).toThrow('statements: Sid "Read" is used by more than one statement');
+    });
+
+    it("rejects an added statement with a wildcard action", () => {
+      expect(() => synth({}, (role) => role.addToPolicy({ ...readParam, Action: "*" }))).toThrow(
+        /statements\[0\]\.Action: "\*" grants every action/,
+      );
+    });
+  });
+
+  describe("public properties", () => {
+    it("reference the role and the instance profile", () => {
+      const json = synthJson((scope) => {
+        const role = new SsmInstanceRole(scope, "InstanceRole", base);
+        new TerraformOutput(scope, "role_name", { value: role.roleName });
+        new TerraformOutput(scope, "role_arn", { value: role.roleArn });
+        new TerraformOutput(scope, "profile_name", { value: role.instanceProfileName });
+        new TerraformOutput(scope, "profile_arn", { value: role.instanceProfileArn });
+      });
+      const roleId = Object.keys(resourcesOf(json, TfIamRole))[0];
+      const profileId = Object.keys(resourcesOf(json, TfIamInstanceProfile))[0];
+      expect(json.output?.role_name.value).toBe(`\${aws_iam_role.${roleId}.name}`);
+      expect(json.output?.role_arn.value).toBe(`\${aws_iam_role.${roleId}.arn}`);
+      expect(json.output?.profile_name.value).toBe(`\${aws_iam_instance_profile.${profileId}.name}`);
+      expect(json.output?.profile_arn.value).toBe(`\${aws_iam_instance_profile.${profileId}.arn}`);
+    });
+  });
+
+  describe("validation", () => {
+    it("rejects a namePrefix that is not lower-case kebab-case", () => {
+      expect(build({ namePrefix: "Ssm_Dev" })).toThrow(/namePrefix: "Ssm_Dev" must start with a lower-case letter/);
+    });
+
+    it("rejects a namePrefix whose role name exceeds 64 characters", () => {
+      const namePrefix = "a".repeat(52);
+      expect(build({ namePrefix })).toThrow(
+        new RegExp(`namePrefix: the role and instance profile name "${namePrefix}-ssm-instance" is 65 characters; IAM allows at most 64`),
+      );
+      expect(build({ namePrefix: "a".repeat(51) })).not.toThrow();
+    });
+
+    it("rejects a region that is not a Region code", () => {
+      expect(build({ region: "Europe" })).toThrow(/region: "Europe" is not an AWS Region code/);
+    });
+
+    it("rejects a managed policy ARN of the wrong shape", () => {
+      expect(build({ managedPolicyArns: ["AmazonS3ReadOnlyAccess"] })).toThrow(
+        /managedPolicyArns\[0\]: "AmazonS3ReadOnlyAccess" is not an IAM policy ARN/,
+      );
+    });
+
+    it("rejects a managed policy ARN of another partition", () => {
+      expect(build({ region: "cn-north-1", managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] })).toThrow(
+        /managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/ReadOnlyAccess" is in partition aws, the Region is in aws-cn/,
+      );
+    });
+
+    it("rejects a managed policy listed twice", () => {
+      const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+      expect(build({ managedPolicyArns: [arn, arn] })).toThrow(/managedPolicyArns: arn:aws:iam::aws:policy\/ReadOnlyAccess is listed more than once/);
+    });
+
+    it("rejects listing AmazonSSMManagedInstanceCore, which is always attached", () => {
+      expect(build({ managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"] })).toThrow(
+        /managedPolicyArns: AmazonSSMManagedInstanceCore is always attached/,
+      );
+    });
+
+    it("rejects an inline statement without Effect, Action or Resource", () => {
+      const bad = { Sid: "Bad" } as unknown as PolicyStatement;
+      const error = (() => {
+        try {
+          synth({ inlineStatements: [readParam, bad] });
+        } catch (e) {
+          return e as ValidationError;
+        }
+        throw new Error("no error");
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.issues.map((i) => i.path)).toEqual([
+        "inlineStatements[1].Effect",
+        "inlineStatements[1].Action",
+        "inlineStatements[1].Resource",
+      ]);
+    });
+
+    it('rejects an inline statement with Action "*"', () => {
+      expect(build({ inlineStatements: [{ ...readParam, Action: "*" }] })).toThrow(
+        /inlineStatements\[0\]\.Action: "\*" grants every action of every service/,
+      );
+    });
+
+    it("rejects a permissions boundary that is not a policy ARN", () => {
+      expect(build({ permissionsBoundaryArn: "boundary" })).toThrow(/permissionsBoundaryArn: "boundary" is not an IAM policy ARN/);
+    });
+
+    it("rejects a path that does not start and end with /", () => {
+      expect(build({ path: "ssm" })).toThrow(/path: "ssm" must be "\/" or start and end with "\/"/);
+      expect(build({ path: "/ssm" })).toThrow(/path: "\/ssm" must be/);
+    });
+
+    it("reports every problem at once, before creating anything", () => {
+      expect(build({ namePrefix: "X", region: "nowhere", path: "x" })).toThrow(/3 problems/);
+    });
+  });
+});

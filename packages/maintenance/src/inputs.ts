@@ -1,0 +1,209 @@
+import { Token } from "cdktf";
+import { NAME_PREFIX_PATTERN, Validator, resourceName } from "@ssm-access/core";
+
+/**
+ * The instances a maintenance construct acts on: every managed instance that
+ * carries the tag `key=value`. Instances are never listed by id, so instances
+ * replaced or added later are covered without a change to the stack.
+ */
+export interface InstanceTagTarget {
+  /**
+   * Tag key, without the `tag:` prefix Systems Manager uses (it is added for you).
+   */
+  readonly key: string;
+  /**
+   * Tag value the instances must carry.
+   */
+  readonly value: string;
+}
+
+/**
+ * Where Run Command output of the maintenance commands goes.
+ * The agent on each instance uploads it with the instance's own role, which
+ * therefore needs `s3:PutObject` there (see {@link s3OutputWriteStatement}).
+ */
+export interface S3OutputLocation {
+  /**
+   * Name of an existing S3 bucket (a literal or a token of the bucket resource).
+   */
+  readonly bucketName: string;
+  /**
+   * Key prefix under which each command writes its own folder
+   * (`<keyPrefix>/agent-update`, `<keyPrefix>/patch-scan`, `<keyPrefix>/patch-install`).
+   * Keeps command output apart from session transcripts in a shared bucket.
+   * @default "maintenance"
+   */
+  readonly keyPrefix?: string;
+}
+
+/** Key prefix used when {@link S3OutputLocation.keyPrefix} is not set. */
+export const DEFAULT_OUTPUT_KEY_PREFIX = "maintenance";
+
+/** Longest name Systems Manager accepts for associations, windows, window targets and tasks. */
+export const MAX_SSM_NAME_LENGTH = 128;
+
+/** Longest S3 key prefix Systems Manager accepts for command output. */
+export const MAX_OUTPUT_KEY_PREFIX_LENGTH = 500;
+
+/** The folder each command writes its output to, under the location's key prefix. */
+export const OUTPUT_FOLDERS = {
+  agentUpdate: "agent-update",
+  patchScan: "patch-scan",
+  patchInstall: "patch-install",
+} as const;
+
+const LONGEST_FOLDER = Math.max(...Object.values(OUTPUT_FOLDERS).map((f) => f.length));
+const MAX_KEY_PREFIX = MAX_OUTPUT_KEY_PREFIX_LENGTH - LONGEST_FOLDER - 1;
+const MAX_TAG_KEY_LENGTH = 128;
+const MAX_TAG_VALUE_LENGTH = 256;
+const MAX_CONCURRENCY_PATTERN = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
+const MAX_ERRORS_PATTERN = /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/;
+
+/** The Systems Manager `targets` block selecting the instances tagged `key=value`. */
+export function tagTargets(target: InstanceTagTarget): Array<{ key: string; values: string[] }> {
+  return [{ key: `tag:${target.key}`, values: [target.value] }];
+}
+
+/** Longest description Systems Manager accepts for windows, window targets and tasks. */
+export const MAX_SSM_DESCRIPTION_LENGTH = 128;
+
+/** `text`, shortened with "..." to fit {@link MAX_SSM_DESCRIPTION_LENGTH} (text holding tokens is left whole). */
+export function ssmDescription(text: string): string {
+  return Token.isUnresolved(text) || text.length <= MAX_SSM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_SSM_DESCRIPTION_LENGTH - 3)}...`;
+}
+
+/** The key prefix one command writes under: `<keyPrefix>/<leaf>`, without stray slashes. */
+export function outputKeyPrefix(location: S3OutputLocation, leaf: string): string {
+  const base = (location.keyPrefix ?? DEFAULT_OUTPUT_KEY_PREFIX).replace(/\/+$/, "");
+  return base.length > 0 ? `${base}/${leaf}` : leaf;
+}
+
+/** An IAM policy statement, as an object ready for `JSON.stringify`. */
+export interface OutputWriteStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: string[];
+}
+
+/**
+ * The IAM statement the instance role needs so the agent can upload command
+ * output to `location`: `s3:PutObject` on `<bucket>/<keyPrefix>/*`.
+ * Add it to the instance role's inline policy (`JSON.stringify` a policy holding it).
+ */
+export function s3OutputWriteStatement(location: S3OutputLocation, partition: string): OutputWriteStatement {
+  const base = (location.keyPrefix ?? DEFAULT_OUTPUT_KEY_PREFIX).replace(/\/+$/, "");
+  const objects = base.length > 0 ? `${base}/*` : "*";
+  return {
+    Sid: "WriteMaintenanceOutput",
+    Effect: "Allow",
+    Action: ["s3:PutObject"],
+    Resource: [`arn:${partition}:s3:::${location.bucketName}/${objects}`],
+  };
+}
+
+/**
+ * Why `name` is not a valid S3 bucket name, or `undefined` when it is one
+ * (unresolved tokens are accepted).
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (typeof name !== "string") return `${JSON.stringify(name)} is not a bucket name`;
+  if (Token.isUnresolved(name)) return undefined;
+  const rule = "3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit";
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return `"${name}" is not a valid S3 bucket name (${rule})`;
+  if (name.includes("..")) return `"${name}" is not a valid S3 bucket name (two adjacent dots)`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" is not a valid S3 bucket name (formatted as an IP address)`;
+  if (/^(xn--|sthree-)/.test(name) || /(-s3alias|--ol-s3)$/.test(name)) {
+    return `"${name}" is not a valid S3 bucket name (reserved prefix or suffix)`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a name prefix, and that every name derived from it
+ * (`<namePrefix>-<suffix>`) fits Systems Manager's length limit.
+ */
+export function validateNamePrefix(v: Validator, namePrefix: string, suffixes: readonly string[]): void {
+  if (typeof namePrefix !== "string" || namePrefix.length === 0) {
+    v.add("namePrefix", "is required");
+    return;
+  }
+  if (!v.check(NAME_PREFIX_PATTERN.test(namePrefix), "namePrefix", `"${namePrefix}" must be lower-case letters, digits and "-", starting with a letter`)) {
+    return;
+  }
+  const longest = suffixes.map((s) => resourceName(namePrefix, s)).sort((a, b) => b.length - a.length)[0];
+  if (longest !== undefined) {
+    v.check(
+      longest.length <= MAX_SSM_NAME_LENGTH,
+      "namePrefix",
+      `is too long: the name "${longest}" would exceed ${MAX_SSM_NAME_LENGTH} characters`,
+    );
+  }
+}
+
+/** Checks a tag target; `v` is positioned at the target (e.g. `v.child("target")`). */
+export function validateTagTarget(v: Validator, target: InstanceTagTarget | undefined): void {
+  if (target === undefined || target === null || typeof target !== "object") {
+    v.add("", "is required");
+    return;
+  }
+  const { key, value } = target;
+  if (typeof key !== "string" || key.trim().length === 0) {
+    v.add("key", "must not be empty");
+  } else if (!Token.isUnresolved(key)) {
+    v.check(!/^tag:/i.test(key), "key", `"${key}" must not start with "tag:" (the prefix is added for you)`);
+    v.check(key.length <= MAX_TAG_KEY_LENGTH, "key", `must be at most ${MAX_TAG_KEY_LENGTH} characters`);
+  }
+  if (typeof value !== "string" || value.trim().length === 0) {
+    v.add("value", "must not be empty");
+  } else if (!Token.isUnresolved(value)) {
+    v.check(value.length <= MAX_TAG_VALUE_LENGTH, "value", `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
+  }
+}
+
+/** Checks an optional S3 output location; `v` is positioned at it (e.g. `v.child("outputS3")`). */
+export function validateOutputS3(v: Validator, location: S3OutputLocation | undefined): void {
+  if (location === undefined) return;
+  if (location === null || typeof location !== "object") {
+    v.add("", "must be an object with a bucketName");
+    return;
+  }
+  const problem = bucketNameProblem(location.bucketName);
+  if (problem !== undefined) v.add("bucketName", problem);
+  const prefix = location.keyPrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+    v.check(!prefix.startsWith("/"), "keyPrefix", `"${prefix}" must not start with "/"`);
+    v.check(
+      prefix.length <= MAX_KEY_PREFIX,
+      "keyPrefix",
+      `must be at most ${MAX_KEY_PREFIX} characters (${MAX_OUTPUT_KEY_PREFIX_LENGTH} with the command folder)`,
+    );
+  }
+}
+
+/**
+ * Checks a Systems Manager rate control: `maxConcurrency` is a count of at least 1
+ * or a percentage from 1% to 100%; `maxErrors` is a count (0 allowed) or a percentage
+ * from 0% to 100%.
+ */
+export function validateRateControl(
+  v: Validator,
+  path: string,
+  value: string | undefined,
+  kind: "maxConcurrency" | "maxErrors",
+): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (kind === "maxConcurrency") {
+    v.check(
+      typeof value === "string" && MAX_CONCURRENCY_PATTERN.test(value),
+      path,
+      `"${value}" is not a count of at least 1 or a percentage from 1% to 100%`,
+    );
+  } else {
+    v.check(
+      typeof value === "string" && MAX_ERRORS_PATTERN.test(value),
+      path,
+      `"${value}" is not a count of at least 0 or a percentage from 0% to 100%`,
+    );
+  }
+}

@@ -1,0 +1,149 @@
+import { Construct } from "constructs";
+import { Validator } from "@ssm-access/core";
+import {
+  AGENT_UPDATE_NAME_SUFFIX,
+  SsmAgentUpdate,
+  SsmAgentUpdateOptions,
+  validateSsmAgentUpdateOptions,
+} from "./agent-update";
+import { PATCH_NAME_SUFFIXES, PatchManagement, PatchMode, PatchOptions, validatePatchOptions } from "./patching";
+import {
+  InstanceTagTarget,
+  OutputWriteStatement,
+  S3OutputLocation,
+  s3OutputWriteStatement,
+  validateNamePrefix,
+  validateOutputS3,
+  validateTagTarget,
+} from "./inputs";
+
+/** Agent update settings of {@link InstanceMaintenance}. */
+export interface AgentUpdateSettings extends SsmAgentUpdateOptions {
+  /**
+   * Whether the SSM Agent is kept up to date.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** {@link PatchMode}, or `off` for no patching resources at all. */
+export type PatchingMode = PatchMode | "off";
+
+/** Every {@link PatchingMode}. */
+export const PATCHING_MODES: readonly PatchingMode[] = ["scan", "install", "off"];
+
+/** Patching settings of {@link InstanceMaintenance}. */
+export interface PatchingSettings extends Omit<PatchOptions, "mode"> {
+  /**
+   * `scan` (report compliance only), `install` (patch in a maintenance window) or `off`.
+   */
+  readonly mode: PatchingMode;
+}
+
+/** Props of {@link InstanceMaintenance}. */
+export interface InstanceMaintenanceProps {
+  /**
+   * Prefix of every resource name, e.g. `ssm-prod` → `ssm-prod-ssm-agent-update`, `ssm-prod-patch-window`.
+   */
+  readonly namePrefix: string;
+  /**
+   * The instances maintained: every managed instance with this tag.
+   * Targeting by tag covers instances replaced or added later.
+   */
+  readonly target: InstanceTagTarget;
+  /**
+   * SSM Agent updates.
+   * @default - enabled, every 14 days, 50% at a time, stop on the first failure
+   */
+  readonly agentUpdate?: AgentUpdateSettings;
+  /**
+   * Patching.
+   * Scanning changes nothing on the instances, so it is the safe default.
+   * @default { mode: "scan" } (daily compliance scan at 03:00 UTC)
+   */
+  readonly patching?: PatchingSettings;
+  /**
+   * Where every maintenance command writes its output, each under its own folder
+   * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`).
+   * The instance role needs {@link InstanceMaintenance.outputWriteStatement}.
+   * @default - none: output stays in the Systems Manager command history only, truncated
+   */
+  readonly outputS3?: S3OutputLocation;
+}
+
+/**
+ * Automated maintenance of the instances with a tag, without anyone logging in:
+ * SSM Agent updates ({@link SsmAgentUpdate}) and patching ({@link PatchManagement})
+ * from one props object, validated together.
+ *
+ * @example
+ * // production: patch weekly in a window, output to the transcript bucket
+ * new InstanceMaintenance(this, "Maintenance", {
+ *   namePrefix: "ssm-prod",
+ *   target: { key: "Environment", value: "prod" },
+ *   patching: { mode: "install", schedule: "cron(0 2 ? * SUN *)", window: { timezone: "Europe/Berlin" } },
+ *   outputS3: { bucketName: transcripts.bucket },
+ * });
+ */
+export class InstanceMaintenance extends Construct {
+  /** The agent update, unless disabled. */
+  public readonly agentUpdate?: SsmAgentUpdate;
+  /** The patching resources, unless patching is `off`. */
+  public readonly patching?: PatchManagement;
+  /** The output location in use, if any. */
+  public readonly outputS3?: S3OutputLocation;
+
+  constructor(scope: Construct, id: string, props: InstanceMaintenanceProps) {
+    super(scope, id);
+
+    const agent = props.agentUpdate ?? {};
+    const patching: PatchingSettings = props.patching ?? { mode: "scan" };
+    const agentEnabled = agent.enabled ?? true;
+
+    const v = new Validator(this.node.path);
+    validateNamePrefix(v, props.namePrefix, [AGENT_UPDATE_NAME_SUFFIX, ...Object.values(PATCH_NAME_SUFFIXES)]);
+    validateTagTarget(v.child("target"), props.target);
+    validateOutputS3(v.child("outputS3"), props.outputS3);
+    const agentV = v.child("agentUpdate");
+    if (agentV.check(typeof agentEnabled === "boolean", "enabled", `${JSON.stringify(agentEnabled)} is not true or false`)) {
+      if (agentEnabled) validateSsmAgentUpdateOptions(agentV, agent);
+    }
+    const patchV = v.child("patching");
+    if (patchV.check(PATCHING_MODES.includes(patching.mode), "mode", `"${patching.mode}" is not one of ${PATCHING_MODES.join(", ")}`)) {
+      if (patching.mode !== "off") validatePatchOptions(patchV, { ...patching, mode: patching.mode });
+    }
+    v.throwIfAny();
+
+    this.outputS3 = props.outputS3;
+
+    if (agentEnabled) {
+      this.agentUpdate = new SsmAgentUpdate(this, "AgentUpdate", {
+        ...agent,
+        namePrefix: props.namePrefix,
+        target: props.target,
+        outputS3: props.outputS3,
+      });
+    }
+
+    if (patching.mode !== "off") {
+      this.patching = new PatchManagement(this, "Patching", {
+        ...patching,
+        mode: patching.mode,
+        namePrefix: props.namePrefix,
+        target: props.target,
+        outputS3: props.outputS3,
+      });
+    }
+  }
+
+  /**
+   * The IAM statement the instance role needs so the agent can upload command
+   * output (`s3:PutObject` on `<bucket>/<keyPrefix>/*`), or `undefined` without
+   * an output location.
+   *
+   * @param partition the AWS partition, e.g. from `partitionForRegion(region)`
+   */
+  public outputWriteStatement(partition: string): OutputWriteStatement | undefined {
+    return this.outputS3 ? s3OutputWriteStatement(this.outputS3, partition) : undefined;
+  }
+}

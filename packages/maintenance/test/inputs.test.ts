@@ -1,0 +1,196 @@
+import { Token } from "cdktf";
+import { Validator, ValidationIssue } from "@ssm-access/core";
+import {
+  DEFAULT_OUTPUT_KEY_PREFIX,
+  MAX_SSM_DESCRIPTION_LENGTH,
+  bucketNameProblem,
+  outputKeyPrefix,
+  s3OutputWriteStatement,
+  ssmDescription,
+  tagTargets,
+  validateNamePrefix,
+  validateOutputS3,
+  validateRateControl,
+  validateTagTarget,
+} from "../src/inputs";
+
+/** Runs `check` against a fresh validator and returns what it found. */
+function issuesOf(check: (v: Validator) => void): readonly ValidationIssue[] {
+  const v = new Validator("Test");
+  check(v);
+  return v.issues;
+}
+
+describe("inputs", () => {
+  describe("tagTargets", () => {
+    it("selects instances by tag with the tag: prefix Systems Manager expects", () => {
+      expect(tagTargets({ key: "Environment", value: "prod" })).toEqual([{ key: "tag:Environment", values: ["prod"] }]);
+    });
+  });
+
+  describe("outputKeyPrefix", () => {
+    it("puts each command in its own folder under the key prefix", () => {
+      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "ssm/maint" }, "patch-scan")).toBe("ssm/maint/patch-scan");
+    });
+
+    it("drops trailing slashes of the key prefix", () => {
+      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "maint//" }, "agent-update")).toBe("maint/agent-update");
+    });
+
+    it("uses the default key prefix when none is given", () => {
+      expect(outputKeyPrefix({ bucketName: "b" }, "agent-update")).toBe(`${DEFAULT_OUTPUT_KEY_PREFIX}/agent-update`);
+    });
+
+    it("writes the folder at the bucket root when the key prefix is empty", () => {
+      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "" }, "patch-install")).toBe("patch-install");
+    });
+  });
+
+  describe("s3OutputWriteStatement", () => {
+    it("allows s3:PutObject under the key prefix in the given partition", () => {
+      expect(s3OutputWriteStatement({ bucketName: "logs", keyPrefix: "maint/" }, "aws-cn")).toEqual({
+        Sid: "WriteMaintenanceOutput",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws-cn:s3:::logs/maint/*"],
+      });
+    });
+
+    it("covers the default key prefix when none is given", () => {
+      expect(s3OutputWriteStatement({ bucketName: "logs" }, "aws").Resource).toEqual(["arn:aws:s3:::logs/maintenance/*"]);
+    });
+  });
+
+  describe("bucketNameProblem", () => {
+    it.each(["ssm-prod-transcripts", "a.b.c", "abc", "a".repeat(63)])("accepts %s", (name) => {
+      expect(bucketNameProblem(name)).toBeUndefined();
+    });
+
+    it("accepts an unresolved token", () => {
+      expect(bucketNameProblem(Token.asString({ Ref: "bucket" }))).toBeUndefined();
+    });
+
+    it.each([
+      ["My_Bucket", /lower-case letters/],
+      ["ab", /lower-case letters/],
+      ["a".repeat(64), /lower-case letters/],
+      ["-abc", /lower-case letters/],
+      ["abc-", /lower-case letters/],
+      ["a..b", /two adjacent dots/],
+      ["192.168.1.1", /IP address/],
+      ["xn--abc", /reserved prefix or suffix/],
+      ["abc-s3alias", /reserved prefix or suffix/],
+    ])("rejects %s", (name, message) => {
+      expect(bucketNameProblem(name)).toMatch(message);
+    });
+  });
+
+  describe("ssmDescription", () => {
+    it("keeps a short text as it is", () => {
+      expect(ssmDescription("Instances tagged Environment=dev")).toBe("Instances tagged Environment=dev");
+    });
+
+    it("shortens a long text to the Systems Manager limit", () => {
+      const text = ssmDescription("x".repeat(300));
+      expect(text).toHaveLength(MAX_SSM_DESCRIPTION_LENGTH);
+      expect(text.endsWith("...")).toBe(true);
+    });
+  });
+
+  describe("validateNamePrefix", () => {
+    it("accepts a kebab-case prefix", () => {
+      expect(issuesOf((v) => validateNamePrefix(v, "ssm-dev", ["patch-window"]))).toEqual([]);
+    });
+
+    it("requires a prefix", () => {
+      expect(issuesOf((v) => validateNamePrefix(v, "", ["x"]))).toEqual([{ path: "namePrefix", message: "is required" }]);
+    });
+
+    it("rejects upper case and leading digits", () => {
+      expect(issuesOf((v) => validateNamePrefix(v, "Ssm", ["x"]))[0].message).toMatch(/must be lower-case letters/);
+      expect(issuesOf((v) => validateNamePrefix(v, "1ssm", ["x"]))[0].message).toMatch(/starting with a letter/);
+    });
+
+    it("rejects a prefix whose derived names exceed 128 characters", () => {
+      const issues = issuesOf((v) => validateNamePrefix(v, `a${"b".repeat(115)}`, ["patch-install", "x"]));
+      expect(issues).toHaveLength(1);
+      expect(issues[0].message).toMatch(/-patch-install" would exceed 128 characters/);
+    });
+  });
+
+  describe("validateTagTarget", () => {
+    it("accepts a key and a value", () => {
+      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "Environment", value: "dev" }))).toEqual([]);
+    });
+
+    it("requires the target", () => {
+      expect(issuesOf((v) => validateTagTarget(v.child("target"), undefined))).toEqual([
+        { path: "target", message: "is required" },
+      ]);
+    });
+
+    it("requires a non-empty key and value", () => {
+      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: " ", value: "" }))).toEqual([
+        { path: "target.key", message: "must not be empty" },
+        { path: "target.value", message: "must not be empty" },
+      ]);
+    });
+
+    it("rejects a key that already carries the tag: prefix", () => {
+      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "tag:Env", value: "dev" }))[0]).toEqual({
+        path: "target.key",
+        message: '"tag:Env" must not start with "tag:" (the prefix is added for you)',
+      });
+    });
+
+    it("rejects keys over 128 and values over 256 characters", () => {
+      const issues = issuesOf((v) => validateTagTarget(v.child("target"), { key: "k".repeat(129), value: "v".repeat(257) }));
+      expect(issues.map((i) => i.path)).toEqual(["target.key", "target.value"]);
+    });
+  });
+
+  describe("validateOutputS3", () => {
+    it("accepts no location at all", () => {
+      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), undefined))).toEqual([]);
+    });
+
+    it("reports an invalid bucket name at its path", () => {
+      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "Bad_Bucket" }))[0].path).toBe(
+        "outputS3.bucketName",
+      );
+    });
+
+    it("rejects a key prefix starting with a slash", () => {
+      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "/maint" }))).toEqual([
+        { path: "outputS3.keyPrefix", message: '"/maint" must not start with "/"' },
+      ]);
+    });
+
+    it("rejects a key prefix too long for the command folders", () => {
+      const issues = issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "p".repeat(490) }));
+      expect(issues[0].message).toMatch(/must be at most 486 characters/);
+    });
+  });
+
+  describe("validateRateControl", () => {
+    it.each(["1", "10", "1%", "50%", "100%"])("accepts %s as a maximum concurrency", (value) => {
+      expect(issuesOf((v) => validateRateControl(v, "maxConcurrency", value, "maxConcurrency"))).toEqual([]);
+    });
+
+    it.each(["0", "0%", "101%", "05", "half", ""])("rejects %s as a maximum concurrency", (value) => {
+      expect(issuesOf((v) => validateRateControl(v, "maxConcurrency", value, "maxConcurrency"))[0].message).toMatch(
+        /is not a count of at least 1 or a percentage from 1% to 100%/,
+      );
+    });
+
+    it.each(["0", "3", "0%", "10%", "100%"])("accepts %s as a maximum of errors", (value) => {
+      expect(issuesOf((v) => validateRateControl(v, "maxErrors", value, "maxErrors"))).toEqual([]);
+    });
+
+    it.each(["-1", "150%", "some"])("rejects %s as a maximum of errors", (value) => {
+      expect(issuesOf((v) => validateRateControl(v, "maxErrors", value, "maxErrors"))[0].message).toMatch(
+        /is not a count of at least 0 or a percentage from 0% to 100%/,
+      );
+    });
+  });
+});

@@ -1,0 +1,195 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import {
+  ACCOUNT_ID_PATTERN,
+  NAME_PREFIX_PATTERN,
+  REGION_PATTERN,
+  Validator,
+  nameTag,
+  partitionForRegion,
+  resourceName,
+} from "@ssm-access/core";
+import { MAX_NAME_LENGTH } from "./vpc-endpoints";
+
+/** The retention periods CloudWatch Logs accepts, in days (0 = never expire). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Which traffic a flow log records. */
+export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
+
+/** A KMS key ARN (not an alias, not a key id: CloudWatch Logs needs the key ARN). */
+export const KMS_KEY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** Options shared by {@link FlowLogsProps} and `PrivateNetworkProps.flowLogs`. */
+export interface FlowLogsOptions {
+  /**
+   * How long the log group keeps flow log records, in days; one of CloudWatch's allowed values
+   * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+   * 3288, 3653, or 0 for never). A year covers most audit requirements without unbounded cost.
+   * @default 365
+   */
+  readonly retentionInDays?: number;
+  /**
+   * ARN of a KMS key encrypting the log group. Its key policy must allow the
+   * `logs.<region>.amazonaws.com` principal (scoped by `kms:EncryptionContext:aws:logs:arn`).
+   * @default - encrypted with a CloudWatch Logs owned key
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Which traffic to record: accepted, rejected, or both.
+   * @default "ALL"
+   */
+  readonly trafficType?: FlowLogTrafficType;
+  /**
+   * Longest interval, in seconds, over which a flow is captured before it is written: 60 or 600.
+   * @default 600
+   */
+  readonly maxAggregationInterval?: 60 | 600;
+  /**
+   * The AWS account id. When given, the role's trust policy only lets the flow logs service assume it
+   * for this account's flow logs (`aws:SourceAccount` / `aws:SourceArn`, against the confused deputy).
+   * @default - no source conditions on the trust policy
+   */
+  readonly accountId?: string;
+}
+
+/** Props of {@link FlowLogs}. */
+export interface FlowLogsProps extends FlowLogsOptions {
+  /**
+   * Naming prefix for the log group, role and `Name` tags.
+   * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   */
+  readonly name: string;
+  /** The AWS Region, for the partition of ARNs; no data source is read. */
+  readonly region: string;
+  /** The VPC whose traffic is recorded. */
+  readonly vpcId: string;
+}
+
+/** Validates the shared flow log options into `v` (paths relative to `v`). */
+export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions): void {
+  const retention = options.retentionInDays;
+  if (retention !== undefined) {
+    v.check(
+      LOG_RETENTION_DAYS.includes(retention),
+      "retentionInDays",
+      `${retention} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`,
+    );
+  }
+  const key = options.kmsKeyArn;
+  if (key !== undefined && !Token.isUnresolved(key)) {
+    v.check(KMS_KEY_ARN_PATTERN.test(key), "kmsKeyArn", `${key} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
+  }
+  if (options.trafficType !== undefined) {
+    v.check(
+      ["ALL", "ACCEPT", "REJECT"].includes(options.trafficType),
+      "trafficType",
+      `${JSON.stringify(options.trafficType)} is not one of ALL, ACCEPT, REJECT`,
+    );
+  }
+  if (options.maxAggregationInterval !== undefined) {
+    v.check(
+      [60, 600].includes(options.maxAggregationInterval),
+      "maxAggregationInterval",
+      `${options.maxAggregationInterval} is not 60 or 600`,
+    );
+  }
+  if (options.accountId !== undefined) {
+    v.check(ACCOUNT_ID_PATTERN.test(options.accountId), "accountId", `${options.accountId} is not a 12-digit account id`);
+  }
+}
+
+/**
+ * VPC flow logs to a CloudWatch log group with a fixed retention, written by a
+ * role of their own that the flow logs service assumes and that may only write
+ * to that one log group.
+ */
+export class FlowLogs extends Construct {
+  /** The log group receiving the records. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The role the flow logs service assumes to write to the log group. */
+  public readonly role: IamRole;
+  /** The role's inline policy (write access to the log group only). */
+  public readonly rolePolicy: IamRolePolicy;
+  /** The flow log. */
+  public readonly flowLog: FlowLog;
+  /** The log group name. */
+  public readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: FlowLogsProps) {
+    super(scope, id);
+    const v = new Validator(this.node.path);
+    v.check(
+      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
+      "name",
+      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
+    );
+    v.check(REGION_PATTERN.test(props.region ?? ""), "region", `${JSON.stringify(props.region)} is not an AWS Region code`);
+    validateFlowLogsOptions(v, props);
+    v.throwIfAny();
+
+    const partition = partitionForRegion(props.region);
+    this.logGroupName = `/vpc-flow-logs/${resourceName(props.name)}`;
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: this.logGroupName,
+      retentionInDays: props.retentionInDays ?? 365,
+      kmsKeyId: props.kmsKeyArn,
+      tags: nameTag(props.name, "flow-logs"),
+    });
+
+    const trust: Record<string, unknown> = {
+      Effect: "Allow",
+      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+      Action: "sts:AssumeRole",
+    };
+    if (props.accountId !== undefined) {
+      trust.Condition = {
+        StringEquals: { "aws:SourceAccount": props.accountId },
+        ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*` },
+      };
+    }
+    this.role = new IamRole(this, "Role", {
+      name: resourceName(props.name, "vpc-flow-logs"),
+      description: "Lets VPC Flow Logs write to its CloudWatch log group",
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [trust] }),
+      tags: nameTag(props.name, "vpc-flow-logs"),
+    });
+    this.rolePolicy = new IamRolePolicy(this, "RolePolicy", {
+      name: "write-flow-logs",
+      role: this.role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "WriteFlowLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: `${this.logGroup.arn}:*`,
+          },
+        ],
+      }),
+    });
+
+    this.flowLog = new FlowLog(this, "Resource", {
+      vpcId: props.vpcId,
+      trafficType: props.trafficType ?? "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: this.logGroup.arn,
+      iamRoleArn: this.role.arn,
+      maxAggregationInterval: props.maxAggregationInterval ?? 600,
+      tags: nameTag(props.name, "flow-logs"),
+    });
+  }
+
+  /** The log group ARN (without the `:*` suffix). */
+  public get logGroupArn(): string {
+    return this.logGroup.arn;
+  }
+}

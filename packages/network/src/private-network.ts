@@ -1,0 +1,542 @@
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import {
+  NAME_PREFIX_PATTERN,
+  REGION_PATTERN,
+  Validator,
+  azSuffix,
+  duplicates,
+  isZoneOfRegion,
+  nameTag,
+} from "@ssm-access/core";
+import { PlannedSubnet, TierPlanInput, planSubnets } from "./cidr-planner";
+import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
+import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
+import { MAX_NAME_LENGTH, SsmVpcEndpoints, SsmVpcEndpointsOptions, validateEndpointOptions } from "./vpc-endpoints";
+
+/** How many NAT gateways the network has: none, one shared by every zone, or one per zone. */
+export type NatGatewayMode = "none" | "single" | "perAz";
+
+const NAT_MODES: readonly NatGatewayMode[] = ["none", "single", "perAz"];
+
+/** Options of one subnet tier. */
+export interface SubnetTierOptions {
+  /**
+   * Whether the tier has subnets (one per Availability Zone).
+   * @default true when the tier's options are given
+   */
+  readonly enabled?: boolean;
+  /**
+   * Explicit CIDR per Availability Zone (`{ "eu-west-1a": "10.10.200.0/24" }`), overriding the
+   * planned one for that zone; it must lie in the VPC, be /16../28 and overlap no other subnet.
+   * @default - planned from the VPC CIDR by tier and zone letter
+   */
+  readonly cidrs?: Readonly<Record<string, string>>;
+  /**
+   * Size of the planned subnets: each takes the first block of this prefix length in its AZ slot.
+   * Must be at least the slot size (VPC prefix + 2 + log2(azSlotsPerTier)) and at most /28.
+   * @default - the whole AZ slot (a /20 per subnet for a /16 VPC with 4 slots)
+   */
+  readonly prefixLength?: number;
+  /**
+   * Give instances launched in the subnets a public IPv4 address (public tier only).
+   * Off by default: Session Manager needs no public address, and none should appear by accident.
+   * @default false
+   */
+  readonly mapPublicIpOnLaunch?: boolean;
+}
+
+/** The subnet tiers of a network. */
+export interface SubnetTiersOptions {
+  /**
+   * Public subnets: default route to the internet gateway. Needed for NAT gateways.
+   * @default - no public tier
+   */
+  readonly public?: SubnetTierOptions;
+  /**
+   * Private subnets: default route to a NAT gateway (see `natGateways`).
+   * @default - no private tier
+   */
+  readonly private?: SubnetTierOptions;
+  /**
+   * Isolated subnets: local route only; the home of Session Manager-only instances.
+   * @default - enabled, with planned CIDRs
+   */
+  readonly isolated?: SubnetTierOptions;
+}
+
+/** The `endpoints` options of {@link PrivateNetworkProps}. */
+export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions {
+  /**
+   * Whether to create the endpoints at all.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The tier whose subnets carry the interface endpoints (one per zone).
+   * @default - `isolated` when that tier exists, else `private`
+   */
+  readonly subnetTier?: SubnetTier;
+}
+
+/** The `flowLogs` options of {@link PrivateNetworkProps}. */
+export interface PrivateNetworkFlowLogsOptions extends FlowLogsOptions {
+  /**
+   * Whether to record flow logs.
+   * @default true when the options are given
+   */
+  readonly enabled?: boolean;
+}
+
+/** Props of {@link PrivateNetwork}. */
+export interface PrivateNetworkProps {
+  /**
+   * Naming prefix of every resource (`Name` tags, security group and role names), e.g. `ssm-dev`.
+   * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   */
+  readonly name: string;
+  /**
+   * The AWS Region, e.g. `eu-west-1`. Given rather than read so the stack needs no data source:
+   * endpoint service names and zone checks derive from it.
+   */
+  readonly region: string;
+  /**
+   * The VPC's IPv4 CIDR block: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, /16 to /28,
+   * network address (no host bits). Subnet CIDRs are planned from it (see the README's numbering rule).
+   */
+  readonly cidr: string;
+  /**
+   * The Availability Zones to span, explicit so that no data source is read: non-empty, unique,
+   * each a zone of `region`. Every enabled tier gets one subnet per zone. Subnets are numbered by
+   * zone letter, so zones can be added, removed or reordered without renumbering the others.
+   */
+  readonly availabilityZones: readonly string[];
+  /**
+   * The subnet tiers. A tier is enabled when its options are given (unless `enabled: false`);
+   * `isolated` is enabled unless turned off.
+   * @default - only the isolated tier
+   */
+  readonly subnets?: SubnetTiersOptions;
+  /**
+   * AZ slots in each tier's quarter of the VPC (1, 2, 4, 8 or 16). Larger means more zones fit but
+   * smaller subnets. Changing it renumbers every planned subnet: choose it before the first apply.
+   * @default 4
+   */
+  readonly azSlotsPerTier?: number;
+  /**
+   * AZ slot per zone, overriding the zone letter (`a` = 0, `b` = 1, ...). Required for zones without
+   * a letter of their own (Local Zones such as `us-east-1-bos-1a`) unless all their CIDRs are explicit.
+   * @default - every zone takes the slot of its letter
+   */
+  readonly zoneSlots?: Readonly<Record<string, number>>;
+  /**
+   * NAT gateways for the private tier: `none`; `single` (one in the first zone's public subnet, shared
+   * by every zone; cheaper, but the zones depend on that one zone); `perAz` (one per zone, each private
+   * subnet routes to the NAT gateway of its own zone). Any NAT needs the public and private tiers.
+   * @default "none"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * The Session Manager VPC endpoints (ssm, ssmmessages, ec2messages, the S3 gateway and any extra
+   * interface services); `false` turns them off (for example when a NAT gateway gives internet access).
+   * @default - on: interface endpoints in every zone of the isolated (else private) tier, S3 gateway on
+   */
+  readonly endpoints?: PrivateNetworkEndpointsOptions | false;
+  /**
+   * VPC flow logs to CloudWatch Logs; `true` for the defaults.
+   * @default false
+   */
+  readonly flowLogs?: PrivateNetworkFlowLogsOptions | boolean;
+}
+
+/** What an app needs from a {@link PrivateNetwork} to write Terraform outputs. */
+export interface PrivateNetworkOutputs {
+  /** The VPC id. */
+  readonly vpcId: string;
+  /** The VPC CIDR block. */
+  readonly vpcCidr: string;
+  /** Subnet ids per tier, in Availability Zone order (empty lists for absent tiers). */
+  readonly subnetIds: Readonly<Record<SubnetTier, readonly string[]>>;
+  /** Subnet id per tier and Availability Zone. */
+  readonly subnetIdsByAz: Readonly<Record<SubnetTier, Readonly<Record<string, string>>>>;
+  /** The interface endpoints' security group id; undefined when the endpoints are off. */
+  readonly endpointSecurityGroupId?: string;
+  /** The flow log group name; undefined when flow logs are off. */
+  readonly flowLogGroupName?: string;
+}
+
+/** `bos-1a` → `Bos1a`, for child ids. */
+function pascal(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p.length > 0)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join("");
+}
+
+interface TierState {
+  readonly subnets: Array<{ readonly ref: SubnetRef; readonly resource: Subnet }>;
+  readonly routeTables: RouteTable[];
+}
+
+/**
+ * A VPC for instances reached only through Session Manager: public, private and
+ * isolated subnet tiers with stable CIDR numbering, optional internet and NAT
+ * gateways, Session Manager VPC endpoints, a locked-down default security group
+ * and optional flow logs. No data source is read.
+ *
+ * @example
+ * const network = new PrivateNetwork(this, "Network", {
+ *   name: "ssm-dev",
+ *   region: "eu-west-1",
+ *   cidr: "10.10.0.0/16",
+ *   availabilityZones: ["eu-west-1a", "eu-west-1b"],
+ * });
+ */
+export class PrivateNetwork extends Construct implements INetwork {
+  /** The VPC. */
+  public readonly vpc: Vpc;
+  /** The VPC's default security group, kept with no rules at all. */
+  public readonly defaultSecurityGroup: DefaultSecurityGroup;
+  /** The internet gateway; undefined without a public tier. */
+  public readonly internetGateway?: InternetGateway;
+  /** The NAT gateways, in zone order (empty with `natGateways: "none"`). */
+  public readonly natGateways: readonly NatGateway[];
+  /** The Session Manager endpoints; undefined when turned off. */
+  public readonly endpoints?: SsmVpcEndpoints;
+  /** The flow logs; undefined when turned off. */
+  public readonly flowLogs?: FlowLogs;
+  /** The VPC id. */
+  public readonly vpcId: string;
+  /** The VPC CIDR block (the literal given in props). */
+  public readonly vpcCidr: string;
+  /** The Availability Zones, in configuration order. */
+  public readonly availabilityZones: readonly string[];
+  /** The planned subnet CIDRs, by tier then zone. */
+  public readonly subnetPlan: readonly PlannedSubnet[];
+
+  private readonly tiers: Record<SubnetTier, TierState>;
+
+  constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
+    super(scope, id);
+
+    const enabled = enabledTiers(props.subnets);
+    const natMode = props.natGateways ?? "none";
+    const endpointOptions = props.endpoints === false ? undefined : (props.endpoints ?? {});
+    const endpointsOn = endpointOptions !== undefined && endpointOptions.enabled !== false;
+    const flowLogOptions = typeof props.flowLogs === "object" ? props.flowLogs : props.flowLogs ? {} : undefined;
+    const flowLogsOn = flowLogOptions !== undefined && flowLogOptions.enabled !== false;
+    const zones = Array.isArray(props.availabilityZones) ? props.availabilityZones : [];
+    const has = (tier: SubnetTier): boolean => enabled.includes(tier);
+
+    // ---- validation: every problem, then one error
+    const v = new Validator(this.node.path);
+    v.check(
+      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
+      "name",
+      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
+    );
+    const regionOk = v.check(
+      typeof props.region === "string" && REGION_PATTERN.test(props.region),
+      "region",
+      `${JSON.stringify(props.region)} is not an AWS Region code (such as eu-west-1)`,
+    );
+    if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
+      for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
+      zones.forEach((zone, i) => {
+        if (regionOk && !isZoneOfRegion(zone, props.region)) {
+          v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
+        }
+      });
+    }
+    v.check(enabled.length > 0, "subnets", "at least one tier must be enabled");
+    for (const tier of SUBNET_TIERS) {
+      if (tier !== "public" && props.subnets?.[tier]?.mapPublicIpOnLaunch) {
+        v.add(`subnets.${tier}.mapPublicIpOnLaunch`, "only the public tier may map public IP addresses");
+      }
+    }
+
+    const tierInputs: Partial<Record<SubnetTier, TierPlanInput>> = {};
+    for (const tier of enabled) {
+      tierInputs[tier] = { cidrs: props.subnets?.[tier]?.cidrs, prefixLength: props.subnets?.[tier]?.prefixLength };
+    }
+    const plan = planSubnets({
+      vpcCidr: props.cidr,
+      availabilityZones: [...new Set(zones)],
+      tiers: tierInputs,
+      azSlotsPerTier: props.azSlotsPerTier,
+      zoneSlots: props.zoneSlots,
+    });
+    for (const issue of plan.issues) v.add(issue.path, issue.message);
+
+    if (v.check(NAT_MODES.includes(natMode), "natGateways", `${JSON.stringify(natMode)} is not one of ${NAT_MODES.join(", ")}`)) {
+      if (natMode !== "none") {
+        v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
+        v.check(has("private"), "natGateways", `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`);
+      }
+    }
+
+    let endpointTier: SubnetTier | undefined;
+    if (endpointsOn) {
+      const ev = v.child("endpoints");
+      endpointTier = endpointOptions.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
+      if (endpointOptions.subnetTier !== undefined) {
+        if (!SUBNET_TIERS.includes(endpointOptions.subnetTier)) {
+          ev.add("subnetTier", `${JSON.stringify(endpointOptions.subnetTier)} is not one of ${SUBNET_TIERS.join(", ")}`);
+        } else {
+          ev.check(has(endpointOptions.subnetTier), "subnetTier", `the ${endpointOptions.subnetTier} tier has no subnets`);
+        }
+      } else {
+        ev.check(
+          endpointTier !== undefined,
+          "subnetTier",
+          "there is no isolated or private tier to place the endpoints in; choose a tier or set endpoints to false",
+        );
+      }
+      validateEndpointOptions(ev, endpointOptions, new Set(zones).size);
+      if (endpointOptions.s3Gateway ?? true) {
+        ev.check(
+          has("private") || has("isolated"),
+          "s3Gateway",
+          "the S3 gateway endpoint needs a private or isolated tier to attach to (or set s3Gateway to false)",
+        );
+      }
+    }
+    if (flowLogsOn) validateFlowLogsOptions(v.child("flowLogs"), flowLogOptions);
+    v.throwIfAny();
+
+    if (has("private") && natMode === "none") {
+      Annotations.of(this).addWarning(
+        "The private tier has no NAT gateway: its subnets have no default route and behave like isolated ones.",
+      );
+    }
+
+    // ---- resources
+    const name = props.name;
+    this.availabilityZones = [...zones];
+    this.vpcCidr = props.cidr;
+    this.subnetPlan = plan.subnets;
+
+    this.vpc = new Vpc(this, "Resource", {
+      cidrBlock: props.cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: nameTag(name),
+    });
+    this.vpcId = this.vpc.id;
+
+    this.defaultSecurityGroup = new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      vpcId: this.vpc.id,
+      tags: nameTag(name, "default-locked"),
+    });
+
+    this.tiers = { public: emptyTier(), private: emptyTier(), isolated: emptyTier() };
+    for (const planned of plan.subnets) {
+      const { tier, availabilityZone: az } = planned;
+      const resource = new Subnet(this, `${pascal(tier)}Subnet${pascal(azSuffix(az))}`, {
+        vpcId: this.vpc.id,
+        cidrBlock: planned.cidr,
+        availabilityZone: az,
+        mapPublicIpOnLaunch: tier === "public" && props.subnets?.public?.mapPublicIpOnLaunch === true,
+        tags: nameTag(name, tier, azSuffix(az)),
+      });
+      this.tiers[tier].subnets.push({ ref: { id: resource.id, tier, availabilityZone: az, cidr: planned.cidr }, resource });
+    }
+
+    if (has("public")) {
+      this.internetGateway = new InternetGateway(this, "InternetGateway", {
+        vpcId: this.vpc.id,
+        tags: nameTag(name),
+      });
+    }
+
+    const natGateways: NatGateway[] = [];
+    const natByZone = new Map<string, NatGateway>();
+    const natZones = natMode === "perAz" ? this.tiers.public.subnets : natMode === "single" ? this.tiers.public.subnets.slice(0, 1) : [];
+    for (const { ref } of natZones) {
+      const suffix = pascal(azSuffix(ref.availabilityZone));
+      const eip = new Eip(this, `NatEip${suffix}`, {
+        domain: "vpc",
+        tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
+        dependsOn: this.internetGateway ? [this.internetGateway] : undefined,
+      });
+      const nat = new NatGateway(this, `NatGateway${suffix}`, {
+        allocationId: eip.allocationId,
+        subnetId: ref.id,
+        connectivityType: "public",
+        tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
+        dependsOn: this.internetGateway ? [this.internetGateway] : undefined,
+      });
+      natGateways.push(nat);
+      natByZone.set(ref.availabilityZone, nat);
+    }
+    this.natGateways = natGateways;
+
+    // Route tables: one per tier, except private with one NAT per zone (routes differ by zone).
+    for (const tier of enabled) {
+      const state = this.tiers[tier];
+      const perAz = tier === "private" && natMode === "perAz";
+      const shared = perAz
+        ? undefined
+        : new RouteTable(this, `${pascal(tier)}RouteTable`, { vpcId: this.vpc.id, tags: nameTag(name, tier) });
+      if (shared) state.routeTables.push(shared);
+
+      for (const { ref, resource } of state.subnets) {
+        const suffix = pascal(azSuffix(ref.availabilityZone));
+        let table = shared;
+        if (!table) {
+          table = new RouteTable(this, `${pascal(tier)}RouteTable${suffix}`, {
+            vpcId: this.vpc.id,
+            tags: nameTag(name, tier, azSuffix(ref.availabilityZone)),
+          });
+          state.routeTables.push(table);
+          new Route(this, `${pascal(tier)}DefaultRoute${suffix}`, {
+            routeTableId: table.id,
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: (natByZone.get(ref.availabilityZone) ?? natGateways[0]).id,
+          });
+        }
+        new RouteTableAssociation(this, `${pascal(tier)}RouteTableAssociation${suffix}`, {
+          subnetId: resource.id,
+          routeTableId: table.id,
+        });
+      }
+
+      if (shared && tier === "public" && this.internetGateway) {
+        new Route(this, "PublicDefaultRoute", {
+          routeTableId: shared.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          gatewayId: this.internetGateway.id,
+        });
+      }
+      if (shared && tier === "private" && natMode === "single") {
+        new Route(this, "PrivateDefaultRoute", {
+          routeTableId: shared.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: natGateways[0].id,
+        });
+      }
+    }
+
+    if (endpointsOn && endpointTier) {
+      this.endpoints = new SsmVpcEndpoints(this, "Endpoints", {
+        name,
+        region: props.region,
+        vpcId: this.vpc.id,
+        vpcCidr: props.cidr,
+        subnets: this.subnets(endpointTier),
+        availabilityZoneCount: endpointOptions.availabilityZoneCount,
+        extraServices: endpointOptions.extraServices,
+        s3Gateway: endpointOptions.s3Gateway,
+        routeTableIds: [...this.routeTableIds("private"), ...this.routeTableIds("isolated")],
+      });
+    }
+
+    if (flowLogsOn) {
+      this.flowLogs = new FlowLogs(this, "FlowLogs", {
+        ...flowLogOptions,
+        name,
+        region: props.region,
+        vpcId: this.vpc.id,
+      });
+    }
+  }
+
+  /** The subnets of `tier`, in Availability Zone order; empty when the tier is absent. */
+  public subnets(tier: SubnetTier): readonly SubnetRef[] {
+    return this.tiers[tier].subnets.map((s) => s.ref);
+  }
+
+  /** The subnet resources of `tier` (escape hatch), in Availability Zone order. */
+  public subnetResources(tier: SubnetTier): readonly Subnet[] {
+    return this.tiers[tier].subnets.map((s) => s.resource);
+  }
+
+  /** The route table ids of `tier`: one for the tier, or one per zone for private subnets with `perAz` NAT. */
+  public routeTableIds(tier: SubnetTier): readonly string[] {
+    return this.tiers[tier].routeTables.map((t) => t.id);
+  }
+
+  /** The route table resources of `tier` (escape hatch). */
+  public routeTables(tier: SubnetTier): readonly RouteTable[] {
+    return [...this.tiers[tier].routeTables];
+  }
+
+  /** The interface endpoints' security group id; undefined when the endpoints are off. */
+  public get endpointSecurityGroupId(): string | undefined {
+    return this.endpoints?.securityGroupId;
+  }
+
+  /**
+   * The prefix list of the S3 gateway endpoint (S3's public ranges in this
+   * Region); undefined when there is none. Instances need egress 443 to it to
+   * reach S3 through the gateway (agent updates, patches, S3 session logs).
+   */
+  public get s3GatewayPrefixListId(): string | undefined {
+    return this.endpoints?.s3GatewayEndpoint?.prefixListId;
+  }
+
+  /** The interface endpoint services present (`ssm`, `ssmmessages`, `ec2messages`, then any added); empty when off. */
+  public get interfaceEndpointServices(): readonly string[] {
+    return this.endpoints?.services ?? [];
+  }
+
+  /**
+   * Adds interface endpoints for `services` (short names such as `logs`, `kms`) not present yet;
+   * calling it again with the same names changes nothing. When the endpoints are turned off it
+   * creates nothing and leaves a warning on the construct.
+   * @returns the service names that got a new endpoint
+   */
+  public addInterfaceEndpoints(...services: string[]): string[] {
+    if (!this.endpoints) {
+      Annotations.of(this).addWarning(
+        `Interface endpoints ${services.join(", ")} were requested but the VPC endpoints are turned off.`,
+      );
+      return [];
+    }
+    const before = new Set(this.endpoints.services);
+    this.endpoints.addInterfaceEndpoints(...services);
+    return this.endpoints.services.filter((s) => !before.has(s));
+  }
+
+  /** Ids an app turns into Terraform outputs. */
+  public get outputs(): PrivateNetworkOutputs {
+    const subnetIds = {} as Record<SubnetTier, readonly string[]>;
+    const subnetIdsByAz = {} as Record<SubnetTier, Record<string, string>>;
+    for (const tier of SUBNET_TIERS) {
+      const refs = this.subnets(tier);
+      subnetIds[tier] = refs.map((s) => s.id);
+      subnetIdsByAz[tier] = Object.fromEntries(refs.map((s) => [s.availabilityZone, s.id]));
+    }
+    return {
+      vpcId: this.vpcId,
+      vpcCidr: this.vpcCidr,
+      subnetIds,
+      subnetIdsByAz,
+      endpointSecurityGroupId: this.endpointSecurityGroupId,
+      flowLogGroupName: this.flowLogs?.logGroupName,
+    };
+  }
+}
+
+function emptyTier(): TierState {
+  return { subnets: [], routeTables: [] };
+}
+
+/** The tiers that get subnets: a tier's options enable it (unless `enabled: false`); isolated is on by default. */
+function enabledTiers(subnets: SubnetTiersOptions | undefined): SubnetTier[] {
+  return SUBNET_TIERS.filter((tier) => {
+    const options = subnets?.[tier];
+    if (options === undefined) return tier === "isolated";
+    return options.enabled !== false;
+  });
+}

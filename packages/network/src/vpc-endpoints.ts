@@ -1,0 +1,245 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { NAME_PREFIX_PATTERN, REGION_PATTERN, Validator, nameTag, resourceName } from "@ssm-access/core";
+import { parseCidr } from "./cidr-planner";
+import { SubnetRef } from "./types";
+
+/** The interface endpoints Session Manager needs when instances have no internet route. */
+export const SSM_INTERFACE_SERVICES: readonly string[] = ["ssm", "ssmmessages", "ec2messages"];
+
+/** A service short name as it appears in `com.amazonaws.<region>.<service>`: `kms`, `logs`, `ecr.api`. */
+export const SERVICE_SHORT_NAME_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
+
+/** Longest name prefix the network constructs accept (IAM role and security group names derive from it). */
+export const MAX_NAME_LENGTH = 32;
+
+/** The interface endpoint service name of `service` in `region`: `com.amazonaws.eu-west-1.ssm`. */
+export function interfaceServiceName(region: string, service: string): string {
+  return `com.amazonaws.${region}.${service}`;
+}
+
+/** Options shared by {@link SsmVpcEndpointsProps} and `PrivateNetworkProps.endpoints`. */
+export interface SsmVpcEndpointsOptions {
+  /**
+   * How many Availability Zones carry the interface endpoints: the first N zones of the subnets given.
+   * Each interface endpoint is billed per AZ-hour, so fewer zones cost less; instances in other zones
+   * still reach the endpoints across zones (with cross-AZ data charges).
+   * @default - every zone of the subnets
+   */
+  readonly availabilityZoneCount?: number;
+  /**
+   * More interface endpoints by service short name (`kms`, `logs`, `ecr.api`, ...), beyond
+   * `ssm`, `ssmmessages` and `ec2messages`, which are always created. Names already present are ignored.
+   * S3 is served by the gateway endpoint instead (see `s3Gateway`).
+   * @default []
+   */
+  readonly extraServices?: readonly string[];
+  /**
+   * Create the S3 gateway endpoint (free) on the route tables, so instances without internet reach S3
+   * for SSM Agent updates, patch baselines and session logs.
+   * @default true
+   */
+  readonly s3Gateway?: boolean;
+}
+
+/** Props of {@link SsmVpcEndpoints}. */
+export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions {
+  /**
+   * Naming prefix for the endpoints' `Name` tags and the security group name.
+   * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   */
+  readonly name: string;
+  /** The AWS Region, for the endpoint service names (`com.amazonaws.<region>.<service>`); no data source is read. */
+  readonly region: string;
+  /** The VPC the endpoints and their security group belong to. */
+  readonly vpcId: string;
+  /** The VPC CIDR; the endpoint security group allows TCP 443 from it and nothing else. */
+  readonly vpcCidr: string;
+  /**
+   * The subnets the interface endpoints may use. The first subnet of each Availability Zone is used
+   * (an endpoint can have only one network interface per zone), in the first `availabilityZoneCount` zones.
+   */
+  readonly subnets: readonly SubnetRef[];
+  /**
+   * Route tables the S3 gateway endpoint is attached to (the tables of the subnets that must reach S3).
+   * Required when `s3Gateway` is on.
+   * @default []
+   */
+  readonly routeTableIds?: readonly string[];
+}
+
+/** Validates the shared endpoint options into `v` (paths relative to `v`). `zoneCount` is the zones available. */
+export function validateEndpointOptions(v: Validator, options: SsmVpcEndpointsOptions, zoneCount: number): void {
+  const count = options.availabilityZoneCount;
+  if (count !== undefined) {
+    v.check(Number.isInteger(count) && count >= 1, "availabilityZoneCount", `${count} must be an integer of at least 1`);
+    if (Number.isInteger(count) && count > zoneCount && zoneCount > 0) {
+      v.add("availabilityZoneCount", `${count} is more than the ${zoneCount} Availability Zone(s) available`);
+    }
+  }
+  validateServiceNames(v.child("extraServices"), options.extraServices ?? []);
+}
+
+function validateServiceNames(v: Validator, services: readonly string[]): void {
+  services.forEach((service, i) => {
+    if (typeof service !== "string" || !SERVICE_SHORT_NAME_PATTERN.test(service)) {
+      v.add(`[${i}]`, `${JSON.stringify(service)} is not a service short name (such as kms, logs or ecr.api)`);
+    } else if (service.startsWith("com.") || service.includes("amazonaws")) {
+      v.add(`[${i}]`, `${service} is a full service name; give the short name (such as kms)`);
+    } else if (service === "s3") {
+      v.add(`[${i}]`, "s3 is served by the gateway endpoint (s3Gateway), not an interface endpoint");
+    }
+  });
+}
+
+/** The first subnet of each Availability Zone, zones in the order they first appear. */
+function onePerZone(subnets: readonly SubnetRef[]): SubnetRef[] {
+  const seen = new Set<string>();
+  return subnets.filter((s) => {
+    if (seen.has(s.availabilityZone)) return false;
+    seen.add(s.availabilityZone);
+    return true;
+  });
+}
+
+/** `ecr.api` → `EcrApi`, for child ids. */
+function pascal(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p.length > 0)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join("");
+}
+
+/**
+ * The VPC endpoints Session Manager needs in a network without internet access:
+ * interface endpoints `ssm`, `ssmmessages` and `ec2messages` (private DNS on) in
+ * at most one subnet per Availability Zone, their own security group allowing
+ * only TCP 443 from the VPC CIDR (no egress rule), optional extra interface
+ * services, and the S3 gateway endpoint on the given route tables.
+ *
+ * The VPC must have DNS support and DNS hostnames enabled for private DNS.
+ */
+export class SsmVpcEndpoints extends Construct {
+  /** The security group of the interface endpoints (443 from the VPC CIDR only). */
+  public readonly securityGroup: SecurityGroup;
+  /** The security group's id. */
+  public readonly securityGroupId: string;
+  /** The rule allowing TCP 443 from the VPC CIDR. */
+  public readonly httpsIngressRule: VpcSecurityGroupIngressRule;
+  /** The S3 gateway endpoint; undefined when `s3Gateway` is off. */
+  public readonly s3GatewayEndpoint?: VpcEndpoint;
+  /** The subnets the interface endpoints use: one per zone, in the first `availabilityZoneCount` zones. */
+  public readonly subnetIds: readonly string[];
+  /** The zones the interface endpoints are in. */
+  public readonly availabilityZones: readonly string[];
+
+  private readonly props: SsmVpcEndpointsProps;
+  private readonly endpoints = new Map<string, VpcEndpoint>();
+
+  constructor(scope: Construct, id: string, props: SsmVpcEndpointsProps) {
+    super(scope, id);
+    const zones = onePerZone(props.subnets ?? []);
+
+    const v = new Validator(this.node.path);
+    v.check(
+      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
+      "name",
+      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
+    );
+    v.check(REGION_PATTERN.test(props.region ?? ""), "region", `${JSON.stringify(props.region)} is not an AWS Region code`);
+    if (typeof props.vpcCidr === "string" && !Token.isUnresolved(props.vpcCidr)) {
+      const parsed = parseCidr(props.vpcCidr);
+      if (!parsed.ok) v.add("vpcCidr", parsed.reason);
+    }
+    v.check(zones.length > 0, "subnets", "at least one subnet is needed for the interface endpoints");
+    validateEndpointOptions(v, props, zones.length);
+    if (props.s3Gateway ?? true) {
+      v.check(
+        (props.routeTableIds ?? []).length > 0,
+        "routeTableIds",
+        "the S3 gateway endpoint needs at least one route table (or set s3Gateway to false)",
+      );
+    }
+    v.throwIfAny();
+
+    this.props = props;
+    const chosen = zones.slice(0, props.availabilityZoneCount ?? zones.length);
+    this.subnetIds = chosen.map((s) => s.id);
+    this.availabilityZones = chosen.map((s) => s.availabilityZone);
+
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name: resourceName(props.name, "vpc-endpoints"),
+      description: "Interface VPC endpoints: HTTPS from the VPC only",
+      vpcId: props.vpcId,
+      tags: nameTag(props.name, "vpc-endpoints"),
+    });
+    this.securityGroupId = this.securityGroup.id;
+    this.httpsIngressRule = new VpcSecurityGroupIngressRule(this, "HttpsFromVpc", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS from the VPC",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: props.vpcCidr,
+      tags: nameTag(props.name, "vpc-endpoints", "https"),
+    });
+
+    this.createInterfaceEndpoints([...SSM_INTERFACE_SERVICES, ...(props.extraServices ?? [])]);
+
+    if (props.s3Gateway ?? true) {
+      this.s3GatewayEndpoint = new VpcEndpoint(this, "S3Gateway", {
+        vpcId: props.vpcId,
+        serviceName: interfaceServiceName(props.region, "s3"),
+        vpcEndpointType: "Gateway",
+        routeTableIds: [...(props.routeTableIds ?? [])],
+        tags: nameTag(props.name, "s3", "endpoint"),
+      });
+    }
+  }
+
+  /** The interface services that have an endpoint, in creation order. */
+  public get services(): readonly string[] {
+    return [...this.endpoints.keys()];
+  }
+
+  /** The interface endpoint of `service`, if there is one. */
+  public endpoint(service: string): VpcEndpoint | undefined {
+    return this.endpoints.get(service);
+  }
+
+  /**
+   * Adds interface endpoints for `services` (short names such as `logs`, `kms`) that have none yet;
+   * services already present are skipped, so calling it twice is harmless.
+   * @returns the endpoints created by this call
+   * @throws ValidationError when a name is not a valid service short name
+   */
+  public addInterfaceEndpoints(...services: string[]): VpcEndpoint[] {
+    const v = new Validator(this.node.path, "addInterfaceEndpoints");
+    validateServiceNames(v, services);
+    v.throwIfAny();
+    return this.createInterfaceEndpoints(services);
+  }
+
+  private createInterfaceEndpoints(services: readonly string[]): VpcEndpoint[] {
+    const created: VpcEndpoint[] = [];
+    for (const service of services) {
+      if (this.endpoints.has(service)) continue;
+      const endpoint = new VpcEndpoint(this, `${pascal(service)}Endpoint`, {
+        vpcId: this.props.vpcId,
+        serviceName: interfaceServiceName(this.props.region, service),
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: [...this.subnetIds],
+        securityGroupIds: [this.securityGroup.id],
+        tags: nameTag(this.props.name, service, "endpoint"),
+      });
+      this.endpoints.set(service, endpoint);
+      created.push(endpoint);
+    }
+    return created;
+  }
+}
