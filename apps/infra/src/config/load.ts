@@ -1,0 +1,122 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { z } from "zod";
+import { ValidationError, ValidationIssue, joinPath } from "@ssm-access/core";
+import { ENVIRONMENT_NAME_PATTERN, Environment, environmentSchema } from "./schema";
+
+/** File names in the environments folder that are not environments. */
+const NOT_ENVIRONMENTS = new Set(["environment.schema.json"]);
+
+/** The environment names defined in `dir` (one `<name>.json` each), sorted. */
+export function listEnvironments(dir: string): string[] {
+  if (!fs.existsSync(dir)) throw new Error(`${dir}: environments folder not found`);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json") && !NOT_ENVIRONMENTS.has(f))
+    .map((f) => f.slice(0, -".json".length))
+    .sort();
+}
+
+/**
+ * Reads and validates one environment file.
+ *
+ * @param file path of `<name>.json`
+ * @param displayName how the file is named in errors (default: `file` as given)
+ * @throws ValidationError naming the file, each field path and the reason
+ */
+export function loadEnvironmentFile(file: string, displayName = file): Environment {
+  const name = path.basename(file, ".json");
+  const issues: ValidationIssue[] = [];
+  if (!ENVIRONMENT_NAME_PATTERN.test(name) || name.length > 32) {
+    issues.push({ path: "(file name)", message: `"${name}" must be 1-32 lower-case letters, digits and '-', starting with a letter (it becomes the stack name)` });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ValidationError(displayName, [{ path: "(file)", message: (e as Error).message }]);
+  }
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) issues.push(...zodIssues(parsed.error.issues));
+  if (issues.length > 0 || !parsed.success) throw new ValidationError(displayName, issues);
+  return { name, file: displayName, config: parsed.data };
+}
+
+/**
+ * Reads the environments of `dir`: all of them, or only those named in `only`.
+ * Files not selected are not read, so one team's broken file does not block
+ * another team's synth. Every selected file is checked before any error is
+ * thrown; the error lists every problem of every file.
+ */
+export function loadEnvironments(dir: string, only?: readonly string[]): Environment[] {
+  const available = listEnvironments(dir);
+  const wanted = only && only.length > 0 ? [...only] : available;
+  const unknown = wanted.filter((n) => !available.includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown environment${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: ${dir} has ${available.join(", ") || "none"}`);
+  }
+  const envs: Environment[] = [];
+  const errors: ValidationError[] = [];
+  for (const name of wanted) {
+    const file = path.join(dir, `${name}.json`);
+    try {
+      envs.push(loadEnvironmentFile(file, path.relative(process.cwd(), file) || file));
+    } catch (e) {
+      if (e instanceof ValidationError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateValidationError(errors);
+  checkAcrossEnvironments(envs);
+  return envs;
+}
+
+/** Several files with problems: the message holds each file's block. */
+export class AggregateValidationError extends Error {
+  constructor(public readonly errors: readonly ValidationError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "AggregateValidationError";
+  }
+}
+
+/**
+ * Rules that span files: one owner of the Session Manager preferences
+ * document per account and Region.
+ */
+export function checkAcrossEnvironments(envs: readonly Environment[]): void {
+  const owners = new Map<string, Environment>();
+  for (const env of envs) {
+    if (!env.config.sessionLogging.managePreferencesDocument) continue;
+    const key = `${env.config.accountId}/${env.config.region}`;
+    const first = owners.get(key);
+    if (first) {
+      throw new ValidationError(env.file, [
+        {
+          path: "sessionLogging.managePreferencesDocument",
+          message: `account ${env.config.accountId} in ${env.config.region} already has its Session Manager preferences document (SSM-SessionManagerRunShell) owned by ${first.file}; set this to false in one of them`,
+        },
+      ]);
+    }
+    owners.set(key, env);
+  }
+}
+
+/** Turns zod issues into field-path issues with plain reasons. */
+export function zodIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const at = issue.path.reduce<string>(
+      (p, seg) => joinPath(p, typeof seg === "number" ? `[${seg}]` : String(seg)),
+      "",
+    );
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push({ path: joinPath(at, key), message: "unknown field" });
+    } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+      out.push({ path: at || "(root)", message: "is required" });
+    } else {
+      out.push({ path: at || "(root)", message: issue.message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * Synthesizes the stacks: `node dist/main.js [--env dev[,prod]]`.
+ *
+ * - environments: every `environments/<name>.json`, or those named by
+ *   `--env` or the `SSM_ACCESS_ENVIRONMENTS` variable (comma-separated);
+ * - output: `$CDKTF_OUTDIR` when the cdktf CLI runs this, else `cdktf.out`.
+ *
+ * A bad environment file exits 1 with the file, field path and reason;
+ * the previous output stays as it was.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { synthesize } from "./synth";
+
+/** Parses the command line and environment into synth options. */
+export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      env: { type: "string", multiple: true },
+      "environments-dir": { type: "string" },
+      outdir: { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const selected = [...(values.env ?? []), ...(values.env ? [] : (env.SSM_ACCESS_ENVIRONMENTS ?? "").split(","))]
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return {
+    environmentsDir: path.resolve(cwd, values["environments-dir"] ?? "environments"),
+    outdir: path.resolve(cwd, values.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out"),
+    only: selected,
+  };
+}
+
+function main(): void {
+  try {
+    const options = optionsFrom(process.argv.slice(2), process.env, process.cwd());
+    const result = synthesize(options);
+    process.stderr.write(`synthesized ${result.stacks.join(", ")} into ${path.relative(process.cwd(), options.outdir) || "."}\n`);
+  } catch (e) {
+    process.stderr.write(`synth failed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) main();

@@ -1,0 +1,182 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ReadableStack, ValidationError, joinPath, partitionForRegion, resourceName } from "@ssm-access/core";
+import { PrivateNetwork, SubnetTier } from "@ssm-access/network";
+import { OperatorAccess, SessionLogging, SsmInstanceRole } from "@ssm-access/iam-ssm";
+import { PrivateInstances } from "@ssm-access/compute";
+import { InstanceMaintenance } from "@ssm-access/maintenance";
+import type { Environment, EnvironmentFile } from "../config/schema";
+import { addBackend } from "./backend";
+
+/**
+ * Tag that marks an environment's instances. Operators may start sessions
+ * only on instances carrying their environment's value, and maintenance
+ * targets them by it. A tag of its own, not `Environment`, so that tagging
+ * some other instance `Environment=prod` grants nobody a shell on it.
+ */
+export const ACCESS_TAG_KEY = "SsmAccessGroup";
+
+/** Interface endpoints isolated instances need to ship session logs. */
+const LOGGING_ENDPOINT_SERVICES = ["logs", "kms"];
+
+/**
+ * One environment: network, instance role, session audit, instances,
+ * operator access and maintenance, with its own state backend and an AWS
+ * provider locked to the environment's account.
+ */
+export class EnvironmentStack extends ReadableStack {
+  public readonly network: PrivateNetwork;
+  public readonly instanceRole: SsmInstanceRole;
+  public readonly sessionLogging: SessionLogging;
+  public readonly instances: PrivateInstances;
+  public readonly operatorAccess?: OperatorAccess;
+  public readonly maintenance: InstanceMaintenance;
+  /** The tag operators and maintenance find this environment's instances by. */
+  public readonly accessTag: { readonly key: string; readonly value: string };
+
+  constructor(scope: Construct, env: Environment) {
+    super(scope, env.name);
+    const c = env.config;
+    const namePrefix = resourceName(c.project, env.name);
+    const { region, accountId } = c;
+    const partition = partitionForRegion(region);
+    const inFile = fileSection(env.file);
+    this.accessTag = { key: ACCESS_TAG_KEY, value: namePrefix };
+
+    new AwsProvider(this, "aws", {
+      region,
+      allowedAccountIds: [accountId],
+      defaultTags: [{ tags: { ...c.tags, Project: c.project, Environment: env.name, ManagedBy: "cdktf" } }],
+    });
+    addBackend(this, c.backend, { environment: env.name, project: c.project, region });
+
+    this.network = inFile("network", () =>
+      new PrivateNetwork(this, "Network", {
+        name: namePrefix,
+        region,
+        cidr: c.network.cidr,
+        availabilityZones: c.network.availabilityZones,
+        natGateways: c.network.natGateways,
+        ...(c.network.subnets ? { subnets: c.network.subnets } : {}),
+        ...(c.network.azSlotsPerTier !== undefined ? { azSlotsPerTier: c.network.azSlotsPerTier } : {}),
+        ...(c.network.zoneSlots ? { zoneSlots: c.network.zoneSlots } : {}),
+        ...(c.network.endpoints ? { endpoints: c.network.endpoints } : {}),
+        flowLogs: c.network.flowLogs.enabled ? { ...withoutKey(c.network.flowLogs, "enabled"), accountId } : false,
+      }),
+    );
+    if (instancesWithoutInternet(c)) this.network.addInterfaceEndpoints(...LOGGING_ENDPOINT_SERVICES);
+
+    this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
+
+    this.sessionLogging = inFile("sessionLogging", () =>
+      new SessionLogging(this, "SessionLogging", { namePrefix, region, accountId, ...c.sessionLogging }),
+    );
+    this.sessionLogging.grantInstanceRole(this.instanceRole);
+
+    const s3PrefixListId = this.network.s3GatewayPrefixListId;
+    this.instances = inFile("", () =>
+      new PrivateInstances(this, "Instances", {
+        namePrefix,
+        region,
+        network: this.network,
+        instanceProfileName: this.instanceRole.instanceProfileName,
+        instances: c.instances,
+        defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
+        ...(s3PrefixListId ? { allowS3GatewayEgress: { prefixListId: s3PrefixListId } } : {}),
+      }),
+    );
+
+    if (c.operatorAccess.enabled) {
+      const { assumeRole, allowPortForwarding } = c.operatorAccess;
+      this.operatorAccess = inFile("operatorAccess", () =>
+        new OperatorAccess(this, "OperatorAccess", {
+          namePrefix,
+          region,
+          accountId,
+          targetTag: this.accessTag,
+          ...(allowPortForwarding !== undefined ? { allowPortForwarding } : {}),
+          ...(c.sessionLogging.encryptSessions !== false ? { sessionKmsKeyArn: this.sessionLogging.kmsKeyArn } : {}),
+          ...(assumeRole ? { assumeRole } : {}),
+        }),
+      );
+    }
+
+    const bucketName = this.sessionLogging.bucketName;
+    this.maintenance = inFile("maintenance", () =>
+      new InstanceMaintenance(this, "Maintenance", {
+        namePrefix,
+        target: this.accessTag,
+        ...(c.maintenance.agentUpdate ? { agentUpdate: c.maintenance.agentUpdate } : {}),
+        ...(c.maintenance.patching ? { patching: c.maintenance.patching } : {}),
+        ...(bucketName ? { outputS3: { bucketName, keyPrefix: "maintenance" } } : {}),
+      }),
+    );
+    const outputWrite = this.maintenance.outputWriteStatement(partition);
+    if (outputWrite) this.instanceRole.addToPolicy(outputWrite);
+
+    this.addOutputs();
+  }
+
+  /** Outputs for reviewers and the next step; optional parts only when present. */
+  private addOutputs(): void {
+    const net = this.network.outputs;
+    const inst = this.instances.outputs;
+    const output = (id: string, value: unknown, description: string) => {
+      if (value !== undefined) new TerraformOutput(this, id, { value, description });
+    };
+    output("vpc_id", net.vpcId, "The ID of the VPC.");
+    output("vpc_cidr", net.vpcCidr, "The IPv4 CIDR block of the VPC.");
+    output("subnet_ids", net.subnetIds, "Subnet IDs per tier, in Availability Zone order.");
+    output("endpoint_security_group_id", net.endpointSecurityGroupId, "Security group of the SSM interface endpoints.");
+    output("interface_endpoint_services", this.network.interfaceEndpointServices, "Interface VPC endpoints present, by service short name.");
+    output("instance_security_group_id", inst.securityGroupId, "Security group of the instances: no ingress, egress 443 only.");
+    output("instance_ids", inst.instanceIds, "EC2 instance IDs by instance name.");
+    output("instance_private_ips", inst.privateIps, "Private IPv4 addresses by instance name.");
+    output("instance_availability_zones", inst.availabilityZones, "Availability Zone of each instance.");
+    output("connect_commands", inst.connectCommands, "The command that opens a Session Manager shell on each instance.");
+    output("instance_role_arn", this.instanceRole.roleArn, "ARN of the instances' IAM role.");
+    output("instance_profile_name", this.instanceRole.instanceProfileName, "Name of the instances' instance profile.");
+    output("session_log_group_name", this.sessionLogging.logGroupName, "CloudWatch log group holding session transcripts.");
+    output("session_kms_key_arn", this.sessionLogging.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
+    output("session_bucket_name", this.sessionLogging.bucketName, "S3 bucket holding session transcripts.");
+    output("operator_policy_arn", this.operatorAccess?.policyArn, "Managed policy to attach to the people who connect.");
+    output("operator_role_arn", this.operatorAccess?.roleArn, "Role operators assume to connect.");
+    output("access_tag", this.accessTag, "Tag that marks the instances operators may connect to and maintenance targets.");
+  }
+}
+
+/**
+ * Runs `build` and reports a construct's validation problems as problems of
+ * the environment file, at `section` + the construct's field path (the file
+ * mirrors the construct props, so the paths line up).
+ */
+function fileSection(file: string) {
+  return <T>(section: string, build: () => T): T => {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        throw new ValidationError(
+          file,
+          e.issues.map((i) => ({ path: joinPath(section, i.path), message: i.message })),
+        );
+      }
+      throw e;
+    }
+  };
+}
+
+/** Whether some instance sits in a tier with no route to the internet (isolated, or private without NAT). */
+function instancesWithoutInternet(c: EnvironmentFile): boolean {
+  return c.instances.some((i) => {
+    const tier: SubnetTier = i.tier ?? "isolated";
+    return tier === "isolated" || c.network.natGateways === "none";
+  });
+}
+
+function withoutKey<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
+  const rest = { ...o };
+  delete rest[key];
+  return rest;
+}

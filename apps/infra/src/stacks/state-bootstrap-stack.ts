@@ -1,0 +1,183 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { ReadableStack, ValidationError, ValidationIssue, partitionForRegion } from "@ssm-access/core";
+import type { Environment } from "../config/schema";
+import { addBackend } from "./backend";
+
+/** Name of the stack that creates the S3 state buckets. */
+export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
+
+/** Days a replaced or deleted state version is kept. */
+export const NONCURRENT_STATE_VERSION_DAYS = 90;
+
+/** One state bucket to create, and who uses it. */
+export interface StateBucketPlan {
+  readonly bucket: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly profile?: string;
+  readonly dynamodbTables: readonly string[];
+  readonly environments: readonly string[];
+}
+
+/**
+ * The state buckets the environments need: one per bucket name, in the
+ * account of the environments that use it. A bucket named by environments of
+ * different accounts or Regions is an error.
+ */
+export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[] {
+  const plans = new Map<string, { bucket: string; region: string; accountId: string; profile?: string; tables: Set<string>; envs: string[]; file: string }>();
+  const issues: Array<{ file: string; issue: ValidationIssue }> = [];
+  for (const env of envs) {
+    const b = env.config.backend;
+    if (b.type !== "s3") continue;
+    const region = b.region ?? env.config.region;
+    const seen = plans.get(b.bucket);
+    if (!seen) {
+      plans.set(b.bucket, { bucket: b.bucket, region, accountId: env.config.accountId, profile: b.profile, tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []), envs: [env.name], file: env.file });
+      continue;
+    }
+    if (seen.region !== region || seen.accountId !== env.config.accountId) {
+      issues.push({
+        file: env.file,
+        issue: { path: "backend.bucket", message: `bucket ${b.bucket} is used by ${seen.file} in account ${seen.accountId} ${seen.region}; one bucket lives in one account and Region` },
+      });
+      continue;
+    }
+    if (b.dynamodbTable) seen.tables.add(b.dynamodbTable);
+    seen.envs.push(env.name);
+  }
+  if (issues.length > 0) throw new ValidationError(issues[0].file, issues.map((i) => i.issue));
+  return [...plans.values()].map((p) => ({
+    bucket: p.bucket,
+    region: p.region,
+    accountId: p.accountId,
+    ...(p.profile ? { profile: p.profile } : {}),
+    dynamodbTables: [...p.tables].sort(),
+    environments: p.envs,
+  }));
+}
+
+/**
+ * Creates the S3 buckets (and optional DynamoDB lock tables) that hold the
+ * environments' Terraform state. Its own state is local: it must exist
+ * before any remote state can. Every bucket: versioning, default KMS
+ * encryption, public access blocked, owner-enforced objects, TLS-only
+ * policy, expiry of old state versions, and `prevent_destroy`.
+ */
+export class StateBootstrapStack extends ReadableStack {
+  constructor(scope: Construct, envs: readonly Environment[], project: string) {
+    super(scope, STATE_BOOTSTRAP_STACK);
+    addBackend(this, { type: "local" }, { environment: STATE_BOOTSTRAP_STACK, project, region: "" });
+
+    const providers = new Map<string, AwsProvider>();
+    for (const plan of planStateBuckets(envs)) {
+      const providerKey = `${plan.accountId}-${plan.region}${plan.profile ? `-${plan.profile}` : ""}`;
+      let provider = providers.get(providerKey);
+      if (!provider) {
+        provider = new AwsProvider(this, `aws-${providerKey}`, {
+          alias: `a${providerKey.replace(/[^A-Za-z0-9]/g, "_")}`,
+          region: plan.region,
+          allowedAccountIds: [plan.accountId],
+          ...(plan.profile ? { profile: plan.profile } : {}),
+          defaultTags: [{ tags: { Project: project, Environment: STATE_BOOTSTRAP_STACK, ManagedBy: "cdktf" } }],
+        });
+        providers.set(providerKey, provider);
+      }
+      new StateBucket(this, plan.bucket, { plan, provider });
+    }
+  }
+}
+
+interface StateBucketProps {
+  readonly plan: StateBucketPlan;
+  readonly provider: AwsProvider;
+}
+
+/** One state bucket and its lock tables. */
+class StateBucket extends Construct {
+  constructor(scope: Construct, id: string, { plan, provider }: StateBucketProps) {
+    super(scope, id);
+    const partition = partitionForRegion(plan.region);
+    const bucket = new S3Bucket(this, "Resource", {
+      provider,
+      bucket: plan.bucket,
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      provider,
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      provider,
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      provider,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      provider,
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketPolicy(this, "Policy", {
+      provider,
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [`arn:${partition}:s3:::${plan.bucket}`, `arn:${partition}:s3:::${plan.bucket}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+    });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      provider,
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "expire-old-state-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_STATE_VERSION_DAYS }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    for (const table of plan.dynamodbTables) {
+      new DynamodbTable(this, `LockTable-${table}`, {
+        provider,
+        name: table,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "LockID",
+        attribute: [{ name: "LockID", type: "S" }],
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        lifecycle: { preventDestroy: true },
+      });
+    }
+    new TerraformOutput(this, "Name", { value: bucket.bucket, description: `State bucket of ${plan.environments.join(", ")}` });
+  }
+}

@@ -1,0 +1,69 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { loadEnvironments } from "./config/load";
+import type { Environment } from "./config/schema";
+import { EnvironmentStack } from "./stacks/environment-stack";
+import { STATE_BOOTSTRAP_STACK, StateBootstrapStack } from "./stacks/state-bootstrap-stack";
+
+/** What to synthesize and where. */
+export interface SynthOptions {
+  /** Folder of `<name>.json` environment files. */
+  readonly environmentsDir: string;
+  /** cdktf output folder; replaced only when the whole synth succeeds. */
+  readonly outdir: string;
+  /** Environments to synthesize; default every file in the folder. */
+  readonly only?: readonly string[];
+}
+
+/** What was written. */
+export interface SynthResult {
+  /** Stack names written, in order. */
+  readonly stacks: readonly string[];
+  /** The environments they came from. */
+  readonly environments: readonly Environment[];
+}
+
+/**
+ * Builds one stack per environment (plus the state bootstrap stack when an
+ * environment keeps its state in S3) into a temporary folder beside `outdir`,
+ * then swaps it in. Any failure (bad file, construct validation, synth
+ * error) leaves the previous `outdir` exactly as it was.
+ */
+export function synthesize(options: SynthOptions): SynthResult {
+  const envs = loadEnvironments(options.environmentsDir, options.only);
+  const outdir = path.resolve(options.outdir);
+  const staging = `${outdir}.staging-${process.pid}-${Date.now()}`;
+  try {
+    const app = new App({ outdir: staging, stackTraces: false });
+    const stacks: string[] = [];
+    for (const env of envs) {
+      new EnvironmentStack(app, env);
+      stacks.push(env.name);
+    }
+    if (envs.some((e) => e.config.backend.type === "s3")) {
+      new StateBootstrapStack(app, envs, envs[0].config.project);
+      stacks.push(STATE_BOOTSTRAP_STACK);
+    }
+    app.synth();
+    swapInto(staging, outdir);
+    return { stacks, environments: envs };
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Replaces `target` with `source` (both folders); the old `target` is removed only after the new one is in place. */
+export function swapInto(source: string, target: string): void {
+  const retired = `${target}.retired-${process.pid}-${Date.now()}`;
+  const hadTarget = fs.existsSync(target);
+  if (hadTarget) fs.renameSync(target, retired);
+  try {
+    fs.renameSync(source, target);
+  } catch (e) {
+    if (hadTarget) fs.renameSync(retired, target);
+    throw e;
+  }
+  if (hadTarget) fs.rmSync(retired, { recursive: true, force: true });
+}

@@ -1,0 +1,148 @@
+import { ValidationError } from "@ssm-access/core";
+import {
+  AggregateValidationError,
+  listEnvironments,
+  loadEnvironmentFile,
+  loadEnvironments,
+} from "../../src/config/load";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "../fixtures";
+import * as path from "node:path";
+
+function problemsOf(files: Record<string, unknown>, only?: string[]): string {
+  const dir = environmentsDir(files);
+  try {
+    loadEnvironments(dir, only);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected the environments to be rejected");
+}
+
+describe("loadEnvironments", () => {
+  describe("with the shipped files", () => {
+    const envs = loadEnvironments(SHIPPED_ENVIRONMENTS);
+
+    it("finds dev and prod and skips the JSON Schema", () => {
+      expect(listEnvironments(SHIPPED_ENVIRONMENTS)).toEqual(["dev", "prod"]);
+      expect(envs.map((e) => e.name)).toEqual(["dev", "prod"]);
+    });
+
+    it("gives dev two AZs, the isolated tier, endpoints in one AZ and one t3.nano", () => {
+      const dev = envs[0].config;
+      expect(dev.network.availabilityZones).toHaveLength(2);
+      expect(dev.network.subnets).toEqual({ isolated: {} });
+      expect(dev.network.endpoints?.availabilityZoneCount).toBe(1);
+      expect(dev.instances).toEqual([expect.objectContaining({ name: "app-1", instanceType: "t3.nano" })]);
+    });
+
+    it("gives prod three AZs, endpoints in each, flow logs, termination protection and two instances", () => {
+      const prod = envs[1].config;
+      expect(prod.network.availabilityZones).toHaveLength(3);
+      expect(prod.network.endpoints?.availabilityZoneCount).toBe(3);
+      expect(prod.network.flowLogs.enabled).toBe(true);
+      expect(prod.terminationProtection).toBe(true);
+      expect(prod.instances).toHaveLength(2);
+    });
+
+    it("keeps dev and prod in different accounts", () => {
+      expect(envs[0].config.accountId).not.toBe(envs[1].config.accountId);
+    });
+  });
+
+  it("applies defaults to a minimal file", () => {
+    const dir = environmentsDir({ "qa.json": validEnvironment() });
+    const [qa] = loadEnvironments(dir);
+    expect(qa.name).toBe("qa");
+    expect(qa.config.project).toBe("ssm-access");
+    expect(qa.config.network.subnets).toBeUndefined();
+    expect(qa.config.network.natGateways).toBe("none");
+    expect(qa.config.terminationProtection).toBe(false);
+    expect(qa.config.sessionLogging.managePreferencesDocument).toBe(true);
+    expect(qa.config.operatorAccess.enabled).toBe(true);
+  });
+
+  it("reads only the selected environments, so a broken file elsewhere does not block them", () => {
+    const dir = environmentsDir({ "qa.json": validEnvironment(), "broken.json": "{ not json" });
+    expect(loadEnvironments(dir, ["qa"]).map((e) => e.name)).toEqual(["qa"]);
+    expect(() => loadEnvironments(dir)).toThrow(/broken\.json/);
+  });
+
+  it("rejects an unknown environment name, listing the ones there are", () => {
+    expect(problemsOf({ "qa.json": validEnvironment() }, ["staging"])).toMatch(/unknown environment staging: .* has qa/);
+  });
+
+  describe("rejects a bad file, naming the file, the field path and the reason", () => {
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["an unknown field", { ...validEnvironment(), colour: "blue" }, /qa\.json: 1 problem\n {2}- colour: unknown field/],
+      ["an unknown nested field", validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a"], natgateways: "none" } as never }), /network\.natgateways: unknown field/],
+      ["an account id that is not 12 digits", validEnvironment({ accountId: "12345" }), /accountId: must be a 12-digit AWS account id/],
+      ["a malformed region", validEnvironment({ region: "Ireland" }), /region: must be an AWS Region code/],
+      ["an AZ not in the region", validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "us-east-1b"] } }), /network\.availabilityZones\[1\]: us-east-1b is not an Availability Zone of eu-west-1/],
+      ["a duplicate AZ", validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1a"] } }), /network\.availabilityZones: eu-west-1a is listed more than once/],
+      ["an empty AZ list", validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: [] } }), /network\.availabilityZones: must list at least one Availability Zone/],
+      ["an s3 backend without its bucket", validEnvironment({ backend: { type: "s3" } as never }), /backend\.bucket: is required/],
+      ["an unknown backend type", validEnvironment({ backend: { type: "consul" } as never }), /backend\.type: Invalid discriminator value/],
+      ["a bad bucket name", validEnvironment({ backend: { type: "s3", bucket: "Bad_Bucket" } }), /backend\.bucket: must be a valid S3 bucket name/],
+      ["duplicate instance names", validEnvironment({ instances: [{ name: "web" }, { name: "db" }, { name: "web" }] }), /instances\[2\]\.name: duplicate instance name "web"/],
+      ["no instances", validEnvironment({ instances: [] }), /instances: must define at least one instance/],
+      ["a public instance tier", validEnvironment({ instances: [{ name: "web", tier: "public" as never }] }), /instances\[0\]\.tier: /],
+      ["an AMI with both a parameter and an id", validEnvironment({ instances: [{ name: "web", ami: { ssmParameter: "/x", id: "ami-0123456789abcdef0" } as never }] }), /instances\[0\]\.ami: /],
+      ["a reserved tag", validEnvironment({ tags: { Environment: "x" } }), /tags\.Environment: Environment is set for every resource/],
+      ["a missing region", (() => { const e: Record<string, unknown> = { ...validEnvironment() }; delete e.region; return e; })(), /region: is required/],
+      ["an unknown patching mode", validEnvironment({ maintenance: { patching: { mode: "sometimes" as never } } }), /maintenance\.patching\.mode: /],
+    ])("%s", (_what, content, expected) => {
+      expect(problemsOf({ "qa.json": content })).toMatch(expected);
+    });
+
+    it("invalid JSON, with the parser's reason", () => {
+      expect(problemsOf({ "qa.json": '{ "region": ' })).toMatch(/qa\.json: 1 problem\n {2}- \(file\): .*JSON/);
+    });
+
+    it("a file name that cannot be a stack name", () => {
+      expect(problemsOf({ "Prod_EU.json": validEnvironment() })).toMatch(/\(file name\): "Prod_EU" must be/);
+    });
+
+    it("every problem of every file at once", () => {
+      const dir = environmentsDir({
+        "a.json": validEnvironment({ accountId: "1", region: "x" }),
+        "b.json": validEnvironment({ instances: [] }),
+      });
+      let err: unknown;
+      try {
+        loadEnvironments(dir);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(AggregateValidationError);
+      const message = (err as Error).message;
+      expect(message).toMatch(/a\.json: 2 problems\n {2}- accountId: .*\n {2}- region: /);
+      expect(message).toMatch(/b\.json: 1 problem\n {2}- instances: /);
+    });
+  });
+
+  it("refuses two owners of the Session Manager preferences document in one account and region", () => {
+    const message = problemsOf({ "a.json": validEnvironment(), "b.json": validEnvironment() });
+    expect(message).toMatch(/b\.json: 1 problem\n {2}- sessionLogging\.managePreferencesDocument: account 123456789012 in eu-west-1 already has .* owned by .*a\.json/);
+  });
+
+  it("allows one owner per account and region", () => {
+    const dir = environmentsDir({
+      "a.json": validEnvironment(),
+      "b.json": validEnvironment({ sessionLogging: { managePreferencesDocument: false } }),
+      "c.json": validEnvironment({ region: "eu-west-2", network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-2a"] } }),
+    });
+    expect(loadEnvironments(dir).map((e) => e.name)).toEqual(["a", "b", "c"]);
+  });
+
+  it("loadEnvironmentFile throws a ValidationError carrying the issues", () => {
+    const dir = environmentsDir({ "qa.json": validEnvironment({ accountId: "x" }) });
+    try {
+      loadEnvironmentFile(path.join(dir, "qa.json"), "environments/qa.json");
+      throw new Error("not rejected");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).subject).toBe("environments/qa.json");
+      expect((e as ValidationError).issues).toEqual([{ path: "accountId", message: "must be a 12-digit AWS account id" }]);
+    }
+  });
+});
