@@ -1,0 +1,91 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { optionsFrom } from "../src/main";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "./fixtures";
+
+/** The compiled entry point, as `cdktf synth` and `npm run synth` run it. */
+const MAIN = path.join(__dirname, "..", "dist", "main.js");
+
+function runMain(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const cleanEnv = { ...process.env, ...env };
+  if (!("CDKTF_OUTDIR" in env)) delete cleanEnv.CDKTF_OUTDIR;
+  if (!("SSM_ACCESS_ENVIRONMENTS" in env)) delete cleanEnv.SSM_ACCESS_ENVIRONMENTS;
+  return spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: cleanEnv });
+}
+
+function tempOut(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-out-")), "cdktf.out");
+}
+
+describe("optionsFrom", () => {
+  it("defaults to every environment, ./environments and ./cdktf.out", () => {
+    expect(optionsFrom([], {}, "/app")).toEqual({ environmentsDir: "/app/environments", outdir: "/app/cdktf.out", only: [] });
+  });
+
+  it("takes the output folder from CDKTF_OUTDIR, as the cdktf CLI sets it", () => {
+    expect(optionsFrom([], { CDKTF_OUTDIR: "/tmp/out" }, "/app").outdir).toBe("/tmp/out");
+  });
+
+  it("selects environments from --env (repeatable, comma-separated) before SSM_ACCESS_ENVIRONMENTS", () => {
+    expect(optionsFrom(["--env", "dev,qa", "--env", "prod"], { SSM_ACCESS_ENVIRONMENTS: "x" }, "/app").only).toEqual(["dev", "qa", "prod"]);
+    expect(optionsFrom([], { SSM_ACCESS_ENVIRONMENTS: " dev , prod ," }, "/app").only).toEqual(["dev", "prod"]);
+  });
+
+  it("rejects an unknown flag", () => {
+    expect(() => optionsFrom(["--envs", "dev"], {}, "/app")).toThrow(/Unknown option '--envs'/);
+  });
+});
+
+describe("the entry point", () => {
+  it("synthesizes the shipped dev, prod and state-bootstrap stacks", () => {
+    const outdir = tempOut();
+    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir]);
+    expect(run.stderr).toMatch(/synthesized dev, prod, state-bootstrap/);
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
+  });
+
+  it("synthesizes only the environments named in SSM_ACCESS_ENVIRONMENTS", () => {
+    const outdir = tempOut();
+    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { CDKTF_OUTDIR: outdir, SSM_ACCESS_ENVIRONMENTS: "dev" });
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "state-bootstrap"]);
+  });
+
+  it("writes no state-bootstrap stack when no environment keeps its state in S3", () => {
+    const outdir = tempOut();
+    const dir = environmentsDir({ "qa.json": validEnvironment() });
+    expect(runMain(["--environments-dir", dir, "--outdir", outdir]).status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["qa"]);
+  });
+
+  describe("with a broken environment file", () => {
+    const outdir = tempOut();
+    const dir = environmentsDir({ "qa.json": validEnvironment() });
+    let first: ReturnType<typeof runMain>;
+    let before: string;
+
+    beforeAll(() => {
+      first = runMain(["--environments-dir", dir, "--outdir", outdir]);
+      before = fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8");
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["a schema problem", { ...validEnvironment(), accountId: "12" }, /qa\.json: 1 problem\n {2}- accountId: must be a 12-digit AWS account id/],
+      ["a construct problem", validEnvironment({ network: { cidr: "8.8.8.0/24", availabilityZones: ["eu-west-1a"] } }), /qa\.json: .*\n {2}- network\.cidr: .*8\.8\.8\.0\/24/],
+    ])("fails on %s with the file, field path and reason, and leaves the previous output intact", (_what, content, expected) => {
+      expect(first.status).toBe(0);
+      fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify(content));
+      const run = runMain(["--environments-dir", dir, "--outdir", outdir]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(expected);
+      expect(fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8")).toBe(before);
+      const leftovers = fs.readdirSync(path.dirname(outdir)).filter((f) => f !== "cdktf.out");
+      expect(leftovers).toEqual([]);
+    });
+  });
+});
