@@ -1,0 +1,147 @@
+# The dev stack, planned and applied against the real AWS provider schema
+# with a mocked provider: no AWS account, no network.
+
+mock_provider "aws" {
+  # Values the provider validates when another resource refers to them.
+  mock_resource "aws_launch_template" {
+    defaults = {
+      id = "lt-0123456789abcdef0"
+    }
+  }
+}
+
+run "plan_is_secure_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_instance.instances_app_1.metadata_options[0].http_tokens == "required"
+    error_message = "IMDSv2 must be required (http_tokens = required)."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.metadata_options[0].http_put_response_hop_limit == 1
+    error_message = "The IMDS hop limit must default to 1."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.associate_public_ip_address == false
+    error_message = "The instance must not get a public IP."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.root_block_device[0].encrypted && aws_instance.instances_app_1.root_block_device[0].volume_type == "gp3"
+    error_message = "The root volume must be encrypted gp3."
+  }
+
+  assert {
+    condition     = length(aws_security_group.instances_security_group.ingress) == 0
+    error_message = "The instance security group must have no ingress rule."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.instances_https_to_vpc.from_port == 443 && aws_vpc_security_group_egress_rule.instances_https_to_vpc.to_port == 443
+    error_message = "The instances' egress to the VPC must be HTTPS only."
+  }
+
+  assert {
+    condition     = aws_launch_template.instances_app_1_launch_template.image_id == "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    error_message = "The AMI must come from the public SSM parameter, resolved at launch."
+  }
+
+  assert {
+    condition = alltrue([
+      for e in [
+        aws_vpc_endpoint.network_endpoints_ssm_endpoint,
+        aws_vpc_endpoint.network_endpoints_ssmmessages_endpoint,
+        aws_vpc_endpoint.network_endpoints_ec2messages_endpoint,
+        aws_vpc_endpoint.network_endpoints_logs_endpoint,
+        aws_vpc_endpoint.network_endpoints_kms_endpoint,
+      ] : e.private_dns_enabled && e.vpc_endpoint_type == "Interface" && length(e.subnet_ids) == 1
+    ])
+    error_message = "The SSM, logs and KMS interface endpoints must exist with private DNS, in one AZ in dev."
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.network_endpoints_ssm_endpoint.service_name == "com.amazonaws.eu-west-1.ssm"
+    error_message = "The ssm endpoint must serve com.amazonaws.<region>.ssm."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.network_endpoints_https_from_vpc.from_port == 443 && aws_vpc_security_group_ingress_rule.network_endpoints_https_from_vpc.cidr_ipv4 == "10.10.0.0/16"
+    error_message = "The endpoints must accept HTTPS from the VPC only."
+  }
+
+  assert {
+    condition     = aws_vpc.network.enable_dns_support && aws_vpc.network.enable_dns_hostnames
+    error_message = "Private DNS of the endpoints needs VPC DNS support and hostnames."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy_attachment.instance_role_managed_instance_core.policy_arn == "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    error_message = "The instance role must carry AmazonSSMManagedInstanceCore."
+  }
+
+  assert {
+    condition     = aws_iam_instance_profile.instance_role_instance_profile.role == aws_iam_role.instance_role.name
+    error_message = "The instance profile must hold the instance role."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.session_logging_log_group.retention_in_days == 30
+    error_message = "Dev keeps session transcripts for 30 days."
+  }
+
+  assert {
+    condition     = aws_kms_key.session_logging_key.enable_key_rotation
+    error_message = "The session key must rotate."
+  }
+
+  assert {
+    condition     = aws_ssm_association.maintenance_patching_scan_association.name == "AWS-RunPatchBaseline" && aws_ssm_association.maintenance_patching_scan_association.parameters["Operation"] == "Scan"
+    error_message = "Dev scans for missing patches."
+  }
+}
+
+run "apply_gives_outputs_and_encrypted_logs" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_ssm_document.session_logging_preferences.content).inputs.cloudWatchLogGroupName == aws_cloudwatch_log_group.session_logging_log_group.name
+    error_message = "The Session Manager preferences must send transcripts to the session log group."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ssm_document.session_logging_preferences.content).sessionType == "Standard_Stream" && aws_ssm_document.session_logging_preferences.name == "SSM-SessionManagerRunShell"
+    error_message = "The preferences document must be SSM-SessionManagerRunShell of type Standard_Stream."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.session_logging_log_group.kms_key_id == aws_kms_key.session_logging_key.arn
+    error_message = "The session log group must be encrypted with the session key."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ssm_document.session_logging_preferences.content).inputs.kmsKeyId == aws_kms_key.session_logging_key.arn || jsondecode(aws_ssm_document.session_logging_preferences.content).inputs.kmsKeyId == aws_kms_key.session_logging_key.key_id
+    error_message = "Sessions must be encrypted with the session key."
+  }
+
+  assert {
+    condition     = output.vpc_id == aws_vpc.network.id && output.vpc_cidr == "10.10.0.0/16"
+    error_message = "The VPC outputs must be present."
+  }
+
+  assert {
+    condition     = keys(output.instance_ids) == ["app-1"] && output.instance_ids["app-1"] == aws_instance.instances_app_1.id
+    error_message = "instance_ids must map each instance name to its id."
+  }
+
+  assert {
+    condition     = output.connect_commands["app-1"] == "aws ssm start-session --target ${aws_instance.instances_app_1.id} --region eu-west-1"
+    error_message = "connect_commands must give the exact Session Manager command."
+  }
+
+  assert {
+    condition     = output.session_log_group_name == aws_cloudwatch_log_group.session_logging_log_group.name && output.operator_policy_arn == aws_iam_policy.operator_access.arn
+    error_message = "The audit and access outputs must be present."
+  }
+}
