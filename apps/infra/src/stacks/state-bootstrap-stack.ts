@@ -9,7 +9,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ReadableStack, ValidationError, ValidationIssue, partitionForRegion } from "@ssm-access/core";
+import { ReadableStack, ValidationError, ValidationIssue, partitionForRegion, readableLogicalId } from "@ssm-access/core";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 
@@ -36,6 +36,7 @@ export interface StateBucketPlan {
  */
 export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[] {
   const plans = new Map<string, { bucket: string; region: string; accountId: string; profile?: string; tables: Set<string>; envs: string[]; file: string }>();
+  const byLogicalId = new Map<string, string>();
   const issues: Array<{ file: string; issue: ValidationIssue }> = [];
   for (const env of envs) {
     const b = env.config.backend;
@@ -43,6 +44,16 @@ export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[
     const region = b.region ?? env.config.region;
     const seen = plans.get(b.bucket);
     if (!seen) {
+      const logicalId = readableLogicalId([b.bucket]);
+      const clash = byLogicalId.get(logicalId);
+      if (clash) {
+        issues.push({
+          file: env.file,
+          issue: { path: "backend.bucket", message: `bucket ${b.bucket} and bucket ${clash} differ only by '.' and '-'; the state bootstrap stack cannot name both, choose another name` },
+        });
+        continue;
+      }
+      byLogicalId.set(logicalId, b.bucket);
       plans.set(b.bucket, { bucket: b.bucket, region, accountId: env.config.accountId, profile: b.profile, tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []), envs: [env.name], file: env.file });
       continue;
     }
@@ -50,6 +61,13 @@ export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[
       issues.push({
         file: env.file,
         issue: { path: "backend.bucket", message: `bucket ${b.bucket} is used by ${seen.file} in account ${seen.accountId} ${seen.region}; one bucket lives in one account and Region` },
+      });
+      continue;
+    }
+    if (seen.profile !== b.profile) {
+      issues.push({
+        file: env.file,
+        issue: { path: "backend.profile", message: `bucket ${b.bucket} is reached with profile ${seen.profile ?? "(none)"} in ${seen.file}; environments sharing a bucket must use the same profile` },
       });
       continue;
     }
@@ -80,6 +98,7 @@ export class StateBootstrapStack extends ReadableStack {
     addBackend(this, { type: "local" }, { environment: STATE_BOOTSTRAP_STACK, project, region: "" });
 
     const providers = new Map<string, AwsProvider>();
+    const lockTables = new Map<string, { provider: AwsProvider; tables: Set<string> }>();
     for (const plan of planStateBuckets(envs)) {
       const providerKey = `${plan.accountId}-${plan.region}${plan.profile ? `-${plan.profile}` : ""}`;
       let provider = providers.get(providerKey);
@@ -94,6 +113,24 @@ export class StateBootstrapStack extends ReadableStack {
         providers.set(providerKey, provider);
       }
       new StateBucket(this, plan.bucket, { plan, provider });
+      const tables = lockTables.get(providerKey) ?? { provider, tables: new Set<string>() };
+      plan.dynamodbTables.forEach((t) => tables.tables.add(t));
+      lockTables.set(providerKey, tables);
+    }
+    // A lock table may serve several buckets of one account and Region: create it once.
+    for (const [providerKey, { provider, tables }] of lockTables) {
+      for (const table of [...tables].sort()) {
+        new DynamodbTable(this, `LockTable-${providerKey}-${table}`, {
+          provider,
+          name: table,
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: "LockID",
+          attribute: [{ name: "LockID", type: "S" }],
+          serverSideEncryption: { enabled: true },
+          pointInTimeRecovery: { enabled: true },
+          lifecycle: { preventDestroy: true },
+        });
+      }
     }
   }
 }
@@ -103,7 +140,7 @@ interface StateBucketProps {
   readonly provider: AwsProvider;
 }
 
-/** One state bucket and its lock tables. */
+/** One state bucket and its policies. */
 class StateBucket extends Construct {
   constructor(scope: Construct, id: string, { plan, provider }: StateBucketProps) {
     super(scope, id);
@@ -166,18 +203,6 @@ class StateBucket extends Construct {
         },
       ],
     });
-    for (const table of plan.dynamodbTables) {
-      new DynamodbTable(this, `LockTable-${table}`, {
-        provider,
-        name: table,
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "LockID",
-        attribute: [{ name: "LockID", type: "S" }],
-        serverSideEncryption: { enabled: true },
-        pointInTimeRecovery: { enabled: true },
-        lifecycle: { preventDestroy: true },
-      });
-    }
     new TerraformOutput(this, "Name", { value: bucket.bucket, description: `State bucket of ${plan.environments.join(", ")}` });
   }
 }

@@ -1,0 +1,436 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Testing } from "cdktf";
+import { Eip as TfEip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog as TfFlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamInstanceProfile as TfIamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamPolicy as TfIamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance as TfInstance } from "@cdktf/provider-aws/lib/instance";
+import { InternetGateway as TfInternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { KeyPair as TfKeyPair } from "@cdktf/provider-aws/lib/key-pair";
+import { NatGateway as TfNatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route as TfRoute } from "@cdktf/provider-aws/lib/route";
+import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { SecurityGroup as TfSecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroupRule as TfSecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
+import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
+import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
+import { Subnet as TfSubnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule as TfVpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { ValidationError } from "@ssm-access/core";
+import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf } from "@ssm-access/core/testing";
+import { loadEnvironmentFile, loadEnvironments } from "../../src/config/load";
+import type { Environment, EnvironmentInput } from "../../src/config/schema";
+import { ACCESS_TAG_KEY, EnvironmentStack } from "../../src/stacks/environment-stack";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "../fixtures";
+
+const SHIPPED = loadEnvironments(SHIPPED_ENVIRONMENTS);
+
+function shipped(name: string): Environment {
+  const found = SHIPPED.find((e) => e.name === name);
+  if (!found) throw new Error(`no shipped environment ${name}`);
+  return found;
+}
+
+function newApp(): App {
+  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "infra-env-")), stackTraces: false });
+}
+
+/** Builds the stack of `env` in a fresh app and returns it with its Terraform JSON and the raw JSON text. */
+function synthEnvironment(env: Environment): { stack: EnvironmentStack; json: TerraformJson; text: string } {
+  const stack = new EnvironmentStack(newApp(), env);
+  const text = Testing.synth(stack);
+  return { stack, json: JSON.parse(text) as TerraformJson, text };
+}
+
+/** An environment `qa` read from `environments/qa.json`, built from the minimal valid file. */
+function qaEnvironment(overrides: Partial<EnvironmentInput> = {}): Environment {
+  const dir = environmentsDir({ "qa.json": validEnvironment(overrides) });
+  return loadEnvironmentFile(path.join(dir, "qa.json"), "environments/qa.json");
+}
+
+/** The ValidationError `new EnvironmentStack` throws for `env`. */
+function rejection(env: Environment): ValidationError {
+  try {
+    new EnvironmentStack(newApp(), env);
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+/** The one aws provider block of a stack. */
+function awsProvider(json: TerraformJson): Record<string, unknown> {
+  const providers = ((json.provider ?? {}) as Record<string, Array<Record<string, unknown>>>).aws ?? [];
+  if (providers.length !== 1) throw new Error(`expected one aws provider, found ${providers.length}`);
+  return providers[0];
+}
+
+/** Interface endpoints by service short name. */
+function interfaceEndpoints(json: TerraformJson, region: string): Record<string, Record<string, unknown>> {
+  const prefix = `com.amazonaws.${region}.`;
+  return Object.fromEntries(
+    configsOf(json, TfVpcEndpoint)
+      .filter((e) => e.vpc_endpoint_type === "Interface")
+      .map((e) => [(e.service_name as string).slice(prefix.length), e]),
+  );
+}
+
+/** `${<type>.<logical id>.<attr>}`: how a reference to a resource of the stack reads in the JSON. */
+function ref(type: { tfResourceType: string }, logicalId: string, attr = "id"): string {
+  return `\${${type.tfResourceType}.${logicalId}.${attr}}`;
+}
+
+/** The logical id of the only resource of `type` whose config satisfies `pick`. */
+function logicalIdOf(json: TerraformJson, type: { tfResourceType: string }, pick: (c: Record<string, unknown>) => boolean): string {
+  const ids = Object.entries(resourcesOf(json, type))
+    .filter(([, c]) => pick(c))
+    .map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one matching ${type.tfResourceType}, found ${ids.length}`);
+  return ids[0];
+}
+
+/** The Availability Zone of the subnet an instance is placed in. */
+function zoneOfInstance(json: TerraformJson, instance: Record<string, unknown>): string {
+  const subnets = resourcesOf(json, TfSubnet);
+  const id = Object.keys(subnets).find((k) => ref(TfSubnet, k) === instance.subnet_id);
+  if (!id) throw new Error(`instance subnet ${String(instance.subnet_id)} not found`);
+  return subnets[id].availability_zone as string;
+}
+
+const SSM_SERVICES = ["ssm", "ssmmessages", "ec2messages"];
+const LOGGING_SERVICES = ["logs", "kms"];
+const REQUIRED_OUTPUTS = [
+  "vpc_id",
+  "subnet_ids",
+  "instance_ids",
+  "instance_security_group_id",
+  "connect_commands",
+  "instance_role_arn",
+  "session_log_group_name",
+  "session_kms_key_arn",
+  "operator_policy_arn",
+  "access_tag",
+];
+
+describe("EnvironmentStack", () => {
+  describe.each(["dev", "prod"])("for the shipped %s environment", (name) => {
+    const env = shipped(name);
+    const { stack, json, text } = synthEnvironment(env);
+    const accessValue = `${env.config.project}-${name}`;
+
+    it("is the stack named after the environment", () => {
+      expect(stack.node.id).toBe(name);
+    });
+
+    it("configures the AWS provider for the environment's Region", () => {
+      expect(awsProvider(json).region).toBe(env.config.region);
+    });
+
+    it("allows the AWS provider only the environment's account", () => {
+      expect(awsProvider(json).allowed_account_ids).toEqual([env.config.accountId]);
+    });
+
+    it("tags every resource with Project, Environment and ManagedBy plus the file's tags", () => {
+      expect(awsProvider(json).default_tags).toEqual([
+        { tags: { ...env.config.tags, Project: "ssm-access", Environment: name, ManagedBy: "cdktf" } },
+      ]);
+      expect(env.config.tags).toEqual(expect.objectContaining({ Owner: "platform-team" }));
+    });
+
+    it("keeps its state under the environment's own key in the S3 backend", () => {
+      const s3 = (json.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
+      expect(s3.key).toBe(`ssm-access/${name}/terraform.tfstate`);
+      expect(s3.use_lockfile).toBe(true);
+    });
+
+    it("reads nothing from AWS: the JSON has no data block", () => {
+      expect(json.data).toBeUndefined();
+      expect(text).not.toMatch(/"data"\s*:/);
+    });
+
+    it("gives resources readable logical ids", () => {
+      expect(Object.keys(resourcesOf(json, TfVpc))).toEqual(["network"]);
+      expect(resourcesOf(json, TfInstance)).toHaveProperty("instances_app_1");
+      expect(resourcesOf(json, TfSubnet)).toHaveProperty("network_isolated_subnet_a");
+      expect(text).not.toMatch(/_[0-9A-F]{8}"/);
+    });
+
+    it("has no internet gateway, NAT gateway, Elastic IP or default route", () => {
+      expect(configsOf(json, TfInternetGateway)).toEqual([]);
+      expect(configsOf(json, TfNatGateway)).toEqual([]);
+      expect(configsOf(json, TfEip)).toEqual([]);
+      expect(configsOf(json, TfRoute)).toEqual([]);
+    });
+
+    it("creates the SSM interface endpoints, plus logs and kms because the instances are isolated", () => {
+      expect(Object.keys(interfaceEndpoints(json, env.config.region)).sort()).toEqual([...SSM_SERVICES, ...LOGGING_SERVICES].sort());
+    });
+
+    it("creates the S3 gateway endpoint", () => {
+      const gateways = configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
+      expect(gateways).toEqual([expect.objectContaining({ service_name: `com.amazonaws.${env.config.region}.s3` })]);
+    });
+
+    describe("its instances", () => {
+      const instances = configsOf(json, TfInstance);
+
+      it("have the instance type of the file", () => {
+        for (const i of instances) expect(i.instance_type).toBe("t3.nano");
+      });
+
+      it("require IMDSv2", () => {
+        for (const i of instances) expect(i.metadata_options).toEqual(expect.objectContaining({ http_tokens: "required" }));
+      });
+
+      it("get no public IP address", () => {
+        for (const i of instances) expect(i.associate_public_ip_address).toBe(false);
+      });
+
+      it("have an encrypted root volume", () => {
+        for (const i of instances) expect(i.root_block_device).toEqual(expect.objectContaining({ encrypted: true }));
+      });
+
+      it("have no key pair anywhere in the stack", () => {
+        expect(text).not.toContain("key_name");
+        expect(configsOf(json, TfKeyPair)).toEqual([]);
+      });
+
+      it(`are tagged ${ACCESS_TAG_KEY}=<project>-<environment>`, () => {
+        for (const i of instances) expect((i.tags as Record<string, string>)[ACCESS_TAG_KEY]).toBe(accessValue);
+        expect(stack.accessTag).toEqual({ key: ACCESS_TAG_KEY, value: accessValue });
+      });
+
+      it("sit in a security group with no ingress rule at all", () => {
+        const sgId = logicalIdOf(json, TfSecurityGroup, (c) => c.name === `${accessValue}-instances`);
+        for (const i of instances) expect(i.vpc_security_group_ids).toEqual([ref(TfSecurityGroup, sgId)]);
+        expect(resourcesOf(json, TfSecurityGroup)[sgId].ingress).toEqual([]);
+        const ingressRules = configsOf(json, TfVpcSecurityGroupIngressRule).filter((r) => r.security_group_id === ref(TfSecurityGroup, sgId));
+        expect(ingressRules).toEqual([]);
+        expect(configsOf(json, TfSecurityGroupRule)).toEqual([]);
+      });
+
+      it("run with an instance profile whose role has AmazonSSMManagedInstanceCore attached", () => {
+        const profileId = logicalIdOf(json, TfIamInstanceProfile, () => true);
+        for (const i of instances) expect(i.iam_instance_profile).toBe(ref(TfIamInstanceProfile, profileId, "name"));
+        const role = resourcesOf(json, TfIamInstanceProfile)[profileId].role;
+        const core = configsOf(json, TfIamRolePolicyAttachment).filter((a) => a.policy_arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        expect(core).toEqual([expect.objectContaining({ role })]);
+      });
+    });
+
+    it("lets operators start sessions only on instances carrying the access tag", () => {
+      const policy = parsePolicy(onlyOf(json, TfIamPolicy).policy);
+      const start = policy.Statement.find(
+        (s) => s.Effect === "Allow" && s.Action === "ssm:StartSession" && String(s.Resource).includes(":instance/"),
+      );
+      expect(start?.Condition).toEqual({ StringEquals: { [`ssm:resourceTag/${ACCESS_TAG_KEY}`]: accessValue } });
+      const instanceTags = configsOf(json, TfInstance).map((i) => (i.tags as Record<string, string>)[ACCESS_TAG_KEY]);
+      expect(new Set(instanceTags)).toEqual(new Set([accessValue]));
+    });
+
+    it("targets maintenance at the instances by the access tag", () => {
+      for (const association of configsOf(json, TfSsmAssociation)) {
+        expect(association.targets).toEqual([{ key: `tag:${ACCESS_TAG_KEY}`, values: [accessValue] }]);
+      }
+    });
+
+    it.each(REQUIRED_OUTPUTS)("outputs %s with a description", (output) => {
+      expect(json.output?.[output]).toBeDefined();
+      expect(json.output?.[output].description).toMatch(/\S/);
+    });
+
+    it("describes every output", () => {
+      for (const [id, output] of Object.entries(json.output ?? {})) {
+        expect({ id, description: output.description ?? "" }).toEqual({ id, description: expect.stringMatching(/\S/) });
+      }
+    });
+
+    it("outputs one connect command per instance, for the environment's Region", () => {
+      const commands = json.output?.connect_commands.value as Record<string, string>;
+      expect(Object.keys(commands)).toEqual(env.config.instances.map((i) => i.name));
+      for (const [instance, command] of Object.entries(commands)) {
+        const id = `instances_${instance.replace(/-/g, "_")}`;
+        expect(command).toBe(`aws ssm start-session --target ${ref(TfInstance, id)} --region ${env.config.region}`);
+      }
+    });
+
+    it("outputs the operator policy's ARN", () => {
+      const policyId = logicalIdOf(json, TfIamPolicy, () => true);
+      expect(json.output?.operator_policy_arn.value).toBe(ref(TfIamPolicy, policyId, "arn"));
+    });
+  });
+
+  describe("for the shipped dev environment", () => {
+    const env = shipped("dev");
+    const { json } = synthEnvironment(env);
+
+    it("has two isolated subnets and nothing else", () => {
+      const subnets = configsOf(json, TfSubnet);
+      expect(subnets).toHaveLength(2);
+      expect(subnets.map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1b"]);
+      expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+      expect(Object.keys(resourcesOf(json, TfSubnet)).every((id) => id.startsWith("network_isolated_subnet_"))).toBe(true);
+    });
+
+    it("puts each interface endpoint, logs and kms included, in exactly one subnet", () => {
+      const endpoints = interfaceEndpoints(json, env.config.region);
+      for (const service of [...SSM_SERVICES, ...LOGGING_SERVICES]) {
+        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({ service, subnets: 1 });
+      }
+    });
+
+    it("runs one t3.nano instance", () => {
+      expect(configsOf(json, TfInstance)).toEqual([expect.objectContaining({ instance_type: "t3.nano" })]);
+    });
+
+    it("leaves termination protection off", () => {
+      expect(onlyOf(json, TfInstance).disable_api_termination).toBe(false);
+    });
+
+    it("scans for missing patches without a maintenance window", () => {
+      const scans = configsOf(json, TfSsmAssociation).filter((a) => a.name === "AWS-RunPatchBaseline");
+      expect(scans).toEqual([expect.objectContaining({ parameters: { Operation: "Scan" } })]);
+      expect(configsOf(json, TfSsmMaintenanceWindow)).toEqual([]);
+      expect(configsOf(json, TfSsmMaintenanceWindowTask)).toEqual([]);
+    });
+
+    it("records no flow logs and keeps no session bucket", () => {
+      expect(configsOf(json, TfFlowLog)).toEqual([]);
+      expect(configsOf(json, TfS3Bucket)).toEqual([]);
+      expect(json.output).not.toHaveProperty("session_bucket_name");
+    });
+  });
+
+  describe("for the shipped prod environment", () => {
+    const env = shipped("prod");
+    const { json } = synthEnvironment(env);
+
+    it("has three isolated subnets, one per Availability Zone", () => {
+      expect(configsOf(json, TfSubnet).map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    });
+
+    it("puts each interface endpoint in all three subnets", () => {
+      const endpoints = interfaceEndpoints(json, env.config.region);
+      for (const service of [...SSM_SERVICES, ...LOGGING_SERVICES]) {
+        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({ service, subnets: 3 });
+      }
+    });
+
+    it("records VPC flow logs", () => {
+      expect(onlyOf(json, TfFlowLog).vpc_id).toBe(ref(TfVpc, "network"));
+    });
+
+    it("runs two instances in different Availability Zones", () => {
+      const instances = configsOf(json, TfInstance);
+      expect(instances).toHaveLength(2);
+      const zones = instances.map((i) => zoneOfInstance(json, i));
+      expect(new Set(zones).size).toBe(2);
+      expect(Object.values(json.output?.instance_availability_zones.value as Record<string, string>).sort()).toEqual([...zones].sort());
+    });
+
+    it("turns termination protection on for every instance", () => {
+      for (const i of configsOf(json, TfInstance)) expect(i.disable_api_termination).toBe(true);
+    });
+
+    it("keeps session transcripts in an S3 bucket as well", () => {
+      const bucketId = logicalIdOf(json, TfS3Bucket, () => true);
+      expect(json.output?.session_bucket_name.value).toBe(ref(TfS3Bucket, bucketId, "bucket"));
+    });
+
+    it("installs patches in a maintenance window", () => {
+      const window = onlyOf(json, TfSsmMaintenanceWindow);
+      expect(window).toEqual(expect.objectContaining({ schedule: "cron(0 3 ? * SUN *)", duration: 3, cutoff: 1 }));
+      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
+      const windowId = logicalIdOf(json, TfSsmMaintenanceWindow, () => true);
+      expect(task.window_id).toBe(ref(TfSsmMaintenanceWindow, windowId));
+      const parameters = (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } })
+        .run_command_parameters.parameter;
+      expect(parameters).toContainEqual({ name: "Operation", values: ["Install"] });
+    });
+
+    it("writes maintenance output to the session bucket, which the instance role may write to", () => {
+      const bucketId = logicalIdOf(json, TfS3Bucket, () => true);
+      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
+      const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> }).run_command_parameters;
+      expect(run.output_s3_bucket).toBe(ref(TfS3Bucket, bucketId, "bucket"));
+      const profileRole = onlyOf(json, TfIamInstanceProfile).role as string;
+      const instanceRoleId = /^\$\{aws_iam_role\.([a-z0-9_]+)\.name\}$/.exec(profileRole)?.[1] ?? "";
+      const inline = configsOf(json, TfIamRolePolicy).filter((p) => p.role === `\${aws_iam_role.${instanceRoleId}.id}`);
+      expect(inline).toHaveLength(1);
+      const rolePolicy = parsePolicy(inline[0].policy);
+      expect(rolePolicy.Statement).toContainEqual(
+        expect.objectContaining({ Action: ["s3:PutObject"], Resource: [`arn:aws:s3:::${ref(TfS3Bucket, bucketId, "bucket")}/maintenance/*`] }),
+      );
+    });
+  });
+
+  describe("with instances in a private tier routed through a NAT gateway", () => {
+    const { json } = synthEnvironment(
+      qaEnvironment({
+        network: {
+          cidr: "10.30.0.0/16",
+          availabilityZones: ["eu-west-1a", "eu-west-1b"],
+          subnets: { public: {}, private: {} },
+          natGateways: "single",
+        },
+        instances: [{ name: "app-1", tier: "private" }],
+      }),
+    );
+
+    it("adds no logs or kms endpoint: the instances reach those services through NAT", () => {
+      expect(Object.keys(interfaceEndpoints(json, "eu-west-1")).sort()).toEqual([...SSM_SERVICES].sort());
+    });
+  });
+
+  describe("with operator access turned off", () => {
+    const { stack, json } = synthEnvironment(qaEnvironment({ operatorAccess: { enabled: false } }));
+
+    it("creates no operator policy and no operator output", () => {
+      expect(stack.operatorAccess).toBeUndefined();
+      expect(configsOf(json, TfIamPolicy)).toEqual([]);
+      expect(json.output).not.toHaveProperty("operator_policy_arn");
+    });
+  });
+
+  describe("when a construct rejects the environment", () => {
+    it("builds the minimal valid environment without a problem", () => {
+      expect(() => new EnvironmentStack(newApp(), qaEnvironment())).not.toThrow();
+    });
+
+    it("reports a public VPC CIDR at network.cidr of the file", () => {
+      const e = rejection(qaEnvironment({ network: { cidr: "8.8.8.0/24", availabilityZones: ["eu-west-1a"] } }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.message).toContain("network.cidr");
+      expect(e.issues.map((i) => i.path)).toContain("network.cidr");
+      expect(e.message.startsWith("environments/qa.json:")).toBe(true);
+    });
+
+    it("reports an instance in a tier the network lacks at instances[0].tier", () => {
+      const e = rejection(qaEnvironment({ instances: [{ name: "app-1", tier: "private" }] }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([expect.objectContaining({ path: "instances[0].tier" })]);
+      expect(e.message).toContain("instances[0].tier");
+    });
+
+    it("reports a retention CloudWatch Logs does not offer at sessionLogging.retentionInDays", () => {
+      const e = rejection(qaEnvironment({ sessionLogging: { retentionInDays: 7777 } }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([expect.objectContaining({ path: "sessionLogging.retentionInDays" })]);
+      expect(e.message).toContain("sessionLogging.retentionInDays");
+    });
+
+    it("reports an instance pinned to a zone the tier lacks at instances[1].availabilityZone", () => {
+      const e = rejection(qaEnvironment({ instances: [{ name: "app-1" }, { name: "app-2", availabilityZone: "eu-west-1c" }] }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues.map((i) => i.path)).toEqual(["instances[1].availabilityZone"]);
+    });
+  });
+});
