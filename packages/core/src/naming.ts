@@ -27,3 +27,12 @@ export function azSuffix(availabilityZone: string): string {
 
 /** A valid name prefix: lower-case letters, digits and `-`, starting with a letter, at most `max` characters. */
 export const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/** PascalCase of the words of `text`, for construct ids: `bos-1a` → `Bos1a`, `ecr.api` → `EcrApi`. */
+export function pascalCase(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p.length > 0)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join("");
+}

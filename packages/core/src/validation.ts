@@ -1,3 +1,6 @@
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from "./aws";
+import { NAME_PREFIX_PATTERN } from "./naming";
+
 /**
  * One problem found in a construct's or a file's input: where (`path`) and why.
  */
@@ -67,6 +70,45 @@ export class Validator {
   public check(ok: boolean, relative: string, message: string): boolean {
     if (!ok) this.add(relative, message);
     return ok;
+  }
+
+  /**
+   * Checks a resource name prefix: lower-case letters, digits and `-`,
+   * starting with a letter, at most `maxLength` characters.
+   */
+  public namePrefix(relative: string, value: unknown, maxLength: number): boolean {
+    return this.check(
+      typeof value === "string" && NAME_PREFIX_PATTERN.test(value) && value.length <= maxLength,
+      relative,
+      `${JSON.stringify(value)} must be lower-case letters, digits and "-", starting with a letter, at most ${maxLength} characters`,
+    );
+  }
+
+  /** Checks an AWS Region code such as `eu-west-1`. */
+  public region(relative: string, value: unknown): boolean {
+    return this.check(
+      typeof value === "string" && REGION_PATTERN.test(value),
+      relative,
+      `${JSON.stringify(value)} is not an AWS Region code such as eu-west-1`,
+    );
+  }
+
+  /** Checks a 12-digit AWS account id. */
+  public accountId(relative: string, value: unknown): boolean {
+    return this.check(
+      typeof value === "string" && ACCOUNT_ID_PATTERN.test(value),
+      relative,
+      `${JSON.stringify(value)} is not a 12-digit AWS account id`,
+    );
+  }
+
+  /** Checks that `value` is one of `allowed`. */
+  public oneOf<T>(relative: string, value: unknown, allowed: readonly T[]): value is T {
+    return this.check(
+      allowed.includes(value as T),
+      relative,
+      `${JSON.stringify(value)} is not one of ${allowed.join(", ")}`,
+    );
   }
 
   /** A validator writing into this one, with `relative` appended to the prefix. */

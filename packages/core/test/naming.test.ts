@@ -1,4 +1,4 @@
-import { azSuffix, nameTag, resourceName } from "../src";
+import { azSuffix, nameTag, pascalCase, resourceName } from "../src";
 
 describe("resourceName", () => {
   it("joins lower-cased parts with dashes and skips empty ones", () => {
@@ -20,5 +20,15 @@ describe("azSuffix", () => {
     ["not-an-az", "not-an-az"],
   ])("%p → %p", (az, suffix) => {
     expect(azSuffix(az)).toBe(suffix);
+  });
+});
+
+describe("pascalCase", () => {
+  it.each([
+    ["bos-1a", "Bos1a"],
+    ["ecr.api", "EcrApi"],
+    ["ssmmessages", "Ssmmessages"],
+  ])("%p → %p", (text, expected) => {
+    expect(pascalCase(text)).toBe(expected);
   });
 });

@@ -66,3 +66,45 @@ describe("duplicates", () => {
     expect(duplicates([1, 2, 3])).toEqual([]);
   });
 });
+
+describe("Validator's common checks", () => {
+  function issuesOf(run: (v: Validator) => boolean): { ok: boolean; issues: readonly { path: string; message: string }[] } {
+    const v = new Validator("x", "props");
+    const ok = run(v);
+    return { ok, issues: v.issues };
+  }
+
+  it.each([
+    ["ssm-dev", true],
+    ["a".repeat(20), true],
+    ["a".repeat(21), false],
+    ["Ssm", false],
+    ["1abc", false],
+    [undefined, false],
+  ])("namePrefix(%p) with at most 20 characters → %p", (value, ok) => {
+    const r = issuesOf((v) => v.namePrefix("name", value, 20));
+    expect(r.ok).toBe(ok);
+    expect(r.issues).toEqual(ok ? [] : [{ path: "props.name", message: `${JSON.stringify(value)} must be lower-case letters, digits and "-", starting with a letter, at most 20 characters` }]);
+  });
+
+  it("region accepts Region codes and names the bad value", () => {
+    expect(issuesOf((v) => v.region("region", "eu-west-1")).issues).toEqual([]);
+    expect(issuesOf((v) => v.region("region", "Ireland")).issues).toEqual([
+      { path: "props.region", message: '"Ireland" is not an AWS Region code such as eu-west-1' },
+    ]);
+  });
+
+  it("accountId accepts 12 digits only", () => {
+    expect(issuesOf((v) => v.accountId("accountId", "123456789012")).ok).toBe(true);
+    expect(issuesOf((v) => v.accountId("accountId", "1234")).issues).toEqual([
+      { path: "props.accountId", message: '"1234" is not a 12-digit AWS account id' },
+    ]);
+  });
+
+  it("oneOf lists the allowed values", () => {
+    expect(issuesOf((v) => v.oneOf("mode", "scan", ["scan", "install"])).ok).toBe(true);
+    expect(issuesOf((v) => v.oneOf("mode", "patch", ["scan", "install"])).issues).toEqual([
+      { path: "props.mode", message: '"patch" is not one of scan, install' },
+    ]);
+  });
+});
