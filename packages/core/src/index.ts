@@ -3,3 +3,4 @@ export * from "./naming";
 export * from "./aws";
 export * from "./readable-stack";
 export * from "./terraform-string";
+export * from "./secure-bucket";

@@ -1,1 +1,17 @@
-export {};
+export * from "./args";
+export * from "./cli-config";
+export * from "./diagnostics";
+export * from "./init-cache";
+export * from "./offline-override";
+export * from "./offline-plan";
+export * from "./plan-summary";
+export * from "./provider-mirror";
+export * from "./run-checks";
+export * from "./stack-check";
+export * from "./stack-json";
+export * from "./terraform";
+export * from "./terraform-test";
+export * from "./validate";
+export * from "./working-copy";
+export { main } from "./cli";
+export type { CliIo } from "./cli";

@@ -1,0 +1,57 @@
+import * as path from "node:path";
+import { CheckSetupError, formatResultLine, runChecks } from "../src/run-checks";
+import { SHARED_CACHE_DIR, tempDir, TERRAFORM_TIMEOUT_MS, vpcStack, writeApp } from "./support/fixtures";
+
+jest.setTimeout(TERRAFORM_TIMEOUT_MS);
+
+describe("runChecks", () => {
+  describe("set-up errors", () => {
+    it("rejects unknown stacks, naming the ones that exist", async () => {
+      const app = writeApp(tempDir("run-unknown"), { dev: vpcStack(), prod: vpcStack() });
+      await expect(runChecks({ command: "validate", appDir: app, stacks: ["staging"], log: () => undefined })).rejects.toThrow(
+        new CheckSetupError(`unknown stack(s): staging; ${path.join(app, "cdktf.out", "stacks")} holds: dev, prod`),
+      );
+    });
+
+    it("fails with install advice when Terraform is missing, never passing", async () => {
+      const app = writeApp(tempDir("run-missing"), { dev: vpcStack() });
+      const run = runChecks({ command: "validate", appDir: app, binary: "terraform-check-no-such-binary", log: () => undefined });
+      await expect(run).rejects.toThrow(/Install Terraform >= 1\.10/);
+    });
+  });
+
+  describe("with Terraform", () => {
+    it("fails the run when a stack has no tests, with a summary line per stack", async () => {
+      const app = writeApp(tempDir("run-test"), { dev: vpcStack() });
+      const lines: string[] = [];
+      const report = await runChecks({ command: "test", appDir: app, cacheDir: SHARED_CACHE_DIR, log: (l) => lines.push(l) });
+      expect(report.ok).toBe(false);
+      expect(lines).toContainEqual(expect.stringMatching(/^ {2}dev {2}FAILED {3}no \*\.tftest\.hcl files in .*tftest[\\/]dev$/));
+      expect(lines[lines.length - 1]).toBe("0 passed, 1 failed, 0 skipped");
+    });
+
+    it("validates every stack and skips init on the second run", async () => {
+      const app = writeApp(tempDir("run-validate"), { dev: vpcStack() });
+      const first: string[] = [];
+      const cold = await runChecks({ command: "validate", appDir: app, cacheDir: SHARED_CACHE_DIR, log: (l) => first.push(l) });
+      expect(cold.ok).toBe(true);
+      expect(cold.results[0]).toMatchObject({ stack: "dev", status: "passed", initCached: false });
+      expect(first).toContainEqual(expect.stringMatching(/^provider mirror: /));
+      expect(first).toContain(`[dev] validate in ${path.join(app, ".terraform-check", "dev")}`);
+
+      const warm = await runChecks({ command: "validate", appDir: app, cacheDir: SHARED_CACHE_DIR, log: () => undefined });
+      expect(warm.results[0]).toMatchObject({ status: "passed", initCached: true });
+      expect(warm.results[0].timings).not.toHaveProperty("init");
+    });
+  });
+
+  describe("formatResultLine", () => {
+    it("shows status, message and step timings", () => {
+      const line = formatResultLine(
+        { stack: "dev", status: "passed", message: "valid", timings: { validate: 4400 }, initCached: true },
+        5,
+      );
+      expect(line).toBe("dev    ok       valid  [init cached, validate 4.4 s]");
+    });
+  });
+});
