@@ -40,7 +40,7 @@ function main(): void {
   try {
     const options = optionsFrom(process.argv.slice(2), process.env, process.cwd());
     const result = synthesize(options);
-    process.stderr.write(`synthesized ${result.stacks.join(", ")} into ${path.relative(process.cwd(), options.outdir) || "."}\n`);
+    process.stdout.write(`synthesized ${result.stacks.join(", ")} into ${path.relative(process.cwd(), options.outdir) || "."}\n`);
   } catch (e) {
     process.stderr.write(`synth failed: ${(e as Error).message}\n`);
     process.exitCode = 1;

@@ -42,7 +42,7 @@ describe("the entry point", () => {
   it("synthesizes the shipped dev, prod and state-bootstrap stacks", () => {
     const outdir = tempOut();
     const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir]);
-    expect(run.stderr).toMatch(/synthesized dev, prod, state-bootstrap/);
+    expect(run.stdout).toMatch(/synthesized dev, prod, state-bootstrap/);
     expect(run.status).toBe(0);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));

@@ -1,15 +1,8 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ReadableStack, ValidationError, ValidationIssue, partitionForRegion, readableLogicalId } from "@ssm-access/core";
+import { ReadableStack, SecureBucket, ValidationError, ValidationIssue, readableLogicalId } from "@ssm-access/core";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 
@@ -140,69 +133,18 @@ interface StateBucketProps {
   readonly provider: AwsProvider;
 }
 
-/** One state bucket and its policies. */
+/** One state bucket: a {@link SecureBucket} that refuses to be destroyed, and its name as an output. */
 class StateBucket extends Construct {
   constructor(scope: Construct, id: string, { plan, provider }: StateBucketProps) {
     super(scope, id);
-    const partition = partitionForRegion(plan.region);
-    const bucket = new S3Bucket(this, "Resource", {
+    const bucket = new SecureBucket(this, "Resource", {
+      bucketName: plan.bucket,
+      region: plan.region,
       provider,
-      bucket: plan.bucket,
-      lifecycle: { preventDestroy: true },
+      preventDestroy: true,
+      noncurrentVersionExpireAfterDays: NONCURRENT_STATE_VERSION_DAYS,
+      lifecycleRuleId: "expire-old-state-versions",
     });
-    new S3BucketVersioningA(this, "Versioning", {
-      provider,
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      provider,
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      provider,
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "OwnershipControls", {
-      provider,
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    new S3BucketPolicy(this, "Policy", {
-      provider,
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [`arn:${partition}:s3:::${plan.bucket}`, `arn:${partition}:s3:::${plan.bucket}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-    });
-    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
-      provider,
-      bucket: bucket.id,
-      rule: [
-        {
-          id: "expire-old-state-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_STATE_VERSION_DAYS }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
-    new TerraformOutput(this, "Name", { value: bucket.bucket, description: `State bucket of ${plan.environments.join(", ")}` });
+    new TerraformOutput(this, "Name", { value: bucket.bucketName, description: `State bucket of ${plan.environments.join(", ")}` });
   }
 }
