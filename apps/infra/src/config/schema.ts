@@ -184,7 +184,7 @@ export const environmentSchema = z
   })
   .superRefine((env, ctx) => {
     env.network.availabilityZones.forEach((az, i) => {
-      if (!isZoneOfRegion(az, env.region)) {
+      if (REGION_PATTERN.test(env.region) && !isZoneOfRegion(az, env.region)) {
         ctx.addIssue({ code: "custom", path: ["network", "availabilityZones", i], message: `${az} is not an Availability Zone of ${env.region}` });
       }
     });
