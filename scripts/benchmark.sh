@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures wall time and peak memory (max RSS of the largest process) of
+#   1. one synth of every environment (compiled JavaScript, no Nx),
+#   2. the full test command, without the Nx cache.
+# Usage: scripts/benchmark.sh [synth|test|all]   (default: all)
+# Needs GNU time at /usr/bin/time (Debian: apt-get install time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+
+measure() {
+  local label=$1; shift
+  local log
+  log=$(mktemp)
+  if ! /usr/bin/time -v "$@" >"$log.out" 2>"$log"; then
+    cat "$log.out" "$log" >&2
+    echo "$label: failed" >&2
+    exit 1
+  fi
+  local wall rss
+  wall=$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
+  rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$log")
+  printf '%-28s wall %s  peak RSS %d MB\n' "$label" "$wall" "$((rss / 1024))"
+  rm -f "$log" "$log.out"
+}
+
+export NX_DAEMON=false NX_NO_CLOUD=true
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, node $(node --version), $(terraform version 2>/dev/null | head -1)"
+if [ "$what" = synth ] || [ "$what" = all ]; then
+  npx nx run infra:build --output-style=static >/dev/null
+  measure "synth (dev, prod, bootstrap)" node apps/infra/dist/main.js --environments-dir apps/infra/environments --outdir "$(mktemp -d)/cdktf.out"
+fi
+if [ "$what" = test ] || [ "$what" = all ]; then
+  measure "npm test (no Nx cache)" npx nx run-many -t lint typecheck test tf-validate tf-test tf-plan --skip-nx-cache --output-style=static
+fi
