@@ -5,8 +5,6 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
   Validator,
   duplicates,
   escapeTerraformTemplate,
@@ -30,6 +28,12 @@ export const INSTANCE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
 const IPV4_CIDR_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
 const PREFIX_LIST_ID_PATTERN = /^pl-[0-9a-f]{8,17}$/;
+
+/**
+ * Longest `namePrefix`: launch template names (`<namePrefix>-<instance name>`) hold at most
+ * 128 characters, so a longer prefix leaves no room for `-` and a one-character instance name.
+ */
+const MAX_NAME_PREFIX_LENGTH = 126;
 
 /**
  * One extra egress rule of the instances' security group: TCP or UDP to a
@@ -341,12 +345,8 @@ function validate(
   const v = new Validator(subject);
   const { namePrefix, region, instanceProfileName, instances, defaults } = props;
 
-  v.check(
-    NAME_PREFIX_PATTERN.test(namePrefix),
-    "namePrefix",
-    `"${namePrefix}" must be lower-case letters, digits and '-', starting with a letter`,
-  );
-  v.check(REGION_PATTERN.test(region), "region", `"${region}" must be an AWS Region code such as eu-west-1`);
+  v.namePrefix("namePrefix", namePrefix, MAX_NAME_PREFIX_LENGTH);
+  v.region("region", region);
   if (!instanceProfileName) {
     v.add("instanceProfileName", "is required: without an instance profile SSM cannot manage the instances");
   } else if (!Token.isUnresolved(instanceProfileName)) {

@@ -437,7 +437,7 @@ describe("PrivateInstances", () => {
     });
 
     it.each(["eu-west", "EU-WEST-1", "eu_west_1"])("rejects the region %p", (region) => {
-      expect(build({ region })).toThrow(/region: ".*" must be an AWS Region code such as eu-west-1/);
+      expect(build({ region })).toThrow(/region: ".*" is not an AWS Region code such as eu-west-1/);
     });
 
     it("rejects a bad name prefix", () => {

@@ -5,8 +5,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import {
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
   ValidationError,
   Validator,
   awsManagedPolicyArn,
@@ -191,10 +189,7 @@ function roleNameFor(namePrefix: string): string {
 
 function validateProps(subject: string, props: SsmInstanceRoleProps): void {
   const v = new Validator(subject);
-  if (
-    v.check(typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix), "namePrefix",
-      `"${props.namePrefix}" must start with a lower-case letter and hold only lower-case letters, digits and "-"`)
-  ) {
+  if (v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH)) {
     const name = roleNameFor(props.namePrefix);
     v.check(
       name.length <= IAM_ROLE_NAME_MAX_LENGTH && IAM_NAME_PATTERN.test(name),
@@ -202,7 +197,7 @@ function validateProps(subject: string, props: SsmInstanceRoleProps): void {
       `the role and instance profile name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
     );
   }
-  const regionOk = v.check(REGION_PATTERN.test(props.region ?? ""), "region", `"${props.region}" is not an AWS Region code such as eu-west-1`);
+  const regionOk = v.region("region", props.region);
   const partition = regionOk ? partitionForRegion(props.region) : undefined;
 
   const arns = props.managedPolicyArns ?? [];

@@ -3,15 +3,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import {
-  ACCOUNT_ID_PATTERN,
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
-  Validator,
-  duplicates,
-  partitionForRegion,
-  resourceName,
-} from "@ssm-access/core";
+import { Validator, duplicates, partitionForRegion, resourceName } from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
 import { PolicyStatement, renderPolicy } from "./policy";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-logging";
@@ -245,13 +237,7 @@ function operatorName(namePrefix: string): string {
 
 function validateProps(subject: string, props: OperatorAccessProps): void {
   const v = new Validator(subject);
-  if (
-    v.check(
-      typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix),
-      "namePrefix",
-      `"${props.namePrefix}" must start with a lower-case letter and hold only lower-case letters, digits and "-"`,
-    )
-  ) {
+  if (v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH)) {
     const name = operatorName(props.namePrefix);
     // Policy names may have 128 characters, role names 64: one name fits both.
     v.check(
@@ -260,8 +246,8 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
       `the policy and role name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
     );
   }
-  const regionOk = v.check(REGION_PATTERN.test(props.region ?? ""), "region", `"${props.region}" is not an AWS Region code such as eu-west-1`);
-  v.check(ACCOUNT_ID_PATTERN.test(props.accountId ?? ""), "accountId", `"${props.accountId}" is not a 12-digit AWS account id`);
+  const regionOk = v.region("region", props.region);
+  v.accountId("accountId", props.accountId);
   const partition = regionOk ? partitionForRegion(props.region) : undefined;
 
   const tag = props.targetTag ?? { key: "", value: "" };

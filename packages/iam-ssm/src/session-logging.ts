@@ -11,9 +11,6 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import {
-  ACCOUNT_ID_PATTERN,
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
   Validator,
   dnsSuffixForRegion,
   escapeTerraformTemplate,
@@ -470,13 +467,9 @@ export function bucketNameProblems(name: string): string[] {
 
 function validateProps(subject: string, props: SessionLoggingProps): void {
   const v = new Validator(subject);
-  const prefixOk = v.check(
-    typeof props.namePrefix === "string" && NAME_PREFIX_PATTERN.test(props.namePrefix) && props.namePrefix.length <= 64,
-    "namePrefix",
-    `"${props.namePrefix}" must start with a lower-case letter, hold only lower-case letters, digits and "-", and be at most 64 characters`,
-  );
-  const regionOk = v.check(REGION_PATTERN.test(props.region ?? ""), "region", `"${props.region}" is not an AWS Region code such as eu-west-1`);
-  const accountOk = v.check(ACCOUNT_ID_PATTERN.test(props.accountId ?? ""), "accountId", `"${props.accountId}" is not a 12-digit AWS account id`);
+  const prefixOk = v.namePrefix("namePrefix", props.namePrefix, 64);
+  const regionOk = v.region("region", props.region);
+  const accountOk = v.accountId("accountId", props.accountId);
 
   if (props.retentionInDays !== undefined) {
     v.check(

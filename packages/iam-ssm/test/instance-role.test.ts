@@ -180,7 +180,7 @@ describe("SsmInstanceRole", () => {
 
   describe("validation", () => {
     it("rejects a namePrefix that is not lower-case kebab-case", () => {
-      expect(build({ namePrefix: "Ssm_Dev" })).toThrow(/namePrefix: "Ssm_Dev" must start with a lower-case letter/);
+      expect(build({ namePrefix: "Ssm_Dev" })).toThrow(/namePrefix: "Ssm_Dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
     });
 
     it("rejects a namePrefix whose role name exceeds 64 characters", () => {

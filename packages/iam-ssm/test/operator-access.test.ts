@@ -255,7 +255,7 @@ describe("OperatorAccess", () => {
 
   describe("validation", () => {
     it("rejects an invalid namePrefix", () => {
-      expect(build({ namePrefix: "ssm dev" })).toThrow(/namePrefix: "ssm dev" must start with a lower-case letter/);
+      expect(build({ namePrefix: "ssm dev" })).toThrow(/namePrefix: "ssm dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
     });
 
     it("rejects a namePrefix whose policy and role name exceeds 64 characters", () => {

@@ -381,7 +381,7 @@ describe("SessionLogging", () => {
 
   describe("validation", () => {
     it("rejects an invalid namePrefix", () => {
-      expect(build({ namePrefix: "-bad" })).toThrow(/namePrefix: "-bad" must start with a lower-case letter/);
+      expect(build({ namePrefix: "-bad" })).toThrow(/namePrefix: "-bad" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
     });
 
     it("rejects a region that is not a Region code", () => {

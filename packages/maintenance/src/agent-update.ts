@@ -88,11 +88,7 @@ export function validateSsmAgentUpdateOptions(v: Validator, options: SsmAgentUpd
     if (problem !== undefined) v.add("schedule", problem);
   }
   if (options.complianceSeverity !== undefined) {
-    v.check(
-      COMPLIANCE_SEVERITIES.includes(options.complianceSeverity),
-      "complianceSeverity",
-      `"${options.complianceSeverity}" is not one of ${COMPLIANCE_SEVERITIES.join(", ")}`,
-    );
+    v.oneOf("complianceSeverity", options.complianceSeverity, COMPLIANCE_SEVERITIES);
   }
   validateRateControl(v, "maxConcurrency", options.maxConcurrency, "maxConcurrency");
   validateRateControl(v, "maxErrors", options.maxErrors, "maxErrors");

@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { NAME_PREFIX_PATTERN, Validator, resourceName } from "@ssm-access/core";
+import { Validator, resourceName } from "@ssm-access/core";
 
 /**
  * The instances a maintenance construct acts on: every managed instance that
@@ -128,7 +128,7 @@ export function validateNamePrefix(v: Validator, namePrefix: string, suffixes: r
     v.add("namePrefix", "is required");
     return;
   }
-  if (!v.check(NAME_PREFIX_PATTERN.test(namePrefix), "namePrefix", `"${namePrefix}" must be lower-case letters, digits and "-", starting with a letter`)) {
+  if (!v.namePrefix("namePrefix", namePrefix, MAX_SSM_NAME_LENGTH)) {
     return;
   }
   const longest = suffixes.map((s) => resourceName(namePrefix, s)).sort((a, b) => b.length - a.length)[0];

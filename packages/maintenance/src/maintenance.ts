@@ -109,7 +109,7 @@ export class InstanceMaintenance extends Construct {
       if (agentEnabled) validateSsmAgentUpdateOptions(agentV, agent);
     }
     const patchV = v.child("patching");
-    if (patchV.check(PATCHING_MODES.includes(patching.mode), "mode", `"${patching.mode}" is not one of ${PATCHING_MODES.join(", ")}`)) {
+    if (patchV.oneOf("mode", patching.mode, PATCHING_MODES)) {
       if (patching.mode !== "off") validatePatchOptions(patchV, { ...patching, mode: patching.mode });
     }
     v.throwIfAny();

@@ -197,11 +197,7 @@ export function validatePatchWindowOptions(v: Validator, window: PatchWindowOpti
     );
   }
   if (window.rebootOption !== undefined) {
-    v.check(
-      REBOOT_OPTIONS.includes(window.rebootOption),
-      "rebootOption",
-      `"${window.rebootOption}" is not one of ${REBOOT_OPTIONS.join(", ")}`,
-    );
+    v.oneOf("rebootOption", window.rebootOption, REBOOT_OPTIONS);
   }
   validateRateControl(v, "maxConcurrency", window.maxConcurrency, "maxConcurrency");
   validateRateControl(v, "maxErrors", window.maxErrors, "maxErrors");
@@ -209,7 +205,7 @@ export function validatePatchWindowOptions(v: Validator, window: PatchWindowOpti
 
 /** Checks patching options; `v` is positioned where the options live. */
 export function validatePatchOptions(v: Validator, options: PatchOptions): void {
-  v.check(PATCH_MODES.includes(options.mode), "mode", `"${options.mode}" is not one of ${PATCH_MODES.join(", ")}`);
+  v.oneOf("mode", options.mode, PATCH_MODES);
   const install = options.mode === "install";
   if (options.schedule !== undefined) {
     const problem = scheduleProblem(options.schedule, install ? "maintenanceWindow" : "association");

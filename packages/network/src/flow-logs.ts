@@ -6,8 +6,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import {
   ACCOUNT_ID_PATTERN,
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
   Validator,
   nameTag,
   partitionForRegion,
@@ -22,6 +20,8 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 
 /** Which traffic a flow log records. */
 export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
+
+const FLOW_LOG_TRAFFIC_TYPES: readonly FlowLogTrafficType[] = ["ALL", "ACCEPT", "REJECT"];
 
 /** A KMS key ARN (not an alias, not a key id: CloudWatch Logs needs the key ARN). */
 export const KMS_KEY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -87,11 +87,7 @@ export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions):
     v.check(KMS_KEY_ARN_PATTERN.test(key), "kmsKeyArn", `${key} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
   }
   if (options.trafficType !== undefined) {
-    v.check(
-      ["ALL", "ACCEPT", "REJECT"].includes(options.trafficType),
-      "trafficType",
-      `${JSON.stringify(options.trafficType)} is not one of ALL, ACCEPT, REJECT`,
-    );
+    v.oneOf("trafficType", options.trafficType, FLOW_LOG_TRAFFIC_TYPES);
   }
   if (options.maxAggregationInterval !== undefined) {
     v.check(
@@ -125,12 +121,8 @@ export class FlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
     const v = new Validator(this.node.path);
-    v.check(
-      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
-      "name",
-      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
-    );
-    v.check(REGION_PATTERN.test(props.region ?? ""), "region", `${JSON.stringify(props.region)} is not an AWS Region code`);
+    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    v.region("region", props.region);
     validateFlowLogsOptions(v, props);
     v.throwIfAny();
 

@@ -9,15 +9,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import {
-  NAME_PREFIX_PATTERN,
-  REGION_PATTERN,
-  Validator,
-  azSuffix,
-  duplicates,
-  isZoneOfRegion,
-  nameTag,
-} from "@ssm-access/core";
+import { Validator, azSuffix, duplicates, isZoneOfRegion, nameTag, pascalCase } from "@ssm-access/core";
 import { PlannedSubnet, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
@@ -174,15 +166,6 @@ export interface PrivateNetworkOutputs {
   readonly flowLogGroupName?: string;
 }
 
-/** `bos-1a` → `Bos1a`, for child ids. */
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter((p) => p.length > 0)
-    .map((p) => p[0].toUpperCase() + p.slice(1))
-    .join("");
-}
-
 interface TierState {
   readonly subnets: Array<{ readonly ref: SubnetRef; readonly resource: Subnet }>;
   readonly routeTables: RouteTable[];
@@ -240,16 +223,8 @@ export class PrivateNetwork extends Construct implements INetwork {
 
     // ---- validation: every problem, then one error
     const v = new Validator(this.node.path);
-    v.check(
-      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
-      "name",
-      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
-    );
-    const regionOk = v.check(
-      typeof props.region === "string" && REGION_PATTERN.test(props.region),
-      "region",
-      `${JSON.stringify(props.region)} is not an AWS Region code (such as eu-west-1)`,
-    );
+    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    const regionOk = v.region("region", props.region);
     if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
       for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
       zones.forEach((zone, i) => {
@@ -278,7 +253,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     });
     for (const issue of plan.issues) v.add(issue.path, issue.message);
 
-    if (v.check(NAT_MODES.includes(natMode), "natGateways", `${JSON.stringify(natMode)} is not one of ${NAT_MODES.join(", ")}`)) {
+    if (v.oneOf("natGateways", natMode, NAT_MODES)) {
       if (natMode !== "none") {
         v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
         v.check(has("private"), "natGateways", `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`);
@@ -290,9 +265,7 @@ export class PrivateNetwork extends Construct implements INetwork {
       const ev = v.child("endpoints");
       endpointTier = endpointOptions.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
       if (endpointOptions.subnetTier !== undefined) {
-        if (!SUBNET_TIERS.includes(endpointOptions.subnetTier)) {
-          ev.add("subnetTier", `${JSON.stringify(endpointOptions.subnetTier)} is not one of ${SUBNET_TIERS.join(", ")}`);
-        } else {
+        if (ev.oneOf("subnetTier", endpointOptions.subnetTier, SUBNET_TIERS)) {
           ev.check(has(endpointOptions.subnetTier), "subnetTier", `the ${endpointOptions.subnetTier} tier has no subnets`);
         }
       } else {
@@ -342,7 +315,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     this.tiers = { public: emptyTier(), private: emptyTier(), isolated: emptyTier() };
     for (const planned of plan.subnets) {
       const { tier, availabilityZone: az } = planned;
-      const resource = new Subnet(this, `${pascal(tier)}Subnet${pascal(azSuffix(az))}`, {
+      const resource = new Subnet(this, `${pascalCase(tier)}Subnet${pascalCase(azSuffix(az))}`, {
         vpcId: this.vpc.id,
         cidrBlock: planned.cidr,
         availabilityZone: az,
@@ -363,7 +336,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     const natByZone = new Map<string, NatGateway>();
     const natZones = natMode === "perAz" ? this.tiers.public.subnets : natMode === "single" ? this.tiers.public.subnets.slice(0, 1) : [];
     for (const { ref } of natZones) {
-      const suffix = pascal(azSuffix(ref.availabilityZone));
+      const suffix = pascalCase(azSuffix(ref.availabilityZone));
       const eip = new Eip(this, `NatEip${suffix}`, {
         domain: "vpc",
         tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
@@ -387,25 +360,25 @@ export class PrivateNetwork extends Construct implements INetwork {
       const perAz = tier === "private" && natMode === "perAz";
       const shared = perAz
         ? undefined
-        : new RouteTable(this, `${pascal(tier)}RouteTable`, { vpcId: this.vpc.id, tags: nameTag(name, tier) });
+        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { vpcId: this.vpc.id, tags: nameTag(name, tier) });
       if (shared) state.routeTables.push(shared);
 
       for (const { ref, resource } of state.subnets) {
-        const suffix = pascal(azSuffix(ref.availabilityZone));
+        const suffix = pascalCase(azSuffix(ref.availabilityZone));
         let table = shared;
         if (!table) {
-          table = new RouteTable(this, `${pascal(tier)}RouteTable${suffix}`, {
+          table = new RouteTable(this, `${pascalCase(tier)}RouteTable${suffix}`, {
             vpcId: this.vpc.id,
             tags: nameTag(name, tier, azSuffix(ref.availabilityZone)),
           });
           state.routeTables.push(table);
-          new Route(this, `${pascal(tier)}DefaultRoute${suffix}`, {
+          new Route(this, `${pascalCase(tier)}DefaultRoute${suffix}`, {
             routeTableId: table.id,
             destinationCidrBlock: "0.0.0.0/0",
             natGatewayId: (natByZone.get(ref.availabilityZone) ?? natGateways[0]).id,
           });
         }
-        new RouteTableAssociation(this, `${pascal(tier)}RouteTableAssociation${suffix}`, {
+        new RouteTableAssociation(this, `${pascalCase(tier)}RouteTableAssociation${suffix}`, {
           subnetId: resource.id,
           routeTableId: table.id,
         });

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NAME_PREFIX_PATTERN, REGION_PATTERN, Validator, nameTag, resourceName } from "@ssm-access/core";
+import { Validator, nameTag, pascalCase, resourceName } from "@ssm-access/core";
 import { parseCidr } from "./cidr-planner";
 import { SubnetRef } from "./types";
 
@@ -105,15 +105,6 @@ function onePerZone(subnets: readonly SubnetRef[]): SubnetRef[] {
   });
 }
 
-/** `ecr.api` → `EcrApi`, for child ids. */
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter((p) => p.length > 0)
-    .map((p) => p[0].toUpperCase() + p.slice(1))
-    .join("");
-}
-
 /**
  * The VPC endpoints Session Manager needs in a network without internet access:
  * interface endpoints `ssm`, `ssmmessages` and `ec2messages` (private DNS on) in
@@ -145,12 +136,8 @@ export class SsmVpcEndpoints extends Construct {
     const zones = onePerZone(props.subnets ?? []);
 
     const v = new Validator(this.node.path);
-    v.check(
-      typeof props.name === "string" && NAME_PREFIX_PATTERN.test(props.name) && props.name.length <= MAX_NAME_LENGTH,
-      "name",
-      `${JSON.stringify(props.name)} must be lower-case letters, digits and -, start with a letter, at most ${MAX_NAME_LENGTH} characters`,
-    );
-    v.check(REGION_PATTERN.test(props.region ?? ""), "region", `${JSON.stringify(props.region)} is not an AWS Region code`);
+    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    v.region("region", props.region);
     if (typeof props.vpcCidr === "string" && !Token.isUnresolved(props.vpcCidr)) {
       const parsed = parseCidr(props.vpcCidr);
       if (!parsed.ok) v.add("vpcCidr", parsed.reason);
@@ -228,7 +215,7 @@ export class SsmVpcEndpoints extends Construct {
     const created: VpcEndpoint[] = [];
     for (const service of services) {
       if (this.endpoints.has(service)) continue;
-      const endpoint = new VpcEndpoint(this, `${pascal(service)}Endpoint`, {
+      const endpoint = new VpcEndpoint(this, `${pascalCase(service)}Endpoint`, {
         vpcId: this.props.vpcId,
         serviceName: interfaceServiceName(this.props.region, service),
         vpcEndpointType: "Interface",
