@@ -3,15 +3,11 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import {
+  SecureBucket,
   Validator,
+  bucketNameProblems,
   dnsSuffixForRegion,
   escapeTerraformTemplate,
   nameTag,
@@ -280,67 +276,19 @@ export class SessionLogging extends Construct {
 
     if (s3) {
       const bucketName = s3.bucketName ?? defaultBucketName(props);
-      const bucketArn = `arn:${partition}:s3:::${bucketName}`;
       const keyPrefix = s3.keyPrefix ?? DEFAULT_KEY_PREFIX;
       const expireAfterDays = s3.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS;
 
-      const bucket = new S3Bucket(this, "Bucket", { bucket: bucketName });
-      const publicAccessBlock = new S3BucketPublicAccessBlock(this, "BucketPublicAccessBlock", {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
+      const bucket = new SecureBucket(this, "Bucket", {
+        bucketName,
+        region,
+        kmsKeyArn: this.kmsKey.arn,
+        expireAfterDays,
+        lifecycleRuleId: "expire-session-transcripts",
       });
-      new S3BucketOwnershipControls(this, "BucketOwnershipControls", {
-        bucket: bucket.id,
-        rule: { objectOwnership: "BucketOwnerEnforced" },
-      });
-      new S3BucketServerSideEncryptionConfigurationA(this, "BucketEncryption", {
-        bucket: bucket.id,
-        rule: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn },
-            bucketKeyEnabled: true,
-          },
-        ],
-      });
-      const versioning = new S3BucketVersioningA(this, "BucketVersioning", {
-        bucket: bucket.id,
-        versioningConfiguration: { status: "Enabled" },
-      });
-      new S3BucketPolicy(this, "BucketPolicy", {
-        bucket: bucket.id,
-        policy: renderPolicy([
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ]),
-        dependsOn: [publicAccessBlock],
-      });
-      new S3BucketLifecycleConfiguration(this, "BucketLifecycle", {
-        bucket: bucket.id,
-        rule: [
-          {
-            id: "expire-session-transcripts",
-            status: "Enabled",
-            filter: [{}],
-            expiration: [{ days: expireAfterDays }],
-            noncurrentVersionExpiration: [{ noncurrentDays: expireAfterDays }],
-            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          },
-        ],
-        dependsOn: [versioning],
-      });
-
-      this.bucket = bucket;
-      this.bucketName = bucket.bucket;
-      this.bucketArn = bucketArn;
+      this.bucket = bucket.bucket;
+      this.bucketName = bucket.bucketName;
+      this.bucketArn = bucket.bucketArn;
       this.s3KeyPrefix = keyPrefix;
     }
 
@@ -449,20 +397,6 @@ function logGroupNameFor(namePrefix: string): string {
 
 function defaultBucketName(props: SessionLoggingProps): string {
   return resourceName(props.namePrefix, "sessions", props.accountId, props.region);
-}
-
-/** Problems with an S3 bucket name, empty when it is valid (general purpose bucket rules). */
-export function bucketNameProblems(name: string): string[] {
-  const problems: string[] = [];
-  if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters; S3 allows 3 to 63`);
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    problems.push("may hold only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit");
-  }
-  if (name.includes("..")) problems.push("must not contain two adjacent periods");
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push("must not look like an IP address");
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) problems.push("must not start with xn--, sthree- or amzn-s3-demo-");
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) problems.push("must not end with a suffix S3 reserves (-s3alias, --ol-s3, ...)");
-  return problems;
 }
 
 function validateProps(subject: string, props: SessionLoggingProps): void {

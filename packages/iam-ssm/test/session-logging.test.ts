@@ -12,7 +12,7 @@ import { S3BucketVersioningA as TfS3BucketVersioning } from "@cdktf/provider-aws
 import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { TerraformOutput } from "cdktf";
 import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson, TerraformJson } from "@ssm-access/core/testing";
-import { SessionLogging, SessionLoggingProps, SsmInstanceRole, bucketNameProblems } from "../src";
+import { SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
 
 const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" };
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
@@ -458,18 +458,3 @@ describe("SessionLogging", () => {
   });
 });
 
-describe("bucketNameProblems", () => {
-  it.each([
-    ["my..bucket", "must not contain two adjacent periods"],
-    ["192.168.1.10", "must not look like an IP address"],
-    ["xn--bucket", "must not start with xn--"],
-    ["logs-s3alias", "must not end with a suffix S3 reserves"],
-    ["-bucket", "must start and end with a letter or digit"],
-  ])("rejects %s: %s", (name, problem) => {
-    expect(bucketNameProblems(name).join("; ")).toContain(problem);
-  });
-
-  it("accepts a valid name", () => {
-    expect(bucketNameProblems("ssm-dev-sessions-111122223333-eu-west-1")).toEqual([]);
-  });
-});

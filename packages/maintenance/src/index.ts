@@ -5,7 +5,6 @@ export {
   OUTPUT_FOLDERS,
   type OutputWriteStatement,
   type S3OutputLocation,
-  bucketNameProblem,
   s3OutputWriteStatement,
 } from "./inputs";
 export {

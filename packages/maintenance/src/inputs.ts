@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { Validator, resourceName } from "@ssm-access/core";
+import { Validator, bucketNameProblems, resourceName } from "@ssm-access/core";
 
 /**
  * The instances a maintenance construct acts on: every managed instance that
@@ -103,23 +103,6 @@ export function s3OutputWriteStatement(location: S3OutputLocation, partition: st
 }
 
 /**
- * Why `name` is not a valid S3 bucket name, or `undefined` when it is one
- * (unresolved tokens are accepted).
- */
-export function bucketNameProblem(name: string): string | undefined {
-  if (typeof name !== "string") return `${JSON.stringify(name)} is not a bucket name`;
-  if (Token.isUnresolved(name)) return undefined;
-  const rule = "3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit";
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return `"${name}" is not a valid S3 bucket name (${rule})`;
-  if (name.includes("..")) return `"${name}" is not a valid S3 bucket name (two adjacent dots)`;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" is not a valid S3 bucket name (formatted as an IP address)`;
-  if (/^(xn--|sthree-)/.test(name) || /(-s3alias|--ol-s3)$/.test(name)) {
-    return `"${name}" is not a valid S3 bucket name (reserved prefix or suffix)`;
-  }
-  return undefined;
-}
-
-/**
  * Checks a name prefix, and that every name derived from it
  * (`<namePrefix>-<suffix>`) fits Systems Manager's length limit.
  */
@@ -168,8 +151,12 @@ export function validateOutputS3(v: Validator, location: S3OutputLocation | unde
     v.add("", "must be an object with a bucketName");
     return;
   }
-  const problem = bucketNameProblem(location.bucketName);
-  if (problem !== undefined) v.add("bucketName", problem);
+  const bucketName: unknown = location.bucketName;
+  if (typeof bucketName !== "string") {
+    v.add("bucketName", `${JSON.stringify(bucketName)} is not a bucket name`);
+  } else if (!Token.isUnresolved(bucketName)) {
+    for (const problem of bucketNameProblems(bucketName)) v.add("bucketName", `"${bucketName}" ${problem}`);
+  }
   const prefix = location.keyPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {
     v.check(!prefix.startsWith("/"), "keyPrefix", `"${prefix}" must not start with "/"`);

@@ -125,7 +125,7 @@ describe("SsmAgentUpdate", () => {
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "Logs_Bucket" } })).toThrow(/outputS3\.bucketName: "Logs_Bucket" is not a valid S3 bucket name/);
+      expect(build({ outputS3: { bucketName: "Logs_Bucket" } })).toThrow(/outputS3\.bucketName: "Logs_Bucket" may hold only lower-case letters/);
     });
 
     it("lists every problem in one error before creating anything", () => {

@@ -294,7 +294,7 @@ describe("PatchManagement", () => {
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "x" } })).toThrow(/outputS3\.bucketName: "x" is not a valid S3 bucket name/);
+      expect(build({ outputS3: { bucketName: "x" } })).toThrow(/outputS3\.bucketName: "x" is 1 characters; S3 allows 3 to 63/);
     });
 
     it("rejects a missing name prefix", () => {

@@ -5,7 +5,6 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import {
-  ACCOUNT_ID_PATTERN,
   Validator,
   nameTag,
   partitionForRegion,
@@ -97,7 +96,7 @@ export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions):
     );
   }
   if (options.accountId !== undefined) {
-    v.check(ACCOUNT_ID_PATTERN.test(options.accountId), "accountId", `${options.accountId} is not a 12-digit account id`);
+    v.accountId("accountId", options.accountId);
   }
 }
 

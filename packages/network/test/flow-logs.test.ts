@@ -111,7 +111,7 @@ describe("FlowLogs", () => {
       ["a KMS alias instead of a key ARN", { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/logs" }, /kmsKeyArn: .* is not a KMS key ARN/],
       ["a bad traffic type", { trafficType: "SOME" as never }, /trafficType: "SOME" is not one of ALL, ACCEPT, REJECT/],
       ["a bad aggregation interval", { maxAggregationInterval: 300 as never }, /maxAggregationInterval: 300 is not 60 or 600/],
-      ["a bad account id", { accountId: "1234" }, /accountId: 1234 is not a 12-digit account id/],
+      ["a bad account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
     });
