@@ -62,6 +62,17 @@ function ofBucket(json: TerraformJson, type: { tfResourceType: string }, bucketL
   return found;
 }
 
+/** The ValidationError planStateBuckets throws for `envs`. */
+function rejection(envs: Environment[]): ValidationError {
+  try {
+    planStateBuckets(envs);
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error("expected the bucket plan to be rejected");
+}
+
 /** The aws provider blocks of a stack. */
 function providersOf(json: TerraformJson): Array<Record<string, unknown>> {
   return ((json.provider ?? {}) as Record<string, Array<Record<string, unknown>>>).aws ?? [];
@@ -119,16 +130,6 @@ describe("planStateBuckets", () => {
   });
 
   describe("when one bucket is named by environments of different accounts or Regions", () => {
-    function rejection(envs: Environment[]): ValidationError {
-      try {
-        planStateBuckets(envs);
-      } catch (e) {
-        if (e instanceof ValidationError) return e;
-        throw e;
-      }
-      throw new Error("expected the bucket plan to be rejected");
-    }
-
     it("reports backend.bucket against the file of the environment in the other account", () => {
       const e = rejection([
         s3Env("dev", "shared-tfstate", { accountId: DEV_ACCOUNT }),
@@ -347,16 +348,6 @@ describe("StateBootstrapStack", () => {
 });
 
 describe("state buckets that share an account", () => {
-  function rejectionOf(envs: Environment[]): ValidationError {
-    try {
-      planStateBuckets(envs);
-    } catch (e) {
-      if (e instanceof ValidationError) return e;
-      throw e;
-    }
-    throw new Error("expected the bucket plan to be rejected");
-  }
-
   it("creates a lock table named by two buckets of one account and Region only once", () => {
     const json = synthBootstrap([
       s3Env("dev", "bkt-one", { dynamodbTable: "locks" }),
@@ -377,13 +368,13 @@ describe("state buckets that share an account", () => {
   });
 
   it("rejects two bucket names that differ only by '.' and '-', at backend.bucket of the second file", () => {
-    const e = rejectionOf([s3Env("dev", "bkt.one"), s3Env("qa", "bkt-one")]);
+    const e = rejection([s3Env("dev", "bkt.one"), s3Env("qa", "bkt-one")]);
     expect(e.subject).toBe("environments/qa.json");
     expect(e.issues).toEqual([{ path: "backend.bucket", message: expect.stringMatching(/bkt-one and bucket bkt\.one differ only by/) }]);
   });
 
   it("rejects environments that reach one bucket with different profiles", () => {
-    const e = rejectionOf([s3Env("dev", "shared", { profile: "a" }), s3Env("qa", "shared", { profile: "b" })]);
+    const e = rejection([s3Env("dev", "shared", { profile: "a" }), s3Env("qa", "shared", { profile: "b" })]);
     expect(e.subject).toBe("environments/qa.json");
     expect(e.issues).toEqual([{ path: "backend.profile", message: expect.stringMatching(/profile a in environments\/dev\.json/) }]);
   });
