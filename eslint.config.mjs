@@ -4,6 +4,7 @@ import nx from "@nx/eslint-plugin";
  * Lint rules for every project.
  * - Nx module boundaries: libraries never import applications or tools, and
  *   projects only import each other through their public entry points.
+ * - Packages are used through their public entry points only.
  * - Deep provider imports only: the root of @cdktf/provider-aws loads every
  *   resource class (~10x the load time and ~8x the memory of a deep import).
  */
@@ -42,6 +43,12 @@ export default [
             {
               name: "@cdktf/provider-aws",
               message: "Import the resource by deep path (@cdktf/provider-aws/lib/<resource>); the package root loads every resource class.",
+            },
+          ],
+          patterns: [
+            {
+              group: ["@ssm-access/*/src", "@ssm-access/*/src/**", "@ssm-access/*/dist", "@ssm-access/*/dist/**"],
+              message: "Import a package through its public entry point (@ssm-access/<name>, or @ssm-access/core/testing in tests).",
             },
           ],
         },
