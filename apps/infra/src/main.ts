@@ -33,6 +33,8 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     environmentsDir: path.resolve(cwd, values["environments-dir"] ?? "environments"),
     outdir: path.resolve(cwd, values.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out"),
     only: selected,
+    // Run by the cdktf CLI: it removes the stack folders it no longer sees itself.
+    keepOtherStackFolders: env.CDKTF_OUTDIR !== undefined,
   };
 }
 

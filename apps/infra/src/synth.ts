@@ -14,6 +14,14 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Environments to synthesize; default every file in the folder. */
   readonly only?: readonly string[];
+  /**
+   * Carry the stack folders of the previous output that this synth did not
+   * write over into the new output. The cdktf CLI needs this: it lists the
+   * stack folders before running the app and deletes the ones no longer
+   * synthesized afterwards, so they must still be there.
+   * @default false (the output holds exactly the stacks synthesized)
+   */
+  readonly keepOtherStackFolders?: boolean;
 }
 
 /** What was written. */
@@ -46,6 +54,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       stacks.push(STATE_BOOTSTRAP_STACK);
     }
     app.synth();
+    if (options.keepOtherStackFolders) copyOtherStackFolders(outdir, staging);
     swapInto(staging, outdir);
     return { stacks, environments: envs };
   } catch (e) {
@@ -66,4 +75,14 @@ export function swapInto(source: string, target: string): void {
     throw e;
   }
   if (hadTarget) fs.rmSync(retired, { recursive: true, force: true });
+}
+
+/** Copies `from/stacks/<name>` folders that `to/stacks` does not have. */
+function copyOtherStackFolders(from: string, to: string): void {
+  const source = path.join(from, "stacks");
+  if (!fs.existsSync(source)) return;
+  for (const name of fs.readdirSync(source)) {
+    const target = path.join(to, "stacks", name);
+    if (!fs.existsSync(target)) fs.cpSync(path.join(source, name), target, { recursive: true });
+  }
 }

@@ -21,11 +21,18 @@ function tempOut(): string {
 
 describe("optionsFrom", () => {
   it("defaults to every environment, ./environments and ./cdktf.out", () => {
-    expect(optionsFrom([], {}, "/app")).toEqual({ environmentsDir: "/app/environments", outdir: "/app/cdktf.out", only: [] });
+    expect(optionsFrom([], {}, "/app")).toEqual({
+      environmentsDir: "/app/environments",
+      outdir: "/app/cdktf.out",
+      only: [],
+      keepOtherStackFolders: false,
+    });
   });
 
-  it("takes the output folder from CDKTF_OUTDIR, as the cdktf CLI sets it", () => {
-    expect(optionsFrom([], { CDKTF_OUTDIR: "/tmp/out" }, "/app").outdir).toBe("/tmp/out");
+  it("takes the output folder from CDKTF_OUTDIR, as the cdktf CLI sets it, and leaves stale stack folders to the CLI", () => {
+    const options = optionsFrom([], { CDKTF_OUTDIR: "/tmp/out" }, "/app");
+    expect(options.outdir).toBe("/tmp/out");
+    expect(options.keepOtherStackFolders).toBe(true);
   });
 
   it("selects environments from --env (repeatable, comma-separated) before SSM_ACCESS_ENVIRONMENTS", () => {
@@ -51,8 +58,18 @@ describe("the entry point", () => {
 
   it("synthesizes only the environments named in SSM_ACCESS_ENVIRONMENTS", () => {
     const outdir = tempOut();
-    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { CDKTF_OUTDIR: outdir, SSM_ACCESS_ENVIRONMENTS: "dev" });
+    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { SSM_ACCESS_ENVIRONMENTS: "dev", CDKTF_OUTDIR: outdir });
     expect(run.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "state-bootstrap"]);
+  });
+
+  it("under the cdktf CLI, keeps the other stack folders for the CLI to remove; run alone, writes only the selected stacks", () => {
+    const outdir = tempOut();
+    expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir]).status).toBe(0);
+    expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { CDKTF_OUTDIR: outdir, SSM_ACCESS_ENVIRONMENTS: "dev" }).status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
+    expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir, "--env", "dev"]).status).toBe(0);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "state-bootstrap"]);
   });
 
