@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Validator, duplicates, partitionForRegion, resourceName } from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
-import { PolicyStatement, renderPolicy } from "./policy";
+import { KmsKeyRef, PolicyStatement, kmsKeyStatement, renderPolicy } from "./policy";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-logging";
 
 /** AWS documents for port forwarding through Session Manager (to the instance, and through it to another host). */
@@ -82,6 +82,14 @@ export interface OperatorAccessProps {
    * @default - no key permission (sessions are not KMS-encrypted)
    */
   readonly sessionKmsKeyArn?: string;
+
+  /**
+   * Alias of the session key (`alias/<name>`), instead of its ARN, when the
+   * key belongs to another stack of the account and Region (the owner of the
+   * preferences document); matched with the `kms:ResourceAliases` condition.
+   * @default - no key permission unless `sessionKmsKeyArn` is given
+   */
+  readonly sessionKmsKeyAlias?: string;
 
   /**
    * Also create a role with the policy that the listed principals assume.
@@ -191,13 +199,14 @@ export class OperatorAccess extends Construct {
       ],
       Resource: "*",
     });
-    if (props.sessionKmsKeyArn !== undefined) {
-      statements.push({
-        Sid: "SessionKeyUse",
-        Effect: "Allow",
-        Action: "kms:GenerateDataKey",
-        Resource: props.sessionKmsKeyArn,
-      });
+    const sessionKey: KmsKeyRef | undefined =
+      props.sessionKmsKeyArn !== undefined
+        ? { arn: props.sessionKmsKeyArn }
+        : props.sessionKmsKeyAlias !== undefined
+          ? { alias: props.sessionKmsKeyAlias }
+          : undefined;
+    if (sessionKey) {
+      statements.push(kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", sessionKey, { partition: p, region, accountId }));
     }
     this.statements = statements;
 
@@ -269,6 +278,13 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
     const m = KMS_KEY_ARN_PATTERN.exec(key);
     if (v.check(m !== null, "sessionKmsKeyArn", `"${key}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`)) {
       if (partition && m) v.check(m[1] === partition, "sessionKmsKeyArn", `"${key}" is in partition ${m[1]}, the Region is in ${partition}`);
+    }
+  }
+
+  const alias = props.sessionKmsKeyAlias;
+  if (alias !== undefined) {
+    if (v.check(key === undefined, "sessionKmsKeyAlias", "set sessionKmsKeyArn or sessionKmsKeyAlias, not both")) {
+      v.check(/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(alias) && !alias.startsWith("alias/aws/"), "sessionKmsKeyAlias", `"${alias}" is not a customer managed key alias (alias/<name>)`);
     }
   }
 

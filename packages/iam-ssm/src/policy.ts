@@ -78,3 +78,30 @@ function asList(value: unknown): string[] | undefined {
   if (Array.isArray(value) && value.every((x) => typeof x === "string")) return value as string[];
   return undefined;
 }
+
+/**
+ * A KMS key as a policy names it: by ARN when it is known (same stack), or by
+ * alias when the key lives in another stack of the account and Region.
+ */
+export type KmsKeyRef = { readonly arn: string } | { readonly alias: string };
+
+/**
+ * A statement allowing `actions` on one KMS key. A key named by alias is
+ * matched with the `kms:ResourceAliases` condition, since IAM authorizes key
+ * use on the key ARN, never on the alias ARN.
+ */
+export function kmsKeyStatement(
+  sid: string,
+  actions: string | readonly string[],
+  key: KmsKeyRef,
+  where: { readonly partition: string; readonly region: string; readonly accountId: string },
+): PolicyStatement {
+  if ("arn" in key) return { Sid: sid, Effect: "Allow", Action: actions, Resource: key.arn };
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: actions,
+    Resource: `arn:${where.partition}:kms:${where.region}:${where.accountId}:key/*`,
+    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.alias } },
+  };
+}

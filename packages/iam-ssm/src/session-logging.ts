@@ -14,7 +14,7 @@ import {
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { PolicyStatement, renderPolicy } from "./policy";
+import { KmsKeyRef, PolicyStatement, kmsKeyStatement, renderPolicy } from "./policy";
 
 /**
  * Name of the Session Manager preferences document. There is one per account
@@ -229,7 +229,7 @@ export class SessionLogging extends Construct {
     const s3 = props.s3?.enabled ? props.s3 : undefined;
 
     const logGroupName = logGroupNameFor(namePrefix);
-    this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+    this.logGroupArn = logGroupArnFor(partition, region, accountId, namePrefix);
 
     this.kmsKey = new KmsKey(this, "Key", {
       description: `Encrypts Session Manager sessions and their transcripts (${namePrefix}).`,
@@ -260,7 +260,7 @@ export class SessionLogging extends Construct {
     });
 
     this.kmsAlias = new KmsAlias(this, "Alias", {
-      name: `alias/${resourceName(namePrefix, "session")}`,
+      name: sessionKeyAlias(namePrefix),
       targetKeyId: this.kmsKey.keyId,
     });
 
@@ -292,7 +292,15 @@ export class SessionLogging extends Construct {
       this.s3KeyPrefix = keyPrefix;
     }
 
-    this.instanceRoleStatements = this.buildInstanceRoleStatements(partition, region, accountId, encryptSessions);
+    this.instanceRoleStatements = loggingStatements({
+      partition,
+      region,
+      accountId,
+      logGroupArn: this.logGroupArn,
+      ...(this.bucketArn !== undefined ? { bucketArn: this.bucketArn, s3KeyPrefix: this.s3KeyPrefix ?? "" } : {}),
+      key: { arn: this.kmsKeyArn },
+      encryptSessions,
+    });
 
     if (props.managePreferencesDocument ?? true) {
       this.document = new SsmDocument(this, "Preferences", {
@@ -337,62 +345,105 @@ export class SessionLogging extends Construct {
     role.addToPolicy(...this.instanceRoleStatements);
   }
 
-  private buildInstanceRoleStatements(
-    partition: string,
-    region: string,
-    accountId: string,
-    encryptSessions: boolean,
-  ): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "SessionLogsWrite",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: `${this.logGroupArn}:*`,
-      },
-      {
-        // DescribeLogGroups lists log groups; it cannot be limited to one
-        // group, only to the log groups of the account and Region. The agent
-        // calls it to check that the group exists and is encrypted.
-        Sid: "SessionLogGroupsDescribe",
-        Effect: "Allow",
-        Action: "logs:DescribeLogGroups",
-        Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
-      },
-    ];
-    if (this.bucketArn !== undefined) {
-      statements.push(
-        {
-          Sid: "SessionTranscriptsWrite",
-          Effect: "Allow",
-          Action: "s3:PutObject",
-          Resource: `${this.bucketArn}/${this.s3KeyPrefix ?? ""}*`,
-        },
-        {
-          Sid: "SessionBucketEncryptionCheck",
-          Effect: "Allow",
-          Action: "s3:GetEncryptionConfiguration",
-          Resource: this.bucketArn,
-        },
-      );
-    }
-    if (encryptSessions || this.bucketArn !== undefined) {
-      // Decrypt: session encryption; GenerateDataKey: session encryption and
-      // SSE-KMS objects in the bucket.
-      statements.push({
-        Sid: "SessionKeyUse",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: this.kmsKeyArn,
-      });
-    }
-    return statements;
+  /**
+   * The statements an instance role of ANOTHER stack in the same account and
+   * Region needs to log its sessions into the `SessionLogging` built from
+   * `ownerProps` (the stack that owns the preferences document there, whose
+   * log group, bucket and key every session of the account and Region uses).
+   * Names are derived from `ownerProps` exactly as this construct derives
+   * them; the key, whose ARN is not known outside its stack, is matched by
+   * its alias.
+   */
+  public static statementsForInstancesOf(ownerProps: SessionLoggingProps): PolicyStatement[] {
+    validateProps("SessionLogging.statementsForInstancesOf", ownerProps);
+    const { namePrefix, region, accountId } = ownerProps;
+    const partition = partitionForRegion(region);
+    const s3 = ownerProps.s3?.enabled ? ownerProps.s3 : undefined;
+    return loggingStatements({
+      partition,
+      region,
+      accountId,
+      logGroupArn: logGroupArnFor(partition, region, accountId, namePrefix),
+      ...(s3
+        ? {
+            bucketArn: `arn:${partition}:s3:::${s3.bucketName ?? defaultBucketName(ownerProps)}`,
+            s3KeyPrefix: s3.keyPrefix ?? DEFAULT_KEY_PREFIX,
+          }
+        : {}),
+      key: { alias: sessionKeyAlias(namePrefix) },
+      encryptSessions: ownerProps.encryptSessions ?? true,
+    });
   }
 }
 
 /** The log group name for a prefix. */
 function logGroupNameFor(namePrefix: string): string {
   return `/ssm/${namePrefix}/sessions`;
+}
+
+function logGroupArnFor(partition: string, region: string, accountId: string, namePrefix: string): string {
+  return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNameFor(namePrefix)}`;
+}
+
+/** The alias of the session key for a prefix, `alias/<namePrefix>-session`. */
+export function sessionKeyAlias(namePrefix: string): string {
+  return `alias/${resourceName(namePrefix, "session")}`;
+}
+
+/** Where transcripts go and which key protects them, for {@link loggingStatements}. */
+interface LoggingTarget {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly logGroupArn: string;
+  readonly bucketArn?: string;
+  readonly s3KeyPrefix?: string;
+  readonly key: KmsKeyRef;
+  readonly encryptSessions: boolean;
+}
+
+/** Exactly what the SSM Agent needs to write transcripts to `target`; no `*` action, every resource scoped. */
+function loggingStatements(target: LoggingTarget): PolicyStatement[] {
+  const { partition, region, accountId } = target;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "SessionLogsWrite",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: `${target.logGroupArn}:*`,
+    },
+    {
+      // DescribeLogGroups lists log groups; it cannot be limited to one
+      // group, only to the log groups of the account and Region. The agent
+      // calls it to check that the group exists and is encrypted.
+      Sid: "SessionLogGroupsDescribe",
+      Effect: "Allow",
+      Action: "logs:DescribeLogGroups",
+      Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+    },
+  ];
+  if (target.bucketArn !== undefined) {
+    statements.push(
+      {
+        Sid: "SessionTranscriptsWrite",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: `${target.bucketArn}/${target.s3KeyPrefix ?? ""}*`,
+      },
+      {
+        Sid: "SessionBucketEncryptionCheck",
+        Effect: "Allow",
+        Action: "s3:GetEncryptionConfiguration",
+        Resource: target.bucketArn,
+      },
+    );
+  }
+  if (target.encryptSessions || target.bucketArn !== undefined) {
+    // Decrypt: session encryption; GenerateDataKey: session encryption and
+    // SSE-KMS objects in the bucket.
+    statements.push(kmsKeyStatement("SessionKeyUse", ["kms:Decrypt", "kms:GenerateDataKey"], target.key, { partition, region, accountId }));
+  }
+  return statements;
 }
 
 function defaultBucketName(props: SessionLoggingProps): string {

@@ -336,3 +336,24 @@ describe("OperatorAccess", () => {
     });
   });
 });
+
+describe("OperatorAccess with the session key of another stack", () => {
+  it("allows GenerateDataKey on the key carrying the alias", () => {
+    const json = synth({ sessionKmsKeyAlias: "alias/ssm-shared-session" });
+    expect(bySid(json, "SessionKeyUse")).toEqual({
+      Sid: "SessionKeyUse",
+      Effect: "Allow",
+      Action: "kms:GenerateDataKey",
+      Resource: "arn:aws:kms:eu-west-1:111122223333:key/*",
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-shared-session" } },
+    });
+  });
+
+  it.each<[string, Partial<OperatorAccessProps>, RegExp]>([
+    ["both an ARN and an alias", { sessionKmsKeyArn: KEY_ARN, sessionKmsKeyAlias: "alias/x" }, /sessionKmsKeyAlias: set sessionKmsKeyArn or sessionKmsKeyAlias, not both/],
+    ["an alias without the alias/ prefix", { sessionKmsKeyAlias: "ssm-session" }, /sessionKmsKeyAlias: "ssm-session" is not a customer managed key alias/],
+    ["an AWS managed key alias", { sessionKmsKeyAlias: "alias/aws/ssm" }, /sessionKmsKeyAlias: "alias\/aws\/ssm" is not a customer managed key alias/],
+  ])("rejects %s", (_what, props, expected) => {
+    expect(build(props)).toThrow(expected);
+  });
+});

@@ -458,3 +458,62 @@ describe("SessionLogging", () => {
   });
 });
 
+
+describe("SessionLogging.statementsForInstancesOf", () => {
+  const KEY_BY_ALIAS = {
+    Sid: "SessionKeyUse",
+    Effect: "Allow",
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: "arn:aws:kms:eu-west-1:111122223333:key/*",
+    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-dev-session" } },
+  };
+
+  it("points at the owner's log group and its key by alias, as another stack cannot know the key ARN", () => {
+    expect(SessionLogging.statementsForInstancesOf(base)).toEqual([
+      {
+        Sid: "SessionLogsWrite",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: `${GROUP_ARN}:*`,
+      },
+      {
+        Sid: "SessionLogGroupsDescribe",
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: "arn:aws:logs:eu-west-1:111122223333:log-group:*",
+      },
+      KEY_BY_ALIAS,
+    ]);
+  });
+
+  it("names the alias the owner's construct creates", () => {
+    const json = synth();
+    expect(onlyOf(json, TfKmsAlias).name).toBe(KEY_BY_ALIAS.Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"]);
+  });
+
+  it("adds the owner's transcript bucket and prefix when it keeps transcripts in S3", () => {
+    const statements = SessionLogging.statementsForInstancesOf({ ...base, s3: { enabled: true, keyPrefix: "audit/" } });
+    expect(statements.filter((s) => s.Sid?.startsWith("SessionTranscripts") || s.Sid === "SessionBucketEncryptionCheck")).toEqual([
+      { Sid: "SessionTranscriptsWrite", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/audit/*` },
+      { Sid: "SessionBucketEncryptionCheck", Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: `arn:aws:s3:::${BUCKET}` },
+    ]);
+  });
+
+  it("grants the same logs and S3 statements the owner grants its own instances, only the key named differently", () => {
+    const props: Partial<SessionLoggingProps> = { s3: { enabled: true } };
+    const own = grantedStatements(props).statements.filter((s) => s.Sid !== "SessionKeyUse");
+    const shared = SessionLogging.statementsForInstancesOf({ ...base, ...props }).filter((s) => s.Sid !== "SessionKeyUse");
+    expect(shared).toEqual(own);
+  });
+
+  it("needs no key when sessions are not encrypted and there is no bucket", () => {
+    const statements = SessionLogging.statementsForInstancesOf({ ...base, encryptSessions: false });
+    expect(statements.map((s) => s.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe"]);
+  });
+
+  it("rejects owner props that the construct would reject", () => {
+    expect(() => SessionLogging.statementsForInstancesOf({ ...base, accountId: "x" })).toThrow(
+      /SessionLogging\.statementsForInstancesOf: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/,
+    );
+  });
+});
