@@ -228,7 +228,7 @@ export class SessionLogging extends Construct {
     const prefs = props.preferences ?? {};
     const s3 = props.s3?.enabled ? props.s3 : undefined;
 
-    const logGroupName = logGroupNameFor(namePrefix);
+    const logGroupName = sessionLogGroupName(namePrefix);
     this.logGroupArn = logGroupArnFor(partition, region, accountId, namePrefix);
 
     this.kmsKey = new KmsKey(this, "Key", {
@@ -376,13 +376,13 @@ export class SessionLogging extends Construct {
   }
 }
 
-/** The log group name for a prefix. */
-function logGroupNameFor(namePrefix: string): string {
+/** The session transcript log group of a prefix, `/ssm/<namePrefix>/sessions`. */
+export function sessionLogGroupName(namePrefix: string): string {
   return `/ssm/${namePrefix}/sessions`;
 }
 
 function logGroupArnFor(partition: string, region: string, accountId: string, namePrefix: string): string {
-  return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupNameFor(namePrefix)}`;
+  return `arn:${partition}:logs:${region}:${accountId}:log-group:${sessionLogGroupName(namePrefix)}`;
 }
 
 /** The alias of the session key for a prefix, `alias/<namePrefix>-session`. */

@@ -60,7 +60,7 @@ export function loadEnvironments(dir: string, only?: readonly string[]): Environ
   for (const name of wanted) {
     const file = path.join(dir, `${name}.json`);
     try {
-      envs.push(loadEnvironmentFile(file, path.relative(process.cwd(), file) || file));
+      envs.push(loadEnvironmentFile(file, displayPath(file)));
     } catch (e) {
       if (e instanceof ValidationError) errors.push(e);
       else throw e;
@@ -69,7 +69,38 @@ export function loadEnvironments(dir: string, only?: readonly string[]): Environ
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateValidationError(errors);
   checkAcrossEnvironments(envs);
-  return envs;
+  return envs.map((env) => withPreferencesOwner(env, dir, envs));
+}
+
+/**
+ * Resolves `sessionLogging.preferencesOwner`: the named environment is read
+ * (from the environments already loaded, or its file when it was not
+ * selected) and must own the preferences document of the same account and
+ * Region.
+ */
+function withPreferencesOwner(env: Environment, dir: string, loaded: readonly Environment[]): Environment {
+  const ownerName = env.config.sessionLogging.preferencesOwner;
+  if (ownerName === undefined) return env;
+  const at = "sessionLogging.preferencesOwner";
+  const reject = (message: string): never => {
+    throw new ValidationError(env.file, [{ path: at, message }]);
+  };
+  if (ownerName === env.name) reject(`"${ownerName}" is this environment, which does not manage the document`);
+  let owner = loaded.find((e) => e.name === ownerName);
+  if (!owner) {
+    if (!listEnvironments(dir).includes(ownerName)) reject(`no environment "${ownerName}" in ${displayPath(dir)}`);
+    owner = loadEnvironmentFile(path.join(dir, `${ownerName}.json`), displayPath(path.join(dir, `${ownerName}.json`)));
+  }
+  const o = owner.config;
+  if (!o.sessionLogging.managePreferencesDocument) reject(`${owner.file} does not manage the preferences document either`);
+  if (o.accountId !== env.config.accountId || o.region !== env.config.region) {
+    reject(`${owner.file} is in account ${o.accountId} ${o.region}, this environment in ${env.config.accountId} ${env.config.region}; the document is per account and Region`);
+  }
+  return { ...env, preferencesOwner: owner };
+}
+
+function displayPath(p: string): string {
+  return path.relative(process.cwd(), p) || p;
 }
 
 /** Several files with problems: the message holds each file's block. */
@@ -94,7 +125,7 @@ export function checkAcrossEnvironments(envs: readonly Environment[]): void {
       throw new ValidationError(env.file, [
         {
           path: "sessionLogging.managePreferencesDocument",
-          message: `account ${env.config.accountId} in ${env.config.region} already has its Session Manager preferences document (SSM-SessionManagerRunShell) owned by ${first.file}; set this to false in one of them`,
+          message: `account ${env.config.accountId} in ${env.config.region} already has its Session Manager preferences document (SSM-SessionManagerRunShell) owned by ${first.file}; set this to false and preferencesOwner to "${first.name}"`,
         },
       ]);
     }

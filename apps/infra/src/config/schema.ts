@@ -142,6 +142,10 @@ export const environmentSchema = z
           })
           .optional(),
         managePreferencesDocument: z.boolean().default(true).describe("This stack owns SSM-SessionManagerRunShell of its account and Region (one owner per account and Region)."),
+        preferencesOwner: z
+          .string()
+          .optional()
+          .describe("With managePreferencesDocument false: the environment (file name) that owns the document in this account and Region; sessions here are logged to its log group, bucket and key."),
       })
       .default({ managePreferencesDocument: true }),
     operatorAccess: z
@@ -195,6 +199,13 @@ export const environmentSchema = z
     for (const dup of duplicates(names)) {
       ctx.addIssue({ code: "custom", path: ["instances", names.lastIndexOf(dup), "name"], message: `duplicate instance name "${dup}"` });
     }
+    const logging = env.sessionLogging;
+    if (!logging.managePreferencesDocument && logging.preferencesOwner === undefined) {
+      ctx.addIssue({ code: "custom", path: ["sessionLogging", "preferencesOwner"], message: "is required when managePreferencesDocument is false: name the environment that owns the document in this account and Region" });
+    }
+    if (logging.managePreferencesDocument && logging.preferencesOwner !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["sessionLogging", "preferencesOwner"], message: "only applies when managePreferencesDocument is false" });
+    }
     for (const key of Object.keys(env.tags)) {
       if (RESERVED_TAGS.includes(key)) {
         ctx.addIssue({ code: "custom", path: ["tags", key], message: `${key} is set for every resource by the stack and cannot be overridden` });
@@ -220,6 +231,11 @@ export interface Environment {
   readonly file: string;
   /** The validated settings with defaults applied. */
   readonly config: EnvironmentFile;
+  /**
+   * The environment whose session logging this one uses, when it does not
+   * own the Session Manager preferences document of its account and Region.
+   */
+  readonly preferencesOwner?: Environment;
 }
 
 /** Environment names: lower-case letters, digits and '-' (they become stack names). */

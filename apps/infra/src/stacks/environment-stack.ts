@@ -3,7 +3,14 @@ import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ReadableStack, ValidationError, joinPath, partitionForRegion, resourceName } from "@ssm-access/core";
 import { PrivateNetwork, SubnetTier } from "@ssm-access/network";
-import { OperatorAccess, SessionLogging, SsmInstanceRole } from "@ssm-access/iam-ssm";
+import {
+  OperatorAccess,
+  SessionLogging,
+  SessionLoggingProps,
+  SsmInstanceRole,
+  sessionKeyAlias,
+  sessionLogGroupName,
+} from "@ssm-access/iam-ssm";
 import { PrivateInstances } from "@ssm-access/compute";
 import { InstanceMaintenance } from "@ssm-access/maintenance";
 import type { Environment, EnvironmentFile } from "../config/schema";
@@ -28,17 +35,20 @@ const LOGGING_ENDPOINT_SERVICES = ["logs", "kms"];
 export class EnvironmentStack extends ReadableStack {
   public readonly network: PrivateNetwork;
   public readonly instanceRole: SsmInstanceRole;
-  public readonly sessionLogging: SessionLogging;
+  /** The session audit resources; absent when another environment owns them (`sessionLogging.preferencesOwner`). */
+  public readonly sessionLogging?: SessionLogging;
   public readonly instances: PrivateInstances;
   public readonly operatorAccess?: OperatorAccess;
   public readonly maintenance: InstanceMaintenance;
+  /** The log group this environment's sessions are recorded in (its own or the owner's). */
+  public readonly sessionLogGroupName: string;
   /** The tag operators and maintenance find this environment's instances by. */
   public readonly accessTag: { readonly key: string; readonly value: string };
 
   constructor(scope: Construct, env: Environment) {
     super(scope, env.name);
     const c = env.config;
-    const namePrefix = resourceName(c.project, env.name);
+    const namePrefix = namePrefixOf(env);
     const { region, accountId } = c;
     const partition = partitionForRegion(region);
     const inFile = fileSection(env.file);
@@ -69,10 +79,23 @@ export class EnvironmentStack extends ReadableStack {
 
     this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
 
-    this.sessionLogging = inFile("sessionLogging", () =>
-      new SessionLogging(this, "SessionLogging", { namePrefix, region, accountId, ...c.sessionLogging }),
-    );
-    this.sessionLogging.grantInstanceRole(this.instanceRole);
+    // Sessions are logged where the preferences document of the account and
+    // Region points: here, or at the owner's resources (its key by alias).
+    const owner = env.preferencesOwner;
+    if (owner) {
+      const statements = fileSection(owner.file)("sessionLogging", () =>
+        SessionLogging.statementsForInstancesOf(sessionLoggingProps(owner)),
+      );
+      this.instanceRole.addToPolicy(...statements);
+    } else {
+      this.sessionLogging = inFile("sessionLogging", () =>
+        new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)),
+      );
+      this.sessionLogging.grantInstanceRole(this.instanceRole);
+    }
+    const logging = owner ?? env;
+    const loggingPrefix = namePrefixOf(logging);
+    const sessionsEncrypted = logging.config.sessionLogging.encryptSessions !== false;
 
     const s3PrefixListId = this.network.s3GatewayPrefixListId;
     this.instances = inFile("", () =>
@@ -96,13 +119,17 @@ export class EnvironmentStack extends ReadableStack {
           accountId,
           targetTag: this.accessTag,
           ...(allowPortForwarding !== undefined ? { allowPortForwarding } : {}),
-          ...(c.sessionLogging.encryptSessions !== false ? { sessionKmsKeyArn: this.sessionLogging.kmsKeyArn } : {}),
+          ...(sessionsEncrypted
+            ? this.sessionLogging
+              ? { sessionKmsKeyArn: this.sessionLogging.kmsKeyArn }
+              : { sessionKmsKeyAlias: sessionKeyAlias(loggingPrefix) }
+            : {}),
           ...(assumeRole ? { assumeRole } : {}),
         }),
       );
     }
 
-    const bucketName = this.sessionLogging.bucketName;
+    const bucketName = this.sessionLogging?.bucketName;
     this.maintenance = inFile("maintenance", () =>
       new InstanceMaintenance(this, "Maintenance", {
         namePrefix,
@@ -115,6 +142,7 @@ export class EnvironmentStack extends ReadableStack {
     const outputWrite = this.maintenance.outputWriteStatement(partition);
     if (outputWrite) this.instanceRole.addToPolicy(outputWrite);
 
+    this.sessionLogGroupName = this.sessionLogging?.logGroupName ?? sessionLogGroupName(loggingPrefix);
     this.addOutputs();
   }
 
@@ -137,9 +165,9 @@ export class EnvironmentStack extends ReadableStack {
     output("connect_commands", inst.connectCommands, "The command that opens a Session Manager shell on each instance.");
     output("instance_role_arn", this.instanceRole.roleArn, "ARN of the instances' IAM role.");
     output("instance_profile_name", this.instanceRole.instanceProfileName, "Name of the instances' instance profile.");
-    output("session_log_group_name", this.sessionLogging.logGroupName, "CloudWatch log group holding session transcripts.");
-    output("session_kms_key_arn", this.sessionLogging.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
-    output("session_bucket_name", this.sessionLogging.bucketName, "S3 bucket holding session transcripts.");
+    output("session_log_group_name", this.sessionLogGroupName, "CloudWatch log group holding session transcripts.");
+    output("session_kms_key_arn", this.sessionLogging?.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
+    output("session_bucket_name", this.sessionLogging?.bucketName, "S3 bucket holding session transcripts.");
     output("operator_policy_arn", this.operatorAccess?.policyArn, "Managed policy to attach to the people who connect.");
     output("operator_role_arn", this.operatorAccess?.roleArn, "Role operators assume to connect.");
     output("access_tag", this.accessTag, "Tag that marks the instances operators may connect to and maintenance targets.");
@@ -165,6 +193,18 @@ function fileSection(file: string) {
       throw e;
     }
   };
+}
+
+/** The prefix of every name of an environment's resources: `<project>-<environment>`. */
+function namePrefixOf(env: Environment): string {
+  return resourceName(env.config.project, env.name);
+}
+
+/** The session logging of an environment, as its stack builds it (and other stacks of its account and Region refer to it). */
+function sessionLoggingProps(env: Environment): SessionLoggingProps {
+  const logging = { ...env.config.sessionLogging };
+  delete logging.preferencesOwner;
+  return { namePrefix: namePrefixOf(env), region: env.config.region, accountId: env.config.accountId, ...logging };
 }
 
 /** Whether some instance sits in a tier with no route to the internet (isolated, or private without NAT). */

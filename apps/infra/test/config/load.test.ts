@@ -5,6 +5,7 @@ import {
   loadEnvironmentFile,
   loadEnvironments,
 } from "../../src/config/load";
+import type { EnvironmentInput } from "../../src/config/schema";
 import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "../fixtures";
 import * as path from "node:path";
 
@@ -122,16 +123,43 @@ describe("loadEnvironments", () => {
 
   it("refuses two owners of the Session Manager preferences document in one account and region", () => {
     const message = problemsOf({ "a.json": validEnvironment(), "b.json": validEnvironment() });
-    expect(message).toMatch(/b\.json: 1 problem\n {2}- sessionLogging\.managePreferencesDocument: account 123456789012 in eu-west-1 already has .* owned by .*a\.json/);
+    expect(message).toMatch(/b\.json: 1 problem\n {2}- sessionLogging\.managePreferencesDocument: account 123456789012 in eu-west-1 already has .* owned by .*a\.json; set this to false and preferencesOwner to "a"/);
   });
 
   it("allows one owner per account and region", () => {
     const dir = environmentsDir({
       "a.json": validEnvironment(),
-      "b.json": validEnvironment({ sessionLogging: { managePreferencesDocument: false } }),
+      "b.json": validEnvironment({ sessionLogging: { managePreferencesDocument: false, preferencesOwner: "a" } }),
       "c.json": validEnvironment({ region: "eu-west-2", network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-2a"] } }),
     });
     expect(loadEnvironments(dir).map((e) => e.name)).toEqual(["a", "b", "c"]);
+  });
+
+  describe("an environment that does not own the preferences document", () => {
+    const notOwner = (owner: string | undefined, extra: Partial<EnvironmentInput> = {}) =>
+      validEnvironment({ sessionLogging: { managePreferencesDocument: false, ...(owner ? { preferencesOwner: owner } : {}) }, ...extra });
+
+    it("gets its owner resolved, even when the owner was not selected", () => {
+      const dir = environmentsDir({ "a.json": validEnvironment(), "b.json": notOwner("a") });
+      const [b] = loadEnvironments(dir, ["b"]);
+      expect(b.preferencesOwner?.name).toBe("a");
+      expect(b.preferencesOwner?.config.sessionLogging.managePreferencesDocument).toBe(true);
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["without naming its owner", { "b.json": notOwner(undefined) }, /sessionLogging\.preferencesOwner: is required when managePreferencesDocument is false/],
+      ["naming an owner that does not exist", { "b.json": notOwner("zz") }, /sessionLogging\.preferencesOwner: no environment "zz" in/],
+      ["naming itself", { "b.json": notOwner("b") }, /sessionLogging\.preferencesOwner: "b" is this environment/],
+      ["naming an environment that does not own it either", { "a.json": notOwner("b"), "b.json": notOwner("a") }, /sessionLogging\.preferencesOwner: .*a\.json does not manage the preferences document either/],
+      [
+        "naming an owner in another account",
+        { "a.json": validEnvironment({ accountId: "999999999999" }), "b.json": notOwner("a") },
+        /sessionLogging\.preferencesOwner: .*a\.json is in account 999999999999 eu-west-1, this environment in 123456789012 eu-west-1/,
+      ],
+      ["naming an owner while owning it", { "a.json": validEnvironment(), "b.json": validEnvironment({ region: "eu-west-2", network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-2a"] }, sessionLogging: { preferencesOwner: "a" } }) }, /sessionLogging\.preferencesOwner: only applies when managePreferencesDocument is false/],
+    ])("is rejected %s", (_what, files, expected) => {
+      expect(problemsOf(files, ["b"])).toMatch(expected);
+    });
   });
 
   it("loadEnvironmentFile throws a ValidationError carrying the issues", () => {

@@ -434,3 +434,46 @@ describe("EnvironmentStack", () => {
     });
   });
 });
+
+describe("an environment logging into the session audit of another environment", () => {
+  const dir = environmentsDir({
+    "dev.json": validEnvironment({ sessionLogging: { s3: { enabled: true } } }),
+    "staging.json": validEnvironment({
+      network: { cidr: "10.31.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
+      sessionLogging: { managePreferencesDocument: false, preferencesOwner: "dev" },
+    }),
+  });
+  const [staging] = loadEnvironments(dir, ["staging"]);
+  const { stack, json } = synthEnvironment(staging);
+  const instancePolicy = parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement;
+
+  it("creates no key, log group, bucket or preferences document of its own", () => {
+    expect(stack.sessionLogging).toBeUndefined();
+    for (const type of ["aws_kms_key", "aws_cloudwatch_log_group", "aws_ssm_document", "aws_s3_bucket"]) {
+      expect(resourcesOf(json, type)).toEqual({});
+    }
+  });
+
+  it("lets its instances write to the owner's log group and bucket, with the owner's key by alias", () => {
+    expect(instancePolicy).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: "SessionLogsWrite", Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/ssm/ssm-access-dev/sessions:*" }),
+        expect.objectContaining({ Sid: "SessionTranscriptsWrite", Resource: "arn:aws:s3:::ssm-access-dev-sessions-123456789012-eu-west-1/sessions/*" }),
+        expect.objectContaining({
+          Sid: "SessionKeyUse",
+          Resource: "arn:aws:kms:eu-west-1:123456789012:key/*",
+          Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-access-dev-session" } },
+        }),
+      ]),
+    );
+  });
+
+  it("gives its operators the owner's key by alias and outputs the owner's log group", () => {
+    const operatorPolicy = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement;
+    expect(operatorPolicy.find((s) => s.Sid === "SessionKeyUse")?.Condition).toEqual({
+      "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-access-dev-session" },
+    });
+    expect(json.output?.session_log_group_name.value).toBe("/ssm/ssm-access-dev/sessions");
+    expect(json.output?.session_kms_key_arn).toBeUndefined();
+  });
+});
