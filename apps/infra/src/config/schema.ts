@@ -30,7 +30,7 @@ const cloudBackend = z.strictObject({
   type: z.literal("cloud"),
   organization: z.string().min(1).describe("HCP Terraform organization."),
   workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be 1-90 letters, digits, '-', '_'").describe("HCP Terraform workspace name."),
-  hostname: z.string().min(1).optional().describe("HCP Terraform or Terraform Enterprise host; default app.terraform.io."),
+  hostname: z.string().min(1).optional().describe("Terraform Enterprise host; default: HCP Terraform."),
 });
 
 const localBackend = z.strictObject({
