@@ -18,6 +18,22 @@ const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", 
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
 const BUCKET = "ssm-dev-sessions-111122223333-eu-west-1";
 
+/** The two log statements every instance role that logs sessions gets, spelled out. */
+const LOG_STATEMENTS = [
+  {
+    Sid: "SessionLogsWrite",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+    Resource: `${GROUP_ARN}:*`,
+  },
+  {
+    Sid: "SessionLogGroupsDescribe",
+    Effect: "Allow",
+    Action: "logs:DescribeLogGroups",
+    Resource: "arn:aws:logs:eu-west-1:111122223333:log-group:*",
+  },
+];
+
 function synth(props: Partial<SessionLoggingProps> = {}): TerraformJson {
   return synthJson((scope) => {
     new SessionLogging(scope, "Logging", { ...base, ...props });
@@ -123,18 +139,7 @@ describe("SessionLogging", () => {
     it("are exactly the log, bucket and key statements, all scoped", () => {
       const { json, statements } = grantedStatements({ s3: { enabled: true } });
       expect(statements).toEqual([
-        {
-          Sid: "SessionLogsWrite",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: `${GROUP_ARN}:*`,
-        },
-        {
-          Sid: "SessionLogGroupsDescribe",
-          Effect: "Allow",
-          Action: "logs:DescribeLogGroups",
-          Resource: "arn:aws:logs:eu-west-1:111122223333:log-group:*",
-        },
+        ...LOG_STATEMENTS,
         { Sid: "SessionTranscriptsWrite", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/sessions/*` },
         {
           Sid: "SessionBucketEncryptionCheck",
@@ -470,18 +475,7 @@ describe("SessionLogging.statementsForInstancesOf", () => {
 
   it("points at the owner's log group and its key by alias, as another stack cannot know the key ARN", () => {
     expect(SessionLogging.statementsForInstancesOf(base)).toEqual([
-      {
-        Sid: "SessionLogsWrite",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: `${GROUP_ARN}:*`,
-      },
-      {
-        Sid: "SessionLogGroupsDescribe",
-        Effect: "Allow",
-        Action: "logs:DescribeLogGroups",
-        Resource: "arn:aws:logs:eu-west-1:111122223333:log-group:*",
-      },
+      ...LOG_STATEMENTS,
       KEY_BY_ALIAS,
     ]);
   });
