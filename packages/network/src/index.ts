@@ -21,6 +21,23 @@ export {
 } from "./cidr-planner";
 export type { ParsedCidr, PlannedSubnet, SubnetPlan, SubnetPlanInput, TierPlanInput } from "./cidr-planner";
 export { SERVICE_SHORT_NAME_PATTERN, SSM_INTERFACE_SERVICES, SsmVpcEndpoints, interfaceServiceName } from "./vpc-endpoints";
+export {
+  ENDPOINT_POLICY_SERVICES,
+  allowedBucketResources,
+  interfaceEndpointPolicy,
+  renderEndpointPolicy,
+  s3GatewayEndpointPolicy,
+  supportsEndpointPolicy,
+} from "./endpoint-policy";
+export type { EndpointPolicyConditions, EndpointPolicyStatement, PolicyValues, S3GatewayPolicyInput } from "./endpoint-policy";
+export {
+  AL2023_REPOSITORY_BUCKET_SUFFIX,
+  DISTRIBUTOR_FILE_BUCKET_REGIONS,
+  PATCH_BASELINE_SNAPSHOT_BUCKET_EXCEPTIONS,
+  PATCH_MANAGER_BUCKET_SUFFIXES,
+  awsManagedS3Buckets,
+  unknownAwsManagedS3Buckets,
+} from "./aws-managed-buckets";
 export type { SsmVpcEndpointsOptions, SsmVpcEndpointsProps } from "./vpc-endpoints";
 export { FlowLogs, KMS_KEY_ARN_PATTERN, LOG_RETENTION_DAYS } from "./flow-logs";
 export type { FlowLogTrafficType, FlowLogsOptions, FlowLogsProps } from "./flow-logs";

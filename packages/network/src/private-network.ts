@@ -13,7 +13,7 @@ import { Validator, azSuffix, duplicates, isZoneOfRegion, nameTag, pascalCase } 
 import { PlannedSubnet, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
-import { MAX_NAME_LENGTH, SsmVpcEndpoints, SsmVpcEndpointsOptions, validateEndpointOptions } from "./vpc-endpoints";
+import { MAX_NAME_LENGTH, SsmVpcEndpoints, SsmVpcEndpointsOptions, validateAccountId, validateEndpointOptions } from "./vpc-endpoints";
 
 /** How many NAT gateways the network has: none, one shared by every zone, or one per zone. */
 export type NatGatewayMode = "none" | "single" | "perAz";
@@ -80,8 +80,11 @@ export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions {
   readonly subnetTier?: SubnetTier;
 }
 
-/** The `flowLogs` options of {@link PrivateNetworkProps}. */
-export interface PrivateNetworkFlowLogsOptions extends FlowLogsOptions {
+/**
+ * The `flowLogs` options of {@link PrivateNetworkProps}: those of `FlowLogs` except `accountId`,
+ * which comes from {@link PrivateNetworkProps.accountId}.
+ */
+export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "accountId"> {
   /**
    * Whether to record flow logs.
    * @default true when the options are given
@@ -101,6 +104,13 @@ export interface PrivateNetworkProps {
    * endpoint service names and zone checks derive from it.
    */
   readonly region: string;
+  /**
+   * The AWS account id (12 digits) the network lives in. Given rather than read, like `region`. The
+   * VPC endpoint policies are scoped to it (interface endpoints serve this account's principals, the
+   * S3 gateway reaches this account's buckets plus the AWS-owned ones instances need), and the flow
+   * logs role only trusts this account's flow logs (`aws:SourceAccount` / `aws:SourceArn`).
+   */
+  readonly accountId: string;
   /**
    * The VPC's IPv4 CIDR block: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, /16 to /28,
    * network address (no host bits). Subnet CIDRs are planned from it (see the README's numbering rule).
@@ -225,6 +235,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     const v = new Validator(this.node.path);
     v.namePrefix("name", props.name, MAX_NAME_LENGTH);
     const regionOk = v.region("region", props.region);
+    validateAccountId(v, "accountId", props.accountId);
     if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
       for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
       zones.forEach((zone, i) => {
@@ -404,12 +415,14 @@ export class PrivateNetwork extends Construct implements INetwork {
       this.endpoints = new SsmVpcEndpoints(this, "Endpoints", {
         name,
         region: props.region,
+        accountId: props.accountId,
         vpcId: this.vpc.id,
         vpcCidr: props.cidr,
         subnets: this.subnets(endpointTier),
         availabilityZoneCount: endpointOptions.availabilityZoneCount,
         extraServices: endpointOptions.extraServices,
         s3Gateway: endpointOptions.s3Gateway,
+        s3GatewayAllowedBuckets: endpointOptions.s3GatewayAllowedBuckets,
         routeTableIds: [...this.routeTableIds("private"), ...this.routeTableIds("isolated")],
       });
     }
@@ -419,6 +432,7 @@ export class PrivateNetwork extends Construct implements INetwork {
         ...flowLogOptions,
         name,
         region: props.region,
+        accountId: props.accountId,
         vpcId: this.vpc.id,
       });
     }

@@ -1,10 +1,12 @@
-import { Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Validator, nameTag, pascalCase, resourceName } from "@ssm-access/core";
+import { Validator, bucketNameProblems, duplicates, nameTag, pascalCase, resourceName } from "@ssm-access/core";
+import { unknownAwsManagedS3Buckets } from "./aws-managed-buckets";
 import { parseCidr } from "./cidr-planner";
+import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./endpoint-policy";
 import { SubnetRef } from "./types";
 
 /** The interface endpoints Session Manager needs when instances have no internet route. */
@@ -43,6 +45,19 @@ export interface SsmVpcEndpointsOptions {
    * @default true
    */
   readonly s3Gateway?: boolean;
+  /**
+   * Buckets of other accounts that instances may use through the S3 gateway endpoint, beyond the
+   * account's own buckets and the AWS-owned buckets of SSM Agent, Patch Manager and the Amazon Linux
+   * repositories, which the endpoint policy always allows. Each entry is a bucket name
+   * (`shared-artifacts`: the bucket and all its objects) or `bucket/key-pattern`
+   * (`shared-artifacts/releases/*`: the matching objects only; `*` and `?` allowed after the `/`).
+   * Every S3 action is allowed on them; IAM and the bucket policy still decide who may do what. No
+   * wildcard in bucket names: a pattern would match buckets anyone can create, the very
+   * exfiltration path the policy closes. Requires `s3Gateway`. Empty: the endpoint reaches only the
+   * account's own buckets and the AWS-owned ones.
+   * @default []
+   */
+  readonly s3GatewayAllowedBuckets?: readonly string[];
 }
 
 /** Props of {@link SsmVpcEndpoints}. */
@@ -54,6 +69,12 @@ export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions {
   readonly name: string;
   /** The AWS Region, for the endpoint service names (`com.amazonaws.<region>.<service>`); no data source is read. */
   readonly region: string;
+  /**
+   * The AWS account id (12 digits) the endpoints serve. The endpoint policies only let principals
+   * of this account use the interface endpoints that support a policy, and only let the S3 gateway
+   * reach this account's buckets (plus the AWS-owned ones and `s3GatewayAllowedBuckets`).
+   */
+  readonly accountId: string;
   /** The VPC the endpoints and their security group belong to. */
   readonly vpcId: string;
   /** The VPC CIDR; the endpoint security group allows TCP 443 from it and nothing else. */
@@ -81,6 +102,47 @@ export function validateEndpointOptions(v: Validator, options: SsmVpcEndpointsOp
     }
   }
   validateServiceNames(v.child("extraServices"), options.extraServices ?? []);
+  validateAllowedBuckets(v, options.s3GatewayAllowedBuckets ?? [], options.s3Gateway ?? true);
+}
+
+/** Checks an account id given as a literal (a token, resolved at apply, is taken as is). */
+export function validateAccountId(v: Validator, relative: string, value: unknown): void {
+  if (typeof value === "string" && Token.isUnresolved(value)) return;
+  v.accountId(relative, value);
+}
+
+/**
+ * Checks `s3GatewayAllowedBuckets` entries: a bucket name or `bucket/key-pattern`, the bucket part
+ * a valid S3 bucket name without wildcards, no duplicates; entries holding tokens are taken as is.
+ */
+function validateAllowedBuckets(v: Validator, entries: readonly string[], s3Gateway: boolean): void {
+  const field = "s3GatewayAllowedBuckets";
+  if (entries.length > 0 && !s3Gateway) {
+    v.add(field, "needs the S3 gateway endpoint, but s3Gateway is false");
+  }
+  entries.forEach((entry, i) => {
+    const path = `${field}[${i}]`;
+    if (typeof entry !== "string" || entry.length === 0) {
+      v.add(path, `${JSON.stringify(entry)} is not a bucket name or bucket/key-pattern`);
+      return;
+    }
+    if (Token.isUnresolved(entry)) return;
+    if (entry.startsWith("arn:") || entry.startsWith("s3://")) {
+      v.add(path, `${entry} is an ARN or URL; give the bucket name (or bucket/key-pattern)`);
+      return;
+    }
+    const slash = entry.indexOf("/");
+    const bucket = slash < 0 ? entry : entry.slice(0, slash);
+    if (/[*?]/.test(bucket)) {
+      v.add(path, `"${bucket}": no wildcard in bucket names, a pattern would also match buckets of other accounts`);
+    } else {
+      for (const problem of bucketNameProblems(bucket)) v.add(path, `"${bucket}" ${problem}`);
+    }
+    if (slash >= 0 && slash === entry.length - 1) {
+      v.add(path, `"${entry}" has an empty key pattern; give the bucket name alone for the whole bucket, or bucket/prefix/*`);
+    }
+  });
+  for (const dup of duplicates(entries)) v.add(field, `${dup} is listed more than once`);
 }
 
 function validateServiceNames(v: Validator, services: readonly string[]): void {
@@ -112,6 +174,11 @@ function onePerZone(subnets: readonly SubnetRef[]): SubnetRef[] {
  * only TCP 443 from the VPC CIDR (no egress rule), optional extra interface
  * services, and the S3 gateway endpoint on the given route tables.
  *
+ * Endpoint policies, always on: interface endpoints of services that support one
+ * (`ENDPOINT_POLICY_SERVICES`) serve principals of `accountId` only; the S3 gateway
+ * reaches the account's own buckets, the AWS-owned buckets instances read, and the
+ * buckets listed in `s3GatewayAllowedBuckets`.
+ *
  * The VPC must have DNS support and DNS hostnames enabled for private DNS.
  */
 export class SsmVpcEndpoints extends Construct {
@@ -121,7 +188,11 @@ export class SsmVpcEndpoints extends Construct {
   public readonly securityGroupId: string;
   /** The rule allowing TCP 443 from the VPC CIDR. */
   public readonly httpsIngressRule: VpcSecurityGroupIngressRule;
-  /** The S3 gateway endpoint; undefined when `s3Gateway` is off. */
+  /**
+   * The S3 gateway endpoint; undefined when `s3Gateway` is off. Its policy allows the account's own
+   * buckets, the AWS-owned buckets of SSM Agent, Patch Manager and the Amazon Linux repositories
+   * (read-only) and `s3GatewayAllowedBuckets`, nothing else.
+   */
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   /** The subnets the interface endpoints use: one per zone, in the first `availabilityZoneCount` zones. */
   public readonly subnetIds: readonly string[];
@@ -138,6 +209,7 @@ export class SsmVpcEndpoints extends Construct {
     const v = new Validator(this.node.path);
     v.namePrefix("name", props.name, MAX_NAME_LENGTH);
     v.region("region", props.region);
+    validateAccountId(v, "accountId", props.accountId);
     if (typeof props.vpcCidr === "string" && !Token.isUnresolved(props.vpcCidr)) {
       const parsed = parseCidr(props.vpcCidr);
       if (!parsed.ok) v.add("vpcCidr", parsed.reason);
@@ -183,8 +255,20 @@ export class SsmVpcEndpoints extends Construct {
         serviceName: interfaceServiceName(props.region, "s3"),
         vpcEndpointType: "Gateway",
         routeTableIds: [...(props.routeTableIds ?? [])],
+        policy: s3GatewayEndpointPolicy({
+          region: props.region,
+          accountId: props.accountId,
+          allowedBuckets: props.s3GatewayAllowedBuckets,
+        }),
         tags: nameTag(props.name, "s3", "endpoint"),
       });
+      const unknown = unknownAwsManagedS3Buckets(props.region);
+      if (unknown.length > 0) {
+        Annotations.of(this).addWarning(
+          `The S3 gateway endpoint policy cannot name ${unknown.join(" or ")} in ${props.region}: instances cannot ` +
+            "read them through the endpoint until they are listed in s3GatewayAllowedBuckets.",
+        );
+      }
     }
   }
 
@@ -222,6 +306,7 @@ export class SsmVpcEndpoints extends Construct {
         privateDnsEnabled: true,
         subnetIds: [...this.subnetIds],
         securityGroupIds: [this.securityGroup.id],
+        policy: supportsEndpointPolicy(service) ? interfaceEndpointPolicy(this.props.accountId) : undefined,
         tags: nameTag(this.props.name, service, "endpoint"),
       });
       this.endpoints.set(service, endpoint);

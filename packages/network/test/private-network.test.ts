@@ -12,13 +12,15 @@ import { Subnet as TfSubnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { CloudwatchLogGroup as TfCloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
 import { PrivateNetwork, PrivateNetworkProps } from "../src";
 
 const BASE: PrivateNetworkProps = {
   name: "ssm-dev",
   region: "eu-west-1",
+  accountId: "111122223333",
   cidr: "10.10.0.0/16",
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
 };
@@ -317,6 +319,35 @@ describe("PrivateNetwork", () => {
       expect(network.interfaceEndpointServices).toEqual(["ssm", "ssmmessages", "ec2messages", "kms"]);
     });
 
+    it("scopes the endpoint policies to the network's account", () => {
+      const { json } = synth();
+      const byService = (service: string) => configsOf(json, TfVpcEndpoint).find((e) => e.service_name === `com.amazonaws.eu-west-1.${service}`);
+      const [own] = parsePolicy(byService("s3")?.policy).Statement;
+      expect(own.Condition).toEqual({ StringEquals: { "aws:ResourceAccount": "111122223333" } });
+      expect(parsePolicy(byService("ssm")?.policy).Statement[0].Condition).toEqual({
+        StringEquals: { "aws:PrincipalAccount": "111122223333" },
+      });
+      expect(byService("ssmmessages")?.policy).toBeUndefined();
+      expect(byService("ec2messages")?.policy).toBeUndefined();
+    });
+
+    it("passes s3GatewayAllowedBuckets on to the S3 gateway policy", () => {
+      const { json } = synth({ endpoints: { s3GatewayAllowedBuckets: ["org-session-archive"] } });
+      const s3 = configsOf(json, TfVpcEndpoint).find((e) => e.vpc_endpoint_type === "Gateway");
+      const extra = parsePolicy(s3?.policy).Statement.find((st) => st.Sid === "AllowedBuckets");
+      expect(extra?.Resource).toEqual(["arn:aws:s3:::org-session-archive", "arn:aws:s3:::org-session-archive/*"]);
+    });
+
+    it("keeps the endpoints' logical ids", () => {
+      const { json } = synth();
+      expect(Object.keys(resourcesOf(json, TfVpcEndpoint)).sort()).toEqual([
+        "Network_Endpoints_Ec2messagesEndpoint_253C06C2",
+        "Network_Endpoints_S3Gateway_8444D5AC",
+        "Network_Endpoints_SsmEndpoint_95F7A3E8",
+        "Network_Endpoints_SsmmessagesEndpoint_DD31C0F3",
+      ]);
+    });
+
     it("leaves the S3 gateway out with s3Gateway: false", () => {
       const { json, network } = synth({ endpoints: { s3Gateway: false } });
       expect(configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway")).toEqual([]);
@@ -379,6 +410,15 @@ describe("PrivateNetwork", () => {
       expect(onlyOf(json, TfFlowLog)).toMatchObject({ vpc_id: refTo(json, TfVpc, () => true), traffic_type: "ALL" });
       expect(onlyOf(json, TfCloudwatchLogGroup)).toMatchObject({ retention_in_days: 365 });
       expect(network.outputs.flowLogGroupName).toBe("/vpc-flow-logs/ssm-dev");
+    });
+
+    it("lets only this account's flow logs assume the role", () => {
+      const { json } = synth({ flowLogs: true });
+      const [statement] = parsePolicy(onlyOf(json, TfIamRole).assume_role_policy).Statement;
+      expect(statement.Condition).toEqual({
+        StringEquals: { "aws:SourceAccount": "111122223333" },
+        ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:111122223333:vpc-flow-log/*" },
+      });
     });
 
     it("passes the options on", () => {
@@ -455,6 +495,18 @@ describe("PrivateNetwork", () => {
       ["a full service name", { endpoints: { extraServices: ["com.amazonaws.eu-west-1.kms"] } }, /endpoints.extraServices\[0\]: com.amazonaws.eu-west-1.kms is a full service name/],
       ["s3 as an interface service", { endpoints: { extraServices: ["s3"] } }, /endpoints.extraServices\[0\]: s3 is served by the gateway endpoint/],
       ["a bad flow log retention", { flowLogs: { retentionInDays: 42 } }, /flowLogs.retentionInDays: 42 is not a CloudWatch Logs retention/],
+      ["a missing account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
+      ["a bad account id", { accountId: "arn:aws:iam::111122223333:root" }, /accountId: "arn:aws:iam::111122223333:root" is not a 12-digit AWS account id/],
+      [
+        "a bad allowed bucket",
+        { endpoints: { s3GatewayAllowedBuckets: ["org-logs", "Org Logs"] } },
+        /endpoints.s3GatewayAllowedBuckets\[1\]: "Org Logs" may hold only lower-case letters/,
+      ],
+      [
+        "allowed buckets without the S3 gateway",
+        { endpoints: { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] } },
+        /endpoints.s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
+      ],
       ["a bad flow log key", { flowLogs: { kmsKeyArn: "alias/logs" } }, /flowLogs.kmsKeyArn: alias\/logs is not a KMS key ARN/],
     ];
 

@@ -1,10 +1,12 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SecurityGroup as TfSecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule as TfVpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule as TfVpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformJson, configsOf, onlyOf, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import { ValidationError } from "@ssm-access/core";
+import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
 import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef, interfaceServiceName } from "../src";
 
 const SUBNETS: SubnetRef[] = [
@@ -17,6 +19,7 @@ const SUBNETS: SubnetRef[] = [
 const BASE: SsmVpcEndpointsProps = {
   name: "ssm-dev",
   region: "eu-west-1",
+  accountId: "111122223333",
   vpcId: "vpc-123",
   vpcCidr: "10.10.0.0/16",
   subnets: SUBNETS,
@@ -38,6 +41,21 @@ function build(props: Partial<SsmVpcEndpointsProps>): SsmVpcEndpoints {
 function interfaces(json: TerraformJson): Array<Record<string, unknown>> {
   return configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Interface");
 }
+
+function gateway(json: TerraformJson): Record<string, unknown> {
+  const found = configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway");
+  if (found.length !== 1) throw new Error(`expected one gateway endpoint, found ${found.length}`);
+  return found[0];
+}
+
+function interfaceOf(json: TerraformJson, service: string): Record<string, unknown> {
+  const found = interfaces(json).find((e) => e.service_name === `com.amazonaws.eu-west-1.${service}`);
+  if (!found) throw new Error(`no interface endpoint for ${service}`);
+  return found;
+}
+
+const warningsOf = (endpoints: SsmVpcEndpoints): string[] =>
+  endpoints.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
 
 const sgRef = (json: TerraformJson): string => `\${aws_security_group.${Object.keys(resourcesOf(json, TfSecurityGroup))[0]}.id}`;
 
@@ -142,6 +160,122 @@ describe("SsmVpcEndpoints", () => {
     });
   });
 
+  describe("endpoint policies", () => {
+    const { json, endpoints } = synth();
+    const ACCOUNT_SCOPED = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AllowPrincipalsOfThisAccount",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "*",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } },
+        },
+      ],
+    };
+
+    it("gives the S3 gateway a policy", () => {
+      expect(typeof gateway(json).policy).toBe("string");
+    });
+
+    it("lets the S3 gateway reach every bucket of the account, by resource account", () => {
+      const [own] = parsePolicy(gateway(json).policy).Statement;
+      expect(own).toEqual({
+        Sid: "OwnAccountBuckets",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceAccount": "111122223333" } },
+      });
+    });
+
+    it("lets the S3 gateway read the AWS-owned buckets of eu-west-1 and nothing else of AWS", () => {
+      const statements = parsePolicy(gateway(json).policy).Statement;
+      expect(statements.map((s) => s.Sid)).toEqual(["OwnAccountBuckets", "AwsManagedBucketsReadOnly"]);
+      expect(statements[1]).toEqual({
+        Sid: "AwsManagedBucketsReadOnly",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:GetObject",
+        Resource: [
+          "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*",
+          "arn:aws:s3:::amazon-ssm-eu-west-1/*",
+          "arn:aws:s3:::amazon-ssm-packages-eu-west-1/*",
+          "arn:aws:s3:::amazonlinux-2-repos-eu-west-1/*",
+          "arn:aws:s3:::amazonlinux.eu-west-1.amazonaws.com/*",
+          "arn:aws:s3:::aws-patch-manager-eu-west-1-5522fb710/*",
+          "arn:aws:s3:::aws-ssm-document-attachments-eu-west-1/*",
+          "arn:aws:s3:::aws-ssm-eu-west-1/*",
+          "arn:aws:s3:::eu-west-1-birdwatcher-prod/*",
+          "arn:aws:s3:::patch-baseline-snapshot-eu-west-1/*",
+        ],
+      });
+      expect(warningsOf(endpoints)).toEqual([]);
+    });
+
+    it("lets the S3 gateway reach the buckets and object patterns listed in s3GatewayAllowedBuckets", () => {
+      const { json: extra } = synth({ s3GatewayAllowedBuckets: ["org-session-archive", "org-artifacts/ssm/*"] });
+      const statements = parsePolicy(gateway(extra).policy).Statement;
+      expect(statements[2]).toEqual({
+        Sid: "AllowedBuckets",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [
+          "arn:aws:s3:::org-artifacts/ssm/*",
+          "arn:aws:s3:::org-session-archive",
+          "arn:aws:s3:::org-session-archive/*",
+        ],
+      });
+    });
+
+    it("accepts a bucket name that is a reference to another resource", () => {
+      const json = synthJson((scope) => {
+        const bucket = new TfS3Bucket(scope, "Archive", { bucket: "org-session-archive" });
+        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, s3GatewayAllowedBuckets: [bucket.bucket] });
+      });
+      expect(gateway(json).policy).toContain('"arn:aws:s3:::${aws_s3_bucket.Archive.bucket}/*"');
+    });
+
+    it("writes deterministic JSON", () => {
+      expect(gateway(synth().json).policy).toBe(gateway(json).policy);
+      expect(interfaceOf(synth().json, "ssm").policy).toBe(interfaceOf(json, "ssm").policy);
+    });
+
+    it("scopes the ssm endpoint to the account's principals", () => {
+      expect(parsePolicy(interfaceOf(json, "ssm").policy)).toEqual(ACCOUNT_SCOPED);
+    });
+
+    it("leaves ssmmessages and ec2messages without a policy, since they do not support one", () => {
+      expect(interfaceOf(json, "ssmmessages").policy).toBeUndefined();
+      expect(interfaceOf(json, "ec2messages").policy).toBeUndefined();
+    });
+
+    it("scopes logs and kms, added later, to the account's principals too, but not other services", () => {
+      const json = synthJson((scope) => {
+        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, extraServices: ["logs", "ecr.api"] }).addInterfaceEndpoints("kms");
+      });
+      expect(parsePolicy(interfaceOf(json, "logs").policy)).toEqual(ACCOUNT_SCOPED);
+      expect(parsePolicy(interfaceOf(json, "kms").policy)).toEqual(ACCOUNT_SCOPED);
+      expect(interfaceOf(json, "ecr.api").policy).toBeUndefined();
+    });
+
+    it("warns when the Region's Patch Manager bucket is not documented", () => {
+      const { endpoints: unknown } = synth({ region: "ap-southeast-7" }, "ap-southeast-7");
+      expect(warningsOf(unknown)).toEqual([
+        expect.stringMatching(/cannot name the Patch Manager document bucket \(aws-patch-manager-ap-southeast-7-<suffix>\)/),
+      ]);
+    });
+
+    it("does not warn without an S3 gateway", () => {
+      const { endpoints: none } = synth({ region: "ap-southeast-7", s3Gateway: false, routeTableIds: undefined }, "ap-southeast-7");
+      expect(warningsOf(none)).toEqual([]);
+    });
+  });
+
   describe("addInterfaceEndpoints", () => {
     it("adds missing services once and returns what it created", () => {
       let first = 0;
@@ -176,8 +310,44 @@ describe("SsmVpcEndpoints", () => {
       ["s3 as an interface service", { extraServices: ["s3"] }, /extraServices\[0\]: s3 is served by the gateway endpoint/],
       ["a full service name", { extraServices: ["com.amazonaws.eu-west-1.logs"] }, /extraServices\[0\]: com.amazonaws.eu-west-1.logs is a full service name/],
       ["an S3 gateway without route tables", { routeTableIds: [] }, /routeTableIds: the S3 gateway endpoint needs at least one route table/],
+      ["no account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
+      ["a short account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
+      ["an invalid allowed bucket name", { s3GatewayAllowedBuckets: ["ok-bucket", "Bad_Bucket"] }, /s3GatewayAllowedBuckets\[1\]: "Bad_Bucket" may hold only lower-case letters/],
+      ["a too short allowed bucket name", { s3GatewayAllowedBuckets: ["ab/logs/*"] }, /s3GatewayAllowedBuckets\[0\]: "ab" is 2 characters; S3 allows 3 to 63/],
+      ["a wildcard in an allowed bucket name", { s3GatewayAllowedBuckets: ["org-*"] }, /s3GatewayAllowedBuckets\[0\]: "org-\*": no wildcard in bucket names/],
+      ["an ARN as allowed bucket", { s3GatewayAllowedBuckets: ["arn:aws:s3:::org-logs"] }, /s3GatewayAllowedBuckets\[0\]: arn:aws:s3:::org-logs is an ARN or URL/],
+      ["an empty key pattern", { s3GatewayAllowedBuckets: ["org-logs/"] }, /s3GatewayAllowedBuckets\[0\]: "org-logs\/" has an empty key pattern/],
+      ["an empty allowed bucket", { s3GatewayAllowedBuckets: [""] }, /s3GatewayAllowedBuckets\[0\]: "" is not a bucket name or bucket\/key-pattern/],
+      ["a duplicate allowed bucket", { s3GatewayAllowedBuckets: ["org-logs", "org-logs"] }, /s3GatewayAllowedBuckets: org-logs is listed more than once/],
+      [
+        "allowed buckets without an S3 gateway",
+        { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] },
+        /s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
+      ],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
+    });
+
+    it("lists every endpoint policy problem in one error, with field paths", () => {
+      let error: unknown;
+      try {
+        build({ accountId: "12345678901x", s3GatewayAllowedBuckets: ["org-*", "Org"] });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ValidationError).issues.map((i) => i.path)).toEqual([
+        "accountId",
+        "s3GatewayAllowedBuckets[0]",
+        "s3GatewayAllowedBuckets[1]",
+      ]);
+    });
+
+    it("accepts an account id that is a token", () => {
+      const json = synthJson((scope) => {
+        const account = new TerraformVariable(scope, "account_id", { type: "string" });
+        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, accountId: account.stringValue });
+      });
+      expect(gateway(json).policy).toContain('"aws:ResourceAccount":"${var.account_id}"');
     });
 
     it("accepts a VPC id and CIDR that are tokens", () => {
