@@ -1,4 +1,5 @@
 export * from "./policy";
 export * from "./instance-role";
 export * from "./session-logging";
+export * from "./port-forwarding";
 export * from "./operator-access";

@@ -3,19 +3,21 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Validator, duplicates, partitionForRegion, resourceName } from "@ssm-access/core";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
+import { Validator, duplicates, escapeTerraformTemplate, partitionForRegion, resourceName } from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
-import { KmsKeyRef, PolicyStatement, kmsKeyStatement, renderPolicy } from "./policy";
+import { KmsKeyRef, PolicyStatement, kmsKeyStatement, policyDocument, renderPolicy } from "./policy";
+import {
+  AWS_PORT_FORWARDING_DOCUMENTS,
+  PortForwardingDocument,
+  PortForwardingOptions,
+  SSH_SESSION_DOCUMENT,
+  portForwardingDocuments,
+  portSessionDocumentContent,
+  reservedDocumentNamePrefix,
+  validatePortForwarding,
+} from "./port-forwarding";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-logging";
-
-/** AWS documents for port forwarding through Session Manager (to the instance, and through it to another host). */
-export const PORT_FORWARDING_DOCUMENTS: readonly string[] = [
-  "AWS-StartPortForwardingSession",
-  "AWS-StartPortForwardingSessionToRemoteHost",
-];
-
-/** The AWS document that tunnels SSH through Session Manager; such sessions cannot be logged, so it is denied. */
-export const SSH_SESSION_DOCUMENT = "AWS-StartSSHSession";
 
 const PRINCIPAL_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::\d{12}:(root|user\/[\x21-\x7E]+|role\/[\x21-\x7E]+)$/;
 const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -70,11 +72,14 @@ export interface OperatorAccessProps {
   readonly targetTag: TargetTag;
 
   /**
-   * Allow port forwarding sessions (`AWS-StartPortForwardingSession` and
-   * `...ToRemoteHost`), e.g. to reach a database through an instance.
-   * @default false
+   * The ports (of the instance) and host:port pairs (reached through it)
+   * operators may forward a local port to, e.g. to reach a database. Each is
+   * served by a Session document of this construct that pins the port (and
+   * host); operators may start port forwarding sessions with those documents
+   * only, never with the AWS-managed ones, which forward to any port or host.
+   * @default - no port forwarding
    */
-  readonly allowPortForwarding?: boolean;
+  readonly portForwarding?: PortForwardingOptions;
 
   /**
    * ARN of the KMS key that encrypts sessions (`SessionLogging.kmsKeyArn`);
@@ -100,12 +105,18 @@ export interface OperatorAccessProps {
 
 const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
 
+/** The longest customer managed policy document IAM accepts, in characters without whitespace. */
+const MANAGED_POLICY_MAX_LENGTH = 6144;
+
 /**
  * Least-privilege access for the people who connect: a customer managed
  * policy that starts sessions only on tagged instances and with the
- * preferences document (so every session is logged), never over SSH, lets
- * people end and resume only their own sessions, and optionally a role
- * (MFA required by default) holding it.
+ * preferences document (so every session is logged), never over SSH nor with
+ * the AWS port forwarding documents, lets people end and resume only their
+ * own sessions (IAM users, roles and IAM Identity Center users alike), and
+ * optionally a role (MFA required by default) holding it. With
+ * `portForwarding`, one Session document per allowed port (and host), pinned
+ * to it, and permission to start sessions with those documents only.
  */
 export class OperatorAccess extends Construct {
   /** The access policy. */
@@ -122,92 +133,35 @@ export class OperatorAccess extends Construct {
   public readonly roleName?: string;
   /** The statements of the access policy, as written to it. */
   public readonly statements: readonly PolicyStatement[];
+  /**
+   * One entry per allowed forwarding (`portForwarding.ports` first, then
+   * `portForwarding.remoteHosts`, in the order given): the port, the host
+   * when remote, and the name of the Session document to start the session
+   * with. Empty without `portForwarding`.
+   */
+  public readonly portForwardingDocuments: readonly PortForwardingDocument[];
+  /** The Session documents of {@link portForwardingDocuments}, in the same order. */
+  public readonly portForwardingDocumentResources: readonly SsmDocument[];
 
   constructor(scope: Construct, id: string, props: OperatorAccessProps) {
     super(scope, id);
     validateProps(this.node.path, props);
 
-    const { region, accountId, targetTag } = props;
-    const p = partitionForRegion(region);
     const name = operatorName(props.namePrefix);
 
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "StartSessionOnTaggedInstances",
-        Effect: "Allow",
-        Action: "ssm:StartSession",
-        Resource: `arn:${p}:ec2:${region}:${accountId}:instance/*`,
-        Condition: { StringEquals: { [`ssm:resourceTag/${targetTag.key}`]: targetTag.value } },
-      },
-      {
-        // With the access check, a session needs explicit permission on its
-        // document: the default shell uses the logging preferences document.
-        Sid: "StartSessionWithPreferencesDocument",
-        Effect: "Allow",
-        Action: "ssm:StartSession",
-        Resource: `arn:${p}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT_NAME}`,
-        Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } },
-      },
-    ];
-    if (props.allowPortForwarding) {
-      statements.push({
-        Sid: "StartPortForwardingSessions",
-        Effect: "Allow",
-        Action: "ssm:StartSession",
-        Resource: PORT_FORWARDING_DOCUMENTS.map((doc) => `arn:${p}:ssm:${region}::document/${doc}`),
-      });
-    }
-    statements.push(
-      {
-        // SSH tunnelled through Session Manager bypasses session logging.
-        Sid: "DenySshOverSessionManager",
-        Effect: "Deny",
-        Action: "ssm:StartSession",
-        Resource: `arn:${p}:ssm:*::document/${SSH_SESSION_DOCUMENT}`,
-      },
-      {
-        // Session ids start with the IAM user name: people end and resume
-        // their own sessions only. `${aws:username}` is an IAM policy variable.
-        Sid: "ManageOwnSessions",
-        Effect: "Allow",
-        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-        Resource: `arn:${p}:ssm:*:*:session/\${aws:username}-*`,
-      },
+    const forwarding = props.portForwarding ? portForwardingDocuments(props.namePrefix, props.portForwarding) : [];
+    this.portForwardingDocuments = forwarding;
+    this.portForwardingDocumentResources = forwarding.map(
+      ({ port, host, documentName }) =>
+        new SsmDocument(this, host === undefined ? `PortForwarding-${port}` : `PortForwarding-${host.toLowerCase()}-${port}`, {
+          name: documentName,
+          documentType: "Session",
+          documentFormat: "JSON",
+          content: escapeTerraformTemplate(JSON.stringify(portSessionDocumentContent(port, host), undefined, 2)),
+        }),
     );
-    if (props.assumeRole) {
-      // Role sessions have no aws:username; Session Manager tags each
-      // session with the caller's user id instead.
-      statements.push({
-        Sid: "ManageOwnRoleSessions",
-        Effect: "Allow",
-        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-        Resource: `arn:${p}:ssm:*:*:session/*`,
-        Condition: { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } },
-      });
-    }
-    statements.push({
-      // These read-only calls support no resource-level permissions: IAM
-      // accepts only "*" for them.
-      Sid: "DescribeSessionsAndInstances",
-      Effect: "Allow",
-      Action: [
-        "ssm:DescribeSessions",
-        "ssm:GetConnectionStatus",
-        "ssm:DescribeInstanceInformation",
-        "ssm:DescribeInstanceProperties",
-        "ec2:DescribeInstances",
-      ],
-      Resource: "*",
-    });
-    const sessionKey: KmsKeyRef | undefined =
-      props.sessionKmsKeyArn !== undefined
-        ? { arn: props.sessionKmsKeyArn }
-        : props.sessionKmsKeyAlias !== undefined
-          ? { alias: props.sessionKmsKeyAlias }
-          : undefined;
-    if (sessionKey) {
-      statements.push(kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", sessionKey, { partition: p, region, accountId }));
-    }
+
+    const statements = operatorStatements(props, forwarding);
     this.statements = statements;
 
     this.policy = new IamPolicy(this, "Resource", {
@@ -240,13 +194,124 @@ export class OperatorAccess extends Construct {
   }
 }
 
+/**
+ * The statements of the access policy for `props`, with the port forwarding
+ * documents `forwarding` (pure: validation measures the policy with it before
+ * anything is created).
+ */
+function operatorStatements(props: OperatorAccessProps, forwarding: readonly PortForwardingDocument[]): PolicyStatement[] {
+  const { region, accountId, targetTag } = props;
+  const p = partitionForRegion(region);
+  // "To ensure the condition element is enforced, it must be included in
+  // all policy statements which allow the ssm:StartSession action": AWS
+  // Systems Manager User Guide, "Start a session with a document by
+  // specifying the session documents in IAM policies", section "Enforce a
+  // session document permission check when starting a session".
+  const documentAccessCheck = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } as const;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "StartSessionOnTaggedInstances",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: `arn:${p}:ec2:${region}:${accountId}:instance/*`,
+      Condition: { StringEquals: { [`ssm:resourceTag/${targetTag.key}`]: targetTag.value }, ...documentAccessCheck },
+    },
+    {
+      // With the access check, a session needs explicit permission on its
+      // document: the default shell uses the logging preferences document.
+      Sid: "StartSessionWithPreferencesDocument",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: `arn:${p}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT_NAME}`,
+      Condition: documentAccessCheck,
+    },
+  ];
+  if (forwarding.length > 0) {
+    statements.push({
+      // Only the documents of this construct, each pinned to one port (and
+      // host): the client can choose nothing but its local port.
+      Sid: "StartSessionWithPortForwardingDocuments",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: forwarding.map((f) => `arn:${p}:ssm:${region}:${accountId}:document/${f.documentName}`),
+      Condition: documentAccessCheck,
+    });
+  }
+  statements.push(
+    {
+      // Explicit, so no other policy of the same person can allow them:
+      // SSH tunnelled through Session Manager and the AWS forwarding
+      // documents (any port, any host) open channels no session log
+      // records. AWS-owned document ARNs have an empty account field,
+      // which `*` matches too.
+      Sid: "DenySshAndAwsPortForwarding",
+      Effect: "Deny",
+      Action: "ssm:StartSession",
+      Resource: [SSH_SESSION_DOCUMENT, ...AWS_PORT_FORWARDING_DOCUMENTS].map((doc) => `arn:${p}:ssm:*:*:document/${doc}`),
+    },
+    {
+      // Session Manager tags every session with
+      // aws:ssmmessages:session-id = the caller's aws:userid: the IAM user
+      // id (AIDA...) for users, <role id>:<role session name> for assumed
+      // roles and IAM Identity Center users. Matching it ends and resumes
+      // only one's own sessions for every kind of principal; a session-id
+      // prefix such as `${aws:username}-*` fails for roles (no
+      // aws:username) and lets "bob" match "bob-admin-...". AWS Systems
+      // Manager User Guide, "Additional sample IAM policies for Session
+      // Manager", example 4 "Allow a user to end only sessions they
+      // started" (tags supplied by AWS; operator and key as given there).
+      Sid: "ManageOwnSessions",
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      Resource: `arn:${p}:ssm:${region}:${accountId}:session/*`,
+      Condition: { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } },
+    },
+    {
+      // The client opens the session's data channel itself. Resource as in
+      // AWS Systems Manager User Guide, "Sample IAM policies for Session
+      // Manager", "Quickstart end user policies for Session Manager"
+      // (`arn:aws:ssm:*:*:session/${aws:userid}-*`), narrowed to this
+      // Region and account.
+      Sid: "OpenOwnSessionDataChannels",
+      Effect: "Allow",
+      Action: "ssmmessages:OpenDataChannel",
+      Resource: `arn:${p}:ssm:${region}:${accountId}:session/\${aws:userid}-*`,
+    },
+    {
+      // These read-only calls support no resource-level permissions: IAM
+      // accepts only "*" for them.
+      Sid: "DescribeSessionsAndInstances",
+      Effect: "Allow",
+      Action: [
+        "ssm:DescribeSessions",
+        "ssm:GetConnectionStatus",
+        "ssm:DescribeInstanceInformation",
+        "ssm:DescribeInstanceProperties",
+        "ec2:DescribeInstances",
+      ],
+      Resource: "*",
+    },
+  );
+  const sessionKey: KmsKeyRef | undefined =
+    props.sessionKmsKeyArn !== undefined
+      ? { arn: props.sessionKmsKeyArn }
+      : props.sessionKmsKeyAlias !== undefined
+        ? { alias: props.sessionKmsKeyAlias }
+        : undefined;
+  if (sessionKey) {
+    statements.push(kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", sessionKey, { partition: p, region, accountId }));
+  }
+  return statements;
+}
+
 function operatorName(namePrefix: string): string {
   return resourceName(namePrefix, "ssm-operator");
 }
 
 function validateProps(subject: string, props: OperatorAccessProps): void {
   const v = new Validator(subject);
-  if (v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH)) {
+  const prefixOk = v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH);
+  if (prefixOk) {
     const name = operatorName(props.namePrefix);
     // Policy names may have 128 characters, role names 64: one name fits both.
     v.check(
@@ -258,6 +323,14 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
   const regionOk = v.region("region", props.region);
   v.accountId("accountId", props.accountId);
   const partition = regionOk ? partitionForRegion(props.region) : undefined;
+
+  if (props.portForwarding !== undefined) {
+    validatePortForwarding(v.child("portForwarding"), props.portForwarding, props.namePrefix, prefixOk);
+    const reserved = prefixOk ? reservedDocumentNamePrefix(props.namePrefix) : undefined;
+    if (reserved !== undefined) {
+      v.add("namePrefix", `the port forwarding document names would start with "${reserved}", a prefix AWS reserves for its documents; choose another namePrefix`);
+    }
+  }
 
   const tag = props.targetTag ?? { key: "", value: "" };
   if (v.check((tag.key ?? "").length > 0, "targetTag.key", "must not be empty; it selects the instances operators may connect to")) {
@@ -310,6 +383,26 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
         `${max} must be a whole number of seconds from 3600 to 43200`,
       );
     }
+  }
+
+  if (v.issues.length === 0 && props.portForwarding !== undefined) {
+    // Every allowed forwarding adds its document ARN to the policy; IAM caps a
+    // managed policy at 6,144 characters without whitespace. A key ARN given
+    // as a reference is counted at the length of a real key ARN.
+    const forwarding = portForwardingDocuments(props.namePrefix, props.portForwarding);
+    const keyArn = props.sessionKmsKeyArn;
+    const measured = {
+      ...props,
+      ...(keyArn !== undefined && Token.isUnresolved(keyArn)
+        ? { sessionKmsKeyArn: `arn:${partition}:kms:${props.region}:${props.accountId}:key/${"0".repeat(36)}` }
+        : {}),
+    };
+    const size = JSON.stringify(policyDocument(operatorStatements(measured, forwarding))).length;
+    v.check(
+      size <= MANAGED_POLICY_MAX_LENGTH,
+      "portForwarding",
+      `the access policy would be ${size} characters with ${forwarding.length} port forwarding documents; IAM allows ${MANAGED_POLICY_MAX_LENGTH}: allow fewer ports and hosts`,
+    );
   }
   v.throwIfAny();
 }

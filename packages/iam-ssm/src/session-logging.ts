@@ -163,6 +163,21 @@ export interface SessionLoggingProps {
   readonly managePreferencesDocument?: boolean;
 
   /**
+   * Take over an `SSM-SessionManagerRunShell` that already exists in the
+   * account and Region (anyone who ever saved Session Manager preferences in
+   * the console created it, and creating it again fails with
+   * `DocumentAlreadyExists`): the stack gets a Terraform `import` block for
+   * it, so the next apply imports the document and then overwrites its
+   * content with these preferences. Needs Terraform 1.5 or later and
+   * `managePreferencesDocument`. Once the document is in the state the
+   * import block is a no-op; if the document does not exist, the plan fails
+   * (`Cannot import non-existent remote object`). Like a created one, an
+   * adopted document is DELETED by `terraform destroy`.
+   * @default false
+   */
+  readonly adoptExistingPreferencesDocument?: boolean;
+
+  /**
    * Days KMS waits before deleting the key once it is scheduled for
    * deletion (7-30); the last chance to cancel.
    * @default 30
@@ -334,6 +349,10 @@ export class SessionLogging extends Construct {
           ),
         ),
       });
+      if (props.adoptExistingPreferencesDocument) {
+        // aws_ssm_document is imported by its name.
+        this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME);
+      }
     }
   }
 
@@ -496,6 +515,13 @@ function validateProps(subject: string, props: SessionLoggingProps): void {
         v.add("namePrefix", `the default bucket name "${name}" ${p}; shorten namePrefix or set s3.bucketName`);
       }
     }
+  }
+
+  if (props.adoptExistingPreferencesDocument && props.managePreferencesDocument === false) {
+    v.add(
+      "adoptExistingPreferencesDocument",
+      "only applies when managePreferencesDocument is true: a stack that does not manage the preferences document cannot adopt it",
+    );
   }
 
   const prefs = props.preferences;

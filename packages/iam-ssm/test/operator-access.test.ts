@@ -1,10 +1,12 @@
 import { IamPolicy as TfIamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { TerraformOutput } from "cdktf";
 import { unescapeTerraformTemplate } from "@ssm-access/core";
 import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson, TerraformJson } from "@ssm-access/core/testing";
 import { OperatorAccess, OperatorAccessProps, SessionLogging } from "../src";
+import { IamRequest, evaluate } from "./iam-evaluator";
 
 const base: OperatorAccessProps = {
   namePrefix: "ssm-dev",
@@ -47,8 +49,25 @@ describe("OperatorAccess", () => {
         Effect: "Allow",
         Action: "ssm:StartSession",
         Resource: "arn:aws:ec2:eu-west-1:111122223333:instance/*",
-        Condition: { StringEquals: { "ssm:resourceTag/SessionAccess": "operators" } },
+        Condition: {
+          StringEquals: { "ssm:resourceTag/SessionAccess": "operators" },
+          BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+        },
       });
+    });
+
+    it("puts the document access check on every statement allowing ssm:StartSession, as AWS requires for it to be enforced", () => {
+      const starts = statements(synth({ portForwarding: { ports: [5432] } })).filter(
+        (s) => s.Effect === "Allow" && [s.Action].flat().includes("ssm:StartSession"),
+      );
+      expect(starts.map((s) => s.Sid)).toEqual([
+        "StartSessionOnTaggedInstances",
+        "StartSessionWithPreferencesDocument",
+        "StartSessionWithPortForwardingDocuments",
+      ]);
+      for (const s of starts) {
+        expect(s.Condition).toMatchObject({ BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } });
+      }
     });
 
     it("starts sessions with the preferences document under the document access check", () => {
@@ -61,33 +80,52 @@ describe("OperatorAccess", () => {
       });
     });
 
-    it("denies SSH tunnelled through Session Manager", () => {
-      expect(bySid(json, "DenySshOverSessionManager")).toEqual({
-        Sid: "DenySshOverSessionManager",
+    it("denies SSH tunnelled through Session Manager and the AWS port forwarding documents explicitly", () => {
+      expect(bySid(json, "DenySshAndAwsPortForwarding")).toEqual({
+        Sid: "DenySshAndAwsPortForwarding",
         Effect: "Deny",
         Action: "ssm:StartSession",
-        Resource: "arn:aws:ssm:*::document/AWS-StartSSHSession",
+        Resource: [
+          "arn:aws:ssm:*:*:document/AWS-StartSSHSession",
+          "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession",
+          "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSessionToRemoteHost",
+        ],
       });
     });
 
-    it("allows no port forwarding by default", () => {
-      expect(bySid(json, "StartPortForwardingSessions")).toBeUndefined();
-      expect(JSON.stringify(statements(json))).not.toContain("PortForwarding");
+    it("allows no port forwarding and creates no document by default", () => {
+      expect(bySid(json, "StartSessionWithPortForwardingDocuments")).toBeUndefined();
+      expect(configsOf(json, TfSsmDocument)).toEqual([]);
     });
 
-    it("lets people end and resume only sessions named after their user", () => {
+    it("lets people end and resume only sessions tagged with their own user id, whatever kind of principal they are", () => {
       expect(bySid(json, "ManageOwnSessions")).toEqual({
         Sid: "ManageOwnSessions",
         Effect: "Allow",
         Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-        Resource: "arn:aws:ssm:*:*:session/${aws:username}-*",
+        Resource: "arn:aws:ssm:eu-west-1:111122223333:session/*",
+        Condition: { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } },
       });
     });
 
-    it("writes ${aws:username} escaped for Terraform, so AWS receives it intact", () => {
+    it("lets clients open the data channel of their own sessions only, as AWS's quick-start end user policy does", () => {
+      expect(bySid(json, "OpenOwnSessionDataChannels")).toEqual({
+        Sid: "OpenOwnSessionDataChannels",
+        Effect: "Allow",
+        Action: "ssmmessages:OpenDataChannel",
+        Resource: "arn:aws:ssm:eu-west-1:111122223333:session/${aws:userid}-*",
+      });
+    });
+
+    it("writes ${aws:userid} escaped for Terraform, so AWS receives it intact", () => {
       const raw = onlyOf(json, TfIamPolicy).policy as string;
-      expect(raw).toContain('"arn:aws:ssm:*:*:session/$${aws:username}-*"');
+      expect(raw).toContain('"ssm:resourceTag/aws:ssmmessages:session-id":"$${aws:userid}"');
+      expect(raw).toContain('"arn:aws:ssm:eu-west-1:111122223333:session/$${aws:userid}-*"');
       expect(raw).not.toMatch(/(^|[^$])\$\{aws:/);
+    });
+
+    it("names no user name anywhere: aws:username does not exist for roles", () => {
+      expect(onlyOf(json, TfIamPolicy).policy as string).not.toContain("aws:username");
     });
 
     it("allows read-only describe calls on * and nothing else on *", () => {
@@ -112,14 +150,20 @@ describe("OperatorAccess", () => {
       for (const s of statements(json)) expect([s.Action].flat().some((a) => String(a).includes("*"))).toBe(false);
     });
 
-    it("has no key permission and no role-session statement without a key or role", () => {
+    it("has no key permission and no port forwarding statement without a key or port forwarding", () => {
       expect(statements(json).map((s) => s.Sid)).toEqual([
         "StartSessionOnTaggedInstances",
         "StartSessionWithPreferencesDocument",
-        "DenySshOverSessionManager",
+        "DenySshAndAwsPortForwarding",
         "ManageOwnSessions",
+        "OpenOwnSessionDataChannels",
         "DescribeSessionsAndInstances",
       ]);
+    });
+
+    it("is the same policy with a role: one statement serves users and roles alike", () => {
+      const withRole = statements(synth({ assumeRole: { trustedPrincipalArns: [ALICE] } }));
+      expect(withRole).toEqual(statements(json));
     });
 
     it("uses the partition of the Region in every ARN", () => {
@@ -127,25 +171,138 @@ describe("OperatorAccess", () => {
       expect(gov.find((s) => s.Sid === "StartSessionOnTaggedInstances")?.Resource).toBe(
         "arn:aws-us-gov:ec2:us-gov-west-1:111122223333:instance/*",
       );
-      expect(gov.find((s) => s.Sid === "ManageOwnSessions")?.Resource).toBe("arn:aws-us-gov:ssm:*:*:session/${aws:username}-*");
+      expect(gov.find((s) => s.Sid === "ManageOwnSessions")?.Resource).toBe("arn:aws-us-gov:ssm:us-gov-west-1:111122223333:session/*");
+      expect(gov.find((s) => s.Sid === "DenySshAndAwsPortForwarding")?.Resource).toContain("arn:aws-us-gov:ssm:*:*:document/AWS-StartSSHSession");
     });
   });
 
-  describe("with allowPortForwarding", () => {
-    it("allows the two port forwarding documents", () => {
-      expect(bySid(synth({ allowPortForwarding: true }), "StartPortForwardingSessions")).toEqual({
-        Sid: "StartPortForwardingSessions",
-        Effect: "Allow",
-        Action: "ssm:StartSession",
-        Resource: [
-          "arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSession",
-          "arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost",
-        ],
+  describe("with portForwarding", () => {
+    const props: Partial<OperatorAccessProps> = {
+      portForwarding: { ports: [5432, 8080], remoteHosts: [{ host: "db.internal.example.com", port: 5432 }, { host: "10.10.1.25", port: 6379 }] },
+    };
+    const json = synth(props);
+    const documents = resourcesOf(json, TfSsmDocument);
+    const byName = (name: string) => Object.values(documents).find((d) => d.name === name);
+
+    it("creates one Session document per allowed port and host:port, named from namePrefix", () => {
+      const all = Object.values(documents).map((d) => [d.name, d.document_type, d.document_format]);
+      expect(all.sort()).toEqual([
+        ["ssm-dev-forward-10.10.1.25-6379", "Session", "JSON"],
+        ["ssm-dev-forward-5432", "Session", "JSON"],
+        ["ssm-dev-forward-8080", "Session", "JSON"],
+        ["ssm-dev-forward-db.internal.example.com-5432", "Session", "JSON"],
+      ]);
+    });
+
+    it("pins the port in the document and leaves only localPortNumber to the client", () => {
+      expect(JSON.parse(byName("ssm-dev-forward-5432")?.content as string)).toEqual({
+        schemaVersion: "1.0",
+        description: "Forwards a local port to port 5432 of the instance; only the local port can be chosen.",
+        sessionType: "Port",
+        parameters: {
+          localPortNumber: {
+            type: "String",
+            description: "(Optional) Port number on local machine to forward traffic to. An open port is chosen at run-time if not provided",
+            allowedPattern: "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
+            default: "0",
+          },
+        },
+        properties: { portNumber: "5432", type: "LocalPortForwarding", localPortNumber: "{{ localPortNumber }}" },
       });
     });
 
-    it("still denies SSH", () => {
-      expect(bySid(synth({ allowPortForwarding: true }), "DenySshOverSessionManager")?.Effect).toBe("Deny");
+    it("pins host and port for a remote host", () => {
+      const content = JSON.parse(byName("ssm-dev-forward-db.internal.example.com-5432")?.content as string);
+      expect(Object.keys(content.parameters)).toEqual(["localPortNumber"]);
+      expect(content.properties).toEqual({
+        portNumber: "5432",
+        type: "LocalPortForwarding",
+        localPortNumber: "{{ localPortNumber }}",
+        host: "db.internal.example.com",
+      });
+    });
+
+    it("allows starting sessions with exactly these documents, under the document access check", () => {
+      expect(bySid(json, "StartSessionWithPortForwardingDocuments")).toEqual({
+        Sid: "StartSessionWithPortForwardingDocuments",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: [
+          "arn:aws:ssm:eu-west-1:111122223333:document/ssm-dev-forward-5432",
+          "arn:aws:ssm:eu-west-1:111122223333:document/ssm-dev-forward-8080",
+          "arn:aws:ssm:eu-west-1:111122223333:document/ssm-dev-forward-db.internal.example.com-5432",
+          "arn:aws:ssm:eu-west-1:111122223333:document/ssm-dev-forward-10.10.1.25-6379",
+        ],
+        Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } },
+      });
+    });
+
+    describe("evaluated as IAM would", () => {
+      const policy = statements(json);
+      const start = (document: string, documentArn?: string): string =>
+        evaluate(policy, {
+          action: "ssm:StartSession",
+          resource: documentArn ?? `arn:aws:ssm:eu-west-1:111122223333:document/${document}`,
+          context: { "aws:userid": "AIDAEXAMPLEALICE", "ssm:SessionDocumentAccessCheck": "true" },
+        });
+
+      it("allows the pinned documents", () => {
+        expect(start("ssm-dev-forward-5432")).toBe("Allow");
+        expect(start("ssm-dev-forward-db.internal.example.com-5432")).toBe("Allow");
+      });
+
+      it("denies the AWS port forwarding and SSH documents explicitly, so no other policy can allow them", () => {
+        for (const doc of ["AWS-StartPortForwardingSession", "AWS-StartPortForwardingSessionToRemoteHost", "AWS-StartSSHSession"]) {
+          expect(start(doc, `arn:aws:ssm:eu-west-1::document/${doc}`)).toBe("ExplicitDeny");
+          expect(start(doc, `arn:aws:ssm:eu-west-1:111122223333:document/${doc}`)).toBe("ExplicitDeny");
+        }
+      });
+
+      it("allows no other document of the account", () => {
+        expect(start("ssm-dev-forward-22")).toBe("ImplicitDeny");
+        expect(start("ssm-dev-forward-5433")).toBe("ImplicitDeny");
+      });
+    });
+
+    it("exposes the document of every allowed forwarding for clients", () => {
+      const out = synthJson((scope) => {
+        const access = new OperatorAccess(scope, "Operators", { ...base, ...props });
+        expect(access.portForwardingDocuments).toEqual([
+          { port: 5432, documentName: "ssm-dev-forward-5432" },
+          { port: 8080, documentName: "ssm-dev-forward-8080" },
+          { port: 5432, host: "db.internal.example.com", documentName: "ssm-dev-forward-db.internal.example.com-5432" },
+          { port: 6379, host: "10.10.1.25", documentName: "ssm-dev-forward-10.10.1.25-6379" },
+        ]);
+        expect(access.portForwardingDocumentResources).toHaveLength(4);
+        for (const [i, d] of access.portForwardingDocumentResources.entries()) {
+          new TerraformOutput(scope, `document${i}`, { value: d.name });
+        }
+      });
+      const nameRefs = [0, 1, 2, 3].map((i) => out.output?.[`document${i}`].value);
+      const idsInOrder = nameRefs.map((r) => /^\$\{aws_ssm_document\.(.+)\.name\}$/.exec(String(r))?.[1]);
+      expect(idsInOrder.map((id) => resourcesOf(out, TfSsmDocument)[id ?? ""]?.name)).toEqual([
+        "ssm-dev-forward-5432",
+        "ssm-dev-forward-8080",
+        "ssm-dev-forward-db.internal.example.com-5432",
+        "ssm-dev-forward-10.10.1.25-6379",
+      ]);
+    });
+
+    it("keeps each document's logical id when the lists are reordered", () => {
+      const reordered = synth({
+        portForwarding: { ports: [8080, 5432], remoteHosts: [{ host: "10.10.1.25", port: 6379 }, { host: "db.internal.example.com", port: 5432 }] },
+      });
+      const idsByName = (j: TerraformJson) =>
+        Object.fromEntries(Object.entries(resourcesOf(j, TfSsmDocument)).map(([id, d]) => [d.name as string, id]));
+      expect(idsByName(reordered)).toEqual(idsByName(json));
+    });
+
+    it("exposes no document without portForwarding", () => {
+      synthJson((scope) => {
+        const access = new OperatorAccess(scope, "Operators", base);
+        expect(access.portForwardingDocuments).toEqual([]);
+        expect(access.portForwardingDocumentResources).toEqual([]);
+      });
     });
   });
 
@@ -206,16 +363,6 @@ describe("OperatorAccess", () => {
       });
     });
 
-    it("lets role sessions end and resume only sessions tagged with their user id", () => {
-      expect(bySid(json, "ManageOwnRoleSessions")).toEqual({
-        Sid: "ManageOwnRoleSessions",
-        Effect: "Allow",
-        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-        Resource: "arn:aws:ssm:*:*:session/*",
-        Condition: { StringLike: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } },
-      });
-    });
-
     it("drops the MFA condition when requireMfa is false and takes maxSessionDurationSeconds", () => {
       const other = onlyOf(
         synth({ assumeRole: { trustedPrincipalArns: [ALICE], requireMfa: false, maxSessionDurationSeconds: 7200 } }),
@@ -249,6 +396,115 @@ describe("OperatorAccess", () => {
         expect(access.role).toBeUndefined();
         expect(access.roleArn).toBeUndefined();
         expect(access.roleName).toBeUndefined();
+      });
+    });
+  });
+
+  describe("ending, resuming and attaching to sessions, evaluated as IAM would on the rendered policy", () => {
+    const policy = statements(synth());
+
+    /** A caller, by the request context keys IAM gives it. */
+    interface Principal {
+      readonly context: Readonly<Record<string, string>>;
+    }
+    // aws:userid: the unique id for IAM users (who also have aws:username);
+    // <role id>:<role session name> for assumed roles and for IAM Identity
+    // Center users (whose session name is their user name); no aws:username.
+    const user = (name: string, id: string): Principal => ({ context: { "aws:userid": id, "aws:username": name } });
+    const role = (userid: string): Principal => ({ context: { "aws:userid": userid } });
+    const alice = user("alice", "AIDAEXAMPLEALICE00001");
+    const bob = user("bob", "AIDAEXAMPLEBOB0000001");
+    const bobAdmin = user("bob-admin", "AIDAEXAMPLEBOBADMIN01");
+    const aliceRole = role("AROAEXAMPLEOPERATOR01:alice");
+    const aliceAdminRole = role("AROAEXAMPLEOPERATOR01:alice-admin");
+    const bobRole = role("AROAEXAMPLEOPERATOR01:bob");
+    const aliceSso = role("AROAEXAMPLEPERMSET001:alice@example.com");
+    const bobSso = role("AROAEXAMPLEPERMSET001:bob@example.com");
+
+    /** A session as Session Manager creates it: id `<prefix>-<random>`, tagged with its starter's aws:userid. */
+    interface Session {
+      readonly id: string;
+      readonly owner: string;
+      readonly arn?: string;
+    }
+    const sessionOf = (starter: Principal, idPrefix: string): Session => ({ id: `${idPrefix}-0a1b2c3d4e5f6a7b8`, owner: starter.context["aws:userid"] });
+    const on = (action: string, who: Principal, session: Session): string => {
+      const request: IamRequest = {
+        action,
+        resource: session.arn ?? `arn:aws:ssm:eu-west-1:111122223333:session/${session.id}`,
+        context: { ...who.context, "ssm:resourceTag/aws:ssmmessages:session-id": session.owner },
+      };
+      return evaluate(policy, request);
+    };
+    const manage = ["ssm:TerminateSession", "ssm:ResumeSession"];
+
+    describe.each(manage)("%s", (action) => {
+      it("an IAM user may act on their own session (aws:userid AIDA...)", () => {
+        expect(on(action, alice, sessionOf(alice, "alice"))).toBe("Allow");
+      });
+
+      it("an assumed-role principal may act on their own session (aws:userid AROA...:session-name), though it has no aws:username", () => {
+        expect(on(action, aliceRole, sessionOf(aliceRole, "alice"))).toBe("Allow");
+      });
+
+      it("an IAM Identity Center user may act on their own session (aws:userid AROA...:user@example.com)", () => {
+        expect(on(action, aliceSso, sessionOf(aliceSso, "alice@example.com"))).toBe("Allow");
+      });
+
+      it("bob may not act on bob-admin's session, though its id starts with bob-, nor bob-admin on bob's", () => {
+        expect(on(action, bob, sessionOf(bobAdmin, "bob-admin"))).toBe("ImplicitDeny");
+        expect(on(action, bobAdmin, sessionOf(bob, "bob"))).toBe("ImplicitDeny");
+      });
+
+      it("nobody may act on another person's session, through the same role or Identity Center permission set", () => {
+        expect(on(action, bob, sessionOf(alice, "alice"))).toBe("ImplicitDeny");
+        expect(on(action, bobRole, sessionOf(aliceRole, "alice"))).toBe("ImplicitDeny");
+        expect(on(action, aliceRole, sessionOf(aliceAdminRole, "alice-admin"))).toBe("ImplicitDeny");
+        expect(on(action, bobSso, sessionOf(aliceSso, "alice@example.com"))).toBe("ImplicitDeny");
+        expect(on(action, aliceRole, sessionOf(alice, "alice"))).toBe("ImplicitDeny");
+      });
+
+      it("a session without the tag, or in another Region or account, is nobody's here", () => {
+        const untagged = evaluate(policy, { action, resource: "arn:aws:ssm:eu-west-1:111122223333:session/alice-0a1b2c3d4e5f6a7b8", context: alice.context });
+        expect(untagged).toBe("ImplicitDeny");
+        const own = sessionOf(alice, "alice");
+        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-2:111122223333:session/${own.id}` })).toBe("ImplicitDeny");
+        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-1:444455556666:session/${own.id}` })).toBe("ImplicitDeny");
+      });
+    });
+
+    it("the former statement, judged the same way, let bob resume bob-admin's session and locked roles out (why it was replaced)", () => {
+      const former = [
+        { Effect: "Allow", Action: manage, Resource: "arn:aws:ssm:*:*:session/${aws:username}-*" },
+      ];
+      const formerOn = (who: Principal, session: Session) =>
+        evaluate(former, {
+          action: "ssm:ResumeSession",
+          resource: `arn:aws:ssm:eu-west-1:111122223333:session/${session.id}`,
+          context: { ...who.context, "ssm:resourceTag/aws:ssmmessages:session-id": session.owner },
+        });
+      expect(formerOn(bob, sessionOf(bobAdmin, "bob-admin"))).toBe("Allow");
+      expect(formerOn(aliceRole, sessionOf(aliceRole, "alice"))).toBe("ImplicitDeny");
+      expect(formerOn(aliceSso, sessionOf(aliceSso, "alice@example.com"))).toBe("ImplicitDeny");
+    });
+
+    describe("ssmmessages:OpenDataChannel (session ids starting with the caller's aws:userid, as AWS's quick-start policy assumes)", () => {
+      const open = (who: Principal, session: Session) => on("ssmmessages:OpenDataChannel", who, session);
+      const own = (who: Principal) => sessionOf(who, who.context["aws:userid"]);
+
+      it("is allowed on one's own sessions, for every kind of principal", () => {
+        for (const who of [alice, aliceRole, aliceSso]) expect(open(who, own(who))).toBe("Allow");
+      });
+
+      it("is denied on other people's sessions", () => {
+        expect(open(bob, own(alice))).toBe("ImplicitDeny");
+        expect(open(bob, own(bobAdmin))).toBe("ImplicitDeny");
+        expect(open(bobSso, own(aliceSso))).toBe("ImplicitDeny");
+      });
+
+      it("matches by prefix, as AWS's pattern does: role session \"alice\" also matches \"alice-admin\"; taking a session over needs ssm:ResumeSession, which matches exactly", () => {
+        expect(open(aliceRole, own(aliceAdminRole))).toBe("Allow");
+        expect(on("ssm:ResumeSession", aliceRole, own(aliceAdminRole))).toBe("ImplicitDeny");
       });
     });
   });
@@ -329,6 +585,65 @@ describe("OperatorAccess", () => {
       expect(build({ assumeRole: { trustedPrincipalArns: [ALICE], maxSessionDurationSeconds: 43201 } })).toThrow(
         /assumeRole.maxSessionDurationSeconds: 43201/,
       );
+    });
+
+    describe("of portForwarding", () => {
+      it.each<[string, OperatorAccessProps["portForwarding"], RegExp]>([
+        ["port 22 (SSH)", { ports: [5432, 22] }, /portForwarding\.ports\[1\]: 22 is SSH: a forwarded SSH port is a shell that no session log records/],
+        ["port 22 of a remote host", { remoteHosts: [{ host: "bastion.internal", port: 22 }] }, /portForwarding\.remoteHosts\[0\]\.port: 22 is SSH/],
+        ["port 0", { ports: [0] }, /portForwarding\.ports\[0\]: 0 is not a TCP port \(a whole number from 1 to 65535\)/],
+        ["port 65536", { ports: [65536] }, /portForwarding\.ports\[0\]: 65536 is not a TCP port/],
+        ["a fractional port", { ports: [80.5] }, /portForwarding\.ports\[0\]: 80\.5 is not a TCP port/],
+        ["a remote port outside 1-65535", { remoteHosts: [{ host: "db.internal", port: -1 }] }, /portForwarding\.remoteHosts\[0\]\.port: -1 is not a TCP port/],
+        ["a port listed twice", { ports: [5432, 8080, 5432] }, /portForwarding\.ports: 5432 is listed more than once/],
+        ["a host:port listed twice (hosts compared without case)", { remoteHosts: [{ host: "db.internal", port: 5432 }, { host: "DB.internal", port: 5432 }] }, /portForwarding\.remoteHosts: db\.internal:5432 is listed more than once/],
+        ["a host with a scheme", { remoteHosts: [{ host: "https://db.internal", port: 443 }] }, /portForwarding\.remoteHosts\[0\]\.host: "https:\/\/db\.internal" is not a DNS name .* or an IPv4 address/],
+        ["a host with a port", { remoteHosts: [{ host: "db.internal:5432", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "db\.internal:5432" is not a DNS name/],
+        ["an IPv4 address out of range", { remoteHosts: [{ host: "10.0.0.256", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "10\.0\.0\.256" is not a DNS name/],
+        ["a label starting with -", { remoteHosts: [{ host: "-db.internal", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "-db\.internal" is not a DNS name/],
+        ["an empty host", { remoteHosts: [{ host: "", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "" is not a DNS name/],
+        ["nothing to forward", {}, /portForwarding: lists no port and no remote host; leave portForwarding out to turn port forwarding off/],
+        ["empty lists", { ports: [], remoteHosts: [] }, /portForwarding: lists no port and no remote host/],
+      ])("rejects %s", (_what, portForwarding, expected) => {
+        expect(build({ portForwarding })).toThrow(expected);
+      });
+
+      it("accepts DNS names and IPv4 addresses", () => {
+        const remoteHosts = ["db", "db.internal.example.com", "my-db-1.cluster-abc.eu-west-1.rds.amazonaws.com", "10.10.1.25", "192.168.0.1"].map((host) => ({ host, port: 5432 }));
+        expect(build({ portForwarding: { ports: [1, 65535], remoteHosts } })).not.toThrow();
+      });
+
+      it("rejects a document name over 128 characters, with the field that makes it long", () => {
+        const host = `${"a".repeat(60)}.${"b".repeat(50)}.example.com`;
+        expect(build({ portForwarding: { remoteHosts: [{ host, port: 5432 }] } })).toThrow(
+          /portForwarding\.remoteHosts\[0\]\.host: the Session document name "ssm-dev-forward-a+\.b+\.example\.com-5432" is 144 characters; SSM allows at most 128/,
+        );
+      });
+
+      it("rejects a namePrefix that would give document names a prefix AWS reserves", () => {
+        for (const namePrefix of ["aws-dev", "amazon-tools", "amzn"]) {
+          expect(build({ namePrefix, portForwarding: { ports: [5432] } })).toThrow(
+            /namePrefix: the port forwarding document names would start with "(aws|amazon|amzn)", a prefix AWS reserves/,
+          );
+          expect(build({ namePrefix })).not.toThrow();
+        }
+      });
+
+      it("rejects more forwardings than the 6,144-character managed policy can name, counting a referenced key at full length", () => {
+        const hosts = (n: number) => Array.from({ length: n }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
+        expect(build({ portForwarding: { remoteHosts: hosts(40) } })).not.toThrow();
+        expect(build({ portForwarding: { remoteHosts: hosts(60) } })).toThrow(
+          /portForwarding: the access policy would be \d+ characters with 60 port forwarding documents; IAM allows 6144: allow fewer ports and hosts/,
+        );
+        const fits = synth({ portForwarding: { remoteHosts: hosts(40) }, sessionKmsKeyArn: KEY_ARN });
+        expect(JSON.stringify(parsePolicy(unescapeTerraformTemplate(onlyOf(fits, TfIamPolicy).policy as string))).length).toBeLessThanOrEqual(6144);
+      });
+
+      it("reports every port forwarding problem at once, each with its path", () => {
+        expect(build({ portForwarding: { ports: [22, 0], remoteHosts: [{ host: "x y", port: 22 }] } })).toThrow(
+          /4 problems\n {2}- portForwarding\.ports\[0\]: 22 is SSH.*\n {2}- portForwarding\.ports\[1\]: 0 is not a TCP port.*\n {2}- portForwarding\.remoteHosts\[0\]\.host: "x y" is not a DNS name.*\n {2}- portForwarding\.remoteHosts\[0\]\.port: 22 is SSH/,
+        );
+      });
     });
 
     it("reports every problem at once", () => {

@@ -274,6 +274,34 @@ describe("SessionLogging", () => {
     });
   });
 
+  describe("adopting an existing preferences document", () => {
+    const importsOf = (json: TerraformJson) => (json as TerraformJson & { import?: unknown[] }).import;
+
+    it("imports nothing by default", () => {
+      expect(importsOf(synth())).toBeUndefined();
+    });
+
+    it("emits a Terraform import block for SSM-SessionManagerRunShell, imported by its name, when adoptExistingPreferencesDocument is set", () => {
+      const json = synth({ adoptExistingPreferencesDocument: true });
+      const [logicalId] = Object.keys(resourcesOf(json, TfSsmDocument));
+      expect(importsOf(json)).toEqual([{ id: "SSM-SessionManagerRunShell", to: `aws_ssm_document.${logicalId}` }]);
+    });
+
+    it("keeps the document resource and its address, so the imported document is then updated in place", () => {
+      const adopted = synth({ adoptExistingPreferencesDocument: true });
+      const created = synth();
+      expect(resourcesOf(adopted, TfSsmDocument)).toEqual(resourcesOf(created, TfSsmDocument));
+      expect(Object.keys(resourcesOf(created, TfSsmDocument))).toEqual(["Logging_Preferences_9C12BFC2"]);
+    });
+
+    it("is refused for a stack that does not manage the document", () => {
+      expect(build({ managePreferencesDocument: false, adoptExistingPreferencesDocument: true })).toThrow(
+        /adoptExistingPreferencesDocument: only applies when managePreferencesDocument is true/,
+      );
+      expect(build({ managePreferencesDocument: false, adoptExistingPreferencesDocument: false })).not.toThrow();
+    });
+  });
+
   describe("S3 bucket", () => {
     it("is not created by default", () => {
       const json = synth();
