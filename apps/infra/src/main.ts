@@ -4,7 +4,10 @@
  *
  * - environments: every `environments/<name>.json`, or those named by
  *   `--env` or the `SSM_ACCESS_ENVIRONMENTS` variable (comma-separated);
- * - output: `$CDKTF_OUTDIR` when the cdktf CLI runs this, else `cdktf.out`.
+ * - output: `$CDKTF_OUTDIR` when the cdktf CLI runs this, else `cdktf.out`;
+ * - site-local Terraform override files: `--overrides <folder>` or
+ *   `SSM_ACCESS_TERRAFORM_OVERRIDES`, copied from `<folder>/<stack>/` into each
+ *   stack folder (the synthesized `cdk.tf.json` is unchanged).
  *
  * A bad environment file exits 1 with the file, field path and reason;
  * the previous output stays as it was.
@@ -21,6 +24,7 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
       env: { type: "string", multiple: true },
       "environments-dir": { type: "string" },
       outdir: { type: "string" },
+      overrides: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -29,10 +33,12 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     .flatMap((s) => s.split(","))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+  const overrides = values.overrides ?? env.SSM_ACCESS_TERRAFORM_OVERRIDES;
   return {
     environmentsDir: path.resolve(cwd, values["environments-dir"] ?? "environments"),
     outdir: path.resolve(cwd, values.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out"),
     only: selected,
+    ...(overrides ? { overridesDir: path.resolve(cwd, overrides) } : {}),
     // Run by the cdktf CLI: it removes the stack folders it no longer sees itself.
     keepOtherStackFolders: env.CDKTF_OUTDIR !== undefined,
   };

@@ -22,6 +22,15 @@ export interface SynthOptions {
    * @default false (the output holds exactly the stacks synthesized)
    */
   readonly keepOtherStackFolders?: boolean;
+  /**
+   * Folder of site-local Terraform override files, `<folder>/<stack>/*_override.tf.json`
+   * (or `*_override.tf`), copied into each synthesized stack folder next to
+   * `cdk.tf.json`. Terraform merges override files last, so they can point
+   * providers and backends elsewhere (an API proxy, FIPS endpoints, a local AWS
+   * emulator) while the synthesized `cdk.tf.json` stays exactly what deploys.
+   * @default - no override files
+   */
+  readonly overridesDir?: string;
 }
 
 /** What was written. */
@@ -54,6 +63,7 @@ export function synthesize(options: SynthOptions): SynthResult {
       stacks.push(STATE_BOOTSTRAP_STACK);
     }
     app.synth();
+    if (options.overridesDir !== undefined) copyOverrideFiles(options.overridesDir, staging, stacks);
     if (options.keepOtherStackFolders) copyOtherStackFolders(outdir, staging);
     swapInto(staging, outdir);
     return { stacks, environments: envs };
@@ -84,5 +94,30 @@ function copyOtherStackFolders(from: string, to: string): void {
   for (const name of fs.readdirSync(source)) {
     const target = path.join(to, "stacks", name);
     if (!fs.existsSync(target)) fs.cpSync(path.join(source, name), target, { recursive: true });
+  }
+}
+
+/** Override file names Terraform merges last: `<name>_override.tf.json`, `<name>_override.tf`, or `override.tf[.json]`. */
+export const OVERRIDE_FILE_PATTERN = /^(?:.*_)?override\.tf(?:\.json)?$/;
+
+/**
+ * Copies `<overridesDir>/<stack>/` override files into `<outdir>/stacks/<stack>/`
+ * for each stack written. A stack without a folder gets none. Anything in such a
+ * folder that is not an override file is an error: Terraform would load a
+ * plain `*.tf.json` as more configuration, not as an override.
+ */
+export function copyOverrideFiles(overridesDir: string, outdir: string, stacks: readonly string[]): void {
+  if (!fs.existsSync(overridesDir) || !fs.statSync(overridesDir).isDirectory()) {
+    throw new Error(`${overridesDir}: the Terraform overrides folder (SSM_ACCESS_TERRAFORM_OVERRIDES) does not exist`);
+  }
+  for (const stack of stacks) {
+    const source = path.join(overridesDir, stack);
+    if (!fs.existsSync(source)) continue;
+    for (const file of fs.readdirSync(source)) {
+      if (!OVERRIDE_FILE_PATTERN.test(file)) {
+        throw new Error(`${path.join(source, file)}: not a Terraform override file (name it <name>_override.tf.json)`);
+      }
+      fs.copyFileSync(path.join(source, file), path.join(outdir, "stacks", stack, file));
+    }
   }
 }

@@ -65,6 +65,7 @@ export class EnvironmentStack extends ReadableStack {
       new PrivateNetwork(this, "Network", {
         name: namePrefix,
         region,
+        accountId,
         cidr: c.network.cidr,
         availabilityZones: c.network.availabilityZones,
         natGateways: c.network.natGateways,
@@ -72,7 +73,7 @@ export class EnvironmentStack extends ReadableStack {
         ...(c.network.azSlotsPerTier !== undefined ? { azSlotsPerTier: c.network.azSlotsPerTier } : {}),
         ...(c.network.zoneSlots ? { zoneSlots: c.network.zoneSlots } : {}),
         ...(c.network.endpoints ? { endpoints: c.network.endpoints } : {}),
-        flowLogs: c.network.flowLogs.enabled ? { ...withoutKey(c.network.flowLogs, "enabled"), accountId } : false,
+        flowLogs: c.network.flowLogs.enabled ? withoutKey(c.network.flowLogs, "enabled") : false,
       }),
     );
     if (instancesWithoutInternet(c)) this.network.addInterfaceEndpoints(...LOGGING_ENDPOINT_SERVICES);
