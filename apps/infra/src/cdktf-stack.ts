@@ -6,7 +6,9 @@
  *
  * - `--stack` is required: no command ever acts on every stack by accident;
  * - only that environment's file is read (`SSM_ACCESS_ENVIRONMENTS`), so a broken
- *   file of another team cannot block this deploy;
+ *   file of another team cannot block this deploy; for `--stack=state-bootstrap`,
+ *   the caller's `SSM_ACCESS_ENVIRONMENTS` (default: every file) decides which
+ *   environments' state buckets it holds;
  * - `--skip-provider-lock` is always passed: otherwise cdktf runs
  *   `terraform providers lock -platform=...`, which asks the public registry even
  *   when providers come from a mirror, and fails on air-gapped machines. `terraform
@@ -15,6 +17,7 @@
  *   and cdktf's exit code (or signal) is this process's.
  */
 import { spawn } from "node:child_process";
+import { STATE_BOOTSTRAP_STACK } from "./stacks/state-bootstrap-stack";
 
 /** cdktf commands this wrapper runs, and whether they take `--skip-provider-lock`. */
 export const STACK_COMMANDS: Readonly<Record<string, boolean>> = {
@@ -49,7 +52,9 @@ export function cdktfInvocation(argv: readonly string[]): CdktfInvocation {
     throw new Error(`${stack === undefined ? "--stack is required" : `--stack "${stack}" is not an environment name`}; ${usage}`);
   }
   const lock = STACK_COMMANDS[command] && !passed.includes("--skip-provider-lock") ? ["--skip-provider-lock"] : [];
-  return { args: [command, stack, ...lock, ...passed], env: { SSM_ACCESS_ENVIRONMENTS: stack } };
+  // The state bootstrap stack serves every selected environment: keep the caller's selection.
+  const env: Record<string, string> = stack === STATE_BOOTSTRAP_STACK ? {} : { SSM_ACCESS_ENVIRONMENTS: stack };
+  return { args: [command, stack, ...lock, ...passed], env };
 }
 
 function main(): void {

@@ -2,7 +2,8 @@
 /**
  * Synthesizes the stacks: `node dist/main.js [--env dev[,prod]]`.
  *
- * - environments: every `environments/<name>.json`, or those named by
+ * - environments folder: `--environments-dir`, `SSM_ACCESS_ENVIRONMENTS_DIR`, or `environments`;
+ * - environments: every `<name>.json` there, or those named by
  *   `--env` or the `SSM_ACCESS_ENVIRONMENTS` variable (comma-separated);
  * - output: `$CDKTF_OUTDIR` when the cdktf CLI runs this, else `cdktf.out`;
  * - site-local Terraform override files: `--overrides <folder>` or
@@ -35,7 +36,7 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     .filter((s) => s.length > 0);
   const overrides = values.overrides ?? env.SSM_ACCESS_TERRAFORM_OVERRIDES;
   return {
-    environmentsDir: path.resolve(cwd, values["environments-dir"] ?? "environments"),
+    environmentsDir: path.resolve(cwd, values["environments-dir"] ?? env.SSM_ACCESS_ENVIRONMENTS_DIR ?? "environments"),
     outdir: path.resolve(cwd, values.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out"),
     only: selected,
     ...(overrides ? { overridesDir: path.resolve(cwd, overrides) } : {}),

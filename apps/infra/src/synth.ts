@@ -51,6 +51,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const envs = loadEnvironments(options.environmentsDir, options.only);
   const outdir = path.resolve(options.outdir);
   const staging = `${outdir}.staging-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
   try {
     const app = new App({ outdir: staging, stackTraces: false });
     const stacks: string[] = [];

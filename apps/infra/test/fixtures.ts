@@ -18,9 +18,23 @@ export function validEnvironment(overrides: Partial<EnvironmentInput> = {}): Env
   };
 }
 
+const tempDirs: string[] = [];
+
+/** A new folder under the OS temp folder, removed by {@link removeTempDirs}. */
+export function tempDir(prefix = "ssm-access-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder {@link tempDir} (and {@link environmentsDir}) made; each test file calls it in `afterAll`. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** Writes `files` (name → content; objects are JSON-encoded) into a new temp folder and returns it. */
 export function environmentsDir(files: Record<string, unknown>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-envs-"));
+  const dir = tempDir("ssm-access-envs-");
   for (const [name, content] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), typeof content === "string" ? content : JSON.stringify(content, null, 2));
   }

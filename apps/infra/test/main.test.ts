@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { optionsFrom } from "../src/main";
-import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "./fixtures";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, tempDir, validEnvironment } from "./fixtures";
 
 /** The compiled entry point, as `cdktf synth` and `npm run synth` run it. */
 const MAIN = path.join(__dirname, "..", "dist", "main.js");
@@ -16,8 +15,10 @@ function runMain(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 function tempOut(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ssm-access-out-")), "cdktf.out");
+  return path.join(tempDir("ssm-access-out-"), "cdktf.out");
 }
+
+afterAll(removeTempDirs);
 
 describe("optionsFrom", () => {
   it("defaults to every environment, ./environments and ./cdktf.out", () => {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { ValidationError, ValidationIssue, joinPath } from "@ssm-access/core";
-import { ENVIRONMENT_NAME_PATTERN, Environment, environmentSchema } from "./schema";
+import { ENVIRONMENT_NAME_PATTERN, Environment, REMOVED_FIELDS, environmentSchema } from "./schema";
 
 /** File names in the environments folder that are not environments. */
 const NOT_ENVIRONMENTS = new Set(["environment.schema.json"]);
@@ -133,7 +133,7 @@ export function checkAcrossEnvironments(envs: readonly Environment[]): void {
   }
 }
 
-/** Turns zod issues into field-path issues with plain reasons. */
+/** Turns zod issues into field-path issues with plain reasons; a removed field says what replaced it. */
 export function zodIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   for (const issue of issues) {
@@ -142,7 +142,10 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[
       "",
     );
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push({ path: joinPath(at, key), message: "unknown field" });
+      for (const key of issue.keys) {
+        const path = joinPath(at, key);
+        out.push({ path, message: REMOVED_FIELDS[path] ?? "unknown field" });
+      }
     } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
       out.push({ path: at || "(root)", message: "is required" });
     } else {

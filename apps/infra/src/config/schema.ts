@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion } from "@ssm-access/core";
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion, partitionForRegion } from "@ssm-access/core";
 
 /**
  * The schema of one environment file (`environments/<name>.json`).
@@ -10,6 +10,9 @@ import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion } from "
  */
 
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/** An IAM role ARN: partition (1), account id (2). Role names may carry a path (`role/deploy/terraform`). */
+export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(\d{12}):role\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]{1,64}$/;
 
 const tier = z.enum(["public", "private", "isolated"]);
 const instanceTier = z.enum(["private", "isolated"]).describe("Subnet tier of the instance; never public.");
@@ -23,7 +26,11 @@ const s3Backend = z.strictObject({
   region: z.string().regex(REGION_PATTERN, "must be an AWS Region code such as eu-west-1").optional().describe("Bucket Region; defaults to the environment's region."),
   keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments of letters, digits, '_', '.', '-'").optional().describe("State key prefix; default is the project name. Key: <prefix>/<environment>/terraform.tfstate."),
   dynamodbTable: z.string().min(3).max(255).optional().describe("DynamoDB lock table, for Terraform < 1.10 users; S3 native locking (use_lockfile) is always on."),
-  profile: z.string().min(1).optional().describe("AWS CLI profile Terraform uses to reach the bucket."),
+  profile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("AWS CLI profile Terraform uses to reach the bucket, and the state-bootstrap stack to create it; default deploy.profile (else the default credential chain). deploy.assumeRoleArn applies on top of it."),
 });
 
 const cloudBackend = z.strictObject({
@@ -58,17 +65,30 @@ const instanceOptions = {
     .describe("Image: an SSM parameter (default Amazon Linux 2023) or a pinned id."),
   rootVolume: z
     .strictObject({
-      sizeGiB: z.int().optional(),
-      kmsKeyArn: z.string().optional(),
-      iops: z.int().optional(),
-      throughput: z.int().optional(),
+      deviceName: z
+        .string()
+        .optional()
+        .describe("Root device name of the AMI, which the launch template's block device mapping names: default /dev/xvda (Amazon Linux); /dev/sda1 for Ubuntu or RHEL. Changing it replaces the instance."),
+      sizeGiB: z.int().optional().describe("Size in GiB, 1 to 16384; default 8. Changing it replaces the instance."),
+      kmsKeyArn: z.string().optional().describe("Customer managed KMS key; default the account's default EBS key."),
+      iops: z.int().optional().describe("gp3 IOPS, 3000 (default) to 16000."),
+      throughput: z.int().optional().describe("gp3 throughput in MiB/s, 125 (default) to 1000."),
     })
     .optional()
-    .describe("Root volume: always gp3 and encrypted."),
-  detailedMonitoring: z.boolean().optional(),
-  terminationProtection: z.boolean().optional(),
+    .describe("Root volume, in the launch template: always gp3, encrypted, deleted with the instance."),
+  detailedMonitoring: z.boolean().optional().describe("CloudWatch 1-minute metrics (billed); default false."),
+  terminationProtection: z.boolean().optional().describe("EC2 termination protection of this instance; default the file's terminationProtection."),
   metadataHopLimit: z.int().optional().describe("IMDSv2 hop limit, 1 (default) to 64; 2 for containers."),
-  tags: z.record(z.string(), z.string()).optional(),
+  cpuCredits: z
+    .enum(["standard", "unlimited"])
+    .optional()
+    .describe("CPU credits of a burstable type (t2, t3, t3a, t4g): standard (default) throttles to the baseline, unlimited bills the surplus. An error on other families."),
+  replacementGeneration: z
+    .int()
+    .min(0, "must be 0 or more; bump it by one to replace the instance")
+    .optional()
+    .describe("Bump (0 → 1 → 2...) to replace the instance on purpose, e.g. to launch it from the image its SSM parameter holds today; default 0."),
+  tags: z.record(z.string(), z.string()).optional().describe("Extra tags on the instance and its root volume."),
 };
 
 const instance = z.strictObject({
@@ -83,6 +103,29 @@ const patchWindow = z.strictObject({
   rebootOption: z.enum(["RebootIfNeeded", "NoReboot"]).optional(),
   maxConcurrency: z.string().optional(),
   maxErrors: z.string().optional(),
+});
+
+const deploy = z.strictObject({
+  profile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("AWS CLI profile (~/.aws/config) for this environment's provider, its S3 backend and the state-bootstrap provider of its account; default none (the default credential chain)."),
+  assumeRoleArn: z
+    .string()
+    .regex(ROLE_ARN_PATTERN, "must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)")
+    .optional()
+    .describe("IAM role in accountId that Terraform assumes (from profile, or the default chain) for the provider and the S3 backend; default none."),
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, "must be 2-1224 letters, digits and +=,.@:/-")
+    .optional()
+    .describe("External id the role's trust policy requires; only with assumeRoleArn. Default none."),
+  sessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, "must be 2-64 letters, digits and +=,.@-")
+    .optional()
+    .describe("Role session name, shown in CloudTrail; only with assumeRoleArn. Default: the provider's."),
 });
 
 export const environmentSchema = z
@@ -108,6 +151,10 @@ export const environmentSchema = z
           availabilityZoneCount: z.int().optional().describe("How many AZs carry the interface endpoints (each is billed per AZ-hour); default all."),
           extraServices: z.array(z.string()).optional().describe("More interface endpoints by service short name, e.g. ec2, sts."),
           s3Gateway: z.boolean().optional().describe("S3 gateway endpoint (free); default true."),
+          s3GatewayAllowedBuckets: z
+            .array(z.string())
+            .optional()
+            .describe("Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only)."),
         })
         .optional(),
       flowLogs: z
@@ -146,12 +193,30 @@ export const environmentSchema = z
           .string()
           .optional()
           .describe("With managePreferencesDocument false: the environment (file name) that owns the document in this account and Region; sessions here are logged to its log group, bucket and key."),
+        adoptExistingPreferencesDocument: z
+          .boolean()
+          .optional()
+          .describe("SSM-SessionManagerRunShell already exists (preferences were saved in the console): import it (a Terraform import block, Terraform >= 1.5) instead of failing with DocumentAlreadyExists. Needs managePreferencesDocument. terraform destroy deletes an adopted document too. Default false."),
       })
       .default({ managePreferencesDocument: true }),
     operatorAccess: z
       .strictObject({
         enabled: z.boolean().default(true),
-        allowPortForwarding: z.boolean().optional(),
+        portForwarding: z
+          .strictObject({
+            ports: z.array(z.int()).optional().describe("Ports of the instance operators may forward a local port to, e.g. [5432]; never 22."),
+            remoteHosts: z
+              .array(
+                z.strictObject({
+                  host: z.string().describe("DNS name (resolved by the instance) or IPv4 address."),
+                  port: z.int().describe("TCP port on the host; never 22."),
+                }),
+              )
+              .optional()
+              .describe("Hosts reached through the instance, each with the one port operators may forward to."),
+          })
+          .optional()
+          .describe("Port forwarding through Session documents pinned to each port (and host); default none."),
         assumeRole: z
           .strictObject({
             trustedPrincipalArns: z.array(z.string()),
@@ -185,6 +250,7 @@ export const environmentSchema = z
       .default({}),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}).describe("Extra tags on every resource (provider default_tags)."),
     backend: z.discriminatedUnion("type", [s3Backend, cloudBackend, localBackend]),
+    deploy: deploy.optional().describe("How Terraform gets credentials for accountId; default the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role)."),
   })
   .superRefine((env, ctx) => {
     env.network.availabilityZones.forEach((az, i) => {
@@ -206,12 +272,58 @@ export const environmentSchema = z
     if (logging.managePreferencesDocument && logging.preferencesOwner !== undefined) {
       ctx.addIssue({ code: "custom", path: ["sessionLogging", "preferencesOwner"], message: "only applies when managePreferencesDocument is false" });
     }
+    if (logging.adoptExistingPreferencesDocument && !logging.managePreferencesDocument) {
+      ctx.addIssue({ code: "custom", path: ["sessionLogging", "adoptExistingPreferencesDocument"], message: `only applies when managePreferencesDocument is true; set it in the file of ${logging.preferencesOwner ?? "the environment"} that owns the document of this account and Region` });
+    }
+    if (!env.operatorAccess.enabled && env.operatorAccess.portForwarding !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["operatorAccess", "portForwarding"], message: "only applies when operatorAccess.enabled is true" });
+    }
+    if (env.deploy) checkDeploy(env.deploy, env, ctx);
     for (const key of Object.keys(env.tags)) {
       if (RESERVED_TAGS.includes(key)) {
         ctx.addIssue({ code: "custom", path: ["tags", key], message: `${key} is set for every resource by the stack and cannot be overridden` });
       }
     }
   });
+
+/**
+ * The rules of `deploy` that span fields: some credentials named, the role in
+ * the environment's own account and partition, role options only with a role.
+ */
+function checkDeploy(d: z.output<typeof deploy>, env: { accountId: string; region: string }, ctx: z.RefinementCtx): void {
+  const at = (field?: string) => (field ? ["deploy", field] : ["deploy"]);
+  if (d.profile === undefined && d.assumeRoleArn === undefined) {
+    ctx.addIssue({ code: "custom", path: at(), message: "set profile or assumeRoleArn (leave deploy out to use the default credential chain)" });
+  }
+  if (d.assumeRoleArn === undefined) {
+    for (const field of ["externalId", "sessionName"] as const) {
+      if (d[field] !== undefined) ctx.addIssue({ code: "custom", path: at(field), message: "only applies with assumeRoleArn" });
+    }
+    return;
+  }
+  const arn = ROLE_ARN_PATTERN.exec(d.assumeRoleArn);
+  if (!arn) return;
+  const [, partition, account] = arn;
+  if (ACCOUNT_ID_PATTERN.test(env.accountId) && account !== env.accountId) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("assumeRoleArn"),
+      message: `is a role of account ${account}, but accountId is ${env.accountId}; the provider accepts credentials of ${env.accountId} only (allowed_account_ids)`,
+    });
+  }
+  if (REGION_PATTERN.test(env.region) && partition !== partitionForRegion(env.region)) {
+    ctx.addIssue({ code: "custom", path: at("assumeRoleArn"), message: `is in partition ${partition}, but ${env.region} is in ${partitionForRegion(env.region)}` });
+  }
+}
+
+/**
+ * Fields that were removed or replaced, by path, and what to write instead:
+ * reported instead of "unknown field".
+ */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  "operatorAccess.allowPortForwarding":
+    'was replaced by portForwarding: list the ports of the instance operators may forward to in portForwarding.ports (e.g. { "ports": [5432] }) and hosts reached through it in portForwarding.remoteHosts ([{ "host": "db.internal", "port": 5432 }]); leave portForwarding out for no port forwarding',
+};
 
 /** Tags the stack sets on every resource. */
 export const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
@@ -222,6 +334,8 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentFile = z.output<typeof environmentSchema>;
 /** The state backend of an environment. */
 export type BackendConfig = EnvironmentFile["backend"];
+/** How Terraform reaches an environment's account. */
+export type DeployConfig = NonNullable<EnvironmentFile["deploy"]>;
 
 /** A validated environment: its name (the file name without extension) and settings. */
 export interface Environment {

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import type { BackendConfig } from "../config/schema";
+import type { BackendConfig, DeployConfig } from "../config/schema";
+import { s3BackendCredentials, stateCredentials } from "./credentials";
 
 /** Where a stack keeps its state, as rendered from an environment file. */
 export interface BackendContext {
@@ -10,6 +11,13 @@ export interface BackendContext {
   readonly project: string;
   /** The environment's Region, the default bucket Region. */
   readonly region: string;
+  /**
+   * The environment's deploy credentials: an `s3` backend uses its role, and
+   * its profile unless `backend.profile` is set (see `stateCredentials`).
+   * The other backends take no AWS credentials.
+   * @default - the default credential chain
+   */
+  readonly deploy?: DeployConfig;
 }
 
 /** The S3 key of an environment's state: `<prefix>/<environment>/terraform.tfstate`. */
@@ -20,7 +28,8 @@ export function stateKey(backend: { keyPrefix?: string }, ctx: BackendContext): 
 /**
  * Adds the environment's state backend to `stack`.
  * - `s3`: encrypted, S3-native locking (`use_lockfile`, Terraform >= 1.10),
- *   plus a DynamoDB lock table when one is named (older Terraform users).
+ *   plus a DynamoDB lock table when one is named (older Terraform users);
+ *   reached with `profile` and `assume_role` from `backend.profile` and `ctx.deploy`.
  * - `cloud`: HCP Terraform organization and workspace.
  * - `local`: a state file next to the app (default `terraform.<environment>.tfstate`).
  */
@@ -33,7 +42,7 @@ export function addBackend(stack: TerraformStack, backend: BackendConfig, ctx: B
         region: backend.region ?? ctx.region,
         encrypt: true,
         ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
-        ...(backend.profile ? { profile: backend.profile } : {}),
+        ...s3BackendCredentials(stateCredentials(backend, ctx.deploy)),
       });
       // cdktf 0.21 predates S3-native locking; the argument is Terraform's own.
       s3.addOverride("use_lockfile", true);

@@ -2,19 +2,21 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ReadableStack, ValidationError, joinPath, partitionForRegion, resourceName } from "@ssm-access/core";
-import { PrivateNetwork, SubnetTier } from "@ssm-access/network";
+import { PrivateNetwork, PrivateNetworkEndpointsOptions, SubnetTier } from "@ssm-access/network";
 import {
   OperatorAccess,
+  OperatorAccessProps,
   SessionLogging,
   SessionLoggingProps,
   SsmInstanceRole,
   sessionKeyAlias,
   sessionLogGroupName,
 } from "@ssm-access/iam-ssm";
-import { PrivateInstances } from "@ssm-access/compute";
+import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
 import { InstanceMaintenance } from "@ssm-access/maintenance";
 import type { Environment, EnvironmentFile } from "../config/schema";
 import { addBackend } from "./backend";
+import { deployCredentials, providerCredentials } from "./credentials";
 
 /**
  * Tag that marks an environment's instances. Operators may start sessions
@@ -30,7 +32,8 @@ const LOGGING_ENDPOINT_SERVICES = ["logs", "kms"];
 /**
  * One environment: network, instance role, session audit, instances,
  * operator access and maintenance, with its own state backend and an AWS
- * provider locked to the environment's account.
+ * provider locked to the environment's account, reached with the file's
+ * `deploy` credentials.
  */
 export class EnvironmentStack extends ReadableStack {
   public readonly network: PrivateNetwork;
@@ -57,9 +60,10 @@ export class EnvironmentStack extends ReadableStack {
     new AwsProvider(this, "aws", {
       region,
       allowedAccountIds: [accountId],
+      ...providerCredentials(deployCredentials(c.deploy)),
       defaultTags: [{ tags: { ...c.tags, Project: c.project, Environment: env.name, ManagedBy: "cdktf" } }],
     });
-    addBackend(this, c.backend, { environment: env.name, project: c.project, region });
+    addBackend(this, c.backend, { environment: env.name, project: c.project, region, ...(c.deploy ? { deploy: c.deploy } : {}) });
 
     this.network = inFile("network", () =>
       new PrivateNetwork(this, "Network", {
@@ -72,7 +76,7 @@ export class EnvironmentStack extends ReadableStack {
         ...(c.network.subnets ? { subnets: c.network.subnets } : {}),
         ...(c.network.azSlotsPerTier !== undefined ? { azSlotsPerTier: c.network.azSlotsPerTier } : {}),
         ...(c.network.zoneSlots ? { zoneSlots: c.network.zoneSlots } : {}),
-        ...(c.network.endpoints ? { endpoints: c.network.endpoints } : {}),
+        ...(c.network.endpoints ? { endpoints: sectionOf<PrivateNetworkEndpointsOptions>()(c.network.endpoints) } : {}),
         flowLogs: c.network.flowLogs.enabled ? withoutKey(c.network.flowLogs, "enabled") : false,
       }),
     );
@@ -105,27 +109,26 @@ export class EnvironmentStack extends ReadableStack {
         region,
         network: this.network,
         instanceProfileName: this.instanceRole.instanceProfileName,
-        instances: c.instances,
+        instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
         defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
         ...(s3PrefixListId ? { allowS3GatewayEgress: { prefixListId: s3PrefixListId } } : {}),
       }),
     );
 
     if (c.operatorAccess.enabled) {
-      const { assumeRole, allowPortForwarding } = c.operatorAccess;
+      // portForwarding, assumeRole: a field of the section OperatorAccess does not take fails to compile.
+      const access = sectionOf<Partial<OperatorAccessProps>>()(withoutKey(c.operatorAccess, "enabled"));
+      const ownKey = sessionsEncrypted && this.sessionLogging ? this.sessionLogging.kmsKeyArn : undefined;
+      const ownersKey = sessionsEncrypted && !this.sessionLogging ? sessionKeyAlias(loggingPrefix) : undefined;
       this.operatorAccess = inFile("operatorAccess", () =>
         new OperatorAccess(this, "OperatorAccess", {
+          ...access,
           namePrefix,
           region,
           accountId,
           targetTag: this.accessTag,
-          ...(allowPortForwarding !== undefined ? { allowPortForwarding } : {}),
-          ...(sessionsEncrypted
-            ? this.sessionLogging
-              ? { sessionKmsKeyArn: this.sessionLogging.kmsKeyArn }
-              : { sessionKmsKeyAlias: sessionKeyAlias(loggingPrefix) }
-            : {}),
-          ...(assumeRole ? { assumeRole } : {}),
+          sessionKmsKeyArn: ownKey,
+          sessionKmsKeyAlias: ownersKey,
         }),
       );
     }
@@ -171,6 +174,12 @@ export class EnvironmentStack extends ReadableStack {
     output("session_bucket_name", this.sessionLogging?.bucketName, "S3 bucket holding session transcripts.");
     output("operator_policy_arn", this.operatorAccess?.policyArn, "Managed policy to attach to the people who connect.");
     output("operator_role_arn", this.operatorAccess?.roleArn, "Role operators assume to connect.");
+    const forwarding = this.operatorAccess?.portForwardingDocuments ?? [];
+    output(
+      "port_forwarding_documents",
+      forwarding.length > 0 ? Object.fromEntries(forwarding.map((d) => [d.host === undefined ? String(d.port) : `${d.host}:${d.port}`, d.documentName])) : undefined,
+      "Session document per allowed port forwarding (port, or host:port): aws ssm start-session --target <instance id> --document-name <document> --parameters localPortNumber=<local port>.",
+    );
     output("access_tag", this.accessTag, "Tag that marks the instances operators may connect to and maintenance targets.");
   }
 }
@@ -203,9 +212,18 @@ function namePrefixOf(env: Environment): string {
 
 /** The session logging of an environment, as its stack builds it (and other stacks of its account and Region refer to it). */
 function sessionLoggingProps(env: Environment): SessionLoggingProps {
-  const logging = { ...env.config.sessionLogging };
-  delete logging.preferencesOwner;
-  return { namePrefix: namePrefixOf(env), region: env.config.region, accountId: env.config.accountId, ...logging };
+  const logging = sectionOf<Partial<SessionLoggingProps>>()(withoutKey(env.config.sessionLogging, "preferencesOwner"));
+  return { ...logging, namePrefix: namePrefixOf(env), region: env.config.region, accountId: env.config.accountId };
+}
+
+/**
+ * A file section passed whole to a construct, typed as its props `P`. Compiles
+ * only when every field of the section is a prop of `P`, so a field the
+ * construct no longer takes is a type error here instead of a value silently
+ * ignored (spreads and whole objects escape TypeScript's excess property check).
+ */
+function sectionOf<P>(): <S extends P>(section: S & { readonly [K in Exclude<keyof S, keyof P>]: never }) => S {
+  return (section) => section;
 }
 
 /** Whether some instance sits in a tier with no route to the internet (isolated, or private without NAT). */

@@ -3,8 +3,10 @@ import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { ReadableStack, SecureBucket, ValidationError, ValidationIssue, readableLogicalId } from "@ssm-access/core";
+import { AggregateValidationError } from "../config/load";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
+import { AwsCredentials, describeCredentials, providerCredentials, sameCredentials, stateCredentials } from "./credentials";
 
 /** Name of the stack that creates the S3 state buckets. */
 export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
@@ -17,24 +19,43 @@ export interface StateBucketPlan {
   readonly bucket: string;
   readonly region: string;
   readonly accountId: string;
-  readonly profile?: string;
+  /** How Terraform reaches the account to create the bucket: the environments' state credentials. */
+  readonly credentials: AwsCredentials;
   readonly dynamodbTables: readonly string[];
   readonly environments: readonly string[];
 }
 
 /**
  * The state buckets the environments need: one per bucket name, in the
- * account of the environments that use it. A bucket named by environments of
- * different accounts or Regions is an error.
+ * account of the environments that use it, created with their state
+ * credentials (`backend.profile`, else `deploy.profile`, and `deploy`'s role).
+ * Errors, each at the field of the file that breaks the rule and naming the
+ * other file:
+ * - a bucket named by environments of different accounts or Regions;
+ * - two bucket names that differ only by `.` and `-`;
+ * - one account and Region reached with different credentials (the stack has
+ *   one provider per account and Region);
+ * - two accounts reached with the same profile and no role (one profile's
+ *   credentials belong to one account: the other provider would fail with
+ *   "AWS account ID not allowed").
  */
 export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[] {
-  const plans = new Map<string, { bucket: string; region: string; accountId: string; profile?: string; tables: Set<string>; envs: string[]; file: string }>();
+  const plans = new Map<string, { bucket: string; region: string; accountId: string; credentials: AwsCredentials; tables: Set<string>; envs: string[]; file: string }>();
   const byLogicalId = new Map<string, string>();
+  const reachedWith = new Map<string, { credentials: AwsCredentials; env: Environment }>();
+  const byCredentials = new Map<string, { accountId: string; env: Environment }>();
   const issues: Array<{ file: string; issue: ValidationIssue }> = [];
   for (const env of envs) {
     const b = env.config.backend;
     if (b.type !== "s3") continue;
     const region = b.region ?? env.config.region;
+    const { accountId } = env.config;
+    const credentials = stateCredentials(b, env.config.deploy);
+    const credentialIssue = checkCredentials(env, accountId, region, credentials, reachedWith, byCredentials);
+    if (credentialIssue) {
+      issues.push({ file: env.file, issue: credentialIssue });
+      continue;
+    }
     const seen = plans.get(b.bucket);
     if (!seen) {
       const logicalId = readableLogicalId([b.bucket]);
@@ -47,35 +68,89 @@ export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[
         continue;
       }
       byLogicalId.set(logicalId, b.bucket);
-      plans.set(b.bucket, { bucket: b.bucket, region, accountId: env.config.accountId, profile: b.profile, tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []), envs: [env.name], file: env.file });
+      plans.set(b.bucket, { bucket: b.bucket, region, accountId, credentials, tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []), envs: [env.name], file: env.file });
       continue;
     }
-    if (seen.region !== region || seen.accountId !== env.config.accountId) {
+    if (seen.region !== region || seen.accountId !== accountId) {
       issues.push({
         file: env.file,
         issue: { path: "backend.bucket", message: `bucket ${b.bucket} is used by ${seen.file} in account ${seen.accountId} ${seen.region}; one bucket lives in one account and Region` },
       });
       continue;
     }
-    if (seen.profile !== b.profile) {
-      issues.push({
-        file: env.file,
-        issue: { path: "backend.profile", message: `bucket ${b.bucket} is reached with profile ${seen.profile ?? "(none)"} in ${seen.file}; environments sharing a bucket must use the same profile` },
-      });
-      continue;
-    }
     if (b.dynamodbTable) seen.tables.add(b.dynamodbTable);
     seen.envs.push(env.name);
   }
-  if (issues.length > 0) throw new ValidationError(issues[0].file, issues.map((i) => i.issue));
+  throwIssues(issues);
   return [...plans.values()].map((p) => ({
     bucket: p.bucket,
     region: p.region,
     accountId: p.accountId,
-    ...(p.profile ? { profile: p.profile } : {}),
+    credentials: p.credentials,
     dynamodbTables: [...p.tables].sort(),
     environments: p.envs,
   }));
+}
+
+/**
+ * The credential rules of {@link planStateBuckets} for one environment, with
+ * what earlier environments recorded (`reachedWith`: by account and Region;
+ * `byCredentials`: by credentials named in the file).
+ */
+function checkCredentials(
+  env: Environment,
+  accountId: string,
+  region: string,
+  credentials: AwsCredentials,
+  reachedWith: Map<string, { credentials: AwsCredentials; env: Environment }>,
+  byCredentials: Map<string, { accountId: string; env: Environment }>,
+): ValidationIssue | undefined {
+  const target = `${accountId}/${region}`;
+  const first = reachedWith.get(target);
+  if (first && !sameCredentials(first.credentials, credentials)) {
+    return {
+      path: credentialField(env, first.credentials, credentials),
+      message:
+        `account ${accountId} in ${region} is reached with ${describeCredentials(first.credentials)} in ${first.env.file} and with ${describeCredentials(credentials)} here; ` +
+        `the state-bootstrap stack has one provider per account and Region, so give both files the same deploy credentials`,
+    };
+  }
+  if (!first) reachedWith.set(target, { credentials, env });
+  // Only a file's own profile names a fixed identity; the default chain is whatever the caller has.
+  if (credentials.profile !== undefined && !credentials.assumeRole) {
+    const key = describeCredentials(credentials);
+    const other = byCredentials.get(key);
+    if (other && other.accountId !== accountId) {
+      return {
+        path: env.config.backend.type === "s3" && env.config.backend.profile !== undefined ? "backend.profile" : "deploy.profile",
+        message:
+          `profile ${credentials.profile} also reaches account ${other.accountId} for ${other.env.file}; one profile's credentials belong to one account, ` +
+          `so the state-bootstrap provider of the other would fail with "AWS account ID not allowed": set a profile or deploy.assumeRoleArn per account`,
+      };
+    }
+    if (!other) byCredentials.set(key, { accountId, env });
+  }
+  return undefined;
+}
+
+/** The field of `env`'s file where its state credentials first differ from `expected`. */
+function credentialField(env: Environment, expected: AwsCredentials, actual: AwsCredentials): string {
+  if (expected.profile !== actual.profile) {
+    const b = env.config.backend;
+    return b.type === "s3" && b.profile !== undefined ? "backend.profile" : env.config.deploy?.profile !== undefined ? "deploy.profile" : "deploy";
+  }
+  if (expected.assumeRole?.roleArn !== actual.assumeRole?.roleArn) return env.config.deploy?.assumeRoleArn !== undefined ? "deploy.assumeRoleArn" : "deploy";
+  if (expected.assumeRole?.externalId !== actual.assumeRole?.externalId) return "deploy.externalId";
+  return "deploy.sessionName";
+}
+
+/** Throws the issues, one ValidationError per file (an AggregateValidationError for several files). */
+function throwIssues(issues: ReadonlyArray<{ file: string; issue: ValidationIssue }>): void {
+  const byFile = new Map<string, ValidationIssue[]>();
+  for (const { file, issue } of issues) byFile.set(file, [...(byFile.get(file) ?? []), issue]);
+  const errors = [...byFile].map(([file, list]) => new ValidationError(file, list));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateValidationError(errors);
 }
 
 /**
@@ -90,17 +165,19 @@ export class StateBootstrapStack extends ReadableStack {
     super(scope, STATE_BOOTSTRAP_STACK);
     addBackend(this, { type: "local" }, { environment: STATE_BOOTSTRAP_STACK, project, region: "" });
 
+    // One provider per account and Region, with the credentials its environments
+    // share (planStateBuckets rejects differing ones); ids do not depend on them.
     const providers = new Map<string, AwsProvider>();
     const lockTables = new Map<string, { provider: AwsProvider; tables: Set<string> }>();
     for (const plan of planStateBuckets(envs)) {
-      const providerKey = `${plan.accountId}-${plan.region}${plan.profile ? `-${plan.profile}` : ""}`;
+      const providerKey = `${plan.accountId}-${plan.region}`;
       let provider = providers.get(providerKey);
       if (!provider) {
         provider = new AwsProvider(this, `aws-${providerKey}`, {
           alias: `a${providerKey.replace(/[^A-Za-z0-9]/g, "_")}`,
           region: plan.region,
           allowedAccountIds: [plan.accountId],
-          ...(plan.profile ? { profile: plan.profile } : {}),
+          ...providerCredentials(plan.credentials),
           defaultTags: [{ tags: { Project: project, Environment: STATE_BOOTSTRAP_STACK, ManagedBy: "cdktf" } }],
         });
         providers.set(providerKey, provider);

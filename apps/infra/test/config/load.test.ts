@@ -6,8 +6,10 @@ import {
   loadEnvironments,
 } from "../../src/config/load";
 import type { EnvironmentInput } from "../../src/config/schema";
-import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "../fixtures";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, validEnvironment } from "../fixtures";
 import * as path from "node:path";
+
+afterAll(removeTempDirs);
 
 function problemsOf(files: Record<string, unknown>, only?: string[]): string {
   const dir = environmentsDir(files);
@@ -91,6 +93,20 @@ describe("loadEnvironments", () => {
       ["a reserved tag", validEnvironment({ tags: { Environment: "x" } }), /tags\.Environment: Environment is set for every resource/],
       ["a missing region", (() => { const e: Record<string, unknown> = { ...validEnvironment() }; delete e.region; return e; })(), /region: is required/],
       ["an unknown patching mode", validEnvironment({ maintenance: { patching: { mode: "sometimes" as never } } }), /maintenance\.patching\.mode: /],
+      ["a field unknown to portForwarding", validEnvironment({ operatorAccess: { portForwarding: { port: 8080 } as never } }), /operatorAccess\.portForwarding\.port: unknown field/],
+      ["a port that is not a whole number", validEnvironment({ operatorAccess: { portForwarding: { ports: [80.5] } } }), /operatorAccess\.portForwarding\.ports\[0\]: /],
+      ["a remote host without its port", validEnvironment({ operatorAccess: { portForwarding: { remoteHosts: [{ host: "db.internal" } as never] } } }), /operatorAccess\.portForwarding\.remoteHosts\[0\]\.port: is required/],
+      ["port forwarding with operator access turned off", validEnvironment({ operatorAccess: { enabled: false, portForwarding: { ports: [8080] } } }), /operatorAccess\.portForwarding: only applies when operatorAccess\.enabled is true/],
+      [
+        "adopting the preferences document without managing it",
+        validEnvironment({ sessionLogging: { managePreferencesDocument: false, preferencesOwner: "dev", adoptExistingPreferencesDocument: true } }),
+        /sessionLogging\.adoptExistingPreferencesDocument: only applies when managePreferencesDocument is true; set it in the file of dev/,
+      ],
+      ["an S3 gateway allow-list that is not a list", validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a"], endpoints: { s3GatewayAllowedBuckets: "shared" as never } } }), /network\.endpoints\.s3GatewayAllowedBuckets: /],
+      ["an unknown CPU credit option", validEnvironment({ instances: [{ name: "web", cpuCredits: "burst" as never }] }), /instances\[0\]\.cpuCredits: /],
+      ["a negative replacement generation", validEnvironment({ instances: [{ name: "web", replacementGeneration: -1 }] }), /instances\[0\]\.replacementGeneration: must be 0 or more; bump it by one/],
+      ["a fractional replacement generation", validEnvironment({ instances: [{ name: "web", replacementGeneration: 1.5 }] }), /instances\[0\]\.replacementGeneration: /],
+      ["a root device name that is not a string", validEnvironment({ instances: [{ name: "web", rootVolume: { deviceName: 1 as never } }] }), /instances\[0\]\.rootVolume\.deviceName: /],
     ])("%s", (_what, content, expected) => {
       expect(problemsOf({ "qa.json": content })).toMatch(expected);
     });
@@ -118,6 +134,78 @@ describe("loadEnvironments", () => {
       const message = (err as Error).message;
       expect(message).toMatch(/a\.json: 2 problems\n {2}- accountId: .*\n {2}- region: /);
       expect(message).toMatch(/b\.json: 1 problem\n {2}- instances: /);
+    });
+  });
+
+  describe("the legacy operatorAccess.allowPortForwarding", () => {
+    it.each([true, false])("(%s) is rejected with what replaced it, not as an unknown field", (value) => {
+      const message = problemsOf({ "qa.json": validEnvironment({ operatorAccess: { enabled: true, allowPortForwarding: value } as never }) });
+      expect(message).toMatch(/^.*qa\.json: 1 problem\n {2}- operatorAccess\.allowPortForwarding: was replaced by portForwarding: /);
+      expect(message).toContain("portForwarding.ports");
+      expect(message).toContain("portForwarding.remoteHosts");
+      expect(message).not.toContain("unknown field");
+    });
+  });
+
+  describe("port forwarding", () => {
+    it("keeps the ports and remote hosts as written", () => {
+      const dir = environmentsDir({ "qa.json": validEnvironment({ operatorAccess: { portForwarding: { ports: [8080], remoteHosts: [{ host: "db.internal", port: 5432 }] } } }) });
+      expect(loadEnvironments(dir)[0].config.operatorAccess.portForwarding).toEqual({ ports: [8080], remoteHosts: [{ host: "db.internal", port: 5432 }] });
+    });
+
+    it("is off when the file says nothing", () => {
+      const [qa] = loadEnvironments(environmentsDir({ "qa.json": validEnvironment() }));
+      expect(qa.config.operatorAccess.portForwarding).toBeUndefined();
+    });
+
+    it("lets the shipped dev file forward port 8080 and the shipped prod file nothing", () => {
+      const [dev, prod] = loadEnvironments(SHIPPED_ENVIRONMENTS);
+      expect(dev.config.operatorAccess.portForwarding).toEqual({ ports: [8080] });
+      expect(prod.config.operatorAccess.portForwarding).toBeUndefined();
+    });
+  });
+
+  describe("deploy", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/terraform-deploy";
+
+    it.each<[string, EnvironmentInput["deploy"]]>([
+      ["a profile", { profile: "qa-admin" }],
+      ["a role", { assumeRoleArn: ROLE }],
+      ["a role with a path", { assumeRoleArn: "arn:aws:iam::123456789012:role/deploy/terraform" }],
+      ["a profile, a role, an external id and a session name", { profile: "org", assumeRoleArn: ROLE, externalId: "ssm-access-qa", sessionName: "ssm-access-qa" }],
+    ])("accepts %s", (_what, deploy) => {
+      const [qa] = loadEnvironments(environmentsDir({ "qa.json": validEnvironment({ deploy }) }));
+      expect(qa.config.deploy).toEqual(deploy);
+    });
+
+    it("is absent by default: the default credential chain", () => {
+      expect(loadEnvironments(environmentsDir({ "qa.json": validEnvironment() }))[0].config.deploy).toBeUndefined();
+      for (const env of loadEnvironments(SHIPPED_ENVIRONMENTS)) expect(env.config.deploy).toBeUndefined();
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["an empty section", {}, /qa\.json: 1 problem\n {2}- deploy: set profile or assumeRoleArn/],
+      ["a role of another account", { assumeRoleArn: "arn:aws:iam::999999999999:role/deploy" }, /deploy\.assumeRoleArn: is a role of account 999999999999, but accountId is 123456789012/],
+      ["a role of another partition", { assumeRoleArn: "arn:aws-cn:iam::123456789012:role/deploy" }, /deploy\.assumeRoleArn: is in partition aws-cn, but eu-west-1 is in aws/],
+      ["a user ARN instead of a role", { assumeRoleArn: "arn:aws:iam::123456789012:user/alice" }, /deploy\.assumeRoleArn: must be an IAM role ARN/],
+      ["a role name instead of its ARN", { assumeRoleArn: "terraform-deploy" }, /deploy\.assumeRoleArn: must be an IAM role ARN/],
+      ["an external id without a role", { profile: "qa", externalId: "abc123" }, /qa\.json: 1 problem\n {2}- deploy\.externalId: only applies with assumeRoleArn/],
+      ["a session name without a role", { profile: "qa", sessionName: "me" }, /deploy\.sessionName: only applies with assumeRoleArn/],
+      ["an external id STS refuses", { assumeRoleArn: ROLE, externalId: "has spaces" }, /deploy\.externalId: must be 2-1224/],
+      ["a session name STS refuses", { assumeRoleArn: ROLE, sessionName: "x".repeat(65) }, /deploy\.sessionName: must be 2-64/],
+      ["an empty profile", { profile: "" }, /deploy\.profile: /],
+      ["an unknown field", { profile: "qa", roleArn: ROLE }, /deploy\.roleArn: unknown field/],
+    ])("rejects %s at its field", (_what, deploy, expected) => {
+      expect(problemsOf({ "qa.json": { ...validEnvironment(), deploy } })).toMatch(expected);
+    });
+
+    it("rejects a profile on a local backend as an unknown field: only s3 has one", () => {
+      expect(problemsOf({ "qa.json": validEnvironment({ backend: { type: "local", profile: "qa" } as never }) })).toMatch(/backend\.profile: unknown field/);
+    });
+
+    it("accepts deploy credentials with a local backend: they are the provider's", () => {
+      const [qa] = loadEnvironments(environmentsDir({ "qa.json": validEnvironment({ deploy: { profile: "qa" }, backend: { type: "local" } }) }));
+      expect(qa.config.deploy).toEqual({ profile: "qa" });
     });
   });
 

@@ -1,16 +1,16 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import type { TerraformJson } from "@ssm-access/core/testing";
 import type { BackendConfig } from "../../src/config/schema";
 import { BackendContext, addBackend, localStatePath, stateKey } from "../../src/stacks/backend";
+import { removeTempDirs, tempDir } from "../fixtures";
+
+afterAll(removeTempDirs);
 
 const CTX: BackendContext = { environment: "dev", project: "ssm-access", region: "eu-west-1" };
 
 /** Adds `backend` to an empty stack and returns the stack's Terraform JSON. */
 function synthBackend(backend: BackendConfig, ctx: BackendContext = CTX): TerraformJson {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "infra-backend-")), stackTraces: false });
+  const app = new App({ outdir: tempDir("infra-backend-"), stackTraces: false });
   const stack = new TerraformStack(app, ctx.environment);
   addBackend(stack, backend, ctx);
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
@@ -125,6 +125,32 @@ describe("addBackend", () => {
         expect(s3.encrypt).toBe(true);
       });
     });
+
+    describe("given deploy credentials", () => {
+      const ROLE = "arn:aws:iam::111111111111:role/terraform-deploy";
+      const bucket = { type: "s3" as const, bucket: "ssm-access-tfstate-111111111111-eu-west-1" };
+
+      it("reaches the bucket with deploy.profile when the backend names no profile", () => {
+        expect(backendOf(synthBackend(bucket, { ...CTX, deploy: { profile: "dev-admin" } })).s3.profile).toBe("dev-admin");
+      });
+
+      it("prefers backend.profile over deploy.profile", () => {
+        expect(backendOf(synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { profile: "dev-admin" } })).s3.profile).toBe("state-admin");
+      });
+
+      it("assumes deploy's role with its external id and session name, as Terraform's assume_role object", () => {
+        const s3 = backendOf(synthBackend(bucket, { ...CTX, deploy: { assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "dev-deploy" } })).s3;
+        expect(s3.assume_role).toEqual({ role_arn: ROLE, external_id: "ext-1", session_name: "dev-deploy" });
+        expect(s3).not.toHaveProperty("role_arn");
+        expect(s3).not.toHaveProperty("profile");
+      });
+
+      it("assumes deploy's role from backend.profile when both are set", () => {
+        const s3 = backendOf(synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { assumeRoleArn: ROLE } })).s3;
+        expect(s3.profile).toBe("state-admin");
+        expect(s3.assume_role).toEqual({ role_arn: ROLE });
+      });
+    });
   });
 
   describe("with a cloud backend", () => {
@@ -135,6 +161,11 @@ describe("addBackend", () => {
       expect(cloud.workspaces).toEqual({ name: "ssm-access-dev" });
       expect(cloud).not.toHaveProperty("hostname");
       expect(terraformBlock(json).backend).toBeUndefined();
+    });
+
+    it("takes no AWS credentials from deploy", () => {
+      const json = synthBackend({ type: "cloud", organization: "acme", workspace: "dev" }, { ...CTX, deploy: { profile: "dev-admin" } });
+      expect(terraformBlock(json).cloud).not.toHaveProperty("profile");
     });
 
     it("sets the hostname of a Terraform Enterprise host when given", () => {
@@ -158,6 +189,11 @@ describe("addBackend", () => {
     it("reads a custom relative path from the app folder", () => {
       const json = synthBackend({ type: "local", path: "state/dev.tfstate" });
       expect(backendOf(json).local.path).toBe("../../../state/dev.tfstate");
+    });
+
+    it("takes no AWS credentials from deploy", () => {
+      const json = synthBackend({ type: "local" }, { ...CTX, deploy: { profile: "dev-admin", assumeRoleArn: "arn:aws:iam::111111111111:role/x" } });
+      expect(backendOf(json).local).toEqual({ path: "../../../terraform.dev.tfstate" });
     });
 
     it("keeps an absolute path", () => {

@@ -1,5 +1,3 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { Eip as TfEip } from "@cdktf/provider-aws/lib/eip";
@@ -11,12 +9,14 @@ import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/pro
 import { Instance as TfInstance } from "@cdktf/provider-aws/lib/instance";
 import { InternetGateway as TfInternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { KeyPair as TfKeyPair } from "@cdktf/provider-aws/lib/key-pair";
+import { LaunchTemplate as TfLaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { NatGateway as TfNatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route as TfRoute } from "@cdktf/provider-aws/lib/route";
 import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SecurityGroup as TfSecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule as TfSecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
+import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { Subnet as TfSubnet } from "@cdktf/provider-aws/lib/subnet";
@@ -28,7 +28,9 @@ import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf } from "@ssm
 import { loadEnvironmentFile, loadEnvironments } from "../../src/config/load";
 import type { Environment, EnvironmentInput } from "../../src/config/schema";
 import { ACCESS_TAG_KEY, EnvironmentStack } from "../../src/stacks/environment-stack";
-import { SHIPPED_ENVIRONMENTS, environmentsDir, validEnvironment } from "../fixtures";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, tempDir, validEnvironment } from "../fixtures";
+
+afterAll(removeTempDirs);
 
 const SHIPPED = loadEnvironments(SHIPPED_ENVIRONMENTS);
 
@@ -39,7 +41,7 @@ function shipped(name: string): Environment {
 }
 
 function newApp(): App {
-  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "infra-env-")), stackTraces: false });
+  return new App({ outdir: tempDir("infra-env-"), stackTraces: false });
 }
 
 /** Builds the stack of `env` in a fresh app and returns it with its Terraform JSON and the raw JSON text. */
@@ -151,6 +153,18 @@ describe("EnvironmentStack", () => {
       expect(s3.use_lockfile).toBe(true);
     });
 
+    it("reaches its account with the default credential chain: no profile or role on the provider or the backend", () => {
+      expect(awsProvider(json)).not.toHaveProperty("profile");
+      expect(awsProvider(json)).not.toHaveProperty("assume_role");
+      const s3 = (json.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
+      expect(s3).not.toHaveProperty("profile");
+      expect(s3).not.toHaveProperty("assume_role");
+    });
+
+    it("imports no existing preferences document", () => {
+      expect(json).not.toHaveProperty("import");
+    });
+
     it("reads nothing from AWS: the JSON has no data block", () => {
       expect(json.data).toBeUndefined();
       expect(text).not.toMatch(/"data"\s*:/);
@@ -194,8 +208,22 @@ describe("EnvironmentStack", () => {
         for (const i of instances) expect(i.associate_public_ip_address).toBe(false);
       });
 
-      it("have an encrypted root volume", () => {
-        for (const i of instances) expect(i.root_block_device).toEqual(expect.objectContaining({ encrypted: true }));
+      it("have an encrypted gp3 root volume /dev/xvda, declared in their launch template and not on the instance", () => {
+        for (const i of instances) expect(i).not.toHaveProperty("root_block_device");
+        for (const template of configsOf(json, TfLaunchTemplate)) {
+          expect(template.block_device_mappings).toEqual([
+            { device_name: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", delete_on_termination: "true" }) },
+          ]);
+        }
+        expect(configsOf(json, TfLaunchTemplate)).toHaveLength(instances.length);
+      });
+
+      it("use standard CPU credits, the default of burstable types", () => {
+        for (const i of instances) expect(i.credit_specification).toEqual({ cpu_credits: "standard" });
+      });
+
+      it("carry no ReplacementGeneration tag: generation 0 writes nothing", () => {
+        expect(text).not.toContain("ReplacementGeneration");
       });
 
       it("have no key pair anywhere in the stack", () => {
@@ -231,7 +259,7 @@ describe("EnvironmentStack", () => {
       const start = policy.Statement.find(
         (s) => s.Effect === "Allow" && s.Action === "ssm:StartSession" && String(s.Resource).includes(":instance/"),
       );
-      expect(start?.Condition).toEqual({ StringEquals: { [`ssm:resourceTag/${ACCESS_TAG_KEY}`]: accessValue } });
+      expect(start?.Condition).toEqual(expect.objectContaining({ StringEquals: { [`ssm:resourceTag/${ACCESS_TAG_KEY}`]: accessValue } }));
       const instanceTags = configsOf(json, TfInstance).map((i) => (i.tags as Record<string, string>)[ACCESS_TAG_KEY]);
       expect(new Set(instanceTags)).toEqual(new Set([accessValue]));
     });
@@ -302,6 +330,21 @@ describe("EnvironmentStack", () => {
       expect(configsOf(json, TfSsmMaintenanceWindowTask)).toEqual([]);
     });
 
+    it("lets operators forward a local port to port 8080 of the instances through a pinned Session document", () => {
+      const documents = configsOf(json, TfSsmDocument).filter((d) => d.name === "ssm-access-dev-forward-8080");
+      expect(documents).toHaveLength(1);
+      expect(documents[0].document_type).toBe("Session");
+      const content = JSON.parse(documents[0].content as string) as { sessionType: string; properties: Record<string, string>; parameters: Record<string, unknown> };
+      expect(content.sessionType).toBe("Port");
+      expect(content.properties).toEqual(expect.objectContaining({ portNumber: "8080", type: "LocalPortForwarding" }));
+      expect(Object.keys(content.parameters)).toEqual(["localPortNumber"]);
+      const policy = parsePolicy(onlyOf(json, TfIamPolicy).policy);
+      expect(policy.Statement.find((st) => st.Sid === "StartSessionWithPortForwardingDocuments")?.Resource).toEqual([
+        "arn:aws:ssm:eu-west-1:111111111111:document/ssm-access-dev-forward-8080",
+      ]);
+      expect(json.output?.port_forwarding_documents.value).toEqual({ "8080": "ssm-access-dev-forward-8080" });
+    });
+
     it("records no flow logs and keeps no session bucket", () => {
       expect(configsOf(json, TfFlowLog)).toEqual([]);
       expect(configsOf(json, TfS3Bucket)).toEqual([]);
@@ -322,6 +365,14 @@ describe("EnvironmentStack", () => {
       for (const service of [...SSM_SERVICES, ...LOGGING_SERVICES]) {
         expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({ service, subnets: 3 });
       }
+    });
+
+    it("allows no port forwarding: no Port document, no permission, no output", () => {
+      expect(configsOf(json, TfSsmDocument).map((d) => d.name)).toEqual(["SSM-SessionManagerRunShell"]);
+      const sids = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.map((st) => st.Sid);
+      expect(sids).not.toContain("StartSessionWithPortForwardingDocuments");
+      expect(sids).toContain("DenySshAndAwsPortForwarding");
+      expect(json.output).not.toHaveProperty("port_forwarding_documents");
     });
 
     it("records VPC flow logs", () => {
@@ -475,5 +526,182 @@ describe("an environment logging into the session audit of another environment",
     });
     expect(json.output?.session_log_group_name.value).toBe("/ssm/ssm-access-dev/sessions");
     expect(json.output?.session_kms_key_arn).toBeUndefined();
+  });
+});
+
+describe("environment file fields passed to the constructs", () => {
+  describe("operatorAccess.portForwarding", () => {
+    const { json } = synthEnvironment(
+      qaEnvironment({ operatorAccess: { portForwarding: { ports: [5432], remoteHosts: [{ host: "db.internal.example.com", port: 3306 }] } } }),
+    );
+    const forwarding = configsOf(json, TfSsmDocument).filter((d) => String(d.name).includes("-forward-"));
+
+    it("creates one pinned Session document per port and per host:port", () => {
+      expect(forwarding.map((d) => d.name)).toEqual(["ssm-access-qa-forward-5432", "ssm-access-qa-forward-db.internal.example.com-3306"]);
+      const remote = JSON.parse(forwarding[1].content as string) as { properties: Record<string, string> };
+      expect(remote.properties).toEqual(expect.objectContaining({ host: "db.internal.example.com", portNumber: "3306" }));
+    });
+
+    it("lets operators start sessions with those documents only", () => {
+      const statement = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.find((st) => st.Sid === "StartSessionWithPortForwardingDocuments");
+      expect(statement?.Resource).toEqual([
+        "arn:aws:ssm:eu-west-1:123456789012:document/ssm-access-qa-forward-5432",
+        "arn:aws:ssm:eu-west-1:123456789012:document/ssm-access-qa-forward-db.internal.example.com-3306",
+      ]);
+    });
+
+    it("outputs the document of each forwarding", () => {
+      expect(json.output?.port_forwarding_documents.value).toEqual({
+        "5432": "ssm-access-qa-forward-5432",
+        "db.internal.example.com:3306": "ssm-access-qa-forward-db.internal.example.com-3306",
+      });
+    });
+
+    it.each<[string, EnvironmentInput["operatorAccess"], string, RegExp]>([
+      ["port 22 of the instance", { portForwarding: { ports: [22] } }, "operatorAccess.portForwarding.ports[0]", /22 is SSH/],
+      ["port 22 of a remote host", { portForwarding: { remoteHosts: [{ host: "bastion.internal", port: 22 }] } }, "operatorAccess.portForwarding.remoteHosts[0].port", /22 is SSH/],
+      ["a port out of range", { portForwarding: { ports: [8080, 70000] } }, "operatorAccess.portForwarding.ports[1]", /not a TCP port/],
+      ["a host that is no DNS name or address", { portForwarding: { remoteHosts: [{ host: "db_internal", port: 5432 }] } }, "operatorAccess.portForwarding.remoteHosts[0].host", /not a DNS name/],
+      ["an empty section", { portForwarding: {} }, "operatorAccess.portForwarding", /lists no port and no remote host/],
+    ])("rejects %s at its field of the file", (_what, operatorAccess, field, reason) => {
+      const e = rejection(qaEnvironment({ operatorAccess }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    });
+  });
+
+  describe("sessionLogging.adoptExistingPreferencesDocument", () => {
+    it("renders an import block for SSM-SessionManagerRunShell", () => {
+      const { json } = synthEnvironment(qaEnvironment({ sessionLogging: { adoptExistingPreferencesDocument: true } }));
+      const documentId = logicalIdOf(json, TfSsmDocument, (d) => d.name === "SSM-SessionManagerRunShell");
+      expect((json as Record<string, unknown>).import).toEqual([{ id: "SSM-SessionManagerRunShell", to: `aws_ssm_document.${documentId}` }]);
+    });
+
+    it("renders none when false", () => {
+      const { json } = synthEnvironment(qaEnvironment({ sessionLogging: { adoptExistingPreferencesDocument: false } }));
+      expect(json).not.toHaveProperty("import");
+    });
+  });
+
+  describe("network.endpoints.s3GatewayAllowedBuckets", () => {
+    const network = (s3GatewayAllowedBuckets: string[], s3Gateway = true) => ({
+      cidr: "10.30.0.0/16",
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      endpoints: { s3Gateway, s3GatewayAllowedBuckets },
+    });
+
+    it("lets the S3 gateway endpoint policy reach the listed buckets", () => {
+      const { json } = synthEnvironment(qaEnvironment({ network: network(["org-artifacts", "org-archive/ssm/*"]) }));
+      const gateway = configsOf(json, TfVpcEndpoint).find((e) => e.vpc_endpoint_type === "Gateway");
+      const allowed = parsePolicy(gateway?.policy).Statement.find((st) => st.Sid === "AllowedBuckets");
+      expect(allowed?.Resource).toEqual(
+        expect.arrayContaining(["arn:aws:s3:::org-artifacts", "arn:aws:s3:::org-artifacts/*", "arn:aws:s3:::org-archive/ssm/*"]),
+      );
+    });
+
+    it("allows no other account's bucket by default", () => {
+      const { json } = synthEnvironment(qaEnvironment());
+      const gateway = configsOf(json, TfVpcEndpoint).find((e) => e.vpc_endpoint_type === "Gateway");
+      expect(parsePolicy(gateway?.policy).Statement.map((st) => st.Sid)).not.toContain("AllowedBuckets");
+    });
+
+    it.each<[string, string[], boolean, string, RegExp]>([
+      ["a wildcard in a bucket name", ["org-*"], true, "network.endpoints.s3GatewayAllowedBuckets[0]", /no wildcard in bucket names/],
+      ["an ARN", ["arn:aws:s3:::org-artifacts"], true, "network.endpoints.s3GatewayAllowedBuckets[0]", /ARN or URL/],
+      ["buckets without the S3 gateway", ["org-artifacts"], false, "network.endpoints.s3GatewayAllowedBuckets", /s3Gateway is false/],
+    ])("rejects %s at its field of the file", (_what, buckets, s3Gateway, field, reason) => {
+      const e = rejection(qaEnvironment({ network: network(buckets, s3Gateway) }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    });
+  });
+
+  describe("instances[]", () => {
+    const { json } = synthEnvironment(
+      qaEnvironment({
+        instances: [
+          { name: "ubuntu", rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 }, cpuCredits: "unlimited", replacementGeneration: 2 },
+          { name: "big", instanceType: "m5.large" },
+        ],
+      }),
+    );
+    const templates = resourcesOf(json, TfLaunchTemplate);
+    const instances = resourcesOf(json, TfInstance);
+
+    it("names the root device of the launch template's block device mapping (rootVolume.deviceName)", () => {
+      expect(templates.instances_ubuntu_launch_template.block_device_mappings).toEqual([
+        { device_name: "/dev/sda1", ebs: expect.objectContaining({ volume_size: 20, encrypted: "true" }) },
+      ]);
+      expect((templates.instances_big_launch_template.block_device_mappings as Array<{ device_name: string }>)[0].device_name).toBe("/dev/xvda");
+    });
+
+    it("sets the CPU credits of a burstable instance (cpuCredits), and none on other families", () => {
+      expect(instances.instances_ubuntu.credit_specification).toEqual({ cpu_credits: "unlimited" });
+      expect(instances.instances_big).not.toHaveProperty("credit_specification");
+    });
+
+    it("writes a non-zero replacementGeneration as a tag of the launch template's instance", () => {
+      const specs = templates.instances_ubuntu_launch_template.tag_specifications as Array<{ resource_type: string; tags: Record<string, string> }>;
+      expect(specs.find((t) => t.resource_type === "instance")?.tags.ReplacementGeneration).toBe("2");
+      expect(JSON.stringify(templates.instances_big_launch_template)).not.toContain("ReplacementGeneration");
+    });
+
+    it.each<[string, EnvironmentInput["instances"], string, RegExp]>([
+      ["an NVMe device name", [{ name: "app-1", rootVolume: { deviceName: "/dev/nvme0n1" } }], "instances[0].rootVolume.deviceName", /kernel gives NVMe volumes/],
+      ["a device name EC2 does not accept", [{ name: "app-1", rootVolume: { deviceName: "xvda" } }], "instances[0].rootVolume.deviceName", /must be the AMI's root device name/],
+      ["CPU credits on a family without them", [{ name: "app-1", instanceType: "m5.large", cpuCredits: "standard" }], "instances[0].cpuCredits", /m5\.large has no CPU credits/],
+    ])("rejects %s at its field of the file", (_what, list, field, reason) => {
+      const e = rejection(qaEnvironment({ instances: list }));
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    });
+  });
+
+  describe("deploy", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/terraform-deploy";
+    const s3 = { type: "s3" as const, bucket: "qa-tfstate" };
+    const backendOf = (json: TerraformJson) => (json.terraform as { backend: Record<string, Record<string, unknown>> }).backend;
+
+    describe("with a profile and a role", () => {
+      const { json } = synthEnvironment(
+        qaEnvironment({ deploy: { profile: "org", assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "qa-deploy" }, backend: s3 }),
+      );
+
+      it("gives the provider the profile and the role to assume from it", () => {
+        expect(awsProvider(json)).toEqual(
+          expect.objectContaining({
+            profile: "org",
+            assume_role: [{ role_arn: ROLE, external_id: "ext-1", session_name: "qa-deploy" }],
+            allowed_account_ids: ["123456789012"],
+          }),
+        );
+      });
+
+      it("gives the S3 backend the same profile and role (an assume_role object)", () => {
+        expect(backendOf(json).s3).toEqual(
+          expect.objectContaining({ profile: "org", assume_role: { role_arn: ROLE, external_id: "ext-1", session_name: "qa-deploy" } }),
+        );
+      });
+    });
+
+    it("with a role only, assumes it from the default chain: no profile anywhere", () => {
+      const { json } = synthEnvironment(qaEnvironment({ deploy: { assumeRoleArn: ROLE }, backend: s3 }));
+      expect(awsProvider(json).assume_role).toEqual([{ role_arn: ROLE }]);
+      expect(awsProvider(json)).not.toHaveProperty("profile");
+      expect(backendOf(json).s3.assume_role).toEqual({ role_arn: ROLE });
+      expect(backendOf(json).s3).not.toHaveProperty("profile");
+    });
+
+    it("lets backend.profile override deploy.profile for the state bucket only", () => {
+      const { json } = synthEnvironment(qaEnvironment({ deploy: { profile: "qa-admin" }, backend: { ...s3, profile: "qa-state" } }));
+      expect(awsProvider(json).profile).toBe("qa-admin");
+      expect(backendOf(json).s3.profile).toBe("qa-state");
+    });
+
+    it("with a local backend, configures the provider and leaves the backend without credentials", () => {
+      const { json } = synthEnvironment(qaEnvironment({ deploy: { profile: "qa-admin", assumeRoleArn: ROLE } }));
+      expect(awsProvider(json)).toEqual(expect.objectContaining({ profile: "qa-admin", assume_role: [{ role_arn: ROLE }] }));
+      expect(backendOf(json).local).toEqual({ path: "../../../terraform.qa.tfstate" });
+    });
   });
 });

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { DynamodbTable as TfDynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -12,7 +11,7 @@ import { S3BucketServerSideEncryptionConfigurationA as TfS3BucketServerSideEncry
 import { S3BucketVersioningA as TfS3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ValidationError } from "@ssm-access/core";
 import { TerraformJson, configsOf, resourcesOf, parsePolicy } from "@ssm-access/core/testing";
-import { loadEnvironmentFile } from "../../src/config/load";
+import { AggregateValidationError, loadEnvironmentFile, loadEnvironments } from "../../src/config/load";
 import type { Environment, EnvironmentInput } from "../../src/config/schema";
 import {
   NONCURRENT_STATE_VERSION_DAYS,
@@ -20,7 +19,9 @@ import {
   StateBootstrapStack,
   planStateBuckets,
 } from "../../src/stacks/state-bootstrap-stack";
-import { environmentsDir, validEnvironment } from "../fixtures";
+import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, tempDir, validEnvironment } from "../fixtures";
+
+afterAll(removeTempDirs);
 
 const DEV_ACCOUNT = "111111111111";
 const PROD_ACCOUNT = "222222222222";
@@ -32,12 +33,17 @@ function env(name: string, overrides: Partial<EnvironmentInput> = {}): Environme
 }
 
 /** An environment keeping its state in `bucket` of `accountId`. */
-function s3Env(name: string, bucket: string, options: { accountId?: string; region?: string; dynamodbTable?: string; profile?: string; bucketRegion?: string } = {}): Environment {
+function s3Env(
+  name: string,
+  bucket: string,
+  options: { accountId?: string; region?: string; dynamodbTable?: string; profile?: string; bucketRegion?: string; deploy?: EnvironmentInput["deploy"] } = {},
+): Environment {
   const region = options.region ?? "eu-west-1";
   return env(name, {
     accountId: options.accountId ?? DEV_ACCOUNT,
     region,
     network: { cidr: "10.30.0.0/16", availabilityZones: [`${region}a`] },
+    ...(options.deploy ? { deploy: options.deploy } : {}),
     backend: {
       type: "s3",
       bucket,
@@ -50,7 +56,7 @@ function s3Env(name: string, bucket: string, options: { accountId?: string; regi
 
 /** Synthesizes the bootstrap stack of `envs`. */
 function synthBootstrap(envs: readonly Environment[], project = "ssm-access"): TerraformJson {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "infra-bootstrap-")), stackTraces: false });
+  const app = new App({ outdir: tempDir("infra-bootstrap-"), stackTraces: false });
   const stack = new StateBootstrapStack(app, envs, project);
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
@@ -85,8 +91,8 @@ describe("planStateBuckets", () => {
       s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, region: "eu-central-1" }),
     ]);
     expect(plans).toEqual([
-      { bucket: "dev-tfstate", region: "eu-west-1", accountId: DEV_ACCOUNT, dynamodbTables: [], environments: ["dev"] },
-      { bucket: "prod-tfstate", region: "eu-central-1", accountId: PROD_ACCOUNT, dynamodbTables: [], environments: ["prod"] },
+      { bucket: "dev-tfstate", region: "eu-west-1", accountId: DEV_ACCOUNT, credentials: {}, dynamodbTables: [], environments: ["dev"] },
+      { bucket: "prod-tfstate", region: "eu-central-1", accountId: PROD_ACCOUNT, credentials: {}, dynamodbTables: [], environments: ["prod"] },
     ]);
   });
 
@@ -111,9 +117,21 @@ describe("planStateBuckets", () => {
     expect(plan.dynamodbTables).toEqual(["locks-a", "locks-b"]);
   });
 
-  it("keeps the AWS CLI profile of the bucket", () => {
+  it("reaches the bucket with backend.profile", () => {
     const [plan] = planStateBuckets([s3Env("dev", "dev-tfstate", { profile: "state-admin" })]);
-    expect(plan.profile).toBe("state-admin");
+    expect(plan.credentials).toEqual({ profile: "state-admin" });
+  });
+
+  it("reaches the bucket with the deploy credentials when the backend names no profile", () => {
+    const role = `arn:aws:iam::${DEV_ACCOUNT}:role/deploy`;
+    const [plan] = planStateBuckets([s3Env("dev", "dev-tfstate", { deploy: { profile: "org", assumeRoleArn: role, externalId: "ext-1" } })]);
+    expect(plan.credentials).toEqual({ profile: "org", assumeRole: { roleArn: role, externalId: "ext-1" } });
+  });
+
+  it("takes backend.profile over deploy.profile, with deploy's role", () => {
+    const role = `arn:aws:iam::${DEV_ACCOUNT}:role/deploy`;
+    const [plan] = planStateBuckets([s3Env("dev", "dev-tfstate", { profile: "state-admin", deploy: { profile: "org", assumeRoleArn: role } })]);
+    expect(plan.credentials).toEqual({ profile: "state-admin", assumeRole: { roleArn: role } });
   });
 
   it("skips environments whose state is not in S3", () => {
@@ -157,7 +175,7 @@ describe("planStateBuckets", () => {
 
 describe("StateBootstrapStack", () => {
   it("is named state-bootstrap", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "infra-bootstrap-")), stackTraces: false });
+    const app = new App({ outdir: tempDir("infra-bootstrap-"), stackTraces: false });
     expect(new StateBootstrapStack(app, [], "ssm-access").node.id).toBe(STATE_BOOTSTRAP_STACK);
   });
 
@@ -376,6 +394,130 @@ describe("state buckets that share an account", () => {
   it("rejects environments that reach one bucket with different profiles", () => {
     const e = rejection([s3Env("dev", "shared", { profile: "a" }), s3Env("qa", "shared", { profile: "b" })]);
     expect(e.subject).toBe("environments/qa.json");
-    expect(e.issues).toEqual([{ path: "backend.profile", message: expect.stringMatching(/profile a in environments\/dev\.json/) }]);
+    expect(e.issues).toEqual([{ path: "backend.profile", message: expect.stringMatching(/profile a in environments\/dev\.json and with profile b here/) }]);
+  });
+});
+
+describe("deploy credentials of the state-bootstrap providers", () => {
+  const DEV_ROLE = `arn:aws:iam::${DEV_ACCOUNT}:role/terraform-deploy`;
+  const PROD_ROLE = `arn:aws:iam::${PROD_ACCOUNT}:role/terraform-deploy`;
+
+  describe("for two accounts, each reached with its own role", () => {
+    const json = synthBootstrap([
+      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT, deploy: { assumeRoleArn: DEV_ROLE, sessionName: "bootstrap" } }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: { profile: "prod-sso", assumeRoleArn: PROD_ROLE, externalId: "ext-prod" } }),
+    ]);
+    const byAccount = (account: string) => providersOf(json).find((p) => (p.allowed_account_ids as string[])[0] === account) ?? {};
+
+    it("gives each account's provider its own credentials", () => {
+      expect(byAccount(DEV_ACCOUNT)).toEqual(expect.objectContaining({ assume_role: [{ role_arn: DEV_ROLE, session_name: "bootstrap" }] }));
+      expect(byAccount(DEV_ACCOUNT)).not.toHaveProperty("profile");
+      expect(byAccount(PROD_ACCOUNT)).toEqual(
+        expect.objectContaining({ profile: "prod-sso", assume_role: [{ role_arn: PROD_ROLE, external_id: "ext-prod" }] }),
+      );
+    });
+
+    it("keeps the provider aliases of account and Region, whatever the credentials", () => {
+      expect(providersOf(json).map((p) => p.alias).sort()).toEqual([`a${DEV_ACCOUNT}_eu_west_1`, `a${PROD_ACCOUNT}_eu_west_1`]);
+    });
+  });
+
+  it("shares one provider between environments of one account and Region with the same credentials", () => {
+    const deploy = { profile: "dev-admin" };
+    const json = synthBootstrap([s3Env("dev", "dev-tfstate", { deploy }), s3Env("qa", "qa-tfstate", { deploy })]);
+    expect(providersOf(json)).toEqual([expect.objectContaining({ profile: "dev-admin", allowed_account_ids: [DEV_ACCOUNT] })]);
+    expect(new Set(configsOf(json, TfS3Bucket).map((b) => b.provider)).size).toBe(1);
+  });
+
+  it("lets environments of one account in two Regions use different credentials: they have a provider each", () => {
+    const json = synthBootstrap([
+      s3Env("dev", "dev-tfstate", { deploy: { profile: "dev-eu" } }),
+      s3Env("us", "us-tfstate", { region: "us-east-1", deploy: { profile: "dev-us" } }),
+    ]);
+    expect(providersOf(json).map((p) => [p.region, p.profile]).sort()).toEqual([
+      ["eu-west-1", "dev-eu"],
+      ["us-east-1", "dev-us"],
+    ]);
+  });
+
+  it.each<[string, EnvironmentInput["deploy"], string | undefined, EnvironmentInput["deploy"], string | undefined, string, RegExp]>([
+    ["different profiles", { profile: "dev-a" }, undefined, { profile: "dev-b" }, undefined, "deploy.profile", /with profile dev-a in environments\/dev\.json and with profile dev-b here/],
+    ["a role and the default chain", { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` }, undefined, undefined, undefined, "deploy", /and with the default credential chain here/],
+    ["different roles", { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` }, undefined, { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/b` }, undefined, "deploy.assumeRoleArn", /role\/a in environments\/dev\.json and with role .*role\/b here/],
+    ["different external ids", { assumeRoleArn: DEV_ROLE, externalId: "one" }, undefined, { assumeRoleArn: DEV_ROLE, externalId: "two" }, undefined, "deploy.externalId", /external id one/],
+    ["different session names", { assumeRoleArn: DEV_ROLE, sessionName: "one" }, undefined, { assumeRoleArn: DEV_ROLE }, undefined, "deploy.sessionName", /session name one/],
+    ["a backend profile against a deploy profile", { profile: "dev-a" }, undefined, { profile: "dev-a" }, "state", "backend.profile", /profile dev-a in environments\/dev\.json and with profile state here/],
+  ])("rejects one account and Region reached with %s, at the field of the second file, naming both files", (_what, devDeploy, devProfile, qaDeploy, qaProfile, field, reason) => {
+    const e = rejection([
+      s3Env("dev", "dev-tfstate", { deploy: devDeploy, ...(devProfile ? { profile: devProfile } : {}) }),
+      s3Env("qa", "qa-tfstate", { deploy: qaDeploy, ...(qaProfile ? { profile: qaProfile } : {}) }),
+    ]);
+    expect(e.subject).toBe("environments/qa.json");
+    expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    expect(e.message).toMatch(/one provider per account and Region/);
+  });
+
+  it("rejects one profile without a role for two accounts: its credentials belong to one of them", () => {
+    const e = rejection([
+      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT, deploy: { profile: "admin" } }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: { profile: "admin" } }),
+    ]);
+    expect(e.subject).toBe("environments/prod.json");
+    expect(e.issues).toEqual([
+      { path: "deploy.profile", message: expect.stringMatching(/profile admin also reaches account 111111111111 for environments\/dev\.json.*AWS account ID not allowed/) },
+    ]);
+  });
+
+  it("accepts one profile for two accounts when each assumes a role of its own account", () => {
+    const plans = planStateBuckets([
+      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT, deploy: { profile: "org", assumeRoleArn: DEV_ROLE } }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: { profile: "org", assumeRoleArn: PROD_ROLE } }),
+    ]);
+    expect(plans.map((p) => p.credentials.assumeRole?.roleArn)).toEqual([DEV_ROLE, PROD_ROLE]);
+  });
+
+  it("reports the problems of several files together, each under its file", () => {
+    let error: unknown;
+    try {
+      planStateBuckets([
+        s3Env("dev", "dev-tfstate", { deploy: { profile: "a" } }),
+        s3Env("qa", "qa-tfstate", { deploy: { profile: "b" } }),
+        s3Env("uat", "uat-tfstate", { deploy: { profile: "c" } }),
+      ]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AggregateValidationError);
+    expect((error as AggregateValidationError).errors.map((e) => e.subject)).toEqual(["environments/qa.json", "environments/uat.json"]);
+  });
+
+  describe("for the shipped dev and prod files, which name no credentials", () => {
+    const json = synthBootstrap(loadEnvironments(SHIPPED_ENVIRONMENTS));
+
+    it("configures one provider per account without profile or role: set deploy in each file before deploying two accounts", () => {
+      const providers = providersOf(json);
+      expect(providers.map((p) => p.allowed_account_ids).sort()).toEqual([[DEV_ACCOUNT], [PROD_ACCOUNT]]);
+      for (const p of providers) {
+        expect(p).not.toHaveProperty("profile");
+        expect(p).not.toHaveProperty("assume_role");
+      }
+    });
+  });
+
+  describe("for the shipped files with a deploy section each", () => {
+    const dir = environmentsDir({
+      "dev.json": { ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "dev.json"), "utf8")), deploy: { profile: "ssm-access-dev" } },
+      "prod.json": { ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "prod.json"), "utf8")), deploy: { assumeRoleArn: PROD_ROLE } },
+    });
+    const json = synthBootstrap(loadEnvironments(dir));
+
+    it("reaches dev with its profile and prod with its role, each provider locked to its account", () => {
+      expect(providersOf(json)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ allowed_account_ids: [DEV_ACCOUNT], profile: "ssm-access-dev" }),
+          expect.objectContaining({ allowed_account_ids: [PROD_ACCOUNT], assume_role: [{ role_arn: PROD_ROLE }] }),
+        ]),
+      );
+    });
   });
 });

@@ -29,8 +29,32 @@ run "plan_is_secure_by_default" {
   }
 
   assert {
-    condition     = aws_instance.instances_app_1.root_block_device[0].encrypted && aws_instance.instances_app_1.root_block_device[0].volume_type == "gp3"
-    error_message = "The root volume must be encrypted gp3."
+    condition = (
+      length(aws_launch_template.instances_app_1_launch_template.block_device_mappings) == 1 &&
+      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].device_name == "/dev/xvda" &&
+      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].ebs[0].encrypted == "true" &&
+      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].ebs[0].volume_type == "gp3"
+    )
+    error_message = "The root volume (/dev/xvda, in the launch template) must be encrypted gp3."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.credit_specification[0].cpu_credits == "standard"
+    error_message = "A burstable instance must default to standard CPU credits."
+  }
+
+  assert {
+    condition     = aws_ssm_document.operator_access_port_forwarding_8080.name == "ssm-access-dev-forward-8080" && aws_ssm_document.operator_access_port_forwarding_8080.document_type == "Session"
+    error_message = "Dev must have the Session document that forwards port 8080."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ssm_document.operator_access_port_forwarding_8080.content).sessionType == "Port" &&
+      jsondecode(aws_ssm_document.operator_access_port_forwarding_8080.content).properties.portNumber == "8080" &&
+      keys(jsondecode(aws_ssm_document.operator_access_port_forwarding_8080.content).parameters) == ["localPortNumber"]
+    )
+    error_message = "The port forwarding document must pin port 8080 and let the client choose only its local port."
   }
 
   assert {
@@ -143,5 +167,35 @@ run "apply_gives_outputs_and_encrypted_logs" {
   assert {
     condition     = output.session_log_group_name == aws_cloudwatch_log_group.session_logging_log_group.name && output.operator_policy_arn == aws_iam_policy.operator_access.arn
     error_message = "The audit and access outputs must be present."
+  }
+
+  assert {
+    condition = contains(
+      flatten([for s in jsondecode(aws_iam_policy.operator_access.policy).Statement : s.Resource if s.Sid == "StartSessionWithPortForwardingDocuments"]),
+      "arn:aws:ssm:eu-west-1:111111111111:document/ssm-access-dev-forward-8080"
+    )
+    error_message = "Operators must be allowed to start sessions with the port 8080 document."
+  }
+
+  assert {
+    condition = (
+      one([for s in jsondecode(aws_iam_policy.operator_access.policy).Statement : s.Effect if s.Sid == "DenySshAndAwsPortForwarding"]) == "Deny" &&
+      toset(one([for s in jsondecode(aws_iam_policy.operator_access.policy).Statement : s.Resource if s.Sid == "DenySshAndAwsPortForwarding"])) == toset([
+        "arn:aws:ssm:*:*:document/AWS-StartSSHSession",
+        "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession",
+        "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSessionToRemoteHost",
+      ])
+    )
+    error_message = "The AWS port forwarding and SSH documents must stay denied."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.launch_template[0].version == tostring(aws_launch_template.instances_app_1_launch_template.latest_version)
+    error_message = "The instance must follow its launch template's latest version (where its root volume is declared)."
+  }
+
+  assert {
+    condition     = output.port_forwarding_documents == { "8080" = aws_ssm_document.operator_access_port_forwarding_8080.name }
+    error_message = "port_forwarding_documents must name the document of each allowed forwarding."
   }
 }

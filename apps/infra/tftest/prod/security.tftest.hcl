@@ -34,9 +34,17 @@ run "plan_is_secure_and_highly_available" {
   assert {
     condition = alltrue([
       for i in [aws_instance.instances_app_1, aws_instance.instances_app_2] :
-      i.associate_public_ip_address == false && i.root_block_device[0].encrypted && i.disable_api_termination
+      i.associate_public_ip_address == false && i.disable_api_termination
     ])
-    error_message = "Every prod instance: no public IP, encrypted root, termination protection on."
+    error_message = "Every prod instance: no public IP, termination protection on."
+  }
+
+  assert {
+    condition = alltrue([
+      for t in [aws_launch_template.instances_app_1_launch_template, aws_launch_template.instances_app_2_launch_template] :
+      length(t.block_device_mappings) == 1 && t.block_device_mappings[0].ebs[0].encrypted == "true" && t.block_device_mappings[0].ebs[0].volume_type == "gp3"
+    ])
+    error_message = "Every prod instance's root volume, in its launch template, must be encrypted gp3."
   }
 
   assert {
@@ -133,5 +141,10 @@ run "apply_gives_outputs_and_encrypted_audit" {
   assert {
     condition     = output.session_bucket_name == aws_s3_bucket.session_logging_bucket.bucket
     error_message = "The transcript bucket output must be present."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_policy.operator_access.policy).Statement : s if s.Sid == "StartSessionWithPortForwardingDocuments"]) == 0
+    error_message = "Prod allows no port forwarding."
   }
 }
