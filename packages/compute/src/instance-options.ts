@@ -9,6 +9,44 @@ export const DEFAULT_INSTANCE_TYPE = "t3.nano";
 /** Size of the root volume when none is given, in GiB. */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 8;
 
+/**
+ * Root device name when none is given: the one of Amazon Linux 2023 and
+ * Amazon Linux 2 (`aws ec2 describe-images --query 'Images[].RootDeviceName'`).
+ */
+export const DEFAULT_ROOT_DEVICE_NAME = "/dev/xvda";
+
+/**
+ * A device name EC2 accepts in a block device mapping of a Linux instance, as
+ * the EC2 User Guide lists them ("Device names for volumes on Amazon EC2
+ * instances"): `/dev/sd[a-z]`, optionally with a partition number 1 to 15
+ * (`/dev/sda1`), `/dev/xvd[a-z]` and `/dev/xvd[a-d][a-z]`. NVMe names
+ * (`/dev/nvme0n1`) are given by the kernel at boot and are not accepted in a
+ * mapping; paravirtual-only `/dev/hd*` names are left out.
+ */
+export const DEVICE_NAME_PATTERN = /^\/dev\/(?:sd[a-z](?:[1-9]|1[0-5])?|xvd[a-z]|xvd[a-d][a-z])$/;
+
+/** CPU credit option of a burstable instance. */
+export type CpuCredits = "standard" | "unlimited";
+
+/** Every CPU credit option. */
+export const CPU_CREDITS: readonly CpuCredits[] = ["standard", "unlimited"];
+
+/**
+ * CPU credit option of burstable instances when none is given: `standard`, so
+ * an instance that runs hot is throttled to its baseline instead of billed for
+ * surplus credits (T3, T3a and T4g launch `unlimited` unless told otherwise).
+ */
+export const DEFAULT_CPU_CREDITS: CpuCredits = "standard";
+
+/** Instance families with CPU credits (burstable performance): the only ones `cpuCredits` applies to. */
+export const BURSTABLE_INSTANCE_FAMILIES: readonly string[] = ["t2", "t3", "t3a", "t4g"];
+
+/**
+ * Key of the tag that carries a non-zero {@link InstanceOptions.replacementGeneration}
+ * on the instance and in its launch template; reserved in `tags`.
+ */
+export const REPLACEMENT_GENERATION_TAG = "ReplacementGeneration";
+
 /** IMDSv2 PUT response hop limit when none is given: the instance itself only, no container. */
 export const DEFAULT_METADATA_HOP_LIMIT = 1;
 
@@ -28,11 +66,28 @@ export const USER_DATA_MAX_BYTES = 16384;
 
 const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-/** The root volume of an instance: always gp3, always encrypted, deleted with the instance. */
+/**
+ * The root volume of an instance: always gp3, always encrypted, deleted with
+ * the instance. It is declared in the instance's launch template (block device
+ * mapping), never on the `aws_instance` itself.
+ */
 export interface RootVolumeOptions {
   /**
+   * Root device name of the AMI, which the launch template's block device
+   * mapping must name for the settings here to reach the root volume:
+   * `/dev/xvda` for Amazon Linux 2023 and Amazon Linux 2, `/dev/sda1` for
+   * Ubuntu or RHEL. A name the AMI does not use adds a second, empty volume
+   * and leaves the root volume as the AMI defines it. Changing it replaces
+   * the instance.
+   * @default "/dev/xvda"
+   */
+  readonly deviceName?: string;
+
+  /**
    * Size in GiB (1 to 16384). Must be at least the AMI's snapshot size
-   * (8 GiB for Amazon Linux).
+   * (8 GiB for Amazon Linux). Changing it makes a new launch template version
+   * and so replaces the instance; to grow the disk of a running instance
+   * without replacing it, modify the volume outside Terraform first.
    * @default 8
    */
   readonly sizeGiB?: number;
@@ -47,12 +102,14 @@ export interface RootVolumeOptions {
 
   /**
    * Provisioned IOPS (3000 to 16000), billed above the 3000 baseline.
+   * Changing it replaces the instance (a new launch template version).
    * @default - 3000, the gp3 baseline
    */
   readonly iops?: number;
 
   /**
    * Provisioned throughput in MiB/s (125 to 1000), billed above the 125 baseline.
+   * Changing it replaces the instance (a new launch template version).
    * @default - 125, the gp3 baseline
    */
   readonly throughput?: number;
@@ -88,16 +145,17 @@ export interface InstanceOptions {
 
   /**
    * The image: an SSM parameter resolved by EC2 at launch, or a pinned AMI id.
-   * Changing it replaces the instance; a new image behind the same parameter
-   * does not (patch running instances instead).
+   * Changing it replaces the instance. A new image behind the same parameter
+   * does not: the template keeps the same `resolve:ssm:` text, so only later
+   * launches get it (patch running instances, or bump `replacementGeneration`).
    * @default { ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER }
    */
   readonly ami?: AmiSource;
 
   /**
-   * Root volume size, key and performance. gp3, encryption and delete on
-   * termination are not options.
-   * @default - 8 GiB gp3, encrypted with the account's default EBS key
+   * Root volume device name, size, key and performance, declared in the
+   * launch template. gp3, encryption and delete on termination are not options.
+   * @default - /dev/xvda, 8 GiB gp3, encrypted with the account's default EBS key
    */
   readonly rootVolume?: RootVolumeOptions;
 
@@ -116,8 +174,10 @@ export interface InstanceOptions {
   readonly detailedMonitoring?: boolean;
 
   /**
-   * EC2 termination protection: the API refuses to terminate the instance
-   * (Terraform included) until it is turned off. For production.
+   * EC2 termination protection: the console, CLI and API refuse to terminate
+   * the instance until it is turned off. For production. It does not hold
+   * Terraform back: provider 5.100.0 turns it off itself before it destroys
+   * or replaces the instance, so review plans for `delete`.
    * @default false
    */
   readonly terminationProtection?: boolean;
@@ -130,9 +190,37 @@ export interface InstanceOptions {
   readonly metadataHopLimit?: number;
 
   /**
+   * CPU credit option of a burstable instance (T2, T3, T3a, T4g):
+   * `standard` throttles it to its baseline when its credits run out;
+   * `unlimited` lets it burst on and bills the surplus. Changing it modifies
+   * the running instance in place. Other families have no CPU credits:
+   * setting it on an instance of another family is an error, and a value in
+   * `defaults` applies to the burstable instances only.
+   * @default - "standard" for burstable instance types; not set for others
+   */
+  readonly cpuCredits?: CpuCredits;
+
+  /**
+   * A counter to bump (0, 1, 2...) when the instance must be replaced on
+   * purpose, e.g. to launch it from the image its SSM parameter holds today
+   * (a new image behind the same parameter never replaces it by itself).
+   * Any other value than 0 is written as the `ReplacementGeneration` tag of
+   * the instance, on the instance and in its launch template; a changed value
+   * makes a new template version, and the instance, which follows the latest
+   * version, is replaced (termination protection does not prevent it). 0
+   * writes nothing, so a stack that never sets it plans exactly as before.
+   * Set it in `defaults` to replace every instance at once.
+   * @default 0
+   */
+  readonly replacementGeneration?: number;
+
+  /**
    * Extra tags on the instance and its root volume, e.g. the tag that
-   * operator policies and maintenance windows target. `Name` is set by the
-   * construct; provider `default_tags` are added by Terraform.
+   * operator policies and maintenance windows target. Changed in place: they
+   * are set on the `aws_instance` and, right after launch, on its root volume
+   * by one `aws_ec2_tag` per key, never in the launch template (a template
+   * change would replace the instance). `Name` is set by the construct;
+   * provider `default_tags` are added by Terraform.
    * @default - none
    */
   readonly tags?: Record<string, string>;
@@ -155,39 +243,74 @@ export interface ResolvedInstance {
   readonly tier: InstanceTier;
   readonly availabilityZone?: string;
   readonly ami: AmiSource;
-  readonly rootVolume: RootVolumeOptions & { readonly sizeGiB: number };
+  readonly rootVolume: RootVolumeOptions & { readonly sizeGiB: number; readonly deviceName: string };
   readonly userData?: string;
   readonly detailedMonitoring: boolean;
   readonly terminationProtection: boolean;
   readonly metadataHopLimit: number;
+  /** The option to render; absent for instance types without CPU credits. */
+  readonly cpuCredits?: CpuCredits;
+  readonly replacementGeneration: number;
   readonly tags: Record<string, string>;
+}
+
+/**
+ * Whether `instanceType` (`family.size`) belongs to a burstable family, one of
+ * {@link BURSTABLE_INSTANCE_FAMILIES}. False for a Terraform token and for a
+ * value that is not `family.size`.
+ */
+export function isBurstableInstanceType(instanceType: string): boolean {
+  if (Token.isUnresolved(instanceType) || !INSTANCE_TYPE_PATTERN.test(instanceType)) return false;
+  return BURSTABLE_INSTANCE_FAMILIES.includes(instanceType.slice(0, instanceType.indexOf(".")));
 }
 
 /** Applies `defaults`, then the built-in defaults, to `spec`. */
 export function resolveInstance(spec: InstanceSpec, defaults: InstanceOptions = {}): ResolvedInstance {
   const rootVolume = { ...definedOnly(defaults.rootVolume), ...definedOnly(spec.rootVolume) };
+  const instanceType = spec.instanceType ?? defaults.instanceType ?? DEFAULT_INSTANCE_TYPE;
   return {
     name: spec.name,
-    instanceType: spec.instanceType ?? defaults.instanceType ?? DEFAULT_INSTANCE_TYPE,
+    instanceType,
     tier: spec.tier ?? defaults.tier ?? "isolated",
     availabilityZone: spec.availabilityZone ?? defaults.availabilityZone,
     ami: spec.ami ?? defaults.ami ?? DEFAULT_AMI,
-    rootVolume: { ...rootVolume, sizeGiB: rootVolume.sizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB },
+    rootVolume: {
+      ...rootVolume,
+      sizeGiB: rootVolume.sizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB,
+      deviceName: rootVolume.deviceName ?? DEFAULT_ROOT_DEVICE_NAME,
+    },
     userData: spec.userData ?? defaults.userData,
     detailedMonitoring: spec.detailedMonitoring ?? defaults.detailedMonitoring ?? false,
     terminationProtection: spec.terminationProtection ?? defaults.terminationProtection ?? false,
     metadataHopLimit: spec.metadataHopLimit ?? defaults.metadataHopLimit ?? DEFAULT_METADATA_HOP_LIMIT,
+    cpuCredits: resolveCpuCredits(instanceType, spec.cpuCredits, defaults.cpuCredits),
+    replacementGeneration: spec.replacementGeneration ?? defaults.replacementGeneration ?? 0,
     tags: { ...defaults.tags, ...spec.tags },
   };
 }
 
 /**
+ * The CPU credit option to render: the instance's own, else the default's,
+ * else {@link DEFAULT_CPU_CREDITS}, for burstable types; nothing for other
+ * types. When the type is a Terraform token only an explicit value is kept
+ * (the provider ignores it at launch for a type without CPU credits).
+ */
+function resolveCpuCredits(instanceType: string, own?: CpuCredits, inherited?: CpuCredits): CpuCredits | undefined {
+  if (Token.isUnresolved(instanceType)) return own ?? inherited;
+  if (!isBurstableInstanceType(instanceType)) return undefined;
+  return own ?? inherited ?? DEFAULT_CPU_CREDITS;
+}
+
+/**
  * Records every problem of the fields set in `options` (an instance or the
  * defaults) in `v`, at paths relative to its prefix (`tier`, `ami.id`...).
+ * `inherited` holds the settings `options` is applied over (the `defaults`,
+ * for an instance), for the rules that join two fields: `cpuCredits` needs a
+ * burstable `instanceType`, its own or the inherited one.
  * Values that are Terraform tokens are not checked.
  */
-export function validateInstanceOptions(v: Validator, options: InstanceOptions): void {
-  const { instanceType, tier, ami, rootVolume, userData, metadataHopLimit, tags } = options;
+export function validateInstanceOptions(v: Validator, options: InstanceOptions, inherited: InstanceOptions = {}): void {
+  const { instanceType, tier, ami, rootVolume, userData, metadataHopLimit, cpuCredits, replacementGeneration, tags } = options;
   if (instanceType !== undefined && !Token.isUnresolved(instanceType)) {
     v.check(INSTANCE_TYPE_PATTERN.test(instanceType), "instanceType", `"${instanceType}" must be an instance type such as t3.nano (family.size)`);
   }
@@ -207,10 +330,43 @@ export function validateInstanceOptions(v: Validator, options: InstanceOptions):
   if (metadataHopLimit !== undefined) {
     checkIntegerRange(v, "metadataHopLimit", metadataHopLimit, METADATA_HOP_LIMIT_RANGE);
   }
+  if (cpuCredits !== undefined) {
+    const type = instanceType ?? inherited.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    if (!CPU_CREDITS.includes(cpuCredits)) {
+      v.add("cpuCredits", `${JSON.stringify(cpuCredits)} must be one of ${CPU_CREDITS.join(", ")}`);
+    } else if (!Token.isUnresolved(type) && INSTANCE_TYPE_PATTERN.test(type) && !isBurstableInstanceType(type)) {
+      v.add(
+        "cpuCredits",
+        `applies to burstable instance types only (${BURSTABLE_INSTANCE_FAMILIES.join(", ")}); ${type} has no CPU credits, remove cpuCredits`,
+      );
+    }
+  }
+  if (replacementGeneration !== undefined && !Token.isUnresolved(replacementGeneration)) {
+    v.check(
+      Number.isSafeInteger(replacementGeneration) && replacementGeneration >= 0,
+      "replacementGeneration",
+      `${replacementGeneration} must be a whole number from 0 up; bump it by one to replace the instance`,
+    );
+  }
   if (tags !== undefined) validateTags(v.child("tags"), tags);
 }
 
 function validateRootVolume(v: Validator, volume: RootVolumeOptions): void {
+  const device = volume.deviceName;
+  if (device !== undefined && !Token.isUnresolved(device)) {
+    if (/^\/dev\/nvme/.test(device)) {
+      v.add(
+        "deviceName",
+        `"${device}" is a name the kernel gives NVMe volumes at boot; a block device mapping names the AMI's root device, such as /dev/xvda (Amazon Linux) or /dev/sda1 (Ubuntu, RHEL)`,
+      );
+    } else {
+      v.check(
+        DEVICE_NAME_PATTERN.test(device),
+        "deviceName",
+        `"${device}" must be the AMI's root device name as EC2 spells it: /dev/sd[a-z] with an optional partition 1-15, /dev/xvd[a-z] or /dev/xvd[a-d][a-z], such as /dev/xvda (Amazon Linux) or /dev/sda1 (Ubuntu, RHEL)`,
+      );
+    }
+  }
   if (volume.sizeGiB !== undefined) checkIntegerRange(v, "sizeGiB", volume.sizeGiB, GP3_SIZE_RANGE_GIB);
   if (volume.iops !== undefined) checkIntegerRange(v, "iops", volume.iops, GP3_IOPS_RANGE);
   if (volume.throughput !== undefined) checkIntegerRange(v, "throughput", volume.throughput, GP3_THROUGHPUT_RANGE_MIBPS);
@@ -224,6 +380,8 @@ function validateTags(v: Validator, tags: Record<string, string>): void {
   for (const [key, value] of Object.entries(tags)) {
     if (key === "Name") {
       v.add(key, "Name is set from namePrefix and the instance name");
+    } else if (key === REPLACEMENT_GENERATION_TAG) {
+      v.add(key, `${REPLACEMENT_GENERATION_TAG} is set from replacementGeneration`);
     } else if (key.toLowerCase().startsWith("aws:")) {
       v.add(key, "keys starting with aws: are reserved by AWS");
     } else {

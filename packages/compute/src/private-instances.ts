@@ -1,5 +1,6 @@
-import { Token } from "cdktf";
+import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -16,6 +17,7 @@ import { launchTemplateImageId } from "./ami";
 import {
   InstanceOptions,
   InstanceSpec,
+  REPLACEMENT_GENERATION_TAG,
   ResolvedInstance,
   resolveInstance,
   validateInstanceOptions,
@@ -131,6 +133,9 @@ export interface PrivateInstancesProps {
   /**
    * Adds egress TCP 443 to the S3 gateway endpoint's prefix list, for SSM
    * Agent updates, patching and S3 session logs from subnets without NAT.
+   * Port 80 stays closed: the agent fetches from S3 over HTTPS and uses plain
+   * HTTP only as a fallback of its best-effort bucket-Region lookup (README,
+   * "S3 through the gateway endpoint").
    * @default - no S3 egress
    */
   readonly allowS3GatewayEgress?: S3GatewayEgress;
@@ -178,10 +183,15 @@ export interface PrivateInstancesOutputs {
  *
  * Each instance is launched from its own launch template, whose image is
  * `resolve:ssm:<parameter>` (EC2 resolves the AMI at launch, so the stack
- * reads nothing from AWS) or a pinned AMI id. The instance itself carries
- * what reviewers look for in a plan: IMDSv2 required with its hop limit,
- * an encrypted gp3 root volume, `associate_public_ip_address = false`, the
- * instance profile and the `Name` tag on the instance and its volume.
+ * reads nothing from AWS) or a pinned AMI id. The template also holds the
+ * encrypted gp3 root volume (block device mapping) and the `Name` tag EC2
+ * puts on the instance and its volume at launch: the `aws_instance` declares
+ * no block device at all, because provider 5.100.0 cannot create one that
+ * does from a `resolve:ssm:` template. Extra `tags` reach the volume right
+ * after launch through `aws_ec2_tag` resources. The instance itself carries what reviewers look
+ * for in a plan: IMDSv2 required with its hop limit,
+ * `associate_public_ip_address = false`, the instance profile, the CPU
+ * credit option and the `Name` tag.
  *
  * All instances share one security group with no ingress at all (the
  * inline ingress list is declared empty, so Terraform removes any ingress
@@ -298,14 +308,48 @@ export class PrivateInstances extends Construct {
   ): { instance: Instance; launchTemplate: LaunchTemplate } {
     const scope = new Construct(this, r.name);
     const name = resourceName(props.namePrefix, r.name);
-    const tags = { ...r.tags, Name: name };
+    const gen = r.replacementGeneration;
+    const generation: Record<string, string> = Token.isUnresolved(gen)
+      ? { [REPLACEMENT_GENERATION_TAG]: Token.asString(gen) }
+      : gen !== 0
+        ? { [REPLACEMENT_GENERATION_TAG]: String(gen) }
+        : {};
+    const tags = { ...r.tags, ...generation, Name: name };
+    // The template carries only what never changes by itself (Name) and the
+    // deliberate roll counter: any change to its data is a new version, which
+    // replaces the instance. `tags` go to the instance and, after launch, to
+    // its root volume (RootVolumeTags), both changed in place.
+    const templateInstanceTags = { ...generation, Name: name };
     const imdsv2 = { httpTokens: "required", httpEndpoint: "enabled" };
+    const root = r.rootVolume;
 
+    // The root volume lives in the template, not on the instance: with
+    // root_block_device set and an image of resolve:ssm:..., provider 5.100.0
+    // looks the literal alias up with DescribeImages and fails
+    // (InvalidAMIID.Malformed, terraform-provider-aws #22912, #43488).
     const launchTemplate = new LaunchTemplate(scope, "LaunchTemplate", {
       name,
-      description: `Image and metadata defaults of ${name}`,
+      description: `Launch settings of ${name}: image, root volume, metadata options, tags`,
       imageId: launchTemplateImageId(r.ami),
       metadataOptions: imdsv2,
+      blockDeviceMappings: [
+        {
+          deviceName: root.deviceName,
+          ebs: {
+            volumeType: "gp3",
+            volumeSize: root.sizeGiB,
+            encrypted: "true",
+            kmsKeyId: root.kmsKeyArn,
+            iops: root.iops,
+            throughput: root.throughput,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: "instance", tags: templateInstanceTags },
+        { resourceType: "volume", tags: { Name: name } },
+      ],
       updateDefaultVersion: true,
       tags: { Name: name },
     });
@@ -318,21 +362,22 @@ export class PrivateInstances extends Construct {
       associatePublicIpAddress: false,
       iamInstanceProfile: props.instanceProfileName,
       metadataOptions: { ...imdsv2, httpPutResponseHopLimit: r.metadataHopLimit },
-      rootBlockDevice: {
-        volumeType: "gp3",
-        volumeSize: r.rootVolume.sizeGiB,
-        encrypted: true,
-        kmsKeyId: r.rootVolume.kmsKeyArn,
-        iops: r.rootVolume.iops,
-        throughput: r.rootVolume.throughput,
-        deleteOnTermination: true,
-        tags,
-      },
+      creditSpecification: r.cpuCredits === undefined ? undefined : { cpuCredits: r.cpuCredits },
       monitoring: r.detailedMonitoring,
       disableApiTermination: r.terminationProtection,
       userData: r.userData === undefined ? undefined : escapeTerraformTemplate(r.userData),
       tags,
     });
+
+    if (Object.keys(r.tags).length > 0) {
+      const volumeTags = TerraformIterator.fromMap(r.tags);
+      new Ec2Tag(scope, "RootVolumeTags", {
+        forEach: volumeTags,
+        resourceId: instance.rootBlockDevice.volumeId,
+        key: volumeTags.key,
+        value: volumeTags.value,
+      });
+    }
     return { instance, launchTemplate };
   }
 }
@@ -373,7 +418,7 @@ function validate(
         `"${spec.name}" must be lower-case letters, digits and '-', not starting or ending with '-'`,
       );
     }
-    validateInstanceOptions(at, spec);
+    validateInstanceOptions(at, spec, defaults);
   });
   for (const dup of duplicates(names.filter((n) => !!n))) {
     names.forEach((n, i) => {

@@ -4,13 +4,14 @@ import {
   AMAZON_LINUX_2023_AMI_PARAMETER,
   AMAZON_LINUX_2_AMI_PARAMETER,
   InstanceOptions,
+  isBurstableInstanceType,
   resolveInstance,
   validateInstanceOptions,
 } from "../src";
 
-function problems(options: InstanceOptions): string[] {
+function problems(options: InstanceOptions, inherited?: InstanceOptions): string[] {
   const v = new Validator("test", "defaults");
-  validateInstanceOptions(v, options);
+  validateInstanceOptions(v, options, inherited);
   return v.issues.map((i) => `${i.path}: ${i.message}`);
 }
 
@@ -23,11 +24,13 @@ describe("instance options", () => {
         tier: "isolated",
         availabilityZone: undefined,
         ami: { ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER },
-        rootVolume: { sizeGiB: 8 },
+        rootVolume: { sizeGiB: 8, deviceName: "/dev/xvda" },
         userData: undefined,
         detailedMonitoring: false,
         terminationProtection: false,
         metadataHopLimit: 1,
+        cpuCredits: "standard",
+        replacementGeneration: 0,
         tags: {},
       });
     });
@@ -63,7 +66,51 @@ describe("instance options", () => {
         { tags: { SessionAccess: "ops", Role: "any" }, rootVolume: { kmsKeyArn, sizeGiB: 10 } },
       );
       expect(r.tags).toEqual({ SessionAccess: "ops", Role: "db" });
-      expect(r.rootVolume).toEqual({ sizeGiB: 50, kmsKeyArn });
+      expect(r.rootVolume).toEqual({ sizeGiB: 50, kmsKeyArn, deviceName: "/dev/xvda" });
+    });
+
+    it("takes the root device name of the defaults unless the instance names its own", () => {
+      expect(resolveInstance({ name: "a" }, { rootVolume: { deviceName: "/dev/sda1" } }).rootVolume.deviceName).toBe("/dev/sda1");
+      expect(
+        resolveInstance({ name: "a", rootVolume: { deviceName: "/dev/xvda" } }, { rootVolume: { deviceName: "/dev/sda1" } }).rootVolume.deviceName,
+      ).toBe("/dev/xvda");
+    });
+
+    it.each([
+      ["t3.nano", {}, {}, "standard"],
+      ["t3.nano", { cpuCredits: "unlimited" }, {}, "unlimited"],
+      ["t3.nano", {}, { cpuCredits: "unlimited" }, "unlimited"],
+      ["t3.nano", { cpuCredits: "standard" }, { cpuCredits: "unlimited" }, "standard"],
+      ["m7i.large", {}, { cpuCredits: "unlimited" }, undefined],
+      ["m7i.large", {}, {}, undefined],
+    ] as const)("resolves the CPU credits of %p (own %j, defaults %j) to %p", (instanceType, own, defaults, expected) => {
+      expect(resolveInstance({ name: "a", instanceType, ...own }, defaults).cpuCredits).toBe(expected);
+    });
+
+    it("keeps only an explicit CPU credit option when the instance type is a token", () => {
+      const instanceType = Token.asString({ Ref: "type" });
+      expect(resolveInstance({ name: "a", instanceType }).cpuCredits).toBeUndefined();
+      expect(resolveInstance({ name: "a", instanceType }, { cpuCredits: "unlimited" }).cpuCredits).toBe("unlimited");
+    });
+
+    it("takes the replacement generation of the instance, else of the defaults, else 0", () => {
+      expect(resolveInstance({ name: "a" }).replacementGeneration).toBe(0);
+      expect(resolveInstance({ name: "a" }, { replacementGeneration: 2 }).replacementGeneration).toBe(2);
+      expect(resolveInstance({ name: "a", replacementGeneration: 0 }, { replacementGeneration: 2 }).replacementGeneration).toBe(0);
+    });
+  });
+
+  describe("isBurstableInstanceType", () => {
+    it.each(["t2.micro", "t3.nano", "t3a.large", "t4g.small"])("is true for %p", (type) => {
+      expect(isBurstableInstanceType(type)).toBe(true);
+    });
+
+    it.each(["m7i.large", "c7i.metal-24xl", "t3", "x2iedn.xlarge", "u-6tb1.112xlarge"])("is false for %p", (type) => {
+      expect(isBurstableInstanceType(type)).toBe(false);
+    });
+
+    it("is false for a token", () => {
+      expect(isBurstableInstanceType(Token.asString({ Ref: "type" }))).toBe(false);
     });
   });
 
@@ -83,9 +130,46 @@ describe("instance options", () => {
           },
           userData: "#!/bin/bash\necho ${HOME}",
           metadataHopLimit: 64,
+          replacementGeneration: 7,
           tags: { SessionAccess: "ops" },
         }),
       ).toEqual([]);
+    });
+
+    it.each(["/dev/xvda", "/dev/sda1", "/dev/sda", "/dev/sdf", "/dev/sdp15", "/dev/xvdz", "/dev/xvdba", "/dev/xvddz"])(
+      "accepts the root device name %p",
+      (deviceName) => {
+        expect(problems({ rootVolume: { deviceName } })).toEqual([]);
+      },
+    );
+
+    it("accepts CPU credits on a burstable type, its own or inherited", () => {
+      expect(problems({ cpuCredits: "unlimited" })).toEqual([]);
+      expect(problems({ instanceType: "t4g.micro", cpuCredits: "standard" })).toEqual([]);
+      expect(problems({ cpuCredits: "standard" }, { instanceType: "t3a.small" })).toEqual([]);
+      expect(problems({ instanceType: "t3.small", cpuCredits: "standard" }, { instanceType: "m7i.large" })).toEqual([]);
+    });
+
+    it("rejects CPU credits on a type without them, own or inherited", () => {
+      expect(problems({ instanceType: "m7i.large", cpuCredits: "standard" })).toEqual([
+        "defaults.cpuCredits: applies to burstable instance types only (t2, t3, t3a, t4g); m7i.large has no CPU credits, remove cpuCredits",
+      ]);
+      expect(problems({ cpuCredits: "unlimited" }, { instanceType: "c7g.medium" })).toEqual([
+        "defaults.cpuCredits: applies to burstable instance types only (t2, t3, t3a, t4g); c7g.medium has no CPU credits, remove cpuCredits",
+      ]);
+    });
+
+    it("does not judge CPU credits against a malformed or token instance type", () => {
+      expect(problems({ instanceType: "m7i", cpuCredits: "standard" })).toEqual([
+        'defaults.instanceType: "m7i" must be an instance type such as t3.nano (family.size)',
+      ]);
+      expect(problems({ instanceType: Token.asString({ Ref: "type" }), cpuCredits: "standard" })).toEqual([]);
+    });
+
+    it("reserves the ReplacementGeneration tag", () => {
+      expect(problems({ tags: { ReplacementGeneration: "1" } })).toEqual([
+        "defaults.tags.ReplacementGeneration: ReplacementGeneration is set from replacementGeneration",
+      ]);
     });
 
     it.each(["c7i.metal-24xl", "u-6tb1.112xlarge", "t4g.nano"])("accepts the instance type %p", (instanceType) => {
@@ -96,7 +180,12 @@ describe("instance options", () => {
       expect(
         problems({
           instanceType: Token.asString({ Ref: "type" }),
-          rootVolume: { sizeGiB: Token.asNumber({ Ref: "size" }), kmsKeyArn: Token.asString({ Ref: "key" }) },
+          rootVolume: {
+            sizeGiB: Token.asNumber({ Ref: "size" }),
+            kmsKeyArn: Token.asString({ Ref: "key" }),
+            deviceName: Token.asString({ Ref: "device" }),
+          },
+          replacementGeneration: Token.asNumber({ Ref: "generation" }),
         }),
       ).toEqual([]);
     });

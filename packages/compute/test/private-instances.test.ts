@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformResource, Testing } from "cdktf";
 import { Construct } from "constructs";
+import { Ec2Tag as TfEc2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Instance as TfInstance } from "@cdktf/provider-aws/lib/instance";
 import { KeyPair as TfKeyPair } from "@cdktf/provider-aws/lib/key-pair";
 import { LaunchTemplate as TfLaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -174,23 +175,51 @@ describe("PrivateInstances", () => {
       for (const instance of configsOf(json, TfInstance)) expect(instance.iam_instance_profile).toBe("ssm-dev-ssm-instance");
     });
 
-    it("encrypts an 8 GiB gp3 root volume with the account's default key, deleted with the instance", () => {
-      const root = instanceNamed(json, "ssm-dev-web").root_block_device as Config;
-      expect(root).toMatchObject({ volume_type: "gp3", volume_size: 8, encrypted: true, delete_on_termination: true });
-      expect(root.kms_key_id).toBeUndefined();
+    it("declares no block device on the instance, so provider 5.100.0 never looks the resolve:ssm alias up with DescribeImages", () => {
+      for (const instance of configsOf(json, TfInstance)) {
+        expect(instance).not.toHaveProperty("root_block_device");
+        expect(instance).not.toHaveProperty("ebs_block_device");
+        expect(instance).not.toHaveProperty("ephemeral_block_device");
+        expect(instance).not.toHaveProperty("volume_tags");
+      }
     });
 
-    it("encrypts the root volume with the given KMS key and performance", () => {
-      const withKey = synth({ instances: [{ name: "db", rootVolume: { sizeGiB: 50, kmsKeyArn: KMS_KEY_ARN, iops: 4000, throughput: 250 } }] });
-      expect(onlyOf(withKey, TfInstance).root_block_device).toMatchObject({
-        volume_type: "gp3",
-        volume_size: 50,
-        encrypted: true,
-        kms_key_id: KMS_KEY_ARN,
-        iops: 4000,
-        throughput: 250,
-        delete_on_termination: true,
+    it("maps an encrypted 8 GiB gp3 root volume on /dev/xvda in the launch template, with the account's default key, deleted with the instance", () => {
+      const template = launchTemplateOf(json, instanceNamed(json, "ssm-dev-web"));
+      expect(template.block_device_mappings).toEqual([
+        {
+          device_name: "/dev/xvda",
+          ebs: { volume_type: "gp3", volume_size: 8, encrypted: "true", delete_on_termination: "true" },
+        },
+      ]);
+    });
+
+    it("maps the root volume with the given device name, KMS key and performance", () => {
+      const withKey = synth({
+        instances: [{ name: "db", rootVolume: { deviceName: "/dev/sda1", sizeGiB: 50, kmsKeyArn: KMS_KEY_ARN, iops: 4000, throughput: 250 } }],
       });
+      expect(onlyOf(withKey, TfLaunchTemplate).block_device_mappings).toEqual([
+        {
+          device_name: "/dev/sda1",
+          ebs: {
+            volume_type: "gp3",
+            volume_size: 50,
+            encrypted: "true",
+            kms_key_id: KMS_KEY_ARN,
+            iops: 4000,
+            throughput: 250,
+            delete_on_termination: "true",
+          },
+        },
+      ]);
+      expect(onlyOf(withKey, TfInstance)).not.toHaveProperty("root_block_device");
+    });
+
+    it("merges the root volume of the defaults with the instance's own", () => {
+      const merged = synth({ defaults: { rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 } }, instances: [{ name: "web", rootVolume: { sizeGiB: 30 } }] });
+      expect(onlyOf(merged, TfLaunchTemplate).block_device_mappings).toEqual([
+        expect.objectContaining({ device_name: "/dev/sda1", ebs: expect.objectContaining({ volume_size: 30 }) }),
+      ]);
     });
   });
 
@@ -234,12 +263,41 @@ describe("PrivateInstances", () => {
       expect(instanceNamed(json, "ssm-dev-big").instance_type).toBe("m7i.large");
     });
 
-    it("tags the instance and its root volume with the Name and the extra tags", () => {
+    it("tags the instance with the Name and the extra tags, and its launch template tags instance and volume with the Name at launch", () => {
       const json = synth({ instances: [{ name: "web", tags: { SessionAccess: "ops" } }] });
       const instance = onlyOf(json, TfInstance);
       expect(instance.tags).toEqual({ Name: "ssm-dev-web", SessionAccess: "ops" });
-      expect((instance.root_block_device as Config).tags).toEqual({ Name: "ssm-dev-web", SessionAccess: "ops" });
       expect(instance.volume_tags).toBeUndefined();
+      expect(launchTemplateOf(json, instance).tag_specifications).toEqual([
+        { resource_type: "instance", tags: { Name: "ssm-dev-web" } },
+        { resource_type: "volume", tags: { Name: "ssm-dev-web" } },
+      ]);
+    });
+
+    it("puts the extra tags on the root volume with one aws_ec2_tag per key, after launch", () => {
+      const json = synth({ instances: [{ name: "web", tags: { SessionAccess: "ops", Team: "infra" } }] });
+      const instanceId = Object.keys(resourcesOf(json, TfInstance))[0];
+      expect(onlyOf(json, TfEc2Tag)).toEqual(
+        expect.objectContaining({
+          for_each: { SessionAccess: "ops", Team: "infra" },
+          resource_id: `\${aws_instance.${instanceId}.root_block_device[0].volume_id}`,
+          key: "${each.key}",
+          value: "${each.value}",
+        }),
+      );
+    });
+
+    it("creates no volume tag resource for an instance without extra tags", () => {
+      const json = synth({ instances: [{ name: "web" }, { name: "db", tags: { Role: "db" } }] });
+      expect(configsOf(json, TfEc2Tag)).toEqual([expect.objectContaining({ for_each: { Role: "db" } })]);
+    });
+
+    it("changing the extra tags leaves the launch template as it is, so the instance is not replaced", () => {
+      const tagSets: Array<Record<string, string>> = [{ SessionAccess: "ops" }, { SessionAccess: "dev", Team: "x" }];
+      const [a, b] = tagSets.map((tags) =>
+        onlyOf(synth({ instances: [{ name: "web", tags }] }), TfLaunchTemplate),
+      );
+      expect(b).toEqual(a);
     });
 
     it("leaves termination protection and detailed monitoring off by default", () => {
@@ -278,6 +336,81 @@ describe("PrivateInstances", () => {
 
     it("sets no user data unless given", () => {
       expect(onlyOf(synth(), TfInstance).user_data).toBeUndefined();
+    });
+  });
+
+  describe("CPU credits", () => {
+    it("launches burstable instances with standard credits by default, set on the instance", () => {
+      const json = synth({ instances: [{ name: "t3" }, { name: "t4g", instanceType: "t4g.micro" }, { name: "t2", instanceType: "t2.micro" }, { name: "t3a", instanceType: "t3a.small" }] });
+      for (const name of ["t3", "t4g", "t2", "t3a"]) {
+        expect(instanceNamed(json, `ssm-dev-${name}`).credit_specification).toEqual({ cpu_credits: "standard" });
+      }
+    });
+
+    it("never puts the credit option in the launch template, which has no instance type (provider 5.100.0 drops it there)", () => {
+      const template = onlyOf(synth({ instances: [{ name: "web", cpuCredits: "unlimited" }] }), TfLaunchTemplate);
+      expect(template).not.toHaveProperty("credit_specification");
+      expect(template).not.toHaveProperty("instance_type");
+    });
+
+    it("uses unlimited credits when asked", () => {
+      expect(onlyOf(synth({ instances: [{ name: "web", cpuCredits: "unlimited" }] }), TfInstance).credit_specification).toEqual({
+        cpu_credits: "unlimited",
+      });
+    });
+
+    it("sets no credit option on other families", () => {
+      expect(onlyOf(synth({ instances: [{ name: "big", instanceType: "m7i.large" }] }), TfInstance)).not.toHaveProperty("credit_specification");
+    });
+
+    it("applies a default credit option to the burstable instances only", () => {
+      const json = synth({
+        defaults: { cpuCredits: "unlimited" },
+        instances: [{ name: "web" }, { name: "big", instanceType: "m7i.large" }, { name: "calm", cpuCredits: "standard" }],
+      });
+      expect(instanceNamed(json, "ssm-dev-web").credit_specification).toEqual({ cpu_credits: "unlimited" });
+      expect(instanceNamed(json, "ssm-dev-big")).not.toHaveProperty("credit_specification");
+      expect(instanceNamed(json, "ssm-dev-calm").credit_specification).toEqual({ cpu_credits: "standard" });
+    });
+  });
+
+  describe("replacement generation", () => {
+    const templateAndInstance = (overrides: Partial<PrivateInstancesProps>) => {
+      const json = synth(overrides);
+      const instance = onlyOf(json, TfInstance);
+      return { instance, template: launchTemplateOf(json, instance) };
+    };
+
+    it("at 0, the default, writes nothing: the template and the instance are exactly those of a stack that never set it", () => {
+      expect(templateAndInstance({ instances: [{ name: "web", replacementGeneration: 0 }] })).toEqual(
+        templateAndInstance({ instances: [{ name: "web" }] }),
+      );
+      expect(JSON.stringify(synth())).not.toContain("ReplacementGeneration");
+    });
+
+    it("above 0, tags the instance and the instance tag specification of its template with the generation, not the volume", () => {
+      const { instance, template } = templateAndInstance({ instances: [{ name: "web", replacementGeneration: 2, tags: { Role: "web" } }] });
+      expect(instance.tags).toEqual({ Name: "ssm-dev-web", Role: "web", ReplacementGeneration: "2" });
+      expect(template.tag_specifications).toEqual([
+        { resource_type: "instance", tags: { Name: "ssm-dev-web", ReplacementGeneration: "2" } },
+        { resource_type: "volume", tags: { Name: "ssm-dev-web" } },
+      ]);
+    });
+
+    it("a bump changes the launch template data (a new version, which the instance follows) and nothing else of the stack", () => {
+      const before = synth({ instances: [{ name: "web", replacementGeneration: 1 }] });
+      const after = synth({ instances: [{ name: "web", replacementGeneration: 2 }] });
+      expect(Object.keys(after.resource ?? {})).toEqual(Object.keys(before.resource ?? {}));
+      const [lt0, lt1] = [before, after].map((j) => onlyOf(j, TfLaunchTemplate));
+      expect(lt1.tag_specifications).not.toEqual(lt0.tag_specifications);
+      expect({ ...lt1, tag_specifications: undefined }).toEqual({ ...lt0, tag_specifications: undefined });
+      expect(onlyOf(after, TfInstance).launch_template).toEqual(onlyOf(before, TfInstance).launch_template);
+    });
+
+    it("can be bumped for every instance through the defaults, and an instance's own value wins", () => {
+      const json = synth({ defaults: { replacementGeneration: 3 }, instances: [{ name: "web" }, { name: "db", replacementGeneration: 0 }] });
+      expect((instanceNamed(json, "ssm-dev-web").tags as Record<string, string>).ReplacementGeneration).toBe("3");
+      expect(instanceNamed(json, "ssm-dev-db").tags).toEqual({ Name: "ssm-dev-db" });
     });
   });
 
@@ -425,6 +558,43 @@ describe("PrivateInstances", () => {
     it("rejects an SSM parameter that does not start with /", () => {
       expect(build({ instances: [{ name: "web", ami: { ssmParameter: "aws/service/ami" } }] })).toThrow(
         /instances\[0\]\.ami\.ssmParameter: "aws\/service\/ami" must be an SSM parameter name starting with "\/"/,
+      );
+    });
+
+    it.each(["/dev/nvme0n1", "/dev/nvme1n1p1"])("rejects the NVMe device name %p, which EC2 does not take in a mapping", (deviceName) => {
+      expect(build({ instances: [{ name: "web", rootVolume: { deviceName } }] })).toThrow(
+        /instances\[0\]\.rootVolume\.deviceName: ".*" is a name the kernel gives NVMe volumes at boot; a block device mapping names the AMI's root device, such as \/dev\/xvda/,
+      );
+    });
+
+    it.each(["xvda", "/dev/xvda1", "/dev/sda16", "/dev/sda0", "/dev/xvdea", "/dev/hda", "/dev/sdA", "/dev/xvda "])(
+      "rejects the device name %p",
+      (deviceName) => {
+        expect(build({ instances: [{ name: "web", rootVolume: { deviceName } }] })).toThrow(
+          /instances\[0\]\.rootVolume\.deviceName: ".*" must be the AMI's root device name as EC2 spells it/,
+        );
+      },
+    );
+
+    it("rejects CPU credits on an instance type without them, at the field that set them", () => {
+      expect(build({ instances: [{ name: "big", instanceType: "m7i.large", cpuCredits: "standard" }] })).toThrow(
+        /instances\[0\]\.cpuCredits: applies to burstable instance types only \(t2, t3, t3a, t4g\); m7i\.large has no CPU credits, remove cpuCredits/,
+      );
+      expect(build({ defaults: { instanceType: "c7i.large" }, instances: [{ name: "big", cpuCredits: "unlimited" }] })).toThrow(
+        /instances\[0\]\.cpuCredits: applies to burstable instance types only .* c7i\.large has no CPU credits/,
+      );
+      expect(build({ defaults: { instanceType: "c7i.large", cpuCredits: "unlimited" } })).toThrow(/defaults\.cpuCredits: applies to burstable/);
+    });
+
+    it("rejects an unknown CPU credit option", () => {
+      expect(build({ instances: [{ name: "web", cpuCredits: "burst" as "standard" }] })).toThrow(
+        /instances\[0\]\.cpuCredits: "burst" must be one of standard, unlimited/,
+      );
+    });
+
+    it.each([-1, 1.5, Number.NaN])("rejects the replacement generation %p", (replacementGeneration) => {
+      expect(build({ instances: [{ name: "web", replacementGeneration }] })).toThrow(
+        /instances\[0\]\.replacementGeneration: .* must be a whole number from 0 up/,
       );
     });
 
