@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures wall time and peak memory (max RSS of the largest process) of
 #   1. one synth of every environment (compiled JavaScript, no Nx),
-#   2. the full test command, without the Nx cache.
-# Usage: scripts/benchmark.sh [synth|test|all]   (default: all)
+#   2. the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
+#   3. the full test command (every tier), without the Nx cache.
+# Usage: scripts/benchmark.sh [synth|emulator|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ measure() {
   local label=$1; shift
   local log
   log=$(mktemp)
+  # shellcheck disable=SC2064
+  trap "rm -f '$log' '$log.out'" RETURN
   if ! /usr/bin/time -v "$@" >"$log.out" 2>"$log"; then
     cat "$log.out" "$log" >&2
     echo "$label: failed" >&2
@@ -28,8 +31,14 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, node $(node --version), $(terraform version 2>/dev/null | head -1)"
 if [ "$what" = synth ] || [ "$what" = all ]; then
   npx nx run infra:build --output-style=static >/dev/null
-  measure "synth (dev, prod, bootstrap)" node apps/infra/dist/main.js --environments-dir apps/infra/environments --outdir "$(mktemp -d)/cdktf.out"
+  out=$(mktemp -d)
+  measure "synth (dev, prod, bootstrap)" node apps/infra/dist/main.js --environments-dir apps/infra/environments --outdir "$out/cdktf.out"
+  rm -rf "$out"
+fi
+if [ "$what" = emulator ] || [ "$what" = all ]; then
+  npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
+  measure "emulator lifecycle tier" npx nx run aws-emulator:e2e --skip-nx-cache --output-style=static
 fi
 if [ "$what" = test ] || [ "$what" = all ]; then
-  measure "npm test (no Nx cache)" npx nx run-many -t lint typecheck test tf-validate tf-test tf-plan --skip-nx-cache --output-style=static
+  measure "npm test (no Nx cache)" npx nx run-many -t lint typecheck test tf-validate tf-test tf-plan e2e --skip-nx-cache --output-style=static
 fi

@@ -1,0 +1,344 @@
+/**
+ * The deploy lifecycle of the shipped environments against a local AWS API
+ * emulator (moto, one server per account), through the commands users run:
+ * bootstrap the state buckets, deploy dev and prod into their S3 backends,
+ * re-plan, read the result back with the AWS SDK, change, lock, interrupt,
+ * destroy. The steps share one emulated landscape and run in order; a failed
+ * step names its stack, step and resources.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVolumesCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  Instance,
+} from "@aws-sdk/client-ec2";
+import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import {
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { GetDocumentCommand, ListDocumentsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  Landscape,
+  StateLocation,
+  assertCleanReplan,
+  bootstrapAndDeploy,
+  changesOf,
+  childEnv,
+  describeChanges,
+  detectMoto,
+  emulatorOf,
+  openLandscape,
+  planJson,
+  runCdktf,
+  retriesMade,
+  runLogged,
+  sdkConfig,
+  stackDir,
+  stateLocation,
+  synth,
+  terraform,
+  unexplainedChanges,
+  EMULATOR_ARTIFACTS,
+  STATE_BOOTSTRAP_STACK,
+} from "../src";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+const ENVIRONMENTS = ["dev", "prod"];
+const ACCESS_TAG = "SsmAccessGroup";
+
+let land: Landscape;
+/** The session key of each environment, to check it is scheduled for deletion after destroy. */
+const sessionKeyArns: Record<string, string> = {};
+const clients = (env: string) => {
+  const at = stateLocation(land, env);
+  const config = sdkConfig(emulatorOf(land, at.accountId), at.region);
+  return {
+    at,
+    ec2: new EC2Client(config),
+    iam: new IAMClient(config),
+    s3: new S3Client(config),
+    ssm: new SSMClient(config),
+    logs: new CloudWatchLogsClient(config),
+    kms: new KMSClient(config),
+  };
+};
+
+async function outputs(env: string): Promise<Record<string, { value: unknown }>> {
+  const r = await terraform(land.ws, stackDir(land.outs[env], env), env, ["output", "-json"], "output");
+  return JSON.parse(r.output.slice(r.output.indexOf("{"))) as Record<string, { value: unknown }>;
+}
+
+async function liveInstances(env: string): Promise<Instance[]> {
+  const { ec2 } = clients(env);
+  const r = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: `tag:${ACCESS_TAG}`, Values: [`ssm-access-${env}`] },
+        { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
+      ],
+    })
+  );
+  return (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
+}
+
+/** A copy of the shipped environment files, edited. */
+function editedEnvironments(edit: (files: Record<string, Record<string, unknown>>) => void): string {
+  const dir = path.join(land.ws.root, `environments-${Date.now()}`);
+  fs.cpSync(path.join(REPO_ROOT, "apps", "infra", "environments"), dir, { recursive: true });
+  const files: Record<string, Record<string, unknown>> = {};
+  for (const env of ENVIRONMENTS) files[env] = JSON.parse(fs.readFileSync(path.join(dir, `${env}.json`), "utf8"));
+  edit(files);
+  for (const env of ENVIRONMENTS) fs.writeFileSync(path.join(dir, `${env}.json`), JSON.stringify(files[env], null, 2));
+  return dir;
+}
+
+async function lockObjectExists(at: StateLocation): Promise<boolean> {
+  const { s3 } = clients(at.key.includes("/prod/") ? "prod" : "dev");
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: `${at.key}.tflock` }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  detectMoto(); // fails the suite with the install command when moto is missing
+  land = await openLandscape(REPO_ROOT, ENVIRONMENTS);
+});
+
+afterAll(async () => {
+  if (retriesMade.length > 0) {
+    console.warn(`emulator transient errors retried once:\n${retriesMade.map((r) => `  ${r.stack} ${r.step}: ${r.error}`).join("\n")}`);
+  }
+  await land?.close(process.env.SSM_ACCESS_E2E_KEEP_FILES === "1");
+});
+
+describe("deploy lifecycle against the emulator", () => {
+  test("bootstrap creates the state buckets, and dev and prod deploy into their S3 backends through `nx run infra:deploy`", async () => {
+    await bootstrapAndDeploy(land);
+    for (const env of ENVIRONMENTS) {
+      const { s3, at } = clients(env);
+      await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
+    }
+  });
+
+  test("a second plan of every stack is clean, emulator artifacts aside", async () => {
+    await Promise.all([STATE_BOOTSTRAP_STACK, ...ENVIRONMENTS].map((stack) => assertCleanReplan(land, stack)));
+  });
+
+  test("the state buckets are versioned, private, and hold each state under its documented key", async () => {
+    for (const env of ENVIRONMENTS) {
+      const { s3, at } = clients(env);
+      expect(at.key).toBe(`ssm-access/${env}/terraform.tfstate`);
+      expect((await s3.send(new GetBucketVersioningCommand({ Bucket: at.bucket }))).Status).toBe("Enabled");
+      const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: at.bucket }))).PublicAccessBlockConfiguration;
+      expect(block).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      const head = await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
+      expect(head.ContentLength).toBeGreaterThan(1000);
+    }
+  });
+
+  test.each(ENVIRONMENTS)(
+    "%s: instances require IMDSv2, have encrypted roots and no public IP, and their security group has no ingress",
+    async (env) => {
+      const { ec2 } = clients(env);
+      const instances = await liveInstances(env);
+      expect(instances).toHaveLength(env === "prod" ? 2 : 1);
+      for (const instance of instances) {
+        expect(instance.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 });
+        expect(instance.PublicIpAddress).toBeUndefined();
+        expect(instance.KeyName).toBeUndefined();
+        const root = instance.BlockDeviceMappings?.find((m) => m.DeviceName === instance.RootDeviceName);
+        const volumes = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root?.Ebs?.VolumeId as string] }));
+        expect(volumes.Volumes?.[0]).toMatchObject({ Encrypted: true, VolumeType: "gp3" });
+        const groups = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups?.map((g) => g.GroupId as string) }));
+        expect(groups.SecurityGroups).toHaveLength(1);
+        expect(groups.SecurityGroups?.[0].IpPermissions).toEqual([]);
+      }
+    }
+  );
+
+  test.each(ENVIRONMENTS)(
+    "%s: the role carries AmazonSSMManagedInstanceCore; sessions are logged to a log group encrypted with the session key, as the preferences document says",
+    async (env) => {
+      const { iam, ssm, logs } = clients(env);
+      const out = await outputs(env);
+      const roleName = String(out.instance_role_arn.value).split("/").pop();
+      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+      expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+
+      const logGroupName = String(out.session_log_group_name.value);
+      const keyArn = String(out.session_kms_key_arn.value);
+      sessionKeyArns[env] = keyArn;
+      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
+      expect(groups.logGroups?.[0]).toMatchObject({ logGroupName, kmsKeyId: keyArn });
+
+      const doc = await ssm.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
+      expect(doc.DocumentType).toBe("Session");
+      const content = JSON.parse(doc.Content as string) as { sessionType: string; inputs: Record<string, unknown> };
+      expect(content.sessionType).toBe("Standard_Stream");
+      expect(content.inputs).toMatchObject({
+        cloudWatchLogGroupName: logGroupName,
+        cloudWatchEncryptionEnabled: true,
+        kmsKeyId: keyArn.split("/").pop(),
+        s3EncryptionEnabled: true,
+      });
+      expect(content.inputs.s3BucketName).toBe(env === "prod" ? out.session_bucket_name.value : "");
+    }
+  );
+
+  test("the state bootstrap's local state migrates into S3 as the README says, and plans clean there", async () => {
+    const dir = stackDir(land.outs[STATE_BOOTSTRAP_STACK], STATE_BOOTSTRAP_STACK);
+    const dev = stateLocation(land, "dev");
+    const endpoint = emulatorOf(land, dev.accountId).endpoint;
+    const key = "ssm-access/state-bootstrap/terraform.tfstate";
+    fs.writeFileSync(
+      path.join(dir, "zz_migrate_override.tf.json"),
+      JSON.stringify({
+        terraform: {
+          backend: {
+            s3: {
+              bucket: dev.bucket,
+              key,
+              region: dev.region,
+              encrypt: true,
+              use_lockfile: true,
+              access_key: "emulator-access-key",
+              secret_key: "emulator-secret-key",
+              endpoints: { s3: endpoint, sts: endpoint },
+              use_path_style: true,
+              skip_credentials_validation: true,
+              skip_requesting_account_id: true,
+              skip_metadata_api_check: true,
+            },
+          },
+        },
+      })
+    );
+    await terraform(land.ws, dir, STATE_BOOTSTRAP_STACK, ["init", "-input=false", "-migrate-state", "-force-copy"], "migrate state");
+    const { s3 } = clients("dev");
+    expect((await s3.send(new HeadObjectCommand({ Bucket: dev.bucket, Key: key }))).ContentLength).toBeGreaterThan(1000);
+    await assertCleanReplan(land, STATE_BOOTSTRAP_STACK);
+  });
+
+  test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
+    // Independent accounts, emulators and folders: side by side.
+    await Promise.all([devChangeAndLock(), prodInterruptedDeploy()]);
+  });
+
+  test("destroying dev and prod leaves only the state buckets, with their state", async () => {
+    await Promise.all(ENVIRONMENTS.map((env) => runCdktf(land.ws, "destroy", env, { out: land.outs[env] })));
+    for (const env of ENVIRONMENTS) {
+      const { ec2, iam, s3, ssm, logs, kms, at } = clients(env);
+      expect(await liveInstances(env)).toEqual([]);
+      const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Environment", Values: [env] }] }));
+      expect(vpcs.Vpcs).toEqual([]);
+      const roles = await iam.send(new ListRolesCommand({}));
+      expect((roles.Roles ?? []).map((r) => r.RoleName).filter((n) => n?.startsWith(`ssm-access-${env}`))).toEqual([]);
+      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/ssm/ssm-access-${env}` }));
+      expect(groups.logGroups).toEqual([]);
+      const documents = await ssm.send(new ListDocumentsCommand({ Filters: [{ Key: "Owner", Values: ["Self"] }] }));
+      expect(documents.DocumentIdentifiers).toEqual([]);
+      const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+      expect(buckets).toEqual([at.bucket]);
+      await s3.send(new HeadBucketCommand({ Bucket: at.bucket }));
+      await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: sessionKeyArns[env] }))).KeyMetadata?.KeyState).toBe("PendingDeletion");
+    }
+  });
+});
+
+/** Edit dev (instance type, one more instance): exact plan, state lock, apply, clean re-plan. */
+async function devChangeAndLock(): Promise<void> {
+  const envDir = editedEnvironments((f) => {
+    const instances = f.dev.instances as Array<Record<string, unknown>>;
+    instances[0].instanceType = "t3.micro";
+    instances.push({ name: "app-2", instanceType: "t3.nano", tier: "isolated" });
+  });
+  const preview = path.join(land.ws.root, "out", "dev-change");
+  await synth(land.ws, preview, ["dev"], envDir);
+  const previewDir = stackDir(preview, "dev");
+  await terraform(land.ws, previewDir, "dev", ["init", "-input=false"], "init change");
+  const changes = unexplainedChanges(changesOf(await planJson(land.ws, previewDir, "dev", "plan change")), EMULATOR_ARTIFACTS);
+  const summary = describeChanges(changes);
+  expect(changes.filter((c) => c.action === "delete" || c.action === "replace")).toEqual([]);
+  expect(changes.filter((c) => c.action === "update")).toEqual([
+    { address: "aws_instance.instances_app_1", type: "aws_instance", action: "update", paths: ["instance_type"] },
+  ]);
+  const created = changes.filter((c) => c.action === "create").map((c) => c.address);
+  expect(created).toEqual(expect.arrayContaining(["aws_launch_template.instances_app_2_launch_template", "aws_instance.instances_app_2"]));
+  expect(created.every((a) => /instances_app_2/.test(a))).toBe(true);
+  expect(summary).not.toMatch(/app_1_launch_template|aws_vpc\b|aws_subnet/);
+
+  const at = stateLocation(land, "dev");
+  const apply = runCdktf(land.ws, "deploy", "dev", { out: land.outs.dev, environmentsDir: envDir, step: "deploy change" });
+  let locked = false;
+  for (let i = 0; i < 240 && !locked; i++) {
+    locked = await lockObjectExists(at);
+    if (!locked) await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(locked).toBe(true);
+  const concurrent = await terraform(
+    land.ws,
+    stackDir(land.outs.dev, "dev"),
+    "dev",
+    ["plan", "-input=false", "-lock-timeout=0s"],
+    "concurrent plan",
+    true
+  );
+  expect(concurrent.code).not.toBe(0);
+  expect(concurrent.output).toMatch(/Error acquiring the state lock/);
+  await apply;
+
+  const instances = await liveInstances("dev");
+  expect(instances.map((i) => i.InstanceType).sort()).toEqual(["t3.micro", "t3.nano"]);
+  await assertCleanReplan(land, "dev");
+}
+
+/** Add an instance to prod, interrupt Terraform while it is created, deploy again: no duplicates, clean re-plan. */
+async function prodInterruptedDeploy(): Promise<void> {
+  const envDir = editedEnvironments((f) => {
+    (f.prod.instances as Array<Record<string, unknown>>).push({ name: "app-3", instanceType: "t3.nano", tier: "isolated" });
+  });
+  const out = land.outs.prod;
+  await synth(land.ws, out, ["prod"], envDir);
+  const dir = stackDir(out, "prod");
+  await terraform(land.ws, dir, "prod", ["init", "-input=false"], "init interrupted");
+  let signalled = false;
+  let interruptedPid = 0;
+  const interrupted = await runLogged("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
+    cwd: dir,
+    env: childEnv(land.ws),
+    logFile: path.join(land.ws.root, "logs", "prod-interrupted-apply.log"),
+    onStart: (pid) => {
+      interruptedPid = pid;
+    },
+    onOutput: (text) => {
+      if (!signalled && /aws_instance\.instances_app_3: Creating\.\.\./.test(text)) {
+        signalled = true;
+        process.kill(interruptedPid, "SIGINT");
+      }
+    },
+  });
+  expect(signalled).toBe(true);
+  expect(interrupted.code).not.toBe(0);
+  expect(interrupted.output).toMatch(/Interrupt received/);
+
+  await runCdktf(land.ws, "deploy", "prod", { out, environmentsDir: envDir, step: "deploy after interrupt" });
+  const instances = await liveInstances("prod");
+  const names = instances.map((i) => i.Tags?.find((t) => t.Key === "Name")?.Value).sort();
+  expect(names).toEqual(["ssm-access-prod-app-1", "ssm-access-prod-app-2", "ssm-access-prod-app-3"]);
+  await assertCleanReplan(land, "prod");
+}

@@ -1,0 +1,93 @@
+"""EC2 fidelity patches of moto_launcher, checked in-process: python3 -m unittest (from this folder)."""
+
+from __future__ import annotations
+
+import unittest
+
+import boto3
+from moto import mock_aws
+
+import moto_launcher
+
+moto_launcher.apply_patches()
+
+IMAGE = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+
+@mock_aws
+class InstanceReadBack(unittest.TestCase):
+    def setUp(self) -> None:
+        self.ec2 = boto3.client("ec2", region_name="eu-central-1")
+        self.vpc = self.ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        self.subnet = self.ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.10.1.0/24")["Subnet"]["SubnetId"]
+        self.sg = self.ec2.create_security_group(GroupName="instances", Description="d", VpcId=self.vpc)["GroupId"]
+
+    def template(self, **data: object) -> dict:
+        data = {
+            "ImageId": IMAGE,
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeType": "gp3", "VolumeSize": 8}}],
+            **data,
+        }
+        lt = self.ec2.create_launch_template(LaunchTemplateName=f"t{len(data)}-{id(data)}", LaunchTemplateData=data)["LaunchTemplate"]
+        return {"LaunchTemplateId": lt["LaunchTemplateId"], "Version": str(lt["LatestVersionNumber"])}
+
+    def run_like_provider(self, template: dict, groups: list[str]) -> str:
+        """aws_instance with subnet_id and associate_public_ip_address: everything on NetworkInterfaces[0]."""
+        nic = {"DeviceIndex": 0, "SubnetId": self.subnet, "AssociatePublicIpAddress": False}
+        if groups:
+            nic["Groups"] = groups
+        run = self.ec2.run_instances(MinCount=1, MaxCount=1, InstanceType="t3.nano", LaunchTemplate=template, NetworkInterfaces=[nic])
+        return run["Instances"][0]["InstanceId"]
+
+    def describe(self, instance_id: str) -> dict:
+        return self.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+
+    def user_data(self, instance_id: str) -> dict:
+        return self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")["UserData"]
+
+    def test_termination_protection_is_kept(self) -> None:
+        nic = {"DeviceIndex": 0, "SubnetId": self.subnet, "AssociatePublicIpAddress": False}
+        run = self.ec2.run_instances(MinCount=1, MaxCount=1, LaunchTemplate=self.template(), NetworkInterfaces=[nic], DisableApiTermination=True)
+        instance_id = run["Instances"][0]["InstanceId"]
+        attr = self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="disableApiTermination")
+        self.assertTrue(attr["DisableApiTermination"]["Value"])
+        unprotected = self.run_like_provider(self.template(), [self.sg])
+        attr = self.ec2.describe_instance_attribute(InstanceId=unprotected, Attribute="disableApiTermination")
+        self.assertFalse(attr["DisableApiTermination"]["Value"])
+
+    def test_interface_groups_are_the_instance_groups(self) -> None:
+        instance_id = self.run_like_provider(self.template(), [self.sg])
+        instance = self.describe(instance_id)
+        self.assertEqual([g["GroupId"] for g in instance["SecurityGroups"]], [self.sg])
+        self.assertEqual([g["GroupId"] for g in instance["NetworkInterfaces"][0]["Groups"]], [self.sg])
+        groups = self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="groupSet")["Groups"]
+        self.assertEqual([g["GroupId"] for g in groups], [self.sg])
+
+    def test_no_groups_means_the_vpc_default_group(self) -> None:
+        default = self.ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [self.vpc]}, {"Name": "group-name", "Values": ["default"]}]
+        )["SecurityGroups"][0]["GroupId"]
+        instance = self.describe(self.run_like_provider(self.template(), []))
+        self.assertEqual([g["GroupId"] for g in instance["SecurityGroups"]], [default])
+
+    def test_instance_level_groups_unchanged(self) -> None:
+        run = self.ec2.run_instances(MinCount=1, MaxCount=1, ImageId="ami-12c6146b", SubnetId=self.subnet, SecurityGroupIds=[self.sg])
+        instance = self.describe(run["Instances"][0]["InstanceId"])
+        self.assertEqual([g["GroupId"] for g in instance["SecurityGroups"]], [self.sg])
+
+    def test_empty_template_user_data_is_no_user_data(self) -> None:
+        # aws_launch_template always sends LaunchTemplateData.UserData, "" when user_data is unset
+        instance_id = self.run_like_provider(self.template(UserData=""), [self.sg])
+        self.assertEqual(self.user_data(instance_id), {})
+
+    def test_template_user_data_is_inherited(self) -> None:
+        instance_id = self.run_like_provider(self.template(UserData="IyEvYmluL3NoCg=="), [self.sg])
+        self.assertEqual(self.user_data(instance_id), {"Value": "IyEvYmluL3NoCg=="})
+
+    def test_run_instances_user_data_round_trips(self) -> None:
+        run = self.ec2.run_instances(MinCount=1, MaxCount=1, ImageId="ami-12c6146b", SubnetId=self.subnet, UserData="#!/bin/sh\n")
+        self.assertEqual(self.user_data(run["Instances"][0]["InstanceId"]), {"Value": "IyEvYmluL3NoCg=="})
+
+
+if __name__ == "__main__":
+    unittest.main()

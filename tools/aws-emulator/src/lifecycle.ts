@@ -1,0 +1,155 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { Emulator, ensureCertificate, makeTempDir, removeTempDir, startEmulator } from "./moto";
+import { providerAccount, s3Backend } from "./override";
+import { sdkConfig } from "./sdk";
+import { EMULATOR_ARTIFACTS } from "./allowlist";
+import { Change, PlanJson, changesOf, describeChanges, unexplainedChanges } from "./plan";
+import { StepError, Workspace, createWorkspace, outDir, runCdktf, stackDir, synth, terraform, writeOverride } from "./stack-run";
+
+/** The stack that creates the state buckets (local state). */
+export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
+
+/** A running emulated landscape: one emulator per account, a workspace, and the stacks' output folders. */
+export interface Landscape {
+  readonly ws: Workspace;
+  readonly emulators: readonly Emulator[];
+  /** The environments deployed, e.g. `["dev", "prod"]`. */
+  readonly environments: readonly string[];
+  /** Output folder of each stack (`cdktf --output`), by stack name. */
+  readonly outs: Readonly<Record<string, string>>;
+  /** Stops every emulator and removes the workspace. */
+  close(keepFiles?: boolean): Promise<void>;
+}
+
+/** The account id of each environment file, read as the app reads it. */
+export function environmentAccounts(environmentsDir: string, environments: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    environments.map((name) => {
+      const file = path.join(environmentsDir, `${name}.json`);
+      const json = JSON.parse(fs.readFileSync(file, "utf8")) as { accountId?: unknown };
+      if (typeof json.accountId !== "string") throw new Error(`${file}: accountId is missing`);
+      return [name, json.accountId];
+    }),
+  );
+}
+
+/**
+ * Starts one emulator per account of `environments`, synthesizes the stacks,
+ * and writes each stack's emulator override. Nothing is deployed yet.
+ */
+export async function openLandscape(repoRoot: string, environments: readonly string[]): Promise<Landscape> {
+  const root = makeTempDir("ssm-access-emulator-");
+  const emulators: Emulator[] = [];
+  const close = async (keepFiles = false) => {
+    await Promise.all(emulators.map((e) => e.stop()));
+    if (!keepFiles) removeTempDir(root);
+  };
+  try {
+    const appDir = path.join(repoRoot, "apps", "infra");
+    const accounts = [...new Set(Object.values(environmentAccounts(path.join(appDir, "environments"), environments)))].sort();
+    const tlsDir = path.join(root, "tls");
+    const certificateFile = ensureCertificate(tlsDir);
+    emulators.push(...(await Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir })))));
+    const ws = createWorkspace(repoRoot, root, Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint])), certificateFile);
+    const all = outDir(ws, "synth");
+    await synth(ws, all, environments);
+    const stacks = [STATE_BOOTSTRAP_STACK, ...environments];
+    for (const stack of stacks) writeOverride(ws, all, stack);
+    const outs = Object.fromEntries(stacks.map((s) => [s, outDir(ws, s)]));
+    return { ws, emulators, environments, outs, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Creates the state buckets (local state), as the README's step 2 does. */
+export async function bootstrapState(land: Landscape): Promise<void> {
+  await runCdktf(land.ws, "deploy", STATE_BOOTSTRAP_STACK, { out: land.outs[STATE_BOOTSTRAP_STACK], environments: land.environments });
+}
+
+/** Where an environment keeps its state: bucket, key, Region and account, from its synthesized backend. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** The state location of an environment stack (its `s3` backend), read from the synthesized JSON. */
+export function stateLocation(land: Landscape, env: string): StateLocation {
+  const json = JSON.parse(fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", env, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+  const backend = s3Backend(json);
+  if (!backend) throw new Error(`${env}: the emulator lifecycle needs an s3 backend`);
+  const main = ((json.provider as Record<string, unknown[]>).aws as Array<Record<string, unknown>>).find((p) => p.alias === undefined) ?? {};
+  return { bucket: String(backend.bucket), key: String(backend.key), region: String(backend.region), accountId: providerAccount(env, undefined, main) };
+}
+
+/** The emulator of an account. */
+export function emulatorOf(land: Landscape, accountId: string): Emulator {
+  const emulator = land.emulators.find((e) => e.accountId === accountId);
+  if (!emulator) throw new Error(`no emulator for account ${accountId}`);
+  return emulator;
+}
+
+/**
+ * Bootstraps the state buckets and deploys every environment, each
+ * environment starting as soon as its state bucket answers: the S3 backend
+ * needs the bucket only, while the bootstrap goes on waiting for the
+ * provider's lifecycle-rule checks (about a minute, by design of provider 5.100).
+ */
+export async function bootstrapAndDeploy(land: Landscape): Promise<void> {
+  let failed = false;
+  const boot = bootstrapState(land).catch((e: unknown) => {
+    failed = true;
+    throw e;
+  });
+  const deploys = land.environments.map(async (env) => {
+    const at = stateLocation(land, env);
+    const s3 = new S3Client(sdkConfig(emulatorOf(land, at.accountId), at.region));
+    const deadline = Date.now() + 180000;
+    for (;;) {
+      if (failed) return;
+      try {
+        await s3.send(new HeadBucketCommand({ Bucket: at.bucket }));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new StepError(env, "deploy", `  the state bucket ${at.bucket} did not appear within 180 s`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    await runCdktf(land.ws, "deploy", env, { out: land.outs[env] });
+  });
+  await Promise.all([boot, ...deploys]);
+}
+
+/** Deploys every environment, in parallel (each has its own output folder and, per account, its own emulator). */
+export async function deployEnvironments(land: Landscape): Promise<void> {
+  await Promise.all(land.environments.map((env) => runCdktf(land.ws, "deploy", env, { out: land.outs[env] })));
+}
+
+/** `terraform plan` + `show -json` in a stack folder (already initialized by a deploy). */
+export async function planJson(ws: Workspace, dir: string, stack: string, step = "plan"): Promise<PlanJson> {
+  await terraform(ws, dir, stack, ["plan", "-input=false", "-lock-timeout=60s", "-out=emulator.tfplan"], step);
+  const show = await terraform(ws, dir, stack, ["show", "-json", "emulator.tfplan"], `${step}-show`);
+  fs.rmSync(path.join(dir, "emulator.tfplan"), { force: true });
+  const line = show.output.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new StepError(stack, step, "  terraform show -json printed no plan");
+  return JSON.parse(line) as PlanJson;
+}
+
+/** The changes of a re-plan that no emulator artifact explains: empty means clean. */
+export async function unexplainedReplan(land: Landscape, stack: string): Promise<Change[]> {
+  const plan = await planJson(land.ws, stackDir(land.outs[stack], stack), stack, "replan");
+  return unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS);
+}
+
+/** Throws a {@link StepError} listing the unexplained changes of a re-plan. */
+export async function assertCleanReplan(land: Landscape, stack: string): Promise<void> {
+  const left = await unexplainedReplan(land, stack);
+  if (left.length > 0) {
+    throw new StepError(stack, "second plan", `  changes beyond the emulator allowlist (a perpetual diff):\n${describeChanges(left).replace(/^/gm, "    ")}`);
+  }
+}

@@ -1,0 +1,211 @@
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The moto version the SSM gap fillers (`python/moto_launcher.py`) were written and tested for. */
+export const TESTED_MOTO_VERSION = "5.2.1";
+
+/** What to do when moto is missing. */
+export const MOTO_INSTALL_HINT =
+  'Install the AWS API emulator moto with its server extras for the python3 on PATH: pip install "moto[server]"' +
+  ` (tested with ${TESTED_MOTO_VERSION}). The deploy lifecycle tests run every stack against it and never pass without it.`;
+
+/** Raised when python3 or moto cannot be used. */
+export class MotoMissingError extends Error {
+  public constructor(message: string) {
+    super(`${message}\n${MOTO_INSTALL_HINT}`);
+    this.name = "MotoMissingError";
+  }
+}
+
+/** The launcher that patches moto's SSM gaps and starts the server. */
+export const LAUNCHER = path.resolve(__dirname, "..", "python", "moto_launcher.py");
+
+/**
+ * Checks that `python3` imports `moto.server`; returns moto's version, or throws
+ * {@link MotoMissingError} with the install command.
+ */
+export function detectMoto(python = "python3"): string {
+  const result = spawnSync(python, ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
+  if (result.error) throw new MotoMissingError(`${python} could not be run: ${result.error.message}.`);
+  if (result.status !== 0) {
+    const last = result.stderr.trim().split("\n").pop() ?? "";
+    throw new MotoMissingError(`${python} cannot import moto.server (${last}).`);
+  }
+  return result.stdout.trim();
+}
+
+/**
+ * Makes (once) the self-signed certificate for 127.0.0.1 that emulators using
+ * `tlsDir` serve; returns the certificate file. Call it before starting several
+ * emulators on one folder at once.
+ */
+export function ensureCertificate(tlsDir: string, python = "python3"): string {
+  const result = spawnSync(python, [LAUNCHER, "--make-certificate", tlsDir], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`could not make the emulator's TLS certificate in ${tlsDir}: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** A free TCP port on 127.0.0.1, as the OS hands it out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One running emulator: one AWS account, on loopback. */
+export interface Emulator {
+  /** The account every request is answered as (`MOTO_ACCOUNT_ID`). */
+  readonly accountId: string;
+  readonly port: number;
+  /** `https://127.0.0.1:<port>`: every service's endpoint. */
+  readonly endpoint: string;
+  /** The self-signed certificate it serves (clients trust it explicitly: `SSL_CERT_FILE` for Terraform); none over plain HTTP. */
+  readonly certificateFile?: string;
+  readonly pid: number;
+  /** The emulator's own log (requests and tracebacks). */
+  readonly logFile: string;
+  /** Stops it (SIGTERM, then SIGKILL after a grace period); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** How to start an emulator. */
+export interface StartOptions {
+  /** 12-digit account id. */
+  readonly accountId: string;
+  /** Folder for the emulator's log file. */
+  readonly logDir: string;
+  /**
+   * Folder of the TLS certificate (`cert.pem`, `key.pem`), made there on first
+   * use; emulators sharing it serve the same certificate. Without it the
+   * emulator serves plain HTTP, and a bucket policy that requires TLS denies
+   * every request, as AWS would.
+   * @default - plain HTTP
+   */
+  readonly tlsDir?: string;
+  /** @default "python3" */
+  readonly python?: string;
+  /** How long to wait for the server to answer. @default 30000 */
+  readonly readyTimeoutMs?: number;
+  /** Port to bind. @default - a free port */
+  readonly port?: number;
+}
+
+const running = new Map<number, ChildProcess>();
+let cleanupInstalled = false;
+
+/** Kills every emulator this process started and has not stopped (on exit, and on SIGINT/SIGTERM). */
+export function stopAllSync(): void {
+  for (const [pid, child] of running) {
+    try {
+      if (child.exitCode === null) process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    running.delete(pid);
+  }
+}
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", stopAllSync);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      stopAllSync();
+      // Let the signal end the process as usual, unless the program handles it itself (and then cleans up).
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Starts moto (with the SSM gap fillers) for one account on 127.0.0.1 and waits until it answers. */
+export async function startEmulator(options: StartOptions): Promise<Emulator> {
+  if (!/^\d{12}$/.test(options.accountId)) throw new Error(`${options.accountId} is not a 12-digit AWS account id`);
+  const python = options.python ?? "python3";
+  detectMoto(python);
+  const tls = options.tlsDir;
+  const certificateFile = tls === undefined ? undefined : ensureCertificate(tls, python);
+  installCleanup();
+  const port = options.port ?? (await freePort());
+  fs.mkdirSync(options.logDir, { recursive: true });
+  const logFile = path.join(options.logDir, `moto-${options.accountId}-${port}.log`);
+  const log = fs.openSync(logFile, "a");
+  const tlsArgs = tls === undefined ? [] : ["--tls-dir", tls];
+  const child = spawn(python, [LAUNCHER, ...tlsArgs, "-H", "127.0.0.1", "-p", String(port)], {
+    env: {
+      ...process.env,
+      MOTO_ACCOUNT_ID: options.accountId,
+      MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+      PYTHONUNBUFFERED: "1",
+    },
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  if (child.pid === undefined) throw new MotoMissingError(`${python} could not be started`);
+  const pid = child.pid;
+  running.set(pid, child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    running.delete(pid);
+  };
+  try {
+    await waitUntilReady(endpoint, certificateFile, options.readyTimeoutMs ?? 30000, () => child.exitCode !== null);
+  } catch (e) {
+    await stop();
+    const tail = fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n");
+    throw new Error(`the emulator for account ${options.accountId} did not start: ${(e as Error).message}\n${tail}`);
+  }
+  return { accountId: options.accountId, port, endpoint, certificateFile, pid, logFile, stop };
+}
+
+function waitUntilReady(endpoint: string, certificateFile: string | undefined, timeoutMs: number, died: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (died()) return reject(new Error("the process exited"));
+      if (Date.now() > deadline) return reject(new Error(`no answer from ${endpoint} within ${timeoutMs} ms`));
+      const url = `${endpoint}/moto-api/data.json`;
+      const onResponse = (res: http.IncomingMessage) => {
+        res.resume();
+        if (res.statusCode === 200) resolve();
+        else setTimeout(attempt, 200);
+      };
+      const req = certificateFile === undefined ? http.get(url, onResponse) : https.get(url, { ca: fs.readFileSync(certificateFile) }, onResponse);
+      req.on("error", () => setTimeout(attempt, 200));
+      req.setTimeout(2000, () => req.destroy());
+    };
+    attempt();
+  });
+}
+
+/** A temporary folder that {@link removeTempDir} deletes. */
+export function makeTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Deletes a folder made by {@link makeTempDir}. */
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,138 @@
+/** A resource change of `terraform show -json <plan>`, as much of it as the checks read. */
+export interface PlanResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+}
+
+/** The parts of a JSON plan the checks read. */
+export interface PlanJson {
+  readonly resource_changes?: readonly PlanResourceChange[];
+  readonly resource_drift?: readonly PlanResourceChange[];
+}
+
+/** One planned change, reduced to what differs. */
+export interface Change {
+  readonly address: string;
+  readonly type: string;
+  /** `create`, `update`, `delete`, `replace`. */
+  readonly action: "create" | "update" | "delete" | "replace";
+  /** Attribute paths that differ between before and after (`tags.Name`, `egress[0].description`). */
+  readonly paths: readonly string[];
+}
+
+/**
+ * An attribute that an emulator reads back unlike AWS, so that a second plan
+ * would show a change that real AWS would not. Each entry says why it is the
+ * emulator's doing and not a bug of the stacks.
+ */
+export interface EmulatorArtifact {
+  /** Resource type, e.g. `aws_instance`. */
+  readonly type: string;
+  /** Attribute path prefix: `associate_public_ip_address` matches it and everything below it. */
+  readonly path: string;
+  /** Why real AWS would not show this difference. */
+  readonly reason: string;
+}
+
+/** Reduces `actions` to one word. */
+export function actionOf(actions: readonly string[]): Change["action"] | "no-op" | "read" {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  if (actions.includes("create")) return "create";
+  if (actions.includes("delete")) return "delete";
+  if (actions.includes("update")) return "update";
+  if (actions.includes("read")) return "read";
+  return "no-op";
+}
+
+/** Leaf paths where `before` and `after` differ, plus every path still unknown after apply. */
+export function differingPaths(before: unknown, after: unknown, afterUnknown: unknown = {}, prefix = ""): string[] {
+  const out = new Set<string>();
+  const walk = (b: unknown, a: unknown, u: unknown, at: string) => {
+    if (u === true) {
+      out.add(at || "(resource)");
+      return;
+    }
+    if (isContainer(b) || isContainer(a) || isContainer(u)) {
+      const keys = new Set([...keysOf(b), ...keysOf(a), ...keysOf(u)]);
+      if (keys.size === 0 && JSON.stringify(emptyToUndefined(b) ?? null) !== JSON.stringify(emptyToUndefined(a) ?? null)) out.add(at || "(resource)");
+      for (const key of keys) {
+        const next = Array.isArray(b) || Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+        walk(child(b, key), child(a, key), child(u, key), next);
+      }
+      return;
+    }
+    if (JSON.stringify(b ?? null) !== JSON.stringify(a ?? null)) out.add(at || "(resource)");
+  };
+  walk(before, after, afterUnknown, prefix);
+  return [...out].sort();
+}
+
+function isContainer(v: unknown): v is Record<string, unknown> | unknown[] {
+  return typeof v === "object" && v !== null;
+}
+function keysOf(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map((_, i) => String(i));
+  if (isContainer(v)) return Object.keys(v);
+  return [];
+}
+function child(v: unknown, key: string): unknown {
+  if (Array.isArray(v)) return v[Number(key)];
+  if (isContainer(v)) return (v as Record<string, unknown>)[key];
+  return undefined;
+}
+function emptyToUndefined(v: unknown): unknown {
+  return isContainer(v) && keysOf(v).length === 0 ? undefined : v;
+}
+
+/** Every planned change of a plan (no-ops and reads left out). */
+export function changesOf(plan: PlanJson): Change[] {
+  const changes: Change[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const action = actionOf(rc.change.actions);
+    if (action === "no-op" || action === "read") continue;
+    // A replacement makes every computed attribute unknown: what matters is what forces it.
+    const paths =
+      action === "replace"
+        ? (rc.change.replace_paths ?? []).map(renderPath).sort()
+        : action === "update"
+          ? differingPaths(rc.change.before, rc.change.after, rc.change.after_unknown)
+          : [];
+    changes.push({ address: rc.address, type: rc.type, action, paths });
+  }
+  return changes;
+}
+
+/** `["launch_template", 0, "version"]` → `launch_template[0].version`. */
+export function renderPath(segments: readonly (string | number)[]): string {
+  return segments.reduce<string>((at, s) => (typeof s === "number" ? `${at}[${s}]` : at ? `${at}.${s}` : s), "");
+}
+
+/** Whether `path` is `prefix` or below it (`tags` covers `tags.Name`; `egress` covers `egress[0].x`). */
+export function pathUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/**
+ * The changes that the allowlist does not explain: a change is explained only
+ * when it is an update or replacement and every differing path is an artifact
+ * listed for its resource type.
+ */
+export function unexplainedChanges(changes: readonly Change[], allowlist: readonly EmulatorArtifact[]): Change[] {
+  return changes.filter((c) => {
+    if (c.action !== "update" && c.action !== "replace") return true;
+    if (c.paths.length === 0) return true;
+    return !c.paths.every((p) => allowlist.some((a) => a.type === c.type && pathUnder(p, a.path)));
+  });
+}
+
+/** One line per change: `update aws_x.y (a, b.c)`. */
+export function describeChanges(changes: readonly Change[]): string {
+  return changes.map((c) => `${c.action} ${c.address}${c.paths.length ? ` (${c.paths.join(", ")})` : ""}`).join("\n");
+}

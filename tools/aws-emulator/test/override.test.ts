@@ -1,0 +1,74 @@
+import { EMULATED_SERVICES, EMULATOR_CREDENTIALS, EmulatorOverrideError, emulatorOverride, stackAccounts } from "../src/override";
+
+const DEV = "111111111111";
+const PROD = "222222222222";
+const ENDPOINTS = { [DEV]: "http://127.0.0.1:4001", [PROD]: "http://127.0.0.1:4002" };
+
+function envStack(extraProvider: Record<string, unknown> = {}) {
+  return {
+    terraform: {
+      backend: {
+        s3: { bucket: "state-bucket", key: "p/dev/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true, profile: "dev-deploy" },
+      },
+    },
+    provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [DEV], ...extraProvider }] },
+  };
+}
+
+describe("emulatorOverride", () => {
+  it("points the provider at its account's emulator for every service, with static credentials and the account lock kept", () => {
+    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as { provider: { aws: Array<Record<string, unknown>> } };
+    const [provider] = override.provider.aws;
+    expect(provider).toMatchObject({ ...EMULATOR_CREDENTIALS, s3_use_path_style: true, skip_metadata_api_check: true });
+    expect(provider.endpoints).toEqual([Object.fromEntries(EMULATED_SERVICES.map((s) => [s, ENDPOINTS[DEV]]))]);
+    expect(provider).not.toHaveProperty("allowed_account_ids");
+    expect(provider).not.toHaveProperty("alias");
+  });
+
+  it("nulls a named profile, which does not exist where the emulator runs", () => {
+    const override = emulatorOverride("dev", envStack({ profile: "dev-deploy" }), ENDPOINTS) as { provider: { aws: Array<Record<string, unknown>> } };
+    expect(override.provider.aws[0].profile).toBeNull();
+  });
+
+  it("declares the s3 backend again with the same bucket, key, encryption and lock file, pointed at the emulator", () => {
+    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as { terraform: { backend: { s3: Record<string, unknown> } } };
+    const s3 = override.terraform.backend.s3;
+    expect(s3).toMatchObject({
+      bucket: "state-bucket",
+      key: "p/dev/terraform.tfstate",
+      region: "eu-west-1",
+      encrypt: true,
+      use_lockfile: true,
+      use_path_style: true,
+      endpoints: { s3: ENDPOINTS[DEV], sts: ENDPOINTS[DEV], dynamodb: ENDPOINTS[DEV] },
+    });
+    expect(s3).not.toHaveProperty("profile");
+  });
+
+  it("routes each aliased provider of a multi-account stack to its own account's emulator, and leaves a local backend alone", () => {
+    const json = {
+      terraform: { backend: { local: { path: "x.tfstate" } } },
+      provider: {
+        aws: [
+          { alias: "a111", region: "eu-west-1", allowed_account_ids: [DEV] },
+          { alias: "a222", region: "eu-west-1", allowed_account_ids: [PROD] },
+        ],
+      },
+    };
+    const override = emulatorOverride("state-bootstrap", json, ENDPOINTS) as Record<string, unknown> & { provider: { aws: Array<{ alias: string; endpoints: Array<Record<string, string>> }> } };
+    expect(override.provider.aws.map((p) => [p.alias, p.endpoints[0].ec2])).toEqual([
+      ["a111", ENDPOINTS[DEV]],
+      ["a222", ENDPOINTS[PROD]],
+    ]);
+    expect(override).not.toHaveProperty("terraform");
+    expect(stackAccounts("state-bootstrap", json)).toEqual([DEV, PROD]);
+  });
+
+  it("refuses a provider not locked to one account, and an account without an emulator", () => {
+    const unlocked = { provider: { aws: [{ region: "eu-west-1" }] } };
+    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(EmulatorOverrideError);
+    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(/qa: provider aws must be locked to exactly one account/);
+    const other = { provider: { aws: [{ alias: "x", allowed_account_ids: ["333333333333"] }] } };
+    expect(() => emulatorOverride("qa", other, ENDPOINTS)).toThrow(/no emulator runs for account 333333333333 \(running: 111111111111, 222222222222\)/);
+  });
+});
