@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { Emulator, ensureCertificate, makeTempDir, removeTempDir, startEmulator } from "./moto";
+import { Emulator, ensureCertificate, findMotoPython, makeTempDir, removeTempDir, startEmulator } from "./moto";
 import { providerAccount, s3Backend } from "./override";
 import { sdkConfig } from "./sdk";
 import { EMULATOR_ARTIFACTS } from "./allowlist";
@@ -49,9 +49,10 @@ export async function openLandscape(repoRoot: string, environments: readonly str
   try {
     const appDir = path.join(repoRoot, "apps", "infra");
     const accounts = [...new Set(Object.values(environmentAccounts(path.join(appDir, "environments"), environments)))].sort();
+    const { python } = findMotoPython();
     const tlsDir = path.join(root, "tls");
-    const certificateFile = ensureCertificate(tlsDir);
-    emulators.push(...(await Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir })))));
+    const certificateFile = ensureCertificate(tlsDir, python);
+    emulators.push(...(await Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir, python })))));
     const ws = createWorkspace(repoRoot, root, Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint])), certificateFile);
     const all = outDir(ws, "synth");
     await synth(ws, all, environments);

@@ -11,7 +11,7 @@ export const TESTED_MOTO_VERSION = "5.2.1";
 
 /** What to do when moto is missing. */
 export const MOTO_INSTALL_HINT =
-  'Install the AWS API emulator moto with its server extras for the python3 on PATH: pip install "moto[server]"' +
+  'Install the AWS API emulator moto with its server extras: pip install "moto[server]"' +
   ` (tested with ${TESTED_MOTO_VERSION}). The deploy lifecycle tests run every stack against it and never pass without it.`;
 
 /** Raised when python3 or moto cannot be used. */
@@ -25,11 +25,20 @@ export class MotoMissingError extends Error {
 /** The launcher that patches moto's SSM gaps and starts the server. */
 export const LAUNCHER = path.resolve(__dirname, "..", "python", "moto_launcher.py");
 
+/** Environment variable naming the Python interpreter that has moto; without it, `python3` on PATH is searched. */
+export const PYTHON_ENV_VAR = "SSM_ACCESS_PYTHON";
+
+/** A Python interpreter that imports `moto.server`, and moto's version. */
+export interface MotoPython {
+  readonly python: string;
+  readonly version: string;
+}
+
 /**
- * Checks that `python3` imports `moto.server`; returns moto's version, or throws
+ * Checks that `python` imports `moto.server`; returns moto's version, or throws
  * {@link MotoMissingError} with the install command.
  */
-export function detectMoto(python = "python3"): string {
+export function detectMoto(python = findMotoPython().python): string {
   const result = spawnSync(python, ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
   if (result.error) throw new MotoMissingError(`${python} could not be run: ${result.error.message}.`);
   if (result.status !== 0) {
@@ -39,12 +48,49 @@ export function detectMoto(python = "python3"): string {
   return result.stdout.trim();
 }
 
+/** Every `python3` along `PATH`, in order, without repeats. */
+export function pythonsOnPath(env: NodeJS.ProcessEnv = process.env): string[] {
+  const found: string[] = [];
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, "python3");
+    if (!found.includes(candidate) && fs.existsSync(candidate)) found.push(candidate);
+  }
+  return found;
+}
+
+/**
+ * The interpreter to run moto with: `SSM_ACCESS_PYTHON` when set (and it must
+ * have moto), else the first `python3` on `PATH` that imports `moto.server`.
+ * Tools such as Nx put the folder of the `node` binary early on `PATH`, which
+ * can hide a pyenv or virtualenv `python3` behind the system one, so each is
+ * tried. Throws {@link MotoMissingError} naming every interpreter tried.
+ */
+export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython {
+  const chosen = env[PYTHON_ENV_VAR];
+  if (chosen) return { python: chosen, version: detectMoto(chosen) };
+  const candidates = pythonsOnPath(env);
+  const problems: string[] = [];
+  for (const python of candidates) {
+    try {
+      return { python, version: detectMoto(python) };
+    } catch (e) {
+      problems.push((e as Error).message.split("\n")[0]);
+    }
+  }
+  throw new MotoMissingError(
+    candidates.length === 0
+      ? `no python3 on PATH (set ${PYTHON_ENV_VAR} to an interpreter).`
+      : `no python3 on PATH imports moto.server (set ${PYTHON_ENV_VAR} to choose one):\n  ${problems.join("\n  ")}`,
+  );
+}
+
 /**
  * Makes (once) the self-signed certificate for 127.0.0.1 that emulators using
  * `tlsDir` serve; returns the certificate file. Call it before starting several
  * emulators on one folder at once.
  */
-export function ensureCertificate(tlsDir: string, python = "python3"): string {
+export function ensureCertificate(tlsDir: string, python = findMotoPython().python): string {
   const result = spawnSync(python, [LAUNCHER, "--make-certificate", tlsDir], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`could not make the emulator's TLS certificate in ${tlsDir}: ${result.stderr.trim()}`);
   return result.stdout.trim();
@@ -94,7 +140,7 @@ export interface StartOptions {
    * @default - plain HTTP
    */
   readonly tlsDir?: string;
-  /** @default "python3" */
+  /** Python interpreter with moto. @default - {@link findMotoPython} */
   readonly python?: string;
   /** How long to wait for the server to answer. @default 30000 */
   readonly readyTimeoutMs?: number;
@@ -133,8 +179,7 @@ function installCleanup(): void {
 /** Starts moto (with the SSM gap fillers) for one account on 127.0.0.1 and waits until it answers. */
 export async function startEmulator(options: StartOptions): Promise<Emulator> {
   if (!/^\d{12}$/.test(options.accountId)) throw new Error(`${options.accountId} is not a 12-digit AWS account id`);
-  const python = options.python ?? "python3";
-  detectMoto(python);
+  const python = options.python ?? findMotoPython().python;
   const tls = options.tlsDir;
   const certificateFile = tls === undefined ? undefined : ensureCertificate(tls, python);
   installCleanup();

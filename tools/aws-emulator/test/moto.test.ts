@@ -5,7 +5,19 @@ import { SSMClient, CreateAssociationCommand, DescribeAssociationCommand, ListTa
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeVolumesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { Emulator, LAUNCHER, MOTO_INSTALL_HINT, MotoMissingError, detectMoto, makeTempDir, removeTempDir, startEmulator } from "../src/moto";
+import {
+  Emulator,
+  LAUNCHER,
+  MOTO_INSTALL_HINT,
+  MotoMissingError,
+  PYTHON_ENV_VAR,
+  detectMoto,
+  findMotoPython,
+  makeTempDir,
+  pythonsOnPath,
+  removeTempDir,
+  startEmulator,
+} from "../src/moto";
 import { sdkConfig } from "../src/sdk";
 
 function isRunning(pid: number): boolean {
@@ -29,9 +41,43 @@ describe("detectMoto", () => {
   });
 });
 
+describe("findMotoPython", () => {
+  let fakeDir: string;
+  beforeAll(() => {
+    // A python3 without moto, first on PATH, as the system one is when a tool puts node's folder first.
+    fakeDir = makeTempDir("aws-emulator-python-");
+    fs.writeFileSync(path.join(fakeDir, "python3"), "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'moto'\" >&2\nexit 1\n", { mode: 0o755 });
+  });
+  afterAll(() => removeTempDir(fakeDir));
+
+  it("skips a python3 without moto and takes the next one on PATH that has it", () => {
+    const real = findMotoPython().python;
+    const env = { PATH: [fakeDir, path.dirname(real)].join(path.delimiter) };
+    expect(pythonsOnPath(env)[0]).toBe(path.join(fakeDir, "python3"));
+    expect(findMotoPython(env)).toEqual({ python: path.join(path.dirname(real), "python3"), version: expect.stringMatching(/^5\./) });
+  });
+
+  it("fails with the install command, naming every interpreter tried", () => {
+    const env = { PATH: fakeDir };
+    expect(() => findMotoPython(env)).toThrow(MotoMissingError);
+    expect(() => findMotoPython(env)).toThrow(new RegExp(`${path.join(fakeDir, "python3")} cannot import moto.server`));
+    expect(() => findMotoPython({ PATH: "" })).toThrow(/no python3 on PATH/);
+  });
+
+  it(`uses ${PYTHON_ENV_VAR} when set, and only it`, () => {
+    expect(() => findMotoPython({ PATH: "", [PYTHON_ENV_VAR]: path.join(fakeDir, "python3") })).toThrow(MotoMissingError);
+  });
+});
+
 describe("the launcher", () => {
+  it("passes its own Python tests (the EC2 read-back patches, in-process)", () => {
+    const r = spawnSync(findMotoPython().python, ["-m", "unittest", "discover", "-s", path.dirname(LAUNCHER)], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/\nOK\s*$/);
+    expect(r.status).toBe(0);
+  });
+
   it("adds exactly the SSM actions moto lacks", () => {
-    const r = spawnSync("python3", [LAUNCHER, "--list-patches"], { encoding: "utf8" });
+    const r = spawnSync(findMotoPython().python, [LAUNCHER, "--list-patches"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split(" ").sort()).toEqual(
       [
