@@ -36,7 +36,6 @@ import {
   changesOf,
   childEnv,
   describeChanges,
-  detectMoto,
   emulatorOf,
   openLandscape,
   planJson,
@@ -114,7 +113,7 @@ async function lockObjectExists(at: StateLocation): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  detectMoto(); // fails the suite with the install command when moto is missing
+  // Fails the suite with the install command when no python3 has moto.
   land = await openLandscape(REPO_ROOT, ENVIRONMENTS);
 });
 
@@ -201,12 +200,12 @@ describe("deploy lifecycle against the emulator", () => {
   );
 
   test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
-    // Independent accounts, emulators and folders: side by side.
-    await Promise.all([devChangeAndLock(), prodInterruptedDeploy()]);
+    // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
+    await Promise.all([destroyAfter("dev", devChangeAndLock()), destroyAfter("prod", prodInterruptedDeploy())]);
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
-    await Promise.all(ENVIRONMENTS.map((env) => runCdktf(land.ws, "destroy", env, { out: land.outs[env] })));
+    await Promise.all(ENVIRONMENTS.map((env) => destroys[env] ?? runCdktf(land.ws, "destroy", env, { out: land.outs[env] })));
     for (const env of ENVIRONMENTS) {
       const { ec2, iam, s3, ssm, logs, kms, at } = clients(env);
       expect(await liveInstances(env)).toEqual([]);
@@ -226,6 +225,16 @@ describe("deploy lifecycle against the emulator", () => {
     }
   });
 });
+
+/** Destroy runs of each environment, started as soon as its changes are checked; awaited (and checked) by the destroy test. */
+const destroys: Record<string, Promise<unknown>> = {};
+
+async function destroyAfter(env: string, scenario: Promise<void>): Promise<void> {
+  await scenario;
+  const destroy = runCdktf(land.ws, "destroy", env, { out: land.outs[env] });
+  destroy.catch(() => undefined); // reported where the destroy test awaits it
+  destroys[env] = destroy;
+}
 
 /** Edit dev (instance type, one more instance): exact plan, state lock, apply, clean re-plan. */
 async function devChangeAndLock(): Promise<void> {

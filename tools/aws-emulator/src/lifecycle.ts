@@ -52,10 +52,14 @@ export async function openLandscape(repoRoot: string, environments: readonly str
     const { python } = findMotoPython();
     const tlsDir = path.join(root, "tls");
     const certificateFile = ensureCertificate(tlsDir, python);
-    emulators.push(...(await Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir, python })))));
+    const starting = Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir, python })));
+    // The synth needs no emulator: it runs while they start.
+    const synthWs = createWorkspace(repoRoot, root, {}, certificateFile);
+    const all = outDir(synthWs, "synth");
+    const synthesized = synth(synthWs, all, environments);
+    emulators.push(...(await starting));
+    await synthesized;
     const ws = createWorkspace(repoRoot, root, Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint])), certificateFile);
-    const all = outDir(ws, "synth");
-    await synth(ws, all, environments);
     const stacks = [STATE_BOOTSTRAP_STACK, ...environments];
     for (const stack of stacks) writeOverride(ws, all, stack);
     const outs = Object.fromEntries(stacks.map((s) => [s, outDir(ws, s)]));

@@ -44,13 +44,16 @@ export function stackDir(out: string, stack: string): string {
 
 /**
  * Environment of every child process: no credentials or profile of the
- * caller's (the emulator's static ones come from the override), the
- * generated Terraform CLI configuration, and the overrides folder.
+ * caller's (the emulator's static ones come from the override), none of the
+ * task variables of an Nx run this may itself be part of (a nested `nx run`
+ * would take itself for a recursion of that task: the commands here are what
+ * a user types in a fresh shell), the generated Terraform CLI configuration,
+ * and the overrides folder.
  */
 export function childEnv(ws: Workspace, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^AWS_/.test(key) && !/^SSM_ACCESS_/.test(key) && key !== "CDKTF_OUTDIR") env[key] = value;
+    if (!/^(AWS_|SSM_ACCESS_|NX_)/.test(key) && key !== "CDKTF_OUTDIR") env[key] = value;
   }
   return {
     ...terraformEnv(ws.cliConfigFile, env),
@@ -251,6 +254,7 @@ export async function terraform(
   step: string,
   allowFailure = false,
 ): Promise<CommandResult> {
+  if (!fs.existsSync(dir)) throw new StepError(stack, step, `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`);
   const started = Date.now();
   const r = await runTerraform(args, { cwd: dir, env: childEnv(ws) });
   const logFile = path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`);
