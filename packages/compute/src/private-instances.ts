@@ -1,4 +1,4 @@
-import { TerraformIterator, Token } from "cdktf";
+import { Annotations, Fn, TerraformIterator, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
@@ -12,6 +12,7 @@ import {
   nameTag,
   resourceName,
 } from "@ssm-access/core";
+import { SERVICE_SHORT_NAME_PATTERN } from "@ssm-access/network";
 import type { INetwork, SubnetRef } from "@ssm-access/network";
 import { launchTemplateImageId } from "./ami";
 import {
@@ -131,14 +132,35 @@ export interface PrivateInstancesProps {
   readonly defaults?: InstanceOptions;
 
   /**
-   * Adds egress TCP 443 to the S3 gateway endpoint's prefix list, for SSM
-   * Agent updates, patching and S3 session logs from subnets without NAT.
+   * Egress TCP 443 to the S3 gateway endpoint's prefix list, for SSM Agent
+   * updates, patching and S3 session logs from subnets without NAT. Added by
+   * itself when the network has an S3 gateway (`network.s3GatewayPrefixListId`);
+   * set this only to name another prefix list (a network that does not expose
+   * its gateway), or `false` for no S3 egress at all.
    * Port 80 stays closed: the agent fetches from S3 over HTTPS and uses plain
    * HTTP only as a fallback of its best-effort bucket-Region lookup (README,
    * "S3 through the gateway endpoint").
-   * @default - no S3 egress
+   * @default - the network's S3 gateway prefix list when it has one, else no S3 egress
    */
-  readonly allowS3GatewayEgress?: S3GatewayEgress;
+  readonly allowS3GatewayEgress?: S3GatewayEgress | false;
+
+  /**
+   * Interface endpoints (service short names such as `logs`, `kms`) the
+   * instances need besides Session Manager's own, e.g.
+   * `SessionLogging.interfaceEndpointServices`. When an instance sits in a
+   * tier without an internet route (`network.tierHasInternetRoute`), the
+   * network is asked for them (`network.requireInterfaceEndpoints`); more can
+   * be asked for later with {@link PrivateInstances.requireInterfaceEndpoints}.
+   * @default []
+   */
+  readonly interfaceEndpoints?: readonly string[];
+
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account; `region` must then be that provider's Region).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 
   /**
    * Further egress rules, only when a workload needs them.
@@ -213,13 +235,25 @@ export class PrivateInstances extends Construct {
   public readonly instanceResources: Readonly<Record<string, Instance>>;
   /** The launch templates, by instance name. */
   public readonly launchTemplates: Readonly<Record<string, LaunchTemplate>>;
+  /**
+   * The instances (by name, in the order given) placed in a tier without an
+   * internet route, which reach AWS services through VPC endpoints only.
+   */
+  public readonly instancesWithoutInternetRoute: readonly string[];
+
+  private readonly network: INetwork;
 
   constructor(scope: Construct, id: string, props: PrivateInstancesProps) {
     super(scope, id);
     const { resolved, subnets } = validate(this.node.path, props);
     const { namePrefix, region, network } = props;
+    this.network = network;
+    this.instancesWithoutInternetRoute = resolved
+      .filter((r) => !(network.tierHasInternetRoute?.(r.tier) ?? false))
+      .map((r) => r.name);
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      provider: props.provider,
       name: resourceName(namePrefix, "instances"),
       description: "Session Manager instances: no ingress, egress HTTPS to the VPC endpoints",
       vpcId: network.vpcId,
@@ -259,12 +293,41 @@ export class PrivateInstances extends Construct {
       availabilityZones: byName((i) => i.availabilityZone),
       connectCommands: byName((i) => i.connectCommand),
     };
+
+    if (props.interfaceEndpoints && props.interfaceEndpoints.length > 0) {
+      this.requireInterfaceEndpoints(...props.interfaceEndpoints);
+    }
+  }
+
+  /**
+   * Makes sure the instances reach `services` (short names such as `logs`,
+   * `kms`): when some instance sits in a tier without an internet route, the
+   * network is asked for their interface endpoints
+   * (`network.requireInterfaceEndpoints`, idempotent); when every instance
+   * has an internet route, nothing is added. A network that cannot add
+   * endpoints gets a warning on this construct instead.
+   * @throws ValidationError when a name is not a service short name
+   */
+  public requireInterfaceEndpoints(...services: string[]): void {
+    const v = new Validator(this.node.path, "interfaceEndpoints");
+    validateServiceNames(v, services);
+    v.throwIfAny();
+    if (services.length === 0 || this.instancesWithoutInternetRoute.length === 0) return;
+    if (this.network.requireInterfaceEndpoints) {
+      this.network.requireInterfaceEndpoints(...services);
+    } else {
+      Annotations.of(this).addWarning(
+        `Instances ${this.instancesWithoutInternetRoute.join(", ")} have no internet route and need interface ` +
+          `endpoints for ${services.join(", ")}, but the network cannot add them: make sure the VPC has them.`,
+      );
+    }
   }
 
   private createEgressRules(props: PrivateInstancesProps): VpcSecurityGroupEgressRule[] {
     const { namePrefix, network } = props;
     const rule = (id: string, name: string, config: Omit<EgressRule, "protocol"> & { protocol?: string }) =>
       new VpcSecurityGroupEgressRule(this, id, {
+        provider: props.provider,
         securityGroupId: this.securityGroup.id,
         ipProtocol: config.protocol ?? "tcp",
         fromPort: config.fromPort,
@@ -282,11 +345,15 @@ export class PrivateInstances extends Construct {
         description: "HTTPS to the SSM, SSM messages and EC2 messages endpoints in the VPC",
       }),
     ];
-    if (props.allowS3GatewayEgress) {
+    const s3PrefixListId =
+      props.allowS3GatewayEgress === false
+        ? undefined
+        : (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId);
+    if (s3PrefixListId !== undefined) {
       rules.push(
         rule("HttpsToS3", "https-s3", {
           fromPort: 443,
-          prefixListId: props.allowS3GatewayEgress.prefixListId,
+          prefixListId: s3PrefixListId,
           description: "HTTPS to S3 through the gateway endpoint (agent updates, patching, session logs)",
         }),
       );
@@ -328,6 +395,7 @@ export class PrivateInstances extends Construct {
     // looks the literal alias up with DescribeImages and fails
     // (InvalidAMIID.Malformed, terraform-provider-aws #22912, #43488).
     const launchTemplate = new LaunchTemplate(scope, "LaunchTemplate", {
+      provider: props.provider,
       name,
       description: `Launch settings of ${name}: image, root volume, metadata options, tags`,
       imageId: launchTemplateImageId(r.ami),
@@ -355,6 +423,7 @@ export class PrivateInstances extends Construct {
     });
 
     const instance = new Instance(scope, "Resource", {
+      provider: props.provider,
       launchTemplate: { id: launchTemplate.id, version: Token.asString(launchTemplate.latestVersion) },
       instanceType: r.instanceType,
       subnetId: subnet.id,
@@ -372,8 +441,12 @@ export class PrivateInstances extends Construct {
     if (Object.keys(r.tags).length > 0) {
       const volumeTags = TerraformIterator.fromMap(r.tags);
       new Ec2Tag(scope, "RootVolumeTags", {
+        provider: props.provider,
         forEach: volumeTags,
-        resourceId: instance.rootBlockDevice.volumeId,
+        // EC2 always reports an EBS-backed instance's root volume once it runs (and the
+        // provider plans it unknown before); only a mocked provider leaves the block
+        // empty, where the instance id stands in so that such plans evaluate.
+        resourceId: Fn.try([instance.rootBlockDevice.volumeId, instance.id]),
         key: volumeTags.key,
         value: volumeTags.value,
       });
@@ -426,10 +499,11 @@ function validate(
     });
   }
 
-  if (props.allowS3GatewayEgress !== undefined) {
+  if (props.allowS3GatewayEgress !== undefined && props.allowS3GatewayEgress !== false) {
     checkPrefixListId(v, "allowS3GatewayEgress.prefixListId", props.allowS3GatewayEgress.prefixListId);
   }
   (props.additionalEgress ?? []).forEach((rule, i) => validateEgressRule(v.child(`additionalEgress[${i}]`), rule));
+  validateServiceNames(v.child("interfaceEndpoints"), props.interfaceEndpoints ?? []);
 
   const resolved = instances.map((spec) => resolveInstance(spec, defaults));
   const subnets = placeInstances(
@@ -462,6 +536,17 @@ function validateEgressRule(v: Validator, rule: EgressRule): void {
     v.check(IPV4_CIDR_PATTERN.test(rule.cidr), "cidr", `"${rule.cidr}" must be an IPv4 CIDR block such as 10.20.0.0/16`);
   }
   if (rule.prefixListId !== undefined) checkPrefixListId(v, "prefixListId", rule.prefixListId);
+}
+
+/** Checks interface endpoint service short names (`logs`, `kms`, `ecr.api`); `s3` is the gateway's. */
+function validateServiceNames(v: Validator, services: readonly string[]): void {
+  services.forEach((service, i) => {
+    if (typeof service !== "string" || !SERVICE_SHORT_NAME_PATTERN.test(service)) {
+      v.add(`[${i}]`, `${JSON.stringify(service)} is not a service short name (such as logs or kms)`);
+    } else if (service === "s3") {
+      v.add(`[${i}]`, "s3 is served by the network's gateway endpoint, not an interface endpoint");
+    }
+  });
 }
 
 function checkPrefixListId(v: Validator, path: string, id: string): void {

@@ -8,6 +8,18 @@ export interface FakeNetworkOptions {
   readonly tiers?: readonly SubnetTier[];
   /** VPC CIDR. Default 10.10.0.0/16. */
   readonly vpcCidr?: string;
+  /** The S3 gateway's prefix list id. Default none. */
+  readonly s3GatewayPrefixListId?: string;
+  /**
+   * Tiers with an internet route; `undefined` leaves `tierHasInternetRoute` out, as a network
+   * that does not implement it. Default none (every tier without internet).
+   */
+  readonly internetTiers?: readonly SubnetTier[];
+  /**
+   * Where `requireInterfaceEndpoints` records each call; without it the network has no such
+   * method (a network that cannot add endpoints).
+   */
+  readonly endpointRequests?: string[][];
 }
 
 /**
@@ -28,10 +40,15 @@ export function fakeNetwork(options: FakeNetworkOptions = {}): INetwork {
       }),
     ),
   );
+  const internetTiers = "internetTiers" in options ? options.internetTiers : [];
+  const requests = options.endpointRequests;
   return {
     vpcId: "vpc-0123456789abcdef0",
     vpcCidr: options.vpcCidr ?? "10.10.0.0/16",
     availabilityZones,
     subnets: (tier: SubnetTier) => all.filter((s) => s.tier === tier),
+    ...(options.s3GatewayPrefixListId ? { s3GatewayPrefixListId: options.s3GatewayPrefixListId } : {}),
+    ...(internetTiers ? { tierHasInternetRoute: (tier: SubnetTier) => internetTiers.includes(tier) } : {}),
+    ...(requests ? { requireInterfaceEndpoints: (...services: string[]) => void requests.push(services) } : {}),
   };
 }

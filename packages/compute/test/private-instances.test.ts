@@ -9,7 +9,18 @@ import { SecurityGroupRule as TfSecurityGroupRule } from "@cdktf/provider-aws/li
 import { VpcSecurityGroupEgressRule as TfVpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule as TfVpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
+import { PrivateNetwork } from "@ssm-access/network";
+import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import {
   AMAZON_LINUX_2_AMI_PARAMETER,
   InstanceTier,
@@ -97,7 +108,7 @@ describe("PrivateInstances", () => {
       for (const instance of configsOf(two, TfInstance)) expect(instance.vpc_security_group_ids).toEqual([ref]);
     });
 
-    it("adds HTTPS to the S3 gateway prefix list only when asked", () => {
+    it("adds HTTPS to an explicit S3 prefix list, and none when the network has no S3 gateway", () => {
       const withS3 = synth({ allowS3GatewayEgress: { prefixListId: "pl-6da54004" } });
       const rules = configsOf(withS3, TfVpcSecurityGroupEgressRule);
       expect(rules).toHaveLength(2);
@@ -131,6 +142,133 @@ describe("PrivateInstances", () => {
         prefix_list_id: "pl-12345678",
         description: "media",
       }));
+    });
+  });
+
+  describe("wiring to the network", () => {
+    const s3Rules = (json: TerraformJson) => configsOf(json, TfVpcSecurityGroupEgressRule).filter((r) => r.prefix_list_id !== undefined);
+
+    it("adds HTTPS to the network's S3 gateway prefix list by itself", () => {
+      const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }) });
+      expect(s3Rules(json)).toEqual([
+        expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, prefix_list_id: "pl-6da54004" }),
+      ]);
+    });
+
+    it("uses an explicit allowS3GatewayEgress instead of the network's prefix list", () => {
+      const json = synth({
+        network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }),
+        allowS3GatewayEgress: { prefixListId: "pl-12345678" },
+      });
+      expect(s3Rules(json).map((r) => r.prefix_list_id)).toEqual(["pl-12345678"]);
+    });
+
+    it("adds no S3 rule with allowS3GatewayEgress: false", () => {
+      const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }), allowS3GatewayEgress: false });
+      expect(s3Rules(json)).toEqual([]);
+      expect(configsOf(json, TfVpcSecurityGroupEgressRule)).toHaveLength(1);
+    });
+
+    it("asks the network for interfaceEndpoints when an instance sits in a tier without internet", () => {
+      const requests: string[][] = [];
+      let compute: PrivateInstances | undefined;
+      synthJson((scope) => {
+        compute = new PrivateInstances(scope, "Compute", props({
+          network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
+          instances: [{ name: "web", tier: "private" }, { name: "db", tier: "isolated" }],
+          interfaceEndpoints: ["logs", "kms"],
+        }));
+        compute.requireInterfaceEndpoints("ecr.api");
+      });
+      expect(requests).toEqual([["logs", "kms"], ["ecr.api"]]);
+      expect(compute?.instancesWithoutInternetRoute).toEqual(["db"]);
+    });
+
+    it("asks for nothing when every instance has an internet route", () => {
+      const requests: string[][] = [];
+      synthJson((scope) => {
+        const compute = new PrivateInstances(scope, "Compute", props({
+          network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
+          instances: [{ name: "web", tier: "private" }],
+          interfaceEndpoints: ["logs", "kms"],
+        }));
+        expect(compute.instancesWithoutInternetRoute).toEqual([]);
+      });
+      expect(requests).toEqual([]);
+    });
+
+    it("takes every tier as without internet when the network cannot tell", () => {
+      const requests: string[][] = [];
+      synthJson((scope) => {
+        new PrivateInstances(scope, "Compute", props({
+          network: fakeNetwork({ internetTiers: undefined, endpointRequests: requests }),
+          instances: [{ name: "web", tier: "private" }],
+          interfaceEndpoints: ["logs"],
+        }));
+      });
+      expect(requests).toEqual([["logs"]]);
+    });
+
+    it("warns when the network cannot add the endpoints its instances need", () => {
+      let compute: PrivateInstances | undefined;
+      synthJson((scope) => {
+        compute = new PrivateInstances(scope, "Compute", props({ interfaceEndpoints: ["logs", "kms"] }));
+      });
+      const warnings = (compute as PrivateInstances).node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      expect(warnings).toEqual([expect.stringMatching(/Instances web have no internet route and need interface endpoints for logs, kms/)]);
+    });
+
+    describe("in a PrivateNetwork, as the README shows", () => {
+      const json = synthJson((scope) => {
+        const network = new PrivateNetwork(scope, "Network", {
+          namePrefix: "ssm-dev",
+          region: "eu-west-1",
+          accountId: "111122223333",
+          cidr: "10.10.0.0/16",
+          availabilityZones: ["eu-west-1a", "eu-west-1b"],
+        });
+        new PrivateInstances(scope, "Instances", {
+          namePrefix: "ssm-dev",
+          region: "eu-west-1",
+          network,
+          instanceProfileName: "ssm-dev-ssm-instance",
+          instances: [{ name: "app-1" }],
+          // what SessionLogging.interfaceEndpointServices gives
+          interfaceEndpoints: ["logs", "kms"],
+        });
+      });
+
+      it("gets HTTPS egress to the S3 gateway's prefix list without allowS3GatewayEgress", () => {
+        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(([, c]) => c.vpc_endpoint_type === "Gateway")?.[0];
+        expect(s3Rules(json)).toEqual([
+          expect.objectContaining({ from_port: 443, to_port: 443, prefix_list_id: `\${aws_vpc_endpoint.${gatewayId}.prefix_list_id}` }),
+        ]);
+      });
+
+      it("gets the logs and kms interface endpoints session logging needs, its instances being isolated", () => {
+        const services = configsOf(json, TfVpcEndpoint)
+          .filter((e) => e.vpc_endpoint_type === "Interface")
+          .map((e) => String(e.service_name).replace("com.amazonaws.eu-west-1.", ""));
+        expect(services.sort()).toEqual(["ec2messages", "kms", "logs", "ssm", "ssmmessages"]);
+      });
+    });
+  });
+
+  describe("with a provider", () => {
+    it("creates every resource with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new PrivateInstances(scope, "Compute", props({
+          network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }),
+          instances: [{ name: "web", tags: { Team: "a" } }, { name: "db" }],
+          additionalEgress: [{ fromPort: 5432, cidr: "10.20.0.0/16" }],
+          provider,
+        }));
+      });
+      const providers = providersOf(json);
+      expect(Object.keys(providers)).toHaveLength(9);
+      for (const [resource, provider] of Object.entries(providers)) {
+        expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+      }
     });
   });
 
@@ -280,7 +418,7 @@ describe("PrivateInstances", () => {
       expect(onlyOf(json, TfEc2Tag)).toEqual(
         expect.objectContaining({
           for_each: { SessionAccess: "ops", Team: "infra" },
-          resource_id: `\${aws_instance.${instanceId}.root_block_device[0].volume_id}`,
+          resource_id: `\${try(aws_instance.${instanceId}.root_block_device[0].volume_id, aws_instance.${instanceId}.id)}`,
           key: "${each.key}",
           value: "${each.value}",
         }),
@@ -615,6 +753,9 @@ describe("PrivateInstances", () => {
     });
 
     it("rejects a malformed S3 gateway prefix list id", () => {
+      expect(build({ interfaceEndpoints: ["logs", "s3", "Bad!"] })).toThrow(
+        /interfaceEndpoints\[1\]: s3 is served by the network's gateway endpoint[\s\S]*interfaceEndpoints\[2\]: "Bad!" is not a service short name/,
+      );
       expect(build({ allowS3GatewayEgress: { prefixListId: "s3" } })).toThrow(
         /allowS3GatewayEgress\.prefixListId: "s3" must be a prefix list id/,
       );

@@ -50,8 +50,8 @@ export interface SecureBucketProps {
   readonly preventDestroy?: boolean;
 
   /**
-   * Provider to create the resources with.
-   * @default - the stack's default AWS provider
+   * Provider to create the resources with, e.g. an aliased AWS provider for another Region or account.
+   * @default - the stack's default provider
    */
   readonly provider?: TerraformProvider;
 }

@@ -21,6 +21,7 @@ export interface TerraformJson {
   readonly provider?: Record<string, unknown>;
   readonly terraform?: Record<string, unknown>;
   readonly locals?: Record<string, unknown>;
+  readonly import?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** Synthesizes whatever `build` adds to a fresh stack that has an AWS provider; returns the parsed JSON. */
@@ -30,6 +31,39 @@ export function synthJson(build: (scope: Construct) => void, region = "eu-west-1
     build(scope);
   });
   return JSON.parse(text) as TerraformJson;
+}
+
+/** The alias {@link synthJsonWithAliasedProvider} gives its second AWS provider. */
+export const TEST_PROVIDER_ALIAS = "aliased";
+
+/**
+ * Synthesizes a fresh stack with a default AWS provider and a second one
+ * aliased {@link TEST_PROVIDER_ALIAS} (in `us-east-1`), handing the aliased
+ * provider to `build`: for tests that every resource of a construct uses the
+ * provider it is given (`provider = "aws.aliased"`).
+ */
+export function synthJsonWithAliasedProvider(
+  build: (scope: Construct, provider: AwsProvider) => void,
+  region = "eu-west-1",
+): TerraformJson {
+  return synthJson((scope) => {
+    const aliased = new AwsProvider(scope, "aliased", { region: "us-east-1", alias: TEST_PROVIDER_ALIAS });
+    build(scope, aliased);
+  }, region);
+}
+
+/**
+ * The `provider` attribute of every resource and import block, keyed
+ * `<type>.<logical id>` (`import:<to>` for import blocks); `undefined` where
+ * the stack's default provider is used.
+ */
+export function providersOf(json: TerraformJson): Record<string, string | undefined> {
+  const found: Record<string, string | undefined> = {};
+  for (const [type, byId] of Object.entries(json.resource ?? {})) {
+    for (const [id, config] of Object.entries(byId)) found[`${type}.${id}`] = config.provider as string | undefined;
+  }
+  for (const block of json.import ?? []) found[`import:${String(block.to)}`] = block.provider as string | undefined;
+  return found;
 }
 
 /** Every resource of `type`, keyed by logical id. */

@@ -1,5 +1,14 @@
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
-import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "../src/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "../src/testing";
 
 describe("testing helpers", () => {
   const json = synthJson((scope) => {
@@ -20,5 +29,13 @@ describe("testing helpers", () => {
   it("parses a policy document string", () => {
     expect(parsePolicy('{"Statement":[{"Effect":"Allow"}]}').Statement[0].Effect).toBe("Allow");
     expect(() => parsePolicy(42)).toThrow(/not a string/);
+  });
+
+  it("lists the provider of every resource, with an aliased provider at hand", () => {
+    const aliased = synthJsonWithAliasedProvider((scope, provider) => {
+      new TfVpc(scope, "A", { cidrBlock: "10.0.0.0/16", provider });
+      new TfVpc(scope, "B", { cidrBlock: "10.1.0.0/16" });
+    });
+    expect(providersOf(aliased)).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
   });
 });

@@ -1,4 +1,4 @@
-import { Lazy, Token } from "cdktf";
+import { Lazy, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -68,6 +68,13 @@ export interface SsmInstanceRoleProps {
    * @default "/"
    */
   readonly path?: string;
+
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account; `region` must then be that provider's Region).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -99,6 +106,7 @@ export class SsmInstanceRole extends Construct {
   private readonly statements: PolicyStatement[] = [];
   private readonly policyName: string;
   private inlinePolicy?: IamRolePolicy;
+  private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: SsmInstanceRoleProps) {
     super(scope, id);
@@ -107,8 +115,10 @@ export class SsmInstanceRole extends Construct {
     const name = roleNameFor(props.namePrefix);
     const path = props.path ?? "/";
     this.policyName = name;
+    this.provider = props.provider;
 
     this.role = new IamRole(this, "Resource", {
+      provider: props.provider,
       name,
       path,
       description: "Lets EC2 instances register with Systems Manager and carry Session Manager sessions.",
@@ -119,15 +129,17 @@ export class SsmInstanceRole extends Construct {
     });
 
     this.managedInstanceCoreAttachment = new IamRolePolicyAttachment(this, "ManagedInstanceCore", {
+      provider: props.provider,
       role: this.role.name,
       policyArn: awsManagedPolicyArn(props.region, SSM_MANAGED_INSTANCE_CORE),
     });
 
     (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { role: this.role.name, policyArn });
+      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { provider: props.provider, role: this.role.name, policyArn });
     });
 
     this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", {
+      provider: props.provider,
       name,
       path,
       role: this.role.name,
@@ -169,6 +181,7 @@ export class SsmInstanceRole extends Construct {
 
     if (!this.inlinePolicy && this.statements.length > 0) {
       this.inlinePolicy = new IamRolePolicy(this, "Policy", {
+        provider: this.provider,
         name: this.policyName,
         role: this.role.id,
         policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -101,6 +101,13 @@ export interface OperatorAccessProps {
    * @default - policy only; attach it to users or groups yourself
    */
   readonly assumeRole?: OperatorAssumeRoleOptions;
+
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account; `region` must then be that provider's Region).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
@@ -154,6 +161,7 @@ export class OperatorAccess extends Construct {
     this.portForwardingDocumentResources = forwarding.map(
       ({ port, host, documentName }) =>
         new SsmDocument(this, host === undefined ? `PortForwarding-${port}` : `PortForwarding-${host.toLowerCase()}-${port}`, {
+          provider: props.provider,
           name: documentName,
           documentType: "Session",
           documentFormat: "JSON",
@@ -165,6 +173,7 @@ export class OperatorAccess extends Construct {
     this.statements = statements;
 
     this.policy = new IamPolicy(this, "Resource", {
+      provider: props.provider,
       name,
       description: "Session Manager access to tagged instances, logged sessions only, no SSH.",
       policy: renderPolicy(statements),
@@ -175,6 +184,7 @@ export class OperatorAccess extends Construct {
     if (props.assumeRole) {
       const { trustedPrincipalArns, requireMfa = true } = props.assumeRole;
       this.role = new IamRole(this, "Role", {
+        provider: props.provider,
         name,
         description: "Assumed by operators to open Session Manager sessions.",
         maxSessionDuration: props.assumeRole.maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_DURATION_SECONDS,
@@ -187,7 +197,11 @@ export class OperatorAccess extends Construct {
           },
         ]),
       });
-      new IamRolePolicyAttachment(this, "RolePolicy", { role: this.role.name, policyArn: this.policy.arn });
+      new IamRolePolicyAttachment(this, "RolePolicy", {
+        provider: props.provider,
+        role: this.role.name,
+        policyArn: this.policy.arn,
+      });
       this.roleArn = this.role.arn;
       this.roleName = this.role.name;
     }

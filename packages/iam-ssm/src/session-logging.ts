@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -183,7 +184,24 @@ export interface SessionLoggingProps {
    * @default 30
    */
   readonly kmsDeletionWindowDays?: number;
+
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account; `region` must then be that provider's Region).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
+
+/**
+ * The interface endpoints instances without an internet route need to log
+ * sessions: `logs` (transcripts to CloudWatch Logs) and `kms` (the agent
+ * encrypts and decrypts session data with the session key). Both are asked
+ * for whatever `encryptSessions` says, so switching encryption on or off never
+ * adds or removes a billed endpoint. S3 transcripts go through the network's
+ * S3 gateway endpoint.
+ */
+export const SESSION_LOGGING_ENDPOINT_SERVICES: readonly string[] = ["logs", "kms"];
 
 const DEFAULT_RETENTION_DAYS = 365;
 const DEFAULT_EXPIRE_AFTER_DAYS = 365;
@@ -247,6 +265,7 @@ export class SessionLogging extends Construct {
     this.logGroupArn = logGroupArnFor(partition, region, accountId, namePrefix);
 
     this.kmsKey = new KmsKey(this, "Key", {
+      provider: props.provider,
       description: `Encrypts Session Manager sessions and their transcripts (${namePrefix}).`,
       enableKeyRotation: true,
       deletionWindowInDays: props.kmsDeletionWindowDays ?? DEFAULT_DELETION_WINDOW_DAYS,
@@ -275,11 +294,13 @@ export class SessionLogging extends Construct {
     });
 
     this.kmsAlias = new KmsAlias(this, "Alias", {
+      provider: props.provider,
       name: sessionKeyAlias(namePrefix),
       targetKeyId: this.kmsKey.keyId,
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      provider: props.provider,
       name: logGroupName,
       kmsKeyId: this.kmsKey.arn,
       retentionInDays: props.retentionInDays ?? DEFAULT_RETENTION_DAYS,
@@ -300,6 +321,7 @@ export class SessionLogging extends Construct {
         kmsKeyArn: this.kmsKey.arn,
         expireAfterDays,
         lifecycleRuleId: "expire-session-transcripts",
+        provider: props.provider,
       });
       this.bucket = bucket.bucket;
       this.bucketName = bucket.bucketName;
@@ -319,6 +341,7 @@ export class SessionLogging extends Construct {
 
     if (props.managePreferencesDocument ?? true) {
       this.document = new SsmDocument(this, "Preferences", {
+        provider: props.provider,
         name: SESSION_PREFERENCES_DOCUMENT_NAME,
         documentType: "Session",
         documentFormat: "JSON",
@@ -351,9 +374,20 @@ export class SessionLogging extends Construct {
       });
       if (props.adoptExistingPreferencesDocument) {
         // aws_ssm_document is imported by its name.
-        this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME);
+        this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME, props.provider);
       }
     }
+  }
+
+  /**
+   * The interface endpoints instances without an internet route need to log
+   * sessions here ({@link SESSION_LOGGING_ENDPOINT_SERVICES}): hand them to
+   * `PrivateInstances` (`interfaceEndpoints`, or its
+   * `requireInterfaceEndpoints`), which asks its network for them only when
+   * an instance sits in a tier without internet.
+   */
+  public get interfaceEndpointServices(): readonly string[] {
+    return SESSION_LOGGING_ENDPOINT_SERVICES;
   }
 
   /**

@@ -4,7 +4,17 @@ import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ValidationError } from "@ssm-access/core";
-import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement, SsmInstanceRole, SsmInstanceRoleProps } from "../src";
@@ -255,4 +265,26 @@ describe("SsmInstanceRole", () => {
       expect(build({ namePrefix: "X", region: "nowhere", path: "x" })).toThrow(/3 problems/);
     });
   });
+
+  describe("with a provider", () => {
+    it("creates every resource, the policy added later included, with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        const role = new SsmInstanceRole(scope, "Role", {
+          ...base,
+          managedPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"],
+          provider,
+        });
+        role.addToPolicy(readParam);
+      });
+      expectEveryResourceOn(json, 5);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

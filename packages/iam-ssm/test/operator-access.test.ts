@@ -4,7 +4,17 @@ import { IamRolePolicyAttachment as TfIamRolePolicyAttachment } from "@cdktf/pro
 import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { TerraformOutput } from "cdktf";
 import { unescapeTerraformTemplate } from "@ssm-access/core";
-import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson, TerraformJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { OperatorAccess, OperatorAccessProps, SessionLogging } from "../src";
 import { IamRequest, evaluate } from "./iam-evaluator";
 
@@ -671,4 +681,26 @@ describe("OperatorAccess with the session key of another stack", () => {
   ])("rejects %s", (_what, props, expected) => {
     expect(build(props)).toThrow(expected);
   });
+
+  describe("with a provider", () => {
+    it("creates every resource, port forwarding documents and role included, with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new OperatorAccess(scope, "Access", {
+          ...base,
+          portForwarding: { ports: [5432], remoteHosts: [{ host: "10.10.1.25", port: 6379 }] },
+          assumeRole: { trustedPrincipalArns: [ALICE] },
+          provider,
+        });
+      });
+      expectEveryResourceOn(json, 5);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

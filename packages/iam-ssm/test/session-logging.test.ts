@@ -11,8 +11,18 @@ import { S3BucketServerSideEncryptionConfigurationA as TfS3BucketServerSideEncry
 import { S3BucketVersioningA as TfS3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { TerraformOutput } from "cdktf";
-import { configsOf, onlyOf, parsePolicy, resourcesOf, synthJson, TerraformJson } from "@ssm-access/core/testing";
-import { SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
+import { SESSION_LOGGING_ENDPOINT_SERVICES, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
 
 const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" };
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
@@ -538,4 +548,34 @@ describe("SessionLogging.statementsForInstancesOf", () => {
       /SessionLogging\.statementsForInstancesOf: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/,
     );
   });
+
+  describe("interface endpoints", () => {
+    it("names logs and kms, what instances without internet need to log sessions, whatever the encryption", () => {
+      expect(SESSION_LOGGING_ENDPOINT_SERVICES).toEqual(["logs", "kms"]);
+      for (const encryptSessions of [true, false]) {
+        synthJson((scope) => {
+          const logging = new SessionLogging(scope, "Logging", { ...base, encryptSessions });
+          expect(logging.interfaceEndpointServices).toEqual(["logs", "kms"]);
+        });
+      }
+    });
+  });
+
+  describe("with a provider", () => {
+    it("creates every resource, the bucket's and the document import included, with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new SessionLogging(scope, "Logging", { ...base, s3: { enabled: true }, adoptExistingPreferencesDocument: true, provider });
+      });
+      // key, alias, log group, 7 bucket resources, document, and the document's import block
+      expectEveryResourceOn(json, 12);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

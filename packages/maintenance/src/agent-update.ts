@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { Validator, nameTag, resourceName } from "@ssm-access/core";
@@ -79,6 +80,12 @@ export interface SsmAgentUpdateProps extends SsmAgentUpdateOptions {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Checks the options of an agent update; `v` is positioned where the options live. */
@@ -130,6 +137,7 @@ export class SsmAgentUpdate extends Construct {
     this.outputKeyPrefix = props.outputS3 ? outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.agentUpdate) : undefined;
 
     this.association = new SsmAssociation(this, "Resource", {
+      provider: props.provider,
       name: AGENT_UPDATE_DOCUMENT,
       associationName: this.associationName,
       targets: tagTargets(props.target),

@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { Validator } from "@ssm-access/core";
 import {
@@ -69,6 +70,12 @@ export interface InstanceMaintenanceProps {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -122,6 +129,7 @@ export class InstanceMaintenance extends Construct {
         namePrefix: props.namePrefix,
         target: props.target,
         outputS3: props.outputS3,
+        provider: props.provider,
       });
     }
 
@@ -132,6 +140,7 @@ export class InstanceMaintenance extends Construct {
         namePrefix: props.namePrefix,
         target: props.target,
         outputS3: props.outputS3,
+        provider: props.provider,
       });
     }
   }

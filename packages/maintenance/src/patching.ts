@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
@@ -157,6 +158,12 @@ export interface PatchManagementProps extends PatchOptions {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
+  /**
+   * Provider to create every resource with (an aliased AWS provider for
+   * another Region or account).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 function isTimeZone(zone: string): boolean {
@@ -262,6 +269,7 @@ export class PatchManagement extends Construct {
     if (!install || (props.scanBetweenWindows ?? true)) {
       const scanName = name(PATCH_NAME_SUFFIXES.scanAssociation);
       this.scanAssociation = new SsmAssociation(this, "ScanAssociation", {
+        provider: props.provider,
         name: PATCH_BASELINE_DOCUMENT,
         associationName: scanName,
         targets: tagTargets(props.target),
@@ -285,6 +293,7 @@ export class PatchManagement extends Construct {
       const window = props.window ?? {};
       const windowName = name(PATCH_NAME_SUFFIXES.window);
       this.maintenanceWindow = new SsmMaintenanceWindow(this, "MaintenanceWindow", {
+        provider: props.provider,
         name: windowName,
         description: ssmDescription(`Patch installation for instances tagged ${targetText}`),
         schedule: props.schedule ?? DEFAULT_PATCH_WINDOW_SCHEDULE,
@@ -296,6 +305,7 @@ export class PatchManagement extends Construct {
       });
 
       this.windowTarget = new SsmMaintenanceWindowTarget(this, "WindowTarget", {
+        provider: props.provider,
         windowId: this.maintenanceWindow.id,
         name: name(PATCH_NAME_SUFFIXES.windowTarget),
         description: ssmDescription(`Instances tagged ${targetText}`),
@@ -304,6 +314,7 @@ export class PatchManagement extends Construct {
       });
 
       this.installTask = new SsmMaintenanceWindowTask(this, "InstallTask", {
+        provider: props.provider,
         windowId: this.maintenanceWindow.id,
         name: name(PATCH_NAME_SUFFIXES.installTask),
         description: ssmDescription(`Install missing patches from the patch baseline on instances tagged ${targetText}`),

@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, onlyOf, synthJson } from "@ssm-access/core/testing";
+import { TEST_PROVIDER_ALIAS, TerraformJson, onlyOf, providersOf, synthJson, synthJsonWithAliasedProvider } from "@ssm-access/core/testing";
 import { SsmAgentUpdate, SsmAgentUpdateProps } from "../src/agent-update";
 
 const base: SsmAgentUpdateProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" } };
@@ -142,4 +142,19 @@ describe("SsmAgentUpdate", () => {
       expect(stack.node.findAll().some((c) => c instanceof TfSsmAssociation)).toBe(false);
     });
   });
+
+  describe("with a provider", () => {
+    it("creates the association with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => new SsmAgentUpdate(scope, "AgentUpdate", { ...base, provider }));
+      expectEveryResourceOn(json, 1);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

@@ -3,7 +3,16 @@ import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-
 import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { ValidationError, partitionForRegion } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { InstanceMaintenance, InstanceMaintenanceProps } from "../src/maintenance";
 import { SsmAgentUpdate } from "../src/agent-update";
 import { PatchManagement } from "../src/patching";
@@ -199,4 +208,22 @@ describe("InstanceMaintenance", () => {
       expect(stack.node.findAll().some((c) => c instanceof TerraformResource)).toBe(false);
     });
   });
+
+  describe("with a provider", () => {
+    it("creates every resource of the agent update and patching with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new InstanceMaintenance(scope, "Maintenance", { ...base, patching: { mode: "install" }, provider });
+      });
+      // agent update, between-windows scan, window, window target, install task
+      expectEveryResourceOn(json, 5);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

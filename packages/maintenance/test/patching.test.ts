@@ -4,7 +4,16 @@ import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-
 import { SsmMaintenanceWindowTarget as TfSsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { PatchManagement, PatchManagementProps } from "../src/patching";
 
 const target = { key: "Environment", value: "prod" };
@@ -319,4 +328,26 @@ describe("PatchManagement", () => {
       expect(stack.node.findAll().some((c) => c instanceof TerraformResource)).toBe(false);
     });
   });
+
+  describe("with a provider", () => {
+    it("creates every resource with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new PatchManagement(scope, "Patching", {
+          namePrefix: "ssm-dev",
+          target: { key: "Environment", value: "dev" },
+          mode: "install",
+          provider,
+        });
+      });
+      expectEveryResourceOn(json, 4);
+    });
+  });
 });
+
+function expectEveryResourceOn(json: TerraformJson, count: number): void {
+  const providers = providersOf(json);
+  expect(Object.keys(providers)).toHaveLength(count);
+  for (const [resource, provider] of Object.entries(providers)) {
+    expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+  }
+}

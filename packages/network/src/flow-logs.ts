@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -10,6 +10,7 @@ import {
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
+import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { MAX_NAME_LENGTH } from "./vpc-endpoints";
 
 /** The retention periods CloudWatch Logs accepts, in days (0 = never expire). */
@@ -59,16 +60,22 @@ export interface FlowLogsOptions {
 }
 
 /** Props of {@link FlowLogs}. */
-export interface FlowLogsProps extends FlowLogsOptions {
+export interface FlowLogsProps extends FlowLogsOptions, NamePrefixProps {
   /**
    * Naming prefix for the log group, role and `Name` tags.
    * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   * Required (unless the deprecated `name` is given).
    */
-  readonly name: string;
+  readonly namePrefix?: string;
   /** The AWS Region, for the partition of ARNs; no data source is read. */
   readonly region: string;
   /** The VPC whose traffic is recorded. */
   readonly vpcId: string;
+  /**
+   * Provider to create every resource with (an aliased AWS provider for another Region or account).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Validates the shared flow log options into `v` (paths relative to `v`). */
@@ -120,19 +127,20 @@ export class FlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
     const v = new Validator(this.node.path);
-    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    const namePrefix = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
     v.region("region", props.region);
     validateFlowLogsOptions(v, props);
     v.throwIfAny();
 
     const partition = partitionForRegion(props.region);
-    this.logGroupName = `/vpc-flow-logs/${resourceName(props.name)}`;
+    this.logGroupName = `/vpc-flow-logs/${resourceName(namePrefix)}`;
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      provider: props.provider,
       name: this.logGroupName,
       retentionInDays: props.retentionInDays ?? 365,
       kmsKeyId: props.kmsKeyArn,
-      tags: nameTag(props.name, "flow-logs"),
+      tags: nameTag(namePrefix, "flow-logs"),
     });
 
     const trust: Record<string, unknown> = {
@@ -147,12 +155,14 @@ export class FlowLogs extends Construct {
       };
     }
     this.role = new IamRole(this, "Role", {
-      name: resourceName(props.name, "vpc-flow-logs"),
+      provider: props.provider,
+      name: resourceName(namePrefix, "vpc-flow-logs"),
       description: "Lets VPC Flow Logs write to its CloudWatch log group",
       assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [trust] }),
-      tags: nameTag(props.name, "vpc-flow-logs"),
+      tags: nameTag(namePrefix, "vpc-flow-logs"),
     });
     this.rolePolicy = new IamRolePolicy(this, "RolePolicy", {
+      provider: props.provider,
       name: "write-flow-logs",
       role: this.role.id,
       policy: JSON.stringify({
@@ -169,13 +179,14 @@ export class FlowLogs extends Construct {
     });
 
     this.flowLog = new FlowLog(this, "Resource", {
+      provider: props.provider,
       vpcId: props.vpcId,
       trafficType: props.trafficType ?? "ALL",
       logDestinationType: "cloud-watch-logs",
       logDestination: this.logGroup.arn,
       iamRoleArn: this.role.arn,
       maxAggregationInterval: props.maxAggregationInterval ?? 600,
-      tags: nameTag(props.name, "flow-logs"),
+      tags: nameTag(namePrefix, "flow-logs"),
     });
   }
 

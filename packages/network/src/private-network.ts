@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { Annotations, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -12,6 +12,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Validator, azSuffix, duplicates, isZoneOfRegion, nameTag, pascalCase } from "@ssm-access/core";
 import { PlannedSubnet, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
+import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
 import { MAX_NAME_LENGTH, SsmVpcEndpoints, SsmVpcEndpointsOptions, validateAccountId, validateEndpointOptions } from "./vpc-endpoints";
 
@@ -93,12 +94,13 @@ export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "ac
 }
 
 /** Props of {@link PrivateNetwork}. */
-export interface PrivateNetworkProps {
+export interface PrivateNetworkProps extends NamePrefixProps {
   /**
    * Naming prefix of every resource (`Name` tags, security group and role names), e.g. `ssm-dev`.
    * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   * Required (unless the deprecated `name` is given).
    */
-  readonly name: string;
+  readonly namePrefix?: string;
   /**
    * The AWS Region, e.g. `eu-west-1`. Given rather than read so the stack needs no data source:
    * endpoint service names and zone checks derive from it.
@@ -158,6 +160,12 @@ export interface PrivateNetworkProps {
    * @default false
    */
   readonly flowLogs?: PrivateNetworkFlowLogsOptions | boolean;
+  /**
+   * Provider to create every resource with, the endpoints' and flow logs' included (an aliased AWS
+   * provider for another Region or account; `region` must then be that provider's Region).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** What an app needs from a {@link PrivateNetwork} to write Terraform outputs. */
@@ -189,8 +197,9 @@ interface TierState {
  *
  * @example
  * const network = new PrivateNetwork(this, "Network", {
- *   name: "ssm-dev",
+ *   namePrefix: "ssm-dev",
  *   region: "eu-west-1",
+ *   accountId: "111122223333",
  *   cidr: "10.10.0.0/16",
  *   availabilityZones: ["eu-west-1a", "eu-west-1b"],
  * });
@@ -218,6 +227,7 @@ export class PrivateNetwork extends Construct implements INetwork {
   public readonly subnetPlan: readonly PlannedSubnet[];
 
   private readonly tiers: Record<SubnetTier, TierState>;
+  private readonly natMode: NatGatewayMode;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -233,7 +243,7 @@ export class PrivateNetwork extends Construct implements INetwork {
 
     // ---- validation: every problem, then one error
     const v = new Validator(this.node.path);
-    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    const name = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
     const regionOk = v.region("region", props.region);
     validateAccountId(v, "accountId", props.accountId);
     if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
@@ -305,12 +315,14 @@ export class PrivateNetwork extends Construct implements INetwork {
     }
 
     // ---- resources
-    const name = props.name;
+    const provider = props.provider;
+    this.natMode = natMode;
     this.availabilityZones = [...zones];
     this.vpcCidr = props.cidr;
     this.subnetPlan = plan.subnets;
 
     this.vpc = new Vpc(this, "Resource", {
+      provider,
       cidrBlock: props.cidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
@@ -319,6 +331,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     this.vpcId = this.vpc.id;
 
     this.defaultSecurityGroup = new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+      provider,
       vpcId: this.vpc.id,
       tags: nameTag(name, "default-locked"),
     });
@@ -327,6 +340,7 @@ export class PrivateNetwork extends Construct implements INetwork {
     for (const planned of plan.subnets) {
       const { tier, availabilityZone: az } = planned;
       const resource = new Subnet(this, `${pascalCase(tier)}Subnet${pascalCase(azSuffix(az))}`, {
+        provider,
         vpcId: this.vpc.id,
         cidrBlock: planned.cidr,
         availabilityZone: az,
@@ -338,6 +352,7 @@ export class PrivateNetwork extends Construct implements INetwork {
 
     if (has("public")) {
       this.internetGateway = new InternetGateway(this, "InternetGateway", {
+        provider,
         vpcId: this.vpc.id,
         tags: nameTag(name),
       });
@@ -349,11 +364,13 @@ export class PrivateNetwork extends Construct implements INetwork {
     for (const { ref } of natZones) {
       const suffix = pascalCase(azSuffix(ref.availabilityZone));
       const eip = new Eip(this, `NatEip${suffix}`, {
+        provider,
         domain: "vpc",
         tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
         dependsOn: this.internetGateway ? [this.internetGateway] : undefined,
       });
       const nat = new NatGateway(this, `NatGateway${suffix}`, {
+        provider,
         allocationId: eip.allocationId,
         subnetId: ref.id,
         connectivityType: "public",
@@ -371,7 +388,7 @@ export class PrivateNetwork extends Construct implements INetwork {
       const perAz = tier === "private" && natMode === "perAz";
       const shared = perAz
         ? undefined
-        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { vpcId: this.vpc.id, tags: nameTag(name, tier) });
+        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier) });
       if (shared) state.routeTables.push(shared);
 
       for (const { ref, resource } of state.subnets) {
@@ -379,17 +396,20 @@ export class PrivateNetwork extends Construct implements INetwork {
         let table = shared;
         if (!table) {
           table = new RouteTable(this, `${pascalCase(tier)}RouteTable${suffix}`, {
+            provider,
             vpcId: this.vpc.id,
             tags: nameTag(name, tier, azSuffix(ref.availabilityZone)),
           });
           state.routeTables.push(table);
           new Route(this, `${pascalCase(tier)}DefaultRoute${suffix}`, {
+            provider,
             routeTableId: table.id,
             destinationCidrBlock: "0.0.0.0/0",
             natGatewayId: (natByZone.get(ref.availabilityZone) ?? natGateways[0]).id,
           });
         }
         new RouteTableAssociation(this, `${pascalCase(tier)}RouteTableAssociation${suffix}`, {
+          provider,
           subnetId: resource.id,
           routeTableId: table.id,
         });
@@ -397,6 +417,7 @@ export class PrivateNetwork extends Construct implements INetwork {
 
       if (shared && tier === "public" && this.internetGateway) {
         new Route(this, "PublicDefaultRoute", {
+          provider,
           routeTableId: shared.id,
           destinationCidrBlock: "0.0.0.0/0",
           gatewayId: this.internetGateway.id,
@@ -404,6 +425,7 @@ export class PrivateNetwork extends Construct implements INetwork {
       }
       if (shared && tier === "private" && natMode === "single") {
         new Route(this, "PrivateDefaultRoute", {
+          provider,
           routeTableId: shared.id,
           destinationCidrBlock: "0.0.0.0/0",
           natGatewayId: natGateways[0].id,
@@ -413,7 +435,7 @@ export class PrivateNetwork extends Construct implements INetwork {
 
     if (endpointsOn && endpointTier) {
       this.endpoints = new SsmVpcEndpoints(this, "Endpoints", {
-        name,
+        namePrefix: name,
         region: props.region,
         accountId: props.accountId,
         vpcId: this.vpc.id,
@@ -424,16 +446,18 @@ export class PrivateNetwork extends Construct implements INetwork {
         s3Gateway: endpointOptions.s3Gateway,
         s3GatewayAllowedBuckets: endpointOptions.s3GatewayAllowedBuckets,
         routeTableIds: [...this.routeTableIds("private"), ...this.routeTableIds("isolated")],
+        provider,
       });
     }
 
     if (flowLogsOn) {
       this.flowLogs = new FlowLogs(this, "FlowLogs", {
         ...flowLogOptions,
-        name,
+        namePrefix: name,
         region: props.region,
         accountId: props.accountId,
         vpcId: this.vpc.id,
+        provider,
       });
     }
   }
@@ -472,6 +496,29 @@ export class PrivateNetwork extends Construct implements INetwork {
     return this.endpoints?.s3GatewayEndpoint?.prefixListId;
   }
 
+  /**
+   * Whether the subnets of `tier` have a default route to the internet: `public` through the
+   * internet gateway, `private` through NAT (unless `natGateways` is `"none"`); `isolated` never.
+   * False for a tier without subnets.
+   */
+  public tierHasInternetRoute(tier: SubnetTier): boolean {
+    if (this.tiers[tier] === undefined || this.tiers[tier].subnets.length === 0) return false;
+    if (tier === "public") return this.internetGateway !== undefined;
+    if (tier === "private") return this.natMode !== "none";
+    return false;
+  }
+
+  /**
+   * Makes sure there are interface endpoints for `services` (short names such as `logs`, `kms`):
+   * the missing ones are added, those present are left alone, so consumers (instances, session
+   * logging) may each ask for what they need. With the endpoints turned off it creates nothing and
+   * leaves a warning on the construct (see {@link addInterfaceEndpoints}).
+   * @throws ValidationError when a name is not a valid service short name
+   */
+  public requireInterfaceEndpoints(...services: string[]): void {
+    this.addInterfaceEndpoints(...services);
+  }
+
   /** The interface endpoint services present (`ssm`, `ssmmessages`, `ec2messages`, then any added); empty when off. */
   public get interfaceEndpointServices(): readonly string[] {
     return this.endpoints?.services ?? [];
@@ -484,6 +531,7 @@ export class PrivateNetwork extends Construct implements INetwork {
    * @returns the service names that got a new endpoint
    */
   public addInterfaceEndpoints(...services: string[]): string[] {
+    if (services.length === 0) return [];
     if (!this.endpoints) {
       Annotations.of(this).addWarning(
         `Interface endpoints ${services.join(", ")} were requested but the VPC endpoints are turned off.`,

@@ -24,6 +24,10 @@ export interface SubnetRef {
 /**
  * What a network offers to the constructs placed in it (instances, endpoints).
  * `PrivateNetwork` implements it; tests and other teams may supply their own.
+ *
+ * The optional members let constructs wire themselves (the S3 egress rule of
+ * `PrivateInstances`, the interface endpoints session logging needs); a
+ * network without them still works, with the fallbacks each member documents.
  */
 export interface INetwork {
   /** The VPC id. */
@@ -34,4 +38,25 @@ export interface INetwork {
   readonly availabilityZones: readonly string[];
   /** The subnets of `tier`, in Availability Zone order; empty when the tier is absent. */
   subnets(tier: SubnetTier): readonly SubnetRef[];
+  /**
+   * The prefix list id (`pl-...`) of the VPC's S3 gateway endpoint: S3's public ranges in the
+   * Region, which instances need egress 443 to for SSM Agent updates, patching and S3 session logs.
+   * `PrivateInstances` adds that egress rule by itself when this is set.
+   * @default - no S3 gateway endpoint (no S3 egress rule is added)
+   */
+  readonly s3GatewayPrefixListId?: string;
+  /**
+   * Whether the subnets of `tier` have a default route to the internet (an internet gateway, or a
+   * NAT gateway). Instances in a tier without one reach AWS services only through VPC endpoints.
+   * @default - (method absent) every tier is taken to have no internet route, the safe assumption:
+   * endpoints are asked for whenever they may be needed
+   */
+  tierHasInternetRoute?(tier: SubnetTier): boolean;
+  /**
+   * Makes sure the VPC has interface endpoints for `services` (short names such as `logs`, `kms`):
+   * adds the missing ones, and does nothing for those already present, so any number of consumers
+   * may ask for the same service.
+   * @default - (method absent) the network cannot add endpoints; consumers leave a warning instead
+   */
+  requireInterfaceEndpoints?(...services: string[]): void;
 }

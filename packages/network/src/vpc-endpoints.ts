@@ -1,4 +1,4 @@
-import { Annotations, Token } from "cdktf";
+import { Annotations, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
@@ -7,6 +7,7 @@ import { Validator, bucketNameProblems, duplicates, nameTag, pascalCase, resourc
 import { unknownAwsManagedS3Buckets } from "./aws-managed-buckets";
 import { parseCidr } from "./cidr-planner";
 import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./endpoint-policy";
+import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { SubnetRef } from "./types";
 
 /** The interface endpoints Session Manager needs when instances have no internet route. */
@@ -61,12 +62,13 @@ export interface SsmVpcEndpointsOptions {
 }
 
 /** Props of {@link SsmVpcEndpoints}. */
-export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions {
+export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions, NamePrefixProps {
   /**
    * Naming prefix for the endpoints' `Name` tags and the security group name.
    * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   * Required (unless the deprecated `name` is given).
    */
-  readonly name: string;
+  readonly namePrefix?: string;
   /** The AWS Region, for the endpoint service names (`com.amazonaws.<region>.<service>`); no data source is read. */
   readonly region: string;
   /**
@@ -90,6 +92,11 @@ export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions {
    * @default []
    */
   readonly routeTableIds?: readonly string[];
+  /**
+   * Provider to create every resource with (an aliased AWS provider for another Region or account).
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Validates the shared endpoint options into `v` (paths relative to `v`). `zoneCount` is the zones available. */
@@ -200,6 +207,7 @@ export class SsmVpcEndpoints extends Construct {
   public readonly availabilityZones: readonly string[];
 
   private readonly props: SsmVpcEndpointsProps;
+  private readonly namePrefix: string;
   private readonly endpoints = new Map<string, VpcEndpoint>();
 
   constructor(scope: Construct, id: string, props: SsmVpcEndpointsProps) {
@@ -207,7 +215,7 @@ export class SsmVpcEndpoints extends Construct {
     const zones = onePerZone(props.subnets ?? []);
 
     const v = new Validator(this.node.path);
-    v.namePrefix("name", props.name, MAX_NAME_LENGTH);
+    const namePrefix = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
     v.region("region", props.region);
     validateAccountId(v, "accountId", props.accountId);
     if (typeof props.vpcCidr === "string" && !Token.isUnresolved(props.vpcCidr)) {
@@ -226,31 +234,35 @@ export class SsmVpcEndpoints extends Construct {
     v.throwIfAny();
 
     this.props = props;
+    this.namePrefix = namePrefix;
     const chosen = zones.slice(0, props.availabilityZoneCount ?? zones.length);
     this.subnetIds = chosen.map((s) => s.id);
     this.availabilityZones = chosen.map((s) => s.availabilityZone);
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
-      name: resourceName(props.name, "vpc-endpoints"),
+      provider: props.provider,
+      name: resourceName(namePrefix, "vpc-endpoints"),
       description: "Interface VPC endpoints: HTTPS from the VPC only",
       vpcId: props.vpcId,
-      tags: nameTag(props.name, "vpc-endpoints"),
+      tags: nameTag(namePrefix, "vpc-endpoints"),
     });
     this.securityGroupId = this.securityGroup.id;
     this.httpsIngressRule = new VpcSecurityGroupIngressRule(this, "HttpsFromVpc", {
+      provider: props.provider,
       securityGroupId: this.securityGroup.id,
       description: "HTTPS from the VPC",
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
       cidrIpv4: props.vpcCidr,
-      tags: nameTag(props.name, "vpc-endpoints", "https"),
+      tags: nameTag(namePrefix, "vpc-endpoints", "https"),
     });
 
     this.createInterfaceEndpoints([...SSM_INTERFACE_SERVICES, ...(props.extraServices ?? [])]);
 
     if (props.s3Gateway ?? true) {
       this.s3GatewayEndpoint = new VpcEndpoint(this, "S3Gateway", {
+        provider: props.provider,
         vpcId: props.vpcId,
         serviceName: interfaceServiceName(props.region, "s3"),
         vpcEndpointType: "Gateway",
@@ -260,7 +272,7 @@ export class SsmVpcEndpoints extends Construct {
           accountId: props.accountId,
           allowedBuckets: props.s3GatewayAllowedBuckets,
         }),
-        tags: nameTag(props.name, "s3", "endpoint"),
+        tags: nameTag(namePrefix, "s3", "endpoint"),
       });
       const unknown = unknownAwsManagedS3Buckets(props.region);
       if (unknown.length > 0) {
@@ -300,6 +312,7 @@ export class SsmVpcEndpoints extends Construct {
     for (const service of services) {
       if (this.endpoints.has(service)) continue;
       const endpoint = new VpcEndpoint(this, `${pascalCase(service)}Endpoint`, {
+        provider: this.props.provider,
         vpcId: this.props.vpcId,
         serviceName: interfaceServiceName(this.props.region, service),
         vpcEndpointType: "Interface",
@@ -307,7 +320,7 @@ export class SsmVpcEndpoints extends Construct {
         subnetIds: [...this.subnetIds],
         securityGroupIds: [this.securityGroup.id],
         policy: supportsEndpointPolicy(service) ? interfaceEndpointPolicy(this.props.accountId) : undefined,
-        tags: nameTag(this.props.name, service, "endpoint"),
+        tags: nameTag(this.namePrefix, service, "endpoint"),
       });
       this.endpoints.set(service, endpoint);
       created.push(endpoint);

@@ -3,10 +3,19 @@ import { CloudwatchLogGroup as TfCloudwatchLogGroup } from "@cdktf/provider-aws/
 import { FlowLog as TfFlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformJson, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { FlowLogs, FlowLogsProps, LOG_RETENTION_DAYS } from "../src";
 
-const BASE: FlowLogsProps = { name: "ssm-dev", region: "eu-west-1", vpcId: "vpc-123" };
+const BASE: FlowLogsProps = { namePrefix: "ssm-dev", region: "eu-west-1", vpcId: "vpc-123" };
 
 function synth(props: Partial<FlowLogsProps> = {}): { json: TerraformJson; flowLogs: FlowLogs } {
   let flowLogs: FlowLogs | undefined;
@@ -104,7 +113,9 @@ describe("FlowLogs", () => {
 
   describe("validation", () => {
     it.each<[string, Partial<FlowLogsProps>, RegExp]>([
-      ["a bad name", { name: "9lives" }, /name: "9lives" must be lower-case letters/],
+      ["a bad name prefix", { namePrefix: "9lives" }, /namePrefix: "9lives" must be lower-case letters/],
+      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix/],
+      ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "EU" }, /region: "EU" is not an AWS Region code/],
       ["a retention CloudWatch does not offer", { retentionInDays: 10 }, /retentionInDays: 10 is not a CloudWatch Logs retention/],
       ["a negative retention", { retentionInDays: -1 }, /retentionInDays: -1 is not a CloudWatch Logs retention/],
@@ -114,6 +125,26 @@ describe("FlowLogs", () => {
       ["a bad account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
+    });
+  });
+
+  describe("naming", () => {
+    it("takes the deprecated name as namePrefix, with a warning", () => {
+      const flowLogs = build({ namePrefix: undefined, name: "ssm-dev" });
+      expect(flowLogs.logGroupName).toBe("/vpc-flow-logs/ssm-dev");
+      const warnings = flowLogs.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
+    });
+  });
+
+  describe("with a provider", () => {
+    it("creates every resource with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => new FlowLogs(scope, "FlowLogs", { ...BASE, provider }));
+      const providers = providersOf(json);
+      expect(Object.keys(providers)).toHaveLength(4);
+      for (const [resource, provider] of Object.entries(providers)) {
+        expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+      }
     });
   });
 });

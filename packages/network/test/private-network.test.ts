@@ -1,4 +1,4 @@
-import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { Testing, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DefaultSecurityGroup as TfDefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip as TfEip } from "@cdktf/provider-aws/lib/eip";
@@ -14,11 +14,21 @@ import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoi
 import { CloudwatchLogGroup as TfCloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { PrivateNetwork, PrivateNetworkProps } from "../src";
 
 const BASE: PrivateNetworkProps = {
-  name: "ssm-dev",
+  namePrefix: "ssm-dev",
   region: "eu-west-1",
   accountId: "111122223333",
   cidr: "10.10.0.0/16",
@@ -402,6 +412,102 @@ describe("PrivateNetwork", () => {
         expect(() => network.addInterfaceEndpoints("Logs!")).toThrow(/addInterfaceEndpoints\[0\]: "Logs!" is not a service short name/);
       });
     });
+
+    describe("requireInterfaceEndpoints (INetwork)", () => {
+      it("adds each missing service once, however often and by whomever it is asked for", () => {
+        const json = synthJson((scope) => {
+          const network = new PrivateNetwork(scope, "Network", BASE);
+          network.requireInterfaceEndpoints("logs", "kms");
+          network.requireInterfaceEndpoints("kms");
+          network.requireInterfaceEndpoints("ssm", "logs");
+        });
+        const names = configsOf(json, TfVpcEndpoint).map((e) => String(e.service_name).replace("com.amazonaws.eu-west-1.", ""));
+        expect(names.sort()).toEqual(["ec2messages", "kms", "logs", "s3", "ssm", "ssmmessages"]);
+      });
+
+      it("warns instead when the endpoints are off", () => {
+        const network = build({ endpoints: false });
+        network.requireInterfaceEndpoints("logs", "kms");
+        const warnings = network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+        expect(warnings).toEqual([expect.stringMatching(/logs, kms were requested but the VPC endpoints are turned off/)]);
+      });
+    });
+
+    describe("s3GatewayPrefixListId (INetwork)", () => {
+      it("is the S3 gateway endpoint's prefix list", () => {
+        const network = build({});
+        expect(Token.isUnresolved(network.s3GatewayPrefixListId)).toBe(true);
+        const json = synthJson((scope) => {
+          const net = new PrivateNetwork(scope, "Network", BASE);
+          new TerraformOutput(scope, "pl", { value: net.s3GatewayPrefixListId });
+        });
+        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(([, c]) => c.vpc_endpoint_type === "Gateway")?.[0];
+        expect(json.output?.pl.value).toBe(`\${aws_vpc_endpoint.${gatewayId}.prefix_list_id}`);
+      });
+
+      it("is undefined without an S3 gateway", () => {
+        expect(build({ endpoints: { s3Gateway: false } }).s3GatewayPrefixListId).toBeUndefined();
+        expect(build({ endpoints: false }).s3GatewayPrefixListId).toBeUndefined();
+      });
+    });
+  });
+
+  describe("tierHasInternetRoute (INetwork)", () => {
+    it("is false for every tier of the default, isolated-only network", () => {
+      const network = build({});
+      expect(["public", "private", "isolated"].map((t) => network.tierHasInternetRoute(t as never))).toEqual([false, false, false]);
+    });
+
+    it("is true for the public tier and for the private tier routed through NAT", () => {
+      const network = build({ subnets: { public: {}, private: {}, isolated: {} }, natGateways: "single" });
+      expect(network.tierHasInternetRoute("public")).toBe(true);
+      expect(network.tierHasInternetRoute("private")).toBe(true);
+      expect(network.tierHasInternetRoute("isolated")).toBe(false);
+    });
+
+    it("is false for a private tier without NAT, which routes like an isolated one", () => {
+      const network = build({ subnets: { public: {}, private: {} }, natGateways: "none" });
+      expect(network.tierHasInternetRoute("public")).toBe(true);
+      expect(network.tierHasInternetRoute("private")).toBe(false);
+    });
+  });
+
+  describe("naming", () => {
+    it("takes the deprecated name as namePrefix, with a warning, and builds the same resources", () => {
+      let network: PrivateNetwork | undefined;
+      const json = synthJson((scope) => {
+        network = new PrivateNetwork(scope, "Network", { ...BASE, namePrefix: undefined, name: "ssm-dev", flowLogs: true });
+      });
+      expect(json).toEqual(synth({ flowLogs: true }).json);
+      const warnings = (network as PrivateNetwork).node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
+    });
+
+    it("leaves no warning with namePrefix", () => {
+      const network = build({ flowLogs: true });
+      expect(network.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === "@cdktf/warn")).toEqual([]);
+    });
+  });
+
+  describe("with a provider", () => {
+    it("creates every resource, the endpoints' and flow logs' included, with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        const network = new PrivateNetwork(scope, "Network", {
+          ...BASE,
+          subnets: { public: {}, private: {}, isolated: {} },
+          natGateways: "perAz",
+          flowLogs: true,
+          provider,
+        });
+        network.requireInterfaceEndpoints("logs");
+      });
+      const providers = providersOf(json);
+      expect(Object.keys(providers).length).toBeGreaterThan(30);
+      expect(Object.keys(providers).filter((k) => k.startsWith("aws_vpc_endpoint.")).length).toBe(5);
+      for (const [resource, provider] of Object.entries(providers)) {
+        expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+      }
+    });
   });
 
   describe("flow logs", () => {
@@ -450,7 +556,10 @@ describe("PrivateNetwork", () => {
 
   describe("validation", () => {
     const cases: Array<[string, Partial<PrivateNetworkProps>, RegExp]> = [
-      ["a bad name", { name: "Bad_Name" }, /name: "Bad_Name" must be lower-case letters/],
+      ["a bad name prefix", { namePrefix: "Bad_Name" }, /namePrefix: "Bad_Name" must be lower-case letters/],
+      ["a bad deprecated name", { namePrefix: undefined, name: "Bad_Name" }, /name: "Bad_Name" must be lower-case letters/],
+      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix; set namePrefix only/],
+      ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "europe" }, /region: "europe" is not an AWS Region code/],
       ["a public VPC CIDR", { cidr: "52.10.0.0/16" }, /cidr: 52.10.0.0\/16 is not in a private range/],
       ["a malformed VPC CIDR", { cidr: "10.10.0.0/" }, /cidr: 10.10.0.0\/ is not a valid IPv4 CIDR block/],

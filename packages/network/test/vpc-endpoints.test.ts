@@ -6,7 +6,17 @@ import { VpcSecurityGroupEgressRule as TfVpcSecurityGroupEgressRule } from "@cdk
 import { VpcSecurityGroupIngressRule as TfVpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ValidationError } from "@ssm-access/core";
 import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf, synthJson } from "@ssm-access/core/testing";
+import {
+  TEST_PROVIDER_ALIAS,
+  TerraformJson,
+  configsOf,
+  onlyOf,
+  parsePolicy,
+  providersOf,
+  resourcesOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+} from "@ssm-access/core/testing";
 import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef, interfaceServiceName } from "../src";
 
 const SUBNETS: SubnetRef[] = [
@@ -17,7 +27,7 @@ const SUBNETS: SubnetRef[] = [
 ];
 
 const BASE: SsmVpcEndpointsProps = {
-  name: "ssm-dev",
+  namePrefix: "ssm-dev",
   region: "eu-west-1",
   accountId: "111122223333",
   vpcId: "vpc-123",
@@ -299,7 +309,9 @@ describe("SsmVpcEndpoints", () => {
 
   describe("validation", () => {
     it.each<[string, Partial<SsmVpcEndpointsProps>, RegExp]>([
-      ["a bad name", { name: "sg-" + "x".repeat(40) }, /name: .* at most 32 characters/],
+      ["a bad name prefix", { namePrefix: "sg-" + "x".repeat(40) }, /namePrefix: .* at most 32 characters/],
+      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix/],
+      ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "mars-1" }, /region: "mars-1" is not an AWS Region code/],
       ["a bad VPC CIDR", { vpcCidr: "10.10.0.0/33" }, /vpcCidr: 10.10.0.0\/33 is not a valid IPv4 CIDR block/],
       ["no subnets", { subnets: [] }, /subnets: at least one subnet is needed/],
@@ -356,6 +368,28 @@ describe("SsmVpcEndpoints", () => {
         new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, vpcId: vpc.id, vpcCidr: vpc.cidrBlock });
       });
       expect(onlyOf(json, TfVpcSecurityGroupIngressRule).cidr_ipv4).toMatch(/^\$\{aws_vpc\.Vpc\.cidr_block\}$/);
+    });
+  });
+
+  describe("naming", () => {
+    it("takes the deprecated name as namePrefix, with a warning", () => {
+      const endpoints = build({ namePrefix: undefined, name: "ssm-dev" });
+      expect(endpoints.securityGroup.nameInput).toBe("ssm-dev-vpc-endpoints");
+      expect(warningsOf(endpoints)).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
+    });
+  });
+
+  describe("with a provider", () => {
+    it("creates every resource, endpoints added later included, with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        const endpoints = new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, provider });
+        endpoints.addInterfaceEndpoints("logs");
+      });
+      const providers = providersOf(json);
+      expect(Object.keys(providers)).toHaveLength(7);
+      for (const [resource, provider] of Object.entries(providers)) {
+        expect({ resource, provider }).toEqual({ resource, provider: `aws.${TEST_PROVIDER_ALIAS}` });
+      }
     });
   });
 });

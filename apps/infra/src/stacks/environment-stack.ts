@@ -2,10 +2,11 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ReadableStack, ValidationError, joinPath, partitionForRegion, resourceName } from "@ssm-access/core";
-import { PrivateNetwork, PrivateNetworkEndpointsOptions, SubnetTier } from "@ssm-access/network";
+import { PrivateNetwork, PrivateNetworkEndpointsOptions } from "@ssm-access/network";
 import {
   OperatorAccess,
   OperatorAccessProps,
+  SESSION_LOGGING_ENDPOINT_SERVICES,
   SessionLogging,
   SessionLoggingProps,
   SsmInstanceRole,
@@ -14,7 +15,7 @@ import {
 } from "@ssm-access/iam-ssm";
 import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
 import { InstanceMaintenance } from "@ssm-access/maintenance";
-import type { Environment, EnvironmentFile } from "../config/schema";
+import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 import { deployCredentials, providerCredentials } from "./credentials";
 
@@ -25,9 +26,6 @@ import { deployCredentials, providerCredentials } from "./credentials";
  * some other instance `Environment=prod` grants nobody a shell on it.
  */
 export const ACCESS_TAG_KEY = "SsmAccessGroup";
-
-/** Interface endpoints isolated instances need to ship session logs. */
-const LOGGING_ENDPOINT_SERVICES = ["logs", "kms"];
 
 /**
  * One environment: network, instance role, session audit, instances,
@@ -67,7 +65,7 @@ export class EnvironmentStack extends ReadableStack {
 
     this.network = inFile("network", () =>
       new PrivateNetwork(this, "Network", {
-        name: namePrefix,
+        namePrefix,
         region,
         accountId,
         cidr: c.network.cidr,
@@ -80,7 +78,6 @@ export class EnvironmentStack extends ReadableStack {
         flowLogs: c.network.flowLogs.enabled ? withoutKey(c.network.flowLogs, "enabled") : false,
       }),
     );
-    if (instancesWithoutInternet(c)) this.network.addInterfaceEndpoints(...LOGGING_ENDPOINT_SERVICES);
 
     this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
 
@@ -102,7 +99,9 @@ export class EnvironmentStack extends ReadableStack {
     const loggingPrefix = namePrefixOf(logging);
     const sessionsEncrypted = logging.config.sessionLogging.encryptSessions !== false;
 
-    const s3PrefixListId = this.network.s3GatewayPrefixListId;
+    // The instances wire themselves to the network: egress to its S3 gateway,
+    // and, in tiers without internet, the interface endpoints session logging
+    // needs (every session is logged, here or at the owner's resources).
     this.instances = inFile("", () =>
       new PrivateInstances(this, "Instances", {
         namePrefix,
@@ -111,7 +110,7 @@ export class EnvironmentStack extends ReadableStack {
         instanceProfileName: this.instanceRole.instanceProfileName,
         instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
         defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
-        ...(s3PrefixListId ? { allowS3GatewayEgress: { prefixListId: s3PrefixListId } } : {}),
+        interfaceEndpoints: SESSION_LOGGING_ENDPOINT_SERVICES,
       }),
     );
 
@@ -224,14 +223,6 @@ function sessionLoggingProps(env: Environment): SessionLoggingProps {
  */
 function sectionOf<P>(): <S extends P>(section: S & { readonly [K in Exclude<keyof S, keyof P>]: never }) => S {
   return (section) => section;
-}
-
-/** Whether some instance sits in a tier with no route to the internet (isolated, or private without NAT). */
-function instancesWithoutInternet(c: EnvironmentFile): boolean {
-  return c.instances.some((i) => {
-    const tier: SubnetTier = i.tier ?? "isolated";
-    return tier === "isolated" || c.network.natGateways === "none";
-  });
 }
 
 function withoutKey<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
