@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `aws-emulator up [--env dev,prod] [--keep]`: starts one emulator per
+ * `aws-emulator up [--stacks dev,prod] [--keep]`: starts one emulator per
  * account of the environment files, bootstraps the state buckets and deploys
  * the environments into them, the way the lifecycle tests do. With `--keep`
  * it stays up, printing each endpoint and how to point the AWS CLI at it,
@@ -23,12 +23,12 @@ export interface UpOptions {
 export function parseUp(argv: readonly string[]): UpOptions {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { env: { type: "string", multiple: true }, keep: { type: "boolean", default: false } },
+    options: { stacks: { type: "string", multiple: true }, keep: { type: "boolean", default: false } },
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length !== 1 || positionals[0] !== "up") throw new Error("usage: aws-emulator up [--env dev,prod] [--keep]");
-  const environments = (values.env ?? ["dev,prod"]).flatMap((e) => e.split(",")).map((e) => e.trim()).filter(Boolean);
+  if (positionals.length !== 1 || positionals[0] !== "up") throw new Error("usage: aws-emulator up [--stacks dev,prod] [--keep]");
+  const environments = (values.stacks ?? ["dev,prod"]).flatMap((e) => e.split(",")).map((e) => e.trim()).filter(Boolean);
   return { environments, keep: values.keep ?? false };
 }
 

@@ -5,8 +5,8 @@ describe("parseUp", () => {
     expect(parseUp(["up"])).toEqual({ environments: ["dev", "prod"], keep: false });
   });
 
-  it("takes environments (repeatable, comma-separated) and --keep", () => {
-    expect(parseUp(["up", "--env", "dev", "--env", "qa,prod", "--keep"])).toEqual({ environments: ["dev", "qa", "prod"], keep: true });
+  it("takes environments with --stacks (repeatable, comma-separated) and --keep", () => {
+    expect(parseUp(["up", "--stacks", "dev", "--stacks", "qa,prod", "--keep"])).toEqual({ environments: ["dev", "qa", "prod"], keep: true });
   });
 
   it("refuses anything but `up`, and unknown options", () => {
