@@ -226,6 +226,12 @@ describe("deploy lifecycle against the emulator", () => {
   });
 });
 
+/** Gives `to` the initialized `.terraform` (backend and providers) and lock file of `from`, a folder of the same stack. */
+function reuseInit(from: string, to: string): void {
+  fs.cpSync(path.join(from, ".terraform"), path.join(to, ".terraform"), { recursive: true });
+  fs.copyFileSync(path.join(from, ".terraform.lock.hcl"), path.join(to, ".terraform.lock.hcl"));
+}
+
 /** Destroy runs of each environment, started as soon as its changes are checked; awaited (and checked) by the destroy test. */
 const destroys: Record<string, Promise<unknown>> = {};
 
@@ -246,7 +252,7 @@ async function devChangeAndLock(): Promise<void> {
   const preview = path.join(land.ws.root, "out", "dev-change");
   await synth(land.ws, preview, ["dev"], envDir);
   const previewDir = stackDir(preview, "dev");
-  await terraform(land.ws, previewDir, "dev", ["init", "-input=false"], "init change");
+  reuseInit(stackDir(land.outs.dev, "dev"), previewDir); // same backend and providers as the deployed folder: no second init
   const changes = unexplainedChanges(changesOf(await planJson(land.ws, previewDir, "dev", "plan change")), EMULATOR_ARTIFACTS);
   const summary = describeChanges(changes);
   expect(changes.filter((c) => c.action === "delete" || c.action === "replace")).toEqual([]);
