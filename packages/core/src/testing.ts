@@ -66,6 +66,14 @@ export function providersOf(json: TerraformJson): Record<string, string | undefi
   return found;
 }
 
+/**
+ * The resources (and import blocks) of `json` that are not on the provider
+ * `aws.<alias>`, with the provider each is on: `{}` when every one is.
+ */
+export function offProvider(json: TerraformJson, alias: string = TEST_PROVIDER_ALIAS): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(providersOf(json)).filter(([, provider]) => provider !== `aws.${alias}`));
+}
+
 /** Every resource of `type`, keyed by logical id. */
 export function resourcesOf(
   json: TerraformJson,

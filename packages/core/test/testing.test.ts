@@ -5,6 +5,7 @@ import {
   onlyOf,
   parsePolicy,
   providersOf,
+  offProvider,
   resourcesOf,
   synthJson,
   synthJsonWithAliasedProvider,
@@ -37,5 +38,7 @@ describe("testing helpers", () => {
       new TfVpc(scope, "B", { cidrBlock: "10.1.0.0/16" });
     });
     expect(providersOf(aliased)).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
+    expect(offProvider(aliased)).toEqual({ "aws_vpc.B": undefined });
+    expect(offProvider(aliased, "other")).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
   });
 });
