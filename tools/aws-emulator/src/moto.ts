@@ -201,6 +201,8 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
   if (child.pid === undefined) throw new MotoMissingError(`${python} could not be started`);
   const pid = child.pid;
   running.set(pid, child);
+  // An emulator never keeps this process alive: one not stopped is killed on exit.
+  child.unref();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const endpoint = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
   let stopped = false;
