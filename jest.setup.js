@@ -1,3 +1,19 @@
 // Registers cdktf's Terraform JSON matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const fs = require("node:fs");
 const { Testing } = require("cdktf");
 Testing.setupJest();
+
+// cdktf's Testing.app() and Testing.fullSynth() write to a fresh temporary
+// folder each (os.tmpdir()/cdktf.outdir.*) and never remove it: remove the
+// ones this test file made once it is done.
+const made = [];
+const mkdtempSync = fs.mkdtempSync;
+fs.mkdtempSync = function (prefix, ...rest) {
+  const dir = mkdtempSync.call(this, prefix, ...rest);
+  if (String(prefix).includes("cdktf.outdir.")) made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  fs.mkdtempSync = mkdtempSync;
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
