@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+/**
+ * `plan-review review --stack=<env> (--base=<ref> | --plan=<file>)` and
+ * `plan-review plan --stack=<env>`: the `infra:review` and `infra:plan` Nx
+ * targets, run from the app folder (`apps/infra`).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
+import { planWithCredentials, readSavedPlan } from "./saved-plan";
+import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
+
+/** Output streams of {@link main}. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export const USAGE = `Usage:
+  plan-review review --stack=<env> --base=<git ref> [options]   plan the working tree against <ref> deployed into a local AWS emulator (no credentials)
+  plan-review review --stack=<env> --plan=<file> [options]      review a plan saved against real AWS (by \`plan\`, or \`terraform show -json\` output)
+  plan-review plan --stack=<env>                               synthesize and \`terraform plan -out\` with your credentials; keeps the plan file
+
+Options of review:
+  --environments-dir=<dir>  the head's environment files (default: <app>/environments)
+  --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
+  --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
+  --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
+  --app=<dir>               the app folder (default: the current folder)
+
+Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.`;
+
+/** A command line that cannot run. */
+export class UsageError extends Error {}
+
+const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change"];
+
+/** The parsed command line. */
+export type Command =
+  | {
+      readonly command: "review";
+      readonly stack: string;
+      readonly base?: string;
+      readonly plan?: string;
+      readonly appDir: string;
+      readonly environmentsDir: string;
+      readonly failOn: readonly FailOn[];
+      readonly outDir: string;
+      readonly maxChars: number;
+    }
+  | { readonly command: "plan"; readonly stack: string; readonly appDir: string; readonly environmentsDir: string };
+
+/** Parses `argv` (without node and the script), paths resolved from `cwd`; throws a {@link UsageError}. */
+export function parseCommand(argv: readonly string[], cwd: string): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        stack: { type: "string" },
+        base: { type: "string" },
+        plan: { type: "string" },
+        app: { type: "string" },
+        "environments-dir": { type: "string" },
+        "fail-on": { type: "string" },
+        "out-dir": { type: "string" },
+        "max-chars": { type: "string" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (command !== "review" && command !== "plan") throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const stack = values.stack;
+  if (stack === undefined) throw new UsageError("--stack is required");
+  if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`--stack "${stack}" is not an environment name`);
+  const appDir = path.resolve(cwd, values.app ?? ".");
+  const environmentsDir = path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments"));
+  if (command === "plan") {
+    for (const option of ["base", "plan", "fail-on", "out-dir", "max-chars"] as const) {
+      if (values[option] !== undefined) throw new UsageError(`--${option} is an option of review, not plan`);
+    }
+    return { command, stack, appDir, environmentsDir };
+  }
+  if ((values.base === undefined) === (values.plan === undefined)) throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
+  const failOn = parseFailOn(values["fail-on"]);
+  const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
+  if (!Number.isInteger(maxChars) || maxChars < 1000) throw new UsageError(`--max-chars "${values["max-chars"]}" must be a whole number of at least 1000`);
+  return {
+    command,
+    stack,
+    ...(values.base !== undefined ? { base: values.base } : {}),
+    ...(values.plan !== undefined ? { plan: path.resolve(cwd, values.plan) } : {}),
+    appDir,
+    environmentsDir,
+    failOn,
+    outDir: path.resolve(cwd, values["out-dir"] ?? path.join(appDir, ".review")),
+    maxChars,
+  };
+}
+
+/** `destroy,replace` → the list; `none` → empty; unknown words are a usage error naming them. */
+export function parseFailOn(value: string | undefined): readonly FailOn[] {
+  if (value === undefined) return DEFAULT_FAIL_ON;
+  const words = value.split(",").map((w) => w.trim()).filter(Boolean);
+  if (words.length === 1 && words[0] === "none") return [];
+  const unknown = words.filter((w) => !FAIL_ON.includes(w as FailOn));
+  if (unknown.length > 0 || words.length === 0) {
+    throw new UsageError(`--fail-on "${value}": ${unknown.length ? `unknown ${unknown.join(", ")}; ` : ""}use ${FAIL_ON.join(",")} or none`);
+  }
+  return words as FailOn[];
+}
+
+/** The repository root of the app folder (two levels up: `apps/infra`). */
+function repoRootOf(appDir: string): string {
+  return path.resolve(appDir, "..", "..");
+}
+
+/** Writes `<stack>.md` and `<stack>.json` into `outDir`; returns the Markdown. */
+export function writeReview(review: Review, extra: Record<string, unknown>, outDir: string, maxChars: number): { markdown: string; files: string[] } {
+  const markdown = renderMarkdown(review, { maxChars });
+  fs.mkdirSync(outDir, { recursive: true });
+  const md = path.join(outDir, `${review.stack}.md`);
+  const json = path.join(outDir, `${review.stack}.json`);
+  fs.writeFileSync(md, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+  fs.writeFileSync(json, `${JSON.stringify({ ...review, ...extra }, null, 2)}\n`);
+  return { markdown, files: [md, json] };
+}
+
+/** Builds the review input of the command (plans against the emulated baseline, or reads the saved plan). */
+export async function reviewInput(command: Extract<Command, { command: "review" }>, io: CliIo): Promise<{ input: ReviewInput; extra: Record<string, unknown> }> {
+  const repoRoot = repoRootOf(command.appDir);
+  if (command.base !== undefined) {
+    const result = await planAgainstEmulatedBaseline({
+      repoRoot,
+      stack: command.stack,
+      baseRef: command.base,
+      environmentsDir: command.environmentsDir,
+      log: io.err,
+    });
+    const input: ReviewInput = {
+      stack: command.stack,
+      plan: result.plan,
+      stackJson: result.head.stackJson,
+      baseStackJson: result.base.stackJson,
+      environment: result.head.environment ?? { file: `${command.stack}.json`, json: {} },
+      ...(result.base.environment ? { baseEnvironment: result.base.environment } : {}),
+      provenance: { kind: "emulated-baseline", base: `${result.base.ref} (${result.base.sha.slice(0, 7)})` },
+    };
+    return { input, extra: { emulatorArtifactsLeftOut: result.artifactsLeftOut, timings: result.timings } };
+  }
+  const saved = await readSavedPlan(command.plan as string);
+  const envFile = path.join(command.environmentsDir, `${command.stack}.json`);
+  const input: ReviewInput = {
+    stack: command.stack,
+    plan: saved.plan,
+    stackJson: saved.stackJson,
+    environment: { file: path.relative(repoRoot, envFile).split(path.sep).join("/"), json: JSON.parse(fs.readFileSync(envFile, "utf8")) },
+    provenance: { kind: "saved-plan", planFile: path.relative(repoRoot, command.plan as string).split(path.sep).join("/") },
+  };
+  return { input, extra: {} };
+}
+
+/** The command: returns the exit code (see {@link USAGE}). */
+export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, cwd);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`plan-review: ${e.message}`);
+    io.err(USAGE);
+    return 64;
+  }
+  try {
+    if (command.command === "plan") {
+      const result = await planWithCredentials({ repoRoot: repoRootOf(command.appDir), appDir: command.appDir, stack: command.stack, environmentsDir: command.environmentsDir, log: io.err });
+      if (result.code === 0) {
+        io.err(`plan saved: ${path.relative(cwd, result.planFile)}`);
+        io.err(`review it: npx nx run infra:review --stack=${command.stack} --plan=${path.relative(command.appDir, result.planFile)}`);
+      }
+      return result.code === 0 ? 0 : 1;
+    }
+    const started = Date.now();
+    const { input, extra } = await reviewInput(command, io);
+    const review = buildReview(input);
+    const { markdown, files } = writeReview(review, { ...extra, seconds: (Date.now() - started) / 1000 }, command.outDir, command.maxChars);
+    io.out(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+    io.err(`review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    return exitCodeOf(review, command.failOn);
+  } catch (e) {
+    io.err(`plan-review: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

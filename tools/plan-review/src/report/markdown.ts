@@ -1,0 +1,243 @@
+import { Entry, Section, layOut } from "./layout";
+import { statementLabel } from "./policy-document";
+import { DriftEntry, OutputChange, Provenance, ResourceReview, Review, SecurityFinding } from "./types";
+import { baseName } from "./values";
+
+/** The default limit of {@link renderMarkdown}: below the 65,536 characters of a pull request comment. */
+export const DEFAULT_MAX_CHARS = 65000;
+
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownOptions {
+  /** The most characters the Markdown may have; default {@link DEFAULT_MAX_CHARS}. */
+  readonly maxChars?: number;
+}
+
+/** `` `text` ``, with a longer fence when the text holds backticks. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return longest > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+}
+
+/** Text safe inside a table cell. */
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** A JSON value on one line, cut to `max` characters. */
+function inlineValue(value: unknown, max = 200): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? "null";
+  return code(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+}
+
+/** The label of where the plan comes from. */
+export function provenanceLabel(provenance: Provenance): string {
+  return provenance.kind === "emulated-baseline"
+    ? `Predicted against an emulated baseline (${provenance.base})`
+    : `From a saved plan: ${provenance.planFile}`;
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: "the resource is tainted",
+  replace_by_request: "replacement was requested (-replace)",
+  replace_because_cannot_update: "it cannot be updated in place",
+  delete_because_no_resource_config: "it is no longer in the configuration",
+  delete_because_no_module: "its module is no longer in the configuration",
+  delete_because_wrong_repetition: "count or for_each changed",
+  delete_because_count_index: "its count index is gone",
+  delete_because_each_key: "its for_each key is gone",
+  read_because_config_unknown: "its configuration is known only after apply",
+  read_because_dependency_pending: "a dependency has pending changes",
+};
+
+/** Why Terraform does it, in words: the forcing attributes, else the action reason. */
+function why(change: ResourceReview): string | undefined {
+  if (change.replacedBecause.length > 0) return `forced by ${change.replacedBecause.map(code).join(", ")}`;
+  if (change.actionReason === undefined || change.actionReason === "replace_because_cannot_update") return undefined;
+  return `because ${REASONS[change.actionReason] ?? change.actionReason}`;
+}
+
+function sourceText(change: ResourceReview): string | undefined {
+  return change.source ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}` : undefined;
+}
+
+/** A note as a nested list item; paragraphs stay together and `moved` blocks become HCL code blocks. */
+function noteItem(note: string): string {
+  const paragraphs = note.split("\n\n").map((p) => (p.startsWith("moved {") ? `\`\`\`hcl\n${p}\n\`\`\`` : p));
+  return `  - ${paragraphs.join("\n\n").split("\n").join("\n    ")}`.replace(/\n {4}\n/g, "\n\n");
+}
+
+/** Renders a change; notes already shown in full earlier point there instead. */
+function changeEntry(change: ResourceReview, shown: Map<string, string>, withAttributes: boolean): Entry {
+  const construct = change.constructPath ? ` (${code(change.constructPath)})` : "";
+  const attributes =
+    withAttributes && change.changedAttributes.length > 0 ? `changes ${change.changedAttributes.map(code).join(", ")}` : undefined;
+  const facts = [why(change), attributes, sourceText(change)].filter((f) => f !== undefined);
+  const line = `- **${code(change.address)}** ${change.action}${construct}${facts.length > 0 ? `: ${facts.join("; ")}` : ""}`;
+  const notes = change.notes.map((note) => {
+    if (!note.includes("\n")) return noteItem(note);
+    const first = shown.get(note);
+    if (first !== undefined) return `  - See the note on ${code(first)} above.`;
+    shown.set(note, change.address);
+    return noteItem(note);
+  });
+  const shortFacts = [why(change), sourceText(change)].filter((f) => f !== undefined);
+  const short = `- ${code(change.address)} ${change.action}${shortFacts.length > 0 ? `: ${shortFacts.join("; ")}` : ""}${
+    change.notes.length > 0 ? ` (${change.notes.length} note${change.notes.length === 1 ? "" : "s"} not shown)` : ""
+  }`;
+  return { full: [line, ...notes].join("\n"), short };
+}
+
+function securityRow(finding: SecurityFinding, short: boolean): string {
+  const detail = finding.detail ?? "";
+  const cutDetail = short && detail.length > 120 ? `${detail.slice(0, 119)}…` : detail;
+  const clip = (text: string) => (short && text.length > 80 ? `${text.slice(0, 79)}…` : text);
+  return `| ${finding.aspect} | ${finding.address ? code(finding.address) : "stack"} | ${cell(clip(finding.before))} | ${cell(
+    clip(finding.after)
+  )} | ${finding.weakened ? "⚠ yes" : "no"} | ${cell(cutDetail)} |`;
+}
+
+/** Weakened findings first (so they survive truncation), otherwise in review order. */
+function weakenedFirst(findings: readonly SecurityFinding[]): SecurityFinding[] {
+  return [...findings.filter((f) => f.weakened), ...findings.filter((f) => !f.weakened)];
+}
+
+function statementBlock(statement: unknown): string {
+  return `\`\`\`json\n${JSON.stringify(statement, null, 2)}\n\`\`\``;
+}
+
+/** The statement changes of a policy finding: each statement as a pretty-printed JSON block. */
+function statementsEntry(finding: SecurityFinding): Entry | undefined {
+  const diff = finding.statements;
+  if (!diff) return undefined;
+  const title = `**${code(finding.address ?? finding.aspect)}** (${finding.aspect})`;
+  const blocks = [
+    ...diff.added.map((s) => `Added ${statementLabel(s)}:\n\n${statementBlock(s)}`),
+    ...diff.removed.map((s) => `Removed ${statementLabel(s)}:\n\n${statementBlock(s)}`),
+    ...diff.changed.map(
+      (c) => `Changed ${statementLabel(c.after)}, before:\n\n${statementBlock(c.before)}\n\nafter:\n\n${statementBlock(c.after)}`
+    ),
+  ];
+  const labels = [
+    ...diff.added.map((s) => `added ${statementLabel(s)}`),
+    ...diff.removed.map((s) => `removed ${statementLabel(s)}`),
+    ...diff.changed.map((c) => `changed ${statementLabel(c.after)}`),
+  ];
+  return { full: [title, ...blocks].join("\n\n"), short: `- ${title}: ${labels.join("; ")}` };
+}
+
+function driftEntry(entry: DriftEntry): Entry {
+  const attributes = entry.changedAttributes.length > 0 ? `: ${entry.changedAttributes.map(code).join(", ")}` : "";
+  const detail = entry.detail ? ` (${entry.detail})` : "";
+  return { full: `- ${code(entry.address)}${attributes}${detail}`, short: `- ${code(entry.address)}` };
+}
+
+function outputEntry(output: OutputChange): Entry {
+  const values =
+    output.action === "create"
+      ? `${inlineValue(output.after)}`
+      : output.action === "delete"
+      ? `was ${inlineValue(output.before)}`
+      : `${inlineValue(output.before)} → ${inlineValue(output.after)}`;
+  const line = `- ${code(output.name)} ${output.action}: ${values}`;
+  return { full: line, short: line };
+}
+
+function countsTable(review: Review): string {
+  const { create, update, replace, delete: destroy, read } = review.counts;
+  return [
+    "### 1. Counts",
+    "",
+    "| Create | Update | Replace | Delete | Read |",
+    "| ---: | ---: | ---: | ---: | ---: |",
+    `| ${create} | ${update} | ${replace} | ${destroy} | ${read} |`,
+  ].join("\n");
+}
+
+function isEmptyReview(review: Review): boolean {
+  return review.changes.length === 0 && review.outputs.length === 0 && review.security.length === 0;
+}
+
+/**
+ * Renders a review as Markdown for a pull request comment: title and
+ * provenance, counts, destroys and replacements, the security posture
+ * before and after (policy statements as JSON blocks), drift, outputs, and
+ * everything else collapsed. At most `maxChars` characters: when longer,
+ * the collapsed section is cut first, then outputs, then drift; counts,
+ * destroys and security are shortened last and never dropped.
+ */
+export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const title = `## Plan review: ${code(review.stack)}\n\n${provenanceLabel(review.provenance)}.`;
+  const driftSection: Section = {
+    heading: "### 4. Drift",
+    intro:
+      "Changed outside Terraform since the last apply (apart from the planned changes; where the plan reverts them, they show there too):\n",
+    entries: review.drift.map(driftEntry),
+    empty: "None.",
+    separator: "\n",
+  };
+  if (isEmptyReview(review)) {
+    const none = "**No changes.** The plan changes no resource and no output.";
+    const sections = review.drift.length > 0 ? [driftSection] : [];
+    return layOut([title, none], sections, { optional: sections, compactFirst: sections, essential: [] }, maxChars);
+  }
+
+  const shownNotes = new Map<string, string>();
+  const destroys = review.changes.filter((c) => c.action === "delete" || c.action === "replace");
+  const others = review.changes.filter((c) => c.action !== "delete" && c.action !== "replace");
+  const destroySection: Section = {
+    heading: "### 2. Destroys and replacements",
+    entries: destroys.map((c) => changeEntry(c, shownNotes, false)),
+    empty: "None.",
+    separator: "\n",
+  };
+  const securitySection: Section = {
+    heading: "### 3. Security posture before → after",
+    intro: "| Aspect | Resource | Before | After | Weakened | Detail |\n| --- | --- | --- | --- | --- | --- |",
+    entries: weakenedFirst(review.security).map((f) => ({ full: securityRow(f, false), short: securityRow(f, true) })),
+    empty: "No security-relevant change.",
+    separator: "\n",
+  };
+  const statementEntries = weakenedFirst(review.security).flatMap((f) => statementsEntry(f) ?? []);
+  const statementsSection: Section = {
+    heading: "#### Policy statements",
+    entries: statementEntries,
+    separator: "\n\n",
+  };
+  const outputsSection: Section = {
+    heading: "### 5. Outputs",
+    entries: review.outputs.map(outputEntry),
+    empty: "None.",
+    separator: "\n",
+  };
+  const kinds = (["create", "update", "read"] as const)
+    .map((kind) => [kind, others.filter((c) => c.action === kind).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} to ${kind}`);
+  const elseSection: Section = {
+    heading: "### 6. Everything else",
+    entries: others.map((c) => changeEntry(c, shownNotes, true)),
+    empty: "None.",
+    separator: "\n",
+    wrap: (body) => `<details><summary>${kinds.join(", ")}</summary>\n\n${body}\n\n</details>`,
+  };
+  const resourceNotes = new Set(review.changes.flatMap((c) => c.notes));
+  const stackNotes = review.notes.filter((n) => !resourceNotes.has(n));
+  const head = [
+    title,
+    countsTable(review),
+    ...(stackNotes.length > 0 ? [stackNotes.map((n) => noteItem(n).replace(/^ {2}/, "")).join("\n")] : []),
+  ];
+  const sections = [destroySection, securitySection, statementsSection, driftSection, outputsSection, elseSection];
+  return layOut(
+    head,
+    sections,
+    {
+      optional: [elseSection, outputsSection, driftSection],
+      compactFirst: [driftSection],
+      essential: [statementsSection, destroySection, securitySection],
+    },
+    maxChars
+  );
+}

@@ -1,0 +1,105 @@
+import { constructPaths } from "./construct-paths";
+import { driftEntries } from "./drift";
+import { domainNotes } from "./notes";
+import { outputChanges } from "./outputs";
+import { PlannedChange, actionOf, parsePlan, resourceAddress } from "./plan";
+import { detectRenames, renameNote } from "./renames";
+import { securityFindings } from "./security";
+import { traceSources } from "./sources";
+import { ActionCounts, Action, ResourceReview, Review, ReviewInput, Source } from "./types";
+import { renderPath } from "./values";
+
+function checkInput(input: ReviewInput): void {
+  if (typeof input.stack !== "string" || input.stack === "") throw new Error("review input: stack is missing");
+  if (!input.environment || typeof input.environment.file !== "string") throw new Error("review input: environment.file is missing");
+  if (!input.provenance || (input.provenance.kind !== "emulated-baseline" && input.provenance.kind !== "saved-plan")) {
+    throw new Error("review input: provenance is missing");
+  }
+}
+
+/** Construct paths from the head stack, and from the base stack for what the plan deletes. */
+function constructPathLookup(input: ReviewInput): (change: PlannedChange) => string | undefined {
+  const head = constructPaths(input.stackJson, "stackJson");
+  const base = constructPaths(input.baseStackJson, "baseStackJson");
+  return (change) => {
+    const address = resourceAddress(change.address);
+    return actionOf(change.actions) === "delete" ? base.get(address) ?? head.get(address) : head.get(address) ?? base.get(address);
+  };
+}
+
+function countActions(actions: readonly Action[]): ActionCounts {
+  const count = (kind: Action) => actions.filter((a) => a === kind).length;
+  return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete"), read: count("read") };
+}
+
+function resourceReview(
+  change: PlannedChange,
+  action: Action,
+  constructPath: string | undefined,
+  source: Source | undefined,
+  notes: readonly string[]
+): ResourceReview {
+  return {
+    address: change.address,
+    type: change.type,
+    action,
+    ...(constructPath !== undefined ? { constructPath } : {}),
+    replacedBecause: action === "replace" ? change.replacePaths.map(renderPath) : [],
+    ...(change.actionReason !== undefined ? { actionReason: change.actionReason } : {}),
+    changedAttributes: action === "update" ? change.changedPaths.map(renderPath) : [],
+    ...(source !== undefined ? { source } : {}),
+    notes,
+  };
+}
+
+/**
+ * Reviews a plan: every change with why it is replaced and which
+ * environment-file field it comes from, what Terraform does not say about
+ * it, the security posture before and after, drift and outputs apart.
+ * Throws an Error naming what is missing when the plan is malformed.
+ */
+export function buildReview(input: ReviewInput): Review {
+  checkInput(input);
+  const plan = parsePlan(input.plan);
+  const constructPathOf = constructPathLookup(input);
+  const sources = traceSources({
+    changes: plan.resourceChanges,
+    configResources: plan.configResources,
+    constructPathOf,
+    environment: input.environment,
+    ...(input.baseEnvironment ? { baseEnvironment: input.baseEnvironment } : {}),
+  });
+  const renames = detectRenames(plan.resourceChanges, constructPathOf);
+  const renameNotes = new Map<PlannedChange, string>();
+  for (const rename of renames) {
+    const note = renameNote(rename);
+    renameNotes.set(rename.from, note);
+    renameNotes.set(rename.to, note);
+  }
+
+  const changes: ResourceReview[] = [];
+  for (const change of plan.resourceChanges) {
+    const action = actionOf(change.actions);
+    if (action === undefined) continue;
+    const rename = renameNotes.get(change);
+    const notes = [...domainNotes(change), ...(rename !== undefined ? [rename] : [])];
+    changes.push(resourceReview(change, action, constructPathOf(change), sources.get(change), notes));
+  }
+
+  const forgotten = plan.resourceChanges.filter((c) => c.actions.includes("forget"));
+  return {
+    stack: input.stack,
+    provenance: input.provenance,
+    counts: countActions(changes.map((c) => c.action)),
+    changes,
+    security: securityFindings(plan.resourceChanges, plan.configResources),
+    drift: driftEntries(plan.resourceDrift),
+    outputs: outputChanges(plan.outputChanges),
+    notes: [
+      ...new Set(renames.map(renameNote)),
+      ...forgotten.map(
+        (c) => `${c.address} is removed from the state without being destroyed (a removed block): Terraform stops managing it.`
+      ),
+    ],
+  };
+}

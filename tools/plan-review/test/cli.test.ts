@@ -1,0 +1,61 @@
+import * as path from "node:path";
+import { DEFAULT_FAIL_ON, UsageError, main, parseCommand, parseFailOn } from "../src";
+
+const APP = "/repo/apps/infra";
+
+describe("plan-review command line", () => {
+  test("review --base: paths resolve from the app folder; defaults are the comment limit, the app's .review folder and the default fail-on", () => {
+    expect(parseCommand(["review", "--stack=prod", "--base=main"], APP)).toEqual({
+      command: "review",
+      stack: "prod",
+      base: "main",
+      appDir: APP,
+      environmentsDir: path.join(APP, "environments"),
+      failOn: DEFAULT_FAIL_ON,
+      outDir: path.join(APP, ".review"),
+      maxChars: 65000,
+    });
+  });
+
+  test("review --plan resolves the plan file; --fail-on, --out-dir and --max-chars are taken", () => {
+    const c = parseCommand(["review", "--stack", "dev", "--plan", "cdktf.out/stacks/dev/dev.tfplan", "--fail-on=destroy,drift", "--out-dir=/tmp/r", "--max-chars=20000"], APP);
+    expect(c).toMatchObject({ plan: path.join(APP, "cdktf.out/stacks/dev/dev.tfplan"), failOn: ["destroy", "drift"], outDir: "/tmp/r", maxChars: 20000 });
+  });
+
+  test.each([
+    [["review", "--stack=prod"], /exactly one of --base/],
+    [["review", "--stack=prod", "--base=main", "--plan=x"], /exactly one of --base/],
+    [["review", "--base=main"], /--stack is required/],
+    [["review", "--stack=Prod!", "--base=main"], /not an environment name/],
+    [["review", "--stack=prod", "--base=main", "--fail-on=destroy,everything"], /unknown everything/],
+    [["review", "--stack=prod", "--base=main", "--max-chars=12"], /--max-chars "12"/],
+    [["plan", "--stack=prod", "--base=main"], /--base is an option of review/],
+    [["deploy", "--stack=prod"], /unknown command "deploy"/],
+    [["review", "--stack=prod", "--base=main", "--colour"], /--colour/],
+  ])("%j is refused: %s", (argv, message) => {
+    expect(() => parseCommand(argv, APP)).toThrow(UsageError);
+    expect(() => parseCommand(argv, APP)).toThrow(message);
+  });
+
+  test("--fail-on=none never fails; an empty list is refused", () => {
+    expect(parseFailOn("none")).toEqual([]);
+    expect(parseFailOn(" change ")).toEqual(["change"]);
+    expect(() => parseFailOn(",")).toThrow(UsageError);
+  });
+
+  test("a wrong command line exits 64 with the usage on stderr, and writes nothing to stdout", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(["review", "--stack=prod"], { out: (t) => out.push(t), err: (l) => err.push(l) }, APP);
+    expect(code).toBe(64);
+    expect(out).toEqual([]);
+    expect(err.join("\n")).toMatch(/exactly one of --base[\s\S]*Usage:/);
+  });
+
+  test("an error exits 1 and names the file: a saved plan that does not exist", async () => {
+    const err: string[] = [];
+    const code = await main(["review", "--stack=prod", "--plan=/nowhere/prod.tfplan"], { out: () => undefined, err: (l) => err.push(l) }, APP);
+    expect(code).toBe(1);
+    expect(err.join("\n")).toMatch(/\/nowhere\/prod\.tfplan does not exist; make one with `npx nx run infra:plan --stack=<env>`/);
+  });
+});
