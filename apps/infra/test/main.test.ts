@@ -81,6 +81,19 @@ describe("the entry point", () => {
     expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["qa"]);
   });
 
+  it("with --env prod alone, still refuses a prod release newer than dev's, naming both files and both releases", () => {
+    const dev = validEnvironment({ accountId: "111111111111", maintenance: { osRelease: "2023.9.20251117" } });
+    const prod = validEnvironment({ accountId: "222222222222", maintenance: { osRelease: "2023.10.20251201", osReleaseFrom: "dev" } });
+    const dir = environmentsDir({ "dev.json": dev, "prod.json": prod });
+    const run = runMain(["--environments-dir", dir, "--outdir", tempOut(), "--env", "prod"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /synth failed: \S*prod\.json: 1 problem\n {2}- maintenance\.osRelease: 2023\.10\.20251201 is newer than 2023\.9\.20251117, the release of \S*dev\.json this environment is promoted from/,
+    );
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify({ ...prod, maintenance: { osRelease: "2023.9.20251117", osReleaseFrom: "dev" } }));
+    expect(runMain(["--environments-dir", dir, "--outdir", tempOut(), "--env", "prod"]).status).toBe(0);
+  });
+
   describe("with a broken environment file", () => {
     const outdir = tempOut();
     const dir = environmentsDir({ "qa.json": validEnvironment() });

@@ -39,6 +39,30 @@ export {
   type RebootOption,
 } from "./patching";
 export {
+  AL2023_RELEASE_ALLOWED_PATTERN,
+  AL2023_RELEASE_EXAMPLE,
+  AL2023_RELEASE_PATTERN,
+  type Al2023Release,
+  al2023ReleaseProblem,
+  compareAl2023Releases,
+  parseAl2023Release,
+} from "./release";
+export {
+  DEFAULT_RELEASE_UPGRADE_MAX_CONCURRENCY,
+  DEFAULT_RELEASE_UPGRADE_MAX_ERRORS,
+  DEFAULT_RELEASE_WINDOW_CUTOFF,
+  DEFAULT_RELEASE_WINDOW_DURATION,
+  DEFAULT_RELEASE_WINDOW_SCHEDULE,
+  RELEASE_PARAMETER,
+  RELEASE_UPGRADE_TASK_PRIORITY,
+  ReleaseUpgrade,
+  type ReleaseUpgradeOptions,
+  type ReleaseUpgradeProps,
+  type ReleaseWindowOptions,
+  releaseUpgradeDocumentContent,
+} from "./release-upgrade";
+export { SSM_REBOOT_AND_RERUN_EXIT_CODE, releaseUpgradeScript } from "./release-upgrade-script";
+export {
   type AgentUpdateSettings,
   InstanceMaintenance,
   type InstanceMaintenanceProps,

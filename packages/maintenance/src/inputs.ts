@@ -29,7 +29,8 @@ export interface S3OutputLocation {
   readonly bucketName: string;
   /**
    * Key prefix under which each command writes its own folder
-   * (`<keyPrefix>/agent-update`, `<keyPrefix>/patch-scan`, `<keyPrefix>/patch-install`).
+   * (`<keyPrefix>/agent-update`, `<keyPrefix>/patch-scan`, `<keyPrefix>/patch-install`,
+   * `<keyPrefix>/release-upgrade`).
    * Keeps command output apart from session transcripts in a shared bucket.
    * @default "maintenance"
    */
@@ -50,6 +51,7 @@ export const OUTPUT_FOLDERS = {
   agentUpdate: "agent-update",
   patchScan: "patch-scan",
   patchInstall: "patch-install",
+  releaseUpgrade: "release-upgrade",
 } as const;
 
 const LONGEST_FOLDER = Math.max(...Object.values(OUTPUT_FOLDERS).map((f) => f.length));

@@ -8,6 +8,8 @@ import {
   validateSsmAgentUpdateOptions,
 } from "./agent-update";
 import { PATCH_NAME_SUFFIXES, PatchManagement, PatchMode, PatchOptions, validatePatchOptions } from "./patching";
+import { RELEASE_NAME_SUFFIXES, ReleaseUpgrade, ReleaseUpgradeOptions, validateReleaseUpgradeOptions } from "./release-upgrade";
+import { al2023ReleaseProblem } from "./release";
 import {
   InstanceTagTarget,
   OutputWriteStatement,
@@ -64,8 +66,23 @@ export interface InstanceMaintenanceProps {
    */
   readonly patching?: PatchingSettings;
   /**
+   * The Amazon Linux 2023 release to upgrade the instances to, in place:
+   * `2023.<minor>.<YYYYMMDD>` (e.g. `2023.9.20251117`), a release tested
+   * elsewhere first (see {@link ReleaseUpgrade}). With patching in `install`
+   * mode the upgrade runs in the patch window, after the patch install;
+   * otherwise in a window of its own (`releaseUpgrade.schedule`, daily by default).
+   * Every targeted instance must run Amazon Linux 2023.
+   * @default - none: no release upgrade; instances stay on their AMI's release (patching stays within it)
+   */
+  readonly osRelease?: string;
+  /**
+   * How the release upgrade runs. Only with `osRelease`.
+   * @default - one instance at a time, stop on the first failure; in a window of its own (without install-mode patching): daily 02:00 UTC, 2 hours, cutoff 1 hour
+   */
+  readonly releaseUpgrade?: ReleaseUpgradeOptions;
+  /**
    * Where every maintenance command writes its output, each under its own folder
-   * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`).
+   * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`, `/release-upgrade`).
    * The instance role needs {@link InstanceMaintenance.outputWriteStatement}.
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
@@ -80,7 +97,8 @@ export interface InstanceMaintenanceProps {
 
 /**
  * Automated maintenance of the instances with a tag, without anyone logging in:
- * SSM Agent updates ({@link SsmAgentUpdate}) and patching ({@link PatchManagement})
+ * SSM Agent updates ({@link SsmAgentUpdate}), patching ({@link PatchManagement})
+ * and, with `osRelease`, Amazon Linux 2023 release upgrades ({@link ReleaseUpgrade})
  * from one props object, validated together.
  *
  * @example
@@ -97,6 +115,8 @@ export class InstanceMaintenance extends Construct {
   public readonly agentUpdate?: SsmAgentUpdate;
   /** The patching resources, unless patching is `off`. */
   public readonly patching?: PatchManagement;
+  /** The release upgrade, when `osRelease` is set. */
+  public readonly releaseUpgrade?: ReleaseUpgrade;
   /** The output location in use, if any. */
   public readonly outputS3?: S3OutputLocation;
 
@@ -108,7 +128,11 @@ export class InstanceMaintenance extends Construct {
     const agentEnabled = agent.enabled ?? true;
 
     const v = new Validator(this.node.path);
-    validateNamePrefix(v, props.namePrefix, [AGENT_UPDATE_NAME_SUFFIX, ...Object.values(PATCH_NAME_SUFFIXES)]);
+    validateNamePrefix(v, props.namePrefix, [
+      AGENT_UPDATE_NAME_SUFFIX,
+      ...Object.values(PATCH_NAME_SUFFIXES),
+      ...Object.values(RELEASE_NAME_SUFFIXES),
+    ]);
     validateTagTarget(v.child("target"), props.target);
     validateOutputS3(v.child("outputS3"), props.outputS3);
     const agentV = v.child("agentUpdate");
@@ -118,6 +142,17 @@ export class InstanceMaintenance extends Construct {
     const patchV = v.child("patching");
     if (patchV.oneOf("mode", patching.mode, PATCHING_MODES)) {
       if (patching.mode !== "off") validatePatchOptions(patchV, { ...patching, mode: patching.mode });
+    }
+    if (props.osRelease !== undefined) {
+      const problem = al2023ReleaseProblem(props.osRelease);
+      if (problem !== undefined) v.add("osRelease", problem);
+      validateReleaseUpgradeOptions(
+        v.child("releaseUpgrade"),
+        props.releaseUpgrade ?? {},
+        patching.mode === "install" ? "the patch window (patching.mode is install)" : undefined,
+      );
+    } else if (props.releaseUpgrade !== undefined) {
+      v.add("releaseUpgrade", "only applies with osRelease (the release to upgrade to)");
     }
     v.throwIfAny();
 
@@ -139,6 +174,18 @@ export class InstanceMaintenance extends Construct {
         mode: patching.mode,
         namePrefix: props.namePrefix,
         target: props.target,
+        outputS3: props.outputS3,
+        provider: props.provider,
+      });
+    }
+
+    if (props.osRelease !== undefined) {
+      this.releaseUpgrade = new ReleaseUpgrade(this, "ReleaseUpgrade", {
+        ...props.releaseUpgrade,
+        release: props.osRelease,
+        namePrefix: props.namePrefix,
+        target: props.target,
+        maintenanceWindow: this.patching?.maintenanceWindow,
         outputS3: props.outputS3,
         provider: props.provider,
       });

@@ -175,8 +175,16 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** Checks the options of a patch window; `v` is positioned at the window. */
-export function validatePatchWindowOptions(v: Validator, window: PatchWindowOptions): void {
+/**
+ * Checks the time zone, duration and cutoff of a maintenance window; `v` is
+ * positioned at the window. Absent values are checked as their defaults.
+ */
+export function validateWindowTiming(
+  v: Validator,
+  window: { readonly timezone?: string; readonly duration?: number; readonly cutoff?: number },
+  defaultDuration: number,
+  defaultCutoff: number,
+): void {
   if (window.timezone !== undefined) {
     v.check(
       typeof window.timezone === "string" && window.timezone.length > 0 && isTimeZone(window.timezone),
@@ -184,8 +192,8 @@ export function validatePatchWindowOptions(v: Validator, window: PatchWindowOpti
       `"${window.timezone}" is not an IANA time zone (e.g. "UTC", "Europe/Berlin")`,
     );
   }
-  const duration = window.duration ?? DEFAULT_PATCH_WINDOW_DURATION;
-  const cutoff = window.cutoff ?? DEFAULT_PATCH_WINDOW_CUTOFF;
+  const duration = window.duration ?? defaultDuration;
+  const cutoff = window.cutoff ?? defaultCutoff;
   const durationOk = v.check(
     Number.isInteger(duration) && duration >= 1 && duration <= 24,
     "duration",
@@ -203,6 +211,11 @@ export function validatePatchWindowOptions(v: Validator, window: PatchWindowOpti
       `${cutoff} must be less than the duration (${duration}), or no task could ever start`,
     );
   }
+}
+
+/** Checks the options of a patch window; `v` is positioned at the window. */
+export function validatePatchWindowOptions(v: Validator, window: PatchWindowOptions): void {
+  validateWindowTiming(v, window, DEFAULT_PATCH_WINDOW_DURATION, DEFAULT_PATCH_WINDOW_CUTOFF);
   if (window.rebootOption !== undefined) {
     v.oneOf("rebootOption", window.rebootOption, REBOOT_OPTIONS);
   }

@@ -147,7 +147,7 @@ describe("inputs", () => {
 
     it("rejects a key prefix too long for the command folders", () => {
       const issues = issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "p".repeat(490) }));
-      expect(issues[0].message).toMatch(/must be at most 486 characters/);
+      expect(issues[0].message).toMatch(/must be at most 484 characters/);
     });
   });
 

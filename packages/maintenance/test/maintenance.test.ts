@@ -2,6 +2,8 @@ import { TerraformResource, TerraformStack, Testing } from "cdktf";
 import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
+import { SsmMaintenanceWindowTarget as TfSsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
+import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { ValidationError, partitionForRegion } from "@ssm-access/core";
 import {
   TerraformJson,
@@ -16,6 +18,7 @@ import {
 import { InstanceMaintenance, InstanceMaintenanceProps } from "../src/maintenance";
 import { SsmAgentUpdate } from "../src/agent-update";
 import { PatchManagement } from "../src/patching";
+import { ReleaseUpgrade } from "../src/release-upgrade";
 
 const base: InstanceMaintenanceProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" } };
 
@@ -29,6 +32,17 @@ function build(props: Partial<InstanceMaintenanceProps>): () => void {
 
 function associationNamed(json: TerraformJson, name: string): Record<string, unknown> | undefined {
   return configsOf(json, TfSsmAssociation).find((a) => a.association_name === name);
+}
+
+function taskNamed(json: TerraformJson, name: string): Record<string, unknown> {
+  const task = configsOf(json, TfSsmMaintenanceWindowTask).find((t) => t.name === name);
+  if (!task) throw new Error(`no window task ${name}`);
+  return task;
+}
+
+function runCommandOf(task: Record<string, unknown>): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
+  return (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> })
+    .run_command_parameters;
 }
 
 describe("InstanceMaintenance", () => {
@@ -98,6 +112,87 @@ describe("InstanceMaintenance", () => {
         .run_command_parameters;
       expect(run).toMatchObject({ output_s3_bucket: "ssm-prod-transcripts", output_s3_key_prefix: "maintenance/patch-install" });
     });
+  });
+
+  describe("with osRelease and patching in scan mode, as development uses it", () => {
+    const json = synth({ osRelease: "2023.9.20251117" });
+
+    it("opens a daily window of its own for the release upgrade, an hour before the scan", () => {
+      expect(onlyOf(json, TfSsmMaintenanceWindow)).toMatchObject({ name: "ssm-dev-release-window", schedule: "cron(0 2 ? * * *)" });
+      expect(associationNamed(json, "ssm-dev-patch-scan")?.schedule_expression).toBe("cron(0 3 ? * * *)");
+    });
+
+    it("runs its own document there with the pinned release, one instance at a time", () => {
+      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
+      expect(task.task_arn).toBe(`\${aws_ssm_document.${Object.keys(resourcesOf(json, TfSsmDocument))[0]}.name}`);
+      expect(runCommandOf(task).parameter).toEqual([{ name: "Release", values: ["2023.9.20251117"] }]);
+      expect(task).toMatchObject({ max_concurrency: "1", max_errors: "0" });
+    });
+
+    it("keeps the logical ids of the agent update and the scan, and adds the upgrade under ReleaseUpgrade", () => {
+      expect(Object.keys(resourcesOf(json, TfSsmAssociation))).toEqual([
+        expect.stringMatching(/^Maintenance_AgentUpdate_[0-9A-F]{8}$/),
+        expect.stringMatching(/^Maintenance_Patching_ScanAssociation_[0-9A-F]{8}$/),
+      ]);
+      expect(Object.keys(resourcesOf(json, TfSsmDocument))).toEqual([expect.stringMatching(/^Maintenance_ReleaseUpgrade_Document_/)]);
+    });
+
+    it("takes the release upgrade settings", () => {
+      const tuned = synth({ osRelease: "2023.9.20251117", releaseUpgrade: { schedule: "cron(0 1 ? * * *)", maxConcurrency: "50%" } });
+      expect(onlyOf(tuned, TfSsmMaintenanceWindow).schedule).toBe("cron(0 1 ? * * *)");
+      expect(onlyOf(tuned, TfSsmMaintenanceWindowTask).max_concurrency).toBe("50%");
+    });
+  });
+
+  describe("with osRelease and patching in install mode, as production uses it", () => {
+    const json = synth({
+      namePrefix: "ssm-prod",
+      target: { key: "Environment", value: "prod" },
+      patching: { mode: "install" },
+      osRelease: "2023.9.20251117",
+      outputS3: { bucketName: "ssm-prod-transcripts" },
+    });
+    const windowRef = `\${aws_ssm_maintenance_window.${Object.keys(resourcesOf(json, TfSsmMaintenanceWindow))[0]}.id}`;
+
+    it("runs the release upgrade in the patch window: no second window", () => {
+      expect(onlyOf(json, TfSsmMaintenanceWindow).name).toBe("ssm-prod-patch-window");
+      expect(taskNamed(json, "ssm-prod-release-upgrade").window_id).toBe(windowRef);
+    });
+
+    it("upgrades the release (priority 2) after installing patches (priority 1), never at the same time", () => {
+      expect(taskNamed(json, "ssm-prod-release-upgrade").priority).toBe(2);
+      expect(taskNamed(json, "ssm-prod-patch-install").priority).toBe(1);
+    });
+
+    it("registers its own window target by the same tag", () => {
+      const targets = configsOf(json, TfSsmMaintenanceWindowTarget);
+      expect(targets.map((t) => t.name)).toEqual(["ssm-prod-patch-targets", "ssm-prod-release-targets"]);
+      expect(targets.map((t) => t.targets)).toEqual([
+        [{ key: "tag:Environment", values: ["prod"] }],
+        [{ key: "tag:Environment", values: ["prod"] }],
+      ]);
+    });
+
+    it("writes its output next to the patch output, in its own folder", () => {
+      expect(runCommandOf(taskNamed(json, "ssm-prod-release-upgrade"))).toMatchObject({
+        output_s3_bucket: "ssm-prod-transcripts",
+        output_s3_key_prefix: "maintenance/release-upgrade",
+      });
+    });
+  });
+
+  it("without osRelease, creates no release upgrade", () => {
+    const stack = new TerraformStack(Testing.app(), "Stack");
+    expect(new InstanceMaintenance(stack, "Maintenance", base).releaseUpgrade).toBeUndefined();
+    expect(resourcesOf(synth(), TfSsmDocument)).toEqual({});
+  });
+
+  it("exposes the release upgrade when osRelease is set", () => {
+    const stack = new TerraformStack(Testing.app(), "Stack");
+    const maintenance = new InstanceMaintenance(stack, "Maintenance", { ...base, osRelease: "2023.9.20251117" });
+    expect(maintenance.releaseUpgrade).toBeInstanceOf(ReleaseUpgrade);
+    expect(maintenance.releaseUpgrade?.release).toBe("2023.9.20251117");
+    expect(maintenance.releaseUpgrade?.ownsWindow).toBe(true);
   });
 
   it("with the agent update disabled, creates only the patching resources", () => {
@@ -181,6 +276,26 @@ describe("InstanceMaintenance", () => {
       expect(build({ target: { key: "tag:Environment", value: "dev" } })).toThrow(/target\.key: "tag:Environment" must not start with "tag:"/);
     });
 
+    it("reports a release that is not a version at osRelease", () => {
+      expect(build({ osRelease: "2023.9.20251131" })).toThrow(/osRelease: "2023\.9\.20251131": 20251131 is not a date \(YYYYMMDD\)/);
+    });
+
+    it("rejects release upgrade settings without osRelease", () => {
+      expect(build({ releaseUpgrade: { maxConcurrency: "2" } })).toThrow(/releaseUpgrade: only applies with osRelease/);
+    });
+
+    it("rejects a release upgrade schedule when the upgrade runs in the patch window", () => {
+      expect(build({ osRelease: "2023.9.20251117", patching: { mode: "install" }, releaseUpgrade: { schedule: "cron(0 1 ? * * *)" } })).toThrow(
+        /releaseUpgrade\.schedule: only applies to a window of the release upgrade's own; it runs in the patch window \(patching\.mode is install\)/,
+      );
+    });
+
+    it("reports release upgrade problems under releaseUpgrade", () => {
+      expect(build({ osRelease: "2023.9.20251117", releaseUpgrade: { window: { cutoff: 5 } } })).toThrow(
+        /releaseUpgrade\.window\.cutoff: 5 must be less than the duration \(2\)/,
+      );
+    });
+
     it("rejects an output key prefix starting with a slash", () => {
       expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" } })).toThrow(/outputS3\.keyPrefix: "\/ops" must not start with "\/"/);
     });
@@ -216,6 +331,15 @@ describe("InstanceMaintenance", () => {
       });
       // agent update, between-windows scan, window, window target, install task
       expect(Object.keys(providersOf(json))).toHaveLength(5);
+      expect(offProvider(json)).toEqual({});
+    });
+
+    it("creates the release upgrade with that provider", () => {
+      const json = synthJsonWithAliasedProvider((scope, provider) => {
+        new InstanceMaintenance(scope, "Maintenance", { ...base, osRelease: "2023.9.20251117", provider });
+      });
+      // agent update, scan, document, release window, window target, task
+      expect(Object.keys(providersOf(json))).toHaveLength(6);
       expect(offProvider(json)).toEqual({});
     });
   });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { ValidationError, ValidationIssue, joinPath } from "@ssm-access/core";
+import { compareAl2023Releases } from "@ssm-access/maintenance";
 import { ENVIRONMENT_NAME_PATTERN, Environment, REMOVED_FIELDS, environmentSchema } from "./schema";
 
 /** File names in the environments folder that are not environments. */
@@ -69,7 +70,59 @@ export function loadEnvironments(dir: string, only?: readonly string[]): Environ
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateValidationError(errors);
   checkAcrossEnvironments(envs);
+  checkReleasePromotion(envs, dir);
   return envs.map((env) => withPreferencesOwner(env, dir, envs));
+}
+
+/**
+ * The promotion rule of `maintenance.osReleaseFrom`: an environment promoted
+ * from another (prod from dev) may not pin a newer Amazon Linux 2023 release
+ * than its source does, so a release reaches it only after the source ran it.
+ * Releases compare by minor number, then date. The source is taken from the
+ * environments loaded, or read from its file in `dir` when it was not
+ * selected: synthesizing the promoted environment alone enforces the rule too.
+ *
+ * @throws ValidationError naming the promoted file, the source file and both releases
+ */
+export function checkReleasePromotion(envs: readonly Environment[], dir: string): void {
+  const errors: ValidationError[] = [];
+  for (const env of envs) {
+    const issue = releasePromotionIssue(env, dir, envs);
+    if (issue) errors.push(new ValidationError(env.file, [issue]));
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateValidationError(errors);
+}
+
+function releasePromotionIssue(env: Environment, dir: string, loaded: readonly Environment[]): ValidationIssue | undefined {
+  const { osRelease, osReleaseFrom } = env.config.maintenance;
+  if (osReleaseFrom === undefined || osRelease === undefined) return undefined;
+  const at = "maintenance.osReleaseFrom";
+  if (osReleaseFrom === env.name) {
+    return { path: at, message: `"${osReleaseFrom}" is this environment; name the environment whose tested release this one takes` };
+  }
+  let source = loaded.find((e) => e.name === osReleaseFrom);
+  if (!source) {
+    if (!listEnvironments(dir).includes(osReleaseFrom)) {
+      return { path: at, message: `no environment "${osReleaseFrom}" in ${displayPath(dir)} to take the release from` };
+    }
+    const file = path.join(dir, `${osReleaseFrom}.json`);
+    source = loadEnvironmentFile(file, displayPath(file));
+  }
+  const sourceRelease = source.config.maintenance.osRelease;
+  if (sourceRelease === undefined) {
+    return {
+      path: at,
+      message: `${source.file} pins no maintenance.osRelease, so it has no tested release to promote; pin one there first`,
+    };
+  }
+  if (compareAl2023Releases(osRelease, sourceRelease) > 0) {
+    return {
+      path: "maintenance.osRelease",
+      message: `${osRelease} is newer than ${sourceRelease}, the release of ${source.file} this environment is promoted from (osReleaseFrom "${osReleaseFrom}"); upgrade ${osReleaseFrom} to ${osRelease} first, or pin ${sourceRelease} or an older release here`,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -112,8 +165,10 @@ export class AggregateValidationError extends Error {
 }
 
 /**
- * Rules that span files: one owner of the Session Manager preferences
- * document per account and Region.
+ * Rules that span the files loaded together: one owner of the Session
+ * Manager preferences document per account and Region. (Rules that name
+ * another file, such as `preferencesOwner` and `maintenance.osReleaseFrom`,
+ * read it when it was not loaded.)
  */
 export function checkAcrossEnvironments(envs: readonly Environment[]): void {
   const owners = new Map<string, Environment>();

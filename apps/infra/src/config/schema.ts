@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion, partitionForRegion } from "@ssm-access/core";
+import { AmiSource, DEFAULT_AMI } from "@ssm-access/compute";
+import { AL2023_RELEASE_PATTERN, al2023ReleaseProblem } from "@ssm-access/maintenance";
 
 /**
  * The schema of one environment file (`environments/<name>.json`).
@@ -10,6 +12,25 @@ import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion, partiti
  */
 
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Public SSM parameters of Amazon Linux 2023 AMIs start with this (every
+ * architecture and kernel flavour). Only images from such a parameter are
+ * recognisably Amazon Linux 2023; a pinned `ami.id` or another parameter is not.
+ */
+export const AL2023_AMI_PARAMETER_PREFIX = "/aws/service/ami-amazon-linux-latest/al2023-";
+
+/** Whether an instance's image (absent: the default) is recognisably Amazon Linux 2023. */
+export function isRecognisablyAl2023(ami: AmiSource | undefined): boolean {
+  const { ssmParameter } = ami ?? DEFAULT_AMI;
+  return ssmParameter !== undefined && ssmParameter.startsWith(AL2023_AMI_PARAMETER_PREFIX);
+}
+
+const releaseProblemOf = (input: unknown): string => al2023ReleaseProblem(input) ?? "is not an Amazon Linux 2023 release version";
+const al2023Release = z
+  .string()
+  .regex(AL2023_RELEASE_PATTERN, { error: (issue) => releaseProblemOf(issue.input), abort: true })
+  .refine((value) => al2023ReleaseProblem(value) === undefined, { error: (issue) => releaseProblemOf(issue.input) });
 
 /** An IAM role ARN: partition (1), account id (2). Role names may carry a path (`role/deploy/terraform`). */
 export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(\d{12}):role\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]{1,64}$/;
@@ -246,6 +267,32 @@ export const environmentSchema = z
             window: patchWindow.optional(),
           })
           .optional(),
+        osRelease: al2023Release
+          .optional()
+          .describe(
+            "Amazon Linux 2023 release (2023.<minor>.<YYYYMMDD>, e.g. 2023.9.20251117) the instances are upgraded to in place (dnf upgrade --releasever) in a maintenance window: the patch window with patching mode install, else a daily window of its own. Every instance must use an Amazon Linux 2023 AMI parameter. Default none: instances stay on their AMI's release.",
+          ),
+        osReleaseFrom: z
+          .string()
+          .regex(NAME, "must be an environment name (lower-case letters, digits and '-')")
+          .optional()
+          .describe("Environment this one's release is promoted from (e.g. dev): osRelease may not be newer than that environment's osRelease. Default none: no promotion rule."),
+        releaseUpgrade: z
+          .strictObject({
+            schedule: z.string().optional().describe("When the window of its own opens (patching mode scan or off); default cron(0 2 ? * * *), daily 02:00."),
+            window: z
+              .strictObject({
+                timezone: z.string().optional(),
+                duration: z.int().optional().describe("Window length in hours; default 2."),
+                cutoff: z.int().optional().describe("Hours before the end of the window when no new upgrade starts; default 1."),
+              })
+              .optional()
+              .describe("The window of its own (patching mode scan or off); default 2 hours in UTC, cutoff 1."),
+            maxConcurrency: z.string().optional().describe("Instances upgraded at once; default 1."),
+            maxErrors: z.string().optional().describe("Failed upgrades that stop the rollout; default 0."),
+          })
+          .optional()
+          .describe("How the release upgrade runs; only with osRelease."),
       })
       .default({}),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}).describe("Extra tags on every resource (provider default_tags)."),
@@ -279,12 +326,41 @@ export const environmentSchema = z
       ctx.addIssue({ code: "custom", path: ["operatorAccess", "portForwarding"], message: "only applies when operatorAccess.enabled is true" });
     }
     if (env.deploy) checkDeploy(env.deploy, env, ctx);
+    checkOsRelease(env, ctx);
     for (const key of Object.keys(env.tags)) {
       if (RESERVED_TAGS.includes(key)) {
         ctx.addIssue({ code: "custom", path: ["tags", key], message: `${key} is set for every resource by the stack and cannot be overridden` });
       }
     }
   });
+
+/**
+ * The rules of `maintenance.osRelease` within one file: promotion only of a
+ * pinned release, and every instance recognisably Amazon Linux 2023 (the
+ * release upgrade refuses other systems, and would stop the rollout on them).
+ * The promotion rule across files is checked when the files are loaded.
+ */
+function checkOsRelease(
+  env: { maintenance: { osRelease?: string; osReleaseFrom?: string }; instances: ReadonlyArray<{ name: string; ami?: AmiSource }> },
+  ctx: z.RefinementCtx,
+): void {
+  const { osRelease, osReleaseFrom } = env.maintenance;
+  if (osRelease === undefined) {
+    if (osReleaseFrom !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maintenance", "osReleaseFrom"], message: "only applies with osRelease (the release this environment pins)" });
+    }
+    return;
+  }
+  env.instances.forEach((instance, i) => {
+    if (isRecognisablyAl2023(instance.ami)) return;
+    const image = instance.ami?.id !== undefined ? `ami.id ${instance.ami.id}` : `ami.ssmParameter ${instance.ami?.ssmParameter}`;
+    ctx.addIssue({
+      code: "custom",
+      path: ["maintenance", "osRelease"],
+      message: `upgrades Amazon Linux 2023 only, but instances[${i}] ("${instance.name}") uses ${image}, which is not recognisably Amazon Linux 2023 (a parameter under ${AL2023_AMI_PARAMETER_PREFIX}); leave osRelease out (patching is then what AWS-RunPatchBaseline does), or give that instance an Amazon Linux 2023 parameter`,
+    });
+  });
+}
 
 /**
  * The rules of `deploy` that span fields: some credentials named, the role in

@@ -14,7 +14,7 @@ import {
   sessionLogGroupName,
 } from "@ssm-access/iam-ssm";
 import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
-import { InstanceMaintenance } from "@ssm-access/maintenance";
+import { InstanceMaintenance, ReleaseUpgradeOptions } from "@ssm-access/maintenance";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 import { deployCredentials, providerCredentials } from "./credentials";
@@ -139,6 +139,9 @@ export class EnvironmentStack extends ReadableStack {
         target: this.accessTag,
         ...(c.maintenance.agentUpdate ? { agentUpdate: c.maintenance.agentUpdate } : {}),
         ...(c.maintenance.patching ? { patching: c.maintenance.patching } : {}),
+        // osReleaseFrom is the loader's promotion rule, not a construct prop.
+        ...(c.maintenance.osRelease !== undefined ? { osRelease: c.maintenance.osRelease } : {}),
+        ...(c.maintenance.releaseUpgrade ? { releaseUpgrade: sectionOf<ReleaseUpgradeOptions>()(c.maintenance.releaseUpgrade) } : {}),
         ...(bucketName ? { outputS3: { bucketName, keyPrefix: "maintenance" } } : {}),
       }),
     );

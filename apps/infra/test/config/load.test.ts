@@ -8,6 +8,7 @@ import {
 import type { EnvironmentInput } from "../../src/config/schema";
 import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, validEnvironment } from "../fixtures";
 import * as path from "node:path";
+import { compareAl2023Releases } from "@ssm-access/maintenance";
 
 afterAll(removeTempDirs);
 
@@ -49,6 +50,14 @@ describe("loadEnvironments", () => {
 
     it("keeps dev and prod in different accounts", () => {
       expect(envs[0].config.accountId).not.toBe(envs[1].config.accountId);
+    });
+
+    it("pins dev to an Amazon Linux 2023 release and promotes prod from dev, at most on dev's release", () => {
+      const [dev, prod] = envs.map((e) => e.config.maintenance);
+      expect(dev.osRelease).toMatch(/^2023\.\d+\.\d{8}$/);
+      expect(dev.osReleaseFrom).toBeUndefined();
+      expect(prod.osReleaseFrom).toBe("dev");
+      expect(compareAl2023Releases(prod.osRelease as string, dev.osRelease as string)).toBeLessThanOrEqual(0);
     });
   });
 
@@ -247,6 +256,122 @@ describe("loadEnvironments", () => {
       ["naming an owner while owning it", { "a.json": validEnvironment(), "b.json": validEnvironment({ region: "eu-west-2", network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-2a"] }, sessionLogging: { preferencesOwner: "a" } }) }, /sessionLogging\.preferencesOwner: only applies when managePreferencesDocument is false/],
     ])("is rejected %s", (_what, files, expected) => {
       expect(problemsOf(files, ["b"])).toMatch(expected);
+    });
+  });
+
+  describe("maintenance.osRelease", () => {
+    const withRelease = (osRelease: string, extra: Partial<EnvironmentInput> = {}) => validEnvironment({ maintenance: { osRelease }, ...extra });
+
+    it("accepts a dated Amazon Linux 2023 release", () => {
+      const [qa] = loadEnvironments(environmentsDir({ "qa.json": withRelease("2023.9.20251117") }));
+      expect(qa.config.maintenance.osRelease).toBe("2023.9.20251117");
+    });
+
+    it("is absent by default: no release upgrade", () => {
+      const [qa] = loadEnvironments(environmentsDir({ "qa.json": validEnvironment() }));
+      expect(qa.config.maintenance.osRelease).toBeUndefined();
+    });
+
+    it.each<[string, string, RegExp]>([
+      ["not a release version", "latest", /"latest" is not an Amazon Linux 2023 release version: 2023\.<minor>\.<YYYYMMDD>/],
+      ["another major version", "2022.0.20221101", /"2022\.0\.20221101" is not an Amazon Linux 2023 release version/],
+      ["a minor number with a leading zero", "2023.09.20251117", /"2023\.09\.20251117" is not an Amazon Linux 2023 release version/],
+      ["a date that is no day of the calendar", "2023.9.20250431", /"2023\.9\.20250431": 20250431 is not a date \(YYYYMMDD\)/],
+    ])("rejects %s, naming the file and the field", (_what, osRelease, expected) => {
+      const message = problemsOf({ "qa.json": withRelease(osRelease) });
+      expect(message).toMatch(/qa\.json: 1 problem\n {2}- maintenance\.osRelease: /);
+      expect(message).toMatch(expected);
+    });
+
+    it("accepts instances on any Amazon Linux 2023 parameter, or the default image", () => {
+      const instances = [
+        { name: "default" },
+        { name: "arm", ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.12-arm64" } },
+        { name: "versioned", ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64:42" } },
+      ];
+      expect(loadEnvironments(environmentsDir({ "qa.json": withRelease("2023.9.20251117", { instances }) }))).toHaveLength(1);
+    });
+
+    it("refuses the release upgrade for instances not recognisably on Amazon Linux 2023, naming each", () => {
+      const message = problemsOf({
+        "qa.json": withRelease("2023.9.20251117", {
+          instances: [
+            { name: "ok" },
+            { name: "pinned", ami: { id: "ami-0123456789abcdef0" } },
+            { name: "al2", ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2" } },
+          ],
+        }),
+      });
+      expect(message).toMatch(/qa\.json: 2 problems/);
+      expect(message).toMatch(
+        /- maintenance\.osRelease: upgrades Amazon Linux 2023 only, but instances\[1\] \("pinned"\) uses ami\.id ami-0123456789abcdef0, which is not recognisably Amazon Linux 2023/,
+      );
+      expect(message).toMatch(/- maintenance\.osRelease: upgrades Amazon Linux 2023 only, but instances\[2\] \("al2"\) uses ami\.ssmParameter \/aws\/service\/ami-amazon-linux-latest\/amzn2-ami-hvm-x86_64-gp2/);
+      expect(message).toMatch(/leave osRelease out \(patching is then what AWS-RunPatchBaseline does\)/);
+    });
+
+    it("lets instances use any image without osRelease", () => {
+      const file = validEnvironment({ instances: [{ name: "pinned", ami: { id: "ami-0123456789abcdef0" } }] });
+      expect(loadEnvironments(environmentsDir({ "qa.json": file }))).toHaveLength(1);
+    });
+  });
+
+  describe("maintenance.osReleaseFrom, the promotion rule", () => {
+    const dev = (osRelease?: string) => validEnvironment({ accountId: "111111111111", maintenance: osRelease ? { osRelease } : {} });
+    const prod = (osRelease: string, from = "dev") => validEnvironment({ accountId: "222222222222", maintenance: { osRelease, osReleaseFrom: from } });
+
+    it.each<[string, string]>([
+      ["the same release as its source", "2023.9.20251117"],
+      ["an older release of the same minor version", "2023.9.20251110"],
+      ["an older minor version with a later date", "2023.8.20251201"],
+    ])("accepts a promoted environment on %s", (_what, prodRelease) => {
+      const dir = environmentsDir({ "dev.json": dev("2023.9.20251117"), "prod.json": prod(prodRelease) });
+      expect(loadEnvironments(dir).map((e) => e.config.maintenance.osRelease)).toEqual(["2023.9.20251117", prodRelease]);
+    });
+
+    it.each<[string, string]>([
+      ["a later date of the same minor version", "2023.9.20251208"],
+      ["a higher minor version, compared as a number", "2023.10.20251101"],
+    ])("refuses a promoted environment on a newer release than its source (%s), naming both files and both releases", (_what, prodRelease) => {
+      const message = problemsOf({ "dev.json": dev("2023.9.20251117"), "prod.json": prod(prodRelease) });
+      expect(message).toMatch(/prod\.json: 1 problem\n {2}- maintenance\.osRelease: /);
+      expect(message).toContain(`${prodRelease} is newer than 2023.9.20251117, the release of `);
+      expect(message).toMatch(/dev\.json this environment is promoted from \(osReleaseFrom "dev"\); upgrade dev to \S+ first, or pin 2023\.9\.20251117 or an older release here/);
+    });
+
+    it("enforces the rule when only the promoted environment is synthesized, reading its source's file", () => {
+      const dir = environmentsDir({ "dev.json": dev("2023.9.20251117"), "prod.json": prod("2023.10.20251201") });
+      expect(problemsOf({ "dev.json": dev("2023.9.20251117"), "prod.json": prod("2023.10.20251201") }, ["prod"])).toMatch(
+        /prod\.json: 1 problem\n {2}- maintenance\.osRelease: 2023\.10\.20251201 is newer than 2023\.9\.20251117, the release of \S*dev\.json/,
+      );
+      expect(loadEnvironments(dir, ["dev"]).map((e) => e.name)).toEqual(["dev"]);
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["whose source does not exist", { "prod.json": prod("2023.9.20251117", "staging") }, /maintenance\.osReleaseFrom: no environment "staging" in \S+ to take the release from/],
+      [
+        "whose source pins no release",
+        { "dev.json": dev(), "prod.json": prod("2023.9.20251117") },
+        /maintenance\.osReleaseFrom: \S*dev\.json pins no maintenance\.osRelease, so it has no tested release to promote; pin one there first/,
+      ],
+      ["promoted from itself", { "prod.json": prod("2023.9.20251117", "prod") }, /maintenance\.osReleaseFrom: "prod" is this environment/],
+      [
+        "without a release of its own",
+        { "dev.json": dev("2023.9.20251117"), "prod.json": validEnvironment({ maintenance: { osReleaseFrom: "dev" } }) },
+        /maintenance\.osReleaseFrom: only applies with osRelease/,
+      ],
+    ])("refuses an environment %s", (_what, files, expected) => {
+      expect(problemsOf(files, ["prod"])).toMatch(expected);
+      expect(problemsOf(files)).toMatch(expected);
+    });
+
+    it("reports every promoted environment that is ahead of its source", () => {
+      const message = problemsOf({
+        "dev.json": dev("2023.9.20251117"),
+        "prod.json": prod("2023.9.20251208"),
+        "stage.json": validEnvironment({ accountId: "333333333333", maintenance: { osRelease: "2023.10.20251201", osReleaseFrom: "dev" } }),
+      });
+      expect(message).toMatch(/prod\.json: 1 problem[\s\S]*stage\.json: 1 problem/);
     });
   });
 

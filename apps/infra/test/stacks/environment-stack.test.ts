@@ -18,6 +18,7 @@ import { SecurityGroupRule as TfSecurityGroupRule } from "@cdktf/provider-aws/li
 import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
+import { SsmMaintenanceWindowTarget as TfSsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { Subnet as TfSubnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
@@ -97,6 +98,27 @@ function logicalIdOf(json: TerraformJson, type: { tfResourceType: string }, pick
     .map(([id]) => id);
   if (ids.length !== 1) throw new Error(`expected one matching ${type.tfResourceType}, found ${ids.length}`);
   return ids[0];
+}
+
+/** The maintenance window task named `name`. */
+function taskNamed(json: TerraformJson, name: string): Record<string, unknown> {
+  const task = configsOf(json, TfSsmMaintenanceWindowTask).find((t) => t.name === name);
+  if (!task) throw new Error(`no maintenance window task ${name}`);
+  return task;
+}
+
+/** The Run Command parameters of a window task. */
+function runCommandOf(task: Record<string, unknown>): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
+  return (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> })
+    .run_command_parameters;
+}
+
+/** Every `<type>.<logical id>` of a stack whose type starts with `aws_ssm_`, sorted. */
+function ssmAddresses(json: TerraformJson): string[] {
+  return Object.entries(json.resource ?? {})
+    .filter(([type]) => type.startsWith("aws_ssm_"))
+    .flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`))
+    .sort();
 }
 
 /** The Availability Zone of the subnet an instance is placed in. */
@@ -323,11 +345,61 @@ describe("EnvironmentStack", () => {
       expect(onlyOf(json, TfInstance).disable_api_termination).toBe(false);
     });
 
-    it("scans for missing patches without a maintenance window", () => {
+    it("scans for missing patches without a patch window: the only window is the release upgrade's", () => {
       const scans = configsOf(json, TfSsmAssociation).filter((a) => a.name === "AWS-RunPatchBaseline");
       expect(scans).toEqual([expect.objectContaining({ parameters: { Operation: "Scan" } })]);
-      expect(configsOf(json, TfSsmMaintenanceWindow)).toEqual([]);
-      expect(configsOf(json, TfSsmMaintenanceWindowTask)).toEqual([]);
+      expect(configsOf(json, TfSsmMaintenanceWindow).map((w) => w.name)).toEqual(["ssm-access-dev-release-window"]);
+      expect(configsOf(json, TfSsmMaintenanceWindowTask).map((t) => t.name)).toEqual(["ssm-access-dev-release-upgrade"]);
+    });
+
+    describe("upgrades Amazon Linux 2023 to the release of the file", () => {
+      it("in a daily window of its own at 02:00 UTC, an hour before the daily patch scan", () => {
+        expect(json.resource?.aws_ssm_maintenance_window?.maintenance_release_upgrade_maintenance_window).toMatchObject({
+          name: "ssm-access-dev-release-window",
+          schedule: "cron(0 2 ? * * *)",
+          duration: 2,
+          cutoff: 1,
+        });
+      });
+
+      it("with a window task passing the pinned release to the stack's own Command document", () => {
+        const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<string, unknown>;
+        expect(task).toMatchObject({
+          task_type: "RUN_COMMAND",
+          task_arn: ref(TfSsmDocument, "maintenance_release_upgrade_document", "name"),
+          window_id: ref(TfSsmMaintenanceWindow, "maintenance_release_upgrade_maintenance_window"),
+          max_concurrency: "1",
+          max_errors: "0",
+        });
+        expect(runCommandOf(task).parameter).toEqual([{ name: "Release", values: ["2023.9.20251117"] }]);
+        expect(json.resource?.aws_ssm_document?.maintenance_release_upgrade_document).toMatchObject({
+          name: "ssm-access-dev-release-upgrade",
+          document_type: "Command",
+        });
+      });
+
+      it("targeting the instances by the access tag", () => {
+        expect(json.resource?.aws_ssm_maintenance_window_target?.maintenance_release_upgrade_window_target?.targets).toEqual([
+          { key: `tag:${ACCESS_TAG_KEY}`, values: ["ssm-access-dev"] },
+        ]);
+      });
+
+      it("keeping its output in the command history: dev has no session bucket", () => {
+        expect(runCommandOf(taskNamed(json, "ssm-access-dev-release-upgrade"))).not.toHaveProperty("output_s3_bucket");
+      });
+
+      it("adding four resources and keeping the address of every other maintenance resource", () => {
+        expect(ssmAddresses(json)).toEqual([
+          "aws_ssm_association.maintenance_agent_update",
+          "aws_ssm_association.maintenance_patching_scan_association",
+          "aws_ssm_document.maintenance_release_upgrade_document",
+          "aws_ssm_document.operator_access_port_forwarding_8080",
+          "aws_ssm_document.session_logging_preferences",
+          "aws_ssm_maintenance_window.maintenance_release_upgrade_maintenance_window",
+          "aws_ssm_maintenance_window_target.maintenance_release_upgrade_window_target",
+          "aws_ssm_maintenance_window_task.maintenance_release_upgrade_task",
+        ]);
+      });
     });
 
     it("lets operators forward a local port to port 8080 of the instances through a pinned Session document", () => {
@@ -368,7 +440,7 @@ describe("EnvironmentStack", () => {
     });
 
     it("allows no port forwarding: no Port document, no permission, no output", () => {
-      expect(configsOf(json, TfSsmDocument).map((d) => d.name)).toEqual(["SSM-SessionManagerRunShell"]);
+      expect(configsOf(json, TfSsmDocument).filter((d) => d.document_type === "Session").map((d) => d.name)).toEqual(["SSM-SessionManagerRunShell"]);
       const sids = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.map((st) => st.Sid);
       expect(sids).not.toContain("StartSessionWithPortForwardingDocuments");
       expect(sids).toContain("DenySshAndAwsPortForwarding");
@@ -399,7 +471,7 @@ describe("EnvironmentStack", () => {
     it("installs patches in a maintenance window", () => {
       const window = onlyOf(json, TfSsmMaintenanceWindow);
       expect(window).toEqual(expect.objectContaining({ schedule: "cron(0 3 ? * SUN *)", duration: 3, cutoff: 1 }));
-      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
+      const task = taskNamed(json, "ssm-access-prod-patch-install");
       const windowId = logicalIdOf(json, TfSsmMaintenanceWindow, () => true);
       expect(task.window_id).toBe(ref(TfSsmMaintenanceWindow, windowId));
       const parameters = (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } })
@@ -409,9 +481,10 @@ describe("EnvironmentStack", () => {
 
     it("writes maintenance output to the session bucket, which the instance role may write to", () => {
       const bucketId = logicalIdOf(json, TfS3Bucket, () => true);
-      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
-      const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> }).run_command_parameters;
-      expect(run.output_s3_bucket).toBe(ref(TfS3Bucket, bucketId, "bucket"));
+      for (const name of ["ssm-access-prod-patch-install", "ssm-access-prod-release-upgrade"]) {
+        expect(runCommandOf(taskNamed(json, name)).output_s3_bucket).toBe(ref(TfS3Bucket, bucketId, "bucket"));
+      }
+      expect(runCommandOf(taskNamed(json, "ssm-access-prod-release-upgrade")).output_s3_key_prefix).toBe("maintenance/release-upgrade");
       const profileRole = onlyOf(json, TfIamInstanceProfile).role as string;
       const instanceRoleId = /^\$\{aws_iam_role\.([a-z0-9_]+)\.name\}$/.exec(profileRole)?.[1] ?? "";
       const inline = configsOf(json, TfIamRolePolicy).filter((p) => p.role === `\${aws_iam_role.${instanceRoleId}.id}`);
@@ -420,6 +493,47 @@ describe("EnvironmentStack", () => {
       expect(rolePolicy.Statement).toContainEqual(
         expect.objectContaining({ Action: ["s3:PutObject"], Resource: [`arn:aws:s3:::${ref(TfS3Bucket, bucketId, "bucket")}/maintenance/*`] }),
       );
+    });
+  });
+
+  describe("for the shipped prod environment, its Amazon Linux 2023 release upgrade", () => {
+    const { json } = synthEnvironment(shipped("prod"));
+    const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<string, unknown>;
+
+    it("runs in the patch window, after the patch install", () => {
+      expect(task.window_id).toBe(ref(TfSsmMaintenanceWindow, "maintenance_patching_maintenance_window"));
+      expect(task.priority).toBe(2);
+      expect(taskNamed(json, "ssm-access-prod-patch-install").priority).toBe(1);
+    });
+
+    it("passes the release promoted from dev to the stack's own Command document", () => {
+      expect(task.task_arn).toBe(ref(TfSsmDocument, "maintenance_release_upgrade_document", "name"));
+      expect(runCommandOf(task).parameter).toEqual([{ name: "Release", values: ["2023.9.20251117"] }]);
+    });
+
+    it("upgrades one instance at a time and stops on the first failure, so the fleet is never down at once", () => {
+      expect(task).toMatchObject({ max_concurrency: "1", max_errors: "0" });
+    });
+
+    it("targets the instances by the access tag, through a window target of its own in the patch window", () => {
+      const target = json.resource?.aws_ssm_maintenance_window_target?.maintenance_release_upgrade_window_target as Record<string, unknown>;
+      expect(target.window_id).toBe(ref(TfSsmMaintenanceWindow, "maintenance_patching_maintenance_window"));
+      expect(target.targets).toEqual([{ key: `tag:${ACCESS_TAG_KEY}`, values: ["ssm-access-prod"] }]);
+      expect(task.targets).toEqual([{ key: "WindowTargetIds", values: [ref(TfSsmMaintenanceWindowTarget, "maintenance_release_upgrade_window_target")] }]);
+    });
+
+    it("adds three resources and keeps the address of every other maintenance resource", () => {
+      expect(ssmAddresses(json)).toEqual([
+        "aws_ssm_association.maintenance_agent_update",
+        "aws_ssm_association.maintenance_patching_scan_association",
+        "aws_ssm_document.maintenance_release_upgrade_document",
+        "aws_ssm_document.session_logging_preferences",
+        "aws_ssm_maintenance_window.maintenance_patching_maintenance_window",
+        "aws_ssm_maintenance_window_target.maintenance_patching_window_target",
+        "aws_ssm_maintenance_window_target.maintenance_release_upgrade_window_target",
+        "aws_ssm_maintenance_window_task.maintenance_patching_install_task",
+        "aws_ssm_maintenance_window_task.maintenance_release_upgrade_task",
+      ]);
     });
   });
 
@@ -482,6 +596,18 @@ describe("EnvironmentStack", () => {
       const e = rejection(qaEnvironment({ instances: [{ name: "app-1" }, { name: "app-2", availabilityZone: "eu-west-1c" }] }));
       expect(e.subject).toBe("environments/qa.json");
       expect(e.issues.map((i) => i.path)).toEqual(["instances[1].availabilityZone"]);
+    });
+
+    it("reports release upgrade settings without a release at maintenance.releaseUpgrade", () => {
+      const e = rejection(qaEnvironment({ maintenance: { releaseUpgrade: { maxConcurrency: "2" } } }));
+      expect(e.issues).toEqual([{ path: "maintenance.releaseUpgrade", message: "only applies with osRelease (the release to upgrade to)" }]);
+    });
+
+    it("reports a release upgrade schedule in install mode at maintenance.releaseUpgrade.schedule: the upgrade runs in the patch window", () => {
+      const e = rejection(
+        qaEnvironment({ maintenance: { patching: { mode: "install" }, osRelease: "2023.9.20251117", releaseUpgrade: { schedule: "cron(0 1 ? * * *)" } } }),
+      );
+      expect(e.issues).toEqual([{ path: "maintenance.releaseUpgrade.schedule", message: expect.stringMatching(/runs in the patch window/) }]);
     });
   });
 });
@@ -613,6 +739,39 @@ describe("environment file fields passed to the constructs", () => {
       const e = rejection(qaEnvironment({ network: network(buckets, s3Gateway) }));
       expect(e.subject).toBe("environments/qa.json");
       expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+    });
+  });
+
+  describe("maintenance.osRelease and maintenance.releaseUpgrade", () => {
+    const { json } = synthEnvironment(
+      qaEnvironment({
+        maintenance: {
+          patching: { mode: "off" },
+          osRelease: "2023.8.20250915",
+          releaseUpgrade: { schedule: "cron(0 4 ? * SAT *)", window: { timezone: "Europe/Berlin", duration: 3 }, maxConcurrency: "50%", maxErrors: "1" },
+        },
+      }),
+    );
+
+    it("opens the release window on the file's schedule, with patching off", () => {
+      expect(onlyOf(json, TfSsmMaintenanceWindow)).toMatchObject({
+        name: "ssm-access-qa-release-window",
+        schedule: "cron(0 4 ? * SAT *)",
+        schedule_timezone: "Europe/Berlin",
+        duration: 3,
+      });
+    });
+
+    it("passes the file's release and rate controls to the task", () => {
+      const task = onlyOf(json, TfSsmMaintenanceWindowTask);
+      expect(task).toMatchObject({ max_concurrency: "50%", max_errors: "1" });
+      expect(runCommandOf(task).parameter).toEqual([{ name: "Release", values: ["2023.8.20250915"] }]);
+    });
+
+    it("creates no release upgrade without osRelease", () => {
+      const plain = synthEnvironment(qaEnvironment()).json;
+      expect(configsOf(plain, TfSsmDocument).filter((d) => d.document_type === "Command")).toEqual([]);
+      expect(configsOf(plain, TfSsmMaintenanceWindowTask)).toEqual([]);
     });
   });
 

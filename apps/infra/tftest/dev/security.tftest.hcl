@@ -124,6 +124,43 @@ run "plan_is_secure_by_default" {
     condition     = aws_ssm_association.maintenance_patching_scan_association.name == "AWS-RunPatchBaseline" && aws_ssm_association.maintenance_patching_scan_association.parameters["Operation"] == "Scan"
     error_message = "Dev scans for missing patches."
   }
+
+  assert {
+    condition     = one([for p in aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_invocation_parameters[0].run_command_parameters[0].parameter : p.values if p.name == "Release"])[0] == "2023.9.20251117"
+    error_message = "Dev upgrades its instances to the Amazon Linux 2023 release of its file."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_type == "RUN_COMMAND",
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_arn == aws_ssm_document.maintenance_release_upgrade_document.name,
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.max_concurrency == "1",
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.max_errors == "0",
+    ])
+    error_message = "The release upgrade runs the stack's own document, one instance at a time, stopping on the first failure."
+  }
+
+  assert {
+    condition     = aws_ssm_maintenance_window.maintenance_release_upgrade_maintenance_window.schedule == "cron(0 2 ? * * *)" && !aws_ssm_maintenance_window.maintenance_release_upgrade_maintenance_window.allow_unassociated_targets
+    error_message = "Dev's release upgrade has a daily window of its own, an hour before the patch scan."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_ssm_document.maintenance_release_upgrade_document.document_type == "Command",
+      jsondecode(aws_ssm_document.maintenance_release_upgrade_document.content).schemaVersion == "2.2",
+      jsondecode(aws_ssm_document.maintenance_release_upgrade_document.content).parameters.Release.allowedPattern == "^2023\\.(0|[1-9][0-9]{0,3})\\.[0-9]{8}$",
+    ])
+    error_message = "The release upgrade document is a schema 2.2 Command document taking only Amazon Linux 2023 release versions."
+  }
+
+  assert {
+    condition = alltrue([
+      for text in ["dnf upgrade --releasever=\"$release\" -y", "releasever_file=/etc/dnf/vars/releasever", "exit 194", "$${reboot_reason:+$reboot_reason; }", "rpm -q --qf '%%{VERSION}' system-release"] :
+      strcontains(join("\n", jsondecode(aws_ssm_document.maintenance_release_upgrade_document.content).mainSteps[0].inputs.runCommand), text)
+    ])
+    error_message = "Terraform must pass the release upgrade script on as written: dnf upgrade to the release, the pin, exit 194, the shell's own $${...} and %%{...}."
+  }
 }
 
 run "apply_gives_outputs_and_encrypted_logs" {
@@ -147,6 +184,15 @@ run "apply_gives_outputs_and_encrypted_logs" {
   assert {
     condition     = jsondecode(aws_ssm_document.session_logging_preferences.content).inputs.kmsKeyId == aws_kms_key.session_logging_key.arn || jsondecode(aws_ssm_document.session_logging_preferences.content).inputs.kmsKeyId == aws_kms_key.session_logging_key.key_id
     error_message = "Sessions must be encrypted with the session key."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.window_id == aws_ssm_maintenance_window.maintenance_release_upgrade_maintenance_window.id,
+      aws_ssm_maintenance_window_target.maintenance_release_upgrade_window_target.window_id == aws_ssm_maintenance_window.maintenance_release_upgrade_maintenance_window.id,
+      one(aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.targets).values[0] == aws_ssm_maintenance_window_target.maintenance_release_upgrade_window_target.id,
+    ])
+    error_message = "Dev's release upgrade task and target are registered in the release window."
   }
 
   assert {

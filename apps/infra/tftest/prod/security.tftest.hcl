@@ -86,6 +86,22 @@ run "plan_is_secure_and_highly_available" {
     condition     = aws_ssm_maintenance_window.maintenance_patching_maintenance_window.schedule == "cron(0 3 ? * SUN *)"
     error_message = "The prod patch window opens on Sundays at 03:00."
   }
+
+  assert {
+    condition     = one([for p in aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_invocation_parameters[0].run_command_parameters[0].parameter : p.values if p.name == "Release"])[0] == "2023.9.20251117"
+    error_message = "Prod upgrades its instances to the Amazon Linux 2023 release promoted from dev."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_arn == aws_ssm_document.maintenance_release_upgrade_document.name,
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.priority > aws_ssm_maintenance_window_task.maintenance_patching_install_task.priority,
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.max_concurrency == "1",
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.max_errors == "0",
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_invocation_parameters[0].run_command_parameters[0].output_s3_key_prefix == "maintenance/release-upgrade",
+    ])
+    error_message = "Prod's release upgrade runs after the patch install, one instance at a time, with its output in the session bucket."
+  }
 }
 
 run "apply_gives_outputs_and_encrypted_audit" {
@@ -141,6 +157,15 @@ run "apply_gives_outputs_and_encrypted_audit" {
   assert {
     condition     = output.session_bucket_name == aws_s3_bucket.session_logging_bucket.bucket
     error_message = "The transcript bucket output must be present."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.window_id == aws_ssm_maintenance_window.maintenance_patching_maintenance_window.id,
+      aws_ssm_maintenance_window_target.maintenance_release_upgrade_window_target.window_id == aws_ssm_maintenance_window.maintenance_patching_maintenance_window.id,
+      aws_ssm_maintenance_window_task.maintenance_release_upgrade_task.task_invocation_parameters[0].run_command_parameters[0].output_s3_bucket == aws_s3_bucket.session_logging_bucket.bucket,
+    ])
+    error_message = "Prod's release upgrade is registered in the patch window and writes to the session bucket."
   }
 
   assert {
