@@ -26,6 +26,7 @@ export default [
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
             { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:network", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:iam", onlyDependOnLibsWithTags: ["scope:shared"] },

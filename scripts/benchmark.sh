@@ -2,8 +2,9 @@
 # Measures wall time and peak memory (max RSS of the largest process) of
 #   1. one synth of every environment (compiled JavaScript, no Nx),
 #   2. the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
-#   3. the full test command (every tier), without the Nx cache.
-# Usage: scripts/benchmark.sh [synth|emulator|test|all]   (default: all)
+#   3. one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
+#   4. the full test command (every tier), without the Nx cache.
+# Usage: scripts/benchmark.sh [synth|emulator|review|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +38,15 @@ if [ "$what" = synth ] || [ "$what" = all ]; then
 fi
 if [ "$what" = emulator ] || [ "$what" = all ]; then
   npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
-  measure "emulator lifecycle tier" npx nx run aws-emulator:e2e --skip-nx-cache --output-style=static
+  measure "emulator lifecycle tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
+fi
+if [ "$what" = review ] || [ "$what" = all ]; then
+  npx nx run-many -t build -p plan-review infra --output-style=static >/dev/null
+  # Exit 2 (changes in the working tree) is a result, not a failure.
+  export REVIEW_OUT
+  REVIEW_OUT=$(mktemp -d)
+  measure "review prod --base=HEAD" bash -c 'cd apps/infra && node ../../tools/plan-review/dist/cli.js review --stack=prod --base=HEAD --fail-on=none --out-dir "$REVIEW_OUT" >/dev/null; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 2 ]'
+  rm -rf "$REVIEW_OUT"
 fi
 if [ "$what" = test ] || [ "$what" = all ]; then
   measure "npm test (no Nx cache)" npx nx run-many -t lint typecheck test tf-validate tf-test tf-plan e2e --skip-nx-cache --output-style=static

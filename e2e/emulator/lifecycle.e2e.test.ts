@@ -2,14 +2,17 @@
  * The deploy lifecycle of the shipped environments against a local AWS API
  * emulator (moto, one server per account), through the commands users run:
  * bootstrap the state buckets, deploy dev and prod into their S3 backends,
- * re-plan, read the result back with the AWS SDK, change, lock, interrupt,
- * destroy. The steps share one emulated landscape and run in order; a failed
- * step names its stack, step and resources.
+ * re-plan, read the result back with the AWS SDK, review real update plans of
+ * prod, change, lock, interrupt, destroy. The steps share one emulated
+ * landscape and run in order; a failed step names its stack, step and resources.
  */
+import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import * as os from "node:os";
 import {
+  AuthorizeSecurityGroupIngressCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
@@ -27,7 +30,14 @@ import {
   ListBucketsCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { GetDocumentCommand, ListDocumentsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  DescribeMaintenanceWindowTasksCommand,
+  DescribeMaintenanceWindowsCommand,
+  GetDocumentCommand,
+  GetMaintenanceWindowTaskCommand,
+  ListDocumentsCommand,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
 import {
   Landscape,
   StateLocation,
@@ -38,6 +48,8 @@ import {
   describeChanges,
   emulatorOf,
   openLandscape,
+  outDir,
+  PlanJson,
   planJson,
   runCdktf,
   retriesMade,
@@ -50,13 +62,17 @@ import {
   unexplainedChanges,
   EMULATOR_ARTIFACTS,
   STATE_BOOTSTRAP_STACK,
-} from "../src";
+} from "@ssm-access/aws-emulator";
+import { main as planReview, planWithCredentials, readSavedPlan, renderMarkdown } from "@ssm-access/plan-review";
+import { changeOf, editEnvironments, reviewOfProd, reviewProd } from "./reviews";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const ENVIRONMENTS = ["dev", "prod"];
 const ACCESS_TAG = "SsmAccessGroup";
 
 let land: Landscape;
+/** Prod's clean second plan: the plan review's "no change" case. */
+let prodReplan: PlanJson;
 /** The session key of each environment, to check it is scheduled for deletion after destroy. */
 const sessionKeyArns: Record<string, string> = {};
 const clients = (env: string) => {
@@ -89,17 +105,6 @@ async function liveInstances(env: string): Promise<Instance[]> {
     })
   );
   return (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
-}
-
-/** A copy of the shipped environment files, edited. */
-function editedEnvironments(edit: (files: Record<string, Record<string, unknown>>) => void): string {
-  const dir = path.join(land.ws.root, `environments-${Date.now()}`);
-  fs.cpSync(path.join(REPO_ROOT, "apps", "infra", "environments"), dir, { recursive: true });
-  const files: Record<string, Record<string, unknown>> = {};
-  for (const env of ENVIRONMENTS) files[env] = JSON.parse(fs.readFileSync(path.join(dir, `${env}.json`), "utf8"));
-  edit(files);
-  for (const env of ENVIRONMENTS) fs.writeFileSync(path.join(dir, `${env}.json`), JSON.stringify(files[env], null, 2));
-  return dir;
 }
 
 async function lockObjectExists(at: StateLocation): Promise<boolean> {
@@ -135,7 +140,8 @@ describe("deploy lifecycle against the emulator", () => {
 
   test("a second plan of dev and prod is clean, emulator artifacts aside; the state bootstrap's local state migrates into S3 as the README says and plans clean there", async () => {
     // Separate stacks and folders: side by side.
-    await Promise.all([...ENVIRONMENTS.map((stack) => assertCleanReplan(land, stack)), migrateBootstrapState()]);
+    const [, prod] = await Promise.all([assertCleanReplan(land, "dev"), assertCleanReplan(land, "prod"), migrateBootstrapState()]);
+    prodReplan = prod;
   });
 
   test("the state buckets are versioned, private, and hold each state under its documented key", async () => {
@@ -199,9 +205,167 @@ describe("deploy lifecycle against the emulator", () => {
     }
   );
 
+  test.each(ENVIRONMENTS)("%s: the maintenance window runs the release upgrade with the Amazon Linux release the environment file pins", async (env) => {
+    const { ssm } = clients(env);
+    const pinned = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", `${env}.json`), "utf8")) as { maintenance: { osRelease: string } })
+      .maintenance.osRelease;
+    const windows = (await ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+    const tasks = [];
+    for (const w of windows) {
+      for (const t of (await ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: w.WindowId }))).Tasks ?? []) {
+        if (t.TaskArn === `ssm-access-${env}-release-upgrade`) tasks.push({ windowId: w.WindowId as string, taskId: t.WindowTaskId as string });
+      }
+    }
+    expect(tasks).toHaveLength(1);
+    const task = await ssm.send(new GetMaintenanceWindowTaskCommand({ WindowId: tasks[0].windowId, WindowTaskId: tasks[0].taskId }));
+    expect(task.TaskType).toBe("RUN_COMMAND");
+    expect(task.TaskInvocationParameters?.RunCommand?.Parameters?.Release).toEqual([pinned]);
+    expect(task.MaxConcurrency).toBe("1");
+  });
+
+  describe("plan review of prod on real update plans, while dev changes", () => {
+    const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);
+
+    beforeAll(() => {
+      // Dev's own change, lock and destroy, and a review of dev through the CLI, run beside prod's reviews.
+      devWork = destroyAfter("dev", devChangeAndLock());
+      devWork.catch(() => undefined);
+      cliReview = reviewDevThroughCli();
+      cliReview.catch(() => undefined);
+    });
+
+    test("no change: nothing to review, exit 0 (prod's clean second plan)", () => {
+      const prodJson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", "prod.json"), "utf8")) as unknown;
+      const stackJson = JSON.parse(fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", "prod", "cdk.tf.json"), "utf8")) as unknown;
+      const { review: r, markdown, exitCode } = reviewOfProd(land, REPO_ROOT, prodReplan, stackJson, prodJson);
+      expect(r.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, read: 0 });
+      expect(r.changes).toEqual([]);
+      expect(r.security).toEqual([]);
+      expect(r.drift).toEqual([]);
+      expect(exitCode()).toBe(0);
+      expect(markdown).toMatch(/no changes/i);
+    });
+
+    test("a CIDR change replaces the VPC, its subnets and the instances, each traced to prod.json network.cidr", async () => {
+      const { review: r, exitCode, markdown } = await review("cidr", (f) => {
+        (f.prod.network as Record<string, unknown>).cidr = "10.30.0.0/16";
+      });
+      const vpc = changeOf(r, "aws_vpc.network");
+      expect(vpc).toMatchObject({ action: "replace", source: { file: "apps/infra/environments/prod.json", field: "network.cidr" } });
+      expect(vpc.replacedBecause).toContain("cidr_block");
+      for (const address of ["aws_subnet.network_isolated_subnet_a", "aws_instance.instances_app_1", "aws_instance.instances_app_2"]) {
+        expect(changeOf(r, address)).toMatchObject({ action: "replace", source: { field: "network.cidr" } });
+      }
+      expect(changeOf(r, "aws_instance.instances_app_1").replacedBecause).toContain("subnet_id");
+      const instanceNotes = changeOf(r, "aws_instance.instances_app_1").notes.join("\n");
+      expect(instanceNotes).toMatch(/termination protection/i);
+      expect(instanceNotes).toMatch(/root volume/i);
+      expect(changeOf(r, "aws_vpc_endpoint.network_endpoints_ssm_endpoint").notes.join("\n")).toMatch(/session/i);
+      expect(r.counts.replace).toBeGreaterThanOrEqual(20);
+      expect(exitCode()).toBe(3);
+      expect(exitCode(["change"])).toBe(3);
+      expect(exitCode([])).toBe(2);
+      expect(markdown).toContain("network.cidr");
+      expect(markdown.length).toBeLessThanOrEqual(65000);
+
+      // Too long for a comment: cut to the limit, counts, destroys and replacements, and security kept.
+      const cut = renderMarkdown(r, { maxChars: 4000 });
+      expect(cut.length).toBeLessThanOrEqual(4000);
+      expect(cut).toMatch(/Counts/);
+      expect(cut).toContain("aws_vpc.network");
+      expect(cut).toMatch(/not shown/i);
+    });
+
+    test("infra:plan (the caller's credentials and backend) of an instance type change, a renamed instance, session encryption off, port forwarding on, and an ingress rule added outside Terraform: what each does, security statement by statement, drift apart; review --plan reports the saved plan", async () => {
+      const { ec2 } = clients("prod");
+      const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: ["ssm-access-prod-instances*"] }] }));
+      expect(groups.SecurityGroups).toHaveLength(1);
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groups.SecurityGroups?.[0].GroupId,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        }),
+      );
+      const { dir: environmentsDir, files } = editEnvironments(land, REPO_ROOT, "mixed", (f) => {
+        const instances = f.prod.instances as Array<Record<string, unknown>>;
+        instances[0].instanceType = "t3.micro";
+        instances[1].name = "db-1";
+        (f.prod.sessionLogging as Record<string, unknown>).encryptSessions = false;
+        (f.prod.operatorAccess as Record<string, unknown>).portForwarding = { ports: [8080] };
+      });
+      const saved = await planWithCredentials({
+        repoRoot: REPO_ROOT,
+        appDir: path.join(REPO_ROOT, "apps", "infra"),
+        stack: "prod",
+        environmentsDir,
+        outdir: outDir(land.ws, "saved-plan"),
+        env: childEnv(land.ws),
+        output: "ignore",
+      });
+      expect(saved.code).toBe(0);
+      const { plan, stackJson } = await readSavedPlan(saved.planFile);
+      const { review: r, exitCode, markdown } = reviewOfProd(land, REPO_ROOT, plan as PlanJson, stackJson, files.prod);
+
+      const resized = changeOf(r, "aws_instance.instances_app_1");
+      expect(resized).toMatchObject({ action: "update", source: { field: "instances[0].instanceType" } });
+      expect(resized.changedAttributes).toContain("instance_type");
+      expect(resized.notes.join("\n")).toMatch(/stop/i);
+
+      expect(changeOf(r, "aws_instance.instances_app_2").action).toBe("delete");
+      expect(changeOf(r, "aws_instance.instances_db_1").action).toBe("create");
+      expect(r.notes.join("\n")).toMatch(/moved\s*\{\s*from\s*=\s*aws_instance\.instances_app_2\s*to\s*=\s*aws_instance\.instances_db_1\s*\}/);
+
+      expect(r.security.find((s) => s.aspect === "session-encryption")).toMatchObject({ weakened: true });
+      const forwarding = r.security.find((s) => s.aspect === "port-forwarding");
+      expect(forwarding).toMatchObject({ weakened: true });
+      expect(forwarding?.after).toMatch(/8080/);
+      const operatorPolicy = r.security.find((s) => s.aspect === "iam-policy" && s.address === "aws_iam_policy.operator_access");
+      // Forwarding goes through a pinned Port document per port, never the open AWS one.
+      expect(JSON.stringify(operatorPolicy?.statements?.added)).toMatch(/forward-8080/);
+      expect(markdown).not.toMatch(/\\"Statement\\"/); // never an escaped policy string
+
+      // Drift: the SSH rule, apart from the change that removes it; what other resources fill in is not drift.
+      const drift = r.drift.find((d) => d.address === "aws_security_group.instances_security_group");
+      expect(drift?.changedAttributes.some((a) => a.startsWith("ingress"))).toBe(true);
+      expect(r.drift.map((d) => d.address)).not.toContain("aws_iam_role.instance_role");
+      expect(changeOf(r, "aws_security_group.instances_security_group").action).toBe("update");
+
+      expect(exitCode()).toBe(3);
+      expect(exitCode(["change"])).toBe(3);
+      expect(exitCode(["drift"])).toBe(3);
+      expect(exitCode([])).toBe(2);
+
+      // The same saved plan through the command line.
+      const reviewDir = path.join(land.ws.root, "review-saved");
+      const io = capture();
+      const code = await planReview(
+        ["review", "--stack=prod", `--plan=${saved.planFile}`, `--environments-dir=${environmentsDir}`, `--out-dir=${reviewDir}`],
+        io,
+        path.join(REPO_ROOT, "apps", "infra"),
+      );
+      expect(io.errors()).not.toMatch(/plan-review:/);
+      expect(code).toBe(3);
+      const json = JSON.parse(fs.readFileSync(path.join(reviewDir, "prod.json"), "utf8")) as { provenance: { kind: string }; changes: Array<{ address: string; action: string }> };
+      expect(json.provenance.kind).toBe("saved-plan");
+      expect(json.changes).toEqual(expect.arrayContaining([expect.objectContaining({ address: "aws_instance.instances_app_2", action: "delete" })]));
+      expect(fs.readFileSync(path.join(reviewDir, "prod.md"), "utf8")).toMatch(/saved plan/i);
+    });
+
+    test("infra:review --base through the CLI: dev's committed base deployed into its own emulator, the edited head planned against it, files written, nothing left behind", async () => {
+      const { code, json, markdown, errors, leftBehind } = await cliReview;
+      expect(errors).not.toMatch(/plan-review:/);
+      expect(code).toBe(2);
+      expect(markdown).toMatch(/predicted against an emulated baseline/i);
+      const resized = json.changes.find((c) => c.address === "aws_instance.instances_app_1");
+      // The head's file is the one given (--environments-dir), named as given.
+      expect(resized).toMatchObject({ action: "update", source: { file: expect.stringMatching(/environments-cli\/dev\.json$/), field: "instances[0].instanceType" } });
+      expect(leftBehind).toEqual([]);
+    });
+  });
+
   test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
     // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
-    await Promise.all([destroyAfter("dev", devChangeAndLock()), destroyAfter("prod", prodInterruptedDeploy())]);
+    await Promise.all([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
@@ -232,6 +396,50 @@ function reuseInit(from: string, to: string): void {
   fs.copyFileSync(path.join(from, ".terraform.lock.hcl"), path.join(to, ".terraform.lock.hcl"));
 }
 
+/** Dev's change, lock and destroy start, begun while prod is reviewed. */
+let devWork: Promise<void>;
+
+/** What `infra:review --stack=dev --base=HEAD` printed, wrote and left behind. */
+interface CliReviewResult {
+  readonly code: number;
+  readonly markdown: string;
+  readonly json: { changes: Array<{ address: string; action: string; source?: { file: string; field: string } }> };
+  readonly errors: string;
+  /** Review folders or git worktrees still there after it returned. */
+  readonly leftBehind: string[];
+}
+let cliReview: Promise<CliReviewResult>;
+
+function capture(): { out: (t: string) => void; err: (l: string) => void; output: () => string; errors: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out: (t) => out.push(t), err: (l) => err.push(l), output: () => out.join(""), errors: () => err.join("\n") };
+}
+
+/** `review --stack=dev --base=HEAD` with dev's first instance resized in the head: the whole CLI, its own emulator and worktree. */
+async function reviewDevThroughCli(): Promise<CliReviewResult> {
+  const { dir } = editEnvironments(land, REPO_ROOT, "cli", (f) => {
+    (f.dev.instances as Array<Record<string, unknown>>)[0].instanceType = "t3.micro";
+  });
+  const reviewDir = path.join(land.ws.root, "review-cli");
+  const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-")));
+  const io = capture();
+  const code = await planReview(["review", "--stack=dev", "--base=HEAD", `--environments-dir=${dir}`, `--out-dir=${reviewDir}`], io, path.join(REPO_ROOT, "apps", "infra"));
+  const worktrees = childProcess.execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" });
+  const leftBehind = [
+    ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-") && !before.has(f)),
+    ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes("ssm-access-review-")),
+  ];
+  const jsonFile = path.join(reviewDir, "dev.json");
+  return {
+    code,
+    markdown: fs.existsSync(path.join(reviewDir, "dev.md")) ? fs.readFileSync(path.join(reviewDir, "dev.md"), "utf8") : "",
+    json: fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CliReviewResult["json"]) : { changes: [] },
+    errors: io.errors(),
+    leftBehind,
+  };
+}
+
 /** Destroy runs of each environment, started as soon as its changes are checked; awaited (and checked) by the destroy test. */
 const destroys: Record<string, Promise<unknown>> = {};
 
@@ -244,7 +452,7 @@ async function destroyAfter(env: string, scenario: Promise<void>): Promise<void>
 
 /** Edit dev (instance type, one more instance): exact plan, state lock, apply, clean re-plan. */
 async function devChangeAndLock(): Promise<void> {
-  const envDir = editedEnvironments((f) => {
+  const { dir: envDir } = editEnvironments(land, REPO_ROOT, "dev-change", (f) => {
     const instances = f.dev.instances as Array<Record<string, unknown>>;
     instances[0].instanceType = "t3.micro";
     instances.push({ name: "app-2", instanceType: "t3.nano", tier: "isolated" });
@@ -291,7 +499,7 @@ async function devChangeAndLock(): Promise<void> {
 
 /** Add an instance to prod, interrupt Terraform while it is created, deploy again: no duplicates, clean re-plan. */
 async function prodInterruptedDeploy(): Promise<void> {
-  const envDir = editedEnvironments((f) => {
+  const { dir: envDir } = editEnvironments(land, REPO_ROOT, "prod-interrupted", (f) => {
     (f.prod.instances as Array<Record<string, unknown>>).push({ name: "app-3", instanceType: "t3.nano", tier: "isolated" });
   });
   const out = land.outs.prod;

@@ -145,16 +145,17 @@ export async function planJson(ws: Workspace, dir: string, stack: string, step =
   return JSON.parse(line) as PlanJson;
 }
 
-/** The changes of a re-plan that no emulator artifact explains: empty means clean. */
-export async function unexplainedReplan(land: Landscape, stack: string): Promise<Change[]> {
+/** A re-plan and the changes in it that no emulator artifact explains (empty means clean). */
+export async function unexplainedReplan(land: Landscape, stack: string): Promise<{ plan: PlanJson; unexplained: Change[] }> {
   const plan = await planJson(land.ws, stackDir(land.outs[stack], stack), stack, "replan");
-  return unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS);
+  return { plan, unexplained: unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS) };
 }
 
-/** Throws a {@link StepError} listing the unexplained changes of a re-plan. */
-export async function assertCleanReplan(land: Landscape, stack: string): Promise<void> {
-  const left = await unexplainedReplan(land, stack);
-  if (left.length > 0) {
-    throw new StepError(stack, "second plan", `  changes beyond the emulator allowlist (a perpetual diff):\n${describeChanges(left).replace(/^/gm, "    ")}`);
+/** Throws a {@link StepError} listing the unexplained changes of a re-plan; returns the (clean) plan. */
+export async function assertCleanReplan(land: Landscape, stack: string): Promise<PlanJson> {
+  const { plan, unexplained } = await unexplainedReplan(land, stack);
+  if (unexplained.length > 0) {
+    throw new StepError(stack, "second plan", `  changes beyond the emulator allowlist (a perpetual diff):\n${describeChanges(unexplained).replace(/^/gm, "    ")}`);
   }
+  return plan;
 }
