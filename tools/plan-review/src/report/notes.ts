@@ -68,8 +68,39 @@ const interfaceEndpoint: NoteRule = (change, action) => {
   return `This interface endpoint${service !== "" ? ` (${service})` : ""} goes away: ${effect} ${until}.`;
 };
 
+/** The `Release` parameter (an Amazon Linux 2023 release) of a maintenance window task's Run Command invocation. */
+function pinnedRelease(value: unknown): string | undefined {
+  const invocation = firstBlock(values(value).task_invocation_parameters);
+  const runCommand = firstBlock(invocation?.run_command_parameters);
+  for (const parameter of asList(runCommand?.parameter)) {
+    if (isRecord(parameter) && parameter.name === "Release") {
+      const release = asList(parameter.values)[0];
+      if (typeof release === "string") return release;
+    }
+  }
+  return undefined;
+}
+
+function concurrency(value: unknown): string {
+  const max = values(value).max_concurrency;
+  return max === "1" || max === 1 ? "one instance at a time" : typeof max === "string" ? `at most ${max} of the instances at a time` : "a few instances at a time";
+}
+
+/** A pinned Amazon Linux release bump is a fleet upgrade, rolled out in the maintenance window. */
+const releaseBump: NoteRule = (change, action) => {
+  if (change.type !== "aws_ssm_maintenance_window_task" || action === "delete" || action === "read") return undefined;
+  const before = action === "create" ? undefined : pinnedRelease(change.before);
+  const after = pinnedRelease(change.after);
+  if (after === undefined || before === after) return undefined;
+  return (
+    `Maintenance: the Amazon Linux release upgrade moves the instances ${before === undefined ? "" : `from ${before} `}to ${after} ` +
+    `(\`dnf upgrade --releasever\`) in the next maintenance window, ${concurrency(change.after)}, rebooting where needed. ` +
+    "Nothing changes before that window runs."
+  );
+};
+
 /** Every domain rule, in the order their notes are listed. */
-export const NOTE_RULES: readonly NoteRule[] = [instanceTypeChange, terminationProtection, rootVolume, interfaceEndpoint];
+export const NOTE_RULES: readonly NoteRule[] = [instanceTypeChange, terminationProtection, rootVolume, interfaceEndpoint, releaseBump];
 
 /** The domain notes of one change. */
 export function domainNotes(change: PlannedChange): string[] {
