@@ -64,8 +64,6 @@ export const METADATA_HOP_LIMIT_RANGE = { min: 1, max: 64 } as const;
 /** Largest user data EC2 accepts, in bytes before base64 encoding. */
 export const USER_DATA_MAX_BYTES = 16384;
 
-const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-
 /**
  * The root volume of an instance: always gp3, always encrypted, deleted with
  * the instance. It is declared in the instance's launch template (block device
@@ -370,10 +368,7 @@ function validateRootVolume(v: Validator, volume: RootVolumeOptions): void {
   if (volume.sizeGiB !== undefined) checkIntegerRange(v, "sizeGiB", volume.sizeGiB, GP3_SIZE_RANGE_GIB);
   if (volume.iops !== undefined) checkIntegerRange(v, "iops", volume.iops, GP3_IOPS_RANGE);
   if (volume.throughput !== undefined) checkIntegerRange(v, "throughput", volume.throughput, GP3_THROUGHPUT_RANGE_MIBPS);
-  const key = volume.kmsKeyArn;
-  if (key !== undefined && !Token.isUnresolved(key)) {
-    v.check(KMS_KEY_ARN_PATTERN.test(key), "kmsKeyArn", `"${key}" must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
-  }
+  if (volume.kmsKeyArn !== undefined) v.kmsKeyArn("kmsKeyArn", volume.kmsKeyArn);
 }
 
 function validateTags(v: Validator, tags: Record<string, string>): void {

@@ -6,13 +6,15 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
+  FeatureOptions,
   Validator,
   duplicates,
   escapeTerraformTemplate,
+  isEnabled,
   nameTag,
   resourceName,
 } from "@ssm-access/core";
-import { SERVICE_SHORT_NAME_PATTERN } from "@ssm-access/network";
+import { parseCidr, validateServiceNames } from "@ssm-access/network";
 import type { INetwork, SubnetRef } from "@ssm-access/network";
 import { launchTemplateImageId } from "./ami";
 import {
@@ -29,7 +31,6 @@ import { INSTANCE_TIERS, placeInstances } from "./placement";
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,128}$/;
-const IPV4_CIDR_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(?:3[0-2]|[12]?\d)$/;
 const PREFIX_LIST_ID_PATTERN = /^pl-[0-9a-f]{8,17}$/;
 
 /**
@@ -79,13 +80,19 @@ export interface EgressRule {
 }
 
 /** Egress to S3 through the VPC's S3 gateway endpoint. */
-export interface S3GatewayEgress {
+export interface S3GatewayEgress extends FeatureOptions {
+  /**
+   * Whether the instances get HTTPS egress to the S3 gateway endpoint.
+   * @default true (the options are given)
+   */
+  readonly enabled?: boolean;
   /**
    * The prefix list of the S3 gateway endpoint (`pl-...`; the endpoint's
    * `prefix_list_id`). Traffic through a gateway endpoint goes to S3's public
    * addresses, which the VPC CIDR rule does not cover.
+   * @default - the network's (`network.s3GatewayPrefixListId`)
    */
-  readonly prefixListId: string;
+  readonly prefixListId?: string;
 }
 
 /** Properties of {@link PrivateInstances}. */
@@ -135,14 +142,15 @@ export interface PrivateInstancesProps {
    * Egress TCP 443 to the S3 gateway endpoint's prefix list, for SSM Agent
    * updates, patching and S3 session logs from subnets without NAT. Added by
    * itself when the network has an S3 gateway (`network.s3GatewayPrefixListId`);
-   * set this only to name another prefix list (a network that does not expose
-   * its gateway), or `false` for no S3 egress at all.
+   * set this only to name another prefix list (`{ prefixListId }`, for a
+   * network that does not expose its gateway), or `{ enabled: false }` for no
+   * S3 egress at all.
    * Port 80 stays closed: the agent fetches from S3 over HTTPS and uses plain
    * HTTP only as a fallback of its best-effort bucket-Region lookup (README,
    * "S3 through the gateway endpoint").
    * @default - the network's S3 gateway prefix list when it has one, else no S3 egress
    */
-  readonly allowS3GatewayEgress?: S3GatewayEgress | false;
+  readonly allowS3GatewayEgress?: S3GatewayEgress;
 
   /**
    * Interface endpoints (service short names such as `logs`, `kms`) the
@@ -346,9 +354,9 @@ export class PrivateInstances extends Construct {
       }),
     ];
     const s3PrefixListId =
-      props.allowS3GatewayEgress === false
-        ? undefined
-        : (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId);
+      isEnabled(props.allowS3GatewayEgress, true)
+        ? (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId)
+        : undefined;
     if (s3PrefixListId !== undefined) {
       rules.push(
         rule("HttpsToS3", "https-s3", {
@@ -499,7 +507,7 @@ function validate(
     });
   }
 
-  if (props.allowS3GatewayEgress !== undefined && props.allowS3GatewayEgress !== false) {
+  if (v.featureOptions("allowS3GatewayEgress", props.allowS3GatewayEgress) && props.allowS3GatewayEgress?.prefixListId !== undefined) {
     checkPrefixListId(v, "allowS3GatewayEgress.prefixListId", props.allowS3GatewayEgress.prefixListId);
   }
   (props.additionalEgress ?? []).forEach((rule, i) => validateEgressRule(v.child(`additionalEgress[${i}]`), rule));
@@ -533,20 +541,10 @@ function validateEgressRule(v: Validator, rule: EgressRule): void {
     v.add("", "set cidr or prefixListId");
   }
   if (rule.cidr !== undefined && !Token.isUnresolved(rule.cidr)) {
-    v.check(IPV4_CIDR_PATTERN.test(rule.cidr), "cidr", `"${rule.cidr}" must be an IPv4 CIDR block such as 10.20.0.0/16`);
+    const parsed = parseCidr(rule.cidr);
+    if (!parsed.ok) v.add("cidr", parsed.reason);
   }
   if (rule.prefixListId !== undefined) checkPrefixListId(v, "prefixListId", rule.prefixListId);
-}
-
-/** Checks interface endpoint service short names (`logs`, `kms`, `ecr.api`); `s3` is the gateway's. */
-function validateServiceNames(v: Validator, services: readonly string[]): void {
-  services.forEach((service, i) => {
-    if (typeof service !== "string" || !SERVICE_SHORT_NAME_PATTERN.test(service)) {
-      v.add(`[${i}]`, `${JSON.stringify(service)} is not a service short name (such as logs or kms)`);
-    } else if (service === "s3") {
-      v.add(`[${i}]`, "s3 is served by the network's gateway endpoint, not an interface endpoint");
-    }
-  });
 }
 
 function checkPrefixListId(v: Validator, path: string, id: string): void {

@@ -199,7 +199,7 @@ describe("instance options", () => {
 
     it("rejects a KMS key that is not a key ARN", () => {
       expect(problems({ rootVolume: { kmsKeyArn: "alias/aws/ebs" } })).toEqual([
-        'defaults.rootVolume.kmsKeyArn: "alias/aws/ebs" must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)',
+        'defaults.rootVolume.kmsKeyArn: "alias/aws/ebs" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)',
       ]);
     });
 

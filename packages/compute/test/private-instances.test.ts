@@ -18,6 +18,7 @@ import {
   synthJson,
   synthJsonWithAliasedProvider,
   offProvider,
+  warningsOf,
 } from "@ssm-access/core/testing";
 import { PrivateNetwork } from "@ssm-access/network";
 import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
@@ -163,8 +164,8 @@ describe("PrivateInstances", () => {
       expect(s3Rules(json).map((r) => r.prefix_list_id)).toEqual(["pl-12345678"]);
     });
 
-    it("adds no S3 rule with allowS3GatewayEgress: false", () => {
-      const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }), allowS3GatewayEgress: false });
+    it("adds no S3 rule with allowS3GatewayEgress: { enabled: false }", () => {
+      const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }), allowS3GatewayEgress: { enabled: false } });
       expect(s3Rules(json)).toEqual([]);
       expect(configsOf(json, TfVpcSecurityGroupEgressRule)).toHaveLength(1);
     });
@@ -214,7 +215,7 @@ describe("PrivateInstances", () => {
       synthJson((scope) => {
         compute = new PrivateInstances(scope, "Compute", props({ interfaceEndpoints: ["logs", "kms"] }));
       });
-      const warnings = (compute as PrivateInstances).node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      const warnings = warningsOf(compute as PrivateInstances);
       expect(warnings).toEqual([expect.stringMatching(/Instances web have no internet route and need interface endpoints for logs, kms/)]);
     });
 
@@ -752,8 +753,9 @@ describe("PrivateInstances", () => {
 
     it("rejects a malformed S3 gateway prefix list id", () => {
       expect(build({ interfaceEndpoints: ["logs", "s3", "Bad!"] })).toThrow(
-        /interfaceEndpoints\[1\]: s3 is served by the network's gateway endpoint[\s\S]*interfaceEndpoints\[2\]: "Bad!" is not a service short name/,
+        /interfaceEndpoints\[1\]: s3 is served by the gateway endpoint[\s\S]*interfaceEndpoints\[2\]: "Bad!" is not a service short name/,
       );
+      expect(build({ allowS3GatewayEgress: false as never })).toThrow(/allowS3GatewayEgress: false is not accepted here: write \{ "enabled": false \}/);
       expect(build({ allowS3GatewayEgress: { prefixListId: "s3" } })).toThrow(
         /allowS3GatewayEgress\.prefixListId: "s3" must be a prefix list id/,
       );
@@ -780,10 +782,16 @@ describe("PrivateInstances", () => {
           [
             "additionalEgress\\[0\\]\\.fromPort: 70000 must be a port from 0 to 65535",
             "additionalEgress\\[1\\]\\.toPort: 1000 is below fromPort 2000",
-            'additionalEgress\\[1\\]\\.cidr: "10.0.0.0/33" must be an IPv4 CIDR block',
+            "additionalEgress\\[1\\]\\.cidr: 10.0.0.0/33 is not a valid IPv4 CIDR block",
             'additionalEgress\\[2\\]\\.protocol: "icmp" must be tcp or udp',
           ].join("[\\s\\S]*"),
         ),
+      );
+    });
+
+    it("rejects an egress CIDR with host bits set, naming the network address (as the provider would at plan)", () => {
+      expect(build({ additionalEgress: [{ fromPort: 5432, cidr: "10.20.0.5/16" }] })).toThrow(
+        /additionalEgress\[0\]\.cidr: 10\.20\.0\.5\/16 has host bits set; the network address is 10\.20\.0\.0\/16/,
       );
     });
 

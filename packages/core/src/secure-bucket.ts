@@ -88,7 +88,7 @@ export class SecureBucket extends Construct {
     this.bucket = new S3Bucket(this, "Resource", {
       ...provider,
       bucket: props.bucketName,
-      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     const bucket = this.bucket.id;
     this.bucketName = this.bucket.bucket;
@@ -114,7 +114,7 @@ export class SecureBucket extends Construct {
         {
           applyServerSideEncryptionByDefault: {
             sseAlgorithm: "aws:kms",
-            ...(props.kmsKeyArn ? { kmsMasterKeyId: props.kmsKeyArn } : {}),
+            kmsMasterKeyId: props.kmsKeyArn,
           },
           bucketKeyEnabled: true,
         },
@@ -153,8 +153,8 @@ export class SecureBucket extends Construct {
           id: props.lifecycleRuleId ?? "expire-old-objects",
           status: "Enabled",
           filter: [{}],
-          ...(props.expireAfterDays !== undefined ? { expiration: [{ days: props.expireAfterDays }] } : {}),
-          ...(noncurrentDays !== undefined ? { noncurrentVersionExpiration: [{ noncurrentDays }] } : {}),
+          expiration: props.expireAfterDays === undefined ? undefined : [{ days: props.expireAfterDays }],
+          noncurrentVersionExpiration: noncurrentDays === undefined ? undefined : [{ noncurrentDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
         },
       ],
@@ -176,11 +176,23 @@ function validateSecureBucketProps(subject: string, props: SecureBucketProps): v
   v.throwIfAny();
 }
 
+const BUCKET_NAME_EDGE = "[a-z0-9]";
+const BUCKET_NAME_MIDDLE = "[a-z0-9.-]";
+
+/**
+ * The shape of an S3 general purpose bucket name: 3 to 63 lower-case letters,
+ * digits, `.` and `-`, starting and ending with a letter or digit. For JSON
+ * schemas and editors; {@link bucketNameProblems} checks every rule.
+ */
+export const BUCKET_NAME_PATTERN = new RegExp(`^${BUCKET_NAME_EDGE}${BUCKET_NAME_MIDDLE}{1,61}${BUCKET_NAME_EDGE}$`);
+
+const BUCKET_NAME_CHARACTERS = new RegExp(`^${BUCKET_NAME_EDGE}${BUCKET_NAME_MIDDLE}*${BUCKET_NAME_EDGE}$`);
+
 /** Problems with an S3 general purpose bucket name; empty when it is valid. */
 export function bucketNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters; S3 allows 3 to 63`);
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+  if (!BUCKET_NAME_CHARACTERS.test(name)) {
     problems.push("may hold only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit");
   }
   if (name.includes("..")) problems.push("must not contain two adjacent periods");

@@ -1,4 +1,6 @@
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from "./aws";
+import { Token } from "cdktf";
+import { ACCOUNT_ID_PATTERN, LOG_RETENTION_DAYS, REGION_PATTERN, kmsKeyArnProblem } from "./aws";
+import { featureOptionsProblem } from "./feature";
 import { NAME_PREFIX_PATTERN } from "./naming";
 
 /**
@@ -100,6 +102,37 @@ export class Validator {
       relative,
       `${JSON.stringify(value)} is not a 12-digit AWS account id`,
     );
+  }
+
+  /** Checks a CloudWatch Logs retention period in days: one of {@link LOG_RETENTION_DAYS}. */
+  public logRetentionDays(relative: string, value: unknown): boolean {
+    return this.check(
+      LOG_RETENTION_DAYS.includes(value as number),
+      relative,
+      `${JSON.stringify(value)} is not a CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+
+  /**
+   * Checks a KMS key ARN (not an alias, not a key id), in the partition of
+   * `region` when given. A token (a key of the same stack) is taken as it is.
+   */
+  public kmsKeyArn(relative: string, value: unknown, region?: string): boolean {
+    if (typeof value === "string" && Token.isUnresolved(value)) return true;
+    const problem = typeof value === "string" ? kmsKeyArnProblem(value, region) : `${JSON.stringify(value)} is not a KMS key ARN`;
+    if (problem !== undefined) this.add(relative, problem);
+    return problem === undefined;
+  }
+
+  /**
+   * Checks an optional feature's options (see `FeatureOptions`): absent, or an
+   * object whose `enabled` is absent, true or false. A bare `true` / `false`
+   * is rejected with the spelling to write instead.
+   */
+  public featureOptions(relative: string, value: unknown): boolean {
+    const problem = featureOptionsProblem(value);
+    if (problem !== undefined) this.add(relative, problem);
+    return problem === undefined;
   }
 
   /** Checks that `value` is one of `allowed`. */

@@ -1,9 +1,13 @@
 import {
   ACCOUNT_ID_PATTERN,
+  KMS_KEY_ARN_PATTERN,
+  LOG_RETENTION_DAYS,
+  PARTITIONS,
   REGION_PATTERN,
   awsManagedPolicyArn,
   dnsSuffixForRegion,
   isZoneOfRegion,
+  kmsKeyArnProblem,
   partitionForRegion,
 } from "../src";
 
@@ -58,5 +62,45 @@ describe("isZoneOfRegion", () => {
     ["eu-west-12a", "eu-west-1", false],
   ])("%p in %p: %p", (az, region, expected) => {
     expect(isZoneOfRegion(az, region)).toBe(expected);
+  });
+});
+
+describe("kmsKeyArnProblem", () => {
+  const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  it("accepts a key ARN of every partition", () => {
+    expect(kmsKeyArnProblem(key)).toBeUndefined();
+    expect(kmsKeyArnProblem("arn:aws-iso-b:kms:us-isob-east-1:123456789012:key/abc")).toBeUndefined();
+    expect(KMS_KEY_ARN_PATTERN.exec(key)?.slice(1)).toEqual(["aws", "eu-west-1", "123456789012", "1234abcd-12ab-34cd-56ef-1234567890ab"]);
+  });
+
+  it.each([
+    ["an alias", "alias/aws/ebs"],
+    ["an alias ARN", "arn:aws:kms:eu-west-1:123456789012:alias/logs"],
+    ["a bare key id", "1234abcd-12ab-34cd-56ef-1234567890ab"],
+    ["an unknown partition", "arn:aws-moon:kms:eu-west-1:123456789012:key/abc"],
+  ])("rejects %s", (_, value) => {
+    expect(kmsKeyArnProblem(value)).toBe(`"${value}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
+  });
+
+  it("rejects a key of another partition than the Region's", () => {
+    expect(kmsKeyArnProblem(key, "cn-north-1")).toBe(`"${key}" is in partition aws, the Region is in aws-cn`);
+    expect(kmsKeyArnProblem(key, "eu-central-1")).toBeUndefined();
+  });
+});
+
+describe("LOG_RETENTION_DAYS", () => {
+  it("holds the periods CloudWatch Logs offers, 0 (never expire) first", () => {
+    expect(LOG_RETENTION_DAYS[0]).toBe(0);
+    expect(LOG_RETENTION_DAYS).toContain(365);
+    expect(LOG_RETENTION_DAYS).not.toContain(100);
+  });
+});
+
+describe("PARTITIONS", () => {
+  it("holds the partition of every Region partitionForRegion knows", () => {
+    for (const region of ["eu-west-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1"]) {
+      expect(PARTITIONS).toContain(partitionForRegion(region));
+    }
   });
 });

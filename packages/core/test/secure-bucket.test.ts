@@ -7,7 +7,7 @@ import { S3BucketPolicy as TfS3BucketPolicy } from "@cdktf/provider-aws/lib/s3-b
 import { S3BucketPublicAccessBlock as TfS3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as TfS3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as TfS3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { SecureBucket, SecureBucketProps, bucketNameProblems } from "../src";
+import { BUCKET_NAME_PATTERN, SecureBucket, SecureBucketProps, bucketNameProblems } from "../src";
 import { onlyOf, parsePolicy, synthJson } from "../src/testing";
 
 const BASE: SecureBucketProps = { bucketName: "audit-111122223333-eu-west-1", region: "eu-west-1" };
@@ -121,5 +121,20 @@ describe("bucketNameProblems", () => {
     ["bucket-s3alias", ["must not end with a suffix S3 reserves (-s3alias, --ol-s3, ...)"]],
   ])("%p → %p", (name, problems) => {
     expect(bucketNameProblems(name)).toEqual(problems);
+  });
+});
+
+describe("BUCKET_NAME_PATTERN", () => {
+  it.each([
+    ["my-bucket.logs", true],
+    ["ab", false],
+    ["a".repeat(63), true],
+    ["a".repeat(64), false],
+    ["Bad_Bucket", false],
+    ["-bucket", false],
+  ])("%p → %p, as the length and character rules of bucketNameProblems say", (name, ok) => {
+    expect(BUCKET_NAME_PATTERN.test(name)).toBe(ok);
+    const shapeProblems = bucketNameProblems(name).filter((p) => /characters|may hold only/.test(p));
+    expect(shapeProblems.length === 0).toBe(ok);
   });
 });

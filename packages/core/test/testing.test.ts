@@ -1,6 +1,9 @@
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
 import {
   TEST_PROVIDER_ALIAS,
+  annotationsOf,
   configsOf,
   onlyOf,
   parsePolicy,
@@ -9,6 +12,7 @@ import {
   resourcesOf,
   synthJson,
   synthJsonWithAliasedProvider,
+  warningsOf,
 } from "../src/testing";
 
 describe("testing helpers", () => {
@@ -40,5 +44,28 @@ describe("testing helpers", () => {
     expect(providersOf(aliased)).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
     expect(offProvider(aliased)).toEqual({ "aws_vpc.B": undefined });
     expect(offProvider(aliased, "other")).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
+  });
+});
+
+describe("annotationsOf and warningsOf", () => {
+  it("read the warnings, infos and errors left on a construct and below it, with their paths, in tree order", () => {
+    synthJson((scope) => {
+      const parent = new Construct(scope, "Parent");
+      const child = new Construct(parent, "Child");
+      Annotations.of(parent).addWarning("parent warns");
+      Annotations.of(child).addInfo("child informs");
+      Annotations.of(child).addWarning("child warns");
+      expect(annotationsOf(parent)).toEqual([
+        { path: parent.node.path, level: "warning", message: "parent warns" },
+        { path: child.node.path, level: "info", message: "child informs" },
+        { path: child.node.path, level: "warning", message: "child warns" },
+      ]);
+      expect(warningsOf(parent)).toEqual(["parent warns", "child warns"]);
+      expect(warningsOf(child)).toEqual(["child warns"]);
+    });
+  });
+
+  it("find nothing on a construct without annotations", () => {
+    synthJson((scope) => expect(warningsOf(new Construct(scope, "Quiet"))).toEqual([]));
   });
 });

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { ValidationError, Validator, duplicates, joinPath } from "../src";
 
 describe("Validator", () => {
@@ -98,6 +99,25 @@ describe("Validator's common checks", () => {
     expect(issuesOf((v) => v.accountId("accountId", "123456789012")).ok).toBe(true);
     expect(issuesOf((v) => v.accountId("accountId", "1234")).issues).toEqual([
       { path: "props.accountId", message: '"1234" is not a 12-digit AWS account id' },
+    ]);
+  });
+
+  it("logRetentionDays accepts the periods CloudWatch Logs offers and lists them", () => {
+    expect(issuesOf((v) => v.logRetentionDays("retentionInDays", 0)).ok).toBe(true);
+    expect(issuesOf((v) => v.logRetentionDays("retentionInDays", 100)).issues).toEqual([
+      { path: "props.retentionInDays", message: expect.stringMatching(/^100 is not a CloudWatch Logs retention period; use one of 0, 1, 3, .*, 3653$/) },
+    ]);
+  });
+
+  it("kmsKeyArn accepts a key ARN of the Region's partition, and a token", () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/abc";
+    expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", key, "eu-west-1")).ok).toBe(true);
+    expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", Token.asString({ Ref: "key" }))).ok).toBe(true);
+    expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", "alias/logs")).issues).toEqual([
+      { path: "props.kmsKeyArn", message: '"alias/logs" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)' },
+    ]);
+    expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", key, "cn-north-1")).issues).toEqual([
+      { path: "props.kmsKeyArn", message: `"${key}" is in partition aws, the Region is in aws-cn` },
     ]);
   });
 

@@ -5,14 +5,17 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import {
-  ValidationError,
+  PARTITION_PATTERN_SOURCE,
+  PolicyGrantee,
+  PolicyStatement,
   Validator,
   awsManagedPolicyArn,
   duplicates,
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { PolicyStatement, renderPolicy, validateStatements } from "./policy";
+import { renderPolicy, validateStatements } from "./policy";
+import { StatementList } from "./private/statement-list";
 
 /** The AWS managed policy that lets the SSM Agent register the instance and carry sessions. */
 export const SSM_MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
@@ -22,7 +25,7 @@ export const IAM_ROLE_NAME_MAX_LENGTH = 64;
 
 const IAM_NAME_PATTERN = /^[\w+=,.@-]+$/;
 const IAM_PATH_PATTERN = /^\/(?:[\x21-\x7E]+\/)?$/;
-const POLICY_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(aws|\d{12}):policy\/[\x21-\x7E]+$/;
+const POLICY_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::(aws|\\d{12}):policy\\/[\\x21-\\x7E]+$`);
 
 /** Properties of {@link SsmInstanceRole}. */
 export interface SsmInstanceRoleProps {
@@ -83,11 +86,11 @@ export interface SsmInstanceRoleProps {
  * attached (ARN in the Region's partition), held by an instance profile.
  *
  * Statements granted later ({@link addToPolicy}, e.g. by
- * `SessionLogging.grantInstanceRole`) all go into one inline policy that is
+ * `SessionLogging.grantWrite`) all go into one inline policy that is
  * rendered at synthesis, so the order in which constructs are created does
  * not matter.
  */
-export class SsmInstanceRole extends Construct {
+export class SsmInstanceRole extends Construct implements PolicyGrantee {
   /** The IAM role. */
   public readonly role: IamRole;
   /** The instance profile holding the role; give its name to the instance or launch template. */
@@ -103,7 +106,7 @@ export class SsmInstanceRole extends Construct {
   /** ARN of the instance profile. */
   public readonly instanceProfileArn: string;
 
-  private readonly statements: PolicyStatement[] = [];
+  private readonly statements: StatementList;
   private readonly policyName: string;
   private inlinePolicy?: IamRolePolicy;
   private readonly provider?: TerraformProvider;
@@ -111,6 +114,7 @@ export class SsmInstanceRole extends Construct {
   constructor(scope: Construct, id: string, props: SsmInstanceRoleProps) {
     super(scope, id);
     validateProps(this.node.path, props);
+    this.statements = new StatementList(this.node.path);
 
     const name = roleNameFor(props.namePrefix);
     const path = props.path ?? "/";
@@ -159,32 +163,13 @@ export class SsmInstanceRole extends Construct {
    * `inlineStatements` and a `Sid` may be used by one statement only.
    */
   public addToPolicy(...statements: PolicyStatement[]): void {
-    const v = new Validator(this.node.path, "statements");
-    validateStatements(v, statements);
-    v.throwIfAny();
-
-    const known = new Set(this.statements.map((s) => JSON.stringify(s)));
-    const fresh = statements.filter((s) => {
-      const key = JSON.stringify(s);
-      if (known.has(key)) return false;
-      known.add(key);
-      return true;
-    });
-    const sids = [...this.statements, ...fresh].map((s) => s.Sid).filter((s): s is string => s !== undefined);
-    const dupSids = duplicates(sids);
-    if (dupSids.length > 0) {
-      throw new ValidationError(this.node.path, [
-        { path: "statements", message: `Sid ${dupSids.map((s) => `"${s}"`).join(", ")} is used by more than one statement` },
-      ]);
-    }
-    this.statements.push(...fresh);
-
+    this.statements.add(statements);
     if (!this.inlinePolicy && this.statements.length > 0) {
       this.inlinePolicy = new IamRolePolicy(this, "Policy", {
         provider: this.provider,
         name: this.policyName,
         role: this.role.id,
-        policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements) }),
+        policy: Lazy.stringValue({ produce: () => renderPolicy(this.statements.all) }),
       });
     }
   }

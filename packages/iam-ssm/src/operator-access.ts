@@ -1,12 +1,24 @@
-import { TerraformProvider, Token } from "cdktf";
+import { Lazy, TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
-import { Validator, duplicates, escapeTerraformTemplate, partitionForRegion, resourceName } from "@ssm-access/core";
+import {
+  InstanceTagTarget,
+  PARTITION_PATTERN_SOURCE,
+  PolicyGrantee,
+  PolicyStatement,
+  ValidationError,
+  Validator,
+  duplicates,
+  escapeTerraformTemplate,
+  partitionForRegion,
+  resourceName,
+  validateTagTarget,
+} from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
-import { KmsKeyRef, PolicyStatement, kmsKeyStatement, policyDocument, renderPolicy } from "./policy";
+import { policyDocument, renderPolicy } from "./policy";
 import {
   AWS_PORT_FORWARDING_DOCUMENTS,
   PortForwardingDocument,
@@ -17,20 +29,16 @@ import {
   reservedDocumentNamePrefix,
   validatePortForwarding,
 } from "./port-forwarding";
-import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-logging";
+import { StatementList } from "./private/statement-list";
+import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-preferences";
 
-const PRINCIPAL_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::\d{12}:(root|user\/[\x21-\x7E]+|role\/[\x21-\x7E]+)$/;
-const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+const PRINCIPAL_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::\\d{12}:(root|user\\/[\\x21-\\x7E]+|role\\/[\\x21-\\x7E]+)$`);
 
-/** The instance tag that marks the instances operators may connect to. */
-export interface TargetTag {
-  /** Tag key, e.g. `SessionAccess`. */
-  readonly key: string;
-  /** Tag value the instance must carry, e.g. `operators`. */
-  readonly value: string;
-}
+/**
+ * The instance tag that marks the instances operators may connect to.
+ * @deprecated use `InstanceTagTarget` of `@ssm-access/core` (the same shape); this alias goes in the next minor version.
+ */
+export type TargetTag = InstanceTagTarget;
 
 /** A role operators assume to get the access policy. */
 export interface OperatorAssumeRoleOptions {
@@ -69,7 +77,7 @@ export interface OperatorAccessProps {
    * Sessions may be started only on instances carrying this tag, so access
    * follows tagging and not instance ids.
    */
-  readonly targetTag: TargetTag;
+  readonly targetTag: InstanceTagTarget;
 
   /**
    * The ports (of the instance) and host:port pairs (reached through it)
@@ -80,21 +88,6 @@ export interface OperatorAccessProps {
    * @default - no port forwarding
    */
   readonly portForwarding?: PortForwardingOptions;
-
-  /**
-   * ARN of the KMS key that encrypts sessions (`SessionLogging.kmsKeyArn`);
-   * operators need `kms:GenerateDataKey` on it to start encrypted sessions.
-   * @default - no key permission (sessions are not KMS-encrypted)
-   */
-  readonly sessionKmsKeyArn?: string;
-
-  /**
-   * Alias of the session key (`alias/<name>`), instead of its ARN, when the
-   * key belongs to another stack of the account and Region (the owner of the
-   * preferences document); matched with the `kms:ResourceAliases` condition.
-   * @default - no key permission unless `sessionKmsKeyArn` is given
-   */
-  readonly sessionKmsKeyAlias?: string;
 
   /**
    * Also create a role with the policy that the listed principals assume.
@@ -124,8 +117,11 @@ const MANAGED_POLICY_MAX_LENGTH = 6144;
  * optionally a role (MFA required by default) holding it. With
  * `portForwarding`, one Session document per allowed port (and host), pinned
  * to it, and permission to start sessions with those documents only.
+ *
+ * Other constructs grant more through {@link addToPolicy}, e.g.
+ * `sessionLogging.grantStartSession(operatorAccess)` for the key of encrypted sessions.
  */
-export class OperatorAccess extends Construct {
+export class OperatorAccess extends Construct implements PolicyGrantee {
   /** The access policy. */
   public readonly policy: IamPolicy;
   /** The role holding the policy, when `assumeRole` is set. */
@@ -138,8 +134,6 @@ export class OperatorAccess extends Construct {
   public readonly roleArn?: string;
   /** Name of the role, when `assumeRole` is set. */
   public readonly roleName?: string;
-  /** The statements of the access policy, as written to it. */
-  public readonly statements: readonly PolicyStatement[];
   /**
    * One entry per allowed forwarding (`portForwarding.ports` first, then
    * `portForwarding.remoteHosts`, in the order given): the port, the host
@@ -149,6 +143,9 @@ export class OperatorAccess extends Construct {
   public readonly portForwardingDocuments: readonly PortForwardingDocument[];
   /** The Session documents of {@link portForwardingDocuments}, in the same order. */
   public readonly portForwardingDocumentResources: readonly SsmDocument[];
+
+  private readonly policyStatements: StatementList;
+  private readonly measure: PolicySizeContext;
 
   constructor(scope: Construct, id: string, props: OperatorAccessProps) {
     super(scope, id);
@@ -169,14 +166,15 @@ export class OperatorAccess extends Construct {
         }),
     );
 
-    const statements = operatorStatements(props, forwarding);
-    this.statements = statements;
+    this.policyStatements = new StatementList(this.node.path);
+    this.policyStatements.add(operatorStatements(props, forwarding));
+    this.measure = { partition: partitionForRegion(props.region), region: props.region, accountId: props.accountId, forwarding: forwarding.length };
 
     this.policy = new IamPolicy(this, "Resource", {
       provider: props.provider,
       name,
       description: "Session Manager access to tagged instances, logged sessions only, no SSH.",
-      policy: renderPolicy(statements),
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.policyStatements.all) }),
     });
     this.policyArn = this.policy.arn;
     this.policyName = this.policy.name;
@@ -193,7 +191,7 @@ export class OperatorAccess extends Construct {
             Effect: "Allow",
             Principal: { AWS: [...trustedPrincipalArns] },
             Action: "sts:AssumeRole",
-            ...(requireMfa ? { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } } : {}),
+            Condition: requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : undefined,
           },
         ]),
       });
@@ -206,6 +204,52 @@ export class OperatorAccess extends Construct {
       this.roleName = this.role.name;
     }
   }
+
+  /** The statements of the access policy, as written to it: its own, then those granted. */
+  public get statements(): readonly PolicyStatement[] {
+    return this.policyStatements.all;
+  }
+
+  /**
+   * Adds statements to the access policy, checked like `SsmInstanceRole`'s:
+   * identical statements are kept once, a `Sid` may be used by one statement
+   * only, and the policy must stay within IAM's 6,144 characters.
+   */
+  public addToPolicy(...statements: PolicyStatement[]): void {
+    const added = this.policyStatements.add(statements);
+    const size = policySize(this.policyStatements.all, this.measure);
+    if (size > MANAGED_POLICY_MAX_LENGTH) {
+      this.policyStatements.remove(added);
+      throw new ValidationError(this.node.path, [policySizeIssue(size, this.measure.forwarding)]);
+    }
+  }
+}
+
+/** What measuring the access policy needs: where references point, and how many forwarding documents it lists. */
+interface PolicySizeContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly forwarding: number;
+}
+
+/**
+ * The length of the access policy IAM counts (JSON without whitespace). A
+ * reference (a token, such as the ARN of a key of the same stack) is counted
+ * at the length of a KMS key ARN, the longest reference granted to operators.
+ */
+function policySize(statements: readonly PolicyStatement[], where: PolicySizeContext): number {
+  const keyArn = `arn:${where.partition}:kms:${where.region}:${where.accountId}:key/${"0".repeat(36)}`;
+  return JSON.stringify(policyDocument(statements)).replace(/\$\{TfToken\[[^\]]*\]\}/g, keyArn).length;
+}
+
+function policySizeIssue(size: number, forwarding: number): { path: string; message: string } {
+  return forwarding > 0
+    ? {
+        path: "portForwarding",
+        message: `the access policy would be ${size} characters with ${forwarding} port forwarding documents; IAM allows ${MANAGED_POLICY_MAX_LENGTH}: allow fewer ports and hosts`,
+      }
+    : { path: "statements", message: `the access policy would be ${size} characters; IAM allows ${MANAGED_POLICY_MAX_LENGTH}` };
 }
 
 /**
@@ -306,15 +350,6 @@ function operatorStatements(props: OperatorAccessProps, forwarding: readonly Por
       Resource: "*",
     },
   );
-  const sessionKey: KmsKeyRef | undefined =
-    props.sessionKmsKeyArn !== undefined
-      ? { arn: props.sessionKmsKeyArn }
-      : props.sessionKmsKeyAlias !== undefined
-        ? { alias: props.sessionKmsKeyAlias }
-        : undefined;
-  if (sessionKey) {
-    statements.push(kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", sessionKey, { partition: p, region, accountId }));
-  }
   return statements;
 }
 
@@ -346,34 +381,7 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
     }
   }
 
-  const tag = props.targetTag ?? { key: "", value: "" };
-  if (v.check((tag.key ?? "").length > 0, "targetTag.key", "must not be empty; it selects the instances operators may connect to")) {
-    v.check(
-      TAG_KEY_PATTERN.test(tag.key) && !tag.key.startsWith("aws:"),
-      "targetTag.key",
-      `"${tag.key}" is not a tag key (at most 128 letters, digits, spaces and _ . : / = + - @; not starting with aws:)`,
-    );
-  }
-  v.check(
-    typeof tag.value === "string" && TAG_VALUE_PATTERN.test(tag.value),
-    "targetTag.value",
-    `"${tag.value}" is not a tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`,
-  );
-
-  const key = props.sessionKmsKeyArn;
-  if (key !== undefined && !Token.isUnresolved(key)) {
-    const m = KMS_KEY_ARN_PATTERN.exec(key);
-    if (v.check(m !== null, "sessionKmsKeyArn", `"${key}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`)) {
-      if (partition && m) v.check(m[1] === partition, "sessionKmsKeyArn", `"${key}" is in partition ${m[1]}, the Region is in ${partition}`);
-    }
-  }
-
-  const alias = props.sessionKmsKeyAlias;
-  if (alias !== undefined) {
-    if (v.check(key === undefined, "sessionKmsKeyAlias", "set sessionKmsKeyArn or sessionKmsKeyAlias, not both")) {
-      v.check(/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(alias) && !alias.startsWith("alias/aws/"), "sessionKmsKeyAlias", `"${alias}" is not a customer managed key alias (alias/<name>)`);
-    }
-  }
+  validateTagTarget(v.child("targetTag"), props.targetTag);
 
   const role = props.assumeRole;
   if (role) {
@@ -401,22 +409,14 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
 
   if (v.issues.length === 0 && props.portForwarding !== undefined) {
     // Every allowed forwarding adds its document ARN to the policy; IAM caps a
-    // managed policy at 6,144 characters without whitespace. A key ARN given
-    // as a reference is counted at the length of a real key ARN.
+    // managed policy at 6,144 characters without whitespace.
     const forwarding = portForwardingDocuments(props.namePrefix, props.portForwarding);
-    const keyArn = props.sessionKmsKeyArn;
-    const measured = {
-      ...props,
-      ...(keyArn !== undefined && Token.isUnresolved(keyArn)
-        ? { sessionKmsKeyArn: `arn:${partition}:kms:${props.region}:${props.accountId}:key/${"0".repeat(36)}` }
-        : {}),
-    };
-    const size = JSON.stringify(policyDocument(operatorStatements(measured, forwarding))).length;
-    v.check(
-      size <= MANAGED_POLICY_MAX_LENGTH,
-      "portForwarding",
-      `the access policy would be ${size} characters with ${forwarding.length} port forwarding documents; IAM allows ${MANAGED_POLICY_MAX_LENGTH}: allow fewer ports and hosts`,
-    );
+    const where = { partition: partition ?? "aws", region: props.region, accountId: props.accountId, forwarding: forwarding.length };
+    const size = policySize(operatorStatements(props, forwarding), where);
+    if (size > MANAGED_POLICY_MAX_LENGTH) {
+      const issue = policySizeIssue(size, forwarding.length);
+      v.add(issue.path, issue.message);
+    }
   }
   v.throwIfAny();
 }

@@ -1,24 +1,6 @@
-import { Validator, escapeTerraformTemplate } from "@ssm-access/core";
+import { PolicyStatement, Validator, escapeTerraformTemplate } from "@ssm-access/core";
 
-/** A condition block: operator → condition key → value(s), e.g. `{ StringEquals: { "aws:SourceAccount": "111122223333" } }`. */
-export type PolicyConditions = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
-
-/**
- * One statement of an identity-based IAM policy, spelled as it appears in the
- * policy JSON so it is written out unchanged.
- */
-export interface PolicyStatement {
-  /** Statement id, unique within the policy; helps reading the policy in the console. */
-  readonly Sid?: string;
-  /** `Allow` or `Deny`. */
-  readonly Effect: "Allow" | "Deny";
-  /** One action or a list of actions (`service:Operation`); `*` alone is rejected. */
-  readonly Action: string | readonly string[];
-  /** One resource ARN or a list of ARNs. */
-  readonly Resource: string | readonly string[];
-  /** Conditions under which the statement applies. */
-  readonly Condition?: PolicyConditions;
-}
+export type { PolicyConditions, PolicyGrantee, PolicyStatement } from "@ssm-access/core";
 
 /** An IAM policy document. */
 export interface PolicyDocument {

@@ -82,7 +82,16 @@ export interface PortSessionDocumentContent {
   /** The parameters a client may pass: `localPortNumber` only. */
   readonly parameters: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** What the session does: `type`, the fixed `portNumber` (and `host`), `localPortNumber` from the parameter. */
-  readonly properties: Readonly<Record<string, string>>;
+  readonly properties: {
+    /** The port forwarded to, fixed. */
+    readonly portNumber: string;
+    /** `LocalPortForwarding`. */
+    readonly type: "LocalPortForwarding";
+    /** `{{ localPortNumber }}`: the one parameter the client chooses. */
+    readonly localPortNumber: string;
+    /** The host forwarded to, fixed; absent: the instance itself. */
+    readonly host?: string;
+  };
 }
 
 /**
@@ -149,7 +158,7 @@ export function portSessionDocumentContent(port: number, host?: string): PortSes
       portNumber: String(port),
       type: "LocalPortForwarding",
       localPortNumber: "{{ localPortNumber }}",
-      ...(host === undefined ? {} : { host }),
+      host,
     },
   };
 }

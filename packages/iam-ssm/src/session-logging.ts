@@ -6,42 +6,34 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import {
+  FeatureOptions,
+  PolicyGrantee,
+  PolicyStatement,
   SecureBucket,
   Validator,
   bucketNameProblems,
   dnsSuffixForRegion,
-  escapeTerraformTemplate,
+  isEnabled,
   nameTag,
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { KmsKeyRef, PolicyStatement, kmsKeyStatement, renderPolicy } from "./policy";
-
-/**
- * Name of the Session Manager preferences document. There is one per account
- * and Region; Session Manager reads it for every session started without an
- * explicit document.
- */
-export const SESSION_PREFERENCES_DOCUMENT_NAME = "SSM-SessionManagerRunShell";
-
-/** Retention periods CloudWatch Logs accepts, in days (`0` keeps events forever). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
-/** Anything that takes IAM statements into its own policy, such as `SsmInstanceRole`. */
-export interface PolicyGrantee {
-  /** Adds the statements to the grantee's identity policy. */
-  addToPolicy(...statements: PolicyStatement[]): void;
-}
+import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./policy";
+import {
+  SESSION_PREFERENCES_DOCUMENT_NAME,
+  SessionPreferences,
+  sessionPreferencesDocumentContent,
+  validateSessionPreferences,
+} from "./session-preferences";
 
 /** Where and how session transcripts are also written to S3. */
-export interface SessionLoggingS3Options {
+export interface SessionLoggingS3Options extends FeatureOptions {
   /**
    * Whether transcripts are also written to an S3 bucket (besides CloudWatch
    * Logs), for long-term archives and tools that read S3.
+   * @default true (the options are given)
    */
-  readonly enabled: boolean;
+  readonly enabled?: boolean;
 
   /**
    * Days after which transcripts (and their noncurrent versions) are deleted.
@@ -64,57 +56,6 @@ export interface SessionLoggingS3Options {
   readonly bucketName?: string;
 }
 
-/** `Run As` support: which operating system user a session runs as on Linux. */
-export interface SessionRunAsOptions {
-  /**
-   * Whether sessions run as a named OS user instead of the generated
-   * `ssm-user` (which has sudo rights).
-   */
-  readonly enabled: boolean;
-
-  /**
-   * OS user sessions run as when the IAM principal has no `SSMSessionRunAs`
-   * tag. Required when `enabled` is true.
-   * @default - none
-   */
-  readonly defaultUser?: string;
-}
-
-/** Session behaviour stored in the preferences document. */
-export interface SessionPreferences {
-  /**
-   * Minutes without activity after which a session ends (1-60), so
-   * forgotten shells don't stay open.
-   * @default 20
-   */
-  readonly idleSessionTimeoutMinutes?: number;
-
-  /**
-   * Longest a session may last, in minutes (1-1440).
-   * @default - no limit
-   */
-  readonly maxSessionDurationMinutes?: number;
-
-  /**
-   * Run sessions as a named OS user.
-   * @default - sessions run as `ssm-user`
-   */
-  readonly runAs?: SessionRunAsOptions;
-
-  /**
-   * Commands run at the start of every Linux session, e.g. `exec /bin/bash`.
-   * @default - none
-   */
-  readonly shellProfileLinux?: string;
-
-  /**
-   * Whether session output is streamed to CloudWatch Logs as it happens
-   * (`true`) or uploaded when the session ends (`false`).
-   * @default true
-   */
-  readonly cloudWatchStreaming?: boolean;
-}
-
 /** Properties of {@link SessionLogging}. */
 export interface SessionLoggingProps {
   /**
@@ -131,20 +72,22 @@ export interface SessionLoggingProps {
 
   /**
    * Days CloudWatch Logs keeps session transcripts; one of
-   * {@link LOG_RETENTION_DAYS} (`0` keeps them forever).
+   * `LOG_RETENTION_DAYS` of `@ssm-access/core` (`0` keeps them forever).
    * @default 365
    */
   readonly retentionInDays?: number;
 
   /**
-   * Also write transcripts to an S3 bucket.
+   * Also write transcripts to an S3 bucket: given, the bucket is created (`{}`
+   * for the defaults) unless `enabled: false`.
    * @default - CloudWatch Logs only
    */
   readonly s3?: SessionLoggingS3Options;
 
   /**
    * Encrypt session data between client and instance with the KMS key, on
-   * top of TLS. Operators then need `kms:GenerateDataKey` on the key.
+   * top of TLS. Operators then need `kms:GenerateDataKey` on the key
+   * ({@link SessionLogging.grantStartSession}).
    * @default true
    */
   readonly encryptSessions?: boolean;
@@ -158,7 +101,8 @@ export interface SessionLoggingProps {
   /**
    * Whether this construct creates the `SSM-SessionManagerRunShell`
    * document. The document exists once per account and Region, so exactly
-   * one stack per account and Region may own it; the others set `false`.
+   * one stack per account and Region may own it; the others refer to the
+   * owner's resources with {@link SessionLogging.fromOwner} instead.
    * @default true
    */
   readonly managePreferencesDocument?: boolean;
@@ -194,6 +138,67 @@ export interface SessionLoggingProps {
 }
 
 /**
+ * What other constructs need of a session logging configuration: where
+ * transcripts go, the key that protects them, the endpoints instances need to
+ * reach them, and the permissions to write there and to start encrypted
+ * sessions. {@link SessionLogging} creates the resources;
+ * {@link SessionLogging.fromOwner} refers to those another stack of the same
+ * account and Region created (there is one preferences document per account
+ * and Region, so every session there is logged to its owner's resources).
+ */
+export interface ISessionLogging {
+  /** Name of the transcript log group, `/ssm/<namePrefix>/sessions`. */
+  readonly logGroupName: string;
+  /** ARN of the transcript log group (without the `:*` suffix). */
+  readonly logGroupArn: string;
+  /** Alias of the session key, `alias/<namePrefix>-session`. */
+  readonly kmsKeyAlias: string;
+  /**
+   * ARN of the session key.
+   * @default - unknown outside the stack that owns the key: the key is granted by its alias
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Name of the transcript bucket.
+   * @default - transcripts go to CloudWatch Logs only
+   */
+  readonly bucketName?: string;
+  /**
+   * ARN of the transcript bucket.
+   * @default - transcripts go to CloudWatch Logs only
+   */
+  readonly bucketArn?: string;
+  /**
+   * Key prefix of transcripts in the bucket.
+   * @default - transcripts go to CloudWatch Logs only
+   */
+  readonly s3KeyPrefix?: string;
+  /** Whether session data is encrypted with the session key (operators then need the key to start sessions). */
+  readonly encryptSessions: boolean;
+  /** Name of the preferences document sessions are started with. */
+  readonly documentName: string;
+  /**
+   * The interface endpoints instances without an internet route need to log
+   * sessions here ({@link SESSION_LOGGING_ENDPOINT_SERVICES}): hand them to
+   * `PrivateInstances` (`interfaceEndpoints`), which asks its network for them
+   * only when an instance sits in a tier without internet.
+   */
+  readonly interfaceEndpointServices: readonly string[];
+  /**
+   * Gives an instance role exactly the permissions the SSM Agent needs to
+   * write transcripts here: the log group, the bucket prefix, the key.
+   * Nothing wider, no wildcard action.
+   */
+  grantWrite(instanceRole: PolicyGrantee): void;
+  /**
+   * Gives the people who connect what logging adds to starting a session:
+   * `kms:GenerateDataKey` on the session key when sessions are encrypted
+   * (nothing when they are not). `OperatorAccess` is such a grantee.
+   */
+  grantStartSession(operators: PolicyGrantee): void;
+}
+
+/**
  * The interface endpoints instances without an internet route need to log
  * sessions: `logs` (transcripts to CloudWatch Logs) and `kms` (the agent
  * encrypts and decrypts session data with the session key). Both are asked
@@ -206,25 +211,41 @@ export const SESSION_LOGGING_ENDPOINT_SERVICES: readonly string[] = ["logs", "km
 const DEFAULT_RETENTION_DAYS = 365;
 const DEFAULT_EXPIRE_AFTER_DAYS = 365;
 const DEFAULT_KEY_PREFIX = "sessions/";
-const DEFAULT_IDLE_TIMEOUT_MINUTES = 20;
 const DEFAULT_DELETION_WINDOW_DAYS = 30;
-const LINUX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 /**
  * Audit of every Session Manager session: a KMS key (rotated), a
  * KMS-encrypted CloudWatch log group for transcripts, optionally a locked-down
  * S3 bucket, and the account's Session Manager preferences document pointing
- * at them. {@link grantInstanceRole} gives instances exactly the permissions
- * to write there.
+ * at them. {@link grantWrite} gives instances exactly the permissions to write
+ * there, {@link grantStartSession} gives operators the session key.
+ *
+ * @example
+ * const logging = new SessionLogging(this, "SessionLogging", { namePrefix: "ssm-dev", region, accountId });
+ * logging.grantWrite(instanceRole);
+ * logging.grantStartSession(operatorAccess);
  */
-export class SessionLogging extends Construct {
+export class SessionLogging extends Construct implements ISessionLogging {
+  /**
+   * A reference to the session logging another stack of the same account and
+   * Region owns (the one that manages the preferences document), built from
+   * the props that stack gives its `SessionLogging`: names are derived exactly
+   * as the owner derives them, and the key, whose ARN is not known outside its
+   * stack, is granted by its alias (`kms:ResourceAliases`). Creates nothing.
+   *
+   * @param ownerProps the props of the owner's `SessionLogging`; checked as that construct checks them
+   */
+  public static fromOwner(scope: Construct, id: string, ownerProps: SessionLoggingProps): ISessionLogging {
+    return new OwnerSessionLogging(scope, id, ownerProps);
+  }
+
   /** The KMS key encrypting transcripts (and sessions, when `encryptSessions`). */
   public readonly kmsKey: KmsKey;
-  /** The key's alias, `alias/<namePrefix>-session`. */
+  /** The key's alias resource, `alias/<namePrefix>-session`. */
   public readonly kmsAlias: KmsAlias;
   /** The log group receiving session transcripts. */
   public readonly logGroup: CloudwatchLogGroup;
-  /** The transcript bucket, when `s3.enabled`. */
+  /** The transcript bucket, when transcripts go to S3 (`s3`). */
   public readonly bucket?: S3Bucket;
   /** The preferences document, when `managePreferencesDocument`. */
   public readonly document?: SsmDocument;
@@ -233,36 +254,36 @@ export class SessionLogging extends Construct {
   public readonly kmsKeyArn: string;
   /** Id of the KMS key. */
   public readonly kmsKeyId: string;
+  /** Alias of the KMS key, `alias/<namePrefix>-session`. */
+  public readonly kmsKeyAlias: string;
   /** Name of the log group, `/ssm/<namePrefix>/sessions`. */
   public readonly logGroupName: string;
   /** ARN of the log group (without the `:*` suffix). */
   public readonly logGroupArn: string;
-  /** Name of the transcript bucket, when `s3.enabled`. */
+  /** Name of the transcript bucket, when transcripts go to S3 (`s3`). */
   public readonly bucketName?: string;
-  /** ARN of the transcript bucket, when `s3.enabled`. */
+  /** ARN of the transcript bucket, when transcripts go to S3 (`s3`). */
   public readonly bucketArn?: string;
-  /** Key prefix of transcripts in the bucket, when `s3.enabled`. */
+  /** Key prefix of transcripts in the bucket, when transcripts go to S3 (`s3`). */
   public readonly s3KeyPrefix?: string;
+  /** Whether session data is encrypted with the key (`encryptSessions`). */
+  public readonly encryptSessions: boolean;
   /** Name of the preferences document, whether this construct creates it or not. */
   public readonly documentName: string = SESSION_PREFERENCES_DOCUMENT_NAME;
-  /**
-   * The statements an instance role needs to log sessions here, exactly:
-   * what {@link grantInstanceRole} adds. For roles managed elsewhere.
-   */
-  public readonly instanceRoleStatements: readonly PolicyStatement[];
+
+  private readonly target: LoggingTarget;
 
   constructor(scope: Construct, id: string, props: SessionLoggingProps) {
     super(scope, id);
     validateProps(this.node.path, props);
 
     const { namePrefix, region, accountId } = props;
-    const partition = partitionForRegion(region);
     const encryptSessions = props.encryptSessions ?? true;
-    const prefs = props.preferences ?? {};
-    const s3 = props.s3?.enabled ? props.s3 : undefined;
-
-    const logGroupName = sessionLogGroupName(namePrefix);
-    this.logGroupArn = logGroupArnFor(partition, region, accountId, namePrefix);
+    const s3 = isEnabled(props.s3, false) ? props.s3 : undefined;
+    const names = loggingNames(props);
+    this.logGroupArn = names.logGroupArn;
+    this.kmsKeyAlias = names.kmsKeyAlias;
+    this.encryptSessions = encryptSessions;
 
     this.kmsKey = new KmsKey(this, "Key", {
       provider: props.provider,
@@ -276,7 +297,7 @@ export class SessionLogging extends Construct {
           // use the key. The only wildcard action, and only for the account.
           Sid: "EnableIamPoliciesOfTheAccount",
           Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: `arn:${names.partition}:iam::${accountId}:root` },
           Action: "kms:*",
           Resource: "*",
         },
@@ -295,13 +316,13 @@ export class SessionLogging extends Construct {
 
     this.kmsAlias = new KmsAlias(this, "Alias", {
       provider: props.provider,
-      name: sessionKeyAlias(namePrefix),
+      name: names.kmsKeyAlias,
       targetKeyId: this.kmsKey.keyId,
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       provider: props.provider,
-      name: logGroupName,
+      name: names.logGroupName,
       kmsKeyId: this.kmsKey.arn,
       retentionInDays: props.retentionInDays ?? DEFAULT_RETENTION_DAYS,
     });
@@ -311,33 +332,30 @@ export class SessionLogging extends Construct {
     this.logGroupName = this.logGroup.name;
 
     if (s3) {
-      const bucketName = s3.bucketName ?? defaultBucketName(props);
-      const keyPrefix = s3.keyPrefix ?? DEFAULT_KEY_PREFIX;
-      const expireAfterDays = s3.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS;
-
       const bucket = new SecureBucket(this, "Bucket", {
-        bucketName,
+        bucketName: names.bucketName ?? defaultBucketName(props),
         region,
         kmsKeyArn: this.kmsKey.arn,
-        expireAfterDays,
+        expireAfterDays: s3.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS,
         lifecycleRuleId: "expire-session-transcripts",
         provider: props.provider,
       });
       this.bucket = bucket.bucket;
       this.bucketName = bucket.bucketName;
       this.bucketArn = bucket.bucketArn;
-      this.s3KeyPrefix = keyPrefix;
+      this.s3KeyPrefix = names.s3KeyPrefix;
     }
 
-    this.instanceRoleStatements = loggingStatements({
-      partition,
+    this.target = {
+      partition: names.partition,
       region,
       accountId,
       logGroupArn: this.logGroupArn,
-      ...(this.bucketArn !== undefined ? { bucketArn: this.bucketArn, s3KeyPrefix: this.s3KeyPrefix ?? "" } : {}),
+      bucketArn: this.bucketArn,
+      s3KeyPrefix: this.s3KeyPrefix,
       key: { arn: this.kmsKeyArn },
       encryptSessions,
-    });
+    };
 
     if (props.managePreferencesDocument ?? true) {
       this.document = new SsmDocument(this, "Preferences", {
@@ -345,31 +363,14 @@ export class SessionLogging extends Construct {
         name: SESSION_PREFERENCES_DOCUMENT_NAME,
         documentType: "Session",
         documentFormat: "JSON",
-        content: escapeTerraformTemplate(
-          JSON.stringify(
-            {
-              schemaVersion: "1.0",
-              description: "Session Manager preferences: transcripts to CloudWatch Logs (and S3), encrypted with KMS.",
-              sessionType: "Standard_Stream",
-              inputs: {
-                s3BucketName: this.bucketName ?? "",
-                s3KeyPrefix: this.s3KeyPrefix ?? "",
-                s3EncryptionEnabled: true,
-                cloudWatchLogGroupName: this.logGroupName,
-                cloudWatchEncryptionEnabled: true,
-                cloudWatchStreamingEnabled: prefs.cloudWatchStreaming ?? true,
-                kmsKeyId: encryptSessions ? this.kmsKeyId : "",
-                runAsEnabled: prefs.runAs?.enabled ?? false,
-                runAsDefaultUser: prefs.runAs?.enabled ? (prefs.runAs.defaultUser ?? "") : "",
-                idleSessionTimeout: String(prefs.idleSessionTimeoutMinutes ?? DEFAULT_IDLE_TIMEOUT_MINUTES),
-                maxSessionDuration:
-                  prefs.maxSessionDurationMinutes === undefined ? "" : String(prefs.maxSessionDurationMinutes),
-                shellProfile: { windows: "", linux: prefs.shellProfileLinux ?? "" },
-              },
-            },
-            undefined,
-            2,
-          ),
+        content: sessionPreferencesDocumentContent(
+          {
+            logGroupName: this.logGroupName,
+            bucketName: this.bucketName,
+            s3KeyPrefix: this.s3KeyPrefix,
+            sessionKmsKeyId: encryptSessions ? this.kmsKeyId : undefined,
+          },
+          props.preferences,
         ),
       });
       if (props.adoptExistingPreferencesDocument) {
@@ -379,71 +380,88 @@ export class SessionLogging extends Construct {
     }
   }
 
-  /**
-   * The interface endpoints instances without an internet route need to log
-   * sessions here ({@link SESSION_LOGGING_ENDPOINT_SERVICES}): hand them to
-   * `PrivateInstances` (`interfaceEndpoints`, or its
-   * `requireInterfaceEndpoints`), which asks its network for them only when
-   * an instance sits in a tier without internet.
-   */
+  /** The interface endpoints instances without an internet route need to log sessions here ({@link SESSION_LOGGING_ENDPOINT_SERVICES}). */
   public get interfaceEndpointServices(): readonly string[] {
     return SESSION_LOGGING_ENDPOINT_SERVICES;
   }
 
-  /**
-   * Gives an instance role exactly the permissions to log sessions here
-   * ({@link instanceRoleStatements}): nothing wider, no wildcard action.
-   */
-  public grantInstanceRole(role: PolicyGrantee): void {
-    role.addToPolicy(...this.instanceRoleStatements);
+  /** Gives an instance role exactly the permissions to write transcripts here (see {@link ISessionLogging.grantWrite}). */
+  public grantWrite(instanceRole: PolicyGrantee): void {
+    instanceRole.addToPolicy(...writeStatements(this.target));
   }
 
-  /**
-   * The statements an instance role of ANOTHER stack in the same account and
-   * Region needs to log its sessions into the `SessionLogging` built from
-   * `ownerProps` (the stack that owns the preferences document there, whose
-   * log group, bucket and key every session of the account and Region uses).
-   * Names are derived from `ownerProps` exactly as this construct derives
-   * them; the key, whose ARN is not known outside its stack, is matched by
-   * its alias.
-   */
-  public static statementsForInstancesOf(ownerProps: SessionLoggingProps): PolicyStatement[] {
-    validateProps("SessionLogging.statementsForInstancesOf", ownerProps);
-    const { namePrefix, region, accountId } = ownerProps;
-    const partition = partitionForRegion(region);
-    const s3 = ownerProps.s3?.enabled ? ownerProps.s3 : undefined;
-    return loggingStatements({
-      partition,
-      region,
-      accountId,
-      logGroupArn: logGroupArnFor(partition, region, accountId, namePrefix),
-      ...(s3
-        ? {
-            bucketArn: `arn:${partition}:s3:::${s3.bucketName ?? defaultBucketName(ownerProps)}`,
-            s3KeyPrefix: s3.keyPrefix ?? DEFAULT_KEY_PREFIX,
-          }
-        : {}),
-      key: { alias: sessionKeyAlias(namePrefix) },
-      encryptSessions: ownerProps.encryptSessions ?? true,
-    });
+  /** Gives operators the session key when sessions are encrypted (see {@link ISessionLogging.grantStartSession}). */
+  public grantStartSession(operators: PolicyGrantee): void {
+    const statement = startSessionStatement(this.target);
+    if (statement) operators.addToPolicy(statement);
   }
 }
 
-/** The session transcript log group of a prefix, `/ssm/<namePrefix>/sessions`. */
-export function sessionLogGroupName(namePrefix: string): string {
-  return `/ssm/${namePrefix}/sessions`;
+/** The session logging of another stack, as {@link SessionLogging.fromOwner} refers to it. */
+class OwnerSessionLogging extends Construct implements ISessionLogging {
+  public readonly logGroupName: string;
+  public readonly logGroupArn: string;
+  public readonly kmsKeyAlias: string;
+  public readonly kmsKeyArn?: string;
+  public readonly bucketName?: string;
+  public readonly bucketArn?: string;
+  public readonly s3KeyPrefix?: string;
+  public readonly encryptSessions: boolean;
+  public readonly documentName = SESSION_PREFERENCES_DOCUMENT_NAME;
+  public readonly interfaceEndpointServices = SESSION_LOGGING_ENDPOINT_SERVICES;
+  private readonly target: LoggingTarget;
+
+  constructor(scope: Construct, id: string, ownerProps: SessionLoggingProps) {
+    super(scope, id);
+    validateProps(this.node.path, ownerProps);
+    const names = loggingNames(ownerProps);
+    this.logGroupName = names.logGroupName;
+    this.logGroupArn = names.logGroupArn;
+    this.kmsKeyAlias = names.kmsKeyAlias;
+    this.encryptSessions = ownerProps.encryptSessions ?? true;
+    if (isEnabled(ownerProps.s3, false)) {
+      this.bucketName = names.bucketName ?? defaultBucketName(ownerProps);
+      this.bucketArn = `arn:${names.partition}:s3:::${this.bucketName}`;
+      this.s3KeyPrefix = names.s3KeyPrefix;
+    }
+    this.target = {
+      partition: names.partition,
+      region: ownerProps.region,
+      accountId: ownerProps.accountId,
+      logGroupArn: this.logGroupArn,
+      bucketArn: this.bucketArn,
+      s3KeyPrefix: this.s3KeyPrefix,
+      key: { alias: this.kmsKeyAlias },
+      encryptSessions: this.encryptSessions,
+    };
+  }
+
+  public grantWrite(instanceRole: PolicyGrantee): void {
+    instanceRole.addToPolicy(...writeStatements(this.target));
+  }
+
+  public grantStartSession(operators: PolicyGrantee): void {
+    const statement = startSessionStatement(this.target);
+    if (statement) operators.addToPolicy(statement);
+  }
 }
 
-function logGroupArnFor(partition: string, region: string, accountId: string, namePrefix: string): string {
-  return `arn:${partition}:logs:${region}:${accountId}:log-group:${sessionLogGroupName(namePrefix)}`;
+/** Every name of a session logging configuration, derived from its props (the owner's and any reference alike). */
+function loggingNames(props: SessionLoggingProps) {
+  const { namePrefix, region, accountId } = props;
+  const partition = partitionForRegion(region);
+  const logGroupName = `/ssm/${namePrefix}/sessions`;
+  return {
+    partition,
+    logGroupName,
+    logGroupArn: `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`,
+    kmsKeyAlias: `alias/${resourceName(namePrefix, "session")}`,
+    bucketName: props.s3?.bucketName,
+    s3KeyPrefix: props.s3?.keyPrefix ?? DEFAULT_KEY_PREFIX,
+  };
 }
 
-/** The alias of the session key for a prefix, `alias/<namePrefix>-session`. */
-export function sessionKeyAlias(namePrefix: string): string {
-  return `alias/${resourceName(namePrefix, "session")}`;
-}
-
-/** Where transcripts go and which key protects them, for {@link loggingStatements}. */
+/** Where transcripts go and which key protects them. */
 interface LoggingTarget {
   readonly partition: string;
   readonly region: string;
@@ -456,7 +474,7 @@ interface LoggingTarget {
 }
 
 /** Exactly what the SSM Agent needs to write transcripts to `target`; no `*` action, every resource scoped. */
-function loggingStatements(target: LoggingTarget): PolicyStatement[] {
+function writeStatements(target: LoggingTarget): PolicyStatement[] {
   const { partition, region, accountId } = target;
   const statements: PolicyStatement[] = [
     {
@@ -494,9 +512,14 @@ function loggingStatements(target: LoggingTarget): PolicyStatement[] {
   if (target.encryptSessions || target.bucketArn !== undefined) {
     // Decrypt: session encryption; GenerateDataKey: session encryption and
     // SSE-KMS objects in the bucket.
-    statements.push(kmsKeyStatement("SessionKeyUse", ["kms:Decrypt", "kms:GenerateDataKey"], target.key, { partition, region, accountId }));
+    statements.push(kmsKeyStatement("SessionKeyUse", ["kms:Decrypt", "kms:GenerateDataKey"], target.key, target));
   }
   return statements;
+}
+
+/** The key statement operators need to start sessions encrypted at `target`; none without session encryption. */
+function startSessionStatement(target: LoggingTarget): PolicyStatement | undefined {
+  return target.encryptSessions ? kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", target.key, target) : undefined;
 }
 
 function defaultBucketName(props: SessionLoggingProps): string {
@@ -510,11 +533,7 @@ function validateProps(subject: string, props: SessionLoggingProps): void {
   const accountOk = v.accountId("accountId", props.accountId);
 
   if (props.retentionInDays !== undefined) {
-    v.check(
-      LOG_RETENTION_DAYS.includes(props.retentionInDays),
-      "retentionInDays",
-      `${props.retentionInDays} is not a CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+    v.logRetentionDays("retentionInDays", props.retentionInDays);
   }
   if (props.kmsDeletionWindowDays !== undefined) {
     v.check(
@@ -525,7 +544,7 @@ function validateProps(subject: string, props: SessionLoggingProps): void {
   }
 
   const s3 = props.s3;
-  if (s3?.enabled) {
+  if (v.featureOptions("s3", s3) && s3 !== undefined && isEnabled(s3, false)) {
     const sv = v.child("s3");
     if (s3.expireAfterDays !== undefined) {
       sv.check(
@@ -558,23 +577,6 @@ function validateProps(subject: string, props: SessionLoggingProps): void {
     );
   }
 
-  const prefs = props.preferences;
-  if (prefs) {
-    const pv = v.child("preferences");
-    const idle = prefs.idleSessionTimeoutMinutes;
-    if (idle !== undefined) {
-      pv.check(Number.isInteger(idle) && idle >= 1 && idle <= 60, "idleSessionTimeoutMinutes", `${idle} must be a whole number of minutes from 1 to 60`);
-    }
-    const max = prefs.maxSessionDurationMinutes;
-    if (max !== undefined) {
-      pv.check(Number.isInteger(max) && max >= 1 && max <= 1440, "maxSessionDurationMinutes", `${max} must be a whole number of minutes from 1 to 1440`);
-    }
-    if (prefs.runAs?.enabled) {
-      const user = prefs.runAs.defaultUser;
-      if (pv.check(user !== undefined && user.length > 0, "runAs.defaultUser", "is required when runAs.enabled is true")) {
-        pv.check(LINUX_USER_PATTERN.test(user ?? ""), "runAs.defaultUser", `"${user}" is not a valid Linux user name`);
-      }
-    }
-  }
+  if (props.preferences) validateSessionPreferences(v.child("preferences"), props.preferences);
   v.throwIfAny();
 }

@@ -316,23 +316,39 @@ describe("OperatorAccess", () => {
     });
   });
 
-  describe("with sessionKmsKeyArn", () => {
-    it("allows kms:GenerateDataKey on that key only", () => {
-      expect(bySid(synth({ sessionKmsKeyArn: KEY_ARN }), "SessionKeyUse")).toEqual({
-        Sid: "SessionKeyUse",
-        Effect: "Allow",
-        Action: "kms:GenerateDataKey",
-        Resource: KEY_ARN,
-      });
+  describe("statements granted by other constructs (addToPolicy)", () => {
+    const keyUse = { Sid: "SessionKeyUse", Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: KEY_ARN };
+
+    it("are appended to the access policy, after its own", () => {
+      const json = synthJson((scope) => new OperatorAccess(scope, "Operators", base).addToPolicy(keyUse));
+      expect(statements(json).at(-1)).toEqual(keyUse);
+      expect(statements(json)).toHaveLength(statements(synth()).length + 1);
     });
 
-    it("accepts the key of SessionLogging as a reference", () => {
+    it("carry the session key of SessionLogging, by reference, through its grantStartSession", () => {
       const json = synthJson((scope) => {
         const logging = new SessionLogging(scope, "Logging", { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" });
-        new OperatorAccess(scope, "Operators", { ...base, sessionKmsKeyArn: logging.kmsKeyArn });
+        logging.grantStartSession(new OperatorAccess(scope, "Operators", base));
       });
       const keyId = Object.keys(resourcesOf(json, "aws_kms_key"))[0];
-      expect(bySid(json, "SessionKeyUse")?.Resource).toBe(`\${aws_kms_key.${keyId}.arn}`);
+      expect(bySid(json, "SessionKeyUse")).toEqual({ ...keyUse, Resource: `\${aws_kms_key.${keyId}.arn}` });
+    });
+
+    it("are kept once when granted twice", () => {
+      const json = synthJson((scope) => {
+        const access = new OperatorAccess(scope, "Operators", base);
+        access.addToPolicy(keyUse);
+        access.addToPolicy(keyUse);
+      });
+      expect(statements(json).filter((st) => st.Sid === "SessionKeyUse")).toHaveLength(1);
+    });
+
+    it("are checked: a bare * action and a Sid of the policy's own are rejected", () => {
+      synthJson((scope) => {
+        const access = new OperatorAccess(scope, "Operators", base);
+        expect(() => access.addToPolicy({ Effect: "Allow", Action: "*", Resource: "*" })).toThrow(/statements\[0\]\.Action: "\*" grants every action/);
+        expect(() => access.addToPolicy({ ...keyUse, Sid: "ManageOwnSessions" })).toThrow(/Sid "ManageOwnSessions" is used by more than one statement/);
+      });
     });
   });
 
@@ -549,16 +565,7 @@ describe("OperatorAccess", () => {
     it("rejects a tag value with invalid characters or over 256 characters", () => {
       expect(build({ targetTag: { key: "team", value: "a*" } })).toThrow(/targetTag.value: "a\*" is not a tag value/);
       expect(build({ targetTag: { key: "team", value: "a".repeat(257) } })).toThrow(/targetTag.value: "a{257}" is not a tag value/);
-    });
-
-    it("rejects a session key that is not a KMS key ARN", () => {
-      expect(build({ sessionKmsKeyArn: "alias/ssm-dev-session" })).toThrow(
-        /sessionKmsKeyArn: "alias\/ssm-dev-session" is not a KMS key ARN/,
-      );
-    });
-
-    it("rejects a session key of another partition", () => {
-      expect(build({ region: "cn-north-1", sessionKmsKeyArn: KEY_ARN })).toThrow(/sessionKmsKeyArn: ".*" is in partition aws, the Region is in aws-cn/);
+      expect(build({ targetTag: { key: "team", value: "" } })).toThrow(/targetTag.value: must not be empty/);
     });
 
     it("rejects an empty list of trusted principals", () => {
@@ -645,8 +652,22 @@ describe("OperatorAccess", () => {
         expect(build({ portForwarding: { remoteHosts: hosts(60) } })).toThrow(
           /portForwarding: the access policy would be \d+ characters with 60 port forwarding documents; IAM allows 6144: allow fewer ports and hosts/,
         );
-        const fits = synth({ portForwarding: { remoteHosts: hosts(40) }, sessionKmsKeyArn: KEY_ARN });
+        const fits = synthJson((scope) => {
+          const logging = new SessionLogging(scope, "Logging", { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" });
+          logging.grantStartSession(new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts(40) } }));
+        });
         expect(JSON.stringify(parsePolicy(unescapeTerraformTemplate(onlyOf(fits, TfIamPolicy).policy as string))).length).toBeLessThanOrEqual(6144);
+      });
+
+      it("rejects a grant that would take the policy over 6,144 characters, and keeps the policy as it was", () => {
+        const hosts = Array.from({ length: 45 }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
+        synthJson((scope) => {
+          const access = new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts } });
+          const before = access.statements.length;
+          const large = { Sid: "Large", Effect: "Allow" as const, Action: "s3:GetObject", Resource: Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) };
+          expect(() => access.addToPolicy(large)).toThrow(/portForwarding: the access policy would be \d+ characters with 45 port forwarding documents; IAM allows 6144/);
+          expect(access.statements).toHaveLength(before);
+        });
       });
 
       it("reports every port forwarding problem at once, each with its path", () => {
@@ -657,31 +678,12 @@ describe("OperatorAccess", () => {
     });
 
     it("reports every problem at once", () => {
-      expect(build({ accountId: "1", region: "x", targetTag: { key: "", value: "" } })).toThrow(/3 problems/);
+      expect(build({ accountId: "1", region: "x", targetTag: { key: "", value: "" } })).toThrow(/4 problems/);
     });
   });
 });
 
-describe("OperatorAccess with the session key of another stack", () => {
-  it("allows GenerateDataKey on the key carrying the alias", () => {
-    const json = synth({ sessionKmsKeyAlias: "alias/ssm-shared-session" });
-    expect(bySid(json, "SessionKeyUse")).toEqual({
-      Sid: "SessionKeyUse",
-      Effect: "Allow",
-      Action: "kms:GenerateDataKey",
-      Resource: "arn:aws:kms:eu-west-1:111122223333:key/*",
-      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-shared-session" } },
-    });
-  });
-
-  it.each<[string, Partial<OperatorAccessProps>, RegExp]>([
-    ["both an ARN and an alias", { sessionKmsKeyArn: KEY_ARN, sessionKmsKeyAlias: "alias/x" }, /sessionKmsKeyAlias: set sessionKmsKeyArn or sessionKmsKeyAlias, not both/],
-    ["an alias without the alias/ prefix", { sessionKmsKeyAlias: "ssm-session" }, /sessionKmsKeyAlias: "ssm-session" is not a customer managed key alias/],
-    ["an AWS managed key alias", { sessionKmsKeyAlias: "alias/aws/ssm" }, /sessionKmsKeyAlias: "alias\/aws\/ssm" is not a customer managed key alias/],
-  ])("rejects %s", (_what, props, expected) => {
-    expect(build(props)).toThrow(expected);
-  });
-
+describe("OperatorAccess", () => {
   describe("with a provider", () => {
     it("creates every resource, port forwarding documents and role included, with that provider", () => {
       const json = synthJsonWithAliasedProvider((scope, provider) => {

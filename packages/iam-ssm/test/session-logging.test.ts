@@ -22,7 +22,7 @@ import {
   synthJsonWithAliasedProvider,
   offProvider,
 } from "@ssm-access/core/testing";
-import { SESSION_LOGGING_ENDPOINT_SERVICES, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
+import { ISessionLogging, SESSION_LOGGING_ENDPOINT_SERVICES, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
 
 const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" };
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
@@ -69,7 +69,7 @@ function documentInputs(json: TerraformJson): Record<string, unknown> {
 function grantedStatements(props: Partial<SessionLoggingProps> = {}): { json: TerraformJson; statements: Array<Record<string, unknown>> } {
   const json = synthJson((scope) => {
     const role = new SsmInstanceRole(scope, "InstanceRole", { namePrefix: "ssm-dev", region: props.region ?? base.region });
-    new SessionLogging(scope, "Logging", { ...base, ...props }).grantInstanceRole(role);
+    new SessionLogging(scope, "Logging", { ...base, ...props }).grantWrite(role);
   }, props.region ?? base.region);
   return { json, statements: parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement };
 }
@@ -189,19 +189,36 @@ describe("SessionLogging", () => {
       const json = synthJson((scope) => {
         const logging = new SessionLogging(scope, "Logging", base);
         const role = new SsmInstanceRole(scope, "InstanceRole", { namePrefix: "ssm-dev", region: "eu-west-1" });
-        logging.grantInstanceRole(role);
+        logging.grantWrite(role);
       });
       expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual(grantedStatements().statements);
     });
 
-    it("are exposed as instanceRoleStatements for roles managed elsewhere", () => {
+    it("go to any grantee, such as a role managed elsewhere", () => {
       synthJson((scope) => {
         const logging = new SessionLogging(scope, "Logging", base);
         const received: unknown[] = [];
-        logging.grantInstanceRole({ addToPolicy: (...s) => received.push(...s) });
-        expect(received).toEqual(logging.instanceRoleStatements);
-        expect(received).toHaveLength(3);
+        logging.grantWrite({ addToPolicy: (...st) => received.push(...st) });
+        expect(received.map((st) => (st as { Sid: string }).Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe", "SessionKeyUse"]);
       });
+    });
+  });
+
+  describe("operator permissions (grantStartSession)", () => {
+    function granted(props: Partial<SessionLoggingProps> = {}): unknown[] {
+      const received: unknown[] = [];
+      synthJson((scope) => {
+        new SessionLogging(scope, "Logging", { ...base, ...props }).grantStartSession({ addToPolicy: (...st) => received.push(...st) });
+      });
+      return received;
+    }
+
+    it("are kms:GenerateDataKey on the key, which encrypts the session's data channel", () => {
+      expect(granted()).toEqual([{ Sid: "SessionKeyUse", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: expect.stringMatching(/^\$\{TfToken\[/) }]);
+    });
+
+    it("are nothing when sessions are not encrypted, whatever the bucket", () => {
+      expect(granted({ encryptSessions: false, s3: { enabled: true } })).toEqual([]);
     });
   });
 
@@ -242,35 +259,12 @@ describe("SessionLogging", () => {
       expect(inputs.s3EncryptionEnabled).toBe(true);
     });
 
-    it("carries the session preferences", () => {
-      const inputs = documentInputs(
-        synth({
-          preferences: {
-            idleSessionTimeoutMinutes: 60,
-            maxSessionDurationMinutes: 1440,
-            runAs: { enabled: true, defaultUser: "ec2-user" },
-            shellProfileLinux: "exec /bin/bash",
-            cloudWatchStreaming: false,
-          },
-        }),
-      );
-      expect(inputs).toMatchObject({
-        idleSessionTimeout: "60",
-        maxSessionDuration: "1440",
-        runAsEnabled: true,
-        runAsDefaultUser: "ec2-user",
-        shellProfile: { windows: "", linux: "exec /bin/bash" },
-        cloudWatchStreamingEnabled: false,
-      });
+    it("carries the session preferences (their rendering: session-preferences.test.ts)", () => {
+      expect(documentInputs(synth({ preferences: { idleSessionTimeoutMinutes: 60 } })).idleSessionTimeout).toBe("60");
     });
 
     it("leaves kmsKeyId empty without session encryption", () => {
       expect(documentInputs(synth({ encryptSessions: false })).kmsKeyId).toBe("");
-    });
-
-    it("escapes ${...} in the shell profile so Terraform passes it on literally", () => {
-      const raw = onlyOf(synth({ preferences: { shellProfileLinux: "cd ${HOME}" } }), TfSsmDocument).content as string;
-      expect(raw).toContain('"linux": "cd $${HOME}"');
     });
 
     it("is not created when managePreferencesDocument is false, while its name stays available", () => {
@@ -318,6 +312,14 @@ describe("SessionLogging", () => {
       for (const type of [TfS3Bucket, TfS3BucketPolicy, TfS3BucketVersioning, TfS3BucketLifecycleConfiguration]) {
         expect(configsOf(json, type)).toEqual([]);
       }
+    });
+
+    it("is created when s3 is given, without enabled", () => {
+      expect(configsOf(synth({ s3: {} }), TfS3Bucket)).toHaveLength(1);
+    });
+
+    it("rejects s3 as a bare boolean, naming the spelling to write", () => {
+      expect(build({ s3: true as never })).toThrow(/s3: true is not accepted here: write \{ "enabled": true \}/);
     });
 
     it("is not created when s3.enabled is false", () => {
@@ -483,10 +485,9 @@ describe("SessionLogging", () => {
       expect(build({ preferences: { maxSessionDurationMinutes: 0 } })).toThrow(/preferences.maxSessionDurationMinutes: 0/);
     });
 
-    it("requires a default user when Run As is enabled", () => {
-      expect(build({ preferences: { runAs: { enabled: true } } })).toThrow(
-        /preferences.runAs.defaultUser: is required when runAs.enabled is true/,
-      );
+    it("requires a default user when Run As is on, and none when it is off", () => {
+      expect(build({ preferences: { runAs: {} } })).toThrow(/preferences.runAs.defaultUser: is required when sessions run as a named user/);
+      expect(build({ preferences: { runAs: { enabled: false } } })).not.toThrow();
     });
 
     it("rejects a default user that is not a Linux user name", () => {
@@ -502,7 +503,7 @@ describe("SessionLogging", () => {
 });
 
 
-describe("SessionLogging.statementsForInstancesOf", () => {
+describe("SessionLogging.fromOwner", () => {
   const KEY_BY_ALIAS = {
     Sid: "SessionKeyUse",
     Effect: "Allow",
@@ -511,21 +512,46 @@ describe("SessionLogging.statementsForInstancesOf", () => {
     Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ssm-dev-session" } },
   };
 
-  it("points at the owner's log group and its key by alias, as another stack cannot know the key ARN", () => {
-    expect(SessionLogging.statementsForInstancesOf(base)).toEqual([
-      ...LOG_STATEMENTS,
-      KEY_BY_ALIAS,
-    ]);
+  /** What the reference to the owner built from `ownerProps` grants an instance role and operators, and the reference itself. */
+  function referenced(ownerProps: SessionLoggingProps): { write: Array<Record<string, unknown>>; startSession: unknown[]; logging: ISessionLogging; json: TerraformJson } {
+    const write: Array<Record<string, unknown>> = [];
+    const startSession: unknown[] = [];
+    let logging: ISessionLogging | undefined;
+    const json = synthJson((scope) => {
+      logging = SessionLogging.fromOwner(scope, "OwnersLogging", ownerProps);
+      logging.grantWrite({ addToPolicy: (...st) => write.push(...(st as unknown as Array<Record<string, unknown>>)) });
+      logging.grantStartSession({ addToPolicy: (...st) => startSession.push(...st) });
+    });
+    return { write, startSession, logging: logging as ISessionLogging, json };
+  }
+
+  it("creates nothing", () => {
+    expect(referenced(base).json.resource ?? {}).toEqual({});
   });
 
-  it("names the alias the owner's construct creates", () => {
+  it("names the owner's log group and key alias, exactly as the owner's construct creates them", () => {
+    const { logging } = referenced(base);
     const json = synth();
-    expect(onlyOf(json, TfKmsAlias).name).toBe(KEY_BY_ALIAS.Condition["ForAnyValue:StringEquals"]["kms:ResourceAliases"]);
+    expect(logging.logGroupName).toBe(onlyOf(json, TfCloudwatchLogGroup).name);
+    expect(logging.kmsKeyAlias).toBe(onlyOf(json, TfKmsAlias).name);
+    expect(logging.logGroupArn).toBe(GROUP_ARN);
+    expect(logging.kmsKeyArn).toBeUndefined();
+    expect(logging.bucketName).toBeUndefined();
+  });
+
+  it("grants instances the owner's log group and its key by alias, as another stack cannot know the key ARN", () => {
+    expect(referenced(base).write).toEqual([...LOG_STATEMENTS, KEY_BY_ALIAS]);
+  });
+
+  it("grants operators the owner's key by alias", () => {
+    expect(referenced(base).startSession).toEqual([{ ...KEY_BY_ALIAS, Action: "kms:GenerateDataKey" }]);
+    expect(referenced({ ...base, encryptSessions: false }).startSession).toEqual([]);
   });
 
   it("adds the owner's transcript bucket and prefix when it keeps transcripts in S3", () => {
-    const statements = SessionLogging.statementsForInstancesOf({ ...base, s3: { enabled: true, keyPrefix: "audit/" } });
-    expect(statements.filter((s) => s.Sid?.startsWith("SessionTranscripts") || s.Sid === "SessionBucketEncryptionCheck")).toEqual([
+    const { write, logging } = referenced({ ...base, s3: { enabled: true, keyPrefix: "audit/" } });
+    expect(logging.bucketName).toBe(BUCKET);
+    expect(write.filter((st) => st.Sid === "SessionTranscriptsWrite" || st.Sid === "SessionBucketEncryptionCheck")).toEqual([
       { Sid: "SessionTranscriptsWrite", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/audit/*` },
       { Sid: "SessionBucketEncryptionCheck", Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: `arn:aws:s3:::${BUCKET}` },
     ]);
@@ -533,22 +559,21 @@ describe("SessionLogging.statementsForInstancesOf", () => {
 
   it("grants the same logs and S3 statements the owner grants its own instances, only the key named differently", () => {
     const props: Partial<SessionLoggingProps> = { s3: { enabled: true } };
-    const own = grantedStatements(props).statements.filter((s) => s.Sid !== "SessionKeyUse");
-    const shared = SessionLogging.statementsForInstancesOf({ ...base, ...props }).filter((s) => s.Sid !== "SessionKeyUse");
+    const own = grantedStatements(props).statements.filter((st) => st.Sid !== "SessionKeyUse");
+    const shared = referenced({ ...base, ...props }).write.filter((st) => st.Sid !== "SessionKeyUse");
     expect(shared).toEqual(own);
   });
 
   it("needs no key when sessions are not encrypted and there is no bucket", () => {
-    const statements = SessionLogging.statementsForInstancesOf({ ...base, encryptSessions: false });
-    expect(statements.map((s) => s.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe"]);
+    expect(referenced({ ...base, encryptSessions: false }).write.map((st) => st.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe"]);
   });
 
   it("rejects owner props that the construct would reject", () => {
-    expect(() => SessionLogging.statementsForInstancesOf({ ...base, accountId: "x" })).toThrow(
-      /SessionLogging\.statementsForInstancesOf: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/,
-    );
+    expect(() => referenced({ ...base, accountId: "x" })).toThrow(/OwnersLogging: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/);
   });
+});
 
+describe("SessionLogging", () => {
   describe("interface endpoints", () => {
     it("names logs and kms, what instances without internet need to log sessions, whatever the encryption", () => {
       expect(SESSION_LOGGING_ENDPOINT_SERVICES).toEqual(["logs", "kms"]);

@@ -1,10 +1,9 @@
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
-import { Validator, nameTag, resourceName } from "@ssm-access/core";
+import { InstanceTagTarget, Validator, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
 import {
-  InstanceTagTarget,
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
@@ -12,7 +11,6 @@ import {
   validateNamePrefix,
   validateOutputS3,
   validateRateControl,
-  validateTagTarget,
 } from "./inputs";
 
 /** The AWS-owned Command document that installs the latest SSM Agent. */

@@ -1,7 +1,7 @@
 export * from "./schedule";
+export type { InstanceTagTarget } from "@ssm-access/core";
 export {
   DEFAULT_OUTPUT_KEY_PREFIX,
-  type InstanceTagTarget,
   OUTPUT_FOLDERS,
   type OutputWriteStatement,
   type S3OutputLocation,
@@ -66,7 +66,5 @@ export {
   type AgentUpdateSettings,
   InstanceMaintenance,
   type InstanceMaintenanceProps,
-  PATCHING_MODES,
-  type PatchingMode,
   type PatchingSettings,
 } from "./maintenance";

@@ -1,21 +1,5 @@
 import { Token } from "cdktf";
-import { Validator, bucketNameProblems, resourceName } from "@ssm-access/core";
-
-/**
- * The instances a maintenance construct acts on: every managed instance that
- * carries the tag `key=value`. Instances are never listed by id, so instances
- * replaced or added later are covered without a change to the stack.
- */
-export interface InstanceTagTarget {
-  /**
-   * Tag key, without the `tag:` prefix Systems Manager uses (it is added for you).
-   */
-  readonly key: string;
-  /**
-   * Tag value the instances must carry.
-   */
-  readonly value: string;
-}
+import { InstanceTagTarget, PolicyStatement, Validator, bucketNameProblems, resourceName } from "@ssm-access/core";
 
 /**
  * Where Run Command output of the maintenance commands goes.
@@ -56,8 +40,6 @@ export const OUTPUT_FOLDERS = {
 
 const LONGEST_FOLDER = Math.max(...Object.values(OUTPUT_FOLDERS).map((f) => f.length));
 const MAX_KEY_PREFIX = MAX_OUTPUT_KEY_PREFIX_LENGTH - LONGEST_FOLDER - 1;
-const MAX_TAG_KEY_LENGTH = 128;
-const MAX_TAG_VALUE_LENGTH = 256;
 const MAX_CONCURRENCY_PATTERN = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
 const MAX_ERRORS_PATTERN = /^([1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%)$/;
 
@@ -80,20 +62,18 @@ export function outputKeyPrefix(location: S3OutputLocation, leaf: string): strin
   return base.length > 0 ? `${base}/${leaf}` : leaf;
 }
 
-/** An IAM policy statement, as an object ready for `JSON.stringify`. */
-export interface OutputWriteStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: string[];
-  readonly Resource: string[];
-}
+/**
+ * The statement {@link s3OutputWriteStatement} returns.
+ * @deprecated use `PolicyStatement` of `@ssm-access/core`; this alias goes in the next minor version.
+ */
+export type OutputWriteStatement = PolicyStatement;
 
 /**
  * The IAM statement the instance role needs so the agent can upload command
  * output to `location`: `s3:PutObject` on `<bucket>/<keyPrefix>/*`.
  * Add it to the instance role's inline policy (`JSON.stringify` a policy holding it).
  */
-export function s3OutputWriteStatement(location: S3OutputLocation, partition: string): OutputWriteStatement {
+export function s3OutputWriteStatement(location: S3OutputLocation, partition: string): PolicyStatement {
   const base = (location.keyPrefix ?? DEFAULT_OUTPUT_KEY_PREFIX).replace(/\/+$/, "");
   const objects = base.length > 0 ? `${base}/*` : "*";
   return {
@@ -123,26 +103,6 @@ export function validateNamePrefix(v: Validator, namePrefix: string, suffixes: r
       "namePrefix",
       `is too long: the name "${longest}" would exceed ${MAX_SSM_NAME_LENGTH} characters`,
     );
-  }
-}
-
-/** Checks a tag target; `v` is positioned at the target (e.g. `v.child("target")`). */
-export function validateTagTarget(v: Validator, target: InstanceTagTarget | undefined): void {
-  if (target === undefined || target === null || typeof target !== "object") {
-    v.add("", "is required");
-    return;
-  }
-  const { key, value } = target;
-  if (typeof key !== "string" || key.trim().length === 0) {
-    v.add("key", "must not be empty");
-  } else if (!Token.isUnresolved(key)) {
-    v.check(!/^tag:/i.test(key), "key", `"${key}" must not start with "tag:" (the prefix is added for you)`);
-    v.check(key.length <= MAX_TAG_KEY_LENGTH, "key", `must be at most ${MAX_TAG_KEY_LENGTH} characters`);
-  }
-  if (typeof value !== "string" || value.trim().length === 0) {
-    v.add("value", "must not be empty");
-  } else if (!Token.isUnresolved(value)) {
-    v.check(value.length <= MAX_TAG_VALUE_LENGTH, "value", `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { Validator } from "@ssm-access/core";
+import { FeatureOptions, InstanceTagTarget, PolicyGrantee, Validator, isEnabled, partitionForRegion, validateTagTarget } from "@ssm-access/core";
 import {
   AGENT_UPDATE_NAME_SUFFIX,
   SsmAgentUpdate,
@@ -11,17 +11,14 @@ import { PATCH_NAME_SUFFIXES, PatchManagement, PatchMode, PatchOptions, validate
 import { RELEASE_NAME_SUFFIXES, ReleaseUpgrade, ReleaseUpgradeOptions, validateReleaseUpgradeOptions } from "./release-upgrade";
 import { al2023ReleaseProblem } from "./release";
 import {
-  InstanceTagTarget,
-  OutputWriteStatement,
   S3OutputLocation,
   s3OutputWriteStatement,
   validateNamePrefix,
   validateOutputS3,
-  validateTagTarget,
 } from "./inputs";
 
 /** Agent update settings of {@link InstanceMaintenance}. */
-export interface AgentUpdateSettings extends SsmAgentUpdateOptions {
+export interface AgentUpdateSettings extends SsmAgentUpdateOptions, FeatureOptions {
   /**
    * Whether the SSM Agent is kept up to date.
    * @default true
@@ -29,18 +26,18 @@ export interface AgentUpdateSettings extends SsmAgentUpdateOptions {
   readonly enabled?: boolean;
 }
 
-/** {@link PatchMode}, or `off` for no patching resources at all. */
-export type PatchingMode = PatchMode | "off";
-
-/** Every {@link PatchingMode}. */
-export const PATCHING_MODES: readonly PatchingMode[] = ["scan", "install", "off"];
-
 /** Patching settings of {@link InstanceMaintenance}. */
-export interface PatchingSettings extends Omit<PatchOptions, "mode"> {
+export interface PatchingSettings extends Omit<PatchOptions, "mode">, FeatureOptions {
   /**
-   * `scan` (report compliance only), `install` (patch in a maintenance window) or `off`.
+   * Whether the instances are patched (scanned or patched, as `mode` says).
+   * @default true
    */
-  readonly mode: PatchingMode;
+  readonly enabled?: boolean;
+  /**
+   * `scan` (report compliance only) or `install` (patch in a maintenance window).
+   * @default "scan"
+   */
+  readonly mode?: PatchMode;
 }
 
 /** Props of {@link InstanceMaintenance}. */
@@ -55,14 +52,14 @@ export interface InstanceMaintenanceProps {
    */
   readonly target: InstanceTagTarget;
   /**
-   * SSM Agent updates.
-   * @default - enabled, every 14 days, 50% at a time, stop on the first failure
+   * SSM Agent updates; `{ enabled: false }` turns them off.
+   * @default - on: every 14 days, 50% at a time, stop on the first failure
    */
   readonly agentUpdate?: AgentUpdateSettings;
   /**
-   * Patching.
+   * Patching; `{ enabled: false }` turns it off (no patching resources at all).
    * Scanning changes nothing on the instances, so it is the safe default.
-   * @default { mode: "scan" } (daily compliance scan at 03:00 UTC)
+   * @default - on, in scan mode (daily compliance scan at 03:00 UTC)
    */
   readonly patching?: PatchingSettings;
   /**
@@ -83,10 +80,17 @@ export interface InstanceMaintenanceProps {
   /**
    * Where every maintenance command writes its output, each under its own folder
    * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`, `/release-upgrade`).
-   * The instance role needs {@link InstanceMaintenance.outputWriteStatement}.
+   * The instance role needs `s3:PutObject` there: {@link InstanceMaintenance.grantOutputWrite}.
+   * Needs `region`.
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
+  /**
+   * The AWS Region of the stack, e.g. `eu-west-1`: gives the partition of the
+   * bucket ARN {@link InstanceMaintenance.grantOutputWrite} grants. Required with `outputS3`.
+   * @default - none (only allowed without `outputS3`)
+   */
+  readonly region?: string;
   /**
    * Provider to create every resource with (an aliased AWS provider for
    * another Region or account).
@@ -103,29 +107,35 @@ export interface InstanceMaintenanceProps {
  *
  * @example
  * // production: patch weekly in a window, output to the transcript bucket
- * new InstanceMaintenance(this, "Maintenance", {
+ * const maintenance = new InstanceMaintenance(this, "Maintenance", {
  *   namePrefix: "ssm-prod",
  *   target: { key: "Environment", value: "prod" },
  *   patching: { mode: "install", schedule: "cron(0 2 ? * SUN *)", window: { timezone: "Europe/Berlin" } },
  *   outputS3: { bucketName: transcripts.bucket },
+ *   region: "eu-west-1",
  * });
+ * maintenance.grantOutputWrite(instanceRole);
  */
 export class InstanceMaintenance extends Construct {
-  /** The agent update, unless disabled. */
+  /** The agent update, unless turned off. */
   public readonly agentUpdate?: SsmAgentUpdate;
-  /** The patching resources, unless patching is `off`. */
+  /** The patching resources, unless patching is turned off. */
   public readonly patching?: PatchManagement;
   /** The release upgrade, when `osRelease` is set. */
   public readonly releaseUpgrade?: ReleaseUpgrade;
   /** The output location in use, if any. */
   public readonly outputS3?: S3OutputLocation;
 
+  private readonly region?: string;
+
   constructor(scope: Construct, id: string, props: InstanceMaintenanceProps) {
     super(scope, id);
 
     const agent = props.agentUpdate ?? {};
-    const patching: PatchingSettings = props.patching ?? { mode: "scan" };
-    const agentEnabled = agent.enabled ?? true;
+    const agentEnabled = isEnabled(props.agentUpdate, true);
+    const patching = props.patching ?? {};
+    const patchingEnabled = isEnabled(props.patching, true);
+    const patchMode: PatchMode = patching.mode ?? "scan";
 
     const v = new Validator(this.node.path);
     validateNamePrefix(v, props.namePrefix, [
@@ -135,13 +145,21 @@ export class InstanceMaintenance extends Construct {
     ]);
     validateTagTarget(v.child("target"), props.target);
     validateOutputS3(v.child("outputS3"), props.outputS3);
-    const agentV = v.child("agentUpdate");
-    if (agentV.check(typeof agentEnabled === "boolean", "enabled", `${JSON.stringify(agentEnabled)} is not true or false`)) {
-      if (agentEnabled) validateSsmAgentUpdateOptions(agentV, agent);
+    if (props.region !== undefined) {
+      v.region("region", props.region);
+    } else if (props.outputS3 !== undefined) {
+      v.add("region", "is required with outputS3: it gives the partition of the bucket ARN the instance role is granted");
     }
-    const patchV = v.child("patching");
-    if (patchV.oneOf("mode", patching.mode, PATCHING_MODES)) {
-      if (patching.mode !== "off") validatePatchOptions(patchV, { ...patching, mode: patching.mode });
+    if (v.featureOptions("agentUpdate", props.agentUpdate) && agentEnabled) {
+      validateSsmAgentUpdateOptions(v.child("agentUpdate"), agent);
+    }
+    if (v.featureOptions("patching", props.patching) && patchingEnabled) {
+      const patchV = v.child("patching");
+      if ((patching.mode as string) === "off") {
+        patchV.add("mode", '"off" is not a patching mode: turn patching off with { "enabled": false }');
+      } else {
+        validatePatchOptions(patchV, { ...patching, mode: patchMode });
+      }
     }
     if (props.osRelease !== undefined) {
       const problem = al2023ReleaseProblem(props.osRelease);
@@ -149,7 +167,7 @@ export class InstanceMaintenance extends Construct {
       validateReleaseUpgradeOptions(
         v.child("releaseUpgrade"),
         props.releaseUpgrade ?? {},
-        patching.mode === "install" ? "the patch window (patching.mode is install)" : undefined,
+        patchingEnabled && patchMode === "install" ? "the patch window (patching.mode is install)" : undefined,
       );
     } else if (props.releaseUpgrade !== undefined) {
       v.add("releaseUpgrade", "only applies with osRelease (the release to upgrade to)");
@@ -157,6 +175,7 @@ export class InstanceMaintenance extends Construct {
     v.throwIfAny();
 
     this.outputS3 = props.outputS3;
+    this.region = props.region;
 
     if (agentEnabled) {
       this.agentUpdate = new SsmAgentUpdate(this, "AgentUpdate", {
@@ -168,10 +187,10 @@ export class InstanceMaintenance extends Construct {
       });
     }
 
-    if (patching.mode !== "off") {
+    if (patchingEnabled) {
       this.patching = new PatchManagement(this, "Patching", {
         ...patching,
-        mode: patching.mode,
+        mode: patchMode,
         namePrefix: props.namePrefix,
         target: props.target,
         outputS3: props.outputS3,
@@ -193,13 +212,12 @@ export class InstanceMaintenance extends Construct {
   }
 
   /**
-   * The IAM statement the instance role needs so the agent can upload command
-   * output (`s3:PutObject` on `<bucket>/<keyPrefix>/*`), or `undefined` without
-   * an output location.
-   *
-   * @param partition the AWS partition, e.g. from `partitionForRegion(region)`
+   * Gives the instance role what the agent needs to upload command output:
+   * `s3:PutObject` on `<bucket>/<keyPrefix>/*`. Nothing without `outputS3`.
    */
-  public outputWriteStatement(partition: string): OutputWriteStatement | undefined {
-    return this.outputS3 ? s3OutputWriteStatement(this.outputS3, partition) : undefined;
+  public grantOutputWrite(instanceRole: PolicyGrantee): void {
+    if (this.outputS3 && this.region !== undefined) {
+      instanceRole.addToPolicy(s3OutputWriteStatement(this.outputS3, partitionForRegion(this.region)));
+    }
   }
 }

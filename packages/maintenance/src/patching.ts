@@ -4,10 +4,9 @@ import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
-import { Validator, nameTag, resourceName } from "@ssm-access/core";
+import { InstanceTagTarget, Validator, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
 import {
-  InstanceTagTarget,
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
@@ -16,7 +15,6 @@ import {
   validateNamePrefix,
   validateOutputS3,
   validateRateControl,
-  validateTagTarget,
 } from "./inputs";
 
 /** The AWS-owned Command document that scans for or installs patches from the instance's patch baseline. */

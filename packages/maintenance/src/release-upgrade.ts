@@ -4,10 +4,9 @@ import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
-import { Validator, escapeTerraformTemplate, nameTag, resourceName } from "@ssm-access/core";
+import { InstanceTagTarget, Validator, escapeTerraformTemplate, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
 import {
-  InstanceTagTarget,
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
@@ -16,7 +15,6 @@ import {
   validateNamePrefix,
   validateOutputS3,
   validateRateControl,
-  validateTagTarget,
 } from "./inputs";
 import { validateWindowTiming } from "./patching";
 import { AL2023_RELEASE_ALLOWED_PATTERN, AL2023_RELEASE_EXAMPLE, al2023ReleaseProblem } from "./release";

@@ -10,7 +10,6 @@ import {
   validateNamePrefix,
   validateOutputS3,
   validateRateControl,
-  validateTagTarget,
 } from "../src/inputs";
 
 /** Runs `check` against a fresh validator and returns what it found. */
@@ -90,37 +89,6 @@ describe("inputs", () => {
       const issues = issuesOf((v) => validateNamePrefix(v, `a${"b".repeat(115)}`, ["patch-install", "x"]));
       expect(issues).toHaveLength(1);
       expect(issues[0].message).toMatch(/-patch-install" would exceed 128 characters/);
-    });
-  });
-
-  describe("validateTagTarget", () => {
-    it("accepts a key and a value", () => {
-      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "Environment", value: "dev" }))).toEqual([]);
-    });
-
-    it("requires the target", () => {
-      expect(issuesOf((v) => validateTagTarget(v.child("target"), undefined))).toEqual([
-        { path: "target", message: "is required" },
-      ]);
-    });
-
-    it("requires a non-empty key and value", () => {
-      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: " ", value: "" }))).toEqual([
-        { path: "target.key", message: "must not be empty" },
-        { path: "target.value", message: "must not be empty" },
-      ]);
-    });
-
-    it("rejects a key that already carries the tag: prefix", () => {
-      expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "tag:Env", value: "dev" }))[0]).toEqual({
-        path: "target.key",
-        message: '"tag:Env" must not start with "tag:" (the prefix is added for you)',
-      });
-    });
-
-    it("rejects keys over 128 and values over 256 characters", () => {
-      const issues = issuesOf((v) => validateTagTarget(v.child("target"), { key: "k".repeat(129), value: "v".repeat(257) }));
-      expect(issues.map((i) => i.path)).toEqual(["target.key", "target.value"]);
     });
   });
 

@@ -4,7 +4,7 @@ import { SsmMaintenanceWindow as TfSsmMaintenanceWindow } from "@cdktf/provider-
 import { SsmMaintenanceWindowTask as TfSsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { SsmMaintenanceWindowTarget as TfSsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmDocument as TfSsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
-import { ValidationError, partitionForRegion } from "@ssm-access/core";
+import { ValidationError } from "@ssm-access/core";
 import {
   TerraformJson,
   configsOf,
@@ -82,6 +82,7 @@ describe("InstanceMaintenance", () => {
       agentUpdate: { schedule: "rate(7 days)" },
       patching: { mode: "install", schedule: "cron(0 2 ? * SUN *)", window: { timezone: "Europe/Berlin", duration: 4 } },
       outputS3: { bucketName: "ssm-prod-transcripts", keyPrefix: "maintenance" },
+      region: "eu-west-1",
     });
 
     it("installs patches in the weekly window", () => {
@@ -151,6 +152,7 @@ describe("InstanceMaintenance", () => {
       patching: { mode: "install" },
       osRelease: "2023.9.20251117",
       outputS3: { bucketName: "ssm-prod-transcripts" },
+      region: "eu-west-1",
     });
     const windowRef = `\${aws_ssm_maintenance_window.${Object.keys(resourcesOf(json, TfSsmMaintenanceWindow))[0]}.id}`;
 
@@ -201,20 +203,24 @@ describe("InstanceMaintenance", () => {
   });
 
   it("with patching off, creates only the agent update", () => {
-    const json = synth({ patching: { mode: "off" } });
+    const json = synth({ patching: { enabled: false } });
     expect(configsOf(json, TfSsmAssociation).map((a) => a.association_name)).toEqual(["ssm-dev-ssm-agent-update"]);
     expect(resourcesOf(json, TfSsmMaintenanceWindow)).toEqual({});
   });
 
   it("with everything off, creates nothing", () => {
-    const json = synth({ agentUpdate: { enabled: false }, patching: { mode: "off" } });
+    const json = synth({ agentUpdate: { enabled: false }, patching: { enabled: false } });
     expect(json.resource ?? {}).toEqual({});
   });
 
   describe("its public members", () => {
     const stack = new TerraformStack(Testing.app(), "Stack");
-    const withOutput = new InstanceMaintenance(stack, "WithOutput", { ...base, outputS3: { bucketName: "logs", keyPrefix: "ops" } });
-    const without = new InstanceMaintenance(stack, "Without", { ...base, agentUpdate: { enabled: false }, patching: { mode: "off" } });
+    const withOutput = new InstanceMaintenance(stack, "WithOutput", {
+      ...base,
+      outputS3: { bucketName: "logs", keyPrefix: "ops" },
+      region: "us-gov-west-1",
+    });
+    const without = new InstanceMaintenance(stack, "Without", { ...base, agentUpdate: { enabled: false }, patching: { enabled: false } });
 
     it("expose the agent update and the patching constructs", () => {
       expect(withOutput.agentUpdate).toBeInstanceOf(SsmAgentUpdate);
@@ -224,20 +230,24 @@ describe("InstanceMaintenance", () => {
       expect(without.patching).toBeUndefined();
     });
 
-    it("give the statement the instance role needs to upload output", () => {
-      expect(withOutput.outputWriteStatement(partitionForRegion("us-gov-west-1"))).toEqual({
-        Sid: "WriteMaintenanceOutput",
-        Effect: "Allow",
-        Action: ["s3:PutObject"],
-        Resource: ["arn:aws-us-gov:s3:::logs/ops/*"],
-      });
-      expect(without.outputWriteStatement("aws")).toBeUndefined();
+    it("grant the instance role what it needs to upload output, in the Region's partition", () => {
+      const granted: unknown[] = [];
+      withOutput.grantOutputWrite({ addToPolicy: (...st) => granted.push(...st) });
+      expect(granted).toEqual([
+        { Sid: "WriteMaintenanceOutput", Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws-us-gov:s3:::logs/ops/*"] },
+      ]);
+    });
+
+    it("grant nothing without an output location", () => {
+      const granted: unknown[] = [];
+      without.grantOutputWrite({ addToPolicy: (...st) => granted.push(...st) });
+      expect(granted).toEqual([]);
     });
   });
 
   describe("validation", () => {
     it("rejects an unknown patching mode", () => {
-      expect(build({ patching: { mode: "auto" as never } })).toThrow(/patching\.mode: "auto" is not one of scan, install, off/);
+      expect(build({ patching: { mode: "auto" as never } })).toThrow(/patching\.mode: "auto" is not one of scan, install/);
     });
 
     it("reports patch window problems under patching.window", () => {
@@ -257,7 +267,18 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects an enabled flag that is not a boolean", () => {
-      expect(build({ agentUpdate: { enabled: "yes" as never } })).toThrow(/agentUpdate\.enabled: "yes" is not true or false/);
+      expect(build({ agentUpdate: { enabled: "yes" as never } })).toThrow(/agentUpdate: enabled: "yes" is not true or false/);
+    });
+
+    it("rejects the former spellings of off, naming the one to write", () => {
+      expect(build({ patching: { mode: "off" as never } })).toThrow(/patching\.mode: "off" is not a patching mode: turn patching off with \{ "enabled": false \}/);
+      expect(build({ agentUpdate: false as never })).toThrow(/agentUpdate: false is not accepted here: write \{ "enabled": false \}/);
+    });
+
+    it("patches in scan mode when patching is given without a mode", () => {
+      synthJson((scope) => {
+        expect(new InstanceMaintenance(scope, "Maintenance", { ...base, patching: { schedule: "rate(1 day)" } }).patching?.mode).toBe("scan");
+      });
     });
 
     it("does not check the options of a disabled agent update", () => {
@@ -265,7 +286,7 @@ describe("InstanceMaintenance", () => {
     });
 
     it("does not check the options of patching that is off", () => {
-      expect(build({ patching: { mode: "off", schedule: "never" } })).not.toThrow();
+      expect(build({ patching: { enabled: false, schedule: "never" } })).not.toThrow();
     });
 
     it("rejects a name prefix too long for the derived names", () => {
@@ -297,7 +318,12 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects an output key prefix starting with a slash", () => {
-      expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" } })).toThrow(/outputS3\.keyPrefix: "\/ops" must not start with "\/"/);
+      expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" }, region: "eu-west-1" })).toThrow(/outputS3\.keyPrefix: "\/ops" must not start with "\/"/);
+    });
+
+    it("requires the Region with an output location, for the partition of the bucket ARN it grants", () => {
+      expect(build({ outputS3: { bucketName: "logs" } })).toThrow(/region: is required with outputS3/);
+      expect(build({ outputS3: { bucketName: "logs" }, region: "Ireland" })).toThrow(/region: "Ireland" is not an AWS Region code/);
     });
 
     it("lists every problem of every part in one error before creating anything", () => {

@@ -1,30 +1,17 @@
-import { TerraformProvider, Token } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import {
-  Validator,
-  nameTag,
-  partitionForRegion,
-  resourceName,
-} from "@ssm-access/core";
+import { Validator, nameTag, partitionForRegion, resourceName } from "@ssm-access/core";
 import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { MAX_NAME_LENGTH } from "./vpc-endpoints";
-
-/** The retention periods CloudWatch Logs accepts, in days (0 = never expire). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 /** Which traffic a flow log records. */
 export type FlowLogTrafficType = "ALL" | "ACCEPT" | "REJECT";
 
 const FLOW_LOG_TRAFFIC_TYPES: readonly FlowLogTrafficType[] = ["ALL", "ACCEPT", "REJECT"];
-
-/** A KMS key ARN (not an alias, not a key id: CloudWatch Logs needs the key ARN). */
-export const KMS_KEY_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** Options shared by {@link FlowLogsProps} and `PrivateNetworkProps.flowLogs`. */
 export interface FlowLogsOptions {
@@ -78,20 +65,13 @@ export interface FlowLogsProps extends FlowLogsOptions, NamePrefixProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Validates the shared flow log options into `v` (paths relative to `v`). */
-export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions): void {
-  const retention = options.retentionInDays;
-  if (retention !== undefined) {
-    v.check(
-      LOG_RETENTION_DAYS.includes(retention),
-      "retentionInDays",
-      `${retention} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`,
-    );
-  }
-  const key = options.kmsKeyArn;
-  if (key !== undefined && !Token.isUnresolved(key)) {
-    v.check(KMS_KEY_ARN_PATTERN.test(key), "kmsKeyArn", `${key} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
-  }
+/**
+ * Validates the shared flow log options into `v` (paths relative to `v`); a
+ * KMS key must be in the partition of `region` when it is given.
+ */
+export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions, region?: string): void {
+  if (options.retentionInDays !== undefined) v.logRetentionDays("retentionInDays", options.retentionInDays);
+  if (options.kmsKeyArn !== undefined) v.kmsKeyArn("kmsKeyArn", options.kmsKeyArn, region);
   if (options.trafficType !== undefined) {
     v.oneOf("trafficType", options.trafficType, FLOW_LOG_TRAFFIC_TYPES);
   }
@@ -129,7 +109,7 @@ export class FlowLogs extends Construct {
     const v = new Validator(this.node.path);
     const namePrefix = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
     v.region("region", props.region);
-    validateFlowLogsOptions(v, props);
+    validateFlowLogsOptions(v, props, props.region);
     v.throwIfAny();
 
     const partition = partitionForRegion(props.region);

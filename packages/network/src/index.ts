@@ -20,7 +20,7 @@ export {
   zoneLetterSlot,
 } from "./cidr-planner";
 export type { ParsedCidr, PlannedSubnet, SubnetPlan, SubnetPlanInput, TierPlanInput } from "./cidr-planner";
-export { SERVICE_SHORT_NAME_PATTERN, SSM_INTERFACE_SERVICES, SsmVpcEndpoints, interfaceServiceName } from "./vpc-endpoints";
+export { SERVICE_SHORT_NAME_PATTERN, SSM_INTERFACE_SERVICES, SsmVpcEndpoints, interfaceServiceName, validateServiceNames } from "./vpc-endpoints";
 export {
   ENDPOINT_POLICY_SERVICES,
   allowedBucketResources,
@@ -39,7 +39,7 @@ export {
   unknownAwsManagedS3Buckets,
 } from "./aws-managed-buckets";
 export type { SsmVpcEndpointsOptions, SsmVpcEndpointsProps } from "./vpc-endpoints";
-export { FlowLogs, KMS_KEY_ARN_PATTERN, LOG_RETENTION_DAYS } from "./flow-logs";
+export { FlowLogs } from "./flow-logs";
 export type { FlowLogTrafficType, FlowLogsOptions, FlowLogsProps } from "./flow-logs";
 export { PrivateNetwork } from "./private-network";
 export type {

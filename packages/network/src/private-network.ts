@@ -9,8 +9,8 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Validator, azSuffix, duplicates, isZoneOfRegion, nameTag, pascalCase } from "@ssm-access/core";
-import { PlannedSubnet, TierPlanInput, planSubnets } from "./cidr-planner";
+import { FeatureOptions, Validator, azSuffix, duplicates, isEnabled, isZoneOfRegion, nameTag, pascalCase } from "@ssm-access/core";
+import { PlannedSubnet, SubnetPlan, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
 import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
@@ -22,10 +22,10 @@ export type NatGatewayMode = "none" | "single" | "perAz";
 const NAT_MODES: readonly NatGatewayMode[] = ["none", "single", "perAz"];
 
 /** Options of one subnet tier. */
-export interface SubnetTierOptions {
+export interface SubnetTierOptions extends FeatureOptions {
   /**
    * Whether the tier has subnets (one per Availability Zone).
-   * @default true when the tier's options are given
+   * @default true (the tier's options are given)
    */
   readonly enabled?: boolean;
   /**
@@ -68,9 +68,9 @@ export interface SubnetTiersOptions {
 }
 
 /** The `endpoints` options of {@link PrivateNetworkProps}. */
-export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions {
+export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions, FeatureOptions {
   /**
-   * Whether to create the endpoints at all.
+   * Whether to create the endpoints at all; `false` for a network whose instances reach AWS otherwise (NAT).
    * @default true
    */
   readonly enabled?: boolean;
@@ -85,10 +85,10 @@ export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions {
  * The `flowLogs` options of {@link PrivateNetworkProps}: those of `FlowLogs` except `accountId`,
  * which comes from {@link PrivateNetworkProps.accountId}.
  */
-export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "accountId"> {
+export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "accountId">, FeatureOptions {
   /**
    * Whether to record flow logs.
-   * @default true when the options are given
+   * @default true (the options are given)
    */
   readonly enabled?: boolean;
 }
@@ -151,15 +151,17 @@ export interface PrivateNetworkProps extends NamePrefixProps {
   readonly natGateways?: NatGatewayMode;
   /**
    * The Session Manager VPC endpoints (ssm, ssmmessages, ec2messages, the S3 gateway and any extra
-   * interface services); `false` turns them off (for example when a NAT gateway gives internet access).
+   * interface services); `{ enabled: false }` turns them off (for example when a NAT gateway gives
+   * internet access).
    * @default - on: interface endpoints in every zone of the isolated (else private) tier, S3 gateway on
    */
-  readonly endpoints?: PrivateNetworkEndpointsOptions | false;
+  readonly endpoints?: PrivateNetworkEndpointsOptions;
   /**
-   * VPC flow logs to CloudWatch Logs; `true` for the defaults.
-   * @default false
+   * VPC flow logs to CloudWatch Logs: given, they are recorded (`{}` for the defaults) unless
+   * `enabled: false`.
+   * @default - no flow logs
    */
-  readonly flowLogs?: PrivateNetworkFlowLogsOptions | boolean;
+  readonly flowLogs?: PrivateNetworkFlowLogsOptions;
   /**
    * Provider to create every resource with, the endpoints' and flow logs' included (an aliased AWS
    * provider for another Region or account; `region` must then be that provider's Region).
@@ -231,93 +233,18 @@ export class PrivateNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-
-    const enabled = enabledTiers(props.subnets);
-    const natMode = props.natGateways ?? "none";
-    const endpointOptions = props.endpoints === false ? undefined : (props.endpoints ?? {});
-    const endpointsOn = endpointOptions !== undefined && endpointOptions.enabled !== false;
-    const flowLogOptions = typeof props.flowLogs === "object" ? props.flowLogs : props.flowLogs ? {} : undefined;
-    const flowLogsOn = flowLogOptions !== undefined && flowLogOptions.enabled !== false;
-    const zones = Array.isArray(props.availabilityZones) ? props.availabilityZones : [];
-    const has = (tier: SubnetTier): boolean => enabled.includes(tier);
-
-    // ---- validation: every problem, then one error
-    const v = new Validator(this.node.path);
-    const name = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
-    const regionOk = v.region("region", props.region);
-    validateAccountId(v, "accountId", props.accountId);
-    if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
-      for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
-      zones.forEach((zone, i) => {
-        if (regionOk && !isZoneOfRegion(zone, props.region)) {
-          v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
-        }
-      });
-    }
-    v.check(enabled.length > 0, "subnets", "at least one tier must be enabled");
-    for (const tier of SUBNET_TIERS) {
-      if (tier !== "public" && props.subnets?.[tier]?.mapPublicIpOnLaunch) {
-        v.add(`subnets.${tier}.mapPublicIpOnLaunch`, "only the public tier may map public IP addresses");
-      }
-    }
-
-    const tierInputs: Partial<Record<SubnetTier, TierPlanInput>> = {};
-    for (const tier of enabled) {
-      tierInputs[tier] = { cidrs: props.subnets?.[tier]?.cidrs, prefixLength: props.subnets?.[tier]?.prefixLength };
-    }
-    const plan = planSubnets({
-      vpcCidr: props.cidr,
-      availabilityZones: [...new Set(zones)],
-      tiers: tierInputs,
-      azSlotsPerTier: props.azSlotsPerTier,
-      zoneSlots: props.zoneSlots,
-    });
-    for (const issue of plan.issues) v.add(issue.path, issue.message);
-
-    if (v.oneOf("natGateways", natMode, NAT_MODES)) {
-      if (natMode !== "none") {
-        v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
-        v.check(has("private"), "natGateways", `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`);
-      }
-    }
-
-    let endpointTier: SubnetTier | undefined;
-    if (endpointsOn) {
-      const ev = v.child("endpoints");
-      endpointTier = endpointOptions.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
-      if (endpointOptions.subnetTier !== undefined) {
-        if (ev.oneOf("subnetTier", endpointOptions.subnetTier, SUBNET_TIERS)) {
-          ev.check(has(endpointOptions.subnetTier), "subnetTier", `the ${endpointOptions.subnetTier} tier has no subnets`);
-        }
-      } else {
-        ev.check(
-          endpointTier !== undefined,
-          "subnetTier",
-          "there is no isolated or private tier to place the endpoints in; choose a tier or set endpoints to false",
-        );
-      }
-      validateEndpointOptions(ev, endpointOptions, new Set(zones).size);
-      if (endpointOptions.s3Gateway ?? true) {
-        ev.check(
-          has("private") || has("isolated"),
-          "s3Gateway",
-          "the S3 gateway endpoint needs a private or isolated tier to attach to (or set s3Gateway to false)",
-        );
-      }
-    }
-    if (flowLogsOn) validateFlowLogsOptions(v.child("flowLogs"), flowLogOptions);
-    v.throwIfAny();
-
+    const resolved = validateProps(this, props);
+    const { namePrefix: name, natMode, plan } = resolved;
+    const has = (tier: SubnetTier): boolean => resolved.tiers.includes(tier);
     if (has("private") && natMode === "none") {
       Annotations.of(this).addWarning(
         "The private tier has no NAT gateway: its subnets have no default route and behave like isolated ones.",
       );
     }
 
-    // ---- resources
     const provider = props.provider;
     this.natMode = natMode;
-    this.availabilityZones = [...zones];
+    this.availabilityZones = [...resolved.zones];
     this.vpcCidr = props.cidr;
     this.subnetPlan = plan.subnets;
 
@@ -336,19 +263,7 @@ export class PrivateNetwork extends Construct implements INetwork {
       tags: nameTag(name, "default-locked"),
     });
 
-    this.tiers = { public: emptyTier(), private: emptyTier(), isolated: emptyTier() };
-    for (const planned of plan.subnets) {
-      const { tier, availabilityZone: az } = planned;
-      const resource = new Subnet(this, `${pascalCase(tier)}Subnet${pascalCase(azSuffix(az))}`, {
-        provider,
-        vpcId: this.vpc.id,
-        cidrBlock: planned.cidr,
-        availabilityZone: az,
-        mapPublicIpOnLaunch: tier === "public" && props.subnets?.public?.mapPublicIpOnLaunch === true,
-        tags: nameTag(name, tier, azSuffix(az)),
-      });
-      this.tiers[tier].subnets.push({ ref: { id: resource.id, tier, availabilityZone: az, cidr: planned.cidr }, resource });
-    }
+    this.tiers = this.createSubnets(name, plan.subnets, props.subnets?.public?.mapPublicIpOnLaunch === true, provider);
 
     if (has("public")) {
       this.internetGateway = new InternetGateway(this, "InternetGateway", {
@@ -357,102 +272,30 @@ export class PrivateNetwork extends Construct implements INetwork {
         tags: nameTag(name),
       });
     }
+    this.natGateways = this.createNatGateways(name, natMode, provider);
+    this.createRouting(name, resolved.tiers, provider);
 
-    const natGateways: NatGateway[] = [];
-    const natByZone = new Map<string, NatGateway>();
-    const natZones = natMode === "perAz" ? this.tiers.public.subnets : natMode === "single" ? this.tiers.public.subnets.slice(0, 1) : [];
-    for (const { ref } of natZones) {
-      const suffix = pascalCase(azSuffix(ref.availabilityZone));
-      const eip = new Eip(this, `NatEip${suffix}`, {
-        provider,
-        domain: "vpc",
-        tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
-        dependsOn: this.internetGateway ? [this.internetGateway] : undefined,
-      });
-      const nat = new NatGateway(this, `NatGateway${suffix}`, {
-        provider,
-        allocationId: eip.allocationId,
-        subnetId: ref.id,
-        connectivityType: "public",
-        tags: nameTag(name, "nat", azSuffix(ref.availabilityZone)),
-        dependsOn: this.internetGateway ? [this.internetGateway] : undefined,
-      });
-      natGateways.push(nat);
-      natByZone.set(ref.availabilityZone, nat);
-    }
-    this.natGateways = natGateways;
-
-    // Route tables: one per tier, except private with one NAT per zone (routes differ by zone).
-    for (const tier of enabled) {
-      const state = this.tiers[tier];
-      const perAz = tier === "private" && natMode === "perAz";
-      const shared = perAz
-        ? undefined
-        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier) });
-      if (shared) state.routeTables.push(shared);
-
-      for (const { ref, resource } of state.subnets) {
-        const suffix = pascalCase(azSuffix(ref.availabilityZone));
-        let table = shared;
-        if (!table) {
-          table = new RouteTable(this, `${pascalCase(tier)}RouteTable${suffix}`, {
-            provider,
-            vpcId: this.vpc.id,
-            tags: nameTag(name, tier, azSuffix(ref.availabilityZone)),
-          });
-          state.routeTables.push(table);
-          new Route(this, `${pascalCase(tier)}DefaultRoute${suffix}`, {
-            provider,
-            routeTableId: table.id,
-            destinationCidrBlock: "0.0.0.0/0",
-            natGatewayId: (natByZone.get(ref.availabilityZone) ?? natGateways[0]).id,
-          });
-        }
-        new RouteTableAssociation(this, `${pascalCase(tier)}RouteTableAssociation${suffix}`, {
-          provider,
-          subnetId: resource.id,
-          routeTableId: table.id,
-        });
-      }
-
-      if (shared && tier === "public" && this.internetGateway) {
-        new Route(this, "PublicDefaultRoute", {
-          provider,
-          routeTableId: shared.id,
-          destinationCidrBlock: "0.0.0.0/0",
-          gatewayId: this.internetGateway.id,
-        });
-      }
-      if (shared && tier === "private" && natMode === "single") {
-        new Route(this, "PrivateDefaultRoute", {
-          provider,
-          routeTableId: shared.id,
-          destinationCidrBlock: "0.0.0.0/0",
-          natGatewayId: natGateways[0].id,
-        });
-      }
-    }
-
-    if (endpointsOn && endpointTier) {
+    if (resolved.endpoints) {
+      const { options, tier } = resolved.endpoints;
       this.endpoints = new SsmVpcEndpoints(this, "Endpoints", {
         namePrefix: name,
         region: props.region,
         accountId: props.accountId,
         vpcId: this.vpc.id,
         vpcCidr: props.cidr,
-        subnets: this.subnets(endpointTier),
-        availabilityZoneCount: endpointOptions.availabilityZoneCount,
-        extraServices: endpointOptions.extraServices,
-        s3Gateway: endpointOptions.s3Gateway,
-        s3GatewayAllowedBuckets: endpointOptions.s3GatewayAllowedBuckets,
+        subnets: this.subnets(tier),
+        availabilityZoneCount: options.availabilityZoneCount,
+        extraServices: options.extraServices,
+        s3Gateway: options.s3Gateway,
+        s3GatewayAllowedBuckets: options.s3GatewayAllowedBuckets,
         routeTableIds: [...this.routeTableIds("private"), ...this.routeTableIds("isolated")],
         provider,
       });
     }
 
-    if (flowLogsOn) {
+    if (resolved.flowLogs) {
       this.flowLogs = new FlowLogs(this, "FlowLogs", {
-        ...flowLogOptions,
+        ...resolved.flowLogs,
         namePrefix: name,
         region: props.region,
         accountId: props.accountId,
@@ -543,6 +386,91 @@ export class PrivateNetwork extends Construct implements INetwork {
     return this.endpoints.services.filter((s) => !before.has(s));
   }
 
+  /** One subnet per planned tier and zone, in plan order; the public tier may map public IPs. */
+  private createSubnets(
+    name: string,
+    planned: readonly PlannedSubnet[],
+    mapPublicIpOnLaunch: boolean,
+    provider: TerraformProvider | undefined,
+  ): Record<SubnetTier, TierState> {
+    const tiers: Record<SubnetTier, TierState> = { public: emptyTier(), private: emptyTier(), isolated: emptyTier() };
+    for (const { tier, availabilityZone: az, cidr } of planned) {
+      const resource = new Subnet(this, `${pascalCase(tier)}Subnet${pascalCase(azSuffix(az))}`, {
+        provider,
+        vpcId: this.vpc.id,
+        cidrBlock: cidr,
+        availabilityZone: az,
+        mapPublicIpOnLaunch: tier === "public" && mapPublicIpOnLaunch,
+        tags: nameTag(name, tier, azSuffix(az)),
+      });
+      tiers[tier].subnets.push({ ref: { id: resource.id, tier, availabilityZone: az, cidr }, resource });
+    }
+    return tiers;
+  }
+
+  /** The NAT gateways (each with its Elastic IP) in the public subnets: none, the first zone's, or every zone's. */
+  private createNatGateways(name: string, natMode: NatGatewayMode, provider: TerraformProvider | undefined): NatGateway[] {
+    const publicSubnets = this.tiers.public.subnets;
+    const natZones = natMode === "perAz" ? publicSubnets : natMode === "single" ? publicSubnets.slice(0, 1) : [];
+    const dependsOn = this.internetGateway ? [this.internetGateway] : undefined;
+    return natZones.map(({ ref }) => {
+      const zone = azSuffix(ref.availabilityZone);
+      const eip = new Eip(this, `NatEip${pascalCase(zone)}`, { provider, domain: "vpc", tags: nameTag(name, "nat", zone), dependsOn });
+      return new NatGateway(this, `NatGateway${pascalCase(zone)}`, {
+        provider,
+        allocationId: eip.allocationId,
+        subnetId: ref.id,
+        connectivityType: "public",
+        tags: nameTag(name, "nat", zone),
+        dependsOn,
+      });
+    });
+  }
+
+  /**
+   * Route tables and their routes: one table per tier, except private subnets
+   * with one NAT gateway per zone (their default routes differ by zone). Public
+   * routes to the internet gateway, private to NAT (when there is one),
+   * isolated nowhere beyond the VPC.
+   */
+  private createRouting(name: string, tiers: readonly SubnetTier[], provider: TerraformProvider | undefined): void {
+    const natByZone = new Map(this.natGateways.map((nat, i) => [this.tiers.public.subnets[i].ref.availabilityZone, nat]));
+    const defaultRoute = (id: string, table: RouteTable, target: { gatewayId: string } | { natGatewayId: string }) =>
+      new Route(this, id, { provider, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target });
+
+    for (const tier of tiers) {
+      const state = this.tiers[tier];
+      const perAz = tier === "private" && this.natMode === "perAz";
+      const shared = perAz
+        ? undefined
+        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier) });
+      if (shared) state.routeTables.push(shared);
+
+      for (const { ref, resource } of state.subnets) {
+        const zone = azSuffix(ref.availabilityZone);
+        let table = shared;
+        if (!table) {
+          table = new RouteTable(this, `${pascalCase(tier)}RouteTable${pascalCase(zone)}`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier, zone) });
+          state.routeTables.push(table);
+          const nat = natByZone.get(ref.availabilityZone) ?? this.natGateways[0];
+          defaultRoute(`${pascalCase(tier)}DefaultRoute${pascalCase(zone)}`, table, { natGatewayId: nat.id });
+        }
+        new RouteTableAssociation(this, `${pascalCase(tier)}RouteTableAssociation${pascalCase(zone)}`, {
+          provider,
+          subnetId: resource.id,
+          routeTableId: table.id,
+        });
+      }
+
+      if (shared && tier === "public" && this.internetGateway) {
+        defaultRoute("PublicDefaultRoute", shared, { gatewayId: this.internetGateway.id });
+      }
+      if (shared && tier === "private" && this.natMode === "single") {
+        defaultRoute("PrivateDefaultRoute", shared, { natGatewayId: this.natGateways[0].id });
+      }
+    }
+  }
+
   /** Ids an app turns into Terraform outputs. */
   public get outputs(): PrivateNetworkOutputs {
     const subnetIds = {} as Record<SubnetTier, readonly string[]>;
@@ -563,15 +491,109 @@ export class PrivateNetwork extends Construct implements INetwork {
   }
 }
 
+/** What {@link validateProps} resolves from the props, for the constructor to build from. */
+interface ResolvedNetwork {
+  readonly namePrefix: string;
+  /** The tiers that get subnets, in {@link SUBNET_TIERS} order. */
+  readonly tiers: readonly SubnetTier[];
+  readonly natMode: NatGatewayMode;
+  /** The zones, in configuration order. */
+  readonly zones: readonly string[];
+  readonly plan: SubnetPlan;
+  /** The endpoints' options and the tier carrying them; absent when the endpoints are off. */
+  readonly endpoints?: { readonly options: PrivateNetworkEndpointsOptions; readonly tier: SubnetTier };
+  /** The flow logs' options; absent when flow logs are off. */
+  readonly flowLogs?: PrivateNetworkFlowLogsOptions;
+}
+
+/**
+ * Checks every prop of a {@link PrivateNetwork} and plans its subnets; throws
+ * one error listing every problem with its field path. Creates nothing (a
+ * deprecated `name` leaves a warning on `scope`).
+ */
+function validateProps(scope: Construct, props: PrivateNetworkProps): ResolvedNetwork {
+  const tiers = enabledTiers(props.subnets);
+  const has = (tier: SubnetTier): boolean => tiers.includes(tier);
+  const natMode = props.natGateways ?? "none";
+  const zones = Array.isArray(props.availabilityZones) ? props.availabilityZones : [];
+
+  const v = new Validator(scope.node.path);
+  const namePrefix = resolveNamePrefix(scope, v, props, MAX_NAME_LENGTH);
+  const regionOk = v.region("region", props.region);
+  validateAccountId(v, "accountId", props.accountId);
+  if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
+    for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
+    zones.forEach((zone, i) => {
+      if (regionOk && !isZoneOfRegion(zone, props.region)) v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
+    });
+  }
+
+  for (const tier of SUBNET_TIERS) v.featureOptions(`subnets.${tier}`, props.subnets?.[tier]);
+  v.check(tiers.length > 0, "subnets", "at least one tier must be enabled");
+  for (const tier of SUBNET_TIERS) {
+    if (tier !== "public" && props.subnets?.[tier]?.mapPublicIpOnLaunch) {
+      v.add(`subnets.${tier}.mapPublicIpOnLaunch`, "only the public tier may map public IP addresses");
+    }
+  }
+  const tierInputs: Partial<Record<SubnetTier, TierPlanInput>> = {};
+  for (const tier of tiers) {
+    tierInputs[tier] = { cidrs: props.subnets?.[tier]?.cidrs, prefixLength: props.subnets?.[tier]?.prefixLength };
+  }
+  const plan = planSubnets({
+    vpcCidr: props.cidr,
+    availabilityZones: [...new Set(zones)],
+    tiers: tierInputs,
+    azSlotsPerTier: props.azSlotsPerTier,
+    zoneSlots: props.zoneSlots,
+  });
+  for (const issue of plan.issues) v.add(issue.path, issue.message);
+
+  if (v.oneOf("natGateways", natMode, NAT_MODES) && natMode !== "none") {
+    v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
+    v.check(has("private"), "natGateways", `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`);
+  }
+
+  let endpoints: ResolvedNetwork["endpoints"];
+  if (v.featureOptions("endpoints", props.endpoints) && isEnabled(props.endpoints, true)) {
+    const options = props.endpoints ?? {};
+    const ev = v.child("endpoints");
+    const tier = options.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
+    if (options.subnetTier !== undefined) {
+      if (ev.oneOf("subnetTier", options.subnetTier, SUBNET_TIERS)) {
+        ev.check(has(options.subnetTier), "subnetTier", `the ${options.subnetTier} tier has no subnets`);
+      }
+    } else {
+      ev.check(
+        tier !== undefined,
+        "subnetTier",
+        'there is no isolated or private tier to place the endpoints in; choose a tier or turn the endpoints off ({ "enabled": false })',
+      );
+    }
+    validateEndpointOptions(ev, options, new Set(zones).size);
+    if (options.s3Gateway ?? true) {
+      ev.check(
+        has("private") || has("isolated"),
+        "s3Gateway",
+        "the S3 gateway endpoint needs a private or isolated tier to attach to (or set s3Gateway to false)",
+      );
+    }
+    if (tier !== undefined) endpoints = { options, tier };
+  }
+
+  let flowLogs: PrivateNetworkFlowLogsOptions | undefined;
+  if (v.featureOptions("flowLogs", props.flowLogs) && isEnabled(props.flowLogs, false)) {
+    flowLogs = props.flowLogs ?? {};
+    validateFlowLogsOptions(v.child("flowLogs"), flowLogs, props.region);
+  }
+  v.throwIfAny();
+  return { namePrefix, tiers, natMode, zones, plan, endpoints, flowLogs };
+}
+
 function emptyTier(): TierState {
   return { subnets: [], routeTables: [] };
 }
 
 /** The tiers that get subnets: a tier's options enable it (unless `enabled: false`); isolated is on by default. */
 function enabledTiers(subnets: SubnetTiersOptions | undefined): SubnetTier[] {
-  return SUBNET_TIERS.filter((tier) => {
-    const options = subnets?.[tier];
-    if (options === undefined) return tier === "isolated";
-    return options.enabled !== false;
-  });
+  return SUBNET_TIERS.filter((tier) => isEnabled(subnets?.[tier], tier === "isolated"));
 }

@@ -152,7 +152,12 @@ function validateAllowedBuckets(v: Validator, entries: readonly string[], s3Gate
   for (const dup of duplicates(entries)) v.add(field, `${dup} is listed more than once`);
 }
 
-function validateServiceNames(v: Validator, services: readonly string[]): void {
+/**
+ * Checks interface endpoint service short names (`logs`, `kms`, `ecr.api`):
+ * not a full service name, and not `s3`, which the gateway endpoint serves.
+ * Problems go to `v` at `[i]`, relative to its prefix.
+ */
+export function validateServiceNames(v: Validator, services: readonly string[]): void {
   services.forEach((service, i) => {
     if (typeof service !== "string" || !SERVICE_SHORT_NAME_PATTERN.test(service)) {
       v.add(`[${i}]`, `${JSON.stringify(service)} is not a service short name (such as kms, logs or ecr.api)`);

@@ -12,8 +12,10 @@ import {
   synthJson,
   synthJsonWithAliasedProvider,
   offProvider,
+  warningsOf,
 } from "@ssm-access/core/testing";
-import { FlowLogs, FlowLogsProps, LOG_RETENTION_DAYS } from "../src";
+import { LOG_RETENTION_DAYS } from "@ssm-access/core";
+import { FlowLogs, FlowLogsProps } from "../src";
 
 const BASE: FlowLogsProps = { namePrefix: "ssm-dev", region: "eu-west-1", vpcId: "vpc-123" };
 
@@ -132,7 +134,7 @@ describe("FlowLogs", () => {
     it("takes the deprecated name as namePrefix, with a warning", () => {
       const flowLogs = build({ namePrefix: undefined, name: "ssm-dev" });
       expect(flowLogs.logGroupName).toBe("/vpc-flow-logs/ssm-dev");
-      const warnings = flowLogs.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      const warnings = warningsOf(flowLogs);
       expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
     });
   });

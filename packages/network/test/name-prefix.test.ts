@@ -1,13 +1,14 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Validator } from "@ssm-access/core";
+import { warningsOf } from "@ssm-access/core/testing";
 import { resolveNamePrefix } from "../src/name-prefix";
 
 function resolve(props: { namePrefix?: string; name?: string }) {
   const scope = new Construct(new TerraformStack(Testing.app(), "test"), "Thing");
   const v = new Validator(scope.node.path);
   const value = resolveNamePrefix(scope, v, props, 32);
-  const warnings = scope.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  const warnings = warningsOf(scope);
   return { value, issues: v.issues, warnings };
 }
 

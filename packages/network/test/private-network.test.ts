@@ -24,6 +24,7 @@ import {
   synthJson,
   synthJsonWithAliasedProvider,
   offProvider,
+  warningsOf,
 } from "@ssm-access/core/testing";
 import { PrivateNetwork, PrivateNetworkProps } from "../src";
 
@@ -235,7 +236,7 @@ describe("PrivateNetwork", () => {
 
     it("warns that a private tier without NAT has no default route", () => {
       const network = build({ subnets: { private: {} } });
-      const warnings = network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      const warnings = warningsOf(network);
       expect(warnings).toEqual([expect.stringMatching(/private tier has no NAT gateway/)]);
     });
   });
@@ -373,11 +374,8 @@ describe("PrivateNetwork", () => {
       expect(json.output?.PrefixList.value).toBe(gateway);
     });
 
-    it.each([
-      ["endpoints: false", false as const],
-      ["enabled: false", { enabled: false }],
-    ])("creates no endpoint with %s", (_label, endpoints) => {
-      const { json, network } = synth({ endpoints });
+    it("creates no endpoint with enabled: false", () => {
+      const { json, network } = synth({ endpoints: { enabled: false, availabilityZoneCount: 1 } });
       expect(configsOf(json, TfVpcEndpoint)).toEqual([]);
       expect(network.endpointSecurityGroupId).toBeUndefined();
       expect(network.interfaceEndpointServices).toEqual([]);
@@ -401,9 +399,9 @@ describe("PrivateNetwork", () => {
       });
 
       it("creates nothing and warns when the endpoints are off", () => {
-        const network = build({ endpoints: false });
+        const network = build({ endpoints: { enabled: false } });
         expect(network.addInterfaceEndpoints("logs")).toEqual([]);
-        const warnings = network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+        const warnings = warningsOf(network);
         expect(warnings).toEqual([expect.stringMatching(/logs were requested but the VPC endpoints are turned off/)]);
       });
 
@@ -426,9 +424,9 @@ describe("PrivateNetwork", () => {
       });
 
       it("warns instead when the endpoints are off", () => {
-        const network = build({ endpoints: false });
+        const network = build({ endpoints: { enabled: false } });
         network.requireInterfaceEndpoints("logs", "kms");
-        const warnings = network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+        const warnings = warningsOf(network);
         expect(warnings).toEqual([expect.stringMatching(/logs, kms were requested but the VPC endpoints are turned off/)]);
       });
     });
@@ -447,7 +445,7 @@ describe("PrivateNetwork", () => {
 
       it("is undefined without an S3 gateway", () => {
         expect(build({ endpoints: { s3Gateway: false } }).s3GatewayPrefixListId).toBeUndefined();
-        expect(build({ endpoints: false }).s3GatewayPrefixListId).toBeUndefined();
+        expect(build({ endpoints: { enabled: false } }).s3GatewayPrefixListId).toBeUndefined();
       });
     });
   });
@@ -476,16 +474,16 @@ describe("PrivateNetwork", () => {
     it("takes the deprecated name as namePrefix, with a warning, and builds the same resources", () => {
       let network: PrivateNetwork | undefined;
       const json = synthJson((scope) => {
-        network = new PrivateNetwork(scope, "Network", { ...BASE, namePrefix: undefined, name: "ssm-dev", flowLogs: true });
+        network = new PrivateNetwork(scope, "Network", { ...BASE, namePrefix: undefined, name: "ssm-dev", flowLogs: {} });
       });
-      expect(json).toEqual(synth({ flowLogs: true }).json);
-      const warnings = (network as PrivateNetwork).node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+      expect(json).toEqual(synth({ flowLogs: {} }).json);
+      const warnings = warningsOf(network as PrivateNetwork);
       expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
     });
 
     it("leaves no warning with namePrefix", () => {
-      const network = build({ flowLogs: true });
-      expect(network.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === "@cdktf/warn")).toEqual([]);
+      const network = build({ flowLogs: {} });
+      expect(warningsOf(network)).toEqual([]);
     });
   });
 
@@ -496,7 +494,7 @@ describe("PrivateNetwork", () => {
           ...BASE,
           subnets: { public: {}, private: {}, isolated: {} },
           natGateways: "perAz",
-          flowLogs: true,
+          flowLogs: {},
           provider,
         });
         network.requireInterfaceEndpoints("logs");
@@ -509,15 +507,15 @@ describe("PrivateNetwork", () => {
   });
 
   describe("flow logs", () => {
-    it("records the VPC's traffic with flowLogs: true", () => {
-      const { json, network } = synth({ flowLogs: true });
+    it("records the VPC's traffic with flowLogs: {} (the options given, enabled by default)", () => {
+      const { json, network } = synth({ flowLogs: {} });
       expect(onlyOf(json, TfFlowLog)).toMatchObject({ vpc_id: refTo(json, TfVpc, () => true), traffic_type: "ALL" });
       expect(onlyOf(json, TfCloudwatchLogGroup)).toMatchObject({ retention_in_days: 365 });
       expect(network.outputs.flowLogGroupName).toBe("/vpc-flow-logs/ssm-dev");
     });
 
     it("lets only this account's flow logs assume the role", () => {
-      const { json } = synth({ flowLogs: true });
+      const { json } = synth({ flowLogs: {} });
       const [statement] = parsePolicy(onlyOf(json, TfIamRole).assume_role_policy).Statement;
       expect(statement.Condition).toEqual({
         StringEquals: { "aws:SourceAccount": "111122223333" },
@@ -580,6 +578,9 @@ describe("PrivateNetwork", () => {
       ["a Local Zone without a slot", { region: "us-east-1", availabilityZones: ["us-east-1-bos-1a"] }, /availabilityZones\[0\]: us-east-1-bos-1a has no zone letter/],
       ["a bad azSlotsPerTier", { azSlotsPerTier: 5 }, /azSlotsPerTier: 5 is not one of 1, 2, 4, 8, 16/],
       ["no tier at all", { subnets: { isolated: { enabled: false } } }, /subnets: at least one tier must be enabled/],
+      ["endpoints turned off with a bare false", { endpoints: false as never }, /endpoints: false is not accepted here: write \{ "enabled": false \}/],
+      ["flow logs turned on with a bare true", { flowLogs: true as never }, /flowLogs: true is not accepted here: write \{ "enabled": true \}/],
+      ["a tier given as a boolean", { subnets: { private: true as never } }, /subnets\.private: true is not accepted here/],
       ["a public IP on a non-public tier", { subnets: { isolated: { mapPublicIpOnLaunch: true } } }, /subnets.isolated.mapPublicIpOnLaunch: only the public tier/],
       ["a bad prefix length", { subnets: { isolated: { prefixLength: 18 } } }, /subnets.isolated.prefixLength: \/18 does not fit/],
       ["NAT without a public tier", { subnets: { private: {} }, natGateways: "single" }, /natGateways: "single" needs the public tier/],
@@ -614,7 +615,7 @@ describe("PrivateNetwork", () => {
         { endpoints: { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] } },
         /endpoints.s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
       ],
-      ["a bad flow log key", { flowLogs: { kmsKeyArn: "alias/logs" } }, /flowLogs.kmsKeyArn: alias\/logs is not a KMS key ARN/],
+      ["a bad flow log key", { flowLogs: { kmsKeyArn: "alias/logs" } }, /flowLogs.kmsKeyArn: "alias\/logs" is not a KMS key ARN/],
     ];
 
     it.each(cases)("rejects %s", (_label, props, expected) => {

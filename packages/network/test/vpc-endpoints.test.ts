@@ -16,6 +16,7 @@ import {
   synthJson,
   synthJsonWithAliasedProvider,
   offProvider,
+  warningsOf,
 } from "@ssm-access/core/testing";
 import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef, interfaceServiceName, s3GatewayEndpointPolicy } from "../src";
 
@@ -63,9 +64,6 @@ function interfaceOf(json: TerraformJson, service: string): Record<string, unkno
   if (!found) throw new Error(`no interface endpoint for ${service}`);
   return found;
 }
-
-const warningsOf = (endpoints: SsmVpcEndpoints): string[] =>
-  endpoints.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
 
 const sgRef = (json: TerraformJson): string => `\${aws_security_group.${Object.keys(resourcesOf(json, TfSecurityGroup))[0]}.id}`;
 

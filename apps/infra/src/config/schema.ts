@@ -1,7 +1,17 @@
 import { z } from "zod";
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, duplicates, isZoneOfRegion, partitionForRegion } from "@ssm-access/core";
+import {
+  ACCOUNT_ID_PATTERN,
+  BUCKET_NAME_PATTERN,
+  PARTITION_PATTERN_SOURCE,
+  REGION_PATTERN,
+  bucketNameProblems,
+  featureOptionsProblem,
+  duplicates,
+  isZoneOfRegion,
+  partitionForRegion,
+} from "@ssm-access/core";
 import { AmiSource, DEFAULT_AMI } from "@ssm-access/compute";
-import { AL2023_RELEASE_PATTERN, al2023ReleaseProblem } from "@ssm-access/maintenance";
+import { AL2023_RELEASE_PATTERN, PATCH_MODES, al2023ReleaseProblem } from "@ssm-access/maintenance";
 
 /**
  * The schema of one environment file (`environments/<name>.json`).
@@ -12,6 +22,20 @@ import { AL2023_RELEASE_PATTERN, al2023ReleaseProblem } from "@ssm-access/mainte
  */
 
 const NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * The section of an optional feature, the one way every section says "off"
+ * (`FeatureOptions` of `@ssm-access/core`): give the section to turn the
+ * feature on with its settings, `"enabled": false` to turn it off, leave it
+ * out for the feature's default. A bare `true` / `false` is rejected with the
+ * spelling to write instead.
+ */
+function featureSection<T extends z.ZodRawShape>(shape: T, enabledDescription: string) {
+  return z.strictObject(
+    { enabled: z.boolean().optional().describe(enabledDescription), ...shape },
+    { error: (issue) => featureOptionsProblem(issue.input) },
+  );
+}
 
 /**
  * Public SSM parameters of Amazon Linux 2023 AMIs start with this (every
@@ -33,7 +57,7 @@ const al2023Release = z
   .refine((value) => al2023ReleaseProblem(value) === undefined, { error: (issue) => releaseProblemOf(issue.input) });
 
 /** An IAM role ARN: partition (1), account id (2). Role names may carry a path (`role/deploy/terraform`). */
-export const ROLE_ARN_PATTERN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(\d{12}):role\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]{1,64}$/;
+export const ROLE_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::(\\d{12}):role\\/(?:[\\x21-\\x7E]+\\/)?[\\w+=,.@-]{1,64}$`);
 
 const tier = z.enum(["public", "private", "isolated"]);
 const instanceTier = z.enum(["private", "isolated"]).describe("Subnet tier of the instance; never public.");
@@ -42,7 +66,10 @@ const s3Backend = z.strictObject({
   type: z.literal("s3"),
   bucket: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')")
+    .regex(BUCKET_NAME_PATTERN, { error: "must be a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')", abort: true })
+    .superRefine((name, ctx) => {
+      for (const problem of bucketNameProblems(name)) ctx.addIssue({ code: "custom", message: `"${name}" ${problem}` });
+    })
     .describe("State bucket; created by the state-bootstrap stack."),
   region: z.string().regex(REGION_PATTERN, "must be an AWS Region code such as eu-west-1").optional().describe("Bucket Region; defaults to the environment's region."),
   keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments of letters, digits, '_', '.', '-'").optional().describe("State key prefix; default is the project name. Key: <prefix>/<environment>/terraform.tfstate."),
@@ -66,12 +93,11 @@ const localBackend = z.strictObject({
   path: z.string().min(1).optional().describe("State file path, relative to the app folder; default terraform.<environment>.tfstate."),
 });
 
-const tierOptions = z.strictObject({
-  enabled: z.boolean().optional().describe("Create this tier; a tier listed here is on unless false."),
+const tierOptions = featureSection({
   cidrs: z.record(z.string(), z.string()).optional().describe("Explicit subnet CIDR per Availability Zone, overriding the stable plan."),
   prefixLength: z.int().optional().describe("Prefix length of this tier's subnets; default from the plan."),
   mapPublicIpOnLaunch: z.boolean().optional().describe("Public tier only: give launched ENIs public IPs. Instances of this project never go there."),
-});
+}, "Create this tier; a tier listed here is on unless false.");
 
 const instanceOptions = {
   instanceType: z.string().optional().describe("EC2 instance type; default t3.nano."),
@@ -165,9 +191,7 @@ export const environmentSchema = z
       azSlotsPerTier: z.int().optional().describe("Subnet slots per tier block (1, 2, 4, 8, 16); default 4. Set before the first apply."),
       zoneSlots: z.record(z.string(), z.int()).optional().describe("Slot of a zone without a letter (Local Zones)."),
       natGateways: z.enum(["none", "single", "perAz"]).default("none"),
-      endpoints: z
-        .strictObject({
-          enabled: z.boolean().optional(),
+      endpoints: featureSection({
           subnetTier: tier.optional().describe("Tier holding the interface endpoints; default isolated, else private."),
           availabilityZoneCount: z.int().optional().describe("How many AZs carry the interface endpoints (each is billed per AZ-hour); default all."),
           extraServices: z.array(z.string()).optional().describe("More interface endpoints by service short name, e.g. ec2, sts."),
@@ -176,15 +200,15 @@ export const environmentSchema = z
             .array(z.string())
             .optional()
             .describe("Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only)."),
-        })
-        .optional(),
-      flowLogs: z
-        .strictObject({
-          enabled: z.boolean().default(false),
-          retentionInDays: z.int().optional(),
-          trafficType: z.enum(["ACCEPT", "REJECT", "ALL"]).optional(),
-        })
-        .default({ enabled: false }),
+        }, "Create the Session Manager VPC endpoints; default true. false: none (instances then need NAT to reach Systems Manager).")
+        .optional()
+        .describe("Session Manager VPC endpoints; default on (interface endpoints in every zone of the isolated, else private, tier; S3 gateway)."),
+      flowLogs: featureSection({
+          retentionInDays: z.int().optional().describe("Days CloudWatch Logs keeps flow log records; default 365."),
+          trafficType: z.enum(["ACCEPT", "REJECT", "ALL"]).optional().describe("Traffic recorded; default ALL."),
+        }, "Record VPC flow logs. State it: a flowLogs section without enabled was off before and would be on now.")
+        .optional()
+        .describe("VPC flow logs to CloudWatch Logs; default none."),
     }),
     instances: z.array(instance).min(1, "must define at least one instance"),
     terminationProtection: z.boolean().default(false).describe("Turn on EC2 termination protection for every instance."),
@@ -192,20 +216,20 @@ export const environmentSchema = z
       .strictObject({
         retentionInDays: z.int().optional().describe("Days CloudWatch Logs keeps transcripts; default 365."),
         encryptSessions: z.boolean().optional().describe("KMS-encrypt session data; default true."),
-        s3: z
-          .strictObject({
-            enabled: z.boolean(),
-            expireAfterDays: z.int().optional(),
-            keyPrefix: z.string().optional(),
-            bucketName: z.string().optional(),
-          })
+        s3: featureSection({
+            expireAfterDays: z.int().optional().describe("Days after which transcripts are deleted; default 365."),
+            keyPrefix: z.string().optional().describe("Key prefix of transcripts; default sessions/."),
+            bucketName: z.string().optional().describe("Bucket name; default <project>-<environment>-sessions-<accountId>-<region>."),
+          }, "Keep transcripts in the bucket too; default true when the section is given.")
           .optional()
-          .describe("Also keep transcripts in an S3 bucket; default off."),
+          .describe("Also keep transcripts in an S3 bucket; default none (CloudWatch Logs only)."),
         preferences: z
           .strictObject({
             idleSessionTimeoutMinutes: z.int().optional(),
             maxSessionDurationMinutes: z.int().optional(),
-            runAs: z.strictObject({ enabled: z.boolean(), defaultUser: z.string().optional() }).optional(),
+            runAs: featureSection({ defaultUser: z.string().optional().describe("Linux user sessions run as; required unless enabled is false.") }, "Run sessions as a named Linux user; default true when the section is given.")
+              .optional()
+              .describe("Run sessions as a named Linux user instead of ssm-user; default off."),
             shellProfileLinux: z.string().optional(),
           })
           .optional(),
@@ -220,9 +244,7 @@ export const environmentSchema = z
           .describe("SSM-SessionManagerRunShell already exists (preferences were saved in the console): import it (a Terraform import block, Terraform >= 1.5) instead of failing with DocumentAlreadyExists. Needs managePreferencesDocument. terraform destroy deletes an adopted document too. Default false."),
       })
       .default({ managePreferencesDocument: true }),
-    operatorAccess: z
-      .strictObject({
-        enabled: z.boolean().default(true),
+    operatorAccess: featureSection({
         portForwarding: z
           .strictObject({
             ports: z.array(z.int()).optional().describe("Ports of the instance operators may forward a local port to, e.g. [5432]; never 22."),
@@ -246,27 +268,32 @@ export const environmentSchema = z
           })
           .optional()
           .describe("A role operators assume (MFA by default); without it, attach the policy to people."),
-      })
-      .default({ enabled: true }),
+      }, "Create the operators' access policy; default true. false: no operator policy, role or port forwarding documents.")
+      .default({})
+      .describe("Least-privilege access for the people who connect; default on."),
     maintenance: z
       .strictObject({
-        agentUpdate: z
-          .strictObject({
-            enabled: z.boolean().optional(),
+        agentUpdate: featureSection({
             schedule: z.string().optional(),
             maxConcurrency: z.string().optional(),
             maxErrors: z.string().optional(),
-          })
-          .optional(),
-        patching: z
-          .strictObject({
-            mode: z.enum(["scan", "install", "off"]).describe("scan: report missing patches; install: patch inside the maintenance window."),
+          }, "Keep the SSM Agent up to date; default true.")
+          .optional()
+          .describe("SSM Agent updates; default on, every 14 days."),
+        patching: featureSection({
+            mode: z
+              .enum(PATCH_MODES, {
+                error: (issue) => (issue.input === "off" ? 'is no longer a patching mode: turn patching off with "patching": { "enabled": false }' : undefined),
+              })
+              .optional()
+              .describe("scan: report missing patches; install: patch inside the maintenance window. Default scan."),
             schedule: z.string().optional(),
             scanBetweenWindows: z.boolean().optional(),
             betweenWindowsScanSchedule: z.string().optional(),
             window: patchWindow.optional(),
-          })
-          .optional(),
+          }, "Patch the instances (as mode says); default true. false: no patching resources.")
+          .optional()
+          .describe("Patching; default on, in scan mode (daily compliance scan)."),
         osRelease: al2023Release
           .optional()
           .describe(
@@ -322,8 +349,15 @@ export const environmentSchema = z
     if (logging.adoptExistingPreferencesDocument && !logging.managePreferencesDocument) {
       ctx.addIssue({ code: "custom", path: ["sessionLogging", "adoptExistingPreferencesDocument"], message: `only applies when managePreferencesDocument is true; set it in the file of ${logging.preferencesOwner ?? "the environment"} that owns the document of this account and Region` });
     }
-    if (!env.operatorAccess.enabled && env.operatorAccess.portForwarding !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["operatorAccess", "portForwarding"], message: "only applies when operatorAccess.enabled is true" });
+    if (env.operatorAccess.enabled === false && env.operatorAccess.portForwarding !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["operatorAccess", "portForwarding"], message: "only applies when operator access is on (operatorAccess.enabled is false)" });
+    }
+    if (env.network.flowLogs !== undefined && env.network.flowLogs.enabled === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "flowLogs", "enabled"],
+        message: 'is required in this release: a flowLogs section without "enabled" used to mean off and now means on; write "enabled": true to record flow logs, or "enabled": false',
+      });
     }
     if (env.deploy) checkDeploy(env.deploy, env, ctx);
     checkOsRelease(env, ctx);

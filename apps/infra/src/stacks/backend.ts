@@ -41,7 +41,7 @@ export function addBackend(stack: TerraformStack, backend: BackendConfig, ctx: B
         key: stateKey(backend, ctx),
         region: backend.region ?? ctx.region,
         encrypt: true,
-        ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
+        dynamodbTable: backend.dynamodbTable,
         ...s3BackendCredentials(stateCredentials(backend, ctx.deploy)),
       });
       // cdktf 0.21 predates S3-native locking; the argument is Terraform's own.
@@ -52,7 +52,7 @@ export function addBackend(stack: TerraformStack, backend: BackendConfig, ctx: B
       new CloudBackend(stack, {
         organization: backend.organization,
         workspaces: new NamedCloudWorkspace(backend.workspace),
-        ...(backend.hostname ? { hostname: backend.hostname } : {}),
+        hostname: backend.hostname,
       });
       return;
     case "local":

@@ -23,16 +23,8 @@ export function deployCredentials(deploy: DeployConfig | undefined): AwsCredenti
   if (!deploy) return {};
   const { profile, assumeRoleArn, externalId, sessionName } = deploy;
   return {
-    ...(profile !== undefined ? { profile } : {}),
-    ...(assumeRoleArn !== undefined
-      ? {
-          assumeRole: {
-            roleArn: assumeRoleArn,
-            ...(externalId !== undefined ? { externalId } : {}),
-            ...(sessionName !== undefined ? { sessionName } : {}),
-          },
-        }
-      : {}),
+    profile,
+    assumeRole: assumeRoleArn === undefined ? undefined : { roleArn: assumeRoleArn, externalId, sessionName },
   };
 }
 
@@ -46,25 +38,22 @@ export function stateCredentials(backend: BackendConfig, deploy: DeployConfig | 
   if (backend.type !== "s3") return {};
   const { assumeRole, profile } = deployCredentials(deploy);
   const stateProfile = backend.profile ?? profile;
-  return {
-    ...(stateProfile !== undefined ? { profile: stateProfile } : {}),
-    ...(assumeRole ? { assumeRole } : {}),
-  };
+  return { profile: stateProfile, assumeRole };
 }
 
 /** `profile` and `assume_role` arguments of an `AwsProvider`. */
 export function providerCredentials(credentials: AwsCredentials): Pick<AwsProviderConfig, "profile" | "assumeRole"> {
   return {
-    ...(credentials.profile !== undefined ? { profile: credentials.profile } : {}),
-    ...(credentials.assumeRole ? { assumeRole: [{ ...credentials.assumeRole }] } : {}),
+    profile: credentials.profile,
+    assumeRole: credentials.assumeRole ? [{ ...credentials.assumeRole }] : undefined,
   };
 }
 
 /** `profile` and `assume_role` arguments of an `S3Backend`. */
 export function s3BackendCredentials(credentials: AwsCredentials): Pick<S3BackendConfig, "profile" | "assumeRole"> {
   return {
-    ...(credentials.profile !== undefined ? { profile: credentials.profile } : {}),
-    ...(credentials.assumeRole ? { assumeRole: { ...credentials.assumeRole } } : {}),
+    profile: credentials.profile,
+    assumeRole: credentials.assumeRole ? { ...credentials.assumeRole } : undefined,
   };
 }
 
@@ -79,9 +68,9 @@ export function describeCredentials(c: AwsCredentials): string {
   if (c.profile !== undefined) parts.push(`profile ${c.profile}`);
   if (c.assumeRole) {
     const extras = [
-      ...(c.assumeRole.externalId !== undefined ? [`external id ${c.assumeRole.externalId}`] : []),
-      ...(c.assumeRole.sessionName !== undefined ? [`session name ${c.assumeRole.sessionName}`] : []),
-    ];
+      c.assumeRole.externalId === undefined ? undefined : `external id ${c.assumeRole.externalId}`,
+      c.assumeRole.sessionName === undefined ? undefined : `session name ${c.assumeRole.sessionName}`,
+    ].filter((part): part is string => part !== undefined);
     parts.push(`role ${c.assumeRole.roleArn}${extras.length > 0 ? ` (${extras.join(", ")})` : ""}`);
   }
   return parts.length > 0 ? parts.join(", ") : "the default credential chain";

@@ -1,20 +1,11 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ReadableStack, ValidationError, joinPath, partitionForRegion, resourceName } from "@ssm-access/core";
-import { PrivateNetwork, PrivateNetworkEndpointsOptions } from "@ssm-access/network";
-import {
-  OperatorAccess,
-  OperatorAccessProps,
-  SESSION_LOGGING_ENDPOINT_SERVICES,
-  SessionLogging,
-  SessionLoggingProps,
-  SsmInstanceRole,
-  sessionKeyAlias,
-  sessionLogGroupName,
-} from "@ssm-access/iam-ssm";
+import { InstanceTagTarget, ReadableStack, ValidationError, isEnabled, joinPath, resourceName } from "@ssm-access/core";
+import { PrivateNetwork, PrivateNetworkEndpointsOptions, PrivateNetworkFlowLogsOptions } from "@ssm-access/network";
+import { ISessionLogging, OperatorAccess, OperatorAccessProps, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "@ssm-access/iam-ssm";
 import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
-import { InstanceMaintenance, ReleaseUpgradeOptions } from "@ssm-access/maintenance";
+import { AgentUpdateSettings, InstanceMaintenance, PatchingSettings, ReleaseUpgradeOptions } from "@ssm-access/maintenance";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 import { deployCredentials, providerCredentials } from "./credentials";
@@ -36,22 +27,26 @@ export const ACCESS_TAG_KEY = "SsmAccessGroup";
 export class EnvironmentStack extends ReadableStack {
   public readonly network: PrivateNetwork;
   public readonly instanceRole: SsmInstanceRole;
-  /** The session audit resources; absent when another environment owns them (`sessionLogging.preferencesOwner`). */
-  public readonly sessionLogging?: SessionLogging;
+  /**
+   * Where this environment's sessions are logged: its own session audit
+   * resources, or a reference to those of the environment that owns the
+   * preferences document of its account and Region (`sessionLogging.preferencesOwner`).
+   */
+  public readonly sessionLogging: ISessionLogging;
   public readonly instances: PrivateInstances;
   public readonly operatorAccess?: OperatorAccess;
   public readonly maintenance: InstanceMaintenance;
-  /** The log group this environment's sessions are recorded in (its own or the owner's). */
-  public readonly sessionLogGroupName: string;
   /** The tag operators and maintenance find this environment's instances by. */
-  public readonly accessTag: { readonly key: string; readonly value: string };
+  public readonly accessTag: InstanceTagTarget;
+
+  /** The session audit resources this environment creates; absent when it logs into another environment's. */
+  private readonly ownSessionLogging?: SessionLogging;
 
   constructor(scope: Construct, env: Environment) {
     super(scope, env.name);
     const c = env.config;
     const namePrefix = namePrefixOf(env);
     const { region, accountId } = c;
-    const partition = partitionForRegion(region);
     const inFile = fileSection(env.file);
     this.accessTag = { key: ACCESS_TAG_KEY, value: namePrefix };
 
@@ -61,8 +56,11 @@ export class EnvironmentStack extends ReadableStack {
       ...providerCredentials(deployCredentials(c.deploy)),
       defaultTags: [{ tags: { ...c.tags, Project: c.project, Environment: env.name, ManagedBy: "cdktf" } }],
     });
-    addBackend(this, c.backend, { environment: env.name, project: c.project, region, ...(c.deploy ? { deploy: c.deploy } : {}) });
+    addBackend(this, c.backend, { environment: env.name, project: c.project, region, deploy: c.deploy });
 
+    // Every section of the file is handed to its construct as it is: the
+    // file's fields are the props (and say "off" the same way, enabled: false).
+    const { endpoints, flowLogs } = c.network;
     this.network = inFile("network", () =>
       new PrivateNetwork(this, "Network", {
         namePrefix,
@@ -71,37 +69,31 @@ export class EnvironmentStack extends ReadableStack {
         cidr: c.network.cidr,
         availabilityZones: c.network.availabilityZones,
         natGateways: c.network.natGateways,
-        ...(c.network.subnets ? { subnets: c.network.subnets } : {}),
-        ...(c.network.azSlotsPerTier !== undefined ? { azSlotsPerTier: c.network.azSlotsPerTier } : {}),
-        ...(c.network.zoneSlots ? { zoneSlots: c.network.zoneSlots } : {}),
-        ...(c.network.endpoints ? { endpoints: sectionOf<PrivateNetworkEndpointsOptions>()(c.network.endpoints) } : {}),
-        flowLogs: c.network.flowLogs.enabled ? withoutKey(c.network.flowLogs, "enabled") : false,
+        subnets: c.network.subnets,
+        azSlotsPerTier: c.network.azSlotsPerTier,
+        zoneSlots: c.network.zoneSlots,
+        endpoints: endpoints && sectionOf<PrivateNetworkEndpointsOptions>()(endpoints),
+        flowLogs: flowLogs && sectionOf<PrivateNetworkFlowLogsOptions>()(flowLogs),
       }),
     );
 
     this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
 
     // Sessions are logged where the preferences document of the account and
-    // Region points: here, or at the owner's resources (its key by alias).
+    // Region points: at this environment's own resources, or at the owner's.
     const owner = env.preferencesOwner;
     if (owner) {
-      const statements = fileSection(owner.file)("sessionLogging", () =>
-        SessionLogging.statementsForInstancesOf(sessionLoggingProps(owner)),
+      this.sessionLogging = fileSection(owner.file)("sessionLogging", () =>
+        SessionLogging.fromOwner(this, "SessionLogging", sessionLoggingProps(owner)),
       );
-      this.instanceRole.addToPolicy(...statements);
     } else {
-      this.sessionLogging = inFile("sessionLogging", () =>
-        new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)),
-      );
-      this.sessionLogging.grantInstanceRole(this.instanceRole);
+      this.ownSessionLogging = inFile("sessionLogging", () => new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)));
+      this.sessionLogging = this.ownSessionLogging;
     }
-    const logging = owner ?? env;
-    const loggingPrefix = namePrefixOf(logging);
-    const sessionsEncrypted = logging.config.sessionLogging.encryptSessions !== false;
+    this.sessionLogging.grantWrite(this.instanceRole);
 
     // The instances wire themselves to the network: egress to its S3 gateway,
-    // and, in tiers without internet, the interface endpoints session logging
-    // needs (every session is logged, here or at the owner's resources).
+    // and, in tiers without internet, the interface endpoints session logging needs.
     this.instances = inFile("", () =>
       new PrivateInstances(this, "Instances", {
         namePrefix,
@@ -110,45 +102,38 @@ export class EnvironmentStack extends ReadableStack {
         instanceProfileName: this.instanceRole.instanceProfileName,
         instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
         defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
-        interfaceEndpoints: SESSION_LOGGING_ENDPOINT_SERVICES,
+        interfaceEndpoints: this.sessionLogging.interfaceEndpointServices,
       }),
     );
 
-    if (c.operatorAccess.enabled) {
+    if (isEnabled(c.operatorAccess, true)) {
       // portForwarding, assumeRole: a field of the section OperatorAccess does not take fails to compile.
       const access = sectionOf<Partial<OperatorAccessProps>>()(withoutKey(c.operatorAccess, "enabled"));
-      const ownKey = sessionsEncrypted && this.sessionLogging ? this.sessionLogging.kmsKeyArn : undefined;
-      const ownersKey = sessionsEncrypted && !this.sessionLogging ? sessionKeyAlias(loggingPrefix) : undefined;
-      this.operatorAccess = inFile("operatorAccess", () =>
-        new OperatorAccess(this, "OperatorAccess", {
-          ...access,
-          namePrefix,
-          region,
-          accountId,
-          targetTag: this.accessTag,
-          sessionKmsKeyArn: ownKey,
-          sessionKmsKeyAlias: ownersKey,
-        }),
-      );
+      this.operatorAccess = inFile("operatorAccess", () => {
+        const operators = new OperatorAccess(this, "OperatorAccess", { ...access, namePrefix, region, accountId, targetTag: this.accessTag });
+        this.sessionLogging.grantStartSession(operators);
+        return operators;
+      });
     }
 
-    const bucketName = this.sessionLogging?.bucketName;
+    // Maintenance output goes to this environment's own session bucket, when it has one.
+    const bucketName = this.ownSessionLogging?.bucketName;
+    const { agentUpdate, patching, releaseUpgrade } = c.maintenance;
     this.maintenance = inFile("maintenance", () =>
       new InstanceMaintenance(this, "Maintenance", {
         namePrefix,
+        region,
         target: this.accessTag,
-        ...(c.maintenance.agentUpdate ? { agentUpdate: c.maintenance.agentUpdate } : {}),
-        ...(c.maintenance.patching ? { patching: c.maintenance.patching } : {}),
+        agentUpdate: agentUpdate && sectionOf<AgentUpdateSettings>()(agentUpdate),
+        patching: patching && sectionOf<PatchingSettings>()(patching),
         // osReleaseFrom is the loader's promotion rule, not a construct prop.
-        ...(c.maintenance.osRelease !== undefined ? { osRelease: c.maintenance.osRelease } : {}),
-        ...(c.maintenance.releaseUpgrade ? { releaseUpgrade: sectionOf<ReleaseUpgradeOptions>()(c.maintenance.releaseUpgrade) } : {}),
-        ...(bucketName ? { outputS3: { bucketName, keyPrefix: "maintenance" } } : {}),
+        osRelease: c.maintenance.osRelease,
+        releaseUpgrade: releaseUpgrade && sectionOf<ReleaseUpgradeOptions>()(releaseUpgrade),
+        outputS3: bucketName === undefined ? undefined : { bucketName, keyPrefix: "maintenance" },
       }),
     );
-    const outputWrite = this.maintenance.outputWriteStatement(partition);
-    if (outputWrite) this.instanceRole.addToPolicy(outputWrite);
+    this.maintenance.grantOutputWrite(this.instanceRole);
 
-    this.sessionLogGroupName = this.sessionLogging?.logGroupName ?? sessionLogGroupName(loggingPrefix);
     this.addOutputs();
   }
 
@@ -171,9 +156,9 @@ export class EnvironmentStack extends ReadableStack {
     output("connect_commands", inst.connectCommands, "The command that opens a Session Manager shell on each instance.");
     output("instance_role_arn", this.instanceRole.roleArn, "ARN of the instances' IAM role.");
     output("instance_profile_name", this.instanceRole.instanceProfileName, "Name of the instances' instance profile.");
-    output("session_log_group_name", this.sessionLogGroupName, "CloudWatch log group holding session transcripts.");
-    output("session_kms_key_arn", this.sessionLogging?.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
-    output("session_bucket_name", this.sessionLogging?.bucketName, "S3 bucket holding session transcripts.");
+    output("session_log_group_name", this.sessionLogging.logGroupName, "CloudWatch log group holding session transcripts.");
+    output("session_kms_key_arn", this.ownSessionLogging?.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
+    output("session_bucket_name", this.ownSessionLogging?.bucketName, "S3 bucket holding session transcripts.");
     output("operator_policy_arn", this.operatorAccess?.policyArn, "Managed policy to attach to the people who connect.");
     output("operator_role_arn", this.operatorAccess?.roleArn, "Role operators assume to connect.");
     const forwarding = this.operatorAccess?.portForwardingDocuments ?? [];

@@ -43,7 +43,7 @@ describe("loadEnvironments", () => {
       const prod = envs[1].config;
       expect(prod.network.availabilityZones).toHaveLength(3);
       expect(prod.network.endpoints?.availabilityZoneCount).toBe(3);
-      expect(prod.network.flowLogs.enabled).toBe(true);
+      expect(prod.network.flowLogs?.enabled).toBe(true);
       expect(prod.terminationProtection).toBe(true);
       expect(prod.instances).toHaveLength(2);
     });
@@ -70,7 +70,9 @@ describe("loadEnvironments", () => {
     expect(qa.config.network.natGateways).toBe("none");
     expect(qa.config.terminationProtection).toBe(false);
     expect(qa.config.sessionLogging.managePreferencesDocument).toBe(true);
-    expect(qa.config.operatorAccess.enabled).toBe(true);
+    expect(qa.config.operatorAccess).toEqual({});
+    expect(qa.config.network.flowLogs).toBeUndefined();
+    expect(qa.config.maintenance.patching).toBeUndefined();
   });
 
   it("reads only the selected environments, so a broken file elsewhere does not block them", () => {
@@ -95,6 +97,7 @@ describe("loadEnvironments", () => {
       ["an s3 backend without its bucket", validEnvironment({ backend: { type: "s3" } as never }), /backend\.bucket: is required/],
       ["an unknown backend type", validEnvironment({ backend: { type: "consul" } as never }), /backend\.type: Invalid discriminator value/],
       ["a bad bucket name", validEnvironment({ backend: { type: "s3", bucket: "Bad_Bucket" } }), /backend\.bucket: must be a valid S3 bucket name/],
+      ["a bucket name S3 reserves", validEnvironment({ backend: { type: "s3", bucket: "state..bucket-s3alias" } }), /backend\.bucket: "state\.\.bucket-s3alias" must not contain two adjacent periods\n {2}- backend\.bucket: "state\.\.bucket-s3alias" must not end with a suffix S3 reserves/],
       ["duplicate instance names", validEnvironment({ instances: [{ name: "web" }, { name: "db" }, { name: "web" }] }), /instances\[2\]\.name: duplicate instance name "web"/],
       ["no instances", validEnvironment({ instances: [] }), /instances: must define at least one instance/],
       ["a public instance tier", validEnvironment({ instances: [{ name: "web", tier: "public" as never }] }), /instances\[0\]\.tier: /],
@@ -102,10 +105,25 @@ describe("loadEnvironments", () => {
       ["a reserved tag", validEnvironment({ tags: { Environment: "x" } }), /tags\.Environment: Environment is set for every resource/],
       ["a missing region", (() => { const e: Record<string, unknown> = { ...validEnvironment() }; delete e.region; return e; })(), /region: is required/],
       ["an unknown patching mode", validEnvironment({ maintenance: { patching: { mode: "sometimes" as never } } }), /maintenance\.patching\.mode: /],
+      [
+        "the former patching mode off, naming the new spelling",
+        validEnvironment({ maintenance: { patching: { mode: "off" as never } } }),
+        /maintenance\.patching\.mode: is no longer a patching mode: turn patching off with "patching": \{ "enabled": false \}/,
+      ],
+      [
+        "a feature turned off with a bare false, naming the new spelling",
+        validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a"], endpoints: false as never } }),
+        /network\.endpoints: false is not accepted here: write \{ "enabled": false \}/,
+      ],
+      [
+        "a flowLogs section without enabled, whose meaning changed",
+        validEnvironment({ network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a"], flowLogs: { retentionInDays: 30 } } }),
+        /network\.flowLogs\.enabled: is required in this release: a flowLogs section without "enabled" used to mean off and now means on/,
+      ],
       ["a field unknown to portForwarding", validEnvironment({ operatorAccess: { portForwarding: { port: 8080 } as never } }), /operatorAccess\.portForwarding\.port: unknown field/],
       ["a port that is not a whole number", validEnvironment({ operatorAccess: { portForwarding: { ports: [80.5] } } }), /operatorAccess\.portForwarding\.ports\[0\]: /],
       ["a remote host without its port", validEnvironment({ operatorAccess: { portForwarding: { remoteHosts: [{ host: "db.internal" } as never] } } }), /operatorAccess\.portForwarding\.remoteHosts\[0\]\.port: is required/],
-      ["port forwarding with operator access turned off", validEnvironment({ operatorAccess: { enabled: false, portForwarding: { ports: [8080] } } }), /operatorAccess\.portForwarding: only applies when operatorAccess\.enabled is true/],
+      ["port forwarding with operator access turned off", validEnvironment({ operatorAccess: { enabled: false, portForwarding: { ports: [8080] } } }), /operatorAccess\.portForwarding: only applies when operator access is on/],
       [
         "adopting the preferences document without managing it",
         validEnvironment({ sessionLogging: { managePreferencesDocument: false, preferencesOwner: "dev", adoptExistingPreferencesDocument: true } }),

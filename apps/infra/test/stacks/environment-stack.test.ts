@@ -25,7 +25,7 @@ import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule as TfVpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf } from "@ssm-access/core/testing";
+import { TerraformJson, configsOf, onlyOf, parsePolicy, resourcesOf, warningsOf } from "@ssm-access/core/testing";
 import { loadEnvironmentFile, loadEnvironments } from "../../src/config/load";
 import type { Environment, EnvironmentInput } from "../../src/config/schema";
 import { ACCESS_TAG_KEY, EnvironmentStack } from "../../src/stacks/environment-stack";
@@ -183,6 +183,10 @@ describe("EnvironmentStack", () => {
       expect(s3).not.toHaveProperty("assume_role");
     });
 
+    it("leaves no warning: every construct got what it asked the others for", () => {
+      expect(warningsOf(stack)).toEqual([]);
+    });
+
     it("imports no existing preferences document", () => {
       expect(json).not.toHaveProperty("import");
     });
@@ -215,6 +219,9 @@ describe("EnvironmentStack", () => {
       expect(gateways).toEqual([expect.objectContaining({ service_name: `com.amazonaws.${env.config.region}.s3` })]);
     });
 
+    // The instances' own settings (IMDSv2, no public IP, the encrypted root
+    // volume, CPU credits) are PrivateInstances' behaviour, tested with the
+    // compute construct; here, how the stack wires them.
     describe("its instances", () => {
       const instances = configsOf(json, TfInstance);
 
@@ -222,30 +229,8 @@ describe("EnvironmentStack", () => {
         for (const i of instances) expect(i.instance_type).toBe("t3.nano");
       });
 
-      it("require IMDSv2", () => {
-        for (const i of instances) expect(i.metadata_options).toEqual(expect.objectContaining({ http_tokens: "required" }));
-      });
-
-      it("get no public IP address", () => {
-        for (const i of instances) expect(i.associate_public_ip_address).toBe(false);
-      });
-
-      it("have an encrypted gp3 root volume /dev/xvda, declared in their launch template and not on the instance", () => {
-        for (const i of instances) expect(i).not.toHaveProperty("root_block_device");
-        for (const template of configsOf(json, TfLaunchTemplate)) {
-          expect(template.block_device_mappings).toEqual([
-            { device_name: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volume_type: "gp3", delete_on_termination: "true" }) },
-          ]);
-        }
-        expect(configsOf(json, TfLaunchTemplate)).toHaveLength(instances.length);
-      });
-
-      it("use standard CPU credits, the default of burstable types", () => {
-        for (const i of instances) expect(i.credit_specification).toEqual({ cpu_credits: "standard" });
-      });
-
-      it("carry no ReplacementGeneration tag: generation 0 writes nothing", () => {
-        expect(text).not.toContain("ReplacementGeneration");
+      it("launch from launch templates of their own: one per instance of the file", () => {
+        expect(configsOf(json, TfLaunchTemplate).map((t) => t.name)).toEqual(env.config.instances.map((i) => `${accessValue}-${i.name}`));
       });
 
       it("have no key pair anywhere in the stack", () => {
@@ -267,7 +252,7 @@ describe("EnvironmentStack", () => {
         expect(configsOf(json, TfSecurityGroupRule)).toEqual([]);
       });
 
-      it("run with an instance profile whose role has AmazonSSMManagedInstanceCore attached", () => {
+      it("run with the instance profile of the stack's instance role", () => {
         const profileId = logicalIdOf(json, TfIamInstanceProfile, () => true);
         for (const i of instances) expect(i.iam_instance_profile).toBe(ref(TfIamInstanceProfile, profileId, "name"));
         const role = resourcesOf(json, TfIamInstanceProfile)[profileId].role;
@@ -565,6 +550,17 @@ describe("EnvironmentStack", () => {
     });
   });
 
+  describe("with the VPC endpoints turned off while the instances are isolated", () => {
+    const { stack, json } = synthEnvironment(
+      qaEnvironment({ network: { cidr: "10.30.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], endpoints: { enabled: false } } }),
+    );
+
+    it("creates no endpoint, and warns that the instances asked for the logs and kms endpoints session logging needs", () => {
+      expect(configsOf(json, TfVpcEndpoint)).toEqual([]);
+      expect(warningsOf(stack)).toEqual([expect.stringMatching(/Interface endpoints logs, kms were requested but the VPC endpoints are turned off/)]);
+    });
+  });
+
   describe("when a construct rejects the environment", () => {
     it("builds the minimal valid environment without a problem", () => {
       expect(() => new EnvironmentStack(newApp(), qaEnvironment())).not.toThrow();
@@ -625,7 +621,8 @@ describe("an environment logging into the session audit of another environment",
   const instancePolicy = parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement;
 
   it("creates no key, log group, bucket or preferences document of its own", () => {
-    expect(stack.sessionLogging).toBeUndefined();
+    expect(stack.sessionLogging.logGroupName).toBe("/ssm/ssm-access-dev/sessions");
+    expect(stack.sessionLogging.kmsKeyArn).toBeUndefined();
     for (const type of ["aws_kms_key", "aws_cloudwatch_log_group", "aws_ssm_document", "aws_s3_bucket"]) {
       expect(resourcesOf(json, type)).toEqual({});
     }
@@ -746,7 +743,7 @@ describe("environment file fields passed to the constructs", () => {
     const { json } = synthEnvironment(
       qaEnvironment({
         maintenance: {
-          patching: { mode: "off" },
+          patching: { enabled: false },
           osRelease: "2023.8.20250915",
           releaseUpgrade: { schedule: "cron(0 4 ? * SAT *)", window: { timezone: "Europe/Berlin", duration: 3 }, maxConcurrency: "50%", maxErrors: "1" },
         },

@@ -1,5 +1,11 @@
 # The dev stack, planned and applied against the real AWS provider schema
 # with a mocked provider: no AWS account, no network.
+#
+# What Terraform computes from the synthesized JSON: references resolved
+# between resources, strings Terraform unescapes (policies, documents,
+# scripts), outputs. The instances' own settings (IMDSv2, no public IP, the
+# encrypted root volume) are the compute construct's tests; the stack's
+# wiring is environment-stack.test.ts.
 
 mock_provider "aws" {
   # Values the provider validates when another resource refers to them.
@@ -10,38 +16,8 @@ mock_provider "aws" {
   }
 }
 
-run "plan_is_secure_by_default" {
+run "plan_wires_the_stack" {
   command = plan
-
-  assert {
-    condition     = aws_instance.instances_app_1.metadata_options[0].http_tokens == "required"
-    error_message = "IMDSv2 must be required (http_tokens = required)."
-  }
-
-  assert {
-    condition     = aws_instance.instances_app_1.metadata_options[0].http_put_response_hop_limit == 1
-    error_message = "The IMDS hop limit must default to 1."
-  }
-
-  assert {
-    condition     = aws_instance.instances_app_1.associate_public_ip_address == false
-    error_message = "The instance must not get a public IP."
-  }
-
-  assert {
-    condition = (
-      length(aws_launch_template.instances_app_1_launch_template.block_device_mappings) == 1 &&
-      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].device_name == "/dev/xvda" &&
-      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].ebs[0].encrypted == "true" &&
-      aws_launch_template.instances_app_1_launch_template.block_device_mappings[0].ebs[0].volume_type == "gp3"
-    )
-    error_message = "The root volume (/dev/xvda, in the launch template) must be encrypted gp3."
-  }
-
-  assert {
-    condition     = aws_instance.instances_app_1.credit_specification[0].cpu_credits == "standard"
-    error_message = "A burstable instance must default to standard CPU credits."
-  }
 
   assert {
     condition     = aws_ssm_document.operator_access_port_forwarding_8080.name == "ssm-access-dev-forward-8080" && aws_ssm_document.operator_access_port_forwarding_8080.document_type == "Session"
@@ -236,8 +212,16 @@ run "apply_gives_outputs_and_encrypted_logs" {
   }
 
   assert {
-    condition     = aws_instance.instances_app_1.launch_template[0].version == tostring(aws_launch_template.instances_app_1_launch_template.latest_version)
-    error_message = "The instance must follow its launch template's latest version (where its root volume is declared)."
+    condition = (
+      aws_instance.instances_app_1.launch_template[0].id == aws_launch_template.instances_app_1_launch_template.id &&
+      aws_instance.instances_app_1.launch_template[0].version == tostring(aws_launch_template.instances_app_1_launch_template.latest_version)
+    )
+    error_message = "The instance must launch from its own launch template's latest version (where its root volume is declared)."
+  }
+
+  assert {
+    condition     = aws_instance.instances_app_1.iam_instance_profile == aws_iam_instance_profile.instance_role_instance_profile.name
+    error_message = "The instance must run with the instance role's profile."
   }
 
   assert {
