@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Measures wall time and peak memory (max RSS of the largest process) of
-#   1. one synth of every environment (compiled JavaScript, no Nx),
-#   2. the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
-#   3. one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
-#   4. the full test command (every tier), without the Nx cache.
-# Usage: scripts/benchmark.sh [synth|emulator|review|test|all]   (default: all)
+#   synth        one synth of every environment (compiled JavaScript, no Nx),
+#   cdktf-synth  `npx cdktf synth` (nothing to build) beside `node dist/main.js`, in apps/infra, and their ratio,
+#   infra-test   the app's unit tests, without the Nx cache (`npx nx run infra:test --skip-nx-cache`),
+#   cold         every tier but the emulator's, without the Nx cache, and its ten longest tasks,
+#   emulator     the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
+#   review       one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
+#   test         the full test command (every tier), without the Nx cache.
+# Usage: scripts/benchmark.sh [synth|cdktf-synth|infra-test|cold|emulator|review|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
+root=$PWD
+
+# The targets of `npm test` without the emulator tier (`e2e`).
+COLD_TARGETS=(lint typecheck test smoke tf-validate tf-test tf-plan)
+
+# Wall time in seconds of the last `measure`.
+seconds=0
 
 measure() {
   local label=$1; shift
@@ -24,30 +34,72 @@ measure() {
   local wall rss
   wall=$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
   rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$log")
-  printf '%-28s wall %s  peak RSS %d MB\n' "$label" "$wall" "$((rss / 1024))"
+  seconds=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<<"$wall")
+  printf '%-36s wall %s  peak RSS %d MB\n' "$label" "$wall" "$((rss / 1024))"
   rm -f "$log" "$log.out"
 }
 
+# The ten longest tasks of an Nx task profile (NX_PROFILE).
+longest_tasks() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e '
+    const tasks = require(process.argv[1]).filter((e) => e.ph === "X").sort((a, b) => b.dur - a.dur);
+    for (const t of tasks.slice(0, 10)) console.log(`  ${(t.dur / 1e6).toFixed(1).padStart(6)} s  ${t.name}`);
+  ' "$1"
+}
+
+runs() { [ "$what" = all ] || [ "$what" = "$1" ]; }
+
 export NX_DAEMON=false NX_NO_CLOUD=true
 echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, node $(node --version), $(terraform version 2>/dev/null | head -1)"
-if [ "$what" = synth ] || [ "$what" = all ]; then
+if runs synth; then
   npx nx run infra:build --output-style=static >/dev/null
   out=$(mktemp -d)
   measure "synth (dev, prod, bootstrap)" node apps/infra/dist/main.js --environments-dir apps/infra/environments --outdir "$out/cdktf.out"
   rm -rf "$out"
 fi
-if [ "$what" = emulator ] || [ "$what" = all ]; then
+if runs cdktf-synth; then
+  npx nx run infra:build --output-style=static >/dev/null
+  out=$(mktemp -d)
+  (
+    cd apps/infra
+    # Once unmeasured: builds if a source is newer than dist/, and warms the file cache.
+    npx cdktf synth --output "$out/warm.out" >/dev/null 2>&1
+    node dist/main.js --outdir "$out/warm.out" >/dev/null
+    measure "node dist/main.js (apps/infra)" node dist/main.js --outdir "$out/node.out"
+    node_seconds=$seconds
+    measure "npx cdktf synth (apps/infra)" npx cdktf synth --output "$out/cdktf.out"
+    awk -v c="$seconds" -v n="$node_seconds" 'BEGIN { printf "cdktf synth / node dist/main.js: %.1fx\n", c / n }'
+  )
+  rm -rf "$out"
+fi
+if runs infra-test; then
+  measure "infra:test (no Nx cache)" npx nx run infra:test --skip-nx-cache --output-style=static
+fi
+if runs cold; then
+  profile=$(mktemp --suffix=.json)
+  # Nx writes the profile relative to the working folder.
+  NX_PROFILE=$(realpath --relative-to="$root" "$profile")
+  export NX_PROFILE
+  measure "npm test without emulator (no cache)" npx nx run-many -t "${COLD_TARGETS[@]}" --skip-nx-cache --output-style=static
+  unset NX_PROFILE
+  echo "longest tasks:"
+  longest_tasks "$profile"
+  rm -f "$profile"
+fi
+if runs emulator; then
   npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
   measure "emulator lifecycle tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
 fi
-if [ "$what" = review ] || [ "$what" = all ]; then
+if runs review; then
   npx nx run-many -t build -p plan-review infra --output-style=static >/dev/null
   # Exit 2 (changes in the working tree) is a result, not a failure.
   export REVIEW_OUT
   REVIEW_OUT=$(mktemp -d)
+  # shellcheck disable=SC2016 # expanded by the inner shell
   measure "review prod --base=HEAD" bash -c 'cd apps/infra && node ../../tools/plan-review/dist/cli.js review --stack=prod --base=HEAD --fail-on=none --out-dir "$REVIEW_OUT" >/dev/null; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 2 ]'
   rm -rf "$REVIEW_OUT"
 fi
-if [ "$what" = test ] || [ "$what" = all ]; then
-  measure "npm test (no Nx cache)" npx nx run-many -t lint typecheck test tf-validate tf-test tf-plan e2e --skip-nx-cache --output-style=static
+if runs test; then
+  measure "npm test (no Nx cache)" npx nx run-many -t "${COLD_TARGETS[@]}" e2e --skip-nx-cache --output-style=static
 fi

@@ -45,15 +45,32 @@ export function optionsFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   };
 }
 
-function main(): void {
+/** Output streams of {@link main}. */
+export interface MainIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const processIo: MainIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * The synth command: returns the exit code, 0 when every selected stack was
+ * written, 1 when the command line, an environment file or the synth failed
+ * (the previous output is then left as it was).
+ */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: MainIo = processIo, cwd: string = process.cwd()): number {
   try {
-    const options = optionsFrom(process.argv.slice(2), process.env, process.cwd());
+    const options = optionsFrom(argv, env, cwd);
     const result = synthesize(options);
-    process.stdout.write(`synthesized ${result.stacks.join(", ")} into ${path.relative(process.cwd(), options.outdir) || "."}\n`);
+    io.out(`synthesized ${result.stacks.join(", ")} into ${path.relative(cwd, options.outdir) || "."}`);
+    return 0;
   } catch (e) {
-    process.stderr.write(`synth failed: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    io.err(`synth failed: ${(e as Error).message}`);
+    return 1;
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) process.exitCode = main(process.argv.slice(2), process.env);

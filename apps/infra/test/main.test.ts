@@ -1,17 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { optionsFrom } from "../src/main";
+import { main, optionsFrom } from "../src/main";
 import { SHIPPED_ENVIRONMENTS, environmentsDir, removeTempDirs, tempDir, validEnvironment } from "./fixtures";
 
-/** The compiled entry point, as `cdktf synth` and `npm run synth` run it. */
-const MAIN = path.join(__dirname, "..", "dist", "main.js");
-
+/**
+ * `main` in this process, with the environment given (nothing from this
+ * process's own environment) and its output collected. The compiled entry
+ * point is run as a real process once, by the `smoke` target.
+ */
 function runMain(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const cleanEnv = { ...process.env, ...env };
-  if (!("CDKTF_OUTDIR" in env)) delete cleanEnv.CDKTF_OUTDIR;
-  if (!("SSM_ACCESS_ENVIRONMENTS" in env)) delete cleanEnv.SSM_ACCESS_ENVIRONMENTS;
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: cleanEnv });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const status = main(args, env, { out: (line) => stdout.push(`${line}\n`), err: (line) => stderr.push(`${line}\n`) });
+  return { status, stdout: stdout.join(""), stderr: stderr.join("") };
 }
 
 function tempOut(): string {
@@ -46,7 +47,26 @@ describe("optionsFrom", () => {
   });
 });
 
-describe("the entry point", () => {
+describe("main", () => {
+  it("names the output folder relative to the working folder", () => {
+    const cwd = tempDir("ssm-access-cwd-");
+    const dir = environmentsDir({ "qa.json": validEnvironment() });
+    const stdout: string[] = [];
+    const status = main(["--environments-dir", dir], {}, { out: (line) => stdout.push(line), err: () => undefined }, cwd);
+    expect(status).toBe(0);
+    expect(stdout).toEqual(["synthesized qa into cdktf.out"]);
+    expect(fs.readdirSync(path.join(cwd, "cdktf.out", "stacks"))).toEqual(["qa"]);
+  });
+
+  it("exits 1 on a wrong command line, saying why, and writes nothing", () => {
+    const outdir = tempOut();
+    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir, "--envs", "dev"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^synth failed: Unknown option '--envs'/);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
   it("synthesizes the shipped dev, prod and state-bootstrap stacks", () => {
     const outdir = tempOut();
     const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir]);
