@@ -64,6 +64,7 @@ import {
   STATE_BOOTSTRAP_STACK,
 } from "@ssm-access/aws-emulator";
 import { main as planReview, planWithCredentials, readSavedPlan, renderMarkdown } from "@ssm-access/plan-review";
+import { EMULATOR_UNANSWERED, doctorScenarios } from "./doctor";
 import { changeOf, editEnvironments, reviewOfProd, reviewProd } from "./reviews";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -227,8 +228,11 @@ describe("deploy lifecycle against the emulator", () => {
     const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);
 
     beforeAll(() => {
-      // Dev's own change, lock and destroy, and a review of dev through the CLI, run beside prod's reviews.
-      devWork = destroyAfter("dev", devChangeAndLock());
+      // On dev, beside prod's reviews: the session doctor's scenarios, then dev's own change, lock and destroy;
+      // and a review of dev through the CLI, in its own emulator.
+      doctorWork = doctorScenarios(land, REPO_ROOT);
+      doctorWork.catch(() => undefined);
+      devWork = destroyAfter("dev", doctorWork.then(() => devChangeAndLock()));
       devWork.catch(() => undefined);
       cliReview = reviewDevThroughCli();
       cliReview.catch(() => undefined);
@@ -363,6 +367,15 @@ describe("deploy lifecycle against the emulator", () => {
     });
   });
 
+  test("the session doctor on dev names exactly the broken cause of TargetNotConnected each time: private DNS off, DNS hostnames off, no HTTPS into the endpoints, the managed policy detached, an endpoint deleted", async () => {
+    const { baseline, outcomes, failureText } = await doctorWork;
+    expect(baseline.checks.filter((c) => c.status === "fail")).toEqual([]);
+    // What moto cannot answer is "?" with the reason, never ✔.
+    for (const id of Object.keys(EMULATOR_UNANSWERED)) expect(baseline.checks.find((c) => c.id === id)?.status).toBe("unknown");
+    expect(outcomes.map((o) => o.check)).toEqual(["endpoint-dns", "endpoint-dns", "endpoint-ingress", "instance-role", "endpoints"]);
+    expect(failureText).toMatch(/✖ endpoint-ingress/);
+  });
+
   test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
     // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
     await Promise.all([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
@@ -398,6 +411,8 @@ function reuseInit(from: string, to: string): void {
 
 /** Dev's change, lock and destroy start, begun while prod is reviewed. */
 let devWork: Promise<void>;
+/** The session doctor's scenarios on dev. */
+let doctorWork: ReturnType<typeof doctorScenarios>;
 
 /** What `infra:review --stack=dev --base=HEAD` printed, wrote and left behind. */
 interface CliReviewResult {

@@ -57,6 +57,8 @@ replace the instances or hide what the read-back must prove:
   is always true, so its instances inherited it and answered `<userData><value/></userData>`;
   the provider then stored sha1("") and, re-hashing that on every plan (its StateFunc runs on the
   prior value), planned an update. Here an instance launched with empty user data has none;
+- ModifyVpcEndpoint ignored `PrivateDnsEnabled`, so turning an endpoint's private DNS off
+  (what the session doctor must tell apart) changed nothing;
 - RunInstances ignored `DisableApiTermination`, so an instance launched with termination
   protection reported none and every plan wanted to turn it on again. Here it is kept.
 
@@ -86,6 +88,7 @@ import moto.ec2.models.elastic_network_interfaces as ec2_enis
 import moto.ec2.models.instances as ec2_instances
 import moto.ec2.responses.instances as ec2_instance_responses
 import moto.ec2.responses.launch_templates as ec2_launch_templates
+import moto.ec2.responses.vpcs as ec2_vpc_responses
 import moto.s3.models as s3_models
 import moto.s3.responses as s3_responses
 from moto.iam.access_control import PermissionResult
@@ -564,6 +567,19 @@ RESPONSE_METHODS = {
 }
 
 
+_original_modify_vpc_endpoint = ec2_vpc_responses.VPCs.modify_vpc_endpoint
+
+
+def _modify_vpc_endpoint(self: Any) -> Any:
+    """ModifyVpcEndpoint with PrivateDnsEnabled turns the endpoint's private DNS on or off, as AWS does."""
+    result = _original_modify_vpc_endpoint(self)
+    private_dns = self._get_bool_param("PrivateDnsEnabled")
+    if private_dns is not None:
+        endpoint = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[self._get_param("VpcEndpointId")])[0]
+        endpoint.private_dns_enabled = private_dns
+    return result
+
+
 def check_gaps() -> None:
     """Fails when the installed moto is not shaped like the one these patches fill."""
     problems = []
@@ -577,6 +593,7 @@ def check_gaps() -> None:
         (ec2_instances.Instance, "prep_nics"),
         (ec2_instances.InstanceBackend, "describe_instance_attribute"),
         (ec2_launch_templates.LaunchTemplates, "create_launch_template"),
+        (ec2_vpc_responses.VPCs, "modify_vpc_endpoint"),
     ):
         if not hasattr(owner, attribute):
             problems.append(f"{owner.__name__}.{attribute} is gone")
@@ -615,6 +632,7 @@ def apply_patches() -> list[str]:
     ec2_instances.Instance.setup_defaults = _setup_defaults
     ec2_instances.Instance.prep_nics = _prep_nics
     ec2_launch_templates.LaunchTemplates.create_launch_template = _create_launch_template
+    ec2_vpc_responses.VPCs.modify_vpc_endpoint = _modify_vpc_endpoint
     s3_responses.S3Response.setup_class = _s3_setup_class
     s3_models.FakeBucket.get_permission = _bucket_get_permission
     return added

@@ -91,3 +91,20 @@ class InstanceReadBack(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@mock_aws
+class VpcEndpointPrivateDns(unittest.TestCase):
+    def test_private_dns_turns_off_and_on(self) -> None:
+        ec2 = boto3.client("ec2", region_name="eu-west-1")
+        vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.10.1.0/24")["Subnet"]["SubnetId"]
+        endpoint = ec2.create_vpc_endpoint(
+            VpcId=vpc, ServiceName="com.amazonaws.eu-west-1.ssmmessages", VpcEndpointType="Interface", SubnetIds=[subnet], PrivateDnsEnabled=True
+        )["VpcEndpoint"]["VpcEndpointId"]
+        private_dns = lambda: ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"][0]["PrivateDnsEnabled"]  # noqa: E731
+        self.assertTrue(private_dns())
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, PrivateDnsEnabled=False)
+        self.assertFalse(private_dns())
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, PrivateDnsEnabled=True)
+        self.assertTrue(private_dns())

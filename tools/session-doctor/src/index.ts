@@ -1,0 +1,17 @@
+export * from "./api-error";
+export * from "./aws-clients";
+export * from "./connect";
+export * from "./environment";
+export * from "./instance-selection";
+export * from "./local-tools";
+export * from "./outputs";
+export * from "./start-session";
+export * from "./doctor/check";
+export * from "./doctor/context";
+export * from "./doctor/doctor";
+export * from "./doctor/lookups";
+export * from "./doctor/network-rules";
+export { CREDENTIALS_ACCOUNT, credentialsAccountResult } from "./doctor/checks/credentials-account";
+export { MANAGED_INSTANCE_CORE } from "./doctor/checks/instance-role";
+export { main, parseCommand, USAGE, UsageError } from "./cli";
+export type { CliDeps, CliIo, Command } from "./cli";
