@@ -6,6 +6,7 @@ import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintena
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { InstanceTagTarget, Validator, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
+import { tagWindowTarget, taggedWindow } from "./window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
@@ -303,25 +304,22 @@ export class PatchManagement extends Construct {
     if (install) {
       const window = props.window ?? {};
       const windowName = name(PATCH_NAME_SUFFIXES.window);
-      this.maintenanceWindow = new SsmMaintenanceWindow(this, "MaintenanceWindow", {
+      this.maintenanceWindow = taggedWindow(this, {
         provider: props.provider,
         name: windowName,
-        description: ssmDescription(`Patch installation for instances tagged ${targetText}`),
+        description: `Patch installation for instances tagged ${targetText}`,
         schedule: props.schedule ?? DEFAULT_PATCH_WINDOW_SCHEDULE,
-        scheduleTimezone: window.timezone,
+        timezone: window.timezone,
         duration: window.duration ?? DEFAULT_PATCH_WINDOW_DURATION,
         cutoff: window.cutoff ?? DEFAULT_PATCH_WINDOW_CUTOFF,
-        allowUnassociatedTargets: false,
-        tags: nameTag(windowName),
       });
 
-      this.windowTarget = new SsmMaintenanceWindowTarget(this, "WindowTarget", {
+      this.windowTarget = tagWindowTarget(this, {
         provider: props.provider,
         windowId: this.maintenanceWindow.id,
         name: name(PATCH_NAME_SUFFIXES.windowTarget),
-        description: ssmDescription(`Instances tagged ${targetText}`),
-        resourceType: "INSTANCE",
-        targets: tagTargets(props.target),
+        description: `Instances tagged ${targetText}`,
+        target: props.target,
       });
 
       this.installTask = new SsmMaintenanceWindowTask(this, "InstallTask", {

@@ -6,12 +6,12 @@ import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintena
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import { InstanceTagTarget, Validator, escapeTerraformTemplate, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
+import { tagWindowTarget, taggedWindow } from "./window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
   ssmDescription,
-  tagTargets,
   validateNamePrefix,
   validateOutputS3,
   validateRateControl,
@@ -275,26 +275,23 @@ export class ReleaseUpgrade extends Construct {
     } else {
       const window = props.window ?? {};
       const windowName = name(RELEASE_NAME_SUFFIXES.window);
-      this.maintenanceWindow = new SsmMaintenanceWindow(this, "MaintenanceWindow", {
+      this.maintenanceWindow = taggedWindow(this, {
         provider: props.provider,
         name: windowName,
-        description: ssmDescription(`Amazon Linux 2023 release upgrade for instances tagged ${targetText}`),
+        description: `Amazon Linux 2023 release upgrade for instances tagged ${targetText}`,
         schedule: props.schedule ?? DEFAULT_RELEASE_WINDOW_SCHEDULE,
-        scheduleTimezone: window.timezone,
+        timezone: window.timezone,
         duration: window.duration ?? DEFAULT_RELEASE_WINDOW_DURATION,
         cutoff: window.cutoff ?? DEFAULT_RELEASE_WINDOW_CUTOFF,
-        allowUnassociatedTargets: false,
-        tags: nameTag(windowName),
       });
     }
 
-    this.windowTarget = new SsmMaintenanceWindowTarget(this, "WindowTarget", {
+    this.windowTarget = tagWindowTarget(this, {
       provider: props.provider,
       windowId: this.maintenanceWindow.id,
       name: name(RELEASE_NAME_SUFFIXES.windowTarget),
-      description: ssmDescription(`Instances tagged ${targetText}, upgraded to one Amazon Linux 2023 release`),
-      resourceType: "INSTANCE",
-      targets: tagTargets(props.target),
+      description: `Instances tagged ${targetText}, upgraded to one Amazon Linux 2023 release`,
+      target: props.target,
     });
 
     this.task = new SsmMaintenanceWindowTask(this, "Task", {
