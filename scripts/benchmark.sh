@@ -89,7 +89,7 @@ if runs cold; then
 fi
 if runs emulator; then
   npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
-  measure "emulator lifecycle tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
+  measure "emulator tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
 fi
 if runs review; then
   npx nx run-many -t build -p plan-review infra --output-style=static >/dev/null
