@@ -1,4 +1,4 @@
-import { App, TerraformOutput } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Vpc as TfVpc } from "@cdktf/provider-aws/lib/vpc";
 import { Subnet as TfSubnet } from "@cdktf/provider-aws/lib/subnet";
@@ -23,7 +23,8 @@ describe("readableLogicalId", () => {
 
 describe("ReadableStack", () => {
   function synth(build: (stack: ReadableStack) => void): { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, unknown> } {
-    const app = new App({ outdir: "unused", skipValidation: true });
+    // A temporary outdir, removed after the file (jest.setup.js).
+    const app = Testing.app();
     const stack = new ReadableStack(app, "test");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     build(stack);

@@ -71,7 +71,9 @@ describe("findMotoPython", () => {
 
 describe("the launcher", () => {
   it("passes its own Python tests (the EC2 read-back patches, in-process)", () => {
-    const r = spawnSync(findMotoPython().python, ["-m", "unittest", "discover", "-s", path.dirname(LAUNCHER)], { encoding: "utf8" });
+    // Importing the launcher as a module would write __pycache__/ into the source folder.
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
+    const r = spawnSync(findMotoPython().python, ["-m", "unittest", "discover", "-s", path.dirname(LAUNCHER)], { encoding: "utf8", env });
     expect(r.stderr).toMatch(/\nOK\s*$/);
     expect(r.status).toBe(0);
   });
