@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { awsProviderBlocks, dataSourceAddresses, initRequirements, listStacks, readStackJson } from "../src/stack-json";
-import { tempDir, vpcStack, writeApp } from "./support/fixtures";
+import { dataStack, tempDir, vpcStack, writeApp } from "./support/fixtures";
 
 describe("stack JSON", () => {
   describe("dataSourceAddresses", () => {
@@ -45,6 +45,14 @@ describe("stack JSON", () => {
         required_providers: { aws: { source: "aws", version: "5.100.0" } },
         modules: { net: { source: "./assets/net", version: "1.0.0" } },
       });
+    });
+  });
+
+  describe("a stack on Terraform's built-in provider only", () => {
+    it("requires no provider and no module, and has no AWS provider block and no data source", () => {
+      expect(initRequirements(dataStack())).toEqual({ required_providers: null, modules: {} });
+      expect(awsProviderBlocks(dataStack())).toEqual([]);
+      expect(dataSourceAddresses(dataStack())).toEqual([]);
     });
   });
 

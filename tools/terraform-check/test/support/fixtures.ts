@@ -11,11 +11,17 @@ import { checkTerraform } from "../../src/terraform";
 export const TERRAFORM_TIMEOUT_MS = 120_000;
 
 const createdDirs: string[] = [];
+// Registered when a test file imports this module, so it runs after the file's
+// tests whether they passed or failed.
 afterAll(() => {
   createdDirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
-/** A fresh temporary directory, removed after the test file's tests. */
+/**
+ * A fresh temporary directory, removed after the test file's tests (passed or
+ * failed). Call it in a hook or a test, not in a `describe` body: an error
+ * while collecting the tests would skip the clean-up.
+ */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `terraform-check-${prefix}-`));
   createdDirs.push(dir);
@@ -34,6 +40,8 @@ export interface VpcStackOptions {
  * A small hand-written stack shaped like the synthesized ones: the AWS
  * provider pinned to 5.100.0, an `s3` backend, `allowed_account_ids` on a
  * default and an aliased provider, two VPCs (one through the alias) and an output.
+ * Every Terraform command on it starts the AWS provider (seconds each): use it
+ * where the AWS provider is the subject, else {@link dataStack}.
  */
 export function vpcStack(options: VpcStackOptions = {}): StackJson {
   return {
@@ -59,6 +67,41 @@ export function vpcStack(options: VpcStackOptions = {}): StackJson {
   };
 }
 
+/** Options of {@link dataStack}. */
+export interface DataStackOptions {
+  /** Extra arguments of the `terraform_data.main` resource. */
+  readonly mainArgs?: Record<string, unknown>;
+}
+
+/**
+ * A stack shaped like the synthesized ones (metadata, an `s3` backend, a
+ * variable, two resources, the second depending on the first, outputs) on
+ * Terraform's built-in provider only: `terraform_data` resources and no
+ * `required_providers`. `init` installs nothing and no provider process starts,
+ * so each Terraform command takes a fraction of a second. For the checks whose
+ * subject is the tool's handling of Terraform (validate diagnostics,
+ * `terraform test` results, summaries), not the AWS provider ({@link vpcStack}).
+ */
+export function dataStack(options: DataStackOptions = {}): StackJson {
+  return {
+    "//": { metadata: { backend: "s3", stackName: "fixture", version: "0.21.0" } },
+    terraform: {
+      backend: { s3: { bucket: "example-state", key: "fixture.tfstate", region: "eu-west-1", use_lockfile: true } },
+    },
+    variable: { cidr_block: { type: "string", default: "10.10.0.0/23" } },
+    resource: {
+      terraform_data: {
+        main: { input: { cidr_block: "${var.cidr_block}", enable_dns_support: true }, ...options.mainArgs },
+        edge: { input: { cidr_block: "10.20.0.0/23" }, triggers_replace: ["${terraform_data.main.id}"] },
+      },
+    },
+    output: {
+      main_id: { value: "${terraform_data.main.id}" },
+      cidr_block: { value: "${terraform_data.main.output.cidr_block}" },
+    },
+  };
+}
+
 /** Writes `<appDir>/cdktf.out/stacks/<stack>/cdk.tf.json` for each stack; returns the app directory. */
 export function writeApp(appDir: string, stacks: Readonly<Record<string, StackJson>>): string {
   for (const [stack, json] of Object.entries(stacks)) {
@@ -69,8 +112,28 @@ export function writeApp(appDir: string, stacks: Readonly<Record<string, StackJs
   return appDir;
 }
 
-/** Plugin cache shared by every test run on this machine, so only the first init copies the provider. */
-export const SHARED_CACHE_DIR = path.join(os.tmpdir(), "terraform-check-test-cache");
+/** The npm workspace root above this file: the nearest directory whose `package.json` declares `workspaces`. */
+function workspaceRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { workspaces?: unknown }).workspaces) {
+        return dir;
+      }
+    } catch {
+      // no readable package.json here: go up
+    }
+    if (path.dirname(dir) === dir) {
+      throw new Error(`no package.json declaring workspaces above ${start}`);
+    }
+  }
+}
+
+/**
+ * CLI configuration and plugin cache of the tests: `node_modules/.cache/terraform-check-test`
+ * of the workspace. It outlives the runs on purpose, so only the first init on a
+ * machine copies the AWS provider, and it stays out of the temporary folder.
+ */
+export const SHARED_CACHE_DIR = path.join(workspaceRoot(__dirname), "node_modules", ".cache", "terraform-check-test");
 
 /** Terraform's environment for tests: the discovered mirror (or direct installs) and the shared cache. */
 export interface TerraformSetup {
