@@ -1,7 +1,7 @@
-// Registers cdktf's Terraform JSON matchers (toHaveResource, toHaveResourceWithProperties, ...).
+// No test uses cdktf's Jest matchers (Testing.setupJest()): tests read the
+// synthesized JSON directly, and loading cdktf here would cost every test file,
+// including those of tools that never synthesize.
 const fs = require("node:fs");
-const { Testing } = require("cdktf");
-Testing.setupJest();
 
 // cdktf's Testing.app() and Testing.fullSynth() write to a fresh temporary
 // folder each (os.tmpdir()/cdktf.outdir.*) and never remove it: remove the
