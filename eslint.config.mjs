@@ -1,10 +1,13 @@
 import nx from "@nx/eslint-plugin";
+import prettier from "eslint-config-prettier/flat";
 
 /**
  * Lint rules for every project.
  * - Nx module boundaries: libraries never import applications or tools, and
  *   projects only import each other through their public entry points.
  * - Packages are used through their public entry points only.
+ * - Formatting is Prettier's (`.prettierrc.json`): rules that would disagree
+ *   with it are off.
  * - Deep provider imports only: the root of @cdktf/provider-aws loads every
  *   resource class (~10x the load time and ~8x the memory of a deep import).
  */
@@ -57,4 +60,5 @@ export default [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  prettier,
 ];
