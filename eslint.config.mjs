@@ -35,7 +35,17 @@ export default [
             { sourceTag: "scope:iam", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:maintenance", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:compute", onlyDependOnLibsWithTags: ["scope:shared", "scope:network"] },
-            { sourceTag: "scope:infra", onlyDependOnLibsWithTags: ["scope:shared", "scope:network", "scope:iam", "scope:compute", "scope:maintenance", "scope:tooling"] },
+            {
+              sourceTag: "scope:infra",
+              onlyDependOnLibsWithTags: [
+                "scope:shared",
+                "scope:network",
+                "scope:iam",
+                "scope:compute",
+                "scope:maintenance",
+                "scope:tooling",
+              ],
+            },
             { sourceTag: "scope:tooling", onlyDependOnLibsWithTags: ["scope:shared", "scope:tooling"] },
           ],
         },
@@ -46,13 +56,15 @@ export default [
           paths: [
             {
               name: "@cdktf/provider-aws",
-              message: "Import the resource by deep path (@cdktf/provider-aws/lib/<resource>); the package root loads every resource class.",
+              message:
+                "Import the resource by deep path (@cdktf/provider-aws/lib/<resource>); the package root loads every resource class.",
             },
           ],
           patterns: [
             {
               group: ["@ssm-access/*/src", "@ssm-access/*/src/**", "@ssm-access/*/dist", "@ssm-access/*/dist/**"],
-              message: "Import a package through its public entry point (@ssm-access/<name>, or @ssm-access/core/testing in tests).",
+              message:
+                "Import a package through its public entry point (@ssm-access/<name>, or @ssm-access/core/testing in tests).",
             },
           ],
         },

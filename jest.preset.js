@@ -11,10 +11,7 @@ module.exports = {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
   transform: {
-    "^.+\\.ts$": [
-      "ts-jest",
-      { tsconfig: "<rootDir>/tsconfig.spec.json", diagnostics: false },
-    ],
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.spec.json", diagnostics: false }],
   },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, {
     prefix: path.join(__dirname, "/"),

@@ -132,7 +132,7 @@ function buildIfStale(appDir, how) {
 function tsconfigChain(tsconfigFile) {
   /** @type {string[]} */
   const chain = [];
-  for (let file = tsconfigFile; fs.existsSync(file) && !chain.includes(file); ) {
+  for (let file = tsconfigFile; fs.existsSync(file) && !chain.includes(file);) {
     chain.push(file);
     const parent = readJson(file)?.extends;
     if (typeof parent !== "string" || !parent.startsWith(".")) break;

@@ -107,11 +107,15 @@ export async function doctorBaseline(t: DoctorTarget): Promise<DoctorReport> {
   const problems: string[] = [];
   for (const c of report.checks) {
     if (c.status === "fail") problems.push(`${c.id} is ✖ on dev as deployed`);
-    if (c.status === "unknown" && !(c.id in EMULATOR_UNANSWERED)) problems.push(`${c.id} is ? but the emulator answers it`);
-    if (c.status === "unknown" && !/NotImplemented/.test(c.evidence)) problems.push(`${c.id} is ? without saying the API answered NotImplemented`);
-    if (c.status === "pass" && c.id in EMULATOR_UNANSWERED) problems.push(`${c.id} is ✔ though the emulator cannot answer it`);
+    if (c.status === "unknown" && !(c.id in EMULATOR_UNANSWERED))
+      problems.push(`${c.id} is ? but the emulator answers it`);
+    if (c.status === "unknown" && !/NotImplemented/.test(c.evidence))
+      problems.push(`${c.id} is ? without saying the API answered NotImplemented`);
+    if (c.status === "pass" && c.id in EMULATOR_UNANSWERED)
+      problems.push(`${c.id} is ✔ though the emulator cannot answer it`);
   }
-  if (problems.length > 0) throw new Error(`doctor baseline on dev:\n  ${problems.join("\n  ")}\n${renderDoctorText(report)}`);
+  if (problems.length > 0)
+    throw new Error(`doctor baseline on dev:\n  ${problems.join("\n  ")}\n${renderDoctorText(report)}`);
   return report;
 }
 
@@ -133,12 +137,20 @@ function assertRestored(baseline: DoctorReport, report: DoctorReport, scenario: 
   const before = statuses(baseline);
   const changed = report.checks.filter((c) => before[c.id] !== c.status);
   if (changed.length > 0) {
-    throw new Error(`${scenario}: after restoring, ${changed.map((c) => `${c.id} is ${c.status}, not ${before[c.id]}`).join(", ")}\n${renderDoctorText(report)}`);
+    throw new Error(
+      `${scenario}: after restoring, ${changed.map((c) => `${c.id} is ${c.status}, not ${before[c.id]}`).join(", ")}\n${renderDoctorText(report)}`,
+    );
   }
 }
 
 /** Breaks one thing (`breakIt` returns how to restore it), runs the doctor, restores, and checks both reports. */
-async function scenario(t: DoctorTarget, baseline: DoctorReport, name: string, check: string, breakIt: () => Promise<() => Promise<void>>): Promise<ScenarioOutcome> {
+async function scenario(
+  t: DoctorTarget,
+  baseline: DoctorReport,
+  name: string,
+  check: string,
+  breakIt: () => Promise<() => Promise<void>>,
+): Promise<ScenarioOutcome> {
   const started = Date.now();
   const restore = await breakIt();
   let broken: DoctorReport;
@@ -150,14 +162,23 @@ async function scenario(t: DoctorTarget, baseline: DoctorReport, name: string, c
   assertOnly(baseline, broken, check, name);
   const restored = await doctorOnDev(t);
   assertRestored(baseline, restored, name);
-  return { scenario: name, check, broken, text: renderDoctorText(broken), restored, seconds: (Date.now() - started) / 1000 };
+  return {
+    scenario: name,
+    check,
+    broken,
+    text: renderDoctorText(broken),
+    restored,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /** The interface endpoint of `service` in dev's VPC (available). */
 async function interfaceEndpoint(t: DoctorTarget, service: string): Promise<{ id: string; privateDns: boolean }> {
   const vpcId = stringOutput(t.outputs, "vpc_id") as string;
   const r = await t.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
-  const endpoint = (r.VpcEndpoints ?? []).find((e) => e.ServiceName === `com.amazonaws.${t.env.region}.${service}` && e.State?.toLowerCase() === "available");
+  const endpoint = (r.VpcEndpoints ?? []).find(
+    (e) => e.ServiceName === `com.amazonaws.${t.env.region}.${service}` && e.State?.toLowerCase() === "available",
+  );
   if (!endpoint?.VpcEndpointId) throw new Error(`dev has no available ${service} endpoint`);
   return { id: endpoint.VpcEndpointId, privateDns: endpoint.PrivateDnsEnabled === true };
 }
@@ -205,8 +226,12 @@ export function vpcDnsHostnamesOffScenario(t: DoctorTarget, baseline: DoctorRepo
 export function endpointIngressClosedScenario(t: DoctorTarget, baseline: DoctorReport): Promise<ScenarioOutcome> {
   return scenario(t, baseline, "HTTPS ingress of the endpoint security group closed", "endpoint-ingress", async () => {
     const GroupId = stringOutput(t.outputs, "endpoint_security_group_id") as string;
-    const rules = (await t.ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId] }] }))).SecurityGroupRules ?? [];
-    const https = rules.filter((r) => !r.IsEgress && r.IpProtocol === "tcp" && Number(r.FromPort) === 443 && Number(r.ToPort) === 443);
+    const rules =
+      (await t.ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId] }] })))
+        .SecurityGroupRules ?? [];
+    const https = rules.filter(
+      (r) => !r.IsEgress && r.IpProtocol === "tcp" && Number(r.FromPort) === 443 && Number(r.ToPort) === 443,
+    );
     if (https.length !== 1) throw new Error(`${GroupId} has ${https.length} HTTPS ingress rules, not 1`);
     const rule = https[0];
     const modify = (port: number, r: SecurityGroupRule) =>
@@ -216,7 +241,13 @@ export function endpointIngressClosedScenario(t: DoctorTarget, baseline: DoctorR
           SecurityGroupRules: [
             {
               SecurityGroupRuleId: r.SecurityGroupRuleId,
-              SecurityGroupRule: { IpProtocol: "tcp", FromPort: port, ToPort: port, CidrIpv4: r.CidrIpv4, ...(r.Description ? { Description: r.Description } : {}) },
+              SecurityGroupRule: {
+                IpProtocol: "tcp",
+                FromPort: port,
+                ToPort: port,
+                CidrIpv4: r.CidrIpv4,
+                ...(r.Description ? { Description: r.Description } : {}),
+              },
             },
           ],
         }),
@@ -230,14 +261,20 @@ export function endpointIngressClosedScenario(t: DoctorTarget, baseline: DoctorR
 
 /** (c) AmazonSSMManagedInstanceCore detached from the instance role: `instance-role` ✖. Restored by attaching it again (the attachment has no id of its own). */
 export function managedInstanceCoreDetachedScenario(t: DoctorTarget, baseline: DoctorReport): Promise<ScenarioOutcome> {
-  return scenario(t, baseline, `${MANAGED_INSTANCE_CORE} detached from the instance role`, "instance-role", async () => {
-    const RoleName = (stringOutput(t.outputs, "instance_role_arn") as string).split("/").pop() as string;
-    const PolicyArn = `arn:aws:iam::aws:policy/${MANAGED_INSTANCE_CORE}`;
-    await t.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
-    return async () => {
-      await t.iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
-    };
-  });
+  return scenario(
+    t,
+    baseline,
+    `${MANAGED_INSTANCE_CORE} detached from the instance role`,
+    "instance-role",
+    async () => {
+      const RoleName = (stringOutput(t.outputs, "instance_role_arn") as string).split("/").pop() as string;
+      const PolicyArn = `arn:aws:iam::aws:policy/${MANAGED_INSTANCE_CORE}`;
+      await t.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
+      return async () => {
+        await t.iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
+      };
+    },
+  );
 }
 
 /**
@@ -253,7 +290,13 @@ export function interfaceEndpointDeletedScenario(t: DoctorTarget, baseline: Doct
     await t.ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
     return async () => {
       const dir = stackDir(t.land.outs[STACK], STACK);
-      await terraform(t.land.ws, dir, STACK, ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s"], "apply after the doctor's endpoint scenario");
+      await terraform(
+        t.land.ws,
+        dir,
+        STACK,
+        ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s"],
+        "apply after the doctor's endpoint scenario",
+      );
     };
   });
 }

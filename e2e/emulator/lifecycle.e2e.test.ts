@@ -103,7 +103,7 @@ async function liveInstances(env: string): Promise<Instance[]> {
         { Name: `tag:${ACCESS_TAG}`, Values: [`ssm-access-${env}`] },
         { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
       ],
-    })
+    }),
   );
   return (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
 }
@@ -125,7 +125,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (retriesMade.length > 0) {
-    console.warn(`emulator transient errors retried once:\n${retriesMade.map((r) => `  ${r.stack} ${r.step}: ${r.error}`).join("\n")}`);
+    console.warn(
+      `emulator transient errors retried once:\n${retriesMade.map((r) => `  ${r.stack} ${r.step}: ${r.error}`).join("\n")}`,
+    );
   }
   await land?.close(process.env.SSM_ACCESS_E2E_KEEP_FILES === "1");
 });
@@ -141,7 +143,11 @@ describe("deploy lifecycle against the emulator", () => {
 
   test("a second plan of dev and prod is clean, emulator artifacts aside; the state bootstrap's local state migrates into S3 as the README says and plans clean there", async () => {
     // Separate stacks and folders: side by side.
-    const [, prod] = await Promise.all([assertCleanReplan(land, "dev"), assertCleanReplan(land, "prod"), migrateBootstrapState()]);
+    const [, prod] = await Promise.all([
+      assertCleanReplan(land, "dev"),
+      assertCleanReplan(land, "prod"),
+      migrateBootstrapState(),
+    ]);
     prodReplan = prod;
   });
 
@@ -150,8 +156,14 @@ describe("deploy lifecycle against the emulator", () => {
       const { s3, at } = clients(env);
       expect(at.key).toBe(`ssm-access/${env}/terraform.tfstate`);
       expect((await s3.send(new GetBucketVersioningCommand({ Bucket: at.bucket }))).Status).toBe("Enabled");
-      const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: at.bucket }))).PublicAccessBlockConfiguration;
-      expect(block).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+      const block = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: at.bucket })))
+        .PublicAccessBlockConfiguration;
+      expect(block).toEqual({
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      });
       const head = await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
       expect(head.ContentLength).toBeGreaterThan(1000);
     }
@@ -164,17 +176,23 @@ describe("deploy lifecycle against the emulator", () => {
       const instances = await liveInstances(env);
       expect(instances).toHaveLength(env === "prod" ? 2 : 1);
       for (const instance of instances) {
-        expect(instance.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 });
+        expect(instance.MetadataOptions).toMatchObject({
+          HttpTokens: "required",
+          HttpEndpoint: "enabled",
+          HttpPutResponseHopLimit: 1,
+        });
         expect(instance.PublicIpAddress).toBeUndefined();
         expect(instance.KeyName).toBeUndefined();
         const root = instance.BlockDeviceMappings?.find((m) => m.DeviceName === instance.RootDeviceName);
         const volumes = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root?.Ebs?.VolumeId as string] }));
         expect(volumes.Volumes?.[0]).toMatchObject({ Encrypted: true, VolumeType: "gp3" });
-        const groups = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups?.map((g) => g.GroupId as string) }));
+        const groups = await ec2.send(
+          new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups?.map((g) => g.GroupId as string) }),
+        );
         expect(groups.SecurityGroups).toHaveLength(1);
         expect(groups.SecurityGroups?.[0].IpPermissions).toEqual([]);
       }
-    }
+    },
   );
 
   test.each(ENVIRONMENTS)(
@@ -184,7 +202,9 @@ describe("deploy lifecycle against the emulator", () => {
       const out = await outputs(env);
       const roleName = String(out.instance_role_arn.value).split("/").pop();
       const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-      expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+      expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain(
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+      );
 
       const logGroupName = String(out.session_log_group_name.value);
       const keyArn = String(out.session_kms_key_arn.value);
@@ -203,26 +223,36 @@ describe("deploy lifecycle against the emulator", () => {
         s3EncryptionEnabled: true,
       });
       expect(content.inputs.s3BucketName).toBe(env === "prod" ? out.session_bucket_name.value : "");
-    }
+    },
   );
 
-  test.each(ENVIRONMENTS)("%s: the maintenance window runs the release upgrade with the Amazon Linux release the environment file pins", async (env) => {
-    const { ssm } = clients(env);
-    const pinned = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", `${env}.json`), "utf8")) as { maintenance: { osRelease: string } })
-      .maintenance.osRelease;
-    const windows = (await ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
-    const tasks = [];
-    for (const w of windows) {
-      for (const t of (await ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: w.WindowId }))).Tasks ?? []) {
-        if (t.TaskArn === `ssm-access-${env}-release-upgrade`) tasks.push({ windowId: w.WindowId as string, taskId: t.WindowTaskId as string });
+  test.each(ENVIRONMENTS)(
+    "%s: the maintenance window runs the release upgrade with the Amazon Linux release the environment file pins",
+    async (env) => {
+      const { ssm } = clients(env);
+      const pinned = (
+        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", `${env}.json`), "utf8")) as {
+          maintenance: { osRelease: string };
+        }
+      ).maintenance.osRelease;
+      const windows = (await ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+      const tasks = [];
+      for (const w of windows) {
+        for (const t of (await ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: w.WindowId }))).Tasks ??
+          []) {
+          if (t.TaskArn === `ssm-access-${env}-release-upgrade`)
+            tasks.push({ windowId: w.WindowId as string, taskId: t.WindowTaskId as string });
+        }
       }
-    }
-    expect(tasks).toHaveLength(1);
-    const task = await ssm.send(new GetMaintenanceWindowTaskCommand({ WindowId: tasks[0].windowId, WindowTaskId: tasks[0].taskId }));
-    expect(task.TaskType).toBe("RUN_COMMAND");
-    expect(task.TaskInvocationParameters?.RunCommand?.Parameters?.Release).toEqual([pinned]);
-    expect(task.MaxConcurrency).toBe("1");
-  });
+      expect(tasks).toHaveLength(1);
+      const task = await ssm.send(
+        new GetMaintenanceWindowTaskCommand({ WindowId: tasks[0].windowId, WindowTaskId: tasks[0].taskId }),
+      );
+      expect(task.TaskType).toBe("RUN_COMMAND");
+      expect(task.TaskInvocationParameters?.RunCommand?.Parameters?.Release).toEqual([pinned]);
+      expect(task.MaxConcurrency).toBe("1");
+    },
+  );
 
   describe("plan review of prod on real update plans, while dev changes", () => {
     const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);
@@ -232,15 +262,22 @@ describe("deploy lifecycle against the emulator", () => {
       // and a review of dev through the CLI, in its own emulator.
       doctorWork = doctorScenarios(land, REPO_ROOT);
       doctorWork.catch(() => undefined);
-      devWork = destroyAfter("dev", doctorWork.then(() => devChangeAndLock()));
+      devWork = destroyAfter(
+        "dev",
+        doctorWork.then(() => devChangeAndLock()),
+      );
       devWork.catch(() => undefined);
       cliReview = reviewDevThroughCli();
       cliReview.catch(() => undefined);
     });
 
     test("no change: nothing to review, exit 0 (prod's clean second plan)", () => {
-      const prodJson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", "prod.json"), "utf8")) as unknown;
-      const stackJson = JSON.parse(fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", "prod", "cdk.tf.json"), "utf8")) as unknown;
+      const prodJson = JSON.parse(
+        fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", "prod.json"), "utf8"),
+      ) as unknown;
+      const stackJson = JSON.parse(
+        fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", "prod", "cdk.tf.json"), "utf8"),
+      ) as unknown;
       const { review: r, markdown, exitCode } = reviewOfProd(land, REPO_ROOT, prodReplan, stackJson, prodJson);
       expect(r.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, read: 0 });
       expect(r.changes).toEqual([]);
@@ -251,13 +288,24 @@ describe("deploy lifecycle against the emulator", () => {
     });
 
     test("a CIDR change replaces the VPC, its subnets and the instances, each traced to prod.json network.cidr", async () => {
-      const { review: r, exitCode, markdown } = await review("cidr", (f) => {
+      const {
+        review: r,
+        exitCode,
+        markdown,
+      } = await review("cidr", (f) => {
         (f.prod.network as Record<string, unknown>).cidr = "10.30.0.0/16";
       });
       const vpc = changeOf(r, "aws_vpc.network");
-      expect(vpc).toMatchObject({ action: "replace", source: { file: "apps/infra/environments/prod.json", field: "network.cidr" } });
+      expect(vpc).toMatchObject({
+        action: "replace",
+        source: { file: "apps/infra/environments/prod.json", field: "network.cidr" },
+      });
       expect(vpc.replacedBecause).toContain("cidr_block");
-      for (const address of ["aws_subnet.network_isolated_subnet_a", "aws_instance.instances_app_1", "aws_instance.instances_app_2"]) {
+      for (const address of [
+        "aws_subnet.network_isolated_subnet_a",
+        "aws_instance.instances_app_1",
+        "aws_instance.instances_app_2",
+      ]) {
         expect(changeOf(r, address)).toMatchObject({ action: "replace", source: { field: "network.cidr" } });
       }
       expect(changeOf(r, "aws_instance.instances_app_1").replacedBecause).toContain("subnet_id");
@@ -282,7 +330,11 @@ describe("deploy lifecycle against the emulator", () => {
 
     test("infra:plan (the caller's credentials and backend) of an instance type change, a renamed instance, session encryption off, port forwarding on, and an ingress rule added outside Terraform: what each does, security statement by statement, drift apart; review --plan reports the saved plan", async () => {
       const { ec2 } = clients("prod");
-      const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: ["ssm-access-prod-instances*"] }] }));
+      const groups = await ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [{ Name: "group-name", Values: ["ssm-access-prod-instances*"] }],
+        }),
+      );
       expect(groups.SecurityGroups).toHaveLength(1);
       await ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
@@ -317,13 +369,17 @@ describe("deploy lifecycle against the emulator", () => {
 
       expect(changeOf(r, "aws_instance.instances_app_2").action).toBe("delete");
       expect(changeOf(r, "aws_instance.instances_db_1").action).toBe("create");
-      expect(r.notes.join("\n")).toMatch(/moved\s*\{\s*from\s*=\s*aws_instance\.instances_app_2\s*to\s*=\s*aws_instance\.instances_db_1\s*\}/);
+      expect(r.notes.join("\n")).toMatch(
+        /moved\s*\{\s*from\s*=\s*aws_instance\.instances_app_2\s*to\s*=\s*aws_instance\.instances_db_1\s*\}/,
+      );
 
       expect(r.security.find((s) => s.aspect === "session-encryption")).toMatchObject({ weakened: true });
       const forwarding = r.security.find((s) => s.aspect === "port-forwarding");
       expect(forwarding).toMatchObject({ weakened: true });
       expect(forwarding?.after).toMatch(/8080/);
-      const operatorPolicy = r.security.find((s) => s.aspect === "iam-policy" && s.address === "aws_iam_policy.operator_access");
+      const operatorPolicy = r.security.find(
+        (s) => s.aspect === "iam-policy" && s.address === "aws_iam_policy.operator_access",
+      );
       // Forwarding goes through a pinned Port document per port, never the open AWS one.
       expect(JSON.stringify(operatorPolicy?.statements?.added)).toMatch(/forward-8080/);
       expect(markdown).not.toMatch(/\\"Statement\\"/); // never an escaped policy string
@@ -343,15 +399,28 @@ describe("deploy lifecycle against the emulator", () => {
       const reviewDir = path.join(land.ws.root, "review-saved");
       const io = capture();
       const code = await planReview(
-        ["review", "--stack=prod", `--plan=${saved.planFile}`, `--environments-dir=${environmentsDir}`, `--out-dir=${reviewDir}`],
+        [
+          "review",
+          "--stack=prod",
+          `--plan=${saved.planFile}`,
+          `--environments-dir=${environmentsDir}`,
+          `--out-dir=${reviewDir}`,
+        ],
         io,
         path.join(REPO_ROOT, "apps", "infra"),
       );
       expect(io.errors()).not.toMatch(/plan-review:/);
       expect(code).toBe(3);
-      const json = JSON.parse(fs.readFileSync(path.join(reviewDir, "prod.json"), "utf8")) as { provenance: { kind: string }; changes: Array<{ address: string; action: string }> };
+      const json = JSON.parse(fs.readFileSync(path.join(reviewDir, "prod.json"), "utf8")) as {
+        provenance: { kind: string };
+        changes: Array<{ address: string; action: string }>;
+      };
       expect(json.provenance.kind).toBe("saved-plan");
-      expect(json.changes).toEqual(expect.arrayContaining([expect.objectContaining({ address: "aws_instance.instances_app_2", action: "delete" })]));
+      expect(json.changes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ address: "aws_instance.instances_app_2", action: "delete" }),
+        ]),
+      );
       expect(fs.readFileSync(path.join(reviewDir, "prod.md"), "utf8")).toMatch(/saved plan/i);
     });
 
@@ -362,7 +431,10 @@ describe("deploy lifecycle against the emulator", () => {
       expect(markdown).toMatch(/predicted against an emulated baseline/i);
       const resized = json.changes.find((c) => c.address === "aws_instance.instances_app_1");
       // The head's file is the one given (--environments-dir), named as given.
-      expect(resized).toMatchObject({ action: "update", source: { file: expect.stringMatching(/environments-cli\/dev\.json$/), field: "instances[0].instanceType" } });
+      expect(resized).toMatchObject({
+        action: "update",
+        source: { file: expect.stringMatching(/environments-cli\/dev\.json$/), field: "instances[0].instanceType" },
+      });
       expect(leftBehind).toEqual([]);
     });
   });
@@ -371,8 +443,15 @@ describe("deploy lifecycle against the emulator", () => {
     const { baseline, outcomes, failureText } = await doctorWork;
     expect(baseline.checks.filter((c) => c.status === "fail")).toEqual([]);
     // What moto cannot answer is "?" with the reason, never ✔.
-    for (const id of Object.keys(EMULATOR_UNANSWERED)) expect(baseline.checks.find((c) => c.id === id)?.status).toBe("unknown");
-    expect(outcomes.map((o) => o.check)).toEqual(["endpoint-dns", "endpoint-dns", "endpoint-ingress", "instance-role", "endpoints"]);
+    for (const id of Object.keys(EMULATOR_UNANSWERED))
+      expect(baseline.checks.find((c) => c.id === id)?.status).toBe("unknown");
+    expect(outcomes.map((o) => o.check)).toEqual([
+      "endpoint-dns",
+      "endpoint-dns",
+      "endpoint-ingress",
+      "instance-role",
+      "endpoints",
+    ]);
     expect(failureText).toMatch(/✖ endpoint-ingress/);
   });
 
@@ -382,7 +461,9 @@ describe("deploy lifecycle against the emulator", () => {
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
-    await Promise.all(ENVIRONMENTS.map((env) => destroys[env] ?? runCdktf(land.ws, "destroy", env, { out: land.outs[env] })));
+    await Promise.all(
+      ENVIRONMENTS.map((env) => destroys[env] ?? runCdktf(land.ws, "destroy", env, { out: land.outs[env] })),
+    );
     for (const env of ENVIRONMENTS) {
       const { ec2, iam, s3, ssm, logs, kms, at } = clients(env);
       expect(await liveInstances(env)).toEqual([]);
@@ -398,7 +479,9 @@ describe("deploy lifecycle against the emulator", () => {
       expect(buckets).toEqual([at.bucket]);
       await s3.send(new HeadBucketCommand({ Bucket: at.bucket }));
       await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
-      expect((await kms.send(new DescribeKeyCommand({ KeyId: sessionKeyArns[env] }))).KeyMetadata?.KeyState).toBe("PendingDeletion");
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: sessionKeyArns[env] }))).KeyMetadata?.KeyState).toBe(
+        "PendingDeletion",
+      );
     }
   });
 });
@@ -439,8 +522,15 @@ async function reviewDevThroughCli(): Promise<CliReviewResult> {
   const reviewDir = path.join(land.ws.root, "review-cli");
   const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-")));
   const io = capture();
-  const code = await planReview(["review", "--stack=dev", "--base=HEAD", `--environments-dir=${dir}`, `--out-dir=${reviewDir}`], io, path.join(REPO_ROOT, "apps", "infra"));
-  const worktrees = childProcess.execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: REPO_ROOT, encoding: "utf8" });
+  const code = await planReview(
+    ["review", "--stack=dev", "--base=HEAD", `--environments-dir=${dir}`, `--out-dir=${reviewDir}`],
+    io,
+    path.join(REPO_ROOT, "apps", "infra"),
+  );
+  const worktrees = childProcess.execFileSync("git", ["worktree", "list", "--porcelain"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
   const leftBehind = [
     ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-") && !before.has(f)),
     ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes("ssm-access-review-")),
@@ -448,8 +538,12 @@ async function reviewDevThroughCli(): Promise<CliReviewResult> {
   const jsonFile = path.join(reviewDir, "dev.json");
   return {
     code,
-    markdown: fs.existsSync(path.join(reviewDir, "dev.md")) ? fs.readFileSync(path.join(reviewDir, "dev.md"), "utf8") : "",
-    json: fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CliReviewResult["json"]) : { changes: [] },
+    markdown: fs.existsSync(path.join(reviewDir, "dev.md"))
+      ? fs.readFileSync(path.join(reviewDir, "dev.md"), "utf8")
+      : "",
+    json: fs.existsSync(jsonFile)
+      ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CliReviewResult["json"])
+      : { changes: [] },
     errors: io.errors(),
     leftBehind,
   };
@@ -476,19 +570,28 @@ async function devChangeAndLock(): Promise<void> {
   await synth(land.ws, preview, ["dev"], envDir);
   const previewDir = stackDir(preview, "dev");
   reuseInit(stackDir(land.outs.dev, "dev"), previewDir); // same backend and providers as the deployed folder: no second init
-  const changes = unexplainedChanges(changesOf(await planJson(land.ws, previewDir, "dev", "plan change")), EMULATOR_ARTIFACTS);
+  const changes = unexplainedChanges(
+    changesOf(await planJson(land.ws, previewDir, "dev", "plan change")),
+    EMULATOR_ARTIFACTS,
+  );
   const summary = describeChanges(changes);
   expect(changes.filter((c) => c.action === "delete" || c.action === "replace")).toEqual([]);
   expect(changes.filter((c) => c.action === "update")).toEqual([
     { address: "aws_instance.instances_app_1", type: "aws_instance", action: "update", paths: ["instance_type"] },
   ]);
   const created = changes.filter((c) => c.action === "create").map((c) => c.address);
-  expect(created).toEqual(expect.arrayContaining(["aws_launch_template.instances_app_2_launch_template", "aws_instance.instances_app_2"]));
+  expect(created).toEqual(
+    expect.arrayContaining(["aws_launch_template.instances_app_2_launch_template", "aws_instance.instances_app_2"]),
+  );
   expect(created.every((a) => /instances_app_2/.test(a))).toBe(true);
   expect(summary).not.toMatch(/app_1_launch_template|aws_vpc\b|aws_subnet/);
 
   const at = stateLocation(land, "dev");
-  const apply = runCdktf(land.ws, "deploy", "dev", { out: land.outs.dev, environmentsDir: envDir, step: "deploy change" });
+  const apply = runCdktf(land.ws, "deploy", "dev", {
+    out: land.outs.dev,
+    environmentsDir: envDir,
+    step: "deploy change",
+  });
   let locked = false;
   for (let i = 0; i < 240 && !locked; i++) {
     locked = await lockObjectExists(at);
@@ -501,7 +604,7 @@ async function devChangeAndLock(): Promise<void> {
     "dev",
     ["plan", "-input=false", "-lock-timeout=0s"],
     "concurrent plan",
-    true
+    true,
   );
   expect(concurrent.code).not.toBe(0);
   expect(concurrent.output).toMatch(/Error acquiring the state lock/);
@@ -515,7 +618,11 @@ async function devChangeAndLock(): Promise<void> {
 /** Add an instance to prod, interrupt Terraform while it is created, deploy again: no duplicates, clean re-plan. */
 async function prodInterruptedDeploy(): Promise<void> {
   const { dir: envDir } = editEnvironments(land, REPO_ROOT, "prod-interrupted", (f) => {
-    (f.prod.instances as Array<Record<string, unknown>>).push({ name: "app-3", instanceType: "t3.nano", tier: "isolated" });
+    (f.prod.instances as Array<Record<string, unknown>>).push({
+      name: "app-3",
+      instanceType: "t3.nano",
+      tier: "isolated",
+    });
   });
   const out = land.outs.prod;
   await synth(land.ws, out, ["prod"], envDir);
@@ -575,9 +682,15 @@ async function migrateBootstrapState(): Promise<void> {
           },
         },
       },
-    })
+    }),
   );
-  await terraform(land.ws, dir, STATE_BOOTSTRAP_STACK, ["init", "-input=false", "-migrate-state", "-force-copy"], "migrate state");
+  await terraform(
+    land.ws,
+    dir,
+    STATE_BOOTSTRAP_STACK,
+    ["init", "-input=false", "-migrate-state", "-force-copy"],
+    "migrate state",
+  );
   const { s3 } = clients("dev");
   expect((await s3.send(new HeadObjectCommand({ Bucket: dev.bucket, Key: key }))).ContentLength).toBeGreaterThan(1000);
   await assertCleanReplan(land, STATE_BOOTSTRAP_STACK);

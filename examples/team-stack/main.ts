@@ -12,12 +12,17 @@ class TeamStack extends TerraformStack {
     new AwsProvider(this, "aws", { region, allowedAccountIds: ["123456789012"] });
 
     const network = new PrivateNetwork(this, "Network", {
-      namePrefix: "team-x-dev", region, accountId: "123456789012", cidr: "10.42.0.0/16",
+      namePrefix: "team-x-dev",
+      region,
+      accountId: "123456789012",
+      cidr: "10.42.0.0/16",
       availabilityZones: ["eu-west-1a", "eu-west-1b"],
     });
     const role = new SsmInstanceRole(this, "InstanceRole", { namePrefix: "team-x-dev", region });
     new PrivateInstances(this, "Instances", {
-      namePrefix: "team-x-dev", region, network,
+      namePrefix: "team-x-dev",
+      region,
+      network,
       instanceProfileName: role.instanceProfileName,
       instances: [{ name: "worker-1" }],
     });

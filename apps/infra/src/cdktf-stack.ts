@@ -49,7 +49,9 @@ export function cdktfInvocation(argv: readonly string[]): CdktfInvocation {
     else passed.push(arg);
   }
   if (stack === undefined || !/^[a-z][a-z0-9-]*$/.test(stack)) {
-    throw new Error(`${stack === undefined ? "--stack is required" : `--stack "${stack}" is not an environment name`}; ${usage}`);
+    throw new Error(
+      `${stack === undefined ? "--stack is required" : `--stack "${stack}" is not an environment name`}; ${usage}`,
+    );
   }
   const lock = STACK_COMMANDS[command] && !passed.includes("--skip-provider-lock") ? ["--skip-provider-lock"] : [];
   // The state bootstrap stack serves every selected environment: keep the caller's selection.

@@ -61,7 +61,12 @@ const processIo: MainIo = {
  * written, 1 when the command line, an environment file or the synth failed
  * (the previous output is then left as it was).
  */
-export function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: MainIo = processIo, cwd: string = process.cwd()): number {
+export function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: MainIo = processIo,
+  cwd: string = process.cwd(),
+): number {
   try {
     const options = optionsFrom(argv, env, cwd);
     const result = synthesize(options);

@@ -69,11 +69,19 @@ beforeEach(() => {
   app = path.join(root, "apps", "app");
   lib = path.join(root, "packages", "lib");
   write(path.join(root, "tsconfig.base.json"), "{}", 0);
-  write(path.join(app, "package.json"), JSON.stringify({ name: "@x/app", dependencies: { "@x/lib": "*", installed: "1.0.0" } }), 0);
+  write(
+    path.join(app, "package.json"),
+    JSON.stringify({ name: "@x/app", dependencies: { "@x/lib": "*", installed: "1.0.0" } }),
+    0,
+  );
   write(path.join(app, "tsconfig.lib.json"), JSON.stringify({ extends: "../../tsconfig.base.json" }), 0);
   write(path.join(app, "src", "main.ts"), "main", 0);
   write(path.join(app, "src", "stacks", "stack.ts"), "stack", 0);
-  write(path.join(lib, "package.json"), JSON.stringify({ name: "@x/lib", peerDependencies: { installed: "^1.0.0" } }), 0);
+  write(
+    path.join(lib, "package.json"),
+    JSON.stringify({ name: "@x/lib", peerDependencies: { installed: "^1.0.0" } }),
+    0,
+  );
   write(path.join(lib, "tsconfig.lib.json"), JSON.stringify({ extends: "../../tsconfig.base.json" }), 0);
   write(path.join(lib, "src", "index.ts"), "index", 0);
   write(path.join(lib, "src", "types.d.ts"), "types", 0);
@@ -102,11 +110,30 @@ describe("staleReason", () => {
   });
 
   it.each<[string, () => void, RegExp]>([
-    ["a changed source", () => setTime(path.join(app, "src", "stacks", "stack.ts"), 200), /src\/stacks\/stack\.ts is newer than .*dist\/.*\.js/],
+    [
+      "a changed source",
+      () => setTime(path.join(app, "src", "stacks", "stack.ts"), 200),
+      /src\/stacks\/stack\.ts is newer than .*dist\/.*\.js/,
+    ],
     ["a new source", () => write(path.join(app, "src", "extra.ts"), "extra", 200), /dist\/extra\.js is missing/],
-    ["a deleted source", () => { fs.rmSync(path.join(app, "src", "stacks", "stack.ts")); setTime(path.join(app, "src", "stacks"), 200); }, /src\/stacks is newer/],
-    ["a changed tsconfig.lib.json", () => setTime(path.join(app, "tsconfig.lib.json"), 200), /tsconfig\.lib\.json is newer/],
-    ["a changed tsconfig it extends", () => setTime(path.join(root, "tsconfig.base.json"), 200), /tsconfig\.base\.json is newer/],
+    [
+      "a deleted source",
+      () => {
+        fs.rmSync(path.join(app, "src", "stacks", "stack.ts"));
+        setTime(path.join(app, "src", "stacks"), 200);
+      },
+      /src\/stacks is newer/,
+    ],
+    [
+      "a changed tsconfig.lib.json",
+      () => setTime(path.join(app, "tsconfig.lib.json"), 200),
+      /tsconfig\.lib\.json is newer/,
+    ],
+    [
+      "a changed tsconfig it extends",
+      () => setTime(path.join(root, "tsconfig.base.json"), 200),
+      /tsconfig\.base\.json is newer/,
+    ],
   ])("names %s", (_what, change, reason) => {
     change();
     expect(staleReason(app)).toMatch(reason);

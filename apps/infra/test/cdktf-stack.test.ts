@@ -16,7 +16,9 @@ describe("cdktfInvocation", () => {
 
   describe("--stack", () => {
     it("is required: no command acts on every stack by accident", () => {
-      expect(() => cdktfInvocation(["deploy"])).toThrow(/--stack is required; usage: cdktf-stack <diff\|deploy\|destroy\|output> --stack=<environment>/);
+      expect(() => cdktfInvocation(["deploy"])).toThrow(
+        /--stack is required; usage: cdktf-stack <diff\|deploy\|destroy\|output> --stack=<environment>/,
+      );
       expect(() => cdktfInvocation(["deploy", "--auto-approve"])).toThrow(/--stack is required/);
     });
 
@@ -25,17 +27,28 @@ describe("cdktfInvocation", () => {
     });
 
     it.each(["Dev", "dev,prod", "../prod", "1dev", ""])("refuses %j, which is not an environment name", (stack) => {
-      expect(() => cdktfInvocation(["deploy", `--stack=${stack}`])).toThrow(new RegExp(`--stack "${stack.replace(/[.]/g, "\\.")}" is not an environment name`));
+      expect(() => cdktfInvocation(["deploy", `--stack=${stack}`])).toThrow(
+        new RegExp(`--stack "${stack.replace(/[.]/g, "\\.")}" is not an environment name`),
+      );
     });
 
     it("lets the last --stack win when given twice", () => {
-      expect(cdktfInvocation(["diff", "--stack=dev", "--stack=prod"]).args).toEqual(["diff", "prod", "--skip-provider-lock"]);
+      expect(cdktfInvocation(["diff", "--stack=dev", "--stack=prod"]).args).toEqual([
+        "diff",
+        "prod",
+        "--skip-provider-lock",
+      ]);
     });
   });
 
   describe("--skip-provider-lock", () => {
     it("is added once, after the stack and before the other options", () => {
-      expect(cdktfInvocation(["deploy", "--stack=dev", "--auto-approve"]).args).toEqual(["deploy", "dev", "--skip-provider-lock", "--auto-approve"]);
+      expect(cdktfInvocation(["deploy", "--stack=dev", "--auto-approve"]).args).toEqual([
+        "deploy",
+        "dev",
+        "--skip-provider-lock",
+        "--auto-approve",
+      ]);
     });
 
     it("is not added again when the caller passes it", () => {
@@ -46,8 +59,23 @@ describe("cdktfInvocation", () => {
   });
 
   it("forwards every other option to cdktf as given, in order", () => {
-    const { args } = cdktfInvocation(["deploy", "--auto-approve", "--stack=dev", "--outputs-file", "out.json", "--parallelism=4"]);
-    expect(args).toEqual(["deploy", "dev", "--skip-provider-lock", "--auto-approve", "--outputs-file", "out.json", "--parallelism=4"]);
+    const { args } = cdktfInvocation([
+      "deploy",
+      "--auto-approve",
+      "--stack=dev",
+      "--outputs-file",
+      "out.json",
+      "--parallelism=4",
+    ]);
+    expect(args).toEqual([
+      "deploy",
+      "dev",
+      "--skip-provider-lock",
+      "--auto-approve",
+      "--outputs-file",
+      "out.json",
+      "--parallelism=4",
+    ]);
   });
 
   it("sets SSM_ACCESS_ENVIRONMENTS to the stack and nothing else", () => {
@@ -55,7 +83,10 @@ describe("cdktfInvocation", () => {
   });
 
   it("keeps the caller's SSM_ACCESS_ENVIRONMENTS for the state-bootstrap stack, which serves every selected environment", () => {
-    expect(cdktfInvocation(["deploy", "--stack=state-bootstrap"])).toEqual({ args: ["deploy", "state-bootstrap", "--skip-provider-lock"], env: {} });
+    expect(cdktfInvocation(["deploy", "--stack=state-bootstrap"])).toEqual({
+      args: ["deploy", "state-bootstrap", "--skip-provider-lock"],
+      env: {},
+    });
   });
 
   it.each<[string, string[], RegExp]>([

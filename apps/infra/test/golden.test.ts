@@ -50,7 +50,10 @@ describe.each(SETS)("the $name environments", ({ environmentsDir, goldenDir }) =
 
   it("synthesize the stacks that have golden files, and no others", () => {
     const golden = fs.existsSync(goldenDir)
-      ? fs.readdirSync(goldenDir).filter((f) => f.endsWith(".cdk.tf.json")).map((f) => f.slice(0, -".cdk.tf.json".length))
+      ? fs
+          .readdirSync(goldenDir)
+          .filter((f) => f.endsWith(".cdk.tf.json"))
+          .map((f) => f.slice(0, -".cdk.tf.json".length))
       : [];
     if (!update) expect([...stacks].sort()).toEqual(golden.sort());
   });
@@ -62,7 +65,8 @@ describe.each(SETS)("the $name environments", ({ environmentsDir, goldenDir }) =
 
     it("keeps every committed resource address, or declares a moved block from it", () => {
       const list = readIfExists(addressFile);
-      if (list === undefined && !update) throw new Error(`${stack}: no address list yet; write it with UPDATE_GOLDEN=1 and commit it`);
+      if (list === undefined && !update)
+        throw new Error(`${stack}: no address list yet; write it with UPDATE_GOLDEN=1 and commit it`);
       const known = parseAddressList(list ?? "");
       const json: unknown = JSON.parse(synthesized);
       const problem = addressGuardProblem(stack, known, json);

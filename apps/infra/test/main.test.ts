@@ -38,7 +38,11 @@ describe("optionsFrom", () => {
   });
 
   it("selects environments from --env (repeatable, comma-separated) before SSM_ACCESS_ENVIRONMENTS", () => {
-    expect(optionsFrom(["--env", "dev,qa", "--env", "prod"], { SSM_ACCESS_ENVIRONMENTS: "x" }, "/app").only).toEqual(["dev", "qa", "prod"]);
+    expect(optionsFrom(["--env", "dev,qa", "--env", "prod"], { SSM_ACCESS_ENVIRONMENTS: "x" }, "/app").only).toEqual([
+      "dev",
+      "qa",
+      "prod",
+    ]);
     expect(optionsFrom([], { SSM_ACCESS_ENVIRONMENTS: " dev , prod ," }, "/app").only).toEqual(["dev", "prod"]);
   });
 
@@ -52,7 +56,12 @@ describe("main", () => {
     const cwd = tempDir("ssm-access-cwd-");
     const dir = environmentsDir({ "qa.json": validEnvironment() });
     const stdout: string[] = [];
-    const status = main(["--environments-dir", dir], {}, { out: (line) => stdout.push(line), err: () => undefined }, cwd);
+    const status = main(
+      ["--environments-dir", dir],
+      {},
+      { out: (line) => stdout.push(line), err: () => undefined },
+      cwd,
+    );
     expect(status).toBe(0);
     expect(stdout).toEqual(["synthesized qa into cdktf.out"]);
     expect(fs.readdirSync(path.join(cwd, "cdktf.out", "stacks"))).toEqual(["qa"]);
@@ -79,7 +88,10 @@ describe("main", () => {
 
   it("synthesizes only the environments named in SSM_ACCESS_ENVIRONMENTS", () => {
     const outdir = tempOut();
-    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { SSM_ACCESS_ENVIRONMENTS: "dev", CDKTF_OUTDIR: outdir });
+    const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], {
+      SSM_ACCESS_ENVIRONMENTS: "dev",
+      CDKTF_OUTDIR: outdir,
+    });
     expect(run.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "state-bootstrap"]);
@@ -88,7 +100,10 @@ describe("main", () => {
   it("under the cdktf CLI, keeps the other stack folders for the CLI to remove; run alone, writes only the selected stacks", () => {
     const outdir = tempOut();
     expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir]).status).toBe(0);
-    expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { CDKTF_OUTDIR: outdir, SSM_ACCESS_ENVIRONMENTS: "dev" }).status).toBe(0);
+    expect(
+      runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], { CDKTF_OUTDIR: outdir, SSM_ACCESS_ENVIRONMENTS: "dev" })
+        .status,
+    ).toBe(0);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
     expect(runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", outdir, "--env", "dev"]).status).toBe(0);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev", "state-bootstrap"]);
@@ -103,14 +118,20 @@ describe("main", () => {
 
   it("with --env prod alone, still refuses a prod release newer than dev's, naming both files and both releases", () => {
     const dev = validEnvironment({ accountId: "111111111111", maintenance: { osRelease: "2023.9.20251117" } });
-    const prod = validEnvironment({ accountId: "222222222222", maintenance: { osRelease: "2023.10.20251201", osReleaseFrom: "dev" } });
+    const prod = validEnvironment({
+      accountId: "222222222222",
+      maintenance: { osRelease: "2023.10.20251201", osReleaseFrom: "dev" },
+    });
     const dir = environmentsDir({ "dev.json": dev, "prod.json": prod });
     const run = runMain(["--environments-dir", dir, "--outdir", tempOut(), "--env", "prod"]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       /synth failed: \S*prod\.json: 1 problem\n {2}- maintenance\.osRelease: 2023\.10\.20251201 is newer than 2023\.9\.20251117, the release of \S*dev\.json this environment is promoted from/,
     );
-    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify({ ...prod, maintenance: { osRelease: "2023.9.20251117", osReleaseFrom: "dev" } }));
+    fs.writeFileSync(
+      path.join(dir, "prod.json"),
+      JSON.stringify({ ...prod, maintenance: { osRelease: "2023.9.20251117", osReleaseFrom: "dev" } }),
+    );
     expect(runMain(["--environments-dir", dir, "--outdir", tempOut(), "--env", "prod"]).status).toBe(0);
   });
 
@@ -126,17 +147,28 @@ describe("main", () => {
     });
 
     it.each<[string, Record<string, unknown>, RegExp]>([
-      ["a schema problem", { ...validEnvironment(), accountId: "12" }, /qa\.json: 1 problem\n {2}- accountId: must be a 12-digit AWS account id/],
-      ["a construct problem", validEnvironment({ network: { cidr: "8.8.8.0/24", availabilityZones: ["eu-west-1a"] } }), /qa\.json: .*\n {2}- network\.cidr: .*8\.8\.8\.0\/24/],
-    ])("fails on %s with the file, field path and reason, and leaves the previous output intact", (_what, content, expected) => {
-      expect(first.status).toBe(0);
-      fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify(content));
-      const run = runMain(["--environments-dir", dir, "--outdir", outdir]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(expected);
-      expect(fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8")).toBe(before);
-      const leftovers = fs.readdirSync(path.dirname(outdir)).filter((f) => f !== "cdktf.out");
-      expect(leftovers).toEqual([]);
-    });
+      [
+        "a schema problem",
+        { ...validEnvironment(), accountId: "12" },
+        /qa\.json: 1 problem\n {2}- accountId: must be a 12-digit AWS account id/,
+      ],
+      [
+        "a construct problem",
+        validEnvironment({ network: { cidr: "8.8.8.0/24", availabilityZones: ["eu-west-1a"] } }),
+        /qa\.json: .*\n {2}- network\.cidr: .*8\.8\.8\.0\/24/,
+      ],
+    ])(
+      "fails on %s with the file, field path and reason, and leaves the previous output intact",
+      (_what, content, expected) => {
+        expect(first.status).toBe(0);
+        fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify(content));
+        const run = runMain(["--environments-dir", dir, "--outdir", outdir]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(expected);
+        expect(fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8")).toBe(before);
+        const leftovers = fs.readdirSync(path.dirname(outdir)).filter((f) => f !== "cdktf.out");
+        expect(leftovers).toEqual([]);
+      },
+    );
   });
 });

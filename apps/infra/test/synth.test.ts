@@ -38,7 +38,9 @@ describe("synthesize", () => {
   it("returns the stacks it wrote", () => {
     const outdir = path.join(tempDir(), "cdktf.out");
     const result = synthesize({
-      environmentsDir: environmentsDir({ "qa.json": validEnvironment({ backend: { type: "s3", bucket: "qa-state-bucket" } }) }),
+      environmentsDir: environmentsDir({
+        "qa.json": validEnvironment({ backend: { type: "s3", bucket: "qa-state-bucket" } }),
+      }),
       outdir,
     });
     expect(result.stacks).toEqual(["qa", "state-bootstrap"]);
@@ -51,7 +53,10 @@ describe("synthesize", () => {
     const dir = environmentsDir({ "qa.json": validEnvironment() });
     synthesize({ environmentsDir: dir, outdir });
     const before = fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8");
-    fs.writeFileSync(path.join(dir, "qa.json"), JSON.stringify(validEnvironment({ instances: [{ name: "web", instanceType: "huge" }] })));
+    fs.writeFileSync(
+      path.join(dir, "qa.json"),
+      JSON.stringify(validEnvironment({ instances: [{ name: "web", instanceType: "huge" }] })),
+    );
     expect(() => synthesize({ environmentsDir: dir, outdir })).toThrow(/instances\[0\]\.instanceType/);
     expect(fs.readFileSync(path.join(outdir, "stacks", "qa", "cdk.tf.json"), "utf8")).toBe(before);
     expect(fs.readdirSync(root)).toEqual(["cdktf.out"]);
@@ -61,7 +66,9 @@ describe("synthesize", () => {
 describe("a port forwarding to port 22", () => {
   it("fails the synth naming the file and operatorAccess.portForwarding.ports[0]", () => {
     const root = tempDir();
-    const dir = environmentsDir({ "qa.json": validEnvironment({ operatorAccess: { portForwarding: { ports: [22] } } }) });
+    const dir = environmentsDir({
+      "qa.json": validEnvironment({ operatorAccess: { portForwarding: { ports: [22] } } }),
+    });
     expect(() => synthesize({ environmentsDir: dir, outdir: path.join(root, "cdktf.out") })).toThrow(
       /qa\.json: 1 problem\n {2}- operatorAccess\.portForwarding\.ports\[0\]: 22 is SSH/,
     );
@@ -103,9 +110,18 @@ describe("site-local Terraform override files", () => {
     const withOverrides = synthesized(overrides);
 
     it("copies <dir>/<stack>/*_override.tf.json (and override.tf) into each stack folder", () => {
-      expect(fs.readdirSync(path.join(withOverrides, "stacks", "qa")).sort()).toEqual(["cdk.tf.json", "override.tf", "zz_site_override.tf.json"]);
-      expect(fs.readdirSync(path.join(withOverrides, "stacks", "state-bootstrap")).sort()).toEqual(["cdk.tf.json", "zz_site_override.tf.json"]);
-      expect(JSON.parse(fs.readFileSync(path.join(withOverrides, "stacks", "qa", "zz_site_override.tf.json"), "utf8"))).toEqual(OVERRIDE);
+      expect(fs.readdirSync(path.join(withOverrides, "stacks", "qa")).sort()).toEqual([
+        "cdk.tf.json",
+        "override.tf",
+        "zz_site_override.tf.json",
+      ]);
+      expect(fs.readdirSync(path.join(withOverrides, "stacks", "state-bootstrap")).sort()).toEqual([
+        "cdk.tf.json",
+        "zz_site_override.tf.json",
+      ]);
+      expect(
+        JSON.parse(fs.readFileSync(path.join(withOverrides, "stacks", "qa", "zz_site_override.tf.json"), "utf8")),
+      ).toEqual(OVERRIDE);
     });
 
     it("gives a stack without a folder there no override file", () => {
@@ -115,7 +131,10 @@ describe("site-local Terraform override files", () => {
     it("leaves every cdk.tf.json byte-identical to a synth without overrides", () => {
       for (const stack of ["qa", "dev", "state-bootstrap"]) {
         const file = path.join("stacks", stack, "cdk.tf.json");
-        expect({ stack, same: fs.readFileSync(path.join(withOverrides, file)).equals(fs.readFileSync(path.join(plain, file))) }).toEqual({ stack, same: true });
+        expect({
+          stack,
+          same: fs.readFileSync(path.join(withOverrides, file)).equals(fs.readFileSync(path.join(plain, file))),
+        }).toEqual({ stack, same: true });
       }
     });
 
@@ -123,18 +142,22 @@ describe("site-local Terraform override files", () => {
       const bad = overridesDir({ "qa/extra.tf.json": OVERRIDE });
       const root = tempDir();
       const outdir = path.join(root, "cdktf.out");
-      expect(() => synthesize({ environmentsDir: environmentsDir({ "qa.json": validEnvironment() }), outdir, overridesDir: bad })).toThrow(
-        /qa\/extra\.tf\.json: not a Terraform override file \(name it <name>_override\.tf\.json\)/,
-      );
+      expect(() =>
+        synthesize({ environmentsDir: environmentsDir({ "qa.json": validEnvironment() }), outdir, overridesDir: bad }),
+      ).toThrow(/qa\/extra\.tf\.json: not a Terraform override file \(name it <name>_override\.tf\.json\)/);
       expect(fs.readdirSync(root)).toEqual([]);
     });
 
     it("fails when the overrides folder does not exist", () => {
       const root = tempDir();
       const missing = path.join(root, "no-such-folder");
-      expect(() => synthesize({ environmentsDir: environmentsDir({ "qa.json": validEnvironment() }), outdir: path.join(root, "cdktf.out"), overridesDir: missing })).toThrow(
-        /no-such-folder: the Terraform overrides folder \(SSM_ACCESS_TERRAFORM_OVERRIDES\) does not exist/,
-      );
+      expect(() =>
+        synthesize({
+          environmentsDir: environmentsDir({ "qa.json": validEnvironment() }),
+          outdir: path.join(root, "cdktf.out"),
+          overridesDir: missing,
+        }),
+      ).toThrow(/no-such-folder: the Terraform overrides folder \(SSM_ACCESS_TERRAFORM_OVERRIDES\) does not exist/);
       expect(fs.readdirSync(root)).toEqual([]);
     });
   });
@@ -155,7 +178,9 @@ describe("site-local Terraform override files", () => {
 
     it.each(["main.tf.json", "override.json", "a_override.tf.json.bak", "overrides.tf"])("refuses %s", (name) => {
       const out = outFolder(["qa"]);
-      expect(() => copyOverrideFiles(overridesDir({ [`qa/${name}`]: "{}" }), out, ["qa"])).toThrow(/not a Terraform override file/);
+      expect(() => copyOverrideFiles(overridesDir({ [`qa/${name}`]: "{}" }), out, ["qa"])).toThrow(
+        /not a Terraform override file/,
+      );
     });
 
     it("copies only into the stacks written, ignoring folders of other stacks", () => {

@@ -34,20 +34,41 @@ const PUBLINT = path.join(WORKSPACE_ROOT, "node_modules", "publint", "src", "cli
 const ATTW = path.join(WORKSPACE_ROOT, "node_modules", "@arethetypeswrong", "cli", "dist", "index.js");
 const TERRAFORM_CHECK = path.join(WORKSPACE_ROOT, "tools", "terraform-check", "dist", "cli.js");
 /** The tsconfig `cdktf init --template=typescript` copies into a new project. */
-const CDKTF_TEMPLATE_TSCONFIG = path.join(WORKSPACE_ROOT, "node_modules", "cdktf-cli", "bundle", "templates", "typescript", "tsconfig.json");
+const CDKTF_TEMPLATE_TSCONFIG = path.join(
+  WORKSPACE_ROOT,
+  "node_modules",
+  "cdktf-cli",
+  "bundle",
+  "templates",
+  "typescript",
+  "tsconfig.json",
+);
 const EXAMPLE_MAIN = path.join(__dirname, "..", "main.ts");
 const STACK = "team-x-dev";
 
-const NPM_INSTALL_FLAGS = ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"];
+const NPM_INSTALL_FLAGS = [
+  "install",
+  "--prefer-offline",
+  "--ignore-scripts",
+  "--no-audit",
+  "--no-fund",
+  "--no-package-lock",
+];
 
 /** The peer ranges every package declares (the test below checks they agree). */
-const PEERS = readPackageJson("core").peerDependencies as Record<"@cdktf/provider-aws" | "cdktf" | "constructs", string>;
+const PEERS = readPackageJson("core").peerDependencies as Record<
+  "@cdktf/provider-aws" | "cdktf" | "constructs",
+  string
+>;
 const PEER_NAMES = ["cdktf", "constructs", "@cdktf/provider-aws"] as const;
 
 /** The lowest version a caret range `^x.y.z` allows. */
 function lowestOf(range: string): string {
   const m = /^\^(\d+\.\d+\.\d+)$/.exec(range);
-  if (!m) throw new Error(`peer range ${range} is not of the form ^x.y.z; teach the lowest-version leg of this test to read it`);
+  if (!m)
+    throw new Error(
+      `peer range ${range} is not of the form ^x.y.z; teach the lowest-version leg of this test to read it`,
+    );
   return m[1];
 }
 
@@ -70,16 +91,32 @@ let started = 0;
 /** Keeps `p` for the tests, marks it handled (a test reports its failure), and records when it finished. */
 function step<T>(name: string, p: Promise<T>): Promise<T> {
   const at = (): string => ((Date.now() - started) / 1000).toFixed(1);
-  pending.push(p.then(() => timings.push(`${name} done at ${at()} s`), () => timings.push(`${name} failed at ${at()} s`)));
+  pending.push(
+    p.then(
+      () => timings.push(`${name} done at ${at()} s`),
+      () => timings.push(`${name} failed at ${at()} s`),
+    ),
+  );
   return p;
 }
 
 async function pack(): Promise<Packed> {
   const dest = path.join(tmp, "packs");
   fs.mkdirSync(dest);
-  const r = await runOk(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", dest, ...PACKAGES.flatMap((p) => ["-w", `packages/${p}`])], {
-    cwd: WORKSPACE_ROOT,
-  });
+  const r = await runOk(
+    NPM,
+    [
+      "pack",
+      "--ignore-scripts",
+      "--json",
+      "--pack-destination",
+      dest,
+      ...PACKAGES.flatMap((p) => ["-w", `packages/${p}`]),
+    ],
+    {
+      cwd: WORKSPACE_ROOT,
+    },
+  );
   const result = JSON.parse(r.stdout) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
   const tarballs: Record<string, string> = {};
   const files: Record<string, string[]> = {};
@@ -94,31 +131,49 @@ async function pack(): Promise<Packed> {
 async function install(name: string, packed: Packed, specs: readonly string[]): Promise<Consumer> {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `team-stack-${name}`, version: "1.0.0", private: true, main: "main.js" }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `team-stack-${name}`, version: "1.0.0", private: true, main: "main.js" }, null, 2),
+  );
   fs.copyFileSync(CDKTF_TEMPLATE_TSCONFIG, path.join(dir, "tsconfig.json"));
   fs.writeFileSync(
     path.join(dir, "tsconfig.nodenext.json"),
-    JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { module: "nodenext", moduleResolution: "nodenext", noEmit: true, incremental: false } }),
+    JSON.stringify({
+      extends: "./tsconfig.json",
+      compilerOptions: { module: "nodenext", moduleResolution: "nodenext", noEmit: true, incremental: false },
+    }),
   );
   fs.copyFileSync(EXAMPLE_MAIN, path.join(dir, "main.ts"));
-  await runOk(NPM, [...NPM_INSTALL_FLAGS, ...Object.values(packed.tarballs), ...specs], { cwd: dir, env: consumerEnv(), timeoutMs: 180_000 });
+  await runOk(NPM, [...NPM_INSTALL_FLAGS, ...Object.values(packed.tarballs), ...specs], {
+    cwd: dir,
+    env: consumerEnv(),
+    timeoutMs: 180_000,
+  });
   const versions: Record<string, string> = {};
   for (const pkg of ["@cdktf/provider-aws", "cdktf", "constructs", ...Object.keys(packed.tarballs)]) {
-    versions[pkg] = (JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+    versions[pkg] = (
+      JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as { version: string }
+    ).version;
   }
   return { dir, versions };
 }
 
 /** `tsc` with the project's tsconfig; node10 is written out, though it is what `module: CommonJS` implies. */
 function compile(c: Consumer, resolution: "node10" | "nodenext"): Promise<RunResult> {
-  const args = resolution === "node10" ? ["-p", "tsconfig.json", "--moduleResolution", "node10"] : ["-p", "tsconfig.nodenext.json"];
+  const args =
+    resolution === "node10"
+      ? ["-p", "tsconfig.json", "--moduleResolution", "node10"]
+      : ["-p", "tsconfig.nodenext.json"];
   return runOk(NODE, [TSC, ...args], { cwd: c.dir, env: consumerEnv() });
 }
 
 /** Runs the compiled main.js; returns the synthesized stack's JSON. */
 async function synth(c: Consumer): Promise<Record<string, unknown>> {
   await runOk(NODE, ["main.js"], { cwd: c.dir, env: consumerEnv() });
-  return JSON.parse(fs.readFileSync(path.join(c.dir, "cdktf.out", "stacks", STACK, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+  return JSON.parse(fs.readFileSync(path.join(c.dir, "cdktf.out", "stacks", STACK, "cdk.tf.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** The stack without its `terraform` block (the provider pin) and without cdktf's metadata. */
@@ -150,34 +205,66 @@ beforeAll(() => {
       const tarballs = Object.values(p.tarballs);
       const publint = await Promise.all(tarballs.map((t) => run(NODE, [PUBLINT, "run", t, "--strict"], { cwd: tmp })));
       // The default (strict) profile: node10, node16 from CJS and from ESM, and bundler resolution must all pass.
-      const attw = await inPool(2, tarballs.map((t) => () => run(NODE, [ATTW, t, "--format", "ascii"], { cwd: tmp, env: { ...process.env, NO_COLOR: "1" } })));
+      const attw = await inPool(
+        2,
+        tarballs.map(
+          (t) => () => run(NODE, [ATTW, t, "--format", "ascii"], { cwd: tmp, env: { ...process.env, NO_COLOR: "1" } }),
+        ),
+      );
       return { publint, attw };
     }),
   );
   high = step(
     "install highest",
-    packed.then((p) => install("highest", p, PEER_NAMES.map((n) => `${n}@${PEERS[n]}`))),
+    packed.then((p) =>
+      install(
+        "highest",
+        p,
+        PEER_NAMES.map((n) => `${n}@${PEERS[n]}`),
+      ),
+    ),
   );
-  highNode10 = step("tsc node10", high.then((c) => compile(c, "node10")));
+  highNode10 = step(
+    "tsc node10",
+    high.then((c) => compile(c, "node10")),
+  );
   highStack = step("synth", highNode10.then(() => high).then(synth));
-  highNodenext = step("tsc nodenext", highNode10.then(() => high).then((c) => compile(c, "nodenext")));
+  highNodenext = step(
+    "tsc nodenext",
+    highNode10.then(() => high).then((c) => compile(c, "nodenext")),
+  );
   highValidate = step(
     "terraform validate",
-    highStack.then(() => high).then((c) =>
-      run(NODE, [TERRAFORM_CHECK, "validate", "--app", c.dir, "--cache-dir", path.join(tmp, "terraform-check-cache")], { cwd: c.dir, env: consumerEnv(), timeoutMs: 180_000 }),
-    ),
+    highStack
+      .then(() => high)
+      .then((c) =>
+        run(
+          NODE,
+          [TERRAFORM_CHECK, "validate", "--app", c.dir, "--cache-dir", path.join(tmp, "terraform-check-cache")],
+          { cwd: c.dir, env: consumerEnv(), timeoutMs: 180_000 },
+        ),
+      ),
   );
   // After the first install, so it finds npm's cache warm and does not compete with it.
   low = step(
     "install lowest",
-    high.then(() => packed).then((p) =>
-      install("lowest", p, PEER_NAMES.map((n) => `${n}@${lowestOf(PEERS[n])}`)),
-    ),
+    high
+      .then(() => packed)
+      .then((p) =>
+        install(
+          "lowest",
+          p,
+          PEER_NAMES.map((n) => `${n}@${lowestOf(PEERS[n])}`),
+        ),
+      ),
   );
-  lowStack = step("lowest: tsc + synth", low.then(async (c) => {
-    await compile(c, "node10");
-    return synth(c);
-  }));
+  lowStack = step(
+    "lowest: tsc + synth",
+    low.then(async (c) => {
+      await compile(c, "node10");
+      return synth(c);
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -219,7 +306,9 @@ describe("the packages, installed from their tarballs by a project outside the w
         expect(c.versions[`@ssm-access/${p}`]).toBe(readPackageJson(p).version);
         expect(fs.existsSync(path.join(c.dir, "node_modules", `@ssm-access/${p}`, "node_modules"))).toBe(false);
       }
-      expect(c.versions["@cdktf/provider-aws"].split(".")[0]).toBe(lowestOf(PEERS["@cdktf/provider-aws"]).split(".")[0]);
+      expect(c.versions["@cdktf/provider-aws"].split(".")[0]).toBe(
+        lowestOf(PEERS["@cdktf/provider-aws"]).split(".")[0],
+      );
     });
 
     it("compile main.ts with strict tsc and node10 resolution (the cdktf init tsconfig)", async () => {
@@ -232,7 +321,9 @@ describe("the packages, installed from their tarballs by a project outside the w
 
     it("synthesize a stack with the network, the role and the instance", async () => {
       const stack = (await highStack) as { resource: Record<string, Record<string, unknown>> };
-      expect(Object.keys(stack.resource)).toEqual(expect.arrayContaining(["aws_vpc", "aws_vpc_endpoint", "aws_iam_role", "aws_instance", "aws_launch_template"]));
+      expect(Object.keys(stack.resource)).toEqual(
+        expect.arrayContaining(["aws_vpc", "aws_vpc_endpoint", "aws_iam_role", "aws_instance", "aws_launch_template"]),
+      );
     });
 
     it("produce a stack terraform validate accepts", async () => {
@@ -262,13 +353,16 @@ describe("the packages' manifests", () => {
     const pkg = readPackageJson(p);
     expect(pkg.peerDependencies).toEqual(PEERS);
     for (const [dep, range] of Object.entries(pkg.dependencies ?? {})) {
-      if (dep.startsWith("@ssm-access/")) expect(`${dep}@${range}`).toBe(`${dep}@^${readPackageJson(dep.slice("@ssm-access/".length)).version}`);
+      if (dep.startsWith("@ssm-access/"))
+        expect(`${dep}@${range}`).toBe(`${dep}@^${readPackageJson(dep.slice("@ssm-access/".length)).version}`);
     }
   });
 
   it.each(PACKAGES)("%s has a LICENSE, repository, engines, keywords and an exports map with types first", (p) => {
     const pkg = readPackageJson(p);
-    expect(fs.readFileSync(path.join(WORKSPACE_ROOT, "packages", p, "LICENSE"), "utf8")).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    expect(fs.readFileSync(path.join(WORKSPACE_ROOT, "packages", p, "LICENSE"), "utf8")).toMatch(
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
     expect(pkg.license).toBe("Apache-2.0");
     expect(pkg.repository?.directory).toBe(`packages/${p}`);
     expect(pkg.engines).toEqual({ node: ">=20" });
@@ -277,7 +371,8 @@ describe("the packages' manifests", () => {
     for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
       if (subpath === "./package.json") continue;
       expect(Object.keys(target as object)).toEqual(["types", "require", "default"]);
-      if (subpath !== ".") expect(pkg.typesVersions?.["*"]?.[subpath.slice(2)]).toEqual([(target as { types: string }).types.slice(2)]);
+      if (subpath !== ".")
+        expect(pkg.typesVersions?.["*"]?.[subpath.slice(2)]).toEqual([(target as { types: string }).types.slice(2)]);
     }
   });
 });

@@ -12,7 +12,12 @@ import { PACKAGES, WORKSPACE_ROOT, readPackageJson, run, runOk } from "./support
  */
 
 const NX = path.join(WORKSPACE_ROOT, "node_modules", "nx", "dist", "bin", "nx.js");
-const RELEASE_FILES = ["nx.json", "package.json", "package-lock.json", ...PACKAGES.flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/CHANGELOG.md`])];
+const RELEASE_FILES = [
+  "nx.json",
+  "package.json",
+  "package-lock.json",
+  ...PACKAGES.flatMap((p) => [`packages/${p}/package.json`, `packages/${p}/CHANGELOG.md`]),
+];
 
 /** Nx's own environment, without what the outer `nx run` set for its task. */
 function nxEnv(): NodeJS.ProcessEnv {
@@ -27,7 +32,12 @@ async function git(args: string[]): Promise<string> {
 
 async function snapshot(): Promise<Record<string, string>> {
   const hashes = Object.fromEntries(
-    RELEASE_FILES.map((f) => [f, createHash("sha256").update(fs.readFileSync(path.join(WORKSPACE_ROOT, f))).digest("hex")]),
+    RELEASE_FILES.map((f) => [
+      f,
+      createHash("sha256")
+        .update(fs.readFileSync(path.join(WORKSPACE_ROOT, f)))
+        .digest("hex"),
+    ]),
   );
   return {
     head: await git(["rev-parse", "HEAD"]),
@@ -48,7 +58,10 @@ describe("nx release --dry-run", () => {
 
   it(`with an explicit version (${next}) proposes it for every package, their ranges on each other and a changelog entry each, and changes nothing`, async () => {
     const before = await snapshot();
-    const r = await run(process.execPath, [NX, "release", next, "--dry-run", "--skip-publish"], { cwd: WORKSPACE_ROOT, env: nxEnv() });
+    const r = await run(process.execPath, [NX, "release", next, "--dry-run", "--skip-publish"], {
+      cwd: WORKSPACE_ROOT,
+      env: nxEnv(),
+    });
     expect({ code: r.code, output: r.output }).toEqual(expect.objectContaining({ code: 0 }));
     for (const p of PACKAGES) {
       expect(readPackageJson(p).version).toBe(current);
@@ -64,7 +77,10 @@ describe("nx release --dry-run", () => {
 
   it("from conventional commits (what a release runs) succeeds and changes nothing", async () => {
     const before = await snapshot();
-    const r = await run(process.execPath, [NX, "release", "--dry-run", "--skip-publish"], { cwd: WORKSPACE_ROOT, env: nxEnv() });
+    const r = await run(process.execPath, [NX, "release", "--dry-run", "--skip-publish"], {
+      cwd: WORKSPACE_ROOT,
+      env: nxEnv(),
+    });
     expect({ code: r.code, output: r.output }).toEqual(expect.objectContaining({ code: 0 }));
     expect(r.output).toMatch(/The "dryRun" flag means no changes were made/);
     expect(await snapshot()).toEqual(before);

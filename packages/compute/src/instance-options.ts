@@ -308,9 +308,14 @@ function resolveCpuCredits(instanceType: string, own?: CpuCredits, inherited?: C
  * Values that are Terraform tokens are not checked.
  */
 export function validateInstanceOptions(v: Validator, options: InstanceOptions, inherited: InstanceOptions = {}): void {
-  const { instanceType, tier, ami, rootVolume, userData, metadataHopLimit, cpuCredits, replacementGeneration, tags } = options;
+  const { instanceType, tier, ami, rootVolume, userData, metadataHopLimit, cpuCredits, replacementGeneration, tags } =
+    options;
   if (instanceType !== undefined && !Token.isUnresolved(instanceType)) {
-    v.check(INSTANCE_TYPE_PATTERN.test(instanceType), "instanceType", `"${instanceType}" must be an instance type such as t3.nano (family.size)`);
+    v.check(
+      INSTANCE_TYPE_PATTERN.test(instanceType),
+      "instanceType",
+      `"${instanceType}" must be an instance type such as t3.nano (family.size)`,
+    );
   }
   if (tier !== undefined) {
     if ((tier as string) === "public") {
@@ -367,7 +372,8 @@ function validateRootVolume(v: Validator, volume: RootVolumeOptions): void {
   }
   if (volume.sizeGiB !== undefined) checkIntegerRange(v, "sizeGiB", volume.sizeGiB, GP3_SIZE_RANGE_GIB);
   if (volume.iops !== undefined) checkIntegerRange(v, "iops", volume.iops, GP3_IOPS_RANGE);
-  if (volume.throughput !== undefined) checkIntegerRange(v, "throughput", volume.throughput, GP3_THROUGHPUT_RANGE_MIBPS);
+  if (volume.throughput !== undefined)
+    checkIntegerRange(v, "throughput", volume.throughput, GP3_THROUGHPUT_RANGE_MIBPS);
   if (volume.kmsKeyArn !== undefined) v.kmsKeyArn("kmsKeyArn", volume.kmsKeyArn);
 }
 

@@ -353,10 +353,9 @@ export class PrivateInstances extends Construct {
         description: "HTTPS to the SSM, SSM messages and EC2 messages endpoints in the VPC",
       }),
     ];
-    const s3PrefixListId =
-      isEnabled(props.allowS3GatewayEgress, true)
-        ? (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId)
-        : undefined;
+    const s3PrefixListId = isEnabled(props.allowS3GatewayEgress, true)
+      ? (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId)
+      : undefined;
     if (s3PrefixListId !== undefined) {
       rules.push(
         rule("HttpsToS3", "https-s3", {
@@ -507,7 +506,10 @@ function validate(
     });
   }
 
-  if (v.featureOptions("allowS3GatewayEgress", props.allowS3GatewayEgress) && props.allowS3GatewayEgress?.prefixListId !== undefined) {
+  if (
+    v.featureOptions("allowS3GatewayEgress", props.allowS3GatewayEgress) &&
+    props.allowS3GatewayEgress?.prefixListId !== undefined
+  ) {
     checkPrefixListId(v, "allowS3GatewayEgress.prefixListId", props.allowS3GatewayEgress.prefixListId);
   }
   (props.additionalEgress ?? []).forEach((rule, i) => validateEgressRule(v.child(`additionalEgress[${i}]`), rule));
@@ -516,7 +518,9 @@ function validate(
   const resolved = instances.map((spec) => resolveInstance(spec, defaults));
   const subnets = placeInstances(
     props.network,
-    resolved.map((r) => (INSTANCE_TIERS.includes(r.tier) ? { tier: r.tier, availabilityZone: r.availabilityZone } : undefined)),
+    resolved.map((r) =>
+      INSTANCE_TIERS.includes(r.tier) ? { tier: r.tier, availabilityZone: r.availabilityZone } : undefined,
+    ),
     list,
   );
 

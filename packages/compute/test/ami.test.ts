@@ -29,7 +29,9 @@ describe("AMI sources", () => {
 
     it("defaults to the Amazon Linux 2023 parameter", () => {
       expect(DEFAULT_AMI).toEqual({ ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER });
-      expect(AMAZON_LINUX_2023_AMI_PARAMETER).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+      expect(AMAZON_LINUX_2023_AMI_PARAMETER).toBe(
+        "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      );
     });
 
     it("refuses a source with neither field", () => {
@@ -60,7 +62,9 @@ describe("AMI sources", () => {
 
     it("rejects a parameter name that does not start with /", () => {
       expect(problems({ ssmParameter: "aws/service/ami" })).toEqual([
-        expect.stringMatching(/^instances\[0\]\.ami\.ssmParameter: "aws\/service\/ami" must be an SSM parameter name starting with "\/"/),
+        expect.stringMatching(
+          /^instances\[0\]\.ami\.ssmParameter: "aws\/service\/ami" must be an SSM parameter name starting with "\/"/,
+        ),
       ]);
     });
 

@@ -70,9 +70,14 @@ describe("instance options", () => {
     });
 
     it("takes the root device name of the defaults unless the instance names its own", () => {
-      expect(resolveInstance({ name: "a" }, { rootVolume: { deviceName: "/dev/sda1" } }).rootVolume.deviceName).toBe("/dev/sda1");
+      expect(resolveInstance({ name: "a" }, { rootVolume: { deviceName: "/dev/sda1" } }).rootVolume.deviceName).toBe(
+        "/dev/sda1",
+      );
       expect(
-        resolveInstance({ name: "a", rootVolume: { deviceName: "/dev/xvda" } }, { rootVolume: { deviceName: "/dev/sda1" } }).rootVolume.deviceName,
+        resolveInstance(
+          { name: "a", rootVolume: { deviceName: "/dev/xvda" } },
+          { rootVolume: { deviceName: "/dev/sda1" } },
+        ).rootVolume.deviceName,
       ).toBe("/dev/xvda");
     });
 
@@ -83,9 +88,12 @@ describe("instance options", () => {
       ["t3.nano", { cpuCredits: "standard" }, { cpuCredits: "unlimited" }, "standard"],
       ["m7i.large", {}, { cpuCredits: "unlimited" }, undefined],
       ["m7i.large", {}, {}, undefined],
-    ] as const)("resolves the CPU credits of %p (own %j, defaults %j) to %p", (instanceType, own, defaults, expected) => {
-      expect(resolveInstance({ name: "a", instanceType, ...own }, defaults).cpuCredits).toBe(expected);
-    });
+    ] as const)(
+      "resolves the CPU credits of %p (own %j, defaults %j) to %p",
+      (instanceType, own, defaults, expected) => {
+        expect(resolveInstance({ name: "a", instanceType, ...own }, defaults).cpuCredits).toBe(expected);
+      },
+    );
 
     it("keeps only an explicit CPU credit option when the instance type is a token", () => {
       const instanceType = Token.asString({ Ref: "type" });
@@ -96,7 +104,9 @@ describe("instance options", () => {
     it("takes the replacement generation of the instance, else of the defaults, else 0", () => {
       expect(resolveInstance({ name: "a" }).replacementGeneration).toBe(0);
       expect(resolveInstance({ name: "a" }, { replacementGeneration: 2 }).replacementGeneration).toBe(2);
-      expect(resolveInstance({ name: "a", replacementGeneration: 0 }, { replacementGeneration: 2 }).replacementGeneration).toBe(0);
+      expect(
+        resolveInstance({ name: "a", replacementGeneration: 0 }, { replacementGeneration: 2 }).replacementGeneration,
+      ).toBe(0);
     });
   });
 
@@ -218,7 +228,9 @@ describe("instance options", () => {
     });
 
     it("rejects a fractional hop limit", () => {
-      expect(problems({ metadataHopLimit: 1.5 })).toEqual(["defaults.metadataHopLimit: 1.5 must be an integer from 1 to 64"]);
+      expect(problems({ metadataHopLimit: 1.5 })).toEqual([
+        "defaults.metadataHopLimit: 1.5 must be an integer from 1 to 64",
+      ]);
     });
   });
 });

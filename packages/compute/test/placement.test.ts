@@ -23,7 +23,10 @@ describe("placeInstances", () => {
 
     it("follows the network's zone order over three zones", () => {
       const network = fakeNetwork({ availabilityZones: ["eu-west-1c", "eu-west-1a", "eu-west-1b"] });
-      const { ids } = place([{ tier: "isolated" }, { tier: "isolated" }, { tier: "isolated" }, { tier: "isolated" }], network);
+      const { ids } = place(
+        [{ tier: "isolated" }, { tier: "isolated" }, { tier: "isolated" }, { tier: "isolated" }],
+        network,
+      );
       expect(ids).toEqual(["subnet-isolated-c", "subnet-isolated-a", "subnet-isolated-b", "subnet-isolated-c"]);
     });
 

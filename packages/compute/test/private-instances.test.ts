@@ -22,12 +22,7 @@ import {
 } from "@ssm-access/core/testing";
 import { PrivateNetwork } from "@ssm-access/network";
 import { VpcEndpoint as TfVpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import {
-  AMAZON_LINUX_2_AMI_PARAMETER,
-  InstanceTier,
-  PrivateInstances,
-  PrivateInstancesProps,
-} from "../src";
+import { AMAZON_LINUX_2_AMI_PARAMETER, InstanceTier, PrivateInstances, PrivateInstancesProps } from "../src";
 import { fakeNetwork } from "./fixtures";
 
 type Config = Record<string, unknown>;
@@ -129,25 +124,30 @@ describe("PrivateInstances", () => {
       });
       const rules = configsOf(extra, TfVpcSecurityGroupEgressRule);
       expect(rules).toHaveLength(3);
-      expect(rules).toContainEqual(expect.objectContaining({
-        ip_protocol: "tcp",
-        from_port: 5432,
-        to_port: 5432,
-        cidr_ipv4: "10.20.0.0/16",
-        description: "tcp 5432 to 10.20.0.0/16",
-      }));
-      expect(rules).toContainEqual(expect.objectContaining({
-        ip_protocol: "udp",
-        from_port: 1000,
-        to_port: 2000,
-        prefix_list_id: "pl-12345678",
-        description: "media",
-      }));
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          cidr_ipv4: "10.20.0.0/16",
+          description: "tcp 5432 to 10.20.0.0/16",
+        }),
+      );
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          ip_protocol: "udp",
+          from_port: 1000,
+          to_port: 2000,
+          prefix_list_id: "pl-12345678",
+          description: "media",
+        }),
+      );
     });
   });
 
   describe("wiring to the network", () => {
-    const s3Rules = (json: TerraformJson) => configsOf(json, TfVpcSecurityGroupEgressRule).filter((r) => r.prefix_list_id !== undefined);
+    const s3Rules = (json: TerraformJson) =>
+      configsOf(json, TfVpcSecurityGroupEgressRule).filter((r) => r.prefix_list_id !== undefined);
 
     it("adds HTTPS to the network's S3 gateway prefix list by itself", () => {
       const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }) });
@@ -165,7 +165,10 @@ describe("PrivateInstances", () => {
     });
 
     it("adds no S3 rule with allowS3GatewayEgress: { enabled: false }", () => {
-      const json = synth({ network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }), allowS3GatewayEgress: { enabled: false } });
+      const json = synth({
+        network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }),
+        allowS3GatewayEgress: { enabled: false },
+      });
       expect(s3Rules(json)).toEqual([]);
       expect(configsOf(json, TfVpcSecurityGroupEgressRule)).toHaveLength(1);
     });
@@ -174,11 +177,18 @@ describe("PrivateInstances", () => {
       const requests: string[][] = [];
       let compute: PrivateInstances | undefined;
       synthJson((scope) => {
-        compute = new PrivateInstances(scope, "Compute", props({
-          network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
-          instances: [{ name: "web", tier: "private" }, { name: "db", tier: "isolated" }],
-          interfaceEndpoints: ["logs", "kms"],
-        }));
+        compute = new PrivateInstances(
+          scope,
+          "Compute",
+          props({
+            network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
+            instances: [
+              { name: "web", tier: "private" },
+              { name: "db", tier: "isolated" },
+            ],
+            interfaceEndpoints: ["logs", "kms"],
+          }),
+        );
         compute.requireInterfaceEndpoints("ecr.api");
       });
       expect(requests).toEqual([["logs", "kms"], ["ecr.api"]]);
@@ -188,11 +198,15 @@ describe("PrivateInstances", () => {
     it("asks for nothing when every instance has an internet route", () => {
       const requests: string[][] = [];
       synthJson((scope) => {
-        const compute = new PrivateInstances(scope, "Compute", props({
-          network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
-          instances: [{ name: "web", tier: "private" }],
-          interfaceEndpoints: ["logs", "kms"],
-        }));
+        const compute = new PrivateInstances(
+          scope,
+          "Compute",
+          props({
+            network: fakeNetwork({ internetTiers: ["private"], endpointRequests: requests }),
+            instances: [{ name: "web", tier: "private" }],
+            interfaceEndpoints: ["logs", "kms"],
+          }),
+        );
         expect(compute.instancesWithoutInternetRoute).toEqual([]);
       });
       expect(requests).toEqual([]);
@@ -201,11 +215,15 @@ describe("PrivateInstances", () => {
     it("takes every tier as without internet when the network cannot tell", () => {
       const requests: string[][] = [];
       synthJson((scope) => {
-        new PrivateInstances(scope, "Compute", props({
-          network: fakeNetwork({ internetTiers: undefined, endpointRequests: requests }),
-          instances: [{ name: "web", tier: "private" }],
-          interfaceEndpoints: ["logs"],
-        }));
+        new PrivateInstances(
+          scope,
+          "Compute",
+          props({
+            network: fakeNetwork({ internetTiers: undefined, endpointRequests: requests }),
+            instances: [{ name: "web", tier: "private" }],
+            interfaceEndpoints: ["logs"],
+          }),
+        );
       });
       expect(requests).toEqual([["logs"]]);
     });
@@ -216,7 +234,9 @@ describe("PrivateInstances", () => {
         compute = new PrivateInstances(scope, "Compute", props({ interfaceEndpoints: ["logs", "kms"] }));
       });
       const warnings = warningsOf(compute as PrivateInstances);
-      expect(warnings).toEqual([expect.stringMatching(/Instances web have no internet route and need interface endpoints for logs, kms/)]);
+      expect(warnings).toEqual([
+        expect.stringMatching(/Instances web have no internet route and need interface endpoints for logs, kms/),
+      ]);
     });
 
     describe("in a PrivateNetwork, as the README shows", () => {
@@ -240,9 +260,15 @@ describe("PrivateInstances", () => {
       });
 
       it("gets HTTPS egress to the S3 gateway's prefix list without allowS3GatewayEgress", () => {
-        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(([, c]) => c.vpc_endpoint_type === "Gateway")?.[0];
+        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(
+          ([, c]) => c.vpc_endpoint_type === "Gateway",
+        )?.[0];
         expect(s3Rules(json)).toEqual([
-          expect.objectContaining({ from_port: 443, to_port: 443, prefix_list_id: `\${aws_vpc_endpoint.${gatewayId}.prefix_list_id}` }),
+          expect.objectContaining({
+            from_port: 443,
+            to_port: 443,
+            prefix_list_id: `\${aws_vpc_endpoint.${gatewayId}.prefix_list_id}`,
+          }),
         ]);
       });
 
@@ -258,12 +284,16 @@ describe("PrivateInstances", () => {
   describe("with a provider", () => {
     it("creates every resource with that provider", () => {
       const json = synthJsonWithAliasedProvider((scope, provider) => {
-        new PrivateInstances(scope, "Compute", props({
-          network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }),
-          instances: [{ name: "web", tags: { Team: "a" } }, { name: "db" }],
-          additionalEgress: [{ fromPort: 5432, cidr: "10.20.0.0/16" }],
-          provider,
-        }));
+        new PrivateInstances(
+          scope,
+          "Compute",
+          props({
+            network: fakeNetwork({ s3GatewayPrefixListId: "pl-6da54004" }),
+            instances: [{ name: "web", tags: { Team: "a" } }, { name: "db" }],
+            additionalEgress: [{ fromPort: 5432, cidr: "10.20.0.0/16" }],
+            provider,
+          }),
+        );
       });
       const providers = providersOf(json);
       expect(Object.keys(providers)).toHaveLength(9);
@@ -309,7 +339,8 @@ describe("PrivateInstances", () => {
     });
 
     it("runs every instance with the instance profile", () => {
-      for (const instance of configsOf(json, TfInstance)) expect(instance.iam_instance_profile).toBe("ssm-dev-ssm-instance");
+      for (const instance of configsOf(json, TfInstance))
+        expect(instance.iam_instance_profile).toBe("ssm-dev-ssm-instance");
     });
 
     it("declares no block device on the instance, so provider 5.100.0 never looks the resolve:ssm alias up with DescribeImages", () => {
@@ -333,7 +364,12 @@ describe("PrivateInstances", () => {
 
     it("maps the root volume with the given device name, KMS key and performance", () => {
       const withKey = synth({
-        instances: [{ name: "db", rootVolume: { deviceName: "/dev/sda1", sizeGiB: 50, kmsKeyArn: KMS_KEY_ARN, iops: 4000, throughput: 250 } }],
+        instances: [
+          {
+            name: "db",
+            rootVolume: { deviceName: "/dev/sda1", sizeGiB: 50, kmsKeyArn: KMS_KEY_ARN, iops: 4000, throughput: 250 },
+          },
+        ],
       });
       expect(onlyOf(withKey, TfLaunchTemplate).block_device_mappings).toEqual([
         {
@@ -353,7 +389,10 @@ describe("PrivateInstances", () => {
     });
 
     it("merges the root volume of the defaults with the instance's own", () => {
-      const merged = synth({ defaults: { rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 } }, instances: [{ name: "web", rootVolume: { sizeGiB: 30 } }] });
+      const merged = synth({
+        defaults: { rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 } },
+        instances: [{ name: "web", rootVolume: { sizeGiB: 30 } }],
+      });
       expect(onlyOf(merged, TfLaunchTemplate).block_device_mappings).toEqual([
         expect.objectContaining({ device_name: "/dev/sda1", ebs: expect.objectContaining({ volume_size: 30 }) }),
       ]);
@@ -431,9 +470,7 @@ describe("PrivateInstances", () => {
 
     it("changing the extra tags leaves the launch template as it is, so the instance is not replaced", () => {
       const tagSets: Array<Record<string, string>> = [{ SessionAccess: "ops" }, { SessionAccess: "dev", Team: "x" }];
-      const [a, b] = tagSets.map((tags) =>
-        onlyOf(synth({ instances: [{ name: "web", tags }] }), TfLaunchTemplate),
-      );
+      const [a, b] = tagSets.map((tags) => onlyOf(synth({ instances: [{ name: "web", tags }] }), TfLaunchTemplate));
       expect(b).toEqual(a);
     });
 
@@ -444,7 +481,10 @@ describe("PrivateInstances", () => {
     });
 
     it("turns termination protection and detailed monitoring on when asked", () => {
-      const instance = onlyOf(synth({ instances: [{ name: "web", terminationProtection: true, detailedMonitoring: true }] }), TfInstance);
+      const instance = onlyOf(
+        synth({ instances: [{ name: "web", terminationProtection: true, detailedMonitoring: true }] }),
+        TfInstance,
+      );
       expect(instance.disable_api_termination).toBe(true);
       expect(instance.monitoring).toBe(true);
     });
@@ -478,7 +518,14 @@ describe("PrivateInstances", () => {
 
   describe("CPU credits", () => {
     it("launches burstable instances with standard credits by default, set on the instance", () => {
-      const json = synth({ instances: [{ name: "t3" }, { name: "t4g", instanceType: "t4g.micro" }, { name: "t2", instanceType: "t2.micro" }, { name: "t3a", instanceType: "t3a.small" }] });
+      const json = synth({
+        instances: [
+          { name: "t3" },
+          { name: "t4g", instanceType: "t4g.micro" },
+          { name: "t2", instanceType: "t2.micro" },
+          { name: "t3a", instanceType: "t3a.small" },
+        ],
+      });
       for (const name of ["t3", "t4g", "t2", "t3a"]) {
         expect(instanceNamed(json, `ssm-dev-${name}`).credit_specification).toEqual({ cpu_credits: "standard" });
       }
@@ -491,19 +538,27 @@ describe("PrivateInstances", () => {
     });
 
     it("uses unlimited credits when asked", () => {
-      expect(onlyOf(synth({ instances: [{ name: "web", cpuCredits: "unlimited" }] }), TfInstance).credit_specification).toEqual({
+      expect(
+        onlyOf(synth({ instances: [{ name: "web", cpuCredits: "unlimited" }] }), TfInstance).credit_specification,
+      ).toEqual({
         cpu_credits: "unlimited",
       });
     });
 
     it("sets no credit option on other families", () => {
-      expect(onlyOf(synth({ instances: [{ name: "big", instanceType: "m7i.large" }] }), TfInstance)).not.toHaveProperty("credit_specification");
+      expect(onlyOf(synth({ instances: [{ name: "big", instanceType: "m7i.large" }] }), TfInstance)).not.toHaveProperty(
+        "credit_specification",
+      );
     });
 
     it("applies a default credit option to the burstable instances only", () => {
       const json = synth({
         defaults: { cpuCredits: "unlimited" },
-        instances: [{ name: "web" }, { name: "big", instanceType: "m7i.large" }, { name: "calm", cpuCredits: "standard" }],
+        instances: [
+          { name: "web" },
+          { name: "big", instanceType: "m7i.large" },
+          { name: "calm", cpuCredits: "standard" },
+        ],
       });
       expect(instanceNamed(json, "ssm-dev-web").credit_specification).toEqual({ cpu_credits: "unlimited" });
       expect(instanceNamed(json, "ssm-dev-big")).not.toHaveProperty("credit_specification");
@@ -526,7 +581,9 @@ describe("PrivateInstances", () => {
     });
 
     it("above 0, tags the instance and the instance tag specification of its template with the generation, not the volume", () => {
-      const { instance, template } = templateAndInstance({ instances: [{ name: "web", replacementGeneration: 2, tags: { Role: "web" } }] });
+      const { instance, template } = templateAndInstance({
+        instances: [{ name: "web", replacementGeneration: 2, tags: { Role: "web" } }],
+      });
       expect(instance.tags).toEqual({ Name: "ssm-dev-web", Role: "web", ReplacementGeneration: "2" });
       expect(template.tag_specifications).toEqual([
         { resource_type: "instance", tags: { Name: "ssm-dev-web", ReplacementGeneration: "2" } },
@@ -545,7 +602,10 @@ describe("PrivateInstances", () => {
     });
 
     it("can be bumped for every instance through the defaults, and an instance's own value wins", () => {
-      const json = synth({ defaults: { replacementGeneration: 3 }, instances: [{ name: "web" }, { name: "db", replacementGeneration: 0 }] });
+      const json = synth({
+        defaults: { replacementGeneration: 3 },
+        instances: [{ name: "web" }, { name: "db", replacementGeneration: 0 }],
+      });
       expect((instanceNamed(json, "ssm-dev-web").tags as Record<string, string>).ReplacementGeneration).toBe("3");
       expect(instanceNamed(json, "ssm-dev-db").tags).toEqual({ Name: "ssm-dev-db" });
     });
@@ -631,7 +691,9 @@ describe("PrivateInstances", () => {
     });
 
     it.each(["Web", "web_1", "web.1", "-web", "web-"])("rejects the instance name %p", (name) => {
-      expect(build({ instances: [{ name }] })).toThrow(/instances\[0\]\.name: ".*" must be lower-case letters, digits and '-'/);
+      expect(build({ instances: [{ name }] })).toThrow(
+        /instances\[0\]\.name: ".*" must be lower-case letters, digits and '-'/,
+      );
     });
 
     it("rejects the public tier", () => {
@@ -647,13 +709,15 @@ describe("PrivateInstances", () => {
     });
 
     it("rejects the public tier in the defaults", () => {
-      expect(build({ defaults: { tier: "public" as InstanceTier } })).toThrow(/defaults\.tier: instances are never placed in public subnets/);
+      expect(build({ defaults: { tier: "public" as InstanceTier } })).toThrow(
+        /defaults\.tier: instances are never placed in public subnets/,
+      );
     });
 
     it("rejects a tier the network has no subnets in", () => {
-      expect(build({ network: fakeNetwork({ tiers: ["isolated"] }), instances: [{ name: "web", tier: "private" }] })).toThrow(
-        /instances\[0\]\.tier: the network has no private subnets/,
-      );
+      expect(
+        build({ network: fakeNetwork({ tiers: ["isolated"] }), instances: [{ name: "web", tier: "private" }] }),
+      ).toThrow(/instances\[0\]\.tier: the network has no private subnets/);
     });
 
     it("rejects an Availability Zone the tier has no subnet in", () => {
@@ -688,7 +752,11 @@ describe("PrivateInstances", () => {
 
     it("rejects an AMI given both as SSM parameter and id", () => {
       expect(
-        build({ instances: [{ name: "web", ami: { ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER, id: "ami-0123456789abcdef0" } }] }),
+        build({
+          instances: [
+            { name: "web", ami: { ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER, id: "ami-0123456789abcdef0" } },
+          ],
+        }),
       ).toThrow(/instances\[0\]\.ami: set ssmParameter or id, not both/);
     });
 
@@ -698,11 +766,14 @@ describe("PrivateInstances", () => {
       );
     });
 
-    it.each(["/dev/nvme0n1", "/dev/nvme1n1p1"])("rejects the NVMe device name %p, which EC2 does not take in a mapping", (deviceName) => {
-      expect(build({ instances: [{ name: "web", rootVolume: { deviceName } }] })).toThrow(
-        /instances\[0\]\.rootVolume\.deviceName: ".*" is a name the kernel gives NVMe volumes at boot; a block device mapping names the AMI's root device, such as \/dev\/xvda/,
-      );
-    });
+    it.each(["/dev/nvme0n1", "/dev/nvme1n1p1"])(
+      "rejects the NVMe device name %p, which EC2 does not take in a mapping",
+      (deviceName) => {
+        expect(build({ instances: [{ name: "web", rootVolume: { deviceName } }] })).toThrow(
+          /instances\[0\]\.rootVolume\.deviceName: ".*" is a name the kernel gives NVMe volumes at boot; a block device mapping names the AMI's root device, such as \/dev\/xvda/,
+        );
+      },
+    );
 
     it.each(["xvda", "/dev/xvda1", "/dev/sda16", "/dev/sda0", "/dev/xvdea", "/dev/hda", "/dev/sdA", "/dev/xvda "])(
       "rejects the device name %p",
@@ -717,10 +788,14 @@ describe("PrivateInstances", () => {
       expect(build({ instances: [{ name: "big", instanceType: "m7i.large", cpuCredits: "standard" }] })).toThrow(
         /instances\[0\]\.cpuCredits: applies to burstable instance types only \(t2, t3, t3a, t4g\); m7i\.large has no CPU credits, remove cpuCredits/,
       );
-      expect(build({ defaults: { instanceType: "c7i.large" }, instances: [{ name: "big", cpuCredits: "unlimited" }] })).toThrow(
+      expect(
+        build({ defaults: { instanceType: "c7i.large" }, instances: [{ name: "big", cpuCredits: "unlimited" }] }),
+      ).toThrow(
         /instances\[0\]\.cpuCredits: applies to burstable instance types only .* c7i\.large has no CPU credits/,
       );
-      expect(build({ defaults: { instanceType: "c7i.large", cpuCredits: "unlimited" } })).toThrow(/defaults\.cpuCredits: applies to burstable/);
+      expect(build({ defaults: { instanceType: "c7i.large", cpuCredits: "unlimited" } })).toThrow(
+        /defaults\.cpuCredits: applies to burstable/,
+      );
     });
 
     it("rejects an unknown CPU credit option", () => {
@@ -736,11 +811,15 @@ describe("PrivateInstances", () => {
     });
 
     it("rejects an empty instance profile name", () => {
-      expect(build({ instanceProfileName: "" })).toThrow(/instanceProfileName: is required: without an instance profile SSM cannot manage/);
+      expect(build({ instanceProfileName: "" })).toThrow(
+        /instanceProfileName: is required: without an instance profile SSM cannot manage/,
+      );
     });
 
     it("rejects an instance profile name with characters IAM refuses", () => {
-      expect(build({ instanceProfileName: "my profile" })).toThrow(/instanceProfileName: "my profile" must be an instance profile name/);
+      expect(build({ instanceProfileName: "my profile" })).toThrow(
+        /instanceProfileName: "my profile" must be an instance profile name/,
+      );
     });
 
     it.each(["eu-west", "EU-WEST-1", "eu_west_1"])("rejects the region %p", (region) => {
@@ -755,7 +834,9 @@ describe("PrivateInstances", () => {
       expect(build({ interfaceEndpoints: ["logs", "s3", "Bad!"] })).toThrow(
         /interfaceEndpoints\[1\]: s3 is served by the gateway endpoint[\s\S]*interfaceEndpoints\[2\]: "Bad!" is not a service short name/,
       );
-      expect(build({ allowS3GatewayEgress: false as never })).toThrow(/allowS3GatewayEgress: false is not accepted here: write \{ "enabled": false \}/);
+      expect(build({ allowS3GatewayEgress: false as never })).toThrow(
+        /allowS3GatewayEgress: false is not accepted here: write \{ "enabled": false \}/,
+      );
       expect(build({ allowS3GatewayEgress: { prefixListId: "s3" } })).toThrow(
         /allowS3GatewayEgress\.prefixListId: "s3" must be a prefix list id/,
       );
@@ -765,7 +846,9 @@ describe("PrivateInstances", () => {
       expect(build({ additionalEgress: [{ fromPort: 443, cidr: "10.0.0.0/8", prefixListId: "pl-12345678" }] })).toThrow(
         /additionalEgress\[0\]: set cidr or prefixListId, not both/,
       );
-      expect(build({ additionalEgress: [{ fromPort: 443 }] })).toThrow(/additionalEgress\[0\]: set cidr or prefixListId$/m);
+      expect(build({ additionalEgress: [{ fromPort: 443 }] })).toThrow(
+        /additionalEgress\[0\]: set cidr or prefixListId$/m,
+      );
     });
 
     it("rejects egress ports out of range or reversed, a bad CIDR and an unknown protocol", () => {
@@ -800,11 +883,18 @@ describe("PrivateInstances", () => {
       let created = 0;
       Testing.synthScope((scope) => {
         try {
-          new PrivateInstances(scope, "Compute", props({
-            region: "nowhere",
-            instanceProfileName: "",
-            instances: [{ name: "Web", tier: "public" as InstanceTier, metadataHopLimit: 65 }, { name: "db", availabilityZone: "eu-west-1c" }],
-          }));
+          new PrivateInstances(
+            scope,
+            "Compute",
+            props({
+              region: "nowhere",
+              instanceProfileName: "",
+              instances: [
+                { name: "Web", tier: "public" as InstanceTier, metadataHopLimit: 65 },
+                { name: "db", availabilityZone: "eu-west-1c" },
+              ],
+            }),
+          );
         } catch (e) {
           caught = e;
         }

@@ -42,7 +42,9 @@ export const PARTITION_PATTERN_SOURCE = `(${PARTITIONS.join("|")})`;
  * A KMS key ARN: partition (1), Region (2), account (3), key id (4). Not an
  * alias nor a bare key id: CloudWatch Logs, EBS and IAM statements need the key ARN.
  */
-export const KMS_KEY_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:kms:([a-z0-9-]+):(\\d{12}):key\\/([A-Za-z0-9-]+)$`);
+export const KMS_KEY_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION_PATTERN_SOURCE}:kms:([a-z0-9-]+):(\\d{12}):key\\/([A-Za-z0-9-]+)$`,
+);
 
 /**
  * Why `value` is not a KMS key ARN usable in `region` (its partition must be
@@ -53,7 +55,8 @@ export function kmsKeyArnProblem(value: string, region?: string): string | undef
   const m = KMS_KEY_ARN_PATTERN.exec(value);
   if (!m) return `"${value}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`;
   const partition = region !== undefined && REGION_PATTERN.test(region) ? partitionForRegion(region) : undefined;
-  if (partition !== undefined && m[1] !== partition) return `"${value}" is in partition ${m[1]}, the Region is in ${partition}`;
+  if (partition !== undefined && m[1] !== partition)
+    return `"${value}" is in partition ${m[1]}, the Region is in ${partition}`;
   return undefined;
 }
 

@@ -39,6 +39,7 @@ export function featureOptionsProblem(value: unknown): string | undefined {
     return `${JSON.stringify(value)} is not an options object`;
   }
   const enabled = (value as { enabled?: unknown }).enabled;
-  if (enabled !== undefined && typeof enabled !== "boolean") return `enabled: ${JSON.stringify(enabled)} is not true or false`;
+  if (enabled !== undefined && typeof enabled !== "boolean")
+    return `enabled: ${JSON.stringify(enabled)} is not true or false`;
   return undefined;
 }

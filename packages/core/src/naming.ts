@@ -6,7 +6,14 @@
 export function resourceName(...parts: ReadonlyArray<string | undefined>): string {
   return parts
     .filter((p): p is string => !!p && p.length > 0)
-    .map((p) => p.trim().replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").toLowerCase())
+    .map((p) =>
+      p
+        .trim()
+        .replace(/[^A-Za-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "")
+        .toLowerCase(),
+    )
     .filter((p) => p.length > 0)
     .join("-");
 }

@@ -27,7 +27,9 @@ export class ReadableStack extends TerraformStack {
     const path = components.join("/");
     const previous = this.allocated.get(id);
     if (previous !== undefined && previous !== path) {
-      throw new Error(`${this.node.path}: logical id "${id}" would be used by both "${previous}" and "${path}"; rename one of them`);
+      throw new Error(
+        `${this.node.path}: logical id "${id}" would be used by both "${previous}" and "${path}"; rename one of them`,
+      );
     }
     this.allocated.set(id, path);
     return id;

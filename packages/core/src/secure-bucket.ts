@@ -171,7 +171,8 @@ function validateSecureBucketProps(subject: string, props: SecureBucketProps): v
   v.region("region", props.region);
   for (const field of ["expireAfterDays", "noncurrentVersionExpireAfterDays"] as const) {
     const days = props[field];
-    if (days !== undefined) v.check(Number.isInteger(days) && days >= 1, field, `${days} must be a whole number of days, at least 1`);
+    if (days !== undefined)
+      v.check(Number.isInteger(days) && days >= 1, field, `${days} must be a whole number of days, at least 1`);
   }
   v.throwIfAny();
 }
@@ -193,11 +194,14 @@ export function bucketNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push(`is ${name.length} characters; S3 allows 3 to 63`);
   if (!BUCKET_NAME_CHARACTERS.test(name)) {
-    problems.push("may hold only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit");
+    problems.push(
+      "may hold only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit",
+    );
   }
   if (name.includes("..")) problems.push("must not contain two adjacent periods");
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push("must not look like an IP address");
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) problems.push("must not start with xn--, sthree- or amzn-s3-demo-");
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) problems.push("must not end with a suffix S3 reserves (-s3alias, --ol-s3, ...)");
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+    problems.push("must not end with a suffix S3 reserves (-s3alias, --ol-s3, ...)");
   return problems;
 }

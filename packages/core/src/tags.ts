@@ -48,6 +48,10 @@ export function validateTagTarget(v: Validator, target: InstanceTagTarget | unde
   if (typeof value !== "string" || value.trim().length === 0) {
     v.add("value", "must not be empty");
   } else if (!Token.isUnresolved(value)) {
-    v.check(TAG_VALUE_PATTERN.test(value), "value", `"${value}" is not a tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`);
+    v.check(
+      TAG_VALUE_PATTERN.test(value),
+      "value",
+      `"${value}" is not a tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`,
+    );
   }
 }

@@ -71,7 +71,10 @@ export function providersOf(json: TerraformJson): Record<string, string | undefi
  * The resources (and import blocks) of `json` that are not on the provider
  * `aws.<alias>`, with the provider each is on: `{}` when every one is.
  */
-export function offProvider(json: TerraformJson, alias: string = TEST_PROVIDER_ALIAS): Record<string, string | undefined> {
+export function offProvider(
+  json: TerraformJson,
+  alias: string = TEST_PROVIDER_ALIAS,
+): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(providersOf(json)).filter(([, provider]) => provider !== `aws.${alias}`));
 }
 
@@ -126,11 +129,13 @@ const ANNOTATION_LEVELS: Readonly<Record<string, AnnotationLevel>> = {
 
 /** Every annotation on `scope` and the constructs below it, in construct tree order. */
 export function annotationsOf(scope: IConstruct): Annotation[] {
-  return scope.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type in ANNOTATION_LEVELS)
-      .map((m) => ({ path: c.node.path, level: ANNOTATION_LEVELS[m.type], message: String(m.data) })),
-  );
+  return scope.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type in ANNOTATION_LEVELS)
+        .map((m) => ({ path: c.node.path, level: ANNOTATION_LEVELS[m.type], message: String(m.data) })),
+    );
 }
 
 /** The messages of the warnings on `scope` and the constructs below it, in construct tree order. */

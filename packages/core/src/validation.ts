@@ -119,7 +119,8 @@ export class Validator {
    */
   public kmsKeyArn(relative: string, value: unknown, region?: string): boolean {
     if (typeof value === "string" && Token.isUnresolved(value)) return true;
-    const problem = typeof value === "string" ? kmsKeyArnProblem(value, region) : `${JSON.stringify(value)} is not a KMS key ARN`;
+    const problem =
+      typeof value === "string" ? kmsKeyArnProblem(value, region) : `${JSON.stringify(value)} is not a KMS key ARN`;
     if (problem !== undefined) this.add(relative, problem);
     return problem === undefined;
   }

@@ -71,7 +71,12 @@ describe("kmsKeyArnProblem", () => {
   it("accepts a key ARN of every partition", () => {
     expect(kmsKeyArnProblem(key)).toBeUndefined();
     expect(kmsKeyArnProblem("arn:aws-iso-b:kms:us-isob-east-1:123456789012:key/abc")).toBeUndefined();
-    expect(KMS_KEY_ARN_PATTERN.exec(key)?.slice(1)).toEqual(["aws", "eu-west-1", "123456789012", "1234abcd-12ab-34cd-56ef-1234567890ab"]);
+    expect(KMS_KEY_ARN_PATTERN.exec(key)?.slice(1)).toEqual([
+      "aws",
+      "eu-west-1",
+      "123456789012",
+      "1234abcd-12ab-34cd-56ef-1234567890ab",
+    ]);
   });
 
   it.each([
@@ -80,7 +85,9 @@ describe("kmsKeyArnProblem", () => {
     ["a bare key id", "1234abcd-12ab-34cd-56ef-1234567890ab"],
     ["an unknown partition", "arn:aws-moon:kms:eu-west-1:123456789012:key/abc"],
   ])("rejects %s", (_, value) => {
-    expect(kmsKeyArnProblem(value)).toBe(`"${value}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`);
+    expect(kmsKeyArnProblem(value)).toBe(
+      `"${value}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`,
+    );
   });
 
   it("rejects a key of another partition than the Region's", () => {

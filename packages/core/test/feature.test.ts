@@ -21,7 +21,9 @@ describe("featureOptionsProblem", () => {
   });
 
   it("rejects a bare boolean, naming the spelling to write instead", () => {
-    expect(featureOptionsProblem(false)).toBe('false is not accepted here: write { "enabled": false } (a feature is an options object; "enabled": false turns it off)');
+    expect(featureOptionsProblem(false)).toBe(
+      'false is not accepted here: write { "enabled": false } (a feature is an options object; "enabled": false turns it off)',
+    );
     expect(featureOptionsProblem(true)).toMatch(/^true is not accepted here: write \{ "enabled": true \}/);
   });
 
@@ -35,6 +37,8 @@ describe("featureOptionsProblem", () => {
     const v = new Validator("x", "props");
     expect(v.featureOptions("flowLogs", true)).toBe(false);
     expect(v.featureOptions("endpoints", {})).toBe(true);
-    expect(v.issues).toEqual<ValidationIssue[]>([{ path: "props.flowLogs", message: featureOptionsProblem(true) as string }]);
+    expect(v.issues).toEqual<ValidationIssue[]>([
+      { path: "props.flowLogs", message: featureOptionsProblem(true) as string },
+    ]);
   });
 });

@@ -22,7 +22,10 @@ describe("readableLogicalId", () => {
 });
 
 describe("ReadableStack", () => {
-  function synth(build: (stack: ReadableStack) => void): { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, unknown> } {
+  function synth(build: (stack: ReadableStack) => void): {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+    output: Record<string, unknown>;
+  } {
     // A temporary outdir, removed after the file (jest.setup.js).
     const app = Testing.app();
     const stack = new ReadableStack(app, "test");

@@ -58,24 +58,35 @@ describe("SecureBucket", () => {
   });
 
   it("uses the given KMS key, expiry, rule id and prevent_destroy", () => {
-    const json = synthJson((scope) =>
-      new SecureBucket(scope, "Audit", {
-        ...BASE,
-        kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc",
-        expireAfterDays: 365,
-        lifecycleRuleId: "expire-transcripts",
-        preventDestroy: true,
-      }),
+    const json = synthJson(
+      (scope) =>
+        new SecureBucket(scope, "Audit", {
+          ...BASE,
+          kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/abc",
+          expireAfterDays: 365,
+          lifecycleRuleId: "expire-transcripts",
+          preventDestroy: true,
+        }),
     );
     expect(onlyOf(json, TfS3Bucket).lifecycle).toEqual({ prevent_destroy: true });
-    const [sse] = onlyOf(json, TfS3BucketServerSideEncryptionConfiguration).rule as Array<Record<string, Record<string, unknown>>>;
-    expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toBe("arn:aws:kms:eu-west-1:111122223333:key/abc");
+    const [sse] = onlyOf(json, TfS3BucketServerSideEncryptionConfiguration).rule as Array<
+      Record<string, Record<string, unknown>>
+    >;
+    expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+      "arn:aws:kms:eu-west-1:111122223333:key/abc",
+    );
     const [rule] = onlyOf(json, TfS3BucketLifecycleConfiguration).rule as Array<Record<string, unknown>>;
-    expect(rule).toMatchObject({ id: "expire-transcripts", expiration: [{ days: 365 }], noncurrent_version_expiration: [{ noncurrent_days: 365 }] });
+    expect(rule).toMatchObject({
+      id: "expire-transcripts",
+      expiration: [{ days: 365 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 365 }],
+    });
   });
 
   it("expires only old versions when only noncurrentVersionExpireAfterDays is set", () => {
-    const json = synthJson((scope) => new SecureBucket(scope, "State", { ...BASE, noncurrentVersionExpireAfterDays: 90 }));
+    const json = synthJson(
+      (scope) => new SecureBucket(scope, "State", { ...BASE, noncurrentVersionExpireAfterDays: 90 }),
+    );
     const [rule] = onlyOf(json, TfS3BucketLifecycleConfiguration).rule as Array<Record<string, unknown>>;
     expect(rule.expiration).toBeUndefined();
     expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
@@ -105,7 +116,11 @@ describe("SecureBucket", () => {
       ["a bucket name too short", { bucketName: "ab" }, /bucketName: "ab" is 2 characters; S3 allows 3 to 63/],
       ["a bad region", { region: "europe" }, /region: "europe" is not an AWS Region code/],
       ["zero expiry days", { expireAfterDays: 0 }, /expireAfterDays: 0 must be a whole number of days, at least 1/],
-      ["fractional noncurrent days", { noncurrentVersionExpireAfterDays: 1.5 }, /noncurrentVersionExpireAfterDays: 1.5 must be/],
+      [
+        "fractional noncurrent days",
+        { noncurrentVersionExpireAfterDays: 1.5 },
+        /noncurrentVersionExpireAfterDays: 1.5 must be/,
+      ],
     ])("rejects %s", (_what, props, expected) => {
       expect(build(props)).toThrow(expected);
     });

@@ -44,7 +44,9 @@ describe("validateTagTarget", () => {
   });
 
   it("rejects keys over 128 and values over 256 characters", () => {
-    const issues = issuesOf((v) => validateTagTarget(v.child("target"), { key: "k".repeat(129), value: "v".repeat(257) }));
+    const issues = issuesOf((v) =>
+      validateTagTarget(v.child("target"), { key: "k".repeat(129), value: "v".repeat(257) }),
+    );
     expect(issues.map((i) => i.path)).toEqual(["target.key", "target.value"]);
   });
 
@@ -52,7 +54,9 @@ describe("validateTagTarget", () => {
     expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "aws:team", value: "x" }))).toEqual([
       { path: "target.key", message: expect.stringMatching(/^"aws:team" is not a tag key/) },
     ]);
-    expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "team*", value: "x" }))[0].message).toMatch(/"team\*" is not a tag key/);
+    expect(issuesOf((v) => validateTagTarget(v.child("target"), { key: "team*", value: "x" }))[0].message).toMatch(
+      /"team\*" is not a tag key/,
+    );
   });
 
   it("rejects tag values AWS does not accept", () => {

@@ -43,7 +43,10 @@ describe("testing helpers", () => {
     });
     expect(providersOf(aliased)).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
     expect(offProvider(aliased)).toEqual({ "aws_vpc.B": undefined });
-    expect(offProvider(aliased, "other")).toEqual({ "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`, "aws_vpc.B": undefined });
+    expect(offProvider(aliased, "other")).toEqual({
+      "aws_vpc.A": `aws.${TEST_PROVIDER_ALIAS}`,
+      "aws_vpc.B": undefined,
+    });
   });
 });
 

@@ -69,7 +69,10 @@ describe("duplicates", () => {
 });
 
 describe("Validator's common checks", () => {
-  function issuesOf(run: (v: Validator) => boolean): { ok: boolean; issues: readonly { path: string; message: string }[] } {
+  function issuesOf(run: (v: Validator) => boolean): {
+    ok: boolean;
+    issues: readonly { path: string; message: string }[];
+  } {
     const v = new Validator("x", "props");
     const ok = run(v);
     return { ok, issues: v.issues };
@@ -85,7 +88,16 @@ describe("Validator's common checks", () => {
   ])("namePrefix(%p) with at most 20 characters → %p", (value, ok) => {
     const r = issuesOf((v) => v.namePrefix("name", value, 20));
     expect(r.ok).toBe(ok);
-    expect(r.issues).toEqual(ok ? [] : [{ path: "props.name", message: `${JSON.stringify(value)} must be lower-case letters, digits and "-", starting with a letter, at most 20 characters` }]);
+    expect(r.issues).toEqual(
+      ok
+        ? []
+        : [
+            {
+              path: "props.name",
+              message: `${JSON.stringify(value)} must be lower-case letters, digits and "-", starting with a letter, at most 20 characters`,
+            },
+          ],
+    );
   });
 
   it("region accepts Region codes and names the bad value", () => {
@@ -105,7 +117,10 @@ describe("Validator's common checks", () => {
   it("logRetentionDays accepts the periods CloudWatch Logs offers and lists them", () => {
     expect(issuesOf((v) => v.logRetentionDays("retentionInDays", 0)).ok).toBe(true);
     expect(issuesOf((v) => v.logRetentionDays("retentionInDays", 100)).issues).toEqual([
-      { path: "props.retentionInDays", message: expect.stringMatching(/^100 is not a CloudWatch Logs retention period; use one of 0, 1, 3, .*, 3653$/) },
+      {
+        path: "props.retentionInDays",
+        message: expect.stringMatching(/^100 is not a CloudWatch Logs retention period; use one of 0, 1, 3, .*, 3653$/),
+      },
     ]);
   });
 
@@ -114,7 +129,10 @@ describe("Validator's common checks", () => {
     expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", key, "eu-west-1")).ok).toBe(true);
     expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", Token.asString({ Ref: "key" }))).ok).toBe(true);
     expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", "alias/logs")).issues).toEqual([
-      { path: "props.kmsKeyArn", message: '"alias/logs" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)' },
+      {
+        path: "props.kmsKeyArn",
+        message: '"alias/logs" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)',
+      },
     ]);
     expect(issuesOf((v) => v.kmsKeyArn("kmsKeyArn", key, "cn-north-1")).issues).toEqual([
       { path: "props.kmsKeyArn", message: `"${key}" is in partition aws, the Region is in aws-cn` },

@@ -139,7 +139,11 @@ export class SsmInstanceRole extends Construct implements PolicyGrantee {
     });
 
     (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { provider: props.provider, role: this.role.name, policyArn });
+      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, {
+        provider: props.provider,
+        role: this.role.name,
+        policyArn,
+      });
     });
 
     this.instanceProfile = new IamInstanceProfile(this, "InstanceProfile", {
@@ -223,6 +227,10 @@ function validateProps(subject: string, props: SsmInstanceRoleProps): void {
 function checkPolicyArn(v: Validator, path: string, arn: string, partition: string | undefined): void {
   if (Token.isUnresolved(arn)) return;
   const m = POLICY_ARN_PATTERN.exec(arn);
-  if (!v.check(m !== null, path, `"${arn}" is not an IAM policy ARN (arn:<partition>:iam::<account|aws>:policy/<name>)`)) return;
-  if (partition && m) v.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
+  if (
+    !v.check(m !== null, path, `"${arn}" is not an IAM policy ARN (arn:<partition>:iam::<account|aws>:policy/<name>)`)
+  )
+    return;
+  if (partition && m)
+    v.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
 }

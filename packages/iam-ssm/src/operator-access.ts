@@ -32,7 +32,9 @@ import {
 import { StatementList } from "./private/statement-list";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-preferences";
 
-const PRINCIPAL_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::\\d{12}:(root|user\\/[\\x21-\\x7E]+|role\\/[\\x21-\\x7E]+)$`);
+const PRINCIPAL_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION_PATTERN_SOURCE}:iam::\\d{12}:(root|user\\/[\\x21-\\x7E]+|role\\/[\\x21-\\x7E]+)$`,
+);
 
 /**
  * The instance tag that marks the instances operators may connect to.
@@ -157,18 +159,27 @@ export class OperatorAccess extends Construct implements PolicyGrantee {
     this.portForwardingDocuments = forwarding;
     this.portForwardingDocumentResources = forwarding.map(
       ({ port, host, documentName }) =>
-        new SsmDocument(this, host === undefined ? `PortForwarding-${port}` : `PortForwarding-${host.toLowerCase()}-${port}`, {
-          provider: props.provider,
-          name: documentName,
-          documentType: "Session",
-          documentFormat: "JSON",
-          content: escapeTerraformTemplate(JSON.stringify(portSessionDocumentContent(port, host), undefined, 2)),
-        }),
+        new SsmDocument(
+          this,
+          host === undefined ? `PortForwarding-${port}` : `PortForwarding-${host.toLowerCase()}-${port}`,
+          {
+            provider: props.provider,
+            name: documentName,
+            documentType: "Session",
+            documentFormat: "JSON",
+            content: escapeTerraformTemplate(JSON.stringify(portSessionDocumentContent(port, host), undefined, 2)),
+          },
+        ),
     );
 
     this.policyStatements = new StatementList(this.node.path);
     this.policyStatements.add(operatorStatements(props, forwarding));
-    this.measure = { partition: partitionForRegion(props.region), region: props.region, accountId: props.accountId, forwarding: forwarding.length };
+    this.measure = {
+      partition: partitionForRegion(props.region),
+      region: props.region,
+      accountId: props.accountId,
+      forwarding: forwarding.length,
+    };
 
     this.policy = new IamPolicy(this, "Resource", {
       provider: props.provider,
@@ -249,7 +260,10 @@ function policySizeIssue(size: number, forwarding: number): { path: string; mess
         path: "portForwarding",
         message: `the access policy would be ${size} characters with ${forwarding} port forwarding documents; IAM allows ${MANAGED_POLICY_MAX_LENGTH}: allow fewer ports and hosts`,
       }
-    : { path: "statements", message: `the access policy would be ${size} characters; IAM allows ${MANAGED_POLICY_MAX_LENGTH}` };
+    : {
+        path: "statements",
+        message: `the access policy would be ${size} characters; IAM allows ${MANAGED_POLICY_MAX_LENGTH}`,
+      };
 }
 
 /**
@@ -257,7 +271,10 @@ function policySizeIssue(size: number, forwarding: number): { path: string; mess
  * documents `forwarding` (pure: validation measures the policy with it before
  * anything is created).
  */
-function operatorStatements(props: OperatorAccessProps, forwarding: readonly PortForwardingDocument[]): PolicyStatement[] {
+function operatorStatements(
+  props: OperatorAccessProps,
+  forwarding: readonly PortForwardingDocument[],
+): PolicyStatement[] {
   const { region, accountId, targetTag } = props;
   const p = partitionForRegion(region);
   // "To ensure the condition element is enforced, it must be included in
@@ -305,7 +322,9 @@ function operatorStatements(props: OperatorAccessProps, forwarding: readonly Por
       Sid: "DenySshAndAwsPortForwarding",
       Effect: "Deny",
       Action: "ssm:StartSession",
-      Resource: [SSH_SESSION_DOCUMENT, ...AWS_PORT_FORWARDING_DOCUMENTS].map((doc) => `arn:${p}:ssm:*:*:document/${doc}`),
+      Resource: [SSH_SESSION_DOCUMENT, ...AWS_PORT_FORWARDING_DOCUMENTS].map(
+        (doc) => `arn:${p}:ssm:*:*:document/${doc}`,
+      ),
     },
     {
       // Session Manager tags every session with
@@ -377,7 +396,10 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
     validatePortForwarding(v.child("portForwarding"), props.portForwarding, props.namePrefix, prefixOk);
     const reserved = prefixOk ? reservedDocumentNamePrefix(props.namePrefix) : undefined;
     if (reserved !== undefined) {
-      v.add("namePrefix", `the port forwarding document names would start with "${reserved}", a prefix AWS reserves for its documents; choose another namePrefix`);
+      v.add(
+        "namePrefix",
+        `the port forwarding document names would start with "${reserved}", a prefix AWS reserves for its documents; choose another namePrefix`,
+      );
     }
   }
 
@@ -392,8 +414,15 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
       if (Token.isUnresolved(arn)) return;
       const m = PRINCIPAL_ARN_PATTERN.exec(arn);
       const path = `trustedPrincipalArns[${i}]`;
-      if (rv.check(m !== null, path, `"${arn}" is not an IAM user, role or account root ARN (arn:<partition>:iam::<account>:user/<name>)`)) {
-        if (partition && m) rv.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
+      if (
+        rv.check(
+          m !== null,
+          path,
+          `"${arn}" is not an IAM user, role or account root ARN (arn:<partition>:iam::<account>:user/<name>)`,
+        )
+      ) {
+        if (partition && m)
+          rv.check(m[1] === partition, path, `"${arn}" is in partition ${m[1]}, the Region is in ${partition}`);
       }
     });
     for (const dup of duplicates(arns)) rv.add("trustedPrincipalArns", `${dup} is listed more than once`);
@@ -411,7 +440,12 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
     // Every allowed forwarding adds its document ARN to the policy; IAM caps a
     // managed policy at 6,144 characters without whitespace.
     const forwarding = portForwardingDocuments(props.namePrefix, props.portForwarding);
-    const where = { partition: partition ?? "aws", region: props.region, accountId: props.accountId, forwarding: forwarding.length };
+    const where = {
+      partition: partition ?? "aws",
+      region: props.region,
+      accountId: props.accountId,
+      forwarding: forwarding.length,
+    };
     const size = policySize(operatorStatements(props, forwarding), where);
     if (size > MANAGED_POLICY_MAX_LENGTH) {
       const issue = policySizeIssue(size, forwarding.length);

@@ -40,16 +40,32 @@ export function validateStatements(v: Validator, statements: readonly PolicyStat
     const st = raw as unknown;
     if (!s.check(typeof st === "object" && st !== null, "", "must be a statement object")) return;
     const { Effect, Action, Resource } = st as Record<string, unknown>;
-    s.check(Effect === "Allow" || Effect === "Deny", "Effect", `must be "Allow" or "Deny", got ${JSON.stringify(Effect)}`);
+    s.check(
+      Effect === "Allow" || Effect === "Deny",
+      "Effect",
+      `must be "Allow" or "Deny", got ${JSON.stringify(Effect)}`,
+    );
     const actions = asList(Action);
-    if (s.check(actions !== undefined && actions.length > 0, "Action", "is required (a string or a non-empty list of strings)")) {
+    if (
+      s.check(
+        actions !== undefined && actions.length > 0,
+        "Action",
+        "is required (a string or a non-empty list of strings)",
+      )
+    ) {
       for (const a of actions ?? []) {
         if (a === "*") s.add("Action", `"*" grants every action of every service; list the actions needed`);
         else s.check(ACTION_PATTERN.test(a), "Action", `"${a}" is not of the form service:Operation`);
       }
     }
     const resources = asList(Resource);
-    if (s.check(resources !== undefined && resources.length > 0, "Resource", "is required (a string or a non-empty list of strings)")) {
+    if (
+      s.check(
+        resources !== undefined && resources.length > 0,
+        "Resource",
+        "is required (a string or a non-empty list of strings)",
+      )
+    ) {
       for (const r of resources ?? []) s.check(r.length > 0, "Resource", "must not contain an empty string");
     }
   });

@@ -100,7 +100,8 @@ export interface PortSessionDocumentContent {
  */
 const LOCAL_PORT_NUMBER_PARAMETER: Readonly<Record<string, string>> = {
   type: "String",
-  description: "(Optional) Port number on local machine to forward traffic to. An open port is chosen at run-time if not provided",
+  description:
+    "(Optional) Port number on local machine to forward traffic to. An open port is chosen at run-time if not provided",
   allowedPattern: "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
   default: "0",
 };
@@ -192,12 +193,24 @@ export function validatePortForwarding(
 ): void {
   const ports = options.ports ?? [];
   const remoteHosts = options.remoteHosts ?? [];
-  if (!v.check(ports.length + remoteHosts.length > 0, "", "lists no port and no remote host; leave portForwarding out to turn port forwarding off")) {
+  if (
+    !v.check(
+      ports.length + remoteHosts.length > 0,
+      "",
+      "lists no port and no remote host; leave portForwarding out to turn port forwarding off",
+    )
+  ) {
     return;
   }
 
   const checkPort = (path: string, port: unknown): boolean => {
-    if (!v.check(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535, path, `${JSON.stringify(port)} is not a TCP port (a whole number from 1 to 65535)`)) {
+    if (
+      !v.check(
+        Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535,
+        path,
+        `${JSON.stringify(port)} is not a TCP port (a whole number from 1 to 65535)`,
+      )
+    ) {
       return false;
     }
     return v.check(

@@ -519,7 +519,9 @@ function writeStatements(target: LoggingTarget): PolicyStatement[] {
 
 /** The key statement operators need to start sessions encrypted at `target`; none without session encryption. */
 function startSessionStatement(target: LoggingTarget): PolicyStatement | undefined {
-  return target.encryptSessions ? kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", target.key, target) : undefined;
+  return target.encryptSessions
+    ? kmsKeyStatement("SessionKeyUse", "kms:GenerateDataKey", target.key, target)
+    : undefined;
 }
 
 function defaultBucketName(props: SessionLoggingProps): string {
@@ -537,7 +539,9 @@ function validateProps(subject: string, props: SessionLoggingProps): void {
   }
   if (props.kmsDeletionWindowDays !== undefined) {
     v.check(
-      Number.isInteger(props.kmsDeletionWindowDays) && props.kmsDeletionWindowDays >= 7 && props.kmsDeletionWindowDays <= 30,
+      Number.isInteger(props.kmsDeletionWindowDays) &&
+        props.kmsDeletionWindowDays >= 7 &&
+        props.kmsDeletionWindowDays <= 30,
       "kmsDeletionWindowDays",
       `${props.kmsDeletionWindowDays} must be a whole number of days from 7 to 30`,
     );

@@ -82,7 +82,10 @@ export interface SessionPreferencesTarget {
  * document, schema 1.0, `Standard_Stream`) for `target` and `preferences`,
  * as the string a Terraform `content` argument takes (`${` escaped).
  */
-export function sessionPreferencesDocumentContent(target: SessionPreferencesTarget, preferences: SessionPreferences = {}): string {
+export function sessionPreferencesDocumentContent(
+  target: SessionPreferencesTarget,
+  preferences: SessionPreferences = {},
+): string {
   const runAsEnabled = isEnabled(preferences.runAs, false);
   return escapeTerraformTemplate(
     JSON.stringify(
@@ -101,7 +104,8 @@ export function sessionPreferencesDocumentContent(target: SessionPreferencesTarg
           runAsEnabled,
           runAsDefaultUser: runAsEnabled ? (preferences.runAs?.defaultUser ?? "") : "",
           idleSessionTimeout: String(preferences.idleSessionTimeoutMinutes ?? DEFAULT_IDLE_TIMEOUT_MINUTES),
-          maxSessionDuration: preferences.maxSessionDurationMinutes === undefined ? "" : String(preferences.maxSessionDurationMinutes),
+          maxSessionDuration:
+            preferences.maxSessionDurationMinutes === undefined ? "" : String(preferences.maxSessionDurationMinutes),
           shellProfile: { windows: "", linux: preferences.shellProfileLinux ?? "" },
         },
       },
@@ -115,15 +119,29 @@ export function sessionPreferencesDocumentContent(target: SessionPreferencesTarg
 export function validateSessionPreferences(v: Validator, preferences: SessionPreferences): void {
   const idle = preferences.idleSessionTimeoutMinutes;
   if (idle !== undefined) {
-    v.check(Number.isInteger(idle) && idle >= 1 && idle <= 60, "idleSessionTimeoutMinutes", `${idle} must be a whole number of minutes from 1 to 60`);
+    v.check(
+      Number.isInteger(idle) && idle >= 1 && idle <= 60,
+      "idleSessionTimeoutMinutes",
+      `${idle} must be a whole number of minutes from 1 to 60`,
+    );
   }
   const max = preferences.maxSessionDurationMinutes;
   if (max !== undefined) {
-    v.check(Number.isInteger(max) && max >= 1 && max <= 1440, "maxSessionDurationMinutes", `${max} must be a whole number of minutes from 1 to 1440`);
+    v.check(
+      Number.isInteger(max) && max >= 1 && max <= 1440,
+      "maxSessionDurationMinutes",
+      `${max} must be a whole number of minutes from 1 to 1440`,
+    );
   }
   if (v.featureOptions("runAs", preferences.runAs) && isEnabled(preferences.runAs, false)) {
     const user = preferences.runAs?.defaultUser;
-    if (v.check(user !== undefined && user.length > 0, "runAs.defaultUser", "is required when sessions run as a named user (runAs)")) {
+    if (
+      v.check(
+        user !== undefined && user.length > 0,
+        "runAs.defaultUser",
+        "is required when sessions run as a named user (runAs)",
+      )
+    ) {
       v.check(LINUX_USER_PATTERN.test(user ?? ""), "runAs.defaultUser", `"${user}" is not a valid Linux user name`);
     }
   }

@@ -2,8 +2,17 @@ import { evaluate } from "./iam-evaluator";
 
 /** The evaluator the policy tests rely on must itself say no where IAM says no. */
 describe("the test IAM evaluator", () => {
-  const allow = (extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Action: "ssm:ResumeSession", Resource: "*", ...extra });
-  const request = (context: Record<string, string>, resource = "arn:aws:ssm:eu-west-1:111122223333:session/s-1", action = "ssm:ResumeSession") => ({
+  const allow = (extra: Record<string, unknown> = {}) => ({
+    Effect: "Allow",
+    Action: "ssm:ResumeSession",
+    Resource: "*",
+    ...extra,
+  });
+  const request = (
+    context: Record<string, string>,
+    resource = "arn:aws:ssm:eu-west-1:111122223333:session/s-1",
+    action = "ssm:ResumeSession",
+  ) => ({
     action,
     resource,
     context,
@@ -23,8 +32,15 @@ describe("the test IAM evaluator", () => {
   it("matches resources with wildcards, with case", () => {
     expect(evaluate([allow({ Resource: "arn:aws:ssm:*:*:session/s-?" })], request({}))).toBe("Allow");
     expect(evaluate([allow({ Resource: "arn:aws:ssm:*:*:session/S-1" })], request({}))).toBe("ImplicitDeny");
-    expect(evaluate([allow({ Resource: "arn:aws:ssm:*::document/x" })], request({}, "arn:aws:ssm:eu-west-1:111122223333:document/x"))).toBe("ImplicitDeny");
-    expect(evaluate([allow({ Resource: "arn:aws:ssm:*:*:document/x" })], request({}, "arn:aws:ssm:eu-west-1::document/x"))).toBe("Allow");
+    expect(
+      evaluate(
+        [allow({ Resource: "arn:aws:ssm:*::document/x" })],
+        request({}, "arn:aws:ssm:eu-west-1:111122223333:document/x"),
+      ),
+    ).toBe("ImplicitDeny");
+    expect(
+      evaluate([allow({ Resource: "arn:aws:ssm:*:*:document/x" })], request({}, "arn:aws:ssm:eu-west-1::document/x")),
+    ).toBe("Allow");
   });
 
   it("substitutes policy variables in resources; a variable of an absent key matches nothing", () => {
@@ -35,8 +51,12 @@ describe("the test IAM evaluator", () => {
 
   it("takes substituted values literally: a * in the value is no wildcard", () => {
     const st = allow({ Condition: { StringLike: { "ssm:resourceTag/owner": "${aws:userid}" } } });
-    expect(evaluate([st], request({ "aws:userid": "AROAEXAMPLE:*", "ssm:resourceTag/owner": "AROAEXAMPLE:bob" }))).toBe("ImplicitDeny");
-    expect(evaluate([st], request({ "aws:userid": "AROAEXAMPLE:*", "ssm:resourceTag/owner": "AROAEXAMPLE:*" }))).toBe("Allow");
+    expect(evaluate([st], request({ "aws:userid": "AROAEXAMPLE:*", "ssm:resourceTag/owner": "AROAEXAMPLE:bob" }))).toBe(
+      "ImplicitDeny",
+    );
+    expect(evaluate([st], request({ "aws:userid": "AROAEXAMPLE:*", "ssm:resourceTag/owner": "AROAEXAMPLE:*" }))).toBe(
+      "Allow",
+    );
   });
 
   it("compares StringEquals and StringLike with case; keys without case", () => {
@@ -49,11 +69,18 @@ describe("the test IAM evaluator", () => {
   });
 
   it("fails a condition whose key is absent, unless ...IfExists", () => {
-    expect(evaluate([allow({ Condition: { StringLike: { "ssm:resourceTag/x": "*" } } })], request({}))).toBe("ImplicitDeny");
-    expect(evaluate([allow({ Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } })], request({}))).toBe("Allow");
-    expect(evaluate([allow({ Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } })], request({ "ssm:SessionDocumentAccessCheck": "false" }))).toBe(
+    expect(evaluate([allow({ Condition: { StringLike: { "ssm:resourceTag/x": "*" } } })], request({}))).toBe(
       "ImplicitDeny",
     );
+    expect(
+      evaluate([allow({ Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } })], request({})),
+    ).toBe("Allow");
+    expect(
+      evaluate(
+        [allow({ Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } })],
+        request({ "ssm:SessionDocumentAccessCheck": "false" }),
+      ),
+    ).toBe("ImplicitDeny");
   });
 
   it("needs every operator and key to match, any one value of a key", () => {
@@ -65,7 +92,11 @@ describe("the test IAM evaluator", () => {
 
   it("refuses what it cannot judge instead of guessing", () => {
     expect(() => evaluate([allow({ NotResource: "x" })], request({}))).toThrow(/NotResource is not supported/);
-    expect(() => evaluate([allow({ Condition: { ArnLike: { "aws:SourceArn": "x" } } })], request({ "aws:SourceArn": "x" }))).toThrow(/ArnLike is not supported/);
-    expect(() => evaluate([allow({ Resource: "${aws:userid, 'x'}" })], request({}))).toThrow(/defaults are not supported/);
+    expect(() =>
+      evaluate([allow({ Condition: { ArnLike: { "aws:SourceArn": "x" } } })], request({ "aws:SourceArn": "x" })),
+    ).toThrow(/ArnLike is not supported/);
+    expect(() => evaluate([allow({ Resource: "${aws:userid, 'x'}" })], request({}))).toThrow(
+      /defaults are not supported/,
+    );
   });
 });

@@ -61,9 +61,11 @@ export function evaluate(statements: ReadonlyArray<Record<string, unknown>>, req
 /** Whether one statement applies to `request` (action, resource and condition all match). */
 export function statementMatches(s: Statement, request: IamRequest): boolean {
   for (const key of Object.keys(s)) {
-    if (!SUPPORTED_KEYS.has(key)) throw new Error(`statement ${s.Sid ?? ""}: ${key} is not supported by this evaluator`);
+    if (!SUPPORTED_KEYS.has(key))
+      throw new Error(`statement ${s.Sid ?? ""}: ${key} is not supported by this evaluator`);
   }
-  if (s.Effect !== "Allow" && s.Effect !== "Deny") throw new Error(`statement ${s.Sid ?? ""}: Effect ${String(s.Effect)}`);
+  if (s.Effect !== "Allow" && s.Effect !== "Deny")
+    throw new Error(`statement ${s.Sid ?? ""}: Effect ${String(s.Effect)}`);
   const actions = list(s.Action);
   const resources = list(s.Resource);
   if (!actions.some((a) => globMatch(a.toLowerCase(), request.action.toLowerCase()))) return false;
@@ -91,7 +93,11 @@ type Piece = { readonly literal: string } | { readonly wildcard: "*" | "?" };
  * key is missing from the request. With `wildcards`, the `*` and `?` written
  * in the pattern itself are wildcards; substituted values are always literal.
  */
-function substitute(pattern: string, context: Readonly<Record<string, string>>, wildcards: boolean): Piece[] | undefined {
+function substitute(
+  pattern: string,
+  context: Readonly<Record<string, string>>,
+  wildcards: boolean,
+): Piece[] | undefined {
   const pieces: Piece[] = [];
   const re = /\$\{([^}]*)\}/g;
   let last = 0;
@@ -159,7 +165,10 @@ function resourceMatches(pattern: string, request: IamRequest): boolean {
   return pieces !== undefined && piecesMatch(pieces, request.resource);
 }
 
-function conditionsMatch(condition: Readonly<Record<string, Readonly<Record<string, unknown>>>>, request: IamRequest): boolean {
+function conditionsMatch(
+  condition: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  request: IamRequest,
+): boolean {
   return Object.entries(condition).every(([rawOperator, keys]) => {
     const ifExists = rawOperator.endsWith("IfExists");
     const operator = ifExists ? rawOperator.slice(0, -"IfExists".length) : rawOperator;

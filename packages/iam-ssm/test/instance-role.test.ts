@@ -122,7 +122,12 @@ describe("SsmInstanceRole", () => {
     });
 
     it("also receives statements added after other constructs were created", () => {
-      const later: PolicyStatement = { Sid: "Later", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+      const later: PolicyStatement = {
+        Sid: "Later",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::b/*",
+      };
       const json = synth({ inlineStatements: [readParam] }, (role, scope) => {
         new TfIamPolicy(scope, "Unrelated", { policy: "{}" });
         role.addToPolicy(later);
@@ -148,7 +153,10 @@ describe("SsmInstanceRole", () => {
     });
 
     it("passes IAM policy variables to AWS unchanged (escaped for Terraform)", () => {
-      const own: PolicyStatement = { ...readParam, Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/home/${aws:username}" };
+      const own: PolicyStatement = {
+        ...readParam,
+        Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/home/${aws:username}",
+      };
       const raw = onlyOf(synth({ inlineStatements: [own] }), TfIamRolePolicy).policy as string;
       expect(raw).toContain("parameter/home/$${aws:username}");
     });
@@ -189,13 +197,17 @@ describe("SsmInstanceRole", () => {
 
   describe("validation", () => {
     it("rejects a namePrefix that is not lower-case kebab-case", () => {
-      expect(build({ namePrefix: "Ssm_Dev" })).toThrow(/namePrefix: "Ssm_Dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
+      expect(build({ namePrefix: "Ssm_Dev" })).toThrow(
+        /namePrefix: "Ssm_Dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/,
+      );
     });
 
     it("rejects a namePrefix whose role name exceeds 64 characters", () => {
       const namePrefix = "a".repeat(52);
       expect(build({ namePrefix })).toThrow(
-        new RegExp(`namePrefix: the role and instance profile name "${namePrefix}-ssm-instance" is 65 characters; IAM allows at most 64`),
+        new RegExp(
+          `namePrefix: the role and instance profile name "${namePrefix}-ssm-instance" is 65 characters; IAM allows at most 64`,
+        ),
       );
       expect(build({ namePrefix: "a".repeat(51) })).not.toThrow();
     });
@@ -218,7 +230,9 @@ describe("SsmInstanceRole", () => {
 
     it("rejects a managed policy listed twice", () => {
       const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-      expect(build({ managedPolicyArns: [arn, arn] })).toThrow(/managedPolicyArns: arn:aws:iam::aws:policy\/ReadOnlyAccess is listed more than once/);
+      expect(build({ managedPolicyArns: [arn, arn] })).toThrow(
+        /managedPolicyArns: arn:aws:iam::aws:policy\/ReadOnlyAccess is listed more than once/,
+      );
     });
 
     it("rejects listing AmazonSSMManagedInstanceCore, which is always attached", () => {
@@ -252,7 +266,9 @@ describe("SsmInstanceRole", () => {
     });
 
     it("rejects a permissions boundary that is not a policy ARN", () => {
-      expect(build({ permissionsBoundaryArn: "boundary" })).toThrow(/permissionsBoundaryArn: "boundary" is not an IAM policy ARN/);
+      expect(build({ permissionsBoundaryArn: "boundary" })).toThrow(
+        /permissionsBoundaryArn: "boundary" is not an IAM policy ARN/,
+      );
     });
 
     it("rejects a path that does not start and end with /", () => {
@@ -280,4 +296,3 @@ describe("SsmInstanceRole", () => {
     });
   });
 });
-

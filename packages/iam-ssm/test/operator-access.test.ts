@@ -181,14 +181,24 @@ describe("OperatorAccess", () => {
       expect(gov.find((s) => s.Sid === "StartSessionOnTaggedInstances")?.Resource).toBe(
         "arn:aws-us-gov:ec2:us-gov-west-1:111122223333:instance/*",
       );
-      expect(gov.find((s) => s.Sid === "ManageOwnSessions")?.Resource).toBe("arn:aws-us-gov:ssm:us-gov-west-1:111122223333:session/*");
-      expect(gov.find((s) => s.Sid === "DenySshAndAwsPortForwarding")?.Resource).toContain("arn:aws-us-gov:ssm:*:*:document/AWS-StartSSHSession");
+      expect(gov.find((s) => s.Sid === "ManageOwnSessions")?.Resource).toBe(
+        "arn:aws-us-gov:ssm:us-gov-west-1:111122223333:session/*",
+      );
+      expect(gov.find((s) => s.Sid === "DenySshAndAwsPortForwarding")?.Resource).toContain(
+        "arn:aws-us-gov:ssm:*:*:document/AWS-StartSSHSession",
+      );
     });
   });
 
   describe("with portForwarding", () => {
     const props: Partial<OperatorAccessProps> = {
-      portForwarding: { ports: [5432, 8080], remoteHosts: [{ host: "db.internal.example.com", port: 5432 }, { host: "10.10.1.25", port: 6379 }] },
+      portForwarding: {
+        ports: [5432, 8080],
+        remoteHosts: [
+          { host: "db.internal.example.com", port: 5432 },
+          { host: "10.10.1.25", port: 6379 },
+        ],
+      },
     };
     const json = synth(props);
     const documents = resourcesOf(json, TfSsmDocument);
@@ -212,8 +222,10 @@ describe("OperatorAccess", () => {
         parameters: {
           localPortNumber: {
             type: "String",
-            description: "(Optional) Port number on local machine to forward traffic to. An open port is chosen at run-time if not provided",
-            allowedPattern: "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
+            description:
+              "(Optional) Port number on local machine to forward traffic to. An open port is chosen at run-time if not provided",
+            allowedPattern:
+              "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
             default: "0",
           },
         },
@@ -262,7 +274,11 @@ describe("OperatorAccess", () => {
       });
 
       it("denies the AWS port forwarding and SSH documents explicitly, so no other policy can allow them", () => {
-        for (const doc of ["AWS-StartPortForwardingSession", "AWS-StartPortForwardingSessionToRemoteHost", "AWS-StartSSHSession"]) {
+        for (const doc of [
+          "AWS-StartPortForwardingSession",
+          "AWS-StartPortForwardingSessionToRemoteHost",
+          "AWS-StartSSHSession",
+        ]) {
           expect(start(doc, `arn:aws:ssm:eu-west-1::document/${doc}`)).toBe("ExplicitDeny");
           expect(start(doc, `arn:aws:ssm:eu-west-1:111122223333:document/${doc}`)).toBe("ExplicitDeny");
         }
@@ -300,7 +316,13 @@ describe("OperatorAccess", () => {
 
     it("keeps each document's logical id when the lists are reordered", () => {
       const reordered = synth({
-        portForwarding: { ports: [8080, 5432], remoteHosts: [{ host: "10.10.1.25", port: 6379 }, { host: "db.internal.example.com", port: 5432 }] },
+        portForwarding: {
+          ports: [8080, 5432],
+          remoteHosts: [
+            { host: "10.10.1.25", port: 6379 },
+            { host: "db.internal.example.com", port: 5432 },
+          ],
+        },
       });
       const idsByName = (j: TerraformJson) =>
         Object.fromEntries(Object.entries(resourcesOf(j, TfSsmDocument)).map(([id, d]) => [d.name as string, id]));
@@ -327,7 +349,11 @@ describe("OperatorAccess", () => {
 
     it("carry the session key of SessionLogging, by reference, through its grantStartSession", () => {
       const json = synthJson((scope) => {
-        const logging = new SessionLogging(scope, "Logging", { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" });
+        const logging = new SessionLogging(scope, "Logging", {
+          namePrefix: "ssm-dev",
+          region: "eu-west-1",
+          accountId: "111122223333",
+        });
         logging.grantStartSession(new OperatorAccess(scope, "Operators", base));
       });
       const keyId = Object.keys(resourcesOf(json, "aws_kms_key"))[0];
@@ -346,8 +372,12 @@ describe("OperatorAccess", () => {
     it("are checked: a bare * action and a Sid of the policy's own are rejected", () => {
       synthJson((scope) => {
         const access = new OperatorAccess(scope, "Operators", base);
-        expect(() => access.addToPolicy({ Effect: "Allow", Action: "*", Resource: "*" })).toThrow(/statements\[0\]\.Action: "\*" grants every action/);
-        expect(() => access.addToPolicy({ ...keyUse, Sid: "ManageOwnSessions" })).toThrow(/Sid "ManageOwnSessions" is used by more than one statement/);
+        expect(() => access.addToPolicy({ Effect: "Allow", Action: "*", Resource: "*" })).toThrow(
+          /statements\[0\]\.Action: "\*" grants every action/,
+        );
+        expect(() => access.addToPolicy({ ...keyUse, Sid: "ManageOwnSessions" })).toThrow(
+          /Sid "ManageOwnSessions" is used by more than one statement/,
+        );
       });
     });
   });
@@ -402,8 +432,16 @@ describe("OperatorAccess", () => {
   describe("public properties", () => {
     it("reference the policy and the role", () => {
       const json = synthJson((scope) => {
-        const access = new OperatorAccess(scope, "Operators", { ...base, assumeRole: { trustedPrincipalArns: [ALICE] } });
-        const out = { policyArn: access.policyArn, policyName: access.policyName, roleArn: access.roleArn, roleName: access.roleName };
+        const access = new OperatorAccess(scope, "Operators", {
+          ...base,
+          assumeRole: { trustedPrincipalArns: [ALICE] },
+        });
+        const out = {
+          policyArn: access.policyArn,
+          policyName: access.policyName,
+          roleArn: access.roleArn,
+          roleName: access.roleName,
+        };
         for (const [k, value] of Object.entries(out)) new TerraformOutput(scope, k, { value });
       });
       const policyId = Object.keys(resourcesOf(json, TfIamPolicy))[0];
@@ -453,7 +491,10 @@ describe("OperatorAccess", () => {
       readonly owner: string;
       readonly arn?: string;
     }
-    const sessionOf = (starter: Principal, idPrefix: string): Session => ({ id: `${idPrefix}-0a1b2c3d4e5f6a7b8`, owner: starter.context["aws:userid"] });
+    const sessionOf = (starter: Principal, idPrefix: string): Session => ({
+      id: `${idPrefix}-0a1b2c3d4e5f6a7b8`,
+      owner: starter.context["aws:userid"],
+    });
     const on = (action: string, who: Principal, session: Session): string => {
       const request: IamRequest = {
         action,
@@ -491,18 +532,24 @@ describe("OperatorAccess", () => {
       });
 
       it("a session without the tag, or in another Region or account, is nobody's here", () => {
-        const untagged = evaluate(policy, { action, resource: "arn:aws:ssm:eu-west-1:111122223333:session/alice-0a1b2c3d4e5f6a7b8", context: alice.context });
+        const untagged = evaluate(policy, {
+          action,
+          resource: "arn:aws:ssm:eu-west-1:111122223333:session/alice-0a1b2c3d4e5f6a7b8",
+          context: alice.context,
+        });
         expect(untagged).toBe("ImplicitDeny");
         const own = sessionOf(alice, "alice");
-        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-2:111122223333:session/${own.id}` })).toBe("ImplicitDeny");
-        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-1:444455556666:session/${own.id}` })).toBe("ImplicitDeny");
+        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-2:111122223333:session/${own.id}` })).toBe(
+          "ImplicitDeny",
+        );
+        expect(on(action, alice, { ...own, arn: `arn:aws:ssm:eu-west-1:444455556666:session/${own.id}` })).toBe(
+          "ImplicitDeny",
+        );
       });
     });
 
     it("the former statement, judged the same way, let bob resume bob-admin's session and locked roles out (why it was replaced)", () => {
-      const former = [
-        { Effect: "Allow", Action: manage, Resource: "arn:aws:ssm:*:*:session/${aws:username}-*" },
-      ];
+      const former = [{ Effect: "Allow", Action: manage, Resource: "arn:aws:ssm:*:*:session/${aws:username}-*" }];
       const formerOn = (who: Principal, session: Session) =>
         evaluate(former, {
           action: "ssm:ResumeSession",
@@ -528,7 +575,7 @@ describe("OperatorAccess", () => {
         expect(open(bobSso, own(aliceSso))).toBe("ImplicitDeny");
       });
 
-      it("matches by prefix, as AWS's pattern does: role session \"alice\" also matches \"alice-admin\"; taking a session over needs ssm:ResumeSession, which matches exactly", () => {
+      it('matches by prefix, as AWS\'s pattern does: role session "alice" also matches "alice-admin"; taking a session over needs ssm:ResumeSession, which matches exactly', () => {
         expect(open(aliceRole, own(aliceAdminRole))).toBe("Allow");
         expect(on("ssm:ResumeSession", aliceRole, own(aliceAdminRole))).toBe("ImplicitDeny");
       });
@@ -537,11 +584,15 @@ describe("OperatorAccess", () => {
 
   describe("validation", () => {
     it("rejects an invalid namePrefix", () => {
-      expect(build({ namePrefix: "ssm dev" })).toThrow(/namePrefix: "ssm dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
+      expect(build({ namePrefix: "ssm dev" })).toThrow(
+        /namePrefix: "ssm dev" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/,
+      );
     });
 
     it("rejects a namePrefix whose policy and role name exceeds 64 characters", () => {
-      expect(build({ namePrefix: "a".repeat(52) })).toThrow(/namePrefix: the policy and role name "a{52}-ssm-operator" is 65 characters/);
+      expect(build({ namePrefix: "a".repeat(52) })).toThrow(
+        /namePrefix: the policy and role name "a{52}-ssm-operator" is 65 characters/,
+      );
       expect(build({ namePrefix: "a".repeat(51) })).not.toThrow();
     });
 
@@ -550,7 +601,9 @@ describe("OperatorAccess", () => {
     });
 
     it("rejects an account id that is not 12 digits", () => {
-      expect(build({ accountId: "1111-2222-3333" })).toThrow(/accountId: "1111-2222-3333" is not a 12-digit AWS account id/);
+      expect(build({ accountId: "1111-2222-3333" })).toThrow(
+        /accountId: "1111-2222-3333" is not a 12-digit AWS account id/,
+      );
     });
 
     it("rejects an empty tag key", () => {
@@ -558,13 +611,17 @@ describe("OperatorAccess", () => {
     });
 
     it("rejects a tag key reserved by AWS or with invalid characters", () => {
-      expect(build({ targetTag: { key: "aws:team", value: "x" } })).toThrow(/targetTag.key: "aws:team" is not a tag key/);
+      expect(build({ targetTag: { key: "aws:team", value: "x" } })).toThrow(
+        /targetTag.key: "aws:team" is not a tag key/,
+      );
       expect(build({ targetTag: { key: "team*", value: "x" } })).toThrow(/targetTag.key: "team\*" is not a tag key/);
     });
 
     it("rejects a tag value with invalid characters or over 256 characters", () => {
       expect(build({ targetTag: { key: "team", value: "a*" } })).toThrow(/targetTag.value: "a\*" is not a tag value/);
-      expect(build({ targetTag: { key: "team", value: "a".repeat(257) } })).toThrow(/targetTag.value: "a{257}" is not a tag value/);
+      expect(build({ targetTag: { key: "team", value: "a".repeat(257) } })).toThrow(
+        /targetTag.value: "a{257}" is not a tag value/,
+      );
       expect(build({ targetTag: { key: "team", value: "" } })).toThrow(/targetTag.value: must not be empty/);
     });
 
@@ -606,27 +663,82 @@ describe("OperatorAccess", () => {
 
     describe("of portForwarding", () => {
       it.each<[string, OperatorAccessProps["portForwarding"], RegExp]>([
-        ["port 22 (SSH)", { ports: [5432, 22] }, /portForwarding\.ports\[1\]: 22 is SSH: a forwarded SSH port is a shell that no session log records/],
-        ["port 22 of a remote host", { remoteHosts: [{ host: "bastion.internal", port: 22 }] }, /portForwarding\.remoteHosts\[0\]\.port: 22 is SSH/],
-        ["port 0", { ports: [0] }, /portForwarding\.ports\[0\]: 0 is not a TCP port \(a whole number from 1 to 65535\)/],
+        [
+          "port 22 (SSH)",
+          { ports: [5432, 22] },
+          /portForwarding\.ports\[1\]: 22 is SSH: a forwarded SSH port is a shell that no session log records/,
+        ],
+        [
+          "port 22 of a remote host",
+          { remoteHosts: [{ host: "bastion.internal", port: 22 }] },
+          /portForwarding\.remoteHosts\[0\]\.port: 22 is SSH/,
+        ],
+        [
+          "port 0",
+          { ports: [0] },
+          /portForwarding\.ports\[0\]: 0 is not a TCP port \(a whole number from 1 to 65535\)/,
+        ],
         ["port 65536", { ports: [65536] }, /portForwarding\.ports\[0\]: 65536 is not a TCP port/],
         ["a fractional port", { ports: [80.5] }, /portForwarding\.ports\[0\]: 80\.5 is not a TCP port/],
-        ["a remote port outside 1-65535", { remoteHosts: [{ host: "db.internal", port: -1 }] }, /portForwarding\.remoteHosts\[0\]\.port: -1 is not a TCP port/],
+        [
+          "a remote port outside 1-65535",
+          { remoteHosts: [{ host: "db.internal", port: -1 }] },
+          /portForwarding\.remoteHosts\[0\]\.port: -1 is not a TCP port/,
+        ],
         ["a port listed twice", { ports: [5432, 8080, 5432] }, /portForwarding\.ports: 5432 is listed more than once/],
-        ["a host:port listed twice (hosts compared without case)", { remoteHosts: [{ host: "db.internal", port: 5432 }, { host: "DB.internal", port: 5432 }] }, /portForwarding\.remoteHosts: db\.internal:5432 is listed more than once/],
-        ["a host with a scheme", { remoteHosts: [{ host: "https://db.internal", port: 443 }] }, /portForwarding\.remoteHosts\[0\]\.host: "https:\/\/db\.internal" is not a DNS name .* or an IPv4 address/],
-        ["a host with a port", { remoteHosts: [{ host: "db.internal:5432", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "db\.internal:5432" is not a DNS name/],
-        ["an IPv4 address out of range", { remoteHosts: [{ host: "10.0.0.256", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "10\.0\.0\.256" is not a DNS name/],
-        ["a label starting with -", { remoteHosts: [{ host: "-db.internal", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "-db\.internal" is not a DNS name/],
-        ["an empty host", { remoteHosts: [{ host: "", port: 5432 }] }, /portForwarding\.remoteHosts\[0\]\.host: "" is not a DNS name/],
-        ["nothing to forward", {}, /portForwarding: lists no port and no remote host; leave portForwarding out to turn port forwarding off/],
+        [
+          "a host:port listed twice (hosts compared without case)",
+          {
+            remoteHosts: [
+              { host: "db.internal", port: 5432 },
+              { host: "DB.internal", port: 5432 },
+            ],
+          },
+          /portForwarding\.remoteHosts: db\.internal:5432 is listed more than once/,
+        ],
+        [
+          "a host with a scheme",
+          { remoteHosts: [{ host: "https://db.internal", port: 443 }] },
+          /portForwarding\.remoteHosts\[0\]\.host: "https:\/\/db\.internal" is not a DNS name .* or an IPv4 address/,
+        ],
+        [
+          "a host with a port",
+          { remoteHosts: [{ host: "db.internal:5432", port: 5432 }] },
+          /portForwarding\.remoteHosts\[0\]\.host: "db\.internal:5432" is not a DNS name/,
+        ],
+        [
+          "an IPv4 address out of range",
+          { remoteHosts: [{ host: "10.0.0.256", port: 5432 }] },
+          /portForwarding\.remoteHosts\[0\]\.host: "10\.0\.0\.256" is not a DNS name/,
+        ],
+        [
+          "a label starting with -",
+          { remoteHosts: [{ host: "-db.internal", port: 5432 }] },
+          /portForwarding\.remoteHosts\[0\]\.host: "-db\.internal" is not a DNS name/,
+        ],
+        [
+          "an empty host",
+          { remoteHosts: [{ host: "", port: 5432 }] },
+          /portForwarding\.remoteHosts\[0\]\.host: "" is not a DNS name/,
+        ],
+        [
+          "nothing to forward",
+          {},
+          /portForwarding: lists no port and no remote host; leave portForwarding out to turn port forwarding off/,
+        ],
         ["empty lists", { ports: [], remoteHosts: [] }, /portForwarding: lists no port and no remote host/],
       ])("rejects %s", (_what, portForwarding, expected) => {
         expect(build({ portForwarding })).toThrow(expected);
       });
 
       it("accepts DNS names and IPv4 addresses", () => {
-        const remoteHosts = ["db", "db.internal.example.com", "my-db-1.cluster-abc.eu-west-1.rds.amazonaws.com", "10.10.1.25", "192.168.0.1"].map((host) => ({ host, port: 5432 }));
+        const remoteHosts = [
+          "db",
+          "db.internal.example.com",
+          "my-db-1.cluster-abc.eu-west-1.rds.amazonaws.com",
+          "10.10.1.25",
+          "192.168.0.1",
+        ].map((host) => ({ host, port: 5432 }));
         expect(build({ portForwarding: { ports: [1, 65535], remoteHosts } })).not.toThrow();
       });
 
@@ -647,16 +759,25 @@ describe("OperatorAccess", () => {
       });
 
       it("rejects more forwardings than the 6,144-character managed policy can name, counting a referenced key at full length", () => {
-        const hosts = (n: number) => Array.from({ length: n }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
+        const hosts = (n: number) =>
+          Array.from({ length: n }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
         expect(build({ portForwarding: { remoteHosts: hosts(40) } })).not.toThrow();
         expect(build({ portForwarding: { remoteHosts: hosts(60) } })).toThrow(
           /portForwarding: the access policy would be \d+ characters with 60 port forwarding documents; IAM allows 6144: allow fewer ports and hosts/,
         );
         const fits = synthJson((scope) => {
-          const logging = new SessionLogging(scope, "Logging", { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" });
-          logging.grantStartSession(new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts(40) } }));
+          const logging = new SessionLogging(scope, "Logging", {
+            namePrefix: "ssm-dev",
+            region: "eu-west-1",
+            accountId: "111122223333",
+          });
+          logging.grantStartSession(
+            new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts(40) } }),
+          );
         });
-        expect(JSON.stringify(parsePolicy(unescapeTerraformTemplate(onlyOf(fits, TfIamPolicy).policy as string))).length).toBeLessThanOrEqual(6144);
+        expect(
+          JSON.stringify(parsePolicy(unescapeTerraformTemplate(onlyOf(fits, TfIamPolicy).policy as string))).length,
+        ).toBeLessThanOrEqual(6144);
       });
 
       it("rejects a grant that would take the policy over 6,144 characters, and keeps the policy as it was", () => {
@@ -664,8 +785,15 @@ describe("OperatorAccess", () => {
         synthJson((scope) => {
           const access = new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts } });
           const before = access.statements.length;
-          const large = { Sid: "Large", Effect: "Allow" as const, Action: "s3:GetObject", Resource: Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) };
-          expect(() => access.addToPolicy(large)).toThrow(/portForwarding: the access policy would be \d+ characters with 45 port forwarding documents; IAM allows 6144/);
+          const large = {
+            Sid: "Large",
+            Effect: "Allow" as const,
+            Action: "s3:GetObject",
+            Resource: Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`),
+          };
+          expect(() => access.addToPolicy(large)).toThrow(
+            /portForwarding: the access policy would be \d+ characters with 45 port forwarding documents; IAM allows 6144/,
+          );
           expect(access.statements).toHaveLength(before);
         });
       });
@@ -699,4 +827,3 @@ describe("OperatorAccess", () => {
     });
   });
 });
-

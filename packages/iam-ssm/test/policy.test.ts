@@ -7,7 +7,11 @@ function problems(statements: readonly unknown[]): string[] {
   return v.issues.map((i) => `${i.path}: ${i.message}`);
 }
 
-const good: PolicyStatement = { Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app" };
+const good: PolicyStatement = {
+  Effect: "Allow",
+  Action: "ssm:GetParameter",
+  Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app",
+};
 
 describe("policy documents", () => {
   it("wrap statements with the 2012-10-17 policy language version", () => {
@@ -23,11 +27,15 @@ describe("policy documents", () => {
 
 describe("statement validation", () => {
   it("accepts a statement with Effect, Action and Resource", () => {
-    expect(problems([good, { ...good, Effect: "Deny", Action: ["s3:GetObject", "s3:List*"], Resource: ["a", "b"] }])).toEqual([]);
+    expect(
+      problems([good, { ...good, Effect: "Deny", Action: ["s3:GetObject", "s3:List*"], Resource: ["a", "b"] }]),
+    ).toEqual([]);
   });
 
   it("rejects an Effect other than Allow or Deny", () => {
-    expect(problems([{ ...good, Effect: "allow" }])).toEqual(['statements[0].Effect: must be "Allow" or "Deny", got "allow"']);
+    expect(problems([{ ...good, Effect: "allow" }])).toEqual([
+      'statements[0].Effect: must be "Allow" or "Deny", got "allow"',
+    ]);
   });
 
   it("rejects a statement without Action", () => {
@@ -42,7 +50,9 @@ describe("statement validation", () => {
 
   it('rejects the wildcard action "*", alone or in a list', () => {
     expect(problems([{ ...good, Action: "*" }])[0]).toMatch(/^statements\[0\]\.Action: "\*" grants every action/);
-    expect(problems([good, { ...good, Action: ["ssm:GetParameter", "*"] }])[0]).toMatch(/^statements\[1\]\.Action: "\*"/);
+    expect(problems([good, { ...good, Action: ["ssm:GetParameter", "*"] }])[0]).toMatch(
+      /^statements\[1\]\.Action: "\*"/,
+    );
   });
 
   it("rejects an action that is not service:Operation", () => {

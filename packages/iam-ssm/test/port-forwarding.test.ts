@@ -37,7 +37,12 @@ describe("port forwarding documents", () => {
     it("is AWS-StartPortForwardingSessionToRemoteHost with host and portNumber fixed", () => {
       const content = portSessionDocumentContent(6379, "10.10.1.25");
       expect(Object.keys(content.parameters)).toEqual(["localPortNumber"]);
-      expect(content.properties).toEqual({ portNumber: "6379", type: "LocalPortForwarding", localPortNumber: "{{ localPortNumber }}", host: "10.10.1.25" });
+      expect(content.properties).toEqual({
+        portNumber: "6379",
+        type: "LocalPortForwarding",
+        localPortNumber: "{{ localPortNumber }}",
+        host: "10.10.1.25",
+      });
     });
 
     it("lets the client choose a local port 0-65535 (0: any free port), as the AWS documents do", () => {
@@ -55,7 +60,10 @@ describe("port forwarding documents", () => {
     });
 
     it("use only characters SSM document names allow", () => {
-      for (const name of [portForwardingDocumentName("ssm-dev", 1), portForwardingDocumentName("ssm-dev", 65535, "a-1.b.example.com")]) {
+      for (const name of [
+        portForwardingDocumentName("ssm-dev", 1),
+        portForwardingDocumentName("ssm-dev", 65535, "a-1.b.example.com"),
+      ]) {
         expect(name).toMatch(/^[a-zA-Z0-9_.-]{3,128}$/);
       }
     });
@@ -95,28 +103,55 @@ describe("port forwarding documents", () => {
       expect(isIpv4Address(host)).toBe(false);
     });
 
-    it.each(["db", "localhost", "db.internal.example.com", "my-db-1.cluster-abc.eu-west-1.rds.amazonaws.com", "xn--bcher-kva.example"])(
-      "%s is a DNS name",
-      (host) => {
-        expect(isDnsName(host)).toBe(true);
-      },
-    );
+    it.each([
+      "db",
+      "localhost",
+      "db.internal.example.com",
+      "my-db-1.cluster-abc.eu-west-1.rds.amazonaws.com",
+      "xn--bcher-kva.example",
+    ])("%s is a DNS name", (host) => {
+      expect(isDnsName(host)).toBe(true);
+    });
 
-    it.each(["", "db..internal", "-db", "db-", "db.internal.", "db_1.internal", "db internal", "10.10.1.256", `${"a".repeat(64)}.example`, `${"a.".repeat(127)}ab`])(
-      "%j is no DNS name",
-      (host) => {
-        expect(isDnsName(host)).toBe(false);
-      },
-    );
+    it.each([
+      "",
+      "db..internal",
+      "-db",
+      "db-",
+      "db.internal.",
+      "db_1.internal",
+      "db internal",
+      "10.10.1.256",
+      `${"a".repeat(64)}.example`,
+      `${"a.".repeat(127)}ab`,
+    ])("%j is no DNS name", (host) => {
+      expect(isDnsName(host)).toBe(false);
+    });
   });
 
   describe("validation", () => {
     it("accepts ports and remote hosts", () => {
-      expect(problems({ ports: [1, 5432, 65535], remoteHosts: [{ host: "db.internal", port: 5432 }, { host: "10.0.0.1", port: 5432 }] })).toEqual([]);
+      expect(
+        problems({
+          ports: [1, 5432, 65535],
+          remoteHosts: [
+            { host: "db.internal", port: 5432 },
+            { host: "10.0.0.1", port: 5432 },
+          ],
+        }),
+      ).toEqual([]);
     });
 
     it("records every problem with its path relative to the validator", () => {
-      expect(problems({ ports: [22, 22, 70000], remoteHosts: [{ host: "a b", port: 1 }, { host: "db", port: 22 }] })).toEqual([
+      expect(
+        problems({
+          ports: [22, 22, 70000],
+          remoteHosts: [
+            { host: "a b", port: 1 },
+            { host: "db", port: 22 },
+          ],
+        }),
+      ).toEqual([
         "portForwarding.ports[0]: 22 is SSH: a forwarded SSH port is a shell that no session log records; use a Session Manager shell instead",
         "portForwarding.ports[1]: 22 is SSH: a forwarded SSH port is a shell that no session log records; use a Session Manager shell instead",
         "portForwarding.ports[2]: 70000 is not a TCP port (a whole number from 1 to 65535)",

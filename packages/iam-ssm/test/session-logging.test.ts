@@ -22,7 +22,13 @@ import {
   synthJsonWithAliasedProvider,
   offProvider,
 } from "@ssm-access/core/testing";
-import { ISessionLogging, SESSION_LOGGING_ENDPOINT_SERVICES, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "../src";
+import {
+  ISessionLogging,
+  SESSION_LOGGING_ENDPOINT_SERVICES,
+  SessionLogging,
+  SessionLoggingProps,
+  SsmInstanceRole,
+} from "../src";
 
 const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" };
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
@@ -66,9 +72,15 @@ function documentInputs(json: TerraformJson): Record<string, unknown> {
 }
 
 /** The instance role's inline policy statements after granting it logging. */
-function grantedStatements(props: Partial<SessionLoggingProps> = {}): { json: TerraformJson; statements: Array<Record<string, unknown>> } {
+function grantedStatements(props: Partial<SessionLoggingProps> = {}): {
+  json: TerraformJson;
+  statements: Array<Record<string, unknown>>;
+} {
   const json = synthJson((scope) => {
-    const role = new SsmInstanceRole(scope, "InstanceRole", { namePrefix: "ssm-dev", region: props.region ?? base.region });
+    const role = new SsmInstanceRole(scope, "InstanceRole", {
+      namePrefix: "ssm-dev",
+      region: props.region ?? base.region,
+    });
     new SessionLogging(scope, "Logging", { ...base, ...props }).grantWrite(role);
   }, props.region ?? base.region);
   return { json, statements: parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement };
@@ -124,7 +136,10 @@ describe("SessionLogging", () => {
       expect(cn[0].Principal).toEqual({ AWS: "arn:aws-cn:iam::111122223333:root" });
       expect(cn[1].Principal).toEqual({ Service: "logs.cn-north-1.amazonaws.com.cn" });
       expect(cn[1].Condition).toEqual({
-        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/ssm/ssm-dev/sessions" },
+        ArnEquals: {
+          "kms:EncryptionContext:aws:logs:arn":
+            "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/ssm/ssm-dev/sessions",
+        },
       });
     });
   });
@@ -150,14 +165,24 @@ describe("SessionLogging", () => {
       const { json, statements } = grantedStatements({ s3: { enabled: true } });
       expect(statements).toEqual([
         ...LOG_STATEMENTS,
-        { Sid: "SessionTranscriptsWrite", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/sessions/*` },
+        {
+          Sid: "SessionTranscriptsWrite",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: `arn:aws:s3:::${BUCKET}/sessions/*`,
+        },
         {
           Sid: "SessionBucketEncryptionCheck",
           Effect: "Allow",
           Action: "s3:GetEncryptionConfiguration",
           Resource: `arn:aws:s3:::${BUCKET}`,
         },
-        { Sid: "SessionKeyUse", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: ref(json, TfKmsKey, "arn") },
+        {
+          Sid: "SessionKeyUse",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: ref(json, TfKmsKey, "arn"),
+        },
       ]);
     });
 
@@ -182,7 +207,9 @@ describe("SessionLogging", () => {
 
     it("write only under the configured key prefix", () => {
       const { statements } = grantedStatements({ s3: { enabled: true, keyPrefix: "audit/ssm/" } });
-      expect(statements.find((s) => s.Sid === "SessionTranscriptsWrite")?.Resource).toBe(`arn:aws:s3:::${BUCKET}/audit/ssm/*`);
+      expect(statements.find((s) => s.Sid === "SessionTranscriptsWrite")?.Resource).toBe(
+        `arn:aws:s3:::${BUCKET}/audit/ssm/*`,
+      );
     });
 
     it("are the same whether the role or the logging is created first", () => {
@@ -199,7 +226,11 @@ describe("SessionLogging", () => {
         const logging = new SessionLogging(scope, "Logging", base);
         const received: unknown[] = [];
         logging.grantWrite({ addToPolicy: (...st) => received.push(...st) });
-        expect(received.map((st) => (st as { Sid: string }).Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe", "SessionKeyUse"]);
+        expect(received.map((st) => (st as { Sid: string }).Sid)).toEqual([
+          "SessionLogsWrite",
+          "SessionLogGroupsDescribe",
+          "SessionKeyUse",
+        ]);
       });
     });
   });
@@ -208,13 +239,22 @@ describe("SessionLogging", () => {
     function granted(props: Partial<SessionLoggingProps> = {}): unknown[] {
       const received: unknown[] = [];
       synthJson((scope) => {
-        new SessionLogging(scope, "Logging", { ...base, ...props }).grantStartSession({ addToPolicy: (...st) => received.push(...st) });
+        new SessionLogging(scope, "Logging", { ...base, ...props }).grantStartSession({
+          addToPolicy: (...st) => received.push(...st),
+        });
       });
       return received;
     }
 
     it("are kms:GenerateDataKey on the key, which encrypts the session's data channel", () => {
-      expect(granted()).toEqual([{ Sid: "SessionKeyUse", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: expect.stringMatching(/^\$\{TfToken\[/) }]);
+      expect(granted()).toEqual([
+        {
+          Sid: "SessionKeyUse",
+          Effect: "Allow",
+          Action: "kms:GenerateDataKey",
+          Resource: expect.stringMatching(/^\$\{TfToken\[/),
+        },
+      ]);
     });
 
     it("are nothing when sessions are not encrypted, whatever the bucket", () => {
@@ -339,7 +379,10 @@ describe("SessionLogging", () => {
           bucket: bucketRef,
           rule: [
             {
-              apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref(json, TfKmsKey, "arn") },
+              apply_server_side_encryption_by_default: {
+                sse_algorithm: "aws:kms",
+                kms_master_key_id: ref(json, TfKmsKey, "arn"),
+              },
               bucket_key_enabled: true,
             },
           ],
@@ -347,7 +390,10 @@ describe("SessionLogging", () => {
       });
 
       it("versions objects", () => {
-        expect(onlyOf(json, TfS3BucketVersioning)).toEqual({ bucket: bucketRef, versioning_configuration: { status: "Enabled" } });
+        expect(onlyOf(json, TfS3BucketVersioning)).toEqual({
+          bucket: bucketRef,
+          versioning_configuration: { status: "Enabled" },
+        });
       });
 
       it("blocks every kind of public access", () => {
@@ -406,8 +452,16 @@ describe("SessionLogging", () => {
     it("name the key, log group, bucket and document", () => {
       const json = synthJson((scope) => {
         const l = new SessionLogging(scope, "Logging", { ...base, s3: { enabled: true } });
-        const out = { kmsKeyArn: l.kmsKeyArn, kmsKeyId: l.kmsKeyId, logGroupName: l.logGroupName, logGroupArn: l.logGroupArn,
-          bucketName: l.bucketName, bucketArn: l.bucketArn, s3KeyPrefix: l.s3KeyPrefix, documentName: l.documentName };
+        const out = {
+          kmsKeyArn: l.kmsKeyArn,
+          kmsKeyId: l.kmsKeyId,
+          logGroupName: l.logGroupName,
+          logGroupArn: l.logGroupArn,
+          bucketName: l.bucketName,
+          bucketArn: l.bucketArn,
+          s3KeyPrefix: l.s3KeyPrefix,
+          documentName: l.documentName,
+        };
         for (const [k, value] of Object.entries(out)) new TerraformOutput(scope, k, { value });
       });
       const values = Object.fromEntries(Object.entries(json.output ?? {}).map(([k, o]) => [k, o.value]));
@@ -426,7 +480,9 @@ describe("SessionLogging", () => {
 
   describe("validation", () => {
     it("rejects an invalid namePrefix", () => {
-      expect(build({ namePrefix: "-bad" })).toThrow(/namePrefix: "-bad" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/);
+      expect(build({ namePrefix: "-bad" })).toThrow(
+        /namePrefix: "-bad" must be lower-case letters, digits and "-", starting with a letter, at most 64 characters/,
+      );
     });
 
     it("rejects a region that is not a Region code", () => {
@@ -438,21 +494,29 @@ describe("SessionLogging", () => {
     });
 
     it("rejects a retention CloudWatch Logs does not offer", () => {
-      expect(build({ retentionInDays: 100 })).toThrow(/retentionInDays: 100 is not a CloudWatch Logs retention period; use one of 0, 1, 3/);
+      expect(build({ retentionInDays: 100 })).toThrow(
+        /retentionInDays: 100 is not a CloudWatch Logs retention period; use one of 0, 1, 3/,
+      );
     });
 
     it("rejects a KMS deletion window outside 7-30 days", () => {
-      expect(build({ kmsDeletionWindowDays: 6 })).toThrow(/kmsDeletionWindowDays: 6 must be a whole number of days from 7 to 30/);
+      expect(build({ kmsDeletionWindowDays: 6 })).toThrow(
+        /kmsDeletionWindowDays: 6 must be a whole number of days from 7 to 30/,
+      );
       expect(build({ kmsDeletionWindowDays: 31 })).toThrow(/kmsDeletionWindowDays: 31 must be/);
       expect(build({ kmsDeletionWindowDays: 7.5 })).toThrow(/kmsDeletionWindowDays: 7.5 must be/);
     });
 
     it("rejects an S3 expiry below one day", () => {
-      expect(build({ s3: { enabled: true, expireAfterDays: 0 } })).toThrow(/s3.expireAfterDays: 0 must be a whole number of days, at least 1/);
+      expect(build({ s3: { enabled: true, expireAfterDays: 0 } })).toThrow(
+        /s3.expireAfterDays: 0 must be a whole number of days, at least 1/,
+      );
     });
 
     it("rejects a key prefix starting with / or holding wildcards", () => {
-      expect(build({ s3: { enabled: true, keyPrefix: "/sessions/" } })).toThrow(/s3.keyPrefix: "\/sessions\/" must not start with "\/"/);
+      expect(build({ s3: { enabled: true, keyPrefix: "/sessions/" } })).toThrow(
+        /s3.keyPrefix: "\/sessions\/" must not start with "\/"/,
+      );
       expect(build({ s3: { enabled: true, keyPrefix: "s*/" } })).toThrow(/s3.keyPrefix: "s\*\/" must not/);
     });
 
@@ -460,13 +524,17 @@ describe("SessionLogging", () => {
       expect(build({ s3: { enabled: true, bucketName: "Sessions_Bucket" } })).toThrow(
         /s3.bucketName: "Sessions_Bucket" may hold only lower-case letters/,
       );
-      expect(build({ s3: { enabled: true, bucketName: "ab" } })).toThrow(/s3.bucketName: "ab" is 2 characters; S3 allows 3 to 63/);
+      expect(build({ s3: { enabled: true, bucketName: "ab" } })).toThrow(
+        /s3.bucketName: "ab" is 2 characters; S3 allows 3 to 63/,
+      );
     });
 
     it("rejects a namePrefix whose default bucket name exceeds 63 characters", () => {
       const namePrefix = "a".repeat(32);
       expect(build({ namePrefix, s3: { enabled: true } })).toThrow(
-        new RegExp(`namePrefix: the default bucket name "${namePrefix}-sessions-111122223333-eu-west-1" is 64 characters; S3 allows 3 to 63; shorten namePrefix or set s3.bucketName`),
+        new RegExp(
+          `namePrefix: the default bucket name "${namePrefix}-sessions-111122223333-eu-west-1" is 64 characters; S3 allows 3 to 63; shorten namePrefix or set s3.bucketName`,
+        ),
       );
       expect(build({ namePrefix: "a".repeat(31), s3: { enabled: true } })).not.toThrow();
     });
@@ -475,18 +543,24 @@ describe("SessionLogging", () => {
       expect(build({ preferences: { idleSessionTimeoutMinutes: 0 } })).toThrow(
         /preferences.idleSessionTimeoutMinutes: 0 must be a whole number of minutes from 1 to 60/,
       );
-      expect(build({ preferences: { idleSessionTimeoutMinutes: 61 } })).toThrow(/preferences.idleSessionTimeoutMinutes: 61/);
+      expect(build({ preferences: { idleSessionTimeoutMinutes: 61 } })).toThrow(
+        /preferences.idleSessionTimeoutMinutes: 61/,
+      );
     });
 
     it("rejects a maximum session duration outside 1-1440 minutes", () => {
       expect(build({ preferences: { maxSessionDurationMinutes: 1441 } })).toThrow(
         /preferences.maxSessionDurationMinutes: 1441 must be a whole number of minutes from 1 to 1440/,
       );
-      expect(build({ preferences: { maxSessionDurationMinutes: 0 } })).toThrow(/preferences.maxSessionDurationMinutes: 0/);
+      expect(build({ preferences: { maxSessionDurationMinutes: 0 } })).toThrow(
+        /preferences.maxSessionDurationMinutes: 0/,
+      );
     });
 
     it("requires a default user when Run As is on, and none when it is off", () => {
-      expect(build({ preferences: { runAs: {} } })).toThrow(/preferences.runAs.defaultUser: is required when sessions run as a named user/);
+      expect(build({ preferences: { runAs: {} } })).toThrow(
+        /preferences.runAs.defaultUser: is required when sessions run as a named user/,
+      );
       expect(build({ preferences: { runAs: { enabled: false } } })).not.toThrow();
     });
 
@@ -502,7 +576,6 @@ describe("SessionLogging", () => {
   });
 });
 
-
 describe("SessionLogging.fromOwner", () => {
   const KEY_BY_ALIAS = {
     Sid: "SessionKeyUse",
@@ -513,7 +586,12 @@ describe("SessionLogging.fromOwner", () => {
   };
 
   /** What the reference to the owner built from `ownerProps` grants an instance role and operators, and the reference itself. */
-  function referenced(ownerProps: SessionLoggingProps): { write: Array<Record<string, unknown>>; startSession: unknown[]; logging: ISessionLogging; json: TerraformJson } {
+  function referenced(ownerProps: SessionLoggingProps): {
+    write: Array<Record<string, unknown>>;
+    startSession: unknown[];
+    logging: ISessionLogging;
+    json: TerraformJson;
+  } {
     const write: Array<Record<string, unknown>> = [];
     const startSession: unknown[] = [];
     let logging: ISessionLogging | undefined;
@@ -551,9 +629,21 @@ describe("SessionLogging.fromOwner", () => {
   it("adds the owner's transcript bucket and prefix when it keeps transcripts in S3", () => {
     const { write, logging } = referenced({ ...base, s3: { enabled: true, keyPrefix: "audit/" } });
     expect(logging.bucketName).toBe(BUCKET);
-    expect(write.filter((st) => st.Sid === "SessionTranscriptsWrite" || st.Sid === "SessionBucketEncryptionCheck")).toEqual([
-      { Sid: "SessionTranscriptsWrite", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/audit/*` },
-      { Sid: "SessionBucketEncryptionCheck", Effect: "Allow", Action: "s3:GetEncryptionConfiguration", Resource: `arn:aws:s3:::${BUCKET}` },
+    expect(
+      write.filter((st) => st.Sid === "SessionTranscriptsWrite" || st.Sid === "SessionBucketEncryptionCheck"),
+    ).toEqual([
+      {
+        Sid: "SessionTranscriptsWrite",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${BUCKET}/audit/*`,
+      },
+      {
+        Sid: "SessionBucketEncryptionCheck",
+        Effect: "Allow",
+        Action: "s3:GetEncryptionConfiguration",
+        Resource: `arn:aws:s3:::${BUCKET}`,
+      },
     ]);
   });
 
@@ -565,11 +655,16 @@ describe("SessionLogging.fromOwner", () => {
   });
 
   it("needs no key when sessions are not encrypted and there is no bucket", () => {
-    expect(referenced({ ...base, encryptSessions: false }).write.map((st) => st.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe"]);
+    expect(referenced({ ...base, encryptSessions: false }).write.map((st) => st.Sid)).toEqual([
+      "SessionLogsWrite",
+      "SessionLogGroupsDescribe",
+    ]);
   });
 
   it("rejects owner props that the construct would reject", () => {
-    expect(() => referenced({ ...base, accountId: "x" })).toThrow(/OwnersLogging: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/);
+    expect(() => referenced({ ...base, accountId: "x" })).toThrow(
+      /OwnersLogging: 1 problem\n {2}- accountId: "x" is not a 12-digit AWS account id/,
+    );
   });
 });
 
@@ -589,7 +684,12 @@ describe("SessionLogging", () => {
   describe("with a provider", () => {
     it("creates every resource, the bucket's and the document import included, with that provider", () => {
       const json = synthJsonWithAliasedProvider((scope, provider) => {
-        new SessionLogging(scope, "Logging", { ...base, s3: { enabled: true }, adoptExistingPreferencesDocument: true, provider });
+        new SessionLogging(scope, "Logging", {
+          ...base,
+          s3: { enabled: true },
+          adoptExistingPreferencesDocument: true,
+          provider,
+        });
       });
       // key, alias, log group, 7 bucket resources, document, and the document's import block
       expect(Object.keys(providersOf(json))).toHaveLength(12);
@@ -597,4 +697,3 @@ describe("SessionLogging", () => {
     });
   });
 });
-

@@ -28,7 +28,13 @@ export const DEFAULT_AGENT_UPDATE_MAX_ERRORS = "0";
 export type ComplianceSeverity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";
 
 /** Every {@link ComplianceSeverity}. */
-export const COMPLIANCE_SEVERITIES: readonly ComplianceSeverity[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
+export const COMPLIANCE_SEVERITIES: readonly ComplianceSeverity[] = [
+  "CRITICAL",
+  "HIGH",
+  "MEDIUM",
+  "LOW",
+  "UNSPECIFIED",
+];
 
 /** Settings of the agent update that do not depend on where it runs. */
 export interface SsmAgentUpdateOptions {

@@ -53,7 +53,9 @@ export const MAX_SSM_DESCRIPTION_LENGTH = 128;
 
 /** `text`, shortened with "..." to fit {@link MAX_SSM_DESCRIPTION_LENGTH} (text holding tokens is left whole). */
 export function ssmDescription(text: string): string {
-  return Token.isUnresolved(text) || text.length <= MAX_SSM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_SSM_DESCRIPTION_LENGTH - 3)}...`;
+  return Token.isUnresolved(text) || text.length <= MAX_SSM_DESCRIPTION_LENGTH
+    ? text
+    : `${text.slice(0, MAX_SSM_DESCRIPTION_LENGTH - 3)}...`;
 }
 
 /** The key prefix one command writes under: `<keyPrefix>/<leaf>`, without stray slashes. */

@@ -1,6 +1,14 @@
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { FeatureOptions, InstanceTagTarget, PolicyGrantee, Validator, isEnabled, partitionForRegion, validateTagTarget } from "@ssm-access/core";
+import {
+  FeatureOptions,
+  InstanceTagTarget,
+  PolicyGrantee,
+  Validator,
+  isEnabled,
+  partitionForRegion,
+  validateTagTarget,
+} from "@ssm-access/core";
 import {
   AGENT_UPDATE_NAME_SUFFIX,
   SsmAgentUpdate,
@@ -8,14 +16,14 @@ import {
   validateSsmAgentUpdateOptions,
 } from "./agent-update";
 import { PATCH_NAME_SUFFIXES, PatchManagement, PatchMode, PatchOptions, validatePatchOptions } from "./patching";
-import { RELEASE_NAME_SUFFIXES, ReleaseUpgrade, ReleaseUpgradeOptions, validateReleaseUpgradeOptions } from "./release-upgrade";
-import { al2023ReleaseProblem } from "./release";
 import {
-  S3OutputLocation,
-  s3OutputWriteStatement,
-  validateNamePrefix,
-  validateOutputS3,
-} from "./inputs";
+  RELEASE_NAME_SUFFIXES,
+  ReleaseUpgrade,
+  ReleaseUpgradeOptions,
+  validateReleaseUpgradeOptions,
+} from "./release-upgrade";
+import { al2023ReleaseProblem } from "./release";
+import { S3OutputLocation, s3OutputWriteStatement, validateNamePrefix, validateOutputS3 } from "./inputs";
 
 /** Agent update settings of {@link InstanceMaintenance}. */
 export interface AgentUpdateSettings extends SsmAgentUpdateOptions, FeatureOptions {
@@ -148,7 +156,10 @@ export class InstanceMaintenance extends Construct {
     if (props.region !== undefined) {
       v.region("region", props.region);
     } else if (props.outputS3 !== undefined) {
-      v.add("region", "is required with outputS3: it gives the partition of the bucket ARN the instance role is granted");
+      v.add(
+        "region",
+        "is required with outputS3: it gives the partition of the bucket ARN the instance role is granted",
+      );
     }
     if (v.featureOptions("agentUpdate", props.agentUpdate) && agentEnabled) {
       validateSsmAgentUpdateOptions(v.child("agentUpdate"), agent);

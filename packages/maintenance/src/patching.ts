@@ -326,7 +326,9 @@ export class PatchManagement extends Construct {
         provider: props.provider,
         windowId: this.maintenanceWindow.id,
         name: name(PATCH_NAME_SUFFIXES.installTask),
-        description: ssmDescription(`Install missing patches from the patch baseline on instances tagged ${targetText}`),
+        description: ssmDescription(
+          `Install missing patches from the patch baseline on instances tagged ${targetText}`,
+        ),
         taskType: "RUN_COMMAND",
         taskArn: PATCH_BASELINE_DOCUMENT,
         priority: 1,
@@ -341,7 +343,9 @@ export class PatchManagement extends Construct {
               { name: "RebootOption", values: [window.rebootOption ?? "RebootIfNeeded"] },
             ],
             outputS3Bucket: props.outputS3?.bucketName,
-            outputS3KeyPrefix: props.outputS3 ? outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchInstall) : undefined,
+            outputS3KeyPrefix: props.outputS3
+              ? outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchInstall)
+              : undefined,
           },
         },
       });

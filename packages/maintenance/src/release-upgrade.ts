@@ -4,7 +4,14 @@ import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
-import { InstanceTagTarget, Validator, escapeTerraformTemplate, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
+import {
+  InstanceTagTarget,
+  Validator,
+  escapeTerraformTemplate,
+  nameTag,
+  resourceName,
+  validateTagTarget,
+} from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
 import { tagWindowTarget, taggedWindow } from "./window";
 import {
@@ -149,13 +156,22 @@ export interface ReleaseUpgradeProps extends ReleaseUpgradeOptions {
  *   messages (`schedule` and `window` are then refused); `undefined` when it
  *   opens a window of its own
  */
-export function validateReleaseUpgradeOptions(v: Validator, options: ReleaseUpgradeOptions, sharedWindow?: string): void {
+export function validateReleaseUpgradeOptions(
+  v: Validator,
+  options: ReleaseUpgradeOptions,
+  sharedWindow?: string,
+): void {
   if (sharedWindow === undefined) {
     if (options.schedule !== undefined) {
       const problem = scheduleProblem(options.schedule, "maintenanceWindow");
       if (problem !== undefined) v.add("schedule", problem);
     }
-    validateWindowTiming(v.child("window"), options.window ?? {}, DEFAULT_RELEASE_WINDOW_DURATION, DEFAULT_RELEASE_WINDOW_CUTOFF);
+    validateWindowTiming(
+      v.child("window"),
+      options.window ?? {},
+      DEFAULT_RELEASE_WINDOW_DURATION,
+      DEFAULT_RELEASE_WINDOW_CUTOFF,
+    );
   } else {
     const shared = `only applies to a window of the release upgrade's own; it runs in ${sharedWindow}, on that window's schedule`;
     if (options.schedule !== undefined) v.add("schedule", shared);

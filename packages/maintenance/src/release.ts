@@ -42,7 +42,8 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
  * when it is one: `2023.<minor>.<YYYYMMDD>` with a real calendar date.
  */
 export function al2023ReleaseProblem(value: unknown): string | undefined {
-  if (typeof value !== "string") return `${JSON.stringify(value)} is not a release version such as "${AL2023_RELEASE_EXAMPLE}"`;
+  if (typeof value !== "string")
+    return `${JSON.stringify(value)} is not a release version such as "${AL2023_RELEASE_EXAMPLE}"`;
   const m = AL2023_RELEASE_PATTERN.exec(value);
   if (!m) {
     return `"${value}" is not an Amazon Linux 2023 release version: 2023.<minor>.<YYYYMMDD>, e.g. "${AL2023_RELEASE_EXAMPLE}"`;

@@ -42,7 +42,13 @@ export function taggedWindow(scope: Construct, props: TaggedWindowProps): SsmMai
 /** The window target (`<scope>/WindowTarget`) selecting the instances tagged like `target`. */
 export function tagWindowTarget(
   scope: Construct,
-  props: { readonly provider?: TerraformProvider; readonly windowId: string; readonly name: string; readonly description: string; readonly target: InstanceTagTarget },
+  props: {
+    readonly provider?: TerraformProvider;
+    readonly windowId: string;
+    readonly name: string;
+    readonly description: string;
+    readonly target: InstanceTagTarget;
+  },
 ): SsmMaintenanceWindowTarget {
   return new SsmMaintenanceWindowTarget(scope, "WindowTarget", {
     provider: props.provider,

@@ -2,7 +2,14 @@ import { Testing, TerraformStack } from "cdktf";
 import { SsmAssociation as TfSsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ValidationError } from "@ssm-access/core";
-import { TerraformJson, onlyOf, providersOf, synthJson, synthJsonWithAliasedProvider, offProvider } from "@ssm-access/core/testing";
+import {
+  TerraformJson,
+  onlyOf,
+  providersOf,
+  synthJson,
+  synthJsonWithAliasedProvider,
+  offProvider,
+} from "@ssm-access/core/testing";
 import { SsmAgentUpdate, SsmAgentUpdateProps } from "../src/agent-update";
 
 const base: SsmAgentUpdateProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" } };
@@ -15,7 +22,8 @@ function association(props: Partial<SsmAgentUpdateProps> = {}): Record<string, u
 }
 
 function build(props: Partial<SsmAgentUpdateProps>): () => void {
-  return () => synthJson((scope) => new SsmAgentUpdate(scope, "AgentUpdate", { ...base, ...props } as SsmAgentUpdateProps));
+  return () =>
+    synthJson((scope) => new SsmAgentUpdate(scope, "AgentUpdate", { ...base, ...props } as SsmAgentUpdateProps));
 }
 
 describe("SsmAgentUpdate", () => {
@@ -97,15 +105,21 @@ describe("SsmAgentUpdate", () => {
 
   describe("validation", () => {
     it("rejects a schedule that is not a rate or cron expression", () => {
-      expect(build({ schedule: "every two weeks" })).toThrow(/schedule: "every two weeks" is not a rate\(\.\.\.\) or cron\(\.\.\.\) expression/);
+      expect(build({ schedule: "every two weeks" })).toThrow(
+        /schedule: "every two weeks" is not a rate\(\.\.\.\) or cron\(\.\.\.\) expression/,
+      );
     });
 
     it("rejects a rate shorter than 30 minutes", () => {
-      expect(build({ schedule: "rate(10 minutes)" })).toThrow(/schedule: "rate\(10 minutes\)": associations run at most every 30 minutes/);
+      expect(build({ schedule: "rate(10 minutes)" })).toThrow(
+        /schedule: "rate\(10 minutes\)": associations run at most every 30 minutes/,
+      );
     });
 
     it("rejects an unknown compliance severity", () => {
-      expect(build({ complianceSeverity: "SEVERE" as never })).toThrow(/complianceSeverity: "SEVERE" is not one of CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED/);
+      expect(build({ complianceSeverity: "SEVERE" as never })).toThrow(
+        /complianceSeverity: "SEVERE" is not one of CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED/,
+      );
     });
 
     it("rejects a maximum concurrency of zero", () => {
@@ -121,11 +135,15 @@ describe("SsmAgentUpdate", () => {
     });
 
     it("rejects an empty tag key and value", () => {
-      expect(build({ target: { key: "", value: "" } })).toThrow(/target\.key: must not be empty\n.*target\.value: must not be empty/);
+      expect(build({ target: { key: "", value: "" } })).toThrow(
+        /target\.key: must not be empty\n.*target\.value: must not be empty/,
+      );
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "Logs_Bucket" } })).toThrow(/outputS3\.bucketName: "Logs_Bucket" may hold only lower-case letters/);
+      expect(build({ outputS3: { bucketName: "Logs_Bucket" } })).toThrow(
+        /outputS3\.bucketName: "Logs_Bucket" may hold only lower-case letters/,
+      );
     });
 
     it("lists every problem in one error before creating anything", () => {
@@ -145,10 +163,11 @@ describe("SsmAgentUpdate", () => {
 
   describe("with a provider", () => {
     it("creates the association with that provider", () => {
-      const json = synthJsonWithAliasedProvider((scope, provider) => new SsmAgentUpdate(scope, "AgentUpdate", { ...base, provider }));
+      const json = synthJsonWithAliasedProvider(
+        (scope, provider) => new SsmAgentUpdate(scope, "AgentUpdate", { ...base, provider }),
+      );
       expect(Object.keys(providersOf(json))).toHaveLength(1);
       expect(offProvider(json)).toEqual({});
     });
   });
 });
-

@@ -55,7 +55,9 @@ describe("inputs", () => {
     });
 
     it("covers the default key prefix when none is given", () => {
-      expect(s3OutputWriteStatement({ bucketName: "logs" }, "aws").Resource).toEqual(["arn:aws:s3:::logs/maintenance/*"]);
+      expect(s3OutputWriteStatement({ bucketName: "logs" }, "aws").Resource).toEqual([
+        "arn:aws:s3:::logs/maintenance/*",
+      ]);
     });
   });
 
@@ -77,7 +79,9 @@ describe("inputs", () => {
     });
 
     it("requires a prefix", () => {
-      expect(issuesOf((v) => validateNamePrefix(v, "", ["x"]))).toEqual([{ path: "namePrefix", message: "is required" }]);
+      expect(issuesOf((v) => validateNamePrefix(v, "", ["x"]))).toEqual([
+        { path: "namePrefix", message: "is required" },
+      ]);
     });
 
     it("rejects upper case and leading digits", () => {
@@ -99,22 +103,29 @@ describe("inputs", () => {
 
     it("reports an invalid bucket name at its path, with the reason", () => {
       expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "Bad_Bucket" }))).toEqual([
-        { path: "outputS3.bucketName", message: expect.stringMatching(/^"Bad_Bucket" may hold only lower-case letters/) },
+        {
+          path: "outputS3.bucketName",
+          message: expect.stringMatching(/^"Bad_Bucket" may hold only lower-case letters/),
+        },
       ]);
     });
 
     it("accepts a bucket name that is still a token", () => {
-      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: Token.asString({ Ref: "bucket" }) }))).toEqual([]);
+      expect(
+        issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: Token.asString({ Ref: "bucket" }) })),
+      ).toEqual([]);
     });
 
     it("rejects a key prefix starting with a slash", () => {
-      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "/maint" }))).toEqual([
-        { path: "outputS3.keyPrefix", message: '"/maint" must not start with "/"' },
-      ]);
+      expect(
+        issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "/maint" })),
+      ).toEqual([{ path: "outputS3.keyPrefix", message: '"/maint" must not start with "/"' }]);
     });
 
     it("rejects a key prefix too long for the command folders", () => {
-      const issues = issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "p".repeat(490) }));
+      const issues = issuesOf((v) =>
+        validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "p".repeat(490) }),
+      );
       expect(issues[0].message).toMatch(/must be at most 484 characters/);
     });
   });

@@ -27,7 +27,10 @@ function synth(props: Partial<InstanceMaintenanceProps> = {}): TerraformJson {
 }
 
 function build(props: Partial<InstanceMaintenanceProps>): () => void {
-  return () => synthJson((scope) => new InstanceMaintenance(scope, "Maintenance", { ...base, ...props } as InstanceMaintenanceProps));
+  return () =>
+    synthJson(
+      (scope) => new InstanceMaintenance(scope, "Maintenance", { ...base, ...props } as InstanceMaintenanceProps),
+    );
 }
 
 function associationNamed(json: TerraformJson, name: string): Record<string, unknown> | undefined {
@@ -40,9 +43,14 @@ function taskNamed(json: TerraformJson, name: string): Record<string, unknown> {
   return task;
 }
 
-function runCommandOf(task: Record<string, unknown>): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
-  return (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> })
-    .run_command_parameters;
+function runCommandOf(
+  task: Record<string, unknown>,
+): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
+  return (
+    task.task_invocation_parameters as {
+      run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown>;
+    }
+  ).run_command_parameters;
 }
 
 describe("InstanceMaintenance", () => {
@@ -56,7 +64,11 @@ describe("InstanceMaintenance", () => {
 
     it("scans for missing patches daily and installs nothing", () => {
       const scan = associationNamed(json, "ssm-dev-patch-scan");
-      expect(scan).toMatchObject({ name: "AWS-RunPatchBaseline", parameters: { Operation: "Scan" }, schedule_expression: "cron(0 3 ? * * *)" });
+      expect(scan).toMatchObject({
+        name: "AWS-RunPatchBaseline",
+        parameters: { Operation: "Scan" },
+        schedule_expression: "cron(0 3 ? * * *)",
+      });
       expect(resourcesOf(json, TfSsmMaintenanceWindow)).toEqual({});
     });
 
@@ -80,7 +92,11 @@ describe("InstanceMaintenance", () => {
       namePrefix: "ssm-prod",
       target: { key: "Environment", value: "prod" },
       agentUpdate: { schedule: "rate(7 days)" },
-      patching: { mode: "install", schedule: "cron(0 2 ? * SUN *)", window: { timezone: "Europe/Berlin", duration: 4 } },
+      patching: {
+        mode: "install",
+        schedule: "cron(0 2 ? * SUN *)",
+        window: { timezone: "Europe/Berlin", duration: 4 },
+      },
       outputS3: { bucketName: "ssm-prod-transcripts", keyPrefix: "maintenance" },
       region: "eu-west-1",
     });
@@ -109,9 +125,15 @@ describe("InstanceMaintenance", () => {
         s3_bucket_name: "ssm-prod-transcripts",
         s3_key_prefix: "maintenance/patch-scan",
       });
-      const run = (onlyOf(json, TfSsmMaintenanceWindowTask).task_invocation_parameters as { run_command_parameters: Record<string, unknown> })
-        .run_command_parameters;
-      expect(run).toMatchObject({ output_s3_bucket: "ssm-prod-transcripts", output_s3_key_prefix: "maintenance/patch-install" });
+      const run = (
+        onlyOf(json, TfSsmMaintenanceWindowTask).task_invocation_parameters as {
+          run_command_parameters: Record<string, unknown>;
+        }
+      ).run_command_parameters;
+      expect(run).toMatchObject({
+        output_s3_bucket: "ssm-prod-transcripts",
+        output_s3_key_prefix: "maintenance/patch-install",
+      });
     });
   });
 
@@ -119,7 +141,10 @@ describe("InstanceMaintenance", () => {
     const json = synth({ osRelease: "2023.9.20251117" });
 
     it("opens a daily window of its own for the release upgrade, an hour before the scan", () => {
-      expect(onlyOf(json, TfSsmMaintenanceWindow)).toMatchObject({ name: "ssm-dev-release-window", schedule: "cron(0 2 ? * * *)" });
+      expect(onlyOf(json, TfSsmMaintenanceWindow)).toMatchObject({
+        name: "ssm-dev-release-window",
+        schedule: "cron(0 2 ? * * *)",
+      });
       expect(associationNamed(json, "ssm-dev-patch-scan")?.schedule_expression).toBe("cron(0 3 ? * * *)");
     });
 
@@ -135,11 +160,16 @@ describe("InstanceMaintenance", () => {
         expect.stringMatching(/^Maintenance_AgentUpdate_[0-9A-F]{8}$/),
         expect.stringMatching(/^Maintenance_Patching_ScanAssociation_[0-9A-F]{8}$/),
       ]);
-      expect(Object.keys(resourcesOf(json, TfSsmDocument))).toEqual([expect.stringMatching(/^Maintenance_ReleaseUpgrade_Document_/)]);
+      expect(Object.keys(resourcesOf(json, TfSsmDocument))).toEqual([
+        expect.stringMatching(/^Maintenance_ReleaseUpgrade_Document_/),
+      ]);
     });
 
     it("takes the release upgrade settings", () => {
-      const tuned = synth({ osRelease: "2023.9.20251117", releaseUpgrade: { schedule: "cron(0 1 ? * * *)", maxConcurrency: "50%" } });
+      const tuned = synth({
+        osRelease: "2023.9.20251117",
+        releaseUpgrade: { schedule: "cron(0 1 ? * * *)", maxConcurrency: "50%" },
+      });
       expect(onlyOf(tuned, TfSsmMaintenanceWindow).schedule).toBe("cron(0 1 ? * * *)");
       expect(onlyOf(tuned, TfSsmMaintenanceWindowTask).max_concurrency).toBe("50%");
     });
@@ -220,7 +250,11 @@ describe("InstanceMaintenance", () => {
       outputS3: { bucketName: "logs", keyPrefix: "ops" },
       region: "us-gov-west-1",
     });
-    const without = new InstanceMaintenance(stack, "Without", { ...base, agentUpdate: { enabled: false }, patching: { enabled: false } });
+    const without = new InstanceMaintenance(stack, "Without", {
+      ...base,
+      agentUpdate: { enabled: false },
+      patching: { enabled: false },
+    });
 
     it("expose the agent update and the patching constructs", () => {
       expect(withOutput.agentUpdate).toBeInstanceOf(SsmAgentUpdate);
@@ -234,7 +268,12 @@ describe("InstanceMaintenance", () => {
       const granted: unknown[] = [];
       withOutput.grantOutputWrite({ addToPolicy: (...st) => granted.push(...st) });
       expect(granted).toEqual([
-        { Sid: "WriteMaintenanceOutput", Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws-us-gov:s3:::logs/ops/*"] },
+        {
+          Sid: "WriteMaintenanceOutput",
+          Effect: "Allow",
+          Action: ["s3:PutObject"],
+          Resource: ["arn:aws-us-gov:s3:::logs/ops/*"],
+        },
       ]);
     });
 
@@ -247,7 +286,9 @@ describe("InstanceMaintenance", () => {
 
   describe("validation", () => {
     it("rejects an unknown patching mode", () => {
-      expect(build({ patching: { mode: "auto" as never } })).toThrow(/patching\.mode: "auto" is not one of scan, install/);
+      expect(build({ patching: { mode: "auto" as never } })).toThrow(
+        /patching\.mode: "auto" is not one of scan, install/,
+      );
     });
 
     it("reports patch window problems under patching.window", () => {
@@ -257,7 +298,9 @@ describe("InstanceMaintenance", () => {
     });
 
     it("reports a bad scan schedule under patching.schedule", () => {
-      expect(build({ patching: { mode: "scan", schedule: "nightly" } })).toThrow(/patching\.schedule: "nightly" is not a rate/);
+      expect(build({ patching: { mode: "scan", schedule: "nightly" } })).toThrow(
+        /patching\.schedule: "nightly" is not a rate/,
+      );
     });
 
     it("reports agent update problems under agentUpdate", () => {
@@ -267,17 +310,26 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects an enabled flag that is not a boolean", () => {
-      expect(build({ agentUpdate: { enabled: "yes" as never } })).toThrow(/agentUpdate: enabled: "yes" is not true or false/);
+      expect(build({ agentUpdate: { enabled: "yes" as never } })).toThrow(
+        /agentUpdate: enabled: "yes" is not true or false/,
+      );
     });
 
     it("rejects the former spellings of off, naming the one to write", () => {
-      expect(build({ patching: { mode: "off" as never } })).toThrow(/patching\.mode: "off" is not a patching mode: turn patching off with \{ "enabled": false \}/);
-      expect(build({ agentUpdate: false as never })).toThrow(/agentUpdate: false is not accepted here: write \{ "enabled": false \}/);
+      expect(build({ patching: { mode: "off" as never } })).toThrow(
+        /patching\.mode: "off" is not a patching mode: turn patching off with \{ "enabled": false \}/,
+      );
+      expect(build({ agentUpdate: false as never })).toThrow(
+        /agentUpdate: false is not accepted here: write \{ "enabled": false \}/,
+      );
     });
 
     it("patches in scan mode when patching is given without a mode", () => {
       synthJson((scope) => {
-        expect(new InstanceMaintenance(scope, "Maintenance", { ...base, patching: { schedule: "rate(1 day)" } }).patching?.mode).toBe("scan");
+        expect(
+          new InstanceMaintenance(scope, "Maintenance", { ...base, patching: { schedule: "rate(1 day)" } }).patching
+            ?.mode,
+        ).toBe("scan");
       });
     });
 
@@ -290,15 +342,21 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects a name prefix too long for the derived names", () => {
-      expect(build({ namePrefix: `s${"x".repeat(120)}` })).toThrow(/namePrefix: is too long: the name "[^"]+" would exceed 128 characters/);
+      expect(build({ namePrefix: `s${"x".repeat(120)}` })).toThrow(
+        /namePrefix: is too long: the name "[^"]+" would exceed 128 characters/,
+      );
     });
 
     it("rejects a tag key with the tag: prefix", () => {
-      expect(build({ target: { key: "tag:Environment", value: "dev" } })).toThrow(/target\.key: "tag:Environment" must not start with "tag:"/);
+      expect(build({ target: { key: "tag:Environment", value: "dev" } })).toThrow(
+        /target\.key: "tag:Environment" must not start with "tag:"/,
+      );
     });
 
     it("reports a release that is not a version at osRelease", () => {
-      expect(build({ osRelease: "2023.9.20251131" })).toThrow(/osRelease: "2023\.9\.20251131": 20251131 is not a date \(YYYYMMDD\)/);
+      expect(build({ osRelease: "2023.9.20251131" })).toThrow(
+        /osRelease: "2023\.9\.20251131": 20251131 is not a date \(YYYYMMDD\)/,
+      );
     });
 
     it("rejects release upgrade settings without osRelease", () => {
@@ -306,7 +364,13 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects a release upgrade schedule when the upgrade runs in the patch window", () => {
-      expect(build({ osRelease: "2023.9.20251117", patching: { mode: "install" }, releaseUpgrade: { schedule: "cron(0 1 ? * * *)" } })).toThrow(
+      expect(
+        build({
+          osRelease: "2023.9.20251117",
+          patching: { mode: "install" },
+          releaseUpgrade: { schedule: "cron(0 1 ? * * *)" },
+        }),
+      ).toThrow(
         /releaseUpgrade\.schedule: only applies to a window of the release upgrade's own; it runs in the patch window \(patching\.mode is install\)/,
       );
     });
@@ -318,12 +382,16 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects an output key prefix starting with a slash", () => {
-      expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" }, region: "eu-west-1" })).toThrow(/outputS3\.keyPrefix: "\/ops" must not start with "\/"/);
+      expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" }, region: "eu-west-1" })).toThrow(
+        /outputS3\.keyPrefix: "\/ops" must not start with "\/"/,
+      );
     });
 
     it("requires the Region with an output location, for the partition of the bucket ARN it grants", () => {
       expect(build({ outputS3: { bucketName: "logs" } })).toThrow(/region: is required with outputS3/);
-      expect(build({ outputS3: { bucketName: "logs" }, region: "Ireland" })).toThrow(/region: "Ireland" is not an AWS Region code/);
+      expect(build({ outputS3: { bucketName: "logs" }, region: "Ireland" })).toThrow(
+        /region: "Ireland" is not an AWS Region code/,
+      );
     });
 
     it("lists every problem of every part in one error before creating anything", () => {
@@ -370,4 +438,3 @@ describe("InstanceMaintenance", () => {
     });
   });
 });
-

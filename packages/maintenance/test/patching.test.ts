@@ -26,14 +26,22 @@ function build(props: Partial<PatchManagementProps>): () => void {
   return () =>
     synthJson(
       (scope) =>
-        new PatchManagement(scope, "Patching", { namePrefix: "ssm-prod", target, mode: "install", ...props } as PatchManagementProps),
+        new PatchManagement(scope, "Patching", {
+          namePrefix: "ssm-prod",
+          target,
+          mode: "install",
+          ...props,
+        } as PatchManagementProps),
     );
 }
 
 /** The run command parameters of the install task, as name → values. */
 function taskParameters(task: Record<string, unknown>): Record<string, unknown> {
-  const run = (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } })
-    .run_command_parameters;
+  const run = (
+    task.task_invocation_parameters as {
+      run_command_parameters: { parameter: Array<{ name: string; values: string[] }> };
+    }
+  ).run_command_parameters;
   return Object.fromEntries(run.parameter.map((p) => [p.name, p.values]));
 }
 
@@ -72,11 +80,18 @@ describe("PatchManagement", () => {
     });
 
     it("uses the given scan schedule", () => {
-      expect(onlyOf(synth({ mode: "scan", schedule: "rate(12 hours)" }), TfSsmAssociation).schedule_expression).toBe("rate(12 hours)");
+      expect(onlyOf(synth({ mode: "scan", schedule: "rate(12 hours)" }), TfSsmAssociation).schedule_expression).toBe(
+        "rate(12 hours)",
+      );
     });
 
     it("ignores the settings of install mode", () => {
-      const ignored = synth({ mode: "scan", scanBetweenWindows: false, betweenWindowsScanSchedule: "x", window: { duration: 99 } });
+      const ignored = synth({
+        mode: "scan",
+        scanBetweenWindows: false,
+        betweenWindowsScanSchedule: "x",
+        window: { duration: 99 },
+      });
       expect(configsOf(ignored, TfSsmAssociation)).toHaveLength(1);
       expect(resourcesOf(ignored, TfSsmMaintenanceWindow)).toEqual({});
     });
@@ -154,7 +169,8 @@ describe("PatchManagement", () => {
       });
 
       it("writes no output to S3", () => {
-        const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> }).run_command_parameters;
+        const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> })
+          .run_command_parameters;
         expect(run).not.toHaveProperty("output_s3_bucket");
         expect(run).not.toHaveProperty("output_s3_key_prefix");
       });
@@ -186,7 +202,12 @@ describe("PatchManagement", () => {
     const task = onlyOf(json, TfSsmMaintenanceWindowTask);
 
     it("opens the window on the given schedule, in the given time zone, for the given duration and cutoff", () => {
-      expect(window).toMatchObject({ schedule: "cron(0 2 ? * SAT *)", schedule_timezone: "Europe/Berlin", duration: 4, cutoff: 2 });
+      expect(window).toMatchObject({
+        schedule: "cron(0 2 ? * SAT *)",
+        schedule_timezone: "Europe/Berlin",
+        duration: 4,
+        cutoff: 2,
+      });
     });
 
     it("never reboots with NoReboot", () => {
@@ -203,7 +224,8 @@ describe("PatchManagement", () => {
     });
 
     it("writes install output to the patch-install folder", () => {
-      const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> }).run_command_parameters;
+      const run = (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> })
+        .run_command_parameters;
       expect(run.output_s3_bucket).toBe("ssm-prod-transcripts");
       expect(run.output_s3_key_prefix).toBe("ops/patch-install");
     });
@@ -242,7 +264,9 @@ describe("PatchManagement", () => {
     });
 
     it("rejects a scan schedule that is not a rate or cron expression", () => {
-      expect(build({ mode: "scan", schedule: "daily" })).toThrow(/schedule: "daily" is not a rate\(\.\.\.\) or cron\(\.\.\.\) expression/);
+      expect(build({ mode: "scan", schedule: "daily" })).toThrow(
+        /schedule: "daily" is not a rate\(\.\.\.\) or cron\(\.\.\.\) expression/,
+      );
     });
 
     it("rejects a window schedule that is not a rate or cron expression", () => {
@@ -250,7 +274,9 @@ describe("PatchManagement", () => {
     });
 
     it("reads the schedule of install mode with the rules of maintenance windows", () => {
-      expect(build({ schedule: "cron(0 3 * * ?)" })).toThrow(/schedule: "cron\(0 3 \* \* \?\)" has 5 fields; a maintenance window cron expression has 6 to 7/);
+      expect(build({ schedule: "cron(0 3 * * ?)" })).toThrow(
+        /schedule: "cron\(0 3 \* \* \?\)" has 5 fields; a maintenance window cron expression has 6 to 7/,
+      );
       expect(build({ mode: "scan", schedule: "cron(0 3 * * ?)" })).not.toThrow();
     });
 
@@ -261,15 +287,21 @@ describe("PatchManagement", () => {
     });
 
     it("rejects an unknown time zone", () => {
-      expect(build({ window: { timezone: "Mars/Olympus" } })).toThrow(/window\.timezone: "Mars\/Olympus" is not an IANA time zone/);
+      expect(build({ window: { timezone: "Mars/Olympus" } })).toThrow(
+        /window\.timezone: "Mars\/Olympus" is not an IANA time zone/,
+      );
     });
 
     it("rejects a duration below 1 hour", () => {
-      expect(build({ window: { duration: 0, cutoff: 0 } })).toThrow(/window\.duration: 0 is not a whole number of hours from 1 to 24/);
+      expect(build({ window: { duration: 0, cutoff: 0 } })).toThrow(
+        /window\.duration: 0 is not a whole number of hours from 1 to 24/,
+      );
     });
 
     it("rejects a duration above 24 hours", () => {
-      expect(build({ window: { duration: 25 } })).toThrow(/window\.duration: 25 is not a whole number of hours from 1 to 24/);
+      expect(build({ window: { duration: 25 } })).toThrow(
+        /window\.duration: 25 is not a whole number of hours from 1 to 24/,
+      );
     });
 
     it("rejects a fractional duration", () => {
@@ -277,11 +309,15 @@ describe("PatchManagement", () => {
     });
 
     it("rejects a cutoff outside 0 to 23 hours", () => {
-      expect(build({ window: { cutoff: -1 } })).toThrow(/window\.cutoff: -1 is not a whole number of hours from 0 to 23/);
+      expect(build({ window: { cutoff: -1 } })).toThrow(
+        /window\.cutoff: -1 is not a whole number of hours from 0 to 23/,
+      );
     });
 
     it("rejects a cutoff not shorter than the duration", () => {
-      expect(build({ window: { duration: 2, cutoff: 2 } })).toThrow(/window\.cutoff: 2 must be less than the duration \(2\)/);
+      expect(build({ window: { duration: 2, cutoff: 2 } })).toThrow(
+        /window\.cutoff: 2 must be less than the duration \(2\)/,
+      );
     });
 
     it("compares the cutoff with the default duration", () => {
@@ -289,7 +325,9 @@ describe("PatchManagement", () => {
     });
 
     it("rejects an unknown reboot option", () => {
-      expect(build({ window: { rebootOption: "Always" as never } })).toThrow(/window\.rebootOption: "Always" is not one of RebootIfNeeded, NoReboot/);
+      expect(build({ window: { rebootOption: "Always" as never } })).toThrow(
+        /window\.rebootOption: "Always" is not one of RebootIfNeeded, NoReboot/,
+      );
     });
 
     it("rejects invalid rate controls of the install task", () => {
@@ -303,7 +341,9 @@ describe("PatchManagement", () => {
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "x" } })).toThrow(/outputS3\.bucketName: "x" is 1 characters; S3 allows 3 to 63/);
+      expect(build({ outputS3: { bucketName: "x" } })).toThrow(
+        /outputS3\.bucketName: "x" is 1 characters; S3 allows 3 to 63/,
+      );
     });
 
     it("rejects a missing name prefix", () => {
@@ -318,7 +358,13 @@ describe("PatchManagement", () => {
       const stack = new TerraformStack(Testing.app(), "Stack");
       let caught: unknown;
       try {
-        new PatchManagement(stack, "Patching", { namePrefix: "ssm-prod", target, mode: "install", schedule: "x", window: { duration: 30 } });
+        new PatchManagement(stack, "Patching", {
+          namePrefix: "ssm-prod",
+          target,
+          mode: "install",
+          schedule: "x",
+          window: { duration: 30 },
+        });
       } catch (e) {
         caught = e;
       }
@@ -344,4 +390,3 @@ describe("PatchManagement", () => {
     });
   });
 });
-

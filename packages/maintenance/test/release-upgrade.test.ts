@@ -18,14 +18,19 @@ import { ReleaseUpgrade, ReleaseUpgradeProps } from "../src/release-upgrade";
 import { FakeHostDir, FakeHost, shellcheck } from "./shell";
 
 const RELEASE = "2023.9.20251117";
-const base: ReleaseUpgradeProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" }, release: RELEASE };
+const base: ReleaseUpgradeProps = {
+  namePrefix: "ssm-dev",
+  target: { key: "Environment", value: "dev" },
+  release: RELEASE,
+};
 
 function synth(props: Partial<ReleaseUpgradeProps> = {}): TerraformJson {
   return synthJson((scope) => new ReleaseUpgrade(scope, "ReleaseUpgrade", { ...base, ...props }));
 }
 
 function build(props: Partial<ReleaseUpgradeProps>): () => void {
-  return () => synthJson((scope) => new ReleaseUpgrade(scope, "ReleaseUpgrade", { ...base, ...props } as ReleaseUpgradeProps));
+  return () =>
+    synthJson((scope) => new ReleaseUpgrade(scope, "ReleaseUpgrade", { ...base, ...props } as ReleaseUpgradeProps));
 }
 
 interface CommandDocument {
@@ -47,13 +52,17 @@ function scriptOf(json: TerraformJson): string {
 
 /** The run command parameters of a task, as name → values. */
 function taskParameters(task: Record<string, unknown>): Record<string, unknown> {
-  const run = (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } })
-    .run_command_parameters;
+  const run = (
+    task.task_invocation_parameters as {
+      run_command_parameters: { parameter: Array<{ name: string; values: string[] }> };
+    }
+  ).run_command_parameters;
   return Object.fromEntries(run.parameter.map((p) => [p.name, p.values]));
 }
 
 function runCommandParameters(task: Record<string, unknown>): Record<string, unknown> {
-  return (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> }).run_command_parameters;
+  return (task.task_invocation_parameters as { run_command_parameters: Record<string, unknown> })
+    .run_command_parameters;
 }
 
 describe("ReleaseUpgrade", () => {
@@ -108,7 +117,9 @@ describe("ReleaseUpgrade", () => {
 
       it("pins the release in /etc/dnf/vars/releasever for later plain upgrades", () => {
         expect(script).toContain("releasever_file=/etc/dnf/vars/releasever");
-        expect(script).toMatch(/printf '%s\\n' "\$release" > "\$releasever_file\.new"\n\s*mv -f "\$releasever_file\.new" "\$releasever_file"/);
+        expect(script).toMatch(
+          /printf '%s\\n' "\$release" > "\$releasever_file\.new"\n\s*mv -f "\$releasever_file\.new" "\$releasever_file"/,
+        );
       });
 
       it("checks /etc/os-release and the system-release package before changing anything", () => {
@@ -174,7 +185,9 @@ describe("ReleaseUpgrade", () => {
       });
 
       it("targets the window target", () => {
-        expect(task.targets).toEqual([{ key: "WindowTargetIds", values: [`\${aws_ssm_maintenance_window_target.${targetId}.id}`] }]);
+        expect(task.targets).toEqual([
+          { key: "WindowTargetIds", values: [`\${aws_ssm_maintenance_window_target.${targetId}.id}`] },
+        ]);
       });
 
       it("upgrades one instance at a time and stops on the first failure", () => {
@@ -196,7 +209,12 @@ describe("ReleaseUpgrade", () => {
 
   describe("in an existing window", () => {
     const json = synthJson((scope) => {
-      const window = new TfSsmMaintenanceWindow(scope, "PatchWindow", { name: "patch", schedule: "cron(0 3 ? * SUN *)", duration: 3, cutoff: 1 });
+      const window = new TfSsmMaintenanceWindow(scope, "PatchWindow", {
+        name: "patch",
+        schedule: "cron(0 3 ? * SUN *)",
+        duration: 3,
+        cutoff: 1,
+      });
       new ReleaseUpgrade(scope, "ReleaseUpgrade", { ...base, maintenanceWindow: window });
     });
     const windows = resourcesOf(json, TfSsmMaintenanceWindow);
@@ -214,10 +232,23 @@ describe("ReleaseUpgrade", () => {
 
     it("refuses a schedule or window options, which belong to the existing window", () => {
       const stack = new TerraformStack(Testing.app(), "Stack");
-      const window = new TfSsmMaintenanceWindow(stack, "PatchWindow", { name: "patch", schedule: "cron(0 3 ? * SUN *)", duration: 3, cutoff: 1 });
+      const window = new TfSsmMaintenanceWindow(stack, "PatchWindow", {
+        name: "patch",
+        schedule: "cron(0 3 ? * SUN *)",
+        duration: 3,
+        cutoff: 1,
+      });
       expect(
-        () => new ReleaseUpgrade(stack, "ReleaseUpgrade", { ...base, maintenanceWindow: window, schedule: "cron(0 1 ? * * *)", window: { duration: 4 } }),
-      ).toThrow(/schedule: only applies to a window of the release upgrade's own; it runs in the given maintenance window[^\n]*\n\s+- window: only applies/);
+        () =>
+          new ReleaseUpgrade(stack, "ReleaseUpgrade", {
+            ...base,
+            maintenanceWindow: window,
+            schedule: "cron(0 1 ? * * *)",
+            window: { duration: 4 },
+          }),
+      ).toThrow(
+        /schedule: only applies to a window of the release upgrade's own; it runs in the given maintenance window[^\n]*\n\s+- window: only applies/,
+      );
     });
   });
 
@@ -253,14 +284,38 @@ describe("ReleaseUpgrade", () => {
 
   describe("validation", () => {
     it.each<[string, Partial<ReleaseUpgradeProps>, RegExp]>([
-      ["a release that is not a version", { release: "latest" }, /release: "latest" is not an Amazon Linux 2023 release version/],
-      ["a release on no calendar day", { release: "2023.9.20250230" }, /release: "2023\.9\.20250230": 20250230 is not a date/],
-      ["a cron expression windows do not accept", { schedule: "cron(0 2 * * *)" }, /schedule: "cron\(0 2 \* \* \*\)" has 5 fields; a maintenance window cron expression has 6 to 7/],
-      ["a cutoff as long as the window", { window: { duration: 1, cutoff: 1 } }, /window\.cutoff: 1 must be less than the duration \(1\)/],
-      ["an unknown time zone", { window: { timezone: "Mars/Olympus" } }, /window\.timezone: "Mars\/Olympus" is not an IANA time zone/],
+      [
+        "a release that is not a version",
+        { release: "latest" },
+        /release: "latest" is not an Amazon Linux 2023 release version/,
+      ],
+      [
+        "a release on no calendar day",
+        { release: "2023.9.20250230" },
+        /release: "2023\.9\.20250230": 20250230 is not a date/,
+      ],
+      [
+        "a cron expression windows do not accept",
+        { schedule: "cron(0 2 * * *)" },
+        /schedule: "cron\(0 2 \* \* \*\)" has 5 fields; a maintenance window cron expression has 6 to 7/,
+      ],
+      [
+        "a cutoff as long as the window",
+        { window: { duration: 1, cutoff: 1 } },
+        /window\.cutoff: 1 must be less than the duration \(1\)/,
+      ],
+      [
+        "an unknown time zone",
+        { window: { timezone: "Mars/Olympus" } },
+        /window\.timezone: "Mars\/Olympus" is not an IANA time zone/,
+      ],
       ["a concurrency of zero", { maxConcurrency: "0" }, /maxConcurrency: "0" is not a count of at least 1/],
       ["a percentage of errors above 100", { maxErrors: "101%" }, /maxErrors: "101%" is not a count of at least 0/],
-      ["a tag key with the tag: prefix", { target: { key: "tag:Environment", value: "dev" } }, /target\.key: "tag:Environment" must not start with "tag:"/],
+      [
+        "a tag key with the tag: prefix",
+        { target: { key: "tag:Environment", value: "dev" } },
+        /target\.key: "tag:Environment" must not start with "tag:"/,
+      ],
     ])("rejects %s", (_what, props, expected) => {
       expect(build(props)).toThrow(expected);
     });
@@ -269,13 +324,22 @@ describe("ReleaseUpgrade", () => {
       const stack = new TerraformStack(Testing.app(), "Stack");
       let caught: unknown;
       try {
-        new ReleaseUpgrade(stack, "ReleaseUpgrade", { ...base, release: "2023.9", maxErrors: "x", window: { duration: 0 } });
+        new ReleaseUpgrade(stack, "ReleaseUpgrade", {
+          ...base,
+          release: "2023.9",
+          maxErrors: "x",
+          window: { duration: 0 },
+        });
       } catch (e) {
         caught = e;
       }
       expect(caught).toBeInstanceOf(ValidationError);
       expect((caught as ValidationError).subject).toBe("Stack/ReleaseUpgrade");
-      expect((caught as ValidationError).issues.map((i) => i.path)).toEqual(["release", "window.duration", "maxErrors"]);
+      expect((caught as ValidationError).issues.map((i) => i.path)).toEqual([
+        "release",
+        "window.duration",
+        "maxErrors",
+      ]);
       expect(stack.node.findAll().some((c) => c instanceof TerraformResource)).toBe(false);
     });
   });
@@ -299,15 +363,23 @@ describe("ReleaseUpgrade", () => {
     });
 
     it("is checked by a shellcheck that reports problems (a deliberately broken script fails)", () => {
-      const broken = ["#!/bin/bash", "target=$1", "rm -rf $target/*", "if [ $release = 2023 ] then echo ok; fi", ""].join("\n");
+      const broken = [
+        "#!/bin/bash",
+        "target=$1",
+        "rm -rf $target/*",
+        "if [ $release = 2023 ] then echo ok; fi",
+        "",
+      ].join("\n");
       const result = shellcheck(broken);
       expect(result.status).not.toBe(0);
       expect(result.output).toMatch(/SC\d{4}/);
     });
 
     describe("run on a host", () => {
-      const AL2023 = 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023.8.20250915"\n';
-      const DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
+      const AL2023 =
+        'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\nPRETTY_NAME="Amazon Linux 2023.8.20250915"\n';
+      const DEBIAN =
+        'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
       const AL2 = 'NAME="Amazon Linux"\nVERSION="2"\nID="amzn"\nVERSION_ID="2"\nPRETTY_NAME="Amazon Linux 2"\n';
       const OLD_KERNEL = "6.1.150-174.273.amzn2023.x86_64";
       const NEW_KERNEL = "6.1.158-178.288.amzn2023.x86_64";
@@ -347,7 +419,11 @@ describe("ReleaseUpgrade", () => {
       it("upgrades an older release to exactly the release given, pins it and exits 0 when nothing needs a reboot", () => {
         const run = hostOf(behind).run(script, RELEASE);
         expect(run.status).toBe(0);
-        expect(run.dnfCalls).toEqual([`upgrade --releasever=${RELEASE} -y`, "needs-restarting --help", "needs-restarting -r"]);
+        expect(run.dnfCalls).toEqual([
+          `upgrade --releasever=${RELEASE} -y`,
+          "needs-restarting --help",
+          "needs-restarting -r",
+        ]);
         expect(run.systemRelease).toBe(RELEASE);
         expect(run.pinned).toBe(`${RELEASE}\n`);
         expect(run.stdout).toMatch(/upgrading from 2023\.8\.20250915 to 2023\.9\.20251117[\s\S]*no reboot needed/);
@@ -373,7 +449,10 @@ describe("ReleaseUpgrade", () => {
       it("tells by the kernels alone when dnf has no needs-restarting", () => {
         const same = hostOf({ ...behind, needsRestarting: undefined }).run(script, RELEASE);
         expect(same.status).toBe(0);
-        const newer = hostOf({ ...behind, needsRestarting: undefined, upgradeInstallsKernel: NEW_KERNEL }).run(script, RELEASE);
+        const newer = hostOf({ ...behind, needsRestarting: undefined, upgradeInstallsKernel: NEW_KERNEL }).run(
+          script,
+          RELEASE,
+        );
         expect(newer.status).toBe(194);
       });
 
@@ -384,7 +463,10 @@ describe("ReleaseUpgrade", () => {
       });
 
       it("does nothing on a host already on the release and pinned to it", () => {
-        const run = hostOf({ ...behind, systemRelease: RELEASE, pinned: `${RELEASE}\n`, needsRestarting: 1 }).run(script, RELEASE);
+        const run = hostOf({ ...behind, systemRelease: RELEASE, pinned: `${RELEASE}\n`, needsRestarting: 1 }).run(
+          script,
+          RELEASE,
+        );
         expect(run.status).toBe(0);
         expect(run.dnfCalls).toEqual([]);
         expect(run.stdout).toMatch(/nothing to do/);
@@ -397,13 +479,16 @@ describe("ReleaseUpgrade", () => {
         expect(run.pinned).toBe(`${RELEASE}\n`);
       });
 
-      it.each(["2023.10.20251201", "2023.9.20251208"])("leaves a host on the newer release %s alone: a release upgrade never goes back", (newer) => {
-        const run = hostOf({ ...behind, systemRelease: newer, pinned: newer }).run(script, RELEASE);
-        expect(run.status).toBe(0);
-        expect(run.dnfCalls).toEqual([]);
-        expect(run.pinned).toBe(newer);
-        expect(run.stdout).toMatch(/newer than 2023\.9\.20251117; a release upgrade never goes back/);
-      });
+      it.each(["2023.10.20251201", "2023.9.20251208"])(
+        "leaves a host on the newer release %s alone: a release upgrade never goes back",
+        (newer) => {
+          const run = hostOf({ ...behind, systemRelease: newer, pinned: newer }).run(script, RELEASE);
+          expect(run.status).toBe(0);
+          expect(run.dnfCalls).toEqual([]);
+          expect(run.pinned).toBe(newer);
+          expect(run.stdout).toMatch(/newer than 2023\.9\.20251117; a release upgrade never goes back/);
+        },
+      );
 
       it("compares minor numbers as numbers: 2023.10 is behind 2023.11", () => {
         const run = hostOf({ ...behind, systemRelease: "2023.10.20260101" }).run(script, "2023.11.20260301");
@@ -411,7 +496,10 @@ describe("ReleaseUpgrade", () => {
       });
 
       it("fails with dnf's failure and leaves the pin as it was", () => {
-        const run = hostOf({ ...behind, pinned: "2023.8.20250915\n", upgradeFails: true }).run(script, "2023.9.20991231");
+        const run = hostOf({ ...behind, pinned: "2023.8.20250915\n", upgradeFails: true }).run(
+          script,
+          "2023.9.20991231",
+        );
         expect(run.status).toBe(1);
         expect(run.stderr).toMatch(/dnf upgrade --releasever=2023\.9\.20991231 failed/);
         expect(run.pinned).toBe("2023.8.20250915\n");

@@ -12,7 +12,11 @@ describe("Amazon Linux 2023 release versions", () => {
     });
 
     it.each<[string, unknown, RegExp]>([
-      ["another major version", "2022.0.20221101", /is not an Amazon Linux 2023 release version: 2023\.<minor>\.<YYYYMMDD>/],
+      [
+        "another major version",
+        "2022.0.20221101",
+        /is not an Amazon Linux 2023 release version: 2023\.<minor>\.<YYYYMMDD>/,
+      ],
       ["a minor number with a leading zero", "2023.09.20251117", /is not an Amazon Linux 2023 release version/],
       ["a date of seven digits", "2023.9.2025111", /is not an Amazon Linux 2023 release version/],
       ["a date with dashes", "2023.9.2025-11-17", /is not an Amazon Linux 2023 release version/],
@@ -55,7 +59,9 @@ describe("Amazon Linux 2023 release versions", () => {
     });
 
     it("refuses what is not a release version", () => {
-      expect(() => compareAl2023Releases("2023.9.20251117", "latest")).toThrow(/"latest" is not an Amazon Linux 2023 release version/);
+      expect(() => compareAl2023Releases("2023.9.20251117", "latest")).toThrow(
+        /"latest" is not an Amazon Linux 2023 release version/,
+      );
     });
   });
 

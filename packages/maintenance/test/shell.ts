@@ -26,7 +26,11 @@ export function shellcheck(script: string): ShellcheckResult {
   const run = spawnSync("shellcheck", ["--format=gcc", "-"], { input: script, encoding: "utf8" });
   if (run.error) {
     const missing = (run.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new Error(missing ? `shellcheck is not installed; install it: ${SHELLCHECK_INSTALL}` : `shellcheck could not run: ${run.error.message}`);
+    throw new Error(
+      missing
+        ? `shellcheck is not installed; install it: ${SHELLCHECK_INSTALL}`
+        : `shellcheck could not run: ${run.error.message}`,
+    );
   }
   return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
@@ -97,7 +101,8 @@ export class FakeHostDir {
     this.bin = path.join(this.root, "bin");
     this.boot = path.join(this.root, "boot");
     this.releasever = path.join(this.root, "etc", "dnf", "vars", "releasever");
-    for (const dir of [this.state, this.bin, this.boot, path.join(this.root, "etc")]) fs.mkdirSync(dir, { recursive: true });
+    for (const dir of [this.state, this.bin, this.boot, path.join(this.root, "etc")])
+      fs.mkdirSync(dir, { recursive: true });
 
     fs.writeFileSync(path.join(this.root, "etc", "os-release"), host.osRelease);
     if (host.systemRelease !== undefined) fs.writeFileSync(path.join(this.state, "system-release"), host.systemRelease);
@@ -105,10 +110,12 @@ export class FakeHostDir {
       fs.mkdirSync(path.dirname(this.releasever), { recursive: true });
       fs.writeFileSync(this.releasever, host.pinned);
     }
-    if (host.needsRestarting !== undefined) fs.writeFileSync(path.join(this.state, "needs-restarting"), String(host.needsRestarting));
+    if (host.needsRestarting !== undefined)
+      fs.writeFileSync(path.join(this.state, "needs-restarting"), String(host.needsRestarting));
     for (const kernel of host.kernels ?? []) fs.writeFileSync(path.join(this.boot, `vmlinuz-${kernel}`), "");
     fs.writeFileSync(path.join(this.state, "running-kernel"), host.runningKernel ?? "6.1.0-1.amzn2023.x86_64");
-    if (host.upgradeInstallsKernel !== undefined) fs.writeFileSync(path.join(this.state, "new-kernel"), host.upgradeInstallsKernel);
+    if (host.upgradeInstallsKernel !== undefined)
+      fs.writeFileSync(path.join(this.state, "new-kernel"), host.upgradeInstallsKernel);
     if (host.upgradeFails) fs.writeFileSync(path.join(this.state, "upgrade-fails"), "");
 
     for (const tool of TOOLS) fs.symlinkSync(toolPath(tool), path.join(this.bin, tool));
@@ -153,7 +160,8 @@ export class FakeHostDir {
       [RELEASE_UPGRADE_SCRIPT_PATHS.bootDir, this.boot],
     ];
     for (const [from, to] of moves) {
-      if (!localized.includes(`=${from}\n`)) throw new Error(`the script sets no variable to ${from}: the fake host cannot redirect it`);
+      if (!localized.includes(`=${from}\n`))
+        throw new Error(`the script sets no variable to ${from}: the fake host cannot redirect it`);
       localized = localized.replace(`=${from}\n`, `=${to}\n`);
     }
     const file = path.join(this.root, "_script.sh");

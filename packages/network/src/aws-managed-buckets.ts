@@ -121,7 +121,9 @@ export function awsManagedS3Buckets(region: string): string[] {
   const buckets = [
     `amazon-ssm-${region}`,
     `amazon-ssm-packages-${region}`,
-    DISTRIBUTOR_FILE_BUCKET_REGIONS.includes(region) ? `aws-ssm-distributor-file-${region}` : `${region}-birdwatcher-prod`,
+    DISTRIBUTOR_FILE_BUCKET_REGIONS.includes(region)
+      ? `aws-ssm-distributor-file-${region}`
+      : `${region}-birdwatcher-prod`,
     `aws-ssm-document-attachments-${region}`,
     `aws-ssm-${region}`,
   ];

@@ -100,7 +100,9 @@ export function vpcCidrProblems(cidr: string): string[] {
   if (!parsed.ok) return [parsed.reason];
   const problems: string[] = [];
   if (!isValidAwsPrefixLength(parsed.prefixLength)) {
-    problems.push(`${cidr} has prefix /${parsed.prefixLength}; AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH}`);
+    problems.push(
+      `${cidr} has prefix /${parsed.prefixLength}; AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH}`,
+    );
   }
   if (!isRfc1918(parsed.range)) {
     problems.push(`${cidr} is not in a private range (${RFC1918_RANGES.join(", ")})`);
@@ -321,7 +323,10 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
       continue;
     }
     if (!isValidAwsPrefixLength(parsed.prefixLength)) {
-      add(path, `${s.cidr} has prefix /${parsed.prefixLength}; AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH}`);
+      add(
+        path,
+        `${s.cidr} has prefix /${parsed.prefixLength}; AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH}`,
+      );
     }
     if (!parsed.range.inside(vpc.range)) {
       add(path, `${s.cidr} is outside the VPC ${input.vpcCidr}`);

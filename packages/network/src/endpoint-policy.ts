@@ -88,7 +88,13 @@ export function renderEndpointPolicy(statements: readonly EndpointPolicyStatemen
     const action = canonicalValues(s.Action);
     const resource = canonicalValues(s.Resource);
     if (action === undefined || resource === undefined) continue;
-    const statement: Record<string, unknown> = { Sid: s.Sid, Effect: s.Effect, Principal: s.Principal, Action: action, Resource: resource };
+    const statement: Record<string, unknown> = {
+      Sid: s.Sid,
+      Effect: s.Effect,
+      Principal: s.Principal,
+      Action: action,
+      Resource: resource,
+    };
     const condition = canonicalConditions(s.Condition);
     if (condition !== undefined) statement.Condition = condition;
     rendered.push(statement);
@@ -103,7 +109,9 @@ function canonicalValues(values: PolicyValues | undefined): string | string[] | 
   return list.length === 1 ? list[0] : list;
 }
 
-function canonicalConditions(conditions: EndpointPolicyConditions | undefined): Record<string, Record<string, string | string[]>> | undefined {
+function canonicalConditions(
+  conditions: EndpointPolicyConditions | undefined,
+): Record<string, Record<string, string | string[]>> | undefined {
   if (conditions === undefined) return undefined;
   const out: Record<string, Record<string, string | string[]>> = {};
   for (const operator of Object.keys(conditions).sort()) {

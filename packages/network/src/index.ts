@@ -20,7 +20,13 @@ export {
   zoneLetterSlot,
 } from "./cidr-planner";
 export type { ParsedCidr, PlannedSubnet, SubnetPlan, SubnetPlanInput, TierPlanInput } from "./cidr-planner";
-export { SERVICE_SHORT_NAME_PATTERN, SSM_INTERFACE_SERVICES, SsmVpcEndpoints, interfaceServiceName, validateServiceNames } from "./vpc-endpoints";
+export {
+  SERVICE_SHORT_NAME_PATTERN,
+  SSM_INTERFACE_SERVICES,
+  SsmVpcEndpoints,
+  interfaceServiceName,
+  validateServiceNames,
+} from "./vpc-endpoints";
 export {
   ENDPOINT_POLICY_SERVICES,
   allowedBucketResources,
@@ -29,7 +35,12 @@ export {
   s3GatewayEndpointPolicy,
   supportsEndpointPolicy,
 } from "./endpoint-policy";
-export type { EndpointPolicyConditions, EndpointPolicyStatement, PolicyValues, S3GatewayPolicyInput } from "./endpoint-policy";
+export type {
+  EndpointPolicyConditions,
+  EndpointPolicyStatement,
+  PolicyValues,
+  S3GatewayPolicyInput,
+} from "./endpoint-policy";
 export {
   AL2023_REPOSITORY_BUCKET_SUFFIX,
   DISTRIBUTOR_FILE_BUCKET_REGIONS,

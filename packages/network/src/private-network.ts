@@ -9,12 +9,27 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { FeatureOptions, Validator, azSuffix, duplicates, isEnabled, isZoneOfRegion, nameTag, pascalCase } from "@ssm-access/core";
+import {
+  FeatureOptions,
+  Validator,
+  azSuffix,
+  duplicates,
+  isEnabled,
+  isZoneOfRegion,
+  nameTag,
+  pascalCase,
+} from "@ssm-access/core";
 import { PlannedSubnet, SubnetPlan, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
 import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
-import { MAX_NAME_LENGTH, SsmVpcEndpoints, SsmVpcEndpointsOptions, validateAccountId, validateEndpointOptions } from "./vpc-endpoints";
+import {
+  MAX_NAME_LENGTH,
+  SsmVpcEndpoints,
+  SsmVpcEndpointsOptions,
+  validateAccountId,
+  validateEndpointOptions,
+} from "./vpc-endpoints";
 
 /** How many NAT gateways the network has: none, one shared by every zone, or one per zone. */
 export type NatGatewayMode = "none" | "single" | "perAz";
@@ -409,13 +424,22 @@ export class PrivateNetwork extends Construct implements INetwork {
   }
 
   /** The NAT gateways (each with its Elastic IP) in the public subnets: none, the first zone's, or every zone's. */
-  private createNatGateways(name: string, natMode: NatGatewayMode, provider: TerraformProvider | undefined): NatGateway[] {
+  private createNatGateways(
+    name: string,
+    natMode: NatGatewayMode,
+    provider: TerraformProvider | undefined,
+  ): NatGateway[] {
     const publicSubnets = this.tiers.public.subnets;
     const natZones = natMode === "perAz" ? publicSubnets : natMode === "single" ? publicSubnets.slice(0, 1) : [];
     const dependsOn = this.internetGateway ? [this.internetGateway] : undefined;
     return natZones.map(({ ref }) => {
       const zone = azSuffix(ref.availabilityZone);
-      const eip = new Eip(this, `NatEip${pascalCase(zone)}`, { provider, domain: "vpc", tags: nameTag(name, "nat", zone), dependsOn });
+      const eip = new Eip(this, `NatEip${pascalCase(zone)}`, {
+        provider,
+        domain: "vpc",
+        tags: nameTag(name, "nat", zone),
+        dependsOn,
+      });
       return new NatGateway(this, `NatGateway${pascalCase(zone)}`, {
         provider,
         allocationId: eip.allocationId,
@@ -434,7 +458,9 @@ export class PrivateNetwork extends Construct implements INetwork {
    * isolated nowhere beyond the VPC.
    */
   private createRouting(name: string, tiers: readonly SubnetTier[], provider: TerraformProvider | undefined): void {
-    const natByZone = new Map(this.natGateways.map((nat, i) => [this.tiers.public.subnets[i].ref.availabilityZone, nat]));
+    const natByZone = new Map(
+      this.natGateways.map((nat, i) => [this.tiers.public.subnets[i].ref.availabilityZone, nat]),
+    );
     const defaultRoute = (id: string, table: RouteTable, target: { gatewayId: string } | { natGatewayId: string }) =>
       new Route(this, id, { provider, routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target });
 
@@ -443,14 +469,22 @@ export class PrivateNetwork extends Construct implements INetwork {
       const perAz = tier === "private" && this.natMode === "perAz";
       const shared = perAz
         ? undefined
-        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier) });
+        : new RouteTable(this, `${pascalCase(tier)}RouteTable`, {
+            provider,
+            vpcId: this.vpc.id,
+            tags: nameTag(name, tier),
+          });
       if (shared) state.routeTables.push(shared);
 
       for (const { ref, resource } of state.subnets) {
         const zone = azSuffix(ref.availabilityZone);
         let table = shared;
         if (!table) {
-          table = new RouteTable(this, `${pascalCase(tier)}RouteTable${pascalCase(zone)}`, { provider, vpcId: this.vpc.id, tags: nameTag(name, tier, zone) });
+          table = new RouteTable(this, `${pascalCase(tier)}RouteTable${pascalCase(zone)}`, {
+            provider,
+            vpcId: this.vpc.id,
+            tags: nameTag(name, tier, zone),
+          });
           state.routeTables.push(table);
           const nat = natByZone.get(ref.availabilityZone) ?? this.natGateways[0];
           defaultRoute(`${pascalCase(tier)}DefaultRoute${pascalCase(zone)}`, table, { natGatewayId: nat.id });
@@ -524,7 +558,8 @@ function validateProps(scope: Construct, props: PrivateNetworkProps): ResolvedNe
   if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
     for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
     zones.forEach((zone, i) => {
-      if (regionOk && !isZoneOfRegion(zone, props.region)) v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
+      if (regionOk && !isZoneOfRegion(zone, props.region))
+        v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
     });
   }
 
@@ -550,7 +585,11 @@ function validateProps(scope: Construct, props: PrivateNetworkProps): ResolvedNe
 
   if (v.oneOf("natGateways", natMode, NAT_MODES) && natMode !== "none") {
     v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
-    v.check(has("private"), "natGateways", `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`);
+    v.check(
+      has("private"),
+      "natGateways",
+      `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`,
+    );
   }
 
   let endpoints: ResolvedNetwork["endpoints"];

@@ -103,7 +103,11 @@ export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions, NamePrefix
 export function validateEndpointOptions(v: Validator, options: SsmVpcEndpointsOptions, zoneCount: number): void {
   const count = options.availabilityZoneCount;
   if (count !== undefined) {
-    v.check(Number.isInteger(count) && count >= 1, "availabilityZoneCount", `${count} must be an integer of at least 1`);
+    v.check(
+      Number.isInteger(count) && count >= 1,
+      "availabilityZoneCount",
+      `${count} must be an integer of at least 1`,
+    );
     if (Number.isInteger(count) && count > zoneCount && zoneCount > 0) {
       v.add("availabilityZoneCount", `${count} is more than the ${zoneCount} Availability Zone(s) available`);
     }
@@ -146,7 +150,10 @@ function validateAllowedBuckets(v: Validator, entries: readonly string[], s3Gate
       for (const problem of bucketNameProblems(bucket)) v.add(path, `"${bucket}" ${problem}`);
     }
     if (slash >= 0 && slash === entry.length - 1) {
-      v.add(path, `"${entry}" has an empty key pattern; give the bucket name alone for the whole bucket, or bucket/prefix/*`);
+      v.add(
+        path,
+        `"${entry}" has an empty key pattern; give the bucket name alone for the whole bucket, or bucket/prefix/*`,
+      );
     }
   });
   for (const dup of duplicates(entries)) v.add(field, `${dup} is listed more than once`);

@@ -1,8 +1,4 @@
-import {
-  PATCH_MANAGER_BUCKET_SUFFIXES,
-  awsManagedS3Buckets,
-  unknownAwsManagedS3Buckets,
-} from "../src";
+import { PATCH_MANAGER_BUCKET_SUFFIXES, awsManagedS3Buckets, unknownAwsManagedS3Buckets } from "../src";
 
 describe("awsManagedS3Buckets", () => {
   it("names the SSM Agent, Patch Manager and Amazon Linux buckets of eu-west-1 exactly", () => {
@@ -28,7 +24,9 @@ describe("awsManagedS3Buckets", () => {
 
   it("leaves out the Windows-only and macOS-only buckets", () => {
     const buckets = awsManagedS3Buckets("us-east-1");
-    expect(buckets.filter((b) => b.startsWith("aws-windows-downloads-") || b.startsWith("aws-patchmanager-macos-"))).toEqual([]);
+    expect(
+      buckets.filter((b) => b.startsWith("aws-windows-downloads-") || b.startsWith("aws-patchmanager-macos-")),
+    ).toEqual([]);
   });
 
   it("reads Distributor packages from aws-ssm-distributor-file in af-south-1 and eu-south-1 only", () => {
@@ -65,6 +63,8 @@ describe("awsManagedS3Buckets", () => {
     const buckets = awsManagedS3Buckets("cn-north-1");
     expect(buckets).toContain("amazon-ssm-cn-north-1");
     expect(buckets.filter((b) => b.includes("al2023") || b.includes("amazonlinux"))).toEqual([]);
-    expect(unknownAwsManagedS3Buckets("cn-north-1")).toContain("the Amazon Linux repository buckets of the aws-cn partition");
+    expect(unknownAwsManagedS3Buckets("cn-north-1")).toContain(
+      "the Amazon Linux repository buckets of the aws-cn partition",
+    );
   });
 });

@@ -333,12 +333,16 @@ describe("planSubnets", () => {
     });
 
     it("reports a public VPC CIDR", () => {
-      expect(messages({ vpcCidr: "52.10.0.0/16" })).toEqual([expect.stringMatching(/^cidr: 52.10.0.0\/16 is not in a private range/)]);
+      expect(messages({ vpcCidr: "52.10.0.0/16" })).toEqual([
+        expect.stringMatching(/^cidr: 52.10.0.0\/16 is not in a private range/),
+      ]);
     });
 
     it("reports a VPC too small for the tier blocks and slots", () => {
       expect(messages({ vpcCidr: "10.10.0.0/25" })).toEqual([
-        expect.stringMatching(/^cidr: 10.10.0.0\/25 is too small for 4 tier blocks of 4 AZ slots: each subnet would be \/29/),
+        expect.stringMatching(
+          /^cidr: 10.10.0.0\/25 is too small for 4 tier blocks of 4 AZ slots: each subnet would be \/29/,
+        ),
       ]);
     });
 
@@ -373,9 +377,9 @@ describe("planSubnets", () => {
     });
 
     it("reports two zones in one slot", () => {
-      expect(messages({ availabilityZones: ["us-east-1a", "us-east-1-bos-1a"], zoneSlots: { "us-east-1-bos-1a": 0 } })).toEqual([
-        "zoneSlots.us-east-1-bos-1a: us-east-1-bos-1a takes AZ slot 0, already taken by us-east-1a",
-      ]);
+      expect(
+        messages({ availabilityZones: ["us-east-1a", "us-east-1-bos-1a"], zoneSlots: { "us-east-1-bos-1a": 0 } }),
+      ).toEqual(["zoneSlots.us-east-1-bos-1a: us-east-1-bos-1a takes AZ slot 0, already taken by us-east-1a"]);
     });
 
     it("reports a zoneSlots entry beyond the slots", () => {
@@ -385,15 +389,22 @@ describe("planSubnets", () => {
     });
 
     it("reports a zoneSlots entry that is not an integer", () => {
-      expect(messages({ zoneSlots: { "eu-west-1b": -1 } })).toEqual(["zoneSlots.eu-west-1b: -1 is not a non-negative integer"]);
+      expect(messages({ zoneSlots: { "eu-west-1b": -1 } })).toEqual([
+        "zoneSlots.eu-west-1b: -1 is not a non-negative integer",
+      ]);
     });
 
     it("reports a zoneSlots entry for an unknown zone", () => {
-      expect(messages({ zoneSlots: { "eu-west-1c": 2 } })).toEqual(["zoneSlots.eu-west-1c: eu-west-1c is not one of availabilityZones"]);
+      expect(messages({ zoneSlots: { "eu-west-1c": 2 } })).toEqual([
+        "zoneSlots.eu-west-1c: eu-west-1c is not one of availabilityZones",
+      ]);
     });
 
     it.each([
-      [19, /^subnets.isolated.prefixLength: \/19 does not fit: each AZ slot of 10.10.0.0\/16 is a \/20; use \/20 to \/28$/],
+      [
+        19,
+        /^subnets.isolated.prefixLength: \/19 does not fit: each AZ slot of 10.10.0.0\/16 is a \/20; use \/20 to \/28$/,
+      ],
       [29, /^subnets.isolated.prefixLength: \/29 does not fit/],
       [20.5, /^subnets.isolated.prefixLength: \/20.5 does not fit/],
     ])("reports prefixLength %s", (prefixLength, expected) => {

@@ -31,11 +31,20 @@ describe("endpoint policies", () => {
     it("drops statements without resources and empty condition blocks", () => {
       const policy = JSON.parse(
         renderEndpointPolicy([
-          { Sid: "Kept", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*", Condition: { StringEquals: {} } },
+          {
+            Sid: "Kept",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: "*",
+            Condition: { StringEquals: {} },
+          },
           { Sid: "Empty", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: [] },
         ]),
       );
-      expect(policy.Statement).toEqual([{ Sid: "Kept", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" }]);
+      expect(policy.Statement).toEqual([
+        { Sid: "Kept", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*" },
+      ]);
     });
 
     it("escapes IAM policy variables for Terraform", () => {

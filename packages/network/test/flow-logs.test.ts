@@ -116,14 +116,30 @@ describe("FlowLogs", () => {
   describe("validation", () => {
     it.each<[string, Partial<FlowLogsProps>, RegExp]>([
       ["a bad name prefix", { namePrefix: "9lives" }, /namePrefix: "9lives" must be lower-case letters/],
-      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix/],
+      [
+        "both namePrefix and its deprecated alias name",
+        { name: "ssm-dev" },
+        /name: is the deprecated alias of namePrefix/,
+      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "EU" }, /region: "EU" is not an AWS Region code/],
-      ["a retention CloudWatch does not offer", { retentionInDays: 10 }, /retentionInDays: 10 is not a CloudWatch Logs retention/],
+      [
+        "a retention CloudWatch does not offer",
+        { retentionInDays: 10 },
+        /retentionInDays: 10 is not a CloudWatch Logs retention/,
+      ],
       ["a negative retention", { retentionInDays: -1 }, /retentionInDays: -1 is not a CloudWatch Logs retention/],
-      ["a KMS alias instead of a key ARN", { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/logs" }, /kmsKeyArn: .* is not a KMS key ARN/],
+      [
+        "a KMS alias instead of a key ARN",
+        { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/logs" },
+        /kmsKeyArn: .* is not a KMS key ARN/,
+      ],
       ["a bad traffic type", { trafficType: "SOME" as never }, /trafficType: "SOME" is not one of ALL, ACCEPT, REJECT/],
-      ["a bad aggregation interval", { maxAggregationInterval: 300 as never }, /maxAggregationInterval: 300 is not 60 or 600/],
+      [
+        "a bad aggregation interval",
+        { maxAggregationInterval: 300 as never },
+        /maxAggregationInterval: 300 is not 60 or 600/,
+      ],
       ["a bad account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
@@ -141,7 +157,9 @@ describe("FlowLogs", () => {
 
   describe("with a provider", () => {
     it("creates every resource with that provider", () => {
-      const json = synthJsonWithAliasedProvider((scope, provider) => new FlowLogs(scope, "FlowLogs", { ...BASE, provider }));
+      const json = synthJsonWithAliasedProvider(
+        (scope, provider) => new FlowLogs(scope, "FlowLogs", { ...BASE, provider }),
+      );
       const providers = providersOf(json);
       expect(Object.keys(providers)).toHaveLength(4);
       expect(offProvider(json)).toEqual({});

@@ -21,7 +21,9 @@ describe("resolveNamePrefix", () => {
     const { value, issues, warnings } = resolve({ name: "ssm-dev" });
     expect(value).toBe("ssm-dev");
     expect(issues).toEqual([]);
-    expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix".*removed in the next minor version/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/"name" is deprecated: use "namePrefix".*removed in the next minor version/),
+    ]);
   });
 
   it("rejects both set, even to the same value", () => {

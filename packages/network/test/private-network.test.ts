@@ -52,7 +52,12 @@ function build(props: Partial<PrivateNetworkProps>): PrivateNetwork {
 }
 
 /** `${aws_<type>.<logical id>.<attr>}` of the resource of `type` whose config matches `pick`. */
-function refTo(json: TerraformJson, type: { tfResourceType: string }, pick: (c: Record<string, unknown>) => boolean, attr = "id"): string {
+function refTo(
+  json: TerraformJson,
+  type: { tfResourceType: string },
+  pick: (c: Record<string, unknown>) => boolean,
+  attr = "id",
+): string {
   const entry = Object.entries(resourcesOf(json, type)).find(([, c]) => pick(c));
   if (!entry) throw new Error(`no ${type.tfResourceType} matches`);
   return `\${${type.tfResourceType}.${entry[0]}.${attr}}`;
@@ -64,7 +69,8 @@ function subnetByName(json: TerraformJson, name: string): Record<string, unknown
   return s;
 }
 
-const nameIs = (name: string) => (c: Record<string, unknown>) => (c.tags as Record<string, string> | undefined)?.Name === name;
+const nameIs = (name: string) => (c: Record<string, unknown>) =>
+  (c.tags as Record<string, string> | undefined)?.Name === name;
 
 describe("PrivateNetwork", () => {
   describe("with the defaults", () => {
@@ -109,7 +115,10 @@ describe("PrivateNetwork", () => {
       expect(associations).toHaveLength(2);
       expect(associations.map((a) => a.route_table_id)).toEqual([tableRef, tableRef]);
       expect(associations.map((a) => a.subnet_id).sort()).toEqual(
-        [refTo(json, TfSubnet, nameIs("ssm-dev-isolated-a")), refTo(json, TfSubnet, nameIs("ssm-dev-isolated-b"))].sort(),
+        [
+          refTo(json, TfSubnet, nameIs("ssm-dev-isolated-a")),
+          refTo(json, TfSubnet, nameIs("ssm-dev-isolated-b")),
+        ].sort(),
       );
     });
 
@@ -175,7 +184,10 @@ describe("PrivateNetwork", () => {
           gateway_id: refTo(json, TfInternetGateway, () => true),
         },
       ]);
-      expect(subnetByName(json, "ssm-dev-public-a")).toMatchObject({ cidr_block: "10.10.0.0/20", map_public_ip_on_launch: false });
+      expect(subnetByName(json, "ssm-dev-public-a")).toMatchObject({
+        cidr_block: "10.10.0.0/20",
+        map_public_ip_on_launch: false,
+      });
     });
 
     it("keeps the isolated tier when another tier is added", () => {
@@ -252,7 +264,9 @@ describe("PrivateNetwork", () => {
         connectivity_type: "public",
       });
       expect(nat.depends_on).toEqual([expect.stringMatching(/^aws_internet_gateway\./)]);
-      const privateTables = configsOf(json, TfRouteTable).filter((t) => String((t.tags as Record<string, string>).Name).includes("private"));
+      const privateTables = configsOf(json, TfRouteTable).filter((t) =>
+        String((t.tags as Record<string, string>).Name).includes("private"),
+      );
       expect(privateTables).toHaveLength(1);
       const natRoutes = configsOf(json, TfRoute).filter((r) => r.nat_gateway_id);
       expect(natRoutes).toEqual([
@@ -320,7 +334,10 @@ describe("PrivateNetwork", () => {
     });
 
     it("places the endpoints in the chosen tier and number of zones", () => {
-      const { json } = synth({ subnets: { private: {} }, endpoints: { subnetTier: "private", availabilityZoneCount: 1 } });
+      const { json } = synth({
+        subnets: { private: {} },
+        endpoints: { subnetTier: "private", availabilityZoneCount: 1 },
+      });
       const ssm = configsOf(json, TfVpcEndpoint).find((e) => e.service_name === "com.amazonaws.eu-west-1.ssm");
       expect(ssm?.subnet_ids).toEqual([refTo(json, TfSubnet, nameIs("ssm-dev-private-a"))]);
     });
@@ -332,7 +349,8 @@ describe("PrivateNetwork", () => {
 
     it("scopes the endpoint policies to the network's account", () => {
       const { json } = synth();
-      const byService = (service: string) => configsOf(json, TfVpcEndpoint).find((e) => e.service_name === `com.amazonaws.eu-west-1.${service}`);
+      const byService = (service: string) =>
+        configsOf(json, TfVpcEndpoint).find((e) => e.service_name === `com.amazonaws.eu-west-1.${service}`);
       const [own] = parsePolicy(byService("s3")?.policy).Statement;
       expect(own.Condition).toEqual({ StringEquals: { "aws:ResourceAccount": "111122223333" } });
       expect(parsePolicy(byService("ssm")?.policy).Statement[0].Condition).toEqual({
@@ -407,7 +425,9 @@ describe("PrivateNetwork", () => {
 
       it("rejects a bad service name", () => {
         const network = build({});
-        expect(() => network.addInterfaceEndpoints("Logs!")).toThrow(/addInterfaceEndpoints\[0\]: "Logs!" is not a service short name/);
+        expect(() => network.addInterfaceEndpoints("Logs!")).toThrow(
+          /addInterfaceEndpoints\[0\]: "Logs!" is not a service short name/,
+        );
       });
     });
 
@@ -419,7 +439,9 @@ describe("PrivateNetwork", () => {
           network.requireInterfaceEndpoints("kms");
           network.requireInterfaceEndpoints("ssm", "logs");
         });
-        const names = configsOf(json, TfVpcEndpoint).map((e) => String(e.service_name).replace("com.amazonaws.eu-west-1.", ""));
+        const names = configsOf(json, TfVpcEndpoint).map((e) =>
+          String(e.service_name).replace("com.amazonaws.eu-west-1.", ""),
+        );
         expect(names.sort()).toEqual(["ec2messages", "kms", "logs", "s3", "ssm", "ssmmessages"]);
       });
 
@@ -427,7 +449,9 @@ describe("PrivateNetwork", () => {
         const network = build({ endpoints: { enabled: false } });
         network.requireInterfaceEndpoints("logs", "kms");
         const warnings = warningsOf(network);
-        expect(warnings).toEqual([expect.stringMatching(/logs, kms were requested but the VPC endpoints are turned off/)]);
+        expect(warnings).toEqual([
+          expect.stringMatching(/logs, kms were requested but the VPC endpoints are turned off/),
+        ]);
       });
     });
 
@@ -439,7 +463,9 @@ describe("PrivateNetwork", () => {
           const net = new PrivateNetwork(scope, "Network", BASE);
           new TerraformOutput(scope, "pl", { value: net.s3GatewayPrefixListId });
         });
-        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(([, c]) => c.vpc_endpoint_type === "Gateway")?.[0];
+        const gatewayId = Object.entries(resourcesOf(json, TfVpcEndpoint)).find(
+          ([, c]) => c.vpc_endpoint_type === "Gateway",
+        )?.[0];
         expect(json.output?.pl.value).toBe(`\${aws_vpc_endpoint.${gatewayId}.prefix_list_id}`);
       });
 
@@ -453,7 +479,11 @@ describe("PrivateNetwork", () => {
   describe("tierHasInternetRoute (INetwork)", () => {
     it("is false for every tier of the default, isolated-only network", () => {
       const network = build({});
-      expect(["public", "private", "isolated"].map((t) => network.tierHasInternetRoute(t as never))).toEqual([false, false, false]);
+      expect(["public", "private", "isolated"].map((t) => network.tierHasInternetRoute(t as never))).toEqual([
+        false,
+        false,
+        false,
+      ]);
     });
 
     it("is true for the public tier and for the private tier routed through NAT", () => {
@@ -474,7 +504,12 @@ describe("PrivateNetwork", () => {
     it("takes the deprecated name as namePrefix, with a warning, and builds the same resources", () => {
       let network: PrivateNetwork | undefined;
       const json = synthJson((scope) => {
-        network = new PrivateNetwork(scope, "Network", { ...BASE, namePrefix: undefined, name: "ssm-dev", flowLogs: {} });
+        network = new PrivateNetwork(scope, "Network", {
+          ...BASE,
+          namePrefix: undefined,
+          name: "ssm-dev",
+          flowLogs: {},
+        });
       });
       expect(json).toEqual(synth({ flowLogs: {} }).json);
       const warnings = warningsOf(network as PrivateNetwork);
@@ -553,15 +588,35 @@ describe("PrivateNetwork", () => {
   describe("validation", () => {
     const cases: Array<[string, Partial<PrivateNetworkProps>, RegExp]> = [
       ["a bad name prefix", { namePrefix: "Bad_Name" }, /namePrefix: "Bad_Name" must be lower-case letters/],
-      ["a bad deprecated name", { namePrefix: undefined, name: "Bad_Name" }, /name: "Bad_Name" must be lower-case letters/],
-      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix; set namePrefix only/],
+      [
+        "a bad deprecated name",
+        { namePrefix: undefined, name: "Bad_Name" },
+        /name: "Bad_Name" must be lower-case letters/,
+      ],
+      [
+        "both namePrefix and its deprecated alias name",
+        { name: "ssm-dev" },
+        /name: is the deprecated alias of namePrefix; set namePrefix only/,
+      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "europe" }, /region: "europe" is not an AWS Region code/],
       ["a public VPC CIDR", { cidr: "52.10.0.0/16" }, /cidr: 52.10.0.0\/16 is not in a private range/],
       ["a malformed VPC CIDR", { cidr: "10.10.0.0/" }, /cidr: 10.10.0.0\/ is not a valid IPv4 CIDR block/],
-      ["a VPC CIDR with host bits set", { cidr: "10.10.0.1/16" }, /cidr: 10.10.0.1\/16 has host bits set; the network address is 10.10.0.0\/16/],
-      ["a VPC prefix out of range", { cidr: "10.0.0.0/8" }, /cidr: 10.0.0.0\/8 has prefix \/8; AWS allows \/16 to \/28/],
-      ["a VPC too small for the plan", { cidr: "10.10.0.0/26" }, /cidr: 10.10.0.0\/26 is too small for 4 tier blocks of 4 AZ slots/],
+      [
+        "a VPC CIDR with host bits set",
+        { cidr: "10.10.0.1/16" },
+        /cidr: 10.10.0.1\/16 has host bits set; the network address is 10.10.0.0\/16/,
+      ],
+      [
+        "a VPC prefix out of range",
+        { cidr: "10.0.0.0/8" },
+        /cidr: 10.0.0.0\/8 has prefix \/8; AWS allows \/16 to \/28/,
+      ],
+      [
+        "a VPC too small for the plan",
+        { cidr: "10.10.0.0/26" },
+        /cidr: 10.10.0.0\/26 is too small for 4 tier blocks of 4 AZ slots/,
+      ],
       [
         "an explicit subnet outside the VPC",
         { subnets: { isolated: { cidrs: { "eu-west-1a": "10.20.0.0/24" } } } },
@@ -573,20 +628,68 @@ describe("PrivateNetwork", () => {
         /subnets.isolated.cidrs.eu-west-1a: 10.10.80.0\/24 overlaps the planned private subnet of eu-west-1b/,
       ],
       ["an empty zone list", { availabilityZones: [] }, /availabilityZones: at least one Availability Zone is needed/],
-      ["a duplicate zone", { availabilityZones: ["eu-west-1a", "eu-west-1a"] }, /availabilityZones: eu-west-1a is listed more than once/],
-      ["a zone of another region", { availabilityZones: ["eu-west-1a", "us-east-1b"] }, /availabilityZones\[1\]: us-east-1b is not a zone of eu-west-1/],
-      ["a Local Zone without a slot", { region: "us-east-1", availabilityZones: ["us-east-1-bos-1a"] }, /availabilityZones\[0\]: us-east-1-bos-1a has no zone letter/],
+      [
+        "a duplicate zone",
+        { availabilityZones: ["eu-west-1a", "eu-west-1a"] },
+        /availabilityZones: eu-west-1a is listed more than once/,
+      ],
+      [
+        "a zone of another region",
+        { availabilityZones: ["eu-west-1a", "us-east-1b"] },
+        /availabilityZones\[1\]: us-east-1b is not a zone of eu-west-1/,
+      ],
+      [
+        "a Local Zone without a slot",
+        { region: "us-east-1", availabilityZones: ["us-east-1-bos-1a"] },
+        /availabilityZones\[0\]: us-east-1-bos-1a has no zone letter/,
+      ],
       ["a bad azSlotsPerTier", { azSlotsPerTier: 5 }, /azSlotsPerTier: 5 is not one of 1, 2, 4, 8, 16/],
       ["no tier at all", { subnets: { isolated: { enabled: false } } }, /subnets: at least one tier must be enabled/],
-      ["endpoints turned off with a bare false", { endpoints: false as never }, /endpoints: false is not accepted here: write \{ "enabled": false \}/],
-      ["flow logs turned on with a bare true", { flowLogs: true as never }, /flowLogs: true is not accepted here: write \{ "enabled": true \}/],
-      ["a tier given as a boolean", { subnets: { private: true as never } }, /subnets\.private: true is not accepted here/],
-      ["a public IP on a non-public tier", { subnets: { isolated: { mapPublicIpOnLaunch: true } } }, /subnets.isolated.mapPublicIpOnLaunch: only the public tier/],
-      ["a bad prefix length", { subnets: { isolated: { prefixLength: 18 } } }, /subnets.isolated.prefixLength: \/18 does not fit/],
-      ["NAT without a public tier", { subnets: { private: {} }, natGateways: "single" }, /natGateways: "single" needs the public tier/],
-      ["NAT without a private tier", { subnets: { public: {} }, natGateways: "perAz" }, /natGateways: "perAz" needs the private tier/],
-      ["an unknown NAT mode", { natGateways: "many" as never }, /natGateways: "many" is not one of none, single, perAz/],
-      ["endpoints in a tier without subnets", { endpoints: { subnetTier: "private" } }, /endpoints.subnetTier: the private tier has no subnets/],
+      [
+        "endpoints turned off with a bare false",
+        { endpoints: false as never },
+        /endpoints: false is not accepted here: write \{ "enabled": false \}/,
+      ],
+      [
+        "flow logs turned on with a bare true",
+        { flowLogs: true as never },
+        /flowLogs: true is not accepted here: write \{ "enabled": true \}/,
+      ],
+      [
+        "a tier given as a boolean",
+        { subnets: { private: true as never } },
+        /subnets\.private: true is not accepted here/,
+      ],
+      [
+        "a public IP on a non-public tier",
+        { subnets: { isolated: { mapPublicIpOnLaunch: true } } },
+        /subnets.isolated.mapPublicIpOnLaunch: only the public tier/,
+      ],
+      [
+        "a bad prefix length",
+        { subnets: { isolated: { prefixLength: 18 } } },
+        /subnets.isolated.prefixLength: \/18 does not fit/,
+      ],
+      [
+        "NAT without a public tier",
+        { subnets: { private: {} }, natGateways: "single" },
+        /natGateways: "single" needs the public tier/,
+      ],
+      [
+        "NAT without a private tier",
+        { subnets: { public: {} }, natGateways: "perAz" },
+        /natGateways: "perAz" needs the private tier/,
+      ],
+      [
+        "an unknown NAT mode",
+        { natGateways: "many" as never },
+        /natGateways: "many" is not one of none, single, perAz/,
+      ],
+      [
+        "endpoints in a tier without subnets",
+        { endpoints: { subnetTier: "private" } },
+        /endpoints.subnetTier: the private tier has no subnets/,
+      ],
       [
         "endpoints with no isolated or private tier",
         { subnets: { public: {}, isolated: { enabled: false } } },
@@ -597,14 +700,42 @@ describe("PrivateNetwork", () => {
         { subnets: { public: {}, isolated: { enabled: false } }, endpoints: { subnetTier: "public" } },
         /endpoints.s3Gateway: the S3 gateway endpoint needs a private or isolated tier/,
       ],
-      ["an endpoint zone count below 1", { endpoints: { availabilityZoneCount: 0 } }, /endpoints.availabilityZoneCount: 0 must be an integer of at least 1/],
-      ["an endpoint zone count above the zones", { endpoints: { availabilityZoneCount: 3 } }, /endpoints.availabilityZoneCount: 3 is more than the 2 Availability Zone\(s\)/],
-      ["a bad extra service name", { endpoints: { extraServices: ["kms", "Not A Service"] } }, /endpoints.extraServices\[1\]: "Not A Service" is not a service short name/],
-      ["a full service name", { endpoints: { extraServices: ["com.amazonaws.eu-west-1.kms"] } }, /endpoints.extraServices\[0\]: com.amazonaws.eu-west-1.kms is a full service name/],
-      ["s3 as an interface service", { endpoints: { extraServices: ["s3"] } }, /endpoints.extraServices\[0\]: s3 is served by the gateway endpoint/],
-      ["a bad flow log retention", { flowLogs: { retentionInDays: 42 } }, /flowLogs.retentionInDays: 42 is not a CloudWatch Logs retention/],
+      [
+        "an endpoint zone count below 1",
+        { endpoints: { availabilityZoneCount: 0 } },
+        /endpoints.availabilityZoneCount: 0 must be an integer of at least 1/,
+      ],
+      [
+        "an endpoint zone count above the zones",
+        { endpoints: { availabilityZoneCount: 3 } },
+        /endpoints.availabilityZoneCount: 3 is more than the 2 Availability Zone\(s\)/,
+      ],
+      [
+        "a bad extra service name",
+        { endpoints: { extraServices: ["kms", "Not A Service"] } },
+        /endpoints.extraServices\[1\]: "Not A Service" is not a service short name/,
+      ],
+      [
+        "a full service name",
+        { endpoints: { extraServices: ["com.amazonaws.eu-west-1.kms"] } },
+        /endpoints.extraServices\[0\]: com.amazonaws.eu-west-1.kms is a full service name/,
+      ],
+      [
+        "s3 as an interface service",
+        { endpoints: { extraServices: ["s3"] } },
+        /endpoints.extraServices\[0\]: s3 is served by the gateway endpoint/,
+      ],
+      [
+        "a bad flow log retention",
+        { flowLogs: { retentionInDays: 42 } },
+        /flowLogs.retentionInDays: 42 is not a CloudWatch Logs retention/,
+      ],
       ["a missing account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
-      ["a bad account id", { accountId: "arn:aws:iam::111122223333:root" }, /accountId: "arn:aws:iam::111122223333:root" is not a 12-digit AWS account id/],
+      [
+        "a bad account id",
+        { accountId: "arn:aws:iam::111122223333:root" },
+        /accountId: "arn:aws:iam::111122223333:root" is not a 12-digit AWS account id/,
+      ],
       [
         "a bad allowed bucket",
         { endpoints: { s3GatewayAllowedBuckets: ["org-logs", "Org Logs"] } },
@@ -615,7 +746,11 @@ describe("PrivateNetwork", () => {
         { endpoints: { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] } },
         /endpoints.s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
       ],
-      ["a bad flow log key", { flowLogs: { kmsKeyArn: "alias/logs" } }, /flowLogs.kmsKeyArn: "alias\/logs" is not a KMS key ARN/],
+      [
+        "a bad flow log key",
+        { flowLogs: { kmsKeyArn: "alias/logs" } },
+        /flowLogs.kmsKeyArn: "alias\/logs" is not a KMS key ARN/,
+      ],
     ];
 
     it.each(cases)("rejects %s", (_label, props, expected) => {

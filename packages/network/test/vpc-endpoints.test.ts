@@ -18,7 +18,13 @@ import {
   offProvider,
   warningsOf,
 } from "@ssm-access/core/testing";
-import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef, interfaceServiceName, s3GatewayEndpointPolicy } from "../src";
+import {
+  SsmVpcEndpoints,
+  SsmVpcEndpointsProps,
+  SubnetRef,
+  interfaceServiceName,
+  s3GatewayEndpointPolicy,
+} from "../src";
 
 const SUBNETS: SubnetRef[] = [
   { id: "subnet-a1", tier: "isolated", availabilityZone: "eu-west-1a", cidr: "10.10.128.0/20" },
@@ -37,7 +43,10 @@ const BASE: SsmVpcEndpointsProps = {
   routeTableIds: ["rtb-private", "rtb-isolated"],
 };
 
-function synth(props: Partial<SsmVpcEndpointsProps> = {}, region = "eu-west-1"): { json: TerraformJson; endpoints: SsmVpcEndpoints } {
+function synth(
+  props: Partial<SsmVpcEndpointsProps> = {},
+  region = "eu-west-1",
+): { json: TerraformJson; endpoints: SsmVpcEndpoints } {
   let endpoints: SsmVpcEndpoints | undefined;
   const json = synthJson((scope) => {
     endpoints = new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, ...props });
@@ -46,7 +55,10 @@ function synth(props: Partial<SsmVpcEndpointsProps> = {}, region = "eu-west-1"):
 }
 
 function build(props: Partial<SsmVpcEndpointsProps>): SsmVpcEndpoints {
-  return new SsmVpcEndpoints(new TerraformStack(Testing.app(), "test"), "Endpoints", { ...BASE, ...props } as SsmVpcEndpointsProps);
+  return new SsmVpcEndpoints(new TerraformStack(Testing.app(), "test"), "Endpoints", {
+    ...BASE,
+    ...props,
+  } as SsmVpcEndpointsProps);
 }
 
 function interfaces(json: TerraformJson): Array<Record<string, unknown>> {
@@ -65,7 +77,8 @@ function interfaceOf(json: TerraformJson, service: string): Record<string, unkno
   return found;
 }
 
-const sgRef = (json: TerraformJson): string => `\${aws_security_group.${Object.keys(resourcesOf(json, TfSecurityGroup))[0]}.id}`;
+const sgRef = (json: TerraformJson): string =>
+  `\${aws_security_group.${Object.keys(resourcesOf(json, TfSecurityGroup))[0]}.id}`;
 
 describe("SsmVpcEndpoints", () => {
   describe("interface endpoints", () => {
@@ -76,7 +89,11 @@ describe("SsmVpcEndpoints", () => {
         interfaces(json)
           .map((e) => e.service_name)
           .sort(),
-      ).toEqual(["com.amazonaws.eu-west-1.ec2messages", "com.amazonaws.eu-west-1.ssm", "com.amazonaws.eu-west-1.ssmmessages"]);
+      ).toEqual([
+        "com.amazonaws.eu-west-1.ec2messages",
+        "com.amazonaws.eu-west-1.ssm",
+        "com.amazonaws.eu-west-1.ssmmessages",
+      ]);
       for (const e of interfaces(json)) {
         expect(e).toMatchObject({ vpc_id: "vpc-123", private_dns_enabled: true, security_group_ids: [sgRef(json)] });
       }
@@ -203,7 +220,9 @@ describe("SsmVpcEndpoints", () => {
     it("carries exactly the S3 gateway policy of its account and Region (the AWS-owned buckets are listed in the policy's own tests)", () => {
       const statements = parsePolicy(gateway(json).policy).Statement;
       expect(statements.map((s) => s.Sid)).toEqual(["OwnAccountBuckets", "AwsManagedBucketsReadOnly"]);
-      expect(JSON.parse(gateway(json).policy as string)).toEqual(JSON.parse(s3GatewayEndpointPolicy({ region: "eu-west-1", accountId: "111122223333" })));
+      expect(JSON.parse(gateway(json).policy as string)).toEqual(
+        JSON.parse(s3GatewayEndpointPolicy({ region: "eu-west-1", accountId: "111122223333" })),
+      );
       expect(warningsOf(endpoints)).toEqual([]);
     });
 
@@ -231,7 +250,9 @@ describe("SsmVpcEndpoints", () => {
 
     it("scopes logs and kms, added later, to the account's principals too, but not other services", () => {
       const json = synthJson((scope) => {
-        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, extraServices: ["logs", "ecr.api"] }).addInterfaceEndpoints("kms");
+        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, extraServices: ["logs", "ecr.api"] }).addInterfaceEndpoints(
+          "kms",
+        );
       });
       expect(parsePolicy(interfaceOf(json, "logs").policy)).toEqual(ACCOUNT_SCOPED);
       expect(parsePolicy(interfaceOf(json, "kms").policy)).toEqual(ACCOUNT_SCOPED);
@@ -241,12 +262,17 @@ describe("SsmVpcEndpoints", () => {
     it("warns when the Region's Patch Manager bucket is not documented", () => {
       const { endpoints: unknown } = synth({ region: "ap-southeast-7" }, "ap-southeast-7");
       expect(warningsOf(unknown)).toEqual([
-        expect.stringMatching(/cannot name the Patch Manager document bucket \(aws-patch-manager-ap-southeast-7-<suffix>\)/),
+        expect.stringMatching(
+          /cannot name the Patch Manager document bucket \(aws-patch-manager-ap-southeast-7-<suffix>\)/,
+        ),
       ]);
     });
 
     it("does not warn without an S3 gateway", () => {
-      const { endpoints: none } = synth({ region: "ap-southeast-7", s3Gateway: false, routeTableIds: undefined }, "ap-southeast-7");
+      const { endpoints: none } = synth(
+        { region: "ap-southeast-7", s3Gateway: false, routeTableIds: undefined },
+        "ap-southeast-7",
+      );
       expect(warningsOf(none)).toEqual([]);
     });
   });
@@ -263,39 +289,99 @@ describe("SsmVpcEndpoints", () => {
       expect(first).toBe(2);
       expect(second).toBe(0);
       const kms = interfaces(json).filter((e) => e.service_name === "com.amazonaws.eu-west-1.kms");
-      expect(kms).toEqual([expect.objectContaining({ private_dns_enabled: true, subnet_ids: ["subnet-a1", "subnet-b", "subnet-c"] })]);
+      expect(kms).toEqual([
+        expect.objectContaining({ private_dns_enabled: true, subnet_ids: ["subnet-a1", "subnet-b", "subnet-c"] }),
+      ]);
     });
 
     it("rejects bad names with their position", () => {
       const endpoints = build({});
-      expect(() => endpoints.addInterfaceEndpoints("logs", "s3")).toThrow(/addInterfaceEndpoints\[1\]: s3 is served by the gateway endpoint/);
+      expect(() => endpoints.addInterfaceEndpoints("logs", "s3")).toThrow(
+        /addInterfaceEndpoints\[1\]: s3 is served by the gateway endpoint/,
+      );
     });
   });
 
   describe("validation", () => {
     it.each<[string, Partial<SsmVpcEndpointsProps>, RegExp]>([
       ["a bad name prefix", { namePrefix: "sg-" + "x".repeat(40) }, /namePrefix: .* at most 32 characters/],
-      ["both namePrefix and its deprecated alias name", { name: "ssm-dev" }, /name: is the deprecated alias of namePrefix/],
+      [
+        "both namePrefix and its deprecated alias name",
+        { name: "ssm-dev" },
+        /name: is the deprecated alias of namePrefix/,
+      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "mars-1" }, /region: "mars-1" is not an AWS Region code/],
       ["a bad VPC CIDR", { vpcCidr: "10.10.0.0/33" }, /vpcCidr: 10.10.0.0\/33 is not a valid IPv4 CIDR block/],
       ["no subnets", { subnets: [] }, /subnets: at least one subnet is needed/],
-      ["a zone count below 1", { availabilityZoneCount: 0 }, /availabilityZoneCount: 0 must be an integer of at least 1/],
-      ["a fractional zone count", { availabilityZoneCount: 1.5 }, /availabilityZoneCount: 1.5 must be an integer of at least 1/],
-      ["a zone count above the zones", { availabilityZoneCount: 4 }, /availabilityZoneCount: 4 is more than the 3 Availability Zone\(s\) available/],
+      [
+        "a zone count below 1",
+        { availabilityZoneCount: 0 },
+        /availabilityZoneCount: 0 must be an integer of at least 1/,
+      ],
+      [
+        "a fractional zone count",
+        { availabilityZoneCount: 1.5 },
+        /availabilityZoneCount: 1.5 must be an integer of at least 1/,
+      ],
+      [
+        "a zone count above the zones",
+        { availabilityZoneCount: 4 },
+        /availabilityZoneCount: 4 is more than the 3 Availability Zone\(s\) available/,
+      ],
       ["a bad extra service", { extraServices: ["KMS"] }, /extraServices\[0\]: "KMS" is not a service short name/],
-      ["s3 as an interface service", { extraServices: ["s3"] }, /extraServices\[0\]: s3 is served by the gateway endpoint/],
-      ["a full service name", { extraServices: ["com.amazonaws.eu-west-1.logs"] }, /extraServices\[0\]: com.amazonaws.eu-west-1.logs is a full service name/],
-      ["an S3 gateway without route tables", { routeTableIds: [] }, /routeTableIds: the S3 gateway endpoint needs at least one route table/],
+      [
+        "s3 as an interface service",
+        { extraServices: ["s3"] },
+        /extraServices\[0\]: s3 is served by the gateway endpoint/,
+      ],
+      [
+        "a full service name",
+        { extraServices: ["com.amazonaws.eu-west-1.logs"] },
+        /extraServices\[0\]: com.amazonaws.eu-west-1.logs is a full service name/,
+      ],
+      [
+        "an S3 gateway without route tables",
+        { routeTableIds: [] },
+        /routeTableIds: the S3 gateway endpoint needs at least one route table/,
+      ],
       ["no account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
       ["a short account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
-      ["an invalid allowed bucket name", { s3GatewayAllowedBuckets: ["ok-bucket", "Bad_Bucket"] }, /s3GatewayAllowedBuckets\[1\]: "Bad_Bucket" may hold only lower-case letters/],
-      ["a too short allowed bucket name", { s3GatewayAllowedBuckets: ["ab/logs/*"] }, /s3GatewayAllowedBuckets\[0\]: "ab" is 2 characters; S3 allows 3 to 63/],
-      ["a wildcard in an allowed bucket name", { s3GatewayAllowedBuckets: ["org-*"] }, /s3GatewayAllowedBuckets\[0\]: "org-\*": no wildcard in bucket names/],
-      ["an ARN as allowed bucket", { s3GatewayAllowedBuckets: ["arn:aws:s3:::org-logs"] }, /s3GatewayAllowedBuckets\[0\]: arn:aws:s3:::org-logs is an ARN or URL/],
-      ["an empty key pattern", { s3GatewayAllowedBuckets: ["org-logs/"] }, /s3GatewayAllowedBuckets\[0\]: "org-logs\/" has an empty key pattern/],
-      ["an empty allowed bucket", { s3GatewayAllowedBuckets: [""] }, /s3GatewayAllowedBuckets\[0\]: "" is not a bucket name or bucket\/key-pattern/],
-      ["a duplicate allowed bucket", { s3GatewayAllowedBuckets: ["org-logs", "org-logs"] }, /s3GatewayAllowedBuckets: org-logs is listed more than once/],
+      [
+        "an invalid allowed bucket name",
+        { s3GatewayAllowedBuckets: ["ok-bucket", "Bad_Bucket"] },
+        /s3GatewayAllowedBuckets\[1\]: "Bad_Bucket" may hold only lower-case letters/,
+      ],
+      [
+        "a too short allowed bucket name",
+        { s3GatewayAllowedBuckets: ["ab/logs/*"] },
+        /s3GatewayAllowedBuckets\[0\]: "ab" is 2 characters; S3 allows 3 to 63/,
+      ],
+      [
+        "a wildcard in an allowed bucket name",
+        { s3GatewayAllowedBuckets: ["org-*"] },
+        /s3GatewayAllowedBuckets\[0\]: "org-\*": no wildcard in bucket names/,
+      ],
+      [
+        "an ARN as allowed bucket",
+        { s3GatewayAllowedBuckets: ["arn:aws:s3:::org-logs"] },
+        /s3GatewayAllowedBuckets\[0\]: arn:aws:s3:::org-logs is an ARN or URL/,
+      ],
+      [
+        "an empty key pattern",
+        { s3GatewayAllowedBuckets: ["org-logs/"] },
+        /s3GatewayAllowedBuckets\[0\]: "org-logs\/" has an empty key pattern/,
+      ],
+      [
+        "an empty allowed bucket",
+        { s3GatewayAllowedBuckets: [""] },
+        /s3GatewayAllowedBuckets\[0\]: "" is not a bucket name or bucket\/key-pattern/,
+      ],
+      [
+        "a duplicate allowed bucket",
+        { s3GatewayAllowedBuckets: ["org-logs", "org-logs"] },
+        /s3GatewayAllowedBuckets: org-logs is listed more than once/,
+      ],
       [
         "allowed buckets without an S3 gateway",
         { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] },

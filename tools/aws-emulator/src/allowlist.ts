@@ -41,6 +41,7 @@ export const EMULATOR_TRANSIENT_ERRORS: readonly EmulatorTransientError[] = [
   },
   {
     pattern: /creating KMS Alias .*AlreadyExistsException/s,
-    reason: "under load moto has created an alias and then reported AlreadyExistsException to the same request's retry.",
+    reason:
+      "under load moto has created an alias and then reported AlreadyExistsException to the same request's retry.",
   },
 ];

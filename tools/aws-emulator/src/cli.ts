@@ -27,8 +27,12 @@ export function parseUp(argv: readonly string[]): UpOptions {
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length !== 1 || positionals[0] !== "up") throw new Error("usage: aws-emulator up [--stacks dev,prod] [--keep]");
-  const environments = (values.stacks ?? ["dev,prod"]).flatMap((e) => e.split(",")).map((e) => e.trim()).filter(Boolean);
+  if (positionals.length !== 1 || positionals[0] !== "up")
+    throw new Error("usage: aws-emulator up [--stacks dev,prod] [--keep]");
+  const environments = (values.stacks ?? ["dev,prod"])
+    .flatMap((e) => e.split(","))
+    .map((e) => e.trim())
+    .filter(Boolean);
   return { environments, keep: values.keep ?? false };
 }
 

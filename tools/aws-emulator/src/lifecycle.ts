@@ -6,7 +6,17 @@ import { providerAccount, s3Backend } from "./override";
 import { sdkConfig } from "./sdk";
 import { EMULATOR_ARTIFACTS } from "./allowlist";
 import { Change, PlanJson, changesOf, describeChanges, unexplainedChanges } from "./plan";
-import { StepError, Workspace, createWorkspace, outDir, runCdktf, stackDir, synth, terraform, writeOverride } from "./stack-run";
+import {
+  StepError,
+  Workspace,
+  createWorkspace,
+  outDir,
+  runCdktf,
+  stackDir,
+  synth,
+  terraform,
+  writeOverride,
+} from "./stack-run";
 
 /** The stack that creates the state buckets (local state). */
 export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
@@ -48,18 +58,27 @@ export async function openLandscape(repoRoot: string, environments: readonly str
   };
   try {
     const appDir = path.join(repoRoot, "apps", "infra");
-    const accounts = [...new Set(Object.values(environmentAccounts(path.join(appDir, "environments"), environments)))].sort();
+    const accounts = [
+      ...new Set(Object.values(environmentAccounts(path.join(appDir, "environments"), environments))),
+    ].sort();
     const { python } = findMotoPython();
     const tlsDir = path.join(root, "tls");
     const certificateFile = ensureCertificate(tlsDir, python);
-    const starting = Promise.all(accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir, python })));
+    const starting = Promise.all(
+      accounts.map((accountId) => startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir, python })),
+    );
     // The synth needs no emulator: it runs while they start.
     const synthWs = createWorkspace(repoRoot, root, {}, certificateFile);
     const all = outDir(synthWs, "synth");
     const synthesized = synth(synthWs, all, environments);
     emulators.push(...(await starting));
     await synthesized;
-    const ws = createWorkspace(repoRoot, root, Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint])), certificateFile);
+    const ws = createWorkspace(
+      repoRoot,
+      root,
+      Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint])),
+      certificateFile,
+    );
     const stacks = [STATE_BOOTSTRAP_STACK, ...environments];
     for (const stack of stacks) writeOverride(ws, all, stack);
     const outs = Object.fromEntries(stacks.map((s) => [s, outDir(ws, s)]));
@@ -72,7 +91,10 @@ export async function openLandscape(repoRoot: string, environments: readonly str
 
 /** Creates the state buckets (local state), as the README's step 2 does. */
 export async function bootstrapState(land: Landscape): Promise<void> {
-  await runCdktf(land.ws, "deploy", STATE_BOOTSTRAP_STACK, { out: land.outs[STATE_BOOTSTRAP_STACK], environments: land.environments });
+  await runCdktf(land.ws, "deploy", STATE_BOOTSTRAP_STACK, {
+    out: land.outs[STATE_BOOTSTRAP_STACK],
+    environments: land.environments,
+  });
 }
 
 /** Where an environment keeps its state: bucket, key, Region and account, from its synthesized backend. */
@@ -85,11 +107,21 @@ export interface StateLocation {
 
 /** The state location of an environment stack (its `s3` backend), read from the synthesized JSON. */
 export function stateLocation(land: Landscape, env: string): StateLocation {
-  const json = JSON.parse(fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", env, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+  const json = JSON.parse(
+    fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", env, "cdk.tf.json"), "utf8"),
+  ) as Record<string, unknown>;
   const backend = s3Backend(json);
   if (!backend) throw new Error(`${env}: the emulator lifecycle needs an s3 backend`);
-  const main = ((json.provider as Record<string, unknown[]>).aws as Array<Record<string, unknown>>).find((p) => p.alias === undefined) ?? {};
-  return { bucket: String(backend.bucket), key: String(backend.key), region: String(backend.region), accountId: providerAccount(env, undefined, main) };
+  const main =
+    ((json.provider as Record<string, unknown[]>).aws as Array<Record<string, unknown>>).find(
+      (p) => p.alias === undefined,
+    ) ?? {};
+  return {
+    bucket: String(backend.bucket),
+    key: String(backend.key),
+    region: String(backend.region),
+    accountId: providerAccount(env, undefined, main),
+  };
 }
 
 /** The emulator of an account. */
@@ -121,7 +153,8 @@ export async function bootstrapAndDeploy(land: Landscape): Promise<void> {
         await s3.send(new HeadBucketCommand({ Bucket: at.bucket }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new StepError(env, "deploy", `  the state bucket ${at.bucket} did not appear within 180 s`);
+        if (Date.now() > deadline)
+          throw new StepError(env, "deploy", `  the state bucket ${at.bucket} did not appear within 180 s`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -146,7 +179,10 @@ export async function planJson(ws: Workspace, dir: string, stack: string, step =
 }
 
 /** A re-plan and the changes in it that no emulator artifact explains (empty means clean). */
-export async function unexplainedReplan(land: Landscape, stack: string): Promise<{ plan: PlanJson; unexplained: Change[] }> {
+export async function unexplainedReplan(
+  land: Landscape,
+  stack: string,
+): Promise<{ plan: PlanJson; unexplained: Change[] }> {
   const plan = await planJson(land.ws, stackDir(land.outs[stack], stack), stack, "replan");
   return { plan, unexplained: unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS) };
 }
@@ -155,7 +191,11 @@ export async function unexplainedReplan(land: Landscape, stack: string): Promise
 export async function assertCleanReplan(land: Landscape, stack: string): Promise<PlanJson> {
   const { plan, unexplained } = await unexplainedReplan(land, stack);
   if (unexplained.length > 0) {
-    throw new StepError(stack, "second plan", `  changes beyond the emulator allowlist (a perpetual diff):\n${describeChanges(unexplained).replace(/^/gm, "    ")}`);
+    throw new StepError(
+      stack,
+      "second plan",
+      `  changes beyond the emulator allowlist (a perpetual diff):\n${describeChanges(unexplained).replace(/^/gm, "    ")}`,
+    );
   }
   return plan;
 }

@@ -92,7 +92,8 @@ export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython
  */
 export function ensureCertificate(tlsDir: string, python = findMotoPython().python): string {
   const result = spawnSync(python, [LAUNCHER, "--make-certificate", tlsDir], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`could not make the emulator's TLS certificate in ${tlsDir}: ${result.stderr.trim()}`);
+  if (result.status !== 0)
+    throw new Error(`could not make the emulator's TLS certificate in ${tlsDir}: ${result.stderr.trim()}`);
   return result.stdout.trim();
 }
 
@@ -227,7 +228,12 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
   return { accountId: options.accountId, port, endpoint, certificateFile, pid, logFile, stop };
 }
 
-function waitUntilReady(endpoint: string, certificateFile: string | undefined, timeoutMs: number, died: () => boolean): Promise<void> {
+function waitUntilReady(
+  endpoint: string,
+  certificateFile: string | undefined,
+  timeoutMs: number,
+  died: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
@@ -239,7 +245,10 @@ function waitUntilReady(endpoint: string, certificateFile: string | undefined, t
         if (res.statusCode === 200) resolve();
         else setTimeout(attempt, 200);
       };
-      const req = certificateFile === undefined ? http.get(url, onResponse) : https.get(url, { ca: fs.readFileSync(certificateFile) }, onResponse);
+      const req =
+        certificateFile === undefined
+          ? http.get(url, onResponse)
+          : https.get(url, { ca: fs.readFileSync(certificateFile) }, onResponse);
       req.on("error", () => setTimeout(attempt, 200));
       req.setTimeout(2000, () => req.destroy());
     };

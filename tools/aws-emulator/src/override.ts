@@ -21,7 +21,11 @@ export class EmulatorOverrideError extends Error {
 }
 
 /** The account a provider block is locked to: its only `allowed_account_ids` entry. */
-export function providerAccount(stack: string, alias: string | undefined, config: Readonly<Record<string, unknown>>): string {
+export function providerAccount(
+  stack: string,
+  alias: string | undefined,
+  config: Readonly<Record<string, unknown>>,
+): string {
   const ids = config.allowed_account_ids;
   if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== "string") {
     throw new EmulatorOverrideError(
@@ -34,7 +38,9 @@ export function providerAccount(stack: string, alias: string | undefined, config
 function endpointFor(stack: string, accountId: string, endpoints: EndpointsByAccount): string {
   const endpoint = endpoints[accountId];
   if (endpoint === undefined) {
-    throw new EmulatorOverrideError(`${stack}: no emulator runs for account ${accountId} (running: ${Object.keys(endpoints).join(", ") || "none"})`);
+    throw new EmulatorOverrideError(
+      `${stack}: no emulator runs for account ${accountId} (running: ${Object.keys(endpoints).join(", ") || "none"})`,
+    );
   }
   return endpoint;
 }
@@ -51,7 +57,11 @@ function endpointFor(stack: string, accountId: string, endpoints: EndpointsByAcc
  *   original whole) with the same bucket, key, Region, encryption and
  *   `use_lockfile`, pointed at the emulator of the default provider's account.
  */
-export function emulatorOverride(stack: string, json: StackJson, endpoints: EndpointsByAccount): Record<string, unknown> {
+export function emulatorOverride(
+  stack: string,
+  json: StackJson,
+  endpoints: EndpointsByAccount,
+): Record<string, unknown> {
   const blocks = awsProviderBlocks(json);
   const providers = blocks.map(({ alias, config }) => {
     const endpoint = endpointFor(stack, providerAccount(stack, alias, config), endpoints);
@@ -70,10 +80,13 @@ export function emulatorOverride(stack: string, json: StackJson, endpoints: Endp
   const backend = s3Backend(json);
   if (backend !== undefined) {
     const main = blocks.find((b) => b.alias === undefined);
-    if (main === undefined) throw new EmulatorOverrideError(`${stack}: an s3 backend needs a default aws provider to tell its account`);
+    if (main === undefined)
+      throw new EmulatorOverrideError(`${stack}: an s3 backend needs a default aws provider to tell its account`);
     const endpoint = endpointFor(stack, providerAccount(stack, undefined, main.config), endpoints);
     const kept = Object.fromEntries(
-      Object.entries(backend).filter(([key]) => !["profile", "assume_role", "shared_credentials_files", "shared_config_files"].includes(key)),
+      Object.entries(backend).filter(
+        ([key]) => !["profile", "assume_role", "shared_credentials_files", "shared_config_files"].includes(key),
+      ),
     );
     override.terraform = {
       backend: {

@@ -61,7 +61,11 @@ export function differingPaths(before: unknown, after: unknown, afterUnknown: un
     }
     if (isContainer(b) || isContainer(a) || isContainer(u)) {
       const keys = new Set([...keysOf(b), ...keysOf(a), ...keysOf(u)]);
-      if (keys.size === 0 && JSON.stringify(emptyToUndefined(b) ?? null) !== JSON.stringify(emptyToUndefined(a) ?? null)) out.add(at || "(resource)");
+      if (
+        keys.size === 0 &&
+        JSON.stringify(emptyToUndefined(b) ?? null) !== JSON.stringify(emptyToUndefined(a) ?? null)
+      )
+        out.add(at || "(resource)");
       for (const key of keys) {
         const next = Array.isArray(b) || Array.isArray(a) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
         walk(child(b, key), child(a, key), child(u, key), next);

@@ -17,6 +17,10 @@ export function sdkConfig(emulator: Pick<Emulator, "endpoint" | "certificateFile
     forcePathStyle: true,
     ...(emulator.certificateFile === undefined
       ? {}
-      : { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: fs.readFileSync(emulator.certificateFile) }) }) }),
+      : {
+          requestHandler: new NodeHttpHandler({
+            httpsAgent: new https.Agent({ ca: fs.readFileSync(emulator.certificateFile) }),
+          }),
+        }),
   };
 }

@@ -24,12 +24,25 @@ export interface Workspace {
 }
 
 /** Makes the workspace folders and the Terraform CLI configuration. */
-export function createWorkspace(repoRoot: string, root: string, endpoints: EndpointsByAccount, certificateFile: string): Workspace {
+export function createWorkspace(
+  repoRoot: string,
+  root: string,
+  endpoints: EndpointsByAccount,
+  certificateFile: string,
+): Workspace {
   const overridesDir = path.join(root, "overrides");
   fs.mkdirSync(overridesDir, { recursive: true });
   const mirror = discoverProviderMirror();
   const cliConfigFile = writeCliConfig(path.join(root, "terraform"), mirror?.path);
-  return { repoRoot, appDir: path.join(repoRoot, "apps", "infra"), root, cliConfigFile, overridesDir, endpoints, certificateFile };
+  return {
+    repoRoot,
+    appDir: path.join(repoRoot, "apps", "infra"),
+    root,
+    cliConfigFile,
+    overridesDir,
+    endpoints,
+    certificateFile,
+  };
 }
 
 /** Output folder of one synth/deploy: `<root>/out/<name>` (`cdktf --output`). */
@@ -70,10 +83,16 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
 
 /** Writes the emulator override of `stack`, rendered from its synthesized JSON in `out`. */
 export function writeOverride(ws: Workspace, out: string, stack: string): void {
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir(out, stack), "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir(out, stack), "cdk.tf.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const dir = path.join(ws.overridesDir, stack);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), `${JSON.stringify(emulatorOverride(stack, json, ws.endpoints), null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, EMULATOR_OVERRIDE_FILE),
+    `${JSON.stringify(emulatorOverride(stack, json, ws.endpoints), null, 2)}\n`,
+  );
 }
 
 /** A command's outcome, its output kept in a log file. */
@@ -169,7 +188,12 @@ function failure(stack: string, step: string, result: CommandResult): StepError 
   const details =
     errors.length > 0
       ? errors.map((e) => `  - ${e}`).join("\n")
-      : `  exit ${result.code}${result.signal ? ` (${result.signal})` : ""}; last lines:\n${result.output.trim().split("\n").slice(-15).map((l) => `    ${l}`).join("\n")}`;
+      : `  exit ${result.code}${result.signal ? ` (${result.signal})` : ""}; last lines:\n${result.output
+          .trim()
+          .split("\n")
+          .slice(-15)
+          .map((l) => `    ${l}`)
+          .join("\n")}`;
   return new StepError(stack, step, details, result.logFile);
 }
 
@@ -204,7 +228,12 @@ export function transientEmulatorError(output: string): string | undefined {
  * exactly what users run (the app's wrapper around `cdktf deploy`), with the
  * emulator override copied into the stack folder by the synth.
  */
-export async function runCdktf(ws: Workspace, command: "deploy" | "destroy", stack: string, options: CdktfRunOptions): Promise<CommandResult> {
+export async function runCdktf(
+  ws: Workspace,
+  command: "deploy" | "destroy",
+  stack: string,
+  options: CdktfRunOptions,
+): Promise<CommandResult> {
   const step = options.step ?? command;
   const nx = require.resolve("nx/bin/nx", { paths: [ws.repoRoot] });
   const env = childEnv(ws, {
@@ -214,11 +243,23 @@ export async function runCdktf(ws: Workspace, command: "deploy" | "destroy", sta
   const run = (attempt: number) =>
     runLogged(
       process.execPath,
-      [nx, "run", `infra:${command}`, `--stack=${stack}`, "--auto-approve", `--output=${options.out}`, "--output-style=static"],
+      [
+        nx,
+        "run",
+        `infra:${command}`,
+        `--stack=${stack}`,
+        "--auto-approve",
+        `--output=${options.out}`,
+        "--output-style=static",
+      ],
       {
         cwd: ws.repoRoot,
         env,
-        logFile: path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}${attempt > 1 ? `-attempt-${attempt}` : ""}.log`),
+        logFile: path.join(
+          ws.root,
+          "logs",
+          `${stack}-${step.replace(/\W+/g, "-")}${attempt > 1 ? `-attempt-${attempt}` : ""}.log`,
+        ),
         onStart: options.onStart,
       },
     );
@@ -234,7 +275,12 @@ export async function runCdktf(ws: Workspace, command: "deploy" | "destroy", sta
 }
 
 /** `node dist/main.js --env ... --outdir <out>` with the overrides: a synth without deploying. */
-export async function synth(ws: Workspace, out: string, environments: readonly string[], environmentsDir?: string): Promise<void> {
+export async function synth(
+  ws: Workspace,
+  out: string,
+  environments: readonly string[],
+  environmentsDir?: string,
+): Promise<void> {
   const args = [path.join(ws.appDir, "dist", "main.js"), "--env", environments.join(","), "--outdir", out];
   if (environmentsDir) args.push("--environments-dir", environmentsDir);
   const result = await runLogged(process.execPath, args, {
@@ -254,7 +300,12 @@ export async function terraform(
   step: string,
   allowFailure = false,
 ): Promise<CommandResult> {
-  if (!fs.existsSync(dir)) throw new StepError(stack, step, `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`);
+  if (!fs.existsSync(dir))
+    throw new StepError(
+      stack,
+      step,
+      `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`,
+    );
   const started = Date.now();
   const r = await runTerraform(args, { cwd: dir, env: childEnv(ws) });
   const logFile = path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`);

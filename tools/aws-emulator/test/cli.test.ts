@@ -6,7 +6,10 @@ describe("parseUp", () => {
   });
 
   it("takes environments with --stacks (repeatable, comma-separated) and --keep", () => {
-    expect(parseUp(["up", "--stacks", "dev", "--stacks", "qa,prod", "--keep"])).toEqual({ environments: ["dev", "qa", "prod"], keep: true });
+    expect(parseUp(["up", "--stacks", "dev", "--stacks", "qa,prod", "--keep"])).toEqual({
+      environments: ["dev", "qa", "prod"],
+      keep: true,
+    });
   });
 
   it("refuses anything but `up`, and unknown options", () => {

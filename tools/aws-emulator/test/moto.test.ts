@@ -1,10 +1,30 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { SSMClient, CreateAssociationCommand, DescribeAssociationCommand, ListTagsForResourceCommand, DeleteAssociationCommand, CreateMaintenanceWindowCommand, RegisterTargetWithMaintenanceWindowCommand, DescribeMaintenanceWindowTargetsCommand, RegisterTaskWithMaintenanceWindowCommand, GetMaintenanceWindowTaskCommand } from "@aws-sdk/client-ssm";
+import {
+  SSMClient,
+  CreateAssociationCommand,
+  DescribeAssociationCommand,
+  ListTagsForResourceCommand,
+  DeleteAssociationCommand,
+  CreateMaintenanceWindowCommand,
+  RegisterTargetWithMaintenanceWindowCommand,
+  DescribeMaintenanceWindowTargetsCommand,
+  RegisterTaskWithMaintenanceWindowCommand,
+  GetMaintenanceWindowTaskCommand,
+} from "@aws-sdk/client-ssm";
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeVolumesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateLaunchTemplateCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import {
   Emulator,
   LAUNCHER,
@@ -46,7 +66,11 @@ describe("findMotoPython", () => {
   beforeAll(() => {
     // A python3 without moto, first on PATH, as the system one is when a tool puts node's folder first.
     fakeDir = makeTempDir("aws-emulator-python-");
-    fs.writeFileSync(path.join(fakeDir, "python3"), "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'moto'\" >&2\nexit 1\n", { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(fakeDir, "python3"),
+      "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'moto'\" >&2\nexit 1\n",
+      { mode: 0o755 },
+    );
   });
   afterAll(() => removeTempDir(fakeDir));
 
@@ -54,7 +78,10 @@ describe("findMotoPython", () => {
     const real = findMotoPython().python;
     const env = { PATH: [fakeDir, path.dirname(real)].join(path.delimiter) };
     expect(pythonsOnPath(env)[0]).toBe(path.join(fakeDir, "python3"));
-    expect(findMotoPython(env)).toEqual({ python: path.join(path.dirname(real), "python3"), version: expect.stringMatching(/^5\./) });
+    expect(findMotoPython(env)).toEqual({
+      python: path.join(path.dirname(real), "python3"),
+      version: expect.stringMatching(/^5\./),
+    });
   });
 
   it("fails with the install command, naming every interpreter tried", () => {
@@ -65,7 +92,9 @@ describe("findMotoPython", () => {
   });
 
   it(`uses ${PYTHON_ENV_VAR} when set, and only it`, () => {
-    expect(() => findMotoPython({ PATH: "", [PYTHON_ENV_VAR]: path.join(fakeDir, "python3") })).toThrow(MotoMissingError);
+    expect(() => findMotoPython({ PATH: "", [PYTHON_ENV_VAR]: path.join(fakeDir, "python3") })).toThrow(
+      MotoMissingError,
+    );
   });
 });
 
@@ -73,7 +102,10 @@ describe("the launcher", () => {
   it("passes its own Python tests (the EC2 read-back patches, in-process)", () => {
     // Importing the launcher as a module would write __pycache__/ into the source folder.
     const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
-    const r = spawnSync(findMotoPython().python, ["-m", "unittest", "discover", "-s", path.dirname(LAUNCHER)], { encoding: "utf8", env });
+    const r = spawnSync(findMotoPython().python, ["-m", "unittest", "discover", "-s", path.dirname(LAUNCHER)], {
+      encoding: "utf8",
+      env,
+    });
     expect(r.stderr).toMatch(/\nOK\s*$/);
     expect(r.status).toBe(0);
   });
@@ -118,10 +150,24 @@ describe("startEmulator", () => {
 
   it("applies a TLS-only bucket policy by the request's transport: HTTPS passes, plain HTTP is denied", async () => {
     const s3 = new S3Client(config());
-    await s3.send(new CreateBucketCommand({ Bucket: "tls-only-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: "tls-only-bucket",
+        CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
+      }),
+    );
     const policy = {
       Version: "2012-10-17",
-      Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::tls-only-bucket", "arn:aws:s3:::tls-only-bucket/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+      Statement: [
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: ["arn:aws:s3:::tls-only-bucket", "arn:aws:s3:::tls-only-bucket/*"],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
     };
     await s3.send(new PutBucketPolicyCommand({ Bucket: "tls-only-bucket", Policy: JSON.stringify(policy) }));
     await s3.send(new PutObjectCommand({ Bucket: "tls-only-bucket", Key: "over-tls", Body: "x" }));
@@ -130,10 +176,17 @@ describe("startEmulator", () => {
     try {
       expect(plainEmulator.endpoint).toMatch(/^http:\/\//);
       const plain = new S3Client(sdkConfig(plainEmulator, "eu-west-1"));
-      await plain.send(new CreateBucketCommand({ Bucket: "tls-only-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+      await plain.send(
+        new CreateBucketCommand({
+          Bucket: "tls-only-bucket",
+          CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
+        }),
+      );
       await plain.send(new PutObjectCommand({ Bucket: "tls-only-bucket", Key: "before-the-policy", Body: "x" }));
       await plain.send(new PutBucketPolicyCommand({ Bucket: "tls-only-bucket", Policy: JSON.stringify(policy) }));
-      await expect(plain.send(new PutObjectCommand({ Bucket: "tls-only-bucket", Key: "over-http", Body: "x" }))).rejects.toThrow();
+      await expect(
+        plain.send(new PutObjectCommand({ Bucket: "tls-only-bucket", Key: "over-http", Body: "x" })),
+      ).rejects.toThrow();
     } finally {
       await plainEmulator.stop();
     }
@@ -148,14 +201,20 @@ describe("startEmulator", () => {
         LaunchTemplateName: "lt-fidelity",
         LaunchTemplateData: {
           ImageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-          BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { Encrypted: true, VolumeType: "gp3", VolumeSize: 8 } }],
+          BlockDeviceMappings: [
+            { DeviceName: "/dev/xvda", Ebs: { Encrypted: true, VolumeType: "gp3", VolumeSize: 8 } },
+          ],
           TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "Name", Value: "x" }] }],
         },
         TagSpecifications: [{ ResourceType: "launch-template", Tags: [{ Key: "Project", Value: "x" }] }],
       }),
     );
-    const versions = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId }));
-    expect(versions.LaunchTemplateVersions?.[0].LaunchTemplateData?.TagSpecifications?.map((t) => t.ResourceType)).toEqual(["instance"]);
+    const versions = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId }),
+    );
+    expect(
+      versions.LaunchTemplateVersions?.[0].LaunchTemplateData?.TagSpecifications?.map((t) => t.ResourceType),
+    ).toEqual(["instance"]);
     const run = await ec2.send(
       new RunInstancesCommand({
         MinCount: 1,
@@ -165,12 +224,15 @@ describe("startEmulator", () => {
       }),
     );
     const id = run.Instances?.[0].InstanceId as string;
-    const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0].Instances?.[0];
+    const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]
+      .Instances?.[0];
     expect(described?.RootDeviceName).toBe("/dev/xvda");
     expect(described?.BlockDeviceMappings?.map((m) => m.DeviceName)).toEqual(["/dev/xvda"]);
     expect(described?.PublicIpAddress).toBeUndefined();
     expect(described?.NetworkInterfaces?.[0].Association).toBeUndefined();
-    const volume = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [described?.BlockDeviceMappings?.[0].Ebs?.VolumeId as string] }));
+    const volume = await ec2.send(
+      new DescribeVolumesCommand({ VolumeIds: [described?.BlockDeviceMappings?.[0].Ebs?.VolumeId as string] }),
+    );
     expect(volume.Volumes?.[0]).toMatchObject({ Encrypted: true, VolumeType: "gp3", Size: 8 });
   });
 
@@ -187,19 +249,51 @@ describe("startEmulator", () => {
     );
     const id = created.AssociationDescription?.AssociationId as string;
     const described = await ssm.send(new DescribeAssociationCommand({ AssociationId: id }));
-    expect(described.AssociationDescription).toMatchObject({ Name: "AWS-UpdateSSMAgent", ScheduleExpression: "rate(14 days)" });
+    expect(described.AssociationDescription).toMatchObject({
+      Name: "AWS-UpdateSSMAgent",
+      ScheduleExpression: "rate(14 days)",
+    });
     const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Association", ResourceId: id }));
     expect(tags.TagList).toEqual([{ Key: "Project", Value: "x" }]);
 
-    const window = await ssm.send(new CreateMaintenanceWindowCommand({ Name: "patch", Schedule: "cron(0 3 ? * SUN *)", Duration: 3, Cutoff: 1, AllowUnassociatedTargets: false }));
-    const target = await ssm.send(new RegisterTargetWithMaintenanceWindowCommand({ WindowId: window.WindowId, ResourceType: "INSTANCE", Targets: [{ Key: "tag:SsmAccessGroup", Values: ["x-dev"] }] }));
-    const byId = (value: string) => ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: window.WindowId, Filters: [{ Key: "WindowTargetId", Values: [value] }] }));
+    const window = await ssm.send(
+      new CreateMaintenanceWindowCommand({
+        Name: "patch",
+        Schedule: "cron(0 3 ? * SUN *)",
+        Duration: 3,
+        Cutoff: 1,
+        AllowUnassociatedTargets: false,
+      }),
+    );
+    const target = await ssm.send(
+      new RegisterTargetWithMaintenanceWindowCommand({
+        WindowId: window.WindowId,
+        ResourceType: "INSTANCE",
+        Targets: [{ Key: "tag:SsmAccessGroup", Values: ["x-dev"] }],
+      }),
+    );
+    const byId = (value: string) =>
+      ssm.send(
+        new DescribeMaintenanceWindowTargetsCommand({
+          WindowId: window.WindowId,
+          Filters: [{ Key: "WindowTargetId", Values: [value] }],
+        }),
+      );
     expect((await byId(target.WindowTargetId as string)).Targets).toHaveLength(1);
     expect((await byId("not-a-target")).Targets).toHaveLength(0);
     const task = await ssm.send(
-      new RegisterTaskWithMaintenanceWindowCommand({ WindowId: window.WindowId, TaskArn: "AWS-RunPatchBaseline", TaskType: "RUN_COMMAND", Targets: [{ Key: "WindowTargetIds", Values: [target.WindowTargetId as string] }], MaxConcurrency: "1", MaxErrors: "0" }),
+      new RegisterTaskWithMaintenanceWindowCommand({
+        WindowId: window.WindowId,
+        TaskArn: "AWS-RunPatchBaseline",
+        TaskType: "RUN_COMMAND",
+        Targets: [{ Key: "WindowTargetIds", Values: [target.WindowTargetId as string] }],
+        MaxConcurrency: "1",
+        MaxErrors: "0",
+      }),
     );
-    const got = await ssm.send(new GetMaintenanceWindowTaskCommand({ WindowId: window.WindowId, WindowTaskId: task.WindowTaskId }));
+    const got = await ssm.send(
+      new GetMaintenanceWindowTaskCommand({ WindowId: window.WindowId, WindowTaskId: task.WindowTaskId }),
+    );
     expect(got).toMatchObject({ TaskArn: "AWS-RunPatchBaseline", MaxConcurrency: "1" });
 
     await ssm.send(new DeleteAssociationCommand({ AssociationId: id }));
@@ -216,6 +310,8 @@ describe("startEmulator", () => {
   });
 
   it("refuses an account id that is not 12 digits", async () => {
-    await expect(startEmulator({ accountId: "123", logDir, tlsDir: path.join(logDir, "tls") })).rejects.toThrow(/not a 12-digit AWS account id/);
+    await expect(startEmulator({ accountId: "123", logDir, tlsDir: path.join(logDir, "tls") })).rejects.toThrow(
+      /not a 12-digit AWS account id/,
+    );
   });
 });

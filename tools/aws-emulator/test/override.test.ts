@@ -1,4 +1,10 @@
-import { EMULATED_SERVICES, EMULATOR_CREDENTIALS, EmulatorOverrideError, emulatorOverride, stackAccounts } from "../src/override";
+import {
+  EMULATED_SERVICES,
+  EMULATOR_CREDENTIALS,
+  EmulatorOverrideError,
+  emulatorOverride,
+  stackAccounts,
+} from "../src/override";
 
 const DEV = "111111111111";
 const PROD = "222222222222";
@@ -8,7 +14,14 @@ function envStack(extraProvider: Record<string, unknown> = {}) {
   return {
     terraform: {
       backend: {
-        s3: { bucket: "state-bucket", key: "p/dev/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true, profile: "dev-deploy" },
+        s3: {
+          bucket: "state-bucket",
+          key: "p/dev/terraform.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+          profile: "dev-deploy",
+        },
       },
     },
     provider: { aws: [{ region: "eu-west-1", allowed_account_ids: [DEV], ...extraProvider }] },
@@ -17,7 +30,9 @@ function envStack(extraProvider: Record<string, unknown> = {}) {
 
 describe("emulatorOverride", () => {
   it("points the provider at its account's emulator for every service, with static credentials and the account lock kept", () => {
-    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as { provider: { aws: Array<Record<string, unknown>> } };
+    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as {
+      provider: { aws: Array<Record<string, unknown>> };
+    };
     const [provider] = override.provider.aws;
     expect(provider).toMatchObject({ ...EMULATOR_CREDENTIALS, s3_use_path_style: true, skip_metadata_api_check: true });
     expect(provider.endpoints).toEqual([Object.fromEntries(EMULATED_SERVICES.map((s) => [s, ENDPOINTS[DEV]]))]);
@@ -26,12 +41,16 @@ describe("emulatorOverride", () => {
   });
 
   it("nulls a named profile, which does not exist where the emulator runs", () => {
-    const override = emulatorOverride("dev", envStack({ profile: "dev-deploy" }), ENDPOINTS) as { provider: { aws: Array<Record<string, unknown>> } };
+    const override = emulatorOverride("dev", envStack({ profile: "dev-deploy" }), ENDPOINTS) as {
+      provider: { aws: Array<Record<string, unknown>> };
+    };
     expect(override.provider.aws[0].profile).toBeNull();
   });
 
   it("declares the s3 backend again with the same bucket, key, encryption and lock file, pointed at the emulator", () => {
-    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as { terraform: { backend: { s3: Record<string, unknown> } } };
+    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as {
+      terraform: { backend: { s3: Record<string, unknown> } };
+    };
     const s3 = override.terraform.backend.s3;
     expect(s3).toMatchObject({
       bucket: "state-bucket",
@@ -55,7 +74,9 @@ describe("emulatorOverride", () => {
         ],
       },
     };
-    const override = emulatorOverride("state-bootstrap", json, ENDPOINTS) as Record<string, unknown> & { provider: { aws: Array<{ alias: string; endpoints: Array<Record<string, string>> }> } };
+    const override = emulatorOverride("state-bootstrap", json, ENDPOINTS) as Record<string, unknown> & {
+      provider: { aws: Array<{ alias: string; endpoints: Array<Record<string, string>> }> };
+    };
     expect(override.provider.aws.map((p) => [p.alias, p.endpoints[0].ec2])).toEqual([
       ["a111", ENDPOINTS[DEV]],
       ["a222", ENDPOINTS[PROD]],
@@ -67,8 +88,12 @@ describe("emulatorOverride", () => {
   it("refuses a provider not locked to one account, and an account without an emulator", () => {
     const unlocked = { provider: { aws: [{ region: "eu-west-1" }] } };
     expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(EmulatorOverrideError);
-    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(/qa: provider aws must be locked to exactly one account/);
+    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(
+      /qa: provider aws must be locked to exactly one account/,
+    );
     const other = { provider: { aws: [{ alias: "x", allowed_account_ids: ["333333333333"] }] } };
-    expect(() => emulatorOverride("qa", other, ENDPOINTS)).toThrow(/no emulator runs for account 333333333333 \(running: 111111111111, 222222222222\)/);
+    expect(() => emulatorOverride("qa", other, ENDPOINTS)).toThrow(
+      /no emulator runs for account 333333333333 \(running: 111111111111, 222222222222\)/,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { EMULATOR_ARTIFACTS } from "../src/allowlist";
-import { PlanJson, actionOf, changesOf, describeChanges, differingPaths, pathUnder, unexplainedChanges } from "../src/plan";
+import {
+  PlanJson,
+  actionOf,
+  changesOf,
+  describeChanges,
+  differingPaths,
+  pathUnder,
+  unexplainedChanges,
+} from "../src/plan";
 
 describe("actionOf", () => {
   it.each([
@@ -54,9 +62,17 @@ const plan: PlanJson = {
     {
       address: "aws_instance.app_2",
       type: "aws_instance",
-      change: { actions: ["update"], before: { associate_public_ip_address: true, instance_type: "t3.nano" }, after: { associate_public_ip_address: false, instance_type: "t3.micro" } },
+      change: {
+        actions: ["update"],
+        before: { associate_public_ip_address: true, instance_type: "t3.nano" },
+        after: { associate_public_ip_address: false, instance_type: "t3.micro" },
+      },
     },
-    { address: "aws_subnet.c", type: "aws_subnet", change: { actions: ["create"], before: null, after: { cidr_block: "10.0.0.0/24" } } },
+    {
+      address: "aws_subnet.c",
+      type: "aws_subnet",
+      change: { actions: ["create"], before: null, after: { cidr_block: "10.0.0.0/24" } },
+    },
   ],
 };
 
@@ -72,7 +88,11 @@ describe("changesOf and unexplainedChanges", () => {
     );
     const allow = [{ type: "aws_instance", path: "associate_public_ip_address", reason: "test" }];
     expect(unexplainedChanges(changes, allow).map((c) => c.address)).toEqual(["aws_instance.app_2", "aws_subnet.c"]);
-    expect(unexplainedChanges(changes, [{ ...allow[0], type: "aws_launch_template" }]).map((c) => c.address)).toEqual(["aws_instance.app", "aws_instance.app_2", "aws_subnet.c"]);
+    expect(unexplainedChanges(changes, [{ ...allow[0], type: "aws_launch_template" }]).map((c) => c.address)).toEqual([
+      "aws_instance.app",
+      "aws_instance.app_2",
+      "aws_subnet.c",
+    ]);
   });
 
   it("explains nothing without an allowlist", () => {

@@ -51,7 +51,9 @@ const DESTROY_LOG = [
 
 describe("transientEmulatorError", () => {
   it("reads cdktf's unboxed error lines", () => {
-    expect(terraformErrors(DESTROY_LOG)).toEqual([expect.stringMatching(/^deleting EC2 Launch Template \(lt-7d6ed40b87c5722ea\)/)]);
+    expect(terraformErrors(DESTROY_LOG)).toEqual([
+      expect.stringMatching(/^deleting EC2 Launch Template \(lt-7d6ed40b87c5722ea\)/),
+    ]);
   });
 
   it("names a run whose every error is a listed emulator transient error", () => {

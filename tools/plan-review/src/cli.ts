@@ -80,7 +80,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   }
   const { values, positionals } = parsed;
   const [command, ...extra] = positionals;
-  if (command !== "review" && command !== "plan") throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
+  if (command !== "review" && command !== "plan")
+    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const stack = values.stack;
   if (stack === undefined) throw new UsageError("--stack is required");
@@ -93,10 +94,12 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     }
     return { command, stack, appDir, environmentsDir };
   }
-  if ((values.base === undefined) === (values.plan === undefined)) throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
+  if ((values.base === undefined) === (values.plan === undefined))
+    throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
   const failOn = parseFailOn(values["fail-on"]);
   const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
-  if (!Number.isInteger(maxChars) || maxChars < 1000) throw new UsageError(`--max-chars "${values["max-chars"]}" must be a whole number of at least 1000`);
+  if (!Number.isInteger(maxChars) || maxChars < 1000)
+    throw new UsageError(`--max-chars "${values["max-chars"]}" must be a whole number of at least 1000`);
   return {
     command,
     stack,
@@ -113,11 +116,16 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
 /** `destroy,replace` → the list; `none` → empty; unknown words are a usage error naming them. */
 export function parseFailOn(value: string | undefined): readonly FailOn[] {
   if (value === undefined) return DEFAULT_FAIL_ON;
-  const words = value.split(",").map((w) => w.trim()).filter(Boolean);
+  const words = value
+    .split(",")
+    .map((w) => w.trim())
+    .filter(Boolean);
   if (words.length === 1 && words[0] === "none") return [];
   const unknown = words.filter((w) => !FAIL_ON.includes(w as FailOn));
   if (unknown.length > 0 || words.length === 0) {
-    throw new UsageError(`--fail-on "${value}": ${unknown.length ? `unknown ${unknown.join(", ")}; ` : ""}use ${FAIL_ON.join(",")} or none`);
+    throw new UsageError(
+      `--fail-on "${value}": ${unknown.length ? `unknown ${unknown.join(", ")}; ` : ""}use ${FAIL_ON.join(",")} or none`,
+    );
   }
   return words as FailOn[];
 }
@@ -128,7 +136,12 @@ function repoRootOf(appDir: string): string {
 }
 
 /** Writes `<stack>.md` and `<stack>.json` into `outDir`; returns the Markdown. */
-export function writeReview(review: Review, extra: Record<string, unknown>, outDir: string, maxChars: number): { markdown: string; files: string[] } {
+export function writeReview(
+  review: Review,
+  extra: Record<string, unknown>,
+  outDir: string,
+  maxChars: number,
+): { markdown: string; files: string[] } {
   const markdown = renderMarkdown(review, { maxChars });
   fs.mkdirSync(outDir, { recursive: true });
   const md = path.join(outDir, `${review.stack}.md`);
@@ -139,7 +152,10 @@ export function writeReview(review: Review, extra: Record<string, unknown>, outD
 }
 
 /** Builds the review input of the command (plans against the emulated baseline, or reads the saved plan). */
-export async function reviewInput(command: Extract<Command, { command: "review" }>, io: CliIo): Promise<{ input: ReviewInput; extra: Record<string, unknown> }> {
+export async function reviewInput(
+  command: Extract<Command, { command: "review" }>,
+  io: CliIo,
+): Promise<{ input: ReviewInput; extra: Record<string, unknown> }> {
   const repoRoot = repoRootOf(command.appDir);
   if (command.base !== undefined) {
     const result = await planAgainstEmulatedBaseline({
@@ -166,8 +182,17 @@ export async function reviewInput(command: Extract<Command, { command: "review" 
     stack: command.stack,
     plan: saved.plan,
     stackJson: saved.stackJson,
-    environment: { file: path.relative(repoRoot, envFile).split(path.sep).join("/"), json: JSON.parse(fs.readFileSync(envFile, "utf8")) },
-    provenance: { kind: "saved-plan", planFile: path.relative(repoRoot, command.plan as string).split(path.sep).join("/") },
+    environment: {
+      file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
+      json: JSON.parse(fs.readFileSync(envFile, "utf8")),
+    },
+    provenance: {
+      kind: "saved-plan",
+      planFile: path
+        .relative(repoRoot, command.plan as string)
+        .split(path.sep)
+        .join("/"),
+    },
   };
   return { input, extra: {} };
 }
@@ -185,19 +210,34 @@ export async function main(argv: readonly string[], io: CliIo = processIo, cwd =
   }
   try {
     if (command.command === "plan") {
-      const result = await planWithCredentials({ repoRoot: repoRootOf(command.appDir), appDir: command.appDir, stack: command.stack, environmentsDir: command.environmentsDir, log: io.err });
+      const result = await planWithCredentials({
+        repoRoot: repoRootOf(command.appDir),
+        appDir: command.appDir,
+        stack: command.stack,
+        environmentsDir: command.environmentsDir,
+        log: io.err,
+      });
       if (result.code === 0) {
         io.err(`plan saved: ${path.relative(cwd, result.planFile)}`);
-        io.err(`review it: npx nx run infra:review --stack=${command.stack} --plan=${path.relative(command.appDir, result.planFile)}`);
+        io.err(
+          `review it: npx nx run infra:review --stack=${command.stack} --plan=${path.relative(command.appDir, result.planFile)}`,
+        );
       }
       return result.code === 0 ? 0 : 1;
     }
     const started = Date.now();
     const { input, extra } = await reviewInput(command, io);
     const review = buildReview(input);
-    const { markdown, files } = writeReview(review, { ...extra, seconds: (Date.now() - started) / 1000 }, command.outDir, command.maxChars);
+    const { markdown, files } = writeReview(
+      review,
+      { ...extra, seconds: (Date.now() - started) / 1000 },
+      command.outDir,
+      command.maxChars,
+    );
     io.out(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
-    io.err(`review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    io.err(
+      `review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
     return exitCodeOf(review, command.failOn);
   } catch (e) {
     io.err(`plan-review: ${e instanceof Error ? e.message : String(e)}`);

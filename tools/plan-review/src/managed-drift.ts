@@ -7,7 +7,10 @@ interface ConfiguredResource {
 
 interface PlanWithConfiguration extends PlanJson {
   readonly configuration?: { readonly root_module?: { readonly resources?: readonly ConfiguredResource[] } };
-  readonly relevant_attributes?: readonly { readonly resource: string; readonly attribute: readonly (string | number)[] }[];
+  readonly relevant_attributes?: readonly {
+    readonly resource: string;
+    readonly attribute: readonly (string | number)[];
+  }[];
 }
 
 /** `aws_ec2_tag.x["Owner"]` → `aws_ec2_tag.x`: the configuration's address of an instance. */
@@ -37,8 +40,10 @@ export function managedDrift(plan: PlanJson, ignoreArtifacts = false): PlanJson 
     set.add(attribute);
     managed.set(address, set);
   };
-  for (const r of p.configuration?.root_module?.resources ?? []) for (const key of Object.keys(r.expressions ?? {})) add(r.address, key);
-  for (const r of p.relevant_attributes ?? []) if (typeof r.attribute[0] === "string") add(configAddress(r.resource), r.attribute[0]);
+  for (const r of p.configuration?.root_module?.resources ?? [])
+    for (const key of Object.keys(r.expressions ?? {})) add(r.address, key);
+  for (const r of p.relevant_attributes ?? [])
+    if (typeof r.attribute[0] === "string") add(configAddress(r.resource), r.attribute[0]);
 
   const resource_drift = (plan.resource_drift ?? []).flatMap((d) => {
     const keep = managed.get(configAddress(d.address)) ?? new Set<string>();
@@ -46,7 +51,8 @@ export function managedDrift(plan: PlanJson, ignoreArtifacts = false): PlanJson 
     const after = { ...((d.change.after ?? {}) as Record<string, unknown>) };
     for (const key of Object.keys(after)) if (!keep.has(key)) after[key] = before[key];
     let paths = differingPaths(before, after);
-    if (ignoreArtifacts) paths = paths.filter((path) => !EMULATOR_ARTIFACTS.some((a) => a.type === d.type && pathUnder(path, a.path)));
+    if (ignoreArtifacts)
+      paths = paths.filter((path) => !EMULATOR_ARTIFACTS.some((a) => a.type === d.type && pathUnder(path, a.path)));
     if (paths.length === 0) return [];
     return [{ ...d, change: { ...d.change, after } }];
   });

@@ -18,8 +18,25 @@ describe("plan-review command line", () => {
   });
 
   test("review --plan resolves the plan file; --fail-on, --out-dir and --max-chars are taken", () => {
-    const c = parseCommand(["review", "--stack", "dev", "--plan", "cdktf.out/stacks/dev/dev.tfplan", "--fail-on=destroy,drift", "--out-dir=/tmp/r", "--max-chars=20000"], APP);
-    expect(c).toMatchObject({ plan: path.join(APP, "cdktf.out/stacks/dev/dev.tfplan"), failOn: ["destroy", "drift"], outDir: "/tmp/r", maxChars: 20000 });
+    const c = parseCommand(
+      [
+        "review",
+        "--stack",
+        "dev",
+        "--plan",
+        "cdktf.out/stacks/dev/dev.tfplan",
+        "--fail-on=destroy,drift",
+        "--out-dir=/tmp/r",
+        "--max-chars=20000",
+      ],
+      APP,
+    );
+    expect(c).toMatchObject({
+      plan: path.join(APP, "cdktf.out/stacks/dev/dev.tfplan"),
+      failOn: ["destroy", "drift"],
+      outDir: "/tmp/r",
+      maxChars: 20000,
+    });
   });
 
   test.each([
@@ -54,8 +71,14 @@ describe("plan-review command line", () => {
 
   test("an error exits 1 and names the file: a saved plan that does not exist", async () => {
     const err: string[] = [];
-    const code = await main(["review", "--stack=prod", "--plan=/nowhere/prod.tfplan"], { out: () => undefined, err: (l) => err.push(l) }, APP);
+    const code = await main(
+      ["review", "--stack=prod", "--plan=/nowhere/prod.tfplan"],
+      { out: () => undefined, err: (l) => err.push(l) },
+      APP,
+    );
     expect(code).toBe(1);
-    expect(err.join("\n")).toMatch(/\/nowhere\/prod\.tfplan does not exist; make one with `npx nx run infra:plan --stack=<env>`/);
+    expect(err.join("\n")).toMatch(
+      /\/nowhere\/prod\.tfplan does not exist; make one with `npx nx run infra:plan --stack=<env>`/,
+    );
   });
 });

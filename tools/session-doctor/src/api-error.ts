@@ -15,7 +15,9 @@ function httpStatus(e: unknown): number | undefined {
 
 /** Whether an error says the caller may not make the call. */
 export function isAccessDenied(e: unknown): boolean {
-  return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|UnauthorizedAccess)$/.test(errorCode(e) ?? "");
+  return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|UnauthorizedAccess)$/.test(
+    errorCode(e) ?? "",
+  );
 }
 
 /** Whether an error is an endpoint that does not implement the call (an AWS API emulator's gap, or a 501). */
@@ -40,8 +42,10 @@ export function unansweredReason(api: string, e: unknown): string {
       ? `the API answered NotImplemented: this endpoint does not implement ${api}`
       : `the API answered NotImplemented (HTTP ${httpStatus(e)} without an AWS error): this endpoint does not implement ${api}`;
   }
-  if (code === "CredentialsProviderError" || /credential/i.test(String((e as Error)?.name))) return `no AWS credentials for ${api}: ${message}`;
+  if (code === "CredentialsProviderError" || /credential/i.test(String((e as Error)?.name)))
+    return `no AWS credentials for ${api}: ${message}`;
   const network = (e as { code?: unknown })?.code;
-  if (typeof network === "string" && /^E[A-Z]+$/.test(network)) return `${api} could not reach AWS (${network}): ${message}`;
+  if (typeof network === "string" && /^E[A-Z]+$/.test(network))
+    return `${api} could not reach AWS (${network}): ${message}`;
   return `${api} failed${code ? ` (${code})` : ""}: ${message}`;
 }

@@ -61,14 +61,21 @@ export interface AwsClients {
   listAttachedRolePolicies(input: ListAttachedRolePoliciesCommandInput): Answer<ListAttachedRolePoliciesCommandOutput>;
   getRole(input: GetRoleCommandInput): Answer<GetRoleCommandOutput>;
   simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): Answer<SimulatePrincipalPolicyCommandOutput>;
-  describeInstanceInformation(input: DescribeInstanceInformationCommandInput): Answer<DescribeInstanceInformationCommandOutput>;
+  describeInstanceInformation(
+    input: DescribeInstanceInformationCommandInput,
+  ): Answer<DescribeInstanceInformationCommandOutput>;
   getDocument(input: GetDocumentCommandInput): Answer<GetDocumentCommandOutput>;
   describeLogGroups(input: DescribeLogGroupsCommandInput): Answer<DescribeLogGroupsCommandOutput>;
   describeKey(input: DescribeKeyCommandInput): Answer<DescribeKeyCommandOutput>;
 }
 
 /** Configuration every client of {@link createAwsClients} takes: Region, and optionally credentials, endpoint, HTTP handler. */
-export type AwsClientConfig = EC2ClientConfig & IAMClientConfig & SSMClientConfig & CloudWatchLogsClientConfig & KMSClientConfig & STSClientConfig;
+export type AwsClientConfig = EC2ClientConfig &
+  IAMClientConfig &
+  SSMClientConfig &
+  CloudWatchLogsClientConfig &
+  KMSClientConfig &
+  STSClientConfig;
 
 /**
  * {@link AwsClients} over the AWS SDK for JavaScript v3, every client made
@@ -106,20 +113,30 @@ export function createAwsClients(config: AwsClientConfig): AwsClients {
   });
   return {
     getCallerIdentity: async () => sts().then(({ m, client }) => client.send(new m.GetCallerIdentityCommand({}))),
-    describeInstances: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeInstancesCommand(input))),
+    describeInstances: async (input) =>
+      ec2().then(({ m, client }) => client.send(new m.DescribeInstancesCommand(input))),
     describeVpcs: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeVpcsCommand(input))),
-    describeVpcAttribute: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeVpcAttributeCommand(input))),
-    describeVpcEndpoints: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeVpcEndpointsCommand(input))),
+    describeVpcAttribute: async (input) =>
+      ec2().then(({ m, client }) => client.send(new m.DescribeVpcAttributeCommand(input))),
+    describeVpcEndpoints: async (input) =>
+      ec2().then(({ m, client }) => client.send(new m.DescribeVpcEndpointsCommand(input))),
     describeSubnets: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeSubnetsCommand(input))),
-    describeSecurityGroups: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeSecurityGroupsCommand(input))),
-    describeRouteTables: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeRouteTablesCommand(input))),
-    getInstanceProfile: async (input) => iam().then(({ m, client }) => client.send(new m.GetInstanceProfileCommand(input))),
-    listAttachedRolePolicies: async (input) => iam().then(({ m, client }) => client.send(new m.ListAttachedRolePoliciesCommand(input))),
+    describeSecurityGroups: async (input) =>
+      ec2().then(({ m, client }) => client.send(new m.DescribeSecurityGroupsCommand(input))),
+    describeRouteTables: async (input) =>
+      ec2().then(({ m, client }) => client.send(new m.DescribeRouteTablesCommand(input))),
+    getInstanceProfile: async (input) =>
+      iam().then(({ m, client }) => client.send(new m.GetInstanceProfileCommand(input))),
+    listAttachedRolePolicies: async (input) =>
+      iam().then(({ m, client }) => client.send(new m.ListAttachedRolePoliciesCommand(input))),
     getRole: async (input) => iam().then(({ m, client }) => client.send(new m.GetRoleCommand(input))),
-    simulatePrincipalPolicy: async (input) => iam().then(({ m, client }) => client.send(new m.SimulatePrincipalPolicyCommand(input))),
-    describeInstanceInformation: async (input) => ssm().then(({ m, client }) => client.send(new m.DescribeInstanceInformationCommand(input))),
+    simulatePrincipalPolicy: async (input) =>
+      iam().then(({ m, client }) => client.send(new m.SimulatePrincipalPolicyCommand(input))),
+    describeInstanceInformation: async (input) =>
+      ssm().then(({ m, client }) => client.send(new m.DescribeInstanceInformationCommand(input))),
     getDocument: async (input) => ssm().then(({ m, client }) => client.send(new m.GetDocumentCommand(input))),
-    describeLogGroups: async (input) => logs().then(({ m, client }) => client.send(new m.DescribeLogGroupsCommand(input))),
+    describeLogGroups: async (input) =>
+      logs().then(({ m, client }) => client.send(new m.DescribeLogGroupsCommand(input))),
     describeKey: async (input) => kms().then(({ m, client }) => client.send(new m.DescribeKeyCommand(input))),
   };
 }

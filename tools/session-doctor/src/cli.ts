@@ -46,7 +46,14 @@ export type Command =
       readonly appDir: string;
       readonly environmentsDir: string;
     }
-  | { readonly command: "doctor"; readonly stack: string; readonly instance?: string; readonly json: boolean; readonly appDir: string; readonly environmentsDir: string };
+  | {
+      readonly command: "doctor";
+      readonly stack: string;
+      readonly instance?: string;
+      readonly json: boolean;
+      readonly appDir: string;
+      readonly environmentsDir: string;
+    };
 
 /** Parses `argv` (without node and the script), paths resolved from `cwd`; throws a {@link UsageError}. */
 export function parseCommand(argv: readonly string[], cwd: string): Command {
@@ -72,15 +79,22 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   }
   const { values, positionals } = parsed;
   const [command, ...extra] = positionals;
-  if (command !== "connect" && command !== "doctor") throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
+  if (command !== "connect" && command !== "doctor")
+    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const stack = values.stack;
   if (stack === undefined) throw new UsageError("--stack is required");
   if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`--stack "${stack}" is not an environment name`);
-  if (values.instance !== undefined && !/^[a-z][a-z0-9-]*$/.test(values.instance)) throw new UsageError(`--instance "${values.instance}" is not an instance name`);
+  if (values.instance !== undefined && !/^[a-z][a-z0-9-]*$/.test(values.instance))
+    throw new UsageError(`--instance "${values.instance}" is not an instance name`);
   const appDir = path.resolve(cwd, values.app ?? ".");
   const environmentsDir = path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments"));
-  const common = { stack, ...(values.instance !== undefined ? { instance: values.instance } : {}), appDir, environmentsDir };
+  const common = {
+    stack,
+    ...(values.instance !== undefined ? { instance: values.instance } : {}),
+    appDir,
+    environmentsDir,
+  };
   if (command === "doctor") {
     for (const option of ["port", "remote-host", "print"] as const) {
       if (values[option] !== undefined) throw new UsageError(`--${option} is an option of connect, not doctor`);
@@ -89,7 +103,9 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   }
   if (values.json !== undefined) throw new UsageError("--json is an option of doctor, not connect");
   if (values.port !== undefined && values["remote-host"] !== undefined) {
-    throw new UsageError("--port and --remote-host exclude each other; give the local port of a remote host as --remote-host=<host>:<port>:<local port>");
+    throw new UsageError(
+      "--port and --remote-host exclude each other; give the local port of a remote host as --remote-host=<host>:<port>:<local port>",
+    );
   }
   let forwarding: Forwarding | undefined;
   try {
@@ -126,7 +142,11 @@ const processIo: CliIo = {
 };
 
 /** The command: returns the exit code (see {@link USAGE}). */
-export async function main(argv: readonly string[], io: CliIo = processIo, deps: CliDeps = { cwd: process.cwd() }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  deps: CliDeps = { cwd: process.cwd() },
+): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv, deps.cwd);
@@ -139,13 +159,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo, deps:
   const cannotRun = command.command === "doctor" ? 3 : 1;
   try {
     const env = readEnvironment(command.environmentsDir, command.stack);
-    const outputs = await (deps.outputs ?? new TerraformOutputs({ appDir: command.appDir, log: io.err })).read(command.stack);
+    const outputs = await (deps.outputs ?? new TerraformOutputs({ appDir: command.appDir, log: io.err })).read(
+      command.stack,
+    );
     const instance = selectInstance(env, outputs, command.instance);
     const clients = (deps.clients ?? ((e: EnvironmentView) => createAwsClients({ region: e.region })))(env);
     const tools = deps.tools ?? runTool;
     if (command.command === "connect") {
       const session = startSessionCommand(env, outputs, instance, command.forwarding);
-      return await connect({ env, command: session, clients, tools, spawn: deps.spawn ?? spawnSession, print: command.print, out: io.out, err: io.err });
+      return await connect({
+        env,
+        command: session,
+        clients,
+        tools,
+        spawn: deps.spawn ?? spawnSession,
+        print: command.print,
+        out: io.out,
+        err: io.err,
+      });
     }
     const report = await runDoctor({ env, outputs, instance, clients, tools });
     io.out(command.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${renderDoctorText(report)}\n`);

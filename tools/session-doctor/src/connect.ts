@@ -50,7 +50,11 @@ export interface ConnectOptions {
  * The checks a session needs on this side, before starting it: the AWS CLI
  * v2, the Session Manager plugin, and credentials of the environment's account.
  */
-export async function connectPreflight(env: EnvironmentView, clients: AwsClients, tools: ToolRunner): Promise<CheckResult[]> {
+export async function connectPreflight(
+  env: EnvironmentView,
+  clients: AwsClients,
+  tools: ToolRunner,
+): Promise<CheckResult[]> {
   const caller = async (): Promise<CallerIdentity> => {
     try {
       return { ok: true, identity: await clients.getCallerIdentity() };

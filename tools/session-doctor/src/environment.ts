@@ -99,7 +99,9 @@ export function parseEnvironment(name: string, file: string, json: unknown): Env
   const remoteHosts = Array.isArray(forwarding.remoteHosts)
     ? forwarding.remoteHosts.flatMap((r) => {
         const o = asObject(r);
-        return o && typeof o.host === "string" && Number.isInteger(o.port) ? [{ host: o.host, port: o.port as number }] : [];
+        return o && typeof o.host === "string" && Number.isInteger(o.port)
+          ? [{ host: o.host, port: o.port as number }]
+          : [];
       })
     : [];
   const endpoints = asObject(asObject(root.network)?.endpoints) ?? {};

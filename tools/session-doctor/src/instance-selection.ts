@@ -30,7 +30,9 @@ export function selectInstance(env: EnvironmentView, outputs: StackOutputs, name
   }
   const id = mapOutput(outputs, "instance_ids")[chosen];
   if (id === undefined) {
-    throw new Error(`${chosen} is in ${env.file} but not in the stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=${env.name})`);
+    throw new Error(
+      `${chosen} is in ${env.file} but not in the stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=${env.name})`,
+    );
   }
   return { name: chosen, id };
 }

@@ -22,8 +22,12 @@ export const runTool: ToolRunner = (command, args) =>
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", (e: NodeJS.ErrnoException) => resolve({ code: null, stdout: "", stderr: "", error: e.code ?? e.message }));
-    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      resolve({ code: null, stdout: "", stderr: "", error: e.code ?? e.message }),
+    );
+    child.on("close", (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+    );
   });
 
 /** Where to get the AWS CLI v2 (AWS docs, "Installing or updating to the latest version of the AWS CLI"). */
@@ -37,7 +41,9 @@ export const PLUGIN_INSTALL =
 const firstLine = (run: ToolRun) => `${run.stdout}\n${run.stderr}`.trim().split("\n")[0]?.trim() ?? "";
 
 const cannotRun = (command: string, run: ToolRun) =>
-  run.error === "ENOENT" ? `\`${command}\` failed: ${command.split(" ")[0]} is not on PATH` : `\`${command}\` failed: ${run.error ?? `exit ${run.code}: ${firstLine(run)}`}`;
+  run.error === "ENOENT"
+    ? `\`${command}\` failed: ${command.split(" ")[0]} is not on PATH`
+    : `\`${command}\` failed: ${run.error ?? `exit ${run.code}: ${firstLine(run)}`}`;
 
 /** ✔ when `aws --version` says `aws-cli/2.`; ✖ with the check that failed and the install link otherwise. */
 export async function checkAwsCli(run: ToolRunner): Promise<CheckResult> {
@@ -48,9 +54,19 @@ export async function checkAwsCli(run: ToolRunner): Promise<CheckResult> {
   const version = firstLine(result);
   if (/^aws-cli\/2\./.test(version)) return pass(id, title, version);
   if (/^aws-cli\/\d/.test(version)) {
-    return fail(id, title, `\`aws --version\` says ${version}, not aws-cli/2.`, `${AWS_CLI_INSTALL}, and make it the \`aws\` on PATH`);
+    return fail(
+      id,
+      title,
+      `\`aws --version\` says ${version}, not aws-cli/2.`,
+      `${AWS_CLI_INSTALL}, and make it the \`aws\` on PATH`,
+    );
   }
-  return unknown(id, title, `\`aws --version\` printed "${version}", which names no AWS CLI version`, "run `aws --version`: it should print aws-cli/2.<x>");
+  return unknown(
+    id,
+    title,
+    `\`aws --version\` printed "${version}", which names no AWS CLI version`,
+    "run `aws --version`: it should print aws-cli/2.<x>",
+  );
 }
 
 /** ✔ when `session-manager-plugin --version` runs; ✖ with the check that failed and the install link otherwise. */

@@ -64,9 +64,13 @@ export class TerraformOutputs implements OutputsSource {
       throw new Error(`${dir}/cdk.tf.json is missing: synthesize the stack first (npx nx run infra:synth)`);
     }
     const mirror = env.TF_CLI_CONFIG_FILE === undefined ? discoverProviderMirror(env) : undefined;
-    const tfEnv = mirror ? terraformEnv(writeCliConfig(path.join(this.options.appDir, "cdktf.out", ".terraform-cli"), mirror.path), env) : env;
+    const tfEnv = mirror
+      ? terraformEnv(writeCliConfig(path.join(this.options.appDir, "cdktf.out", ".terraform-cli"), mirror.path), env)
+      : env;
     if (!fs.existsSync(path.join(dir, ".terraform", "terraform.tfstate"))) {
-      this.options.log?.(`terraform init -input=false in ${path.relative(this.options.appDir, dir)} (first use of this folder)`);
+      this.options.log?.(
+        `terraform init -input=false in ${path.relative(this.options.appDir, dir)} (first use of this folder)`,
+      );
       const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env: tfEnv });
       if (init.code !== 0) throw new Error(`terraform init in ${dir} failed:\n${tail(init.stderr || init.stdout)}`);
     }
@@ -74,12 +78,19 @@ export class TerraformOutputs implements OutputsSource {
     if (out.code !== 0) throw new Error(`terraform output -json in ${dir} failed:\n${tail(out.stderr || out.stdout)}`);
     const outputs = parseTerraformOutputs(out.stdout);
     if (Object.keys(outputs).length === 0) {
-      throw new Error(`${stack} has no outputs in its state: deploy it first (npx nx run infra:deploy --stack=${stack})`);
+      throw new Error(
+        `${stack} has no outputs in its state: deploy it first (npx nx run infra:deploy --stack=${stack})`,
+      );
     }
     return outputs;
   }
 }
 
 function tail(text: string): string {
-  return text.trim().split("\n").slice(-12).map((l) => `  ${l}`).join("\n");
+  return text
+    .trim()
+    .split("\n")
+    .slice(-12)
+    .map((l) => `  ${l}`)
+    .join("\n");
 }

@@ -31,7 +31,9 @@ export class RefusedError extends Error {
 function tcpPort(text: string, what: string, allowZero = false): number {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(n) || n > 65535 || n < (allowZero ? 0 : 1)) {
-    throw new RefusedError(`${what} "${text}" is not a TCP port (1-65535${allowZero ? ", or 0 to let the plugin choose" : ""})`);
+    throw new RefusedError(
+      `${what} "${text}" is not a TCP port (1-65535${allowZero ? ", or 0 to let the plugin choose" : ""})`,
+    );
   }
   return n;
 }
@@ -49,7 +51,12 @@ export function parseRemoteHostOption(value: string): Forwarding {
   const m = /^([^:]+):([^:]+)(?::([^:]+))?$/.exec(value);
   if (!m) throw new RefusedError(`--remote-host "${value}" is not <host>:<port>[:<local port>]`);
   const port = tcpPort(m[2], "--remote-host port");
-  return { kind: "remote-host", host: m[1], port, localPort: m[3] === undefined ? port : tcpPort(m[3], "--remote-host local port", true) };
+  return {
+    kind: "remote-host",
+    host: m[1],
+    port,
+    localPort: m[3] === undefined ? port : tcpPort(m[3], "--remote-host local port", true),
+  };
 }
 
 const describeRemote = (r: RemoteHostPort) => `${r.host}:${r.port}`;
@@ -73,7 +80,9 @@ export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, 
     }
     key = String(forwarding.port);
   } else {
-    const allowed = env.forwardedRemoteHosts.find((r) => r.host.toLowerCase() === forwarding.host.toLowerCase() && r.port === forwarding.port);
+    const allowed = env.forwardedRemoteHosts.find(
+      (r) => r.host.toLowerCase() === forwarding.host.toLowerCase() && r.port === forwarding.port,
+    );
     if (!allowed) {
       throw new RefusedError(
         env.forwardedRemoteHosts.length === 0
@@ -86,7 +95,9 @@ export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, 
   const documents = mapOutput(outputs, "port_forwarding_documents");
   const document = Object.entries(documents).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
   if (document === undefined) {
-    throw new RefusedError(`${key} is allowed in ${env.file} but the deployed stack has no document for it (port_forwarding_documents): deploy first (npx nx run infra:deploy --stack=${env.name})`);
+    throw new RefusedError(
+      `${key} is allowed in ${env.file} but the deployed stack has no document for it (port_forwarding_documents): deploy first (npx nx run infra:deploy --stack=${env.name})`,
+    );
   }
   return document;
 }
@@ -95,13 +106,26 @@ export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, 
  * `aws ssm start-session --target <id> --region <region>`, with the pinned
  * port forwarding document and `localPortNumber` when forwarding.
  */
-export function startSessionCommand(env: EnvironmentView, outputs: StackOutputs, instance: SelectedInstance, forwarding?: Forwarding): StartSessionCommand {
+export function startSessionCommand(
+  env: EnvironmentView,
+  outputs: StackOutputs,
+  instance: SelectedInstance,
+  forwarding?: Forwarding,
+): StartSessionCommand {
   const base = ["ssm", "start-session", "--target", instance.id, "--region", env.region];
   if (forwarding === undefined) {
-    return { command: "aws", args: base, document: SHELL_DOCUMENT, description: `a shell on ${instance.name} (${instance.id})` };
+    return {
+      command: "aws",
+      args: base,
+      document: SHELL_DOCUMENT,
+      description: `a shell on ${instance.name} (${instance.id})`,
+    };
   }
   const document = forwardingDocument(env, outputs, forwarding);
-  const to = forwarding.kind === "port" ? `port ${forwarding.port} of ${instance.name}` : `${forwarding.host}:${forwarding.port} through ${instance.name}`;
+  const to =
+    forwarding.kind === "port"
+      ? `port ${forwarding.port} of ${instance.name}`
+      : `${forwarding.host}:${forwarding.port} through ${instance.name}`;
   return {
     command: "aws",
     args: [...base, "--document-name", document, "--parameters", `localPortNumber=${forwarding.localPort}`],
@@ -112,5 +136,7 @@ export function startSessionCommand(env: EnvironmentView, outputs: StackOutputs,
 
 /** The command as one line to paste into a POSIX shell. */
 export function shellLine(command: { readonly command: string; readonly args: readonly string[] }): string {
-  return [command.command, ...command.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+  return [command.command, ...command.args]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(" ");
 }

@@ -1,7 +1,16 @@
 import * as path from "node:path";
 import { CliDeps, UsageError, main, parseCommand } from "../src/cli";
 import type { OutputsSource, StackOutputs } from "../src/outputs";
-import { DEV_OUTPUTS, INSTALLED, INSTANCE_ID, World, fakeClients, fakeTools, healthyWorld, notImplemented } from "./support";
+import {
+  DEV_OUTPUTS,
+  INSTALLED,
+  INSTANCE_ID,
+  World,
+  fakeClients,
+  fakeTools,
+  healthyWorld,
+  notImplemented,
+} from "./support";
 
 /** The repository's app folder: its environment files are the shipped ones. */
 const APP = path.resolve(__dirname, "..", "..", "..", "apps", "infra");
@@ -9,7 +18,11 @@ const APP = path.resolve(__dirname, "..", "..", "..", "apps", "infra");
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (l: string) => err.push(l) }, out: () => out.join(""), err: () => err.join("\n") };
+  return {
+    io: { out: (t: string) => out.push(t), err: (l: string) => err.push(l) },
+    out: () => out.join(""),
+    err: () => err.join("\n"),
+  };
 }
 
 function deps(world: World = healthyWorld(), extra: Partial<CliDeps> = {}): CliDeps & { spawned: string[][] } {
@@ -32,15 +45,17 @@ function deps(world: World = healthyWorld(), extra: Partial<CliDeps> = {}): CliD
 describe("command line", () => {
   describe("parsing", () => {
     it("reads connect with its options, paths from the app folder", () => {
-      expect(parseCommand(["connect", "--stack=dev", "--instance=app-1", "--port=8080:18080", "--print"], APP)).toEqual({
-        command: "connect",
-        stack: "dev",
-        instance: "app-1",
-        forwarding: { kind: "port", port: 8080, localPort: 18080 },
-        print: true,
-        appDir: APP,
-        environmentsDir: path.join(APP, "environments"),
-      });
+      expect(parseCommand(["connect", "--stack=dev", "--instance=app-1", "--port=8080:18080", "--print"], APP)).toEqual(
+        {
+          command: "connect",
+          stack: "dev",
+          instance: "app-1",
+          forwarding: { kind: "port", port: 8080, localPort: 18080 },
+          print: true,
+          appDir: APP,
+          environmentsDir: path.join(APP, "environments"),
+        },
+      );
     });
 
     it("reads doctor with --json and --environments-dir", () => {
@@ -81,7 +96,9 @@ describe("command line", () => {
       const world = healthyWorld();
       const d = deps(world, { tools: fakeTools({}) });
       expect(await main(["connect", "--stack=dev", "--port=8080", "--print"], c.io, d)).toBe(0);
-      expect(c.out()).toBe(`aws ssm start-session --target ${INSTANCE_ID} --region eu-west-1 --document-name ssm-access-dev-forward-8080 --parameters localPortNumber=8080\n`);
+      expect(c.out()).toBe(
+        `aws ssm start-session --target ${INSTANCE_ID} --region eu-west-1 --document-name ssm-access-dev-forward-8080 --parameters localPortNumber=8080\n`,
+      );
       expect(world.calls).toEqual([]);
       expect(d.spawned).toEqual([]);
     });
@@ -90,7 +107,9 @@ describe("command line", () => {
       const c = capture();
       const d = deps(healthyWorld(), { spawn: async () => 130 });
       expect(await main(["connect", "--stack=dev"], c.io, d)).toBe(130);
-      expect(c.err()).toMatch(/starting a shell on app-1 .* with SSM-SessionManagerRunShell: aws ssm start-session --target i-0123456789abcdef0 --region eu-west-1/);
+      expect(c.err()).toMatch(
+        /starting a shell on app-1 .* with SSM-SessionManagerRunShell: aws ssm start-session --target i-0123456789abcdef0 --region eu-west-1/,
+      );
     });
 
     it("spawns aws ssm start-session with the shell document's arguments", async () => {
@@ -104,16 +123,24 @@ describe("command line", () => {
       const d = deps(healthyWorld(), { tools: fakeTools({ aws: INSTALLED.aws }) });
       expect(await main(["connect", "--stack=dev"], c.io, d)).toBe(1);
       expect(c.err()).toMatch(/cannot start a shell on app-1/);
-      expect(c.err()).toMatch(/✖ session-manager-plugin: `session-manager-plugin --version` failed: session-manager-plugin is not on PATH\. Fix: install the Session Manager plugin \(AWS docs "Install the Session Manager plugin for the AWS CLI"/);
+      expect(c.err()).toMatch(
+        /✖ session-manager-plugin: `session-manager-plugin --version` failed: session-manager-plugin is not on PATH\. Fix: install the Session Manager plugin \(AWS docs "Install the Session Manager plugin for the AWS CLI"/,
+      );
       expect(d.spawned).toEqual([]);
     });
 
     it("refuses credentials of another account, naming both accounts", async () => {
       const c = capture();
       const world = healthyWorld();
-      world.caller = { ...world.caller, Account: "222222222222", Arn: "arn:aws:sts::222222222222:assumed-role/Admin/alice" };
+      world.caller = {
+        ...world.caller,
+        Account: "222222222222",
+        Arn: "arn:aws:sts::222222222222:assumed-role/Admin/alice",
+      };
       expect(await main(["connect", "--stack=dev"], c.io, deps(world))).toBe(1);
-      expect(c.err()).toMatch(/✖ credentials-account: dev lives in account 111111111111 \(accountId in .*dev\.json\), but the credentials are for account 222222222222 \(arn:aws:sts::222222222222:assumed-role\/Admin\/alice\)/);
+      expect(c.err()).toMatch(
+        /✖ credentials-account: dev lives in account 111111111111 \(accountId in .*dev\.json\), but the credentials are for account 222222222222 \(arn:aws:sts::222222222222:assumed-role\/Admin\/alice\)/,
+      );
     });
 
     it("refuses a port the environment does not forward, exit 1", async () => {
@@ -155,7 +182,9 @@ describe("command line", () => {
 
     it("exits 3 when it cannot run (no outputs)", async () => {
       const c = capture();
-      const outputs: OutputsSource = { read: async () => Promise.reject(new Error("dev has no outputs in its state: deploy it first")) };
+      const outputs: OutputsSource = {
+        read: async () => Promise.reject(new Error("dev has no outputs in its state: deploy it first")),
+      };
       expect(await main(["doctor", "--stack=dev"], c.io, deps(healthyWorld(), { outputs }))).toBe(3);
       expect(c.err()).toBe("session-doctor: dev has no outputs in its state: deploy it first");
     });

@@ -40,7 +40,9 @@ describe("environment files", () => {
   });
 
   it("names every missing field with its path", () => {
-    expect(() => parseEnvironment("dev", "dev.json", { instances: [{}] })).toThrow(/dev\.json:\n {2}accountId: is missing\n {2}region: is missing\n {2}instances\[0\]\.name: is missing/);
+    expect(() => parseEnvironment("dev", "dev.json", { instances: [{}] })).toThrow(
+      /dev\.json:\n {2}accountId: is missing\n {2}region: is missing\n {2}instances\[0\]\.name: is missing/,
+    );
   });
 
   it("lists the environments when the file does not exist", () => {

@@ -16,11 +16,15 @@ describe("instance selection by name", () => {
   });
 
   it("asks for a name, listing them, when there are several", () => {
-    expect(() => selectInstance(two, outputs)).toThrow("dev has 2 instances (app-1, db-1): choose one with --instance=<name>");
+    expect(() => selectInstance(two, outputs)).toThrow(
+      "dev has 2 instances (app-1, db-1): choose one with --instance=<name>",
+    );
   });
 
   it("refuses a name the environment file does not have, listing the ones it has", () => {
-    expect(() => selectInstance(two, outputs, "web-1")).toThrow('dev has no instance "web-1" (instances in apps/infra/environments/dev.json: app-1, db-1)');
+    expect(() => selectInstance(two, outputs, "web-1")).toThrow(
+      'dev has no instance "web-1" (instances in apps/infra/environments/dev.json: app-1, db-1)',
+    );
   });
 
   it("never takes an instance id for a name", () => {
@@ -28,6 +32,8 @@ describe("instance selection by name", () => {
   });
 
   it("says to deploy when the file names an instance the stack does not have yet", () => {
-    expect(() => selectInstance(two, DEV_OUTPUTS, "db-1")).toThrow("db-1 is in apps/infra/environments/dev.json but not in the stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=dev)");
+    expect(() => selectInstance(two, DEV_OUTPUTS, "db-1")).toThrow(
+      "db-1 is in apps/infra/environments/dev.json but not in the stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=dev)",
+    );
   });
 });

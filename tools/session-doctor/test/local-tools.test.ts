@@ -4,8 +4,14 @@ import { INSTALLED, fakeTools } from "./support";
 describe("local tools", () => {
   it("passes with the AWS CLI v2 and the plugin installed", async () => {
     const tools = fakeTools(INSTALLED);
-    expect(await checkAwsCli(tools)).toMatchObject({ status: "pass", evidence: expect.stringMatching(/^aws-cli\/2\.17\.20/) });
-    expect(await checkSessionManagerPlugin(tools)).toMatchObject({ status: "pass", evidence: "session-manager-plugin 1.2.707.0" });
+    expect(await checkAwsCli(tools)).toMatchObject({
+      status: "pass",
+      evidence: expect.stringMatching(/^aws-cli\/2\.17\.20/),
+    });
+    expect(await checkSessionManagerPlugin(tools)).toMatchObject({
+      status: "pass",
+      evidence: "session-manager-plugin 1.2.707.0",
+    });
     expect(tools.calls).toEqual(["aws --version", "session-manager-plugin --version"]);
   });
 
@@ -24,12 +30,19 @@ describe("local tools", () => {
   });
 
   it("refuses the AWS CLI v1, saying which version it found", async () => {
-    const result = await checkAwsCli(fakeTools({ aws: { stdout: "aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11\n" } }));
-    expect(result).toMatchObject({ status: "fail", evidence: "`aws --version` says aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11, not aws-cli/2." });
+    const result = await checkAwsCli(
+      fakeTools({ aws: { stdout: "aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11\n" } }),
+    );
+    expect(result).toMatchObject({
+      status: "fail",
+      evidence: "`aws --version` says aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11, not aws-cli/2.",
+    });
   });
 
   it("reports a plugin that fails to run with its exit code and output", async () => {
-    const result = await checkSessionManagerPlugin(fakeTools({ "session-manager-plugin": { code: 1, stderr: "cannot execute binary file\n" } }));
+    const result = await checkSessionManagerPlugin(
+      fakeTools({ "session-manager-plugin": { code: 1, stderr: "cannot execute binary file\n" } }),
+    );
     expect(result.evidence).toBe("`session-manager-plugin --version` failed: exit 1: cannot execute binary file");
   });
 

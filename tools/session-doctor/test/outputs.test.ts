@@ -22,7 +22,12 @@ describe("stack outputs", () => {
   });
 
   it("says to synthesize when the stack folder has no cdk.tf.json", async () => {
-    const source = new TerraformOutputs({ appDir: path.join(__dirname, "no-such-app"), env: { PATH: process.env.PATH, TF_CLI_CONFIG_FILE: "/dev/null" } });
-    await expect(source.read("dev")).rejects.toThrow(/cdk\.tf\.json is missing: synthesize the stack first \(npx nx run infra:synth\)/);
+    const source = new TerraformOutputs({
+      appDir: path.join(__dirname, "no-such-app"),
+      env: { PATH: process.env.PATH, TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
+    await expect(source.read("dev")).rejects.toThrow(
+      /cdk\.tf\.json is missing: synthesize the stack first \(npx nx run infra:synth\)/,
+    );
   });
 });

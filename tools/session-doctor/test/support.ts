@@ -9,7 +9,11 @@ export const DEV_JSON = {
   project: "ssm-access",
   accountId: "111111111111",
   region: "eu-west-1",
-  network: { cidr: "10.10.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], endpoints: { availabilityZoneCount: 1 } },
+  network: {
+    cidr: "10.10.0.0/16",
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    endpoints: { availabilityZoneCount: 1 },
+  },
   instances: [{ name: "app-1", instanceType: "t3.nano" }],
   operatorAccess: { enabled: true, portForwarding: { ports: [8080] } },
   backend: { type: "s3", bucket: "ssm-access-tfstate-111111111111-eu-west-1" },
@@ -68,7 +72,14 @@ export interface World {
   routeTables: RouteTable[];
   profileRoles: Record<string, string[]>;
   attachedPolicies: Record<string, string[]>;
-  instanceInformation: Array<{ InstanceId: string; PingStatus: string; AgentVersion: string; PlatformName: string; PlatformVersion: string; LastPingDateTime: Date }>;
+  instanceInformation: Array<{
+    InstanceId: string;
+    PingStatus: string;
+    AgentVersion: string;
+    PlatformName: string;
+    PlatformVersion: string;
+    LastPingDateTime: Date;
+  }>;
   preferences: string | undefined;
   logGroups: Array<{ logGroupName: string; kmsKeyId?: string }>;
   keys: Record<string, { KeyId: string; Arn: string; KeyState: string; DeletionDate?: Date }>;
@@ -82,7 +93,11 @@ export interface World {
 
 export function healthyWorld(): World {
   return {
-    caller: { Account: "111111111111", Arn: "arn:aws:sts::111111111111:assumed-role/Operator/alice", UserId: "AROA:alice" },
+    caller: {
+      Account: "111111111111",
+      Arn: "arn:aws:sts::111111111111:assumed-role/Operator/alice",
+      UserId: "AROA:alice",
+    },
     instances: [
       {
         InstanceId: INSTANCE_ID,
@@ -102,7 +117,14 @@ export function healthyWorld(): World {
     vpcAttributes: { enableDnsSupport: true, enableDnsHostnames: true },
     endpoints: [
       ...["ssm", "ssmmessages", "ec2messages", "logs", "kms"].map(interfaceEndpoint),
-      { VpcEndpointId: "vpce-s3", VpcId: VPC_ID, ServiceName: "com.amazonaws.eu-west-1.s3", VpcEndpointType: "Gateway", State: "available" as never, RouteTableIds: ["rtb-isolated"] },
+      {
+        VpcEndpointId: "vpce-s3",
+        VpcId: VPC_ID,
+        ServiceName: "com.amazonaws.eu-west-1.s3",
+        VpcEndpointType: "Gateway",
+        State: "available" as never,
+        RouteTableIds: ["rtb-isolated"],
+      },
     ],
     subnets: [
       { SubnetId: "subnet-a", AvailabilityZone: "eu-west-1a", CidrBlock: "10.10.128.0/20", VpcId: VPC_ID },
@@ -139,12 +161,24 @@ export function healthyWorld(): World {
     profileRoles: { [PROFILE]: [ROLE] },
     attachedPolicies: { [ROLE]: ["AmazonSSMManagedInstanceCore"] },
     instanceInformation: [
-      { InstanceId: INSTANCE_ID, PingStatus: "Online", AgentVersion: "3.3.1957.0", PlatformName: "Amazon Linux", PlatformVersion: "2023", LastPingDateTime: new Date("2025-11-20T10:00:00Z") },
+      {
+        InstanceId: INSTANCE_ID,
+        PingStatus: "Online",
+        AgentVersion: "3.3.1957.0",
+        PlatformName: "Amazon Linux",
+        PlatformVersion: "2023",
+        LastPingDateTime: new Date("2025-11-20T10:00:00Z"),
+      },
     ],
     preferences: JSON.stringify({
       schemaVersion: "1.0",
       sessionType: "Standard_Stream",
-      inputs: { s3BucketName: "", cloudWatchLogGroupName: LOG_GROUP, cloudWatchEncryptionEnabled: true, kmsKeyId: KEY_ID },
+      inputs: {
+        s3BucketName: "",
+        cloudWatchLogGroupName: LOG_GROUP,
+        cloudWatchEncryptionEnabled: true,
+        kmsKeyId: KEY_ID,
+      },
     }),
     logGroups: [{ logGroupName: LOG_GROUP, kmsKeyId: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}` }],
     keys: { [KEY_ID]: { KeyId: KEY_ID, Arn: `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`, KeyState: "Enabled" } },
@@ -161,10 +195,15 @@ export function awsError(code: string, message = code, status = 400): Error {
 
 /** What the SDK throws when an endpoint answers a call it lacks with an HTML error page (moto's server). */
 export function notImplemented(): Error {
-  return Object.assign(new Error("Unexpected token '<', \"<!doctype \"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object."), {
-    name: "SyntaxError",
-    $metadata: { httpStatusCode: 500 },
-  });
+  return Object.assign(
+    new Error(
+      "Unexpected token '<', \"<!doctype \"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.",
+    ),
+    {
+      name: "SyntaxError",
+      $metadata: { httpStatusCode: 500 },
+    },
+  );
 }
 
 /** {@link AwsClients} answering from `world`. */
@@ -178,7 +217,8 @@ export function fakeClients(world: World): AwsClients {
       return Promise.reject(e);
     }
   };
-  const filter = (filters: Array<{ Name?: string; Values?: string[] }> | undefined, name: string) => filters?.find((f) => f.Name === name)?.Values;
+  const filter = (filters: Array<{ Name?: string; Values?: string[] }> | undefined, name: string) =>
+    filters?.find((f) => f.Name === name)?.Values;
   return {
     getCallerIdentity: () => answer("getCallerIdentity", () => world.caller),
     describeInstances: (input) =>
@@ -187,46 +227,87 @@ export function fakeClients(world: World): AwsClients {
         if (found.length === 0) throw awsError("InvalidInstanceID.NotFound");
         return { Reservations: [{ Instances: found }] };
       }),
-    describeVpcs: (input) => answer("describeVpcs", () => ({ Vpcs: (input.VpcIds ?? []).map((VpcId) => ({ VpcId, CidrBlock: "10.10.0.0/16" })) })),
+    describeVpcs: (input) =>
+      answer("describeVpcs", () => ({
+        Vpcs: (input.VpcIds ?? []).map((VpcId) => ({ VpcId, CidrBlock: "10.10.0.0/16" })),
+      })),
     describeVpcAttribute: (input) =>
       answer("describeVpcAttribute", () =>
         input.Attribute === "enableDnsSupport"
           ? { VpcId: input.VpcId, EnableDnsSupport: { Value: world.vpcAttributes.enableDnsSupport } }
           : { VpcId: input.VpcId, EnableDnsHostnames: { Value: world.vpcAttributes.enableDnsHostnames } },
       ),
-    describeVpcEndpoints: (input) => answer("describeVpcEndpoints", () => ({ VpcEndpoints: world.endpoints.filter((e) => filter(input.Filters, "vpc-id")?.includes(e.VpcId as string)) })),
-    describeSubnets: (input) => answer("describeSubnets", () => ({ Subnets: world.subnets.filter((s) => input.SubnetIds?.includes(s.SubnetId as string)) })),
-    describeSecurityGroups: (input) => answer("describeSecurityGroups", () => ({ SecurityGroups: world.groups.filter((g) => input.GroupIds?.includes(g.GroupId as string)) })),
+    describeVpcEndpoints: (input) =>
+      answer("describeVpcEndpoints", () => ({
+        VpcEndpoints: world.endpoints.filter((e) => filter(input.Filters, "vpc-id")?.includes(e.VpcId as string)),
+      })),
+    describeSubnets: (input) =>
+      answer("describeSubnets", () => ({
+        Subnets: world.subnets.filter((s) => input.SubnetIds?.includes(s.SubnetId as string)),
+      })),
+    describeSecurityGroups: (input) =>
+      answer("describeSecurityGroups", () => ({
+        SecurityGroups: world.groups.filter((g) => input.GroupIds?.includes(g.GroupId as string)),
+      })),
     describeRouteTables: (input) =>
       answer("describeRouteTables", () => {
         const subnet = filter(input.Filters, "association.subnet-id")?.[0];
         const main = filter(input.Filters, "association.main")?.[0] === "true";
         return {
-          RouteTables: world.routeTables.filter((t) => (subnet ? (t.Associations ?? []).some((a) => a.SubnetId === subnet) : main ? (t.Associations ?? []).some((a) => a.Main) : true)),
+          RouteTables: world.routeTables.filter((t) =>
+            subnet
+              ? (t.Associations ?? []).some((a) => a.SubnetId === subnet)
+              : main
+                ? (t.Associations ?? []).some((a) => a.Main)
+                : true,
+          ),
         };
       }),
     getInstanceProfile: (input) =>
       answer("getInstanceProfile", () => {
         const roles = world.profileRoles[input.InstanceProfileName as string];
         if (roles === undefined) throw awsError("NoSuchEntity");
-        return { InstanceProfile: { InstanceProfileName: input.InstanceProfileName, Roles: roles.map((RoleName) => ({ RoleName })) } } as never;
+        return {
+          InstanceProfile: {
+            InstanceProfileName: input.InstanceProfileName,
+            Roles: roles.map((RoleName) => ({ RoleName })),
+          },
+        } as never;
       }),
     listAttachedRolePolicies: (input) =>
       answer("listAttachedRolePolicies", () => ({
-        AttachedPolicies: (world.attachedPolicies[input.RoleName as string] ?? []).map((name) => ({ PolicyName: name, PolicyArn: `arn:aws:iam::aws:policy/${name}` })),
+        AttachedPolicies: (world.attachedPolicies[input.RoleName as string] ?? []).map((name) => ({
+          PolicyName: name,
+          PolicyArn: `arn:aws:iam::aws:policy/${name}`,
+        })),
       })),
-    getRole: (input) => answer("getRole", () => ({ Role: { RoleName: input.RoleName, Arn: `arn:aws:iam::111111111111:role/operators/${input.RoleName}` } }) as never),
+    getRole: (input) =>
+      answer(
+        "getRole",
+        () =>
+          ({
+            Role: { RoleName: input.RoleName, Arn: `arn:aws:iam::111111111111:role/operators/${input.RoleName}` },
+          }) as never,
+      ),
     simulatePrincipalPolicy: (input) =>
       answer("simulatePrincipalPolicy", () => ({
-        EvaluationResults: (input.ResourceArns ?? []).map((r) => ({ EvalActionName: "ssm:StartSession", EvalResourceName: r, EvalDecision: (world.simulation[r] ?? "allowed") as never })),
+        EvaluationResults: (input.ResourceArns ?? []).map((r) => ({
+          EvalActionName: "ssm:StartSession",
+          EvalResourceName: r,
+          EvalDecision: (world.simulation[r] ?? "allowed") as never,
+        })),
       })),
-    describeInstanceInformation: () => answer("describeInstanceInformation", () => ({ InstanceInformationList: world.instanceInformation as never })),
+    describeInstanceInformation: () =>
+      answer("describeInstanceInformation", () => ({ InstanceInformationList: world.instanceInformation as never })),
     getDocument: () =>
       answer("getDocument", () => {
         if (world.preferences === undefined) throw awsError("InvalidDocument");
         return { Name: "SSM-SessionManagerRunShell", Content: world.preferences };
       }),
-    describeLogGroups: (input) => answer("describeLogGroups", () => ({ logGroups: world.logGroups.filter((g) => g.logGroupName.startsWith(input.logGroupNamePrefix ?? "")) })),
+    describeLogGroups: (input) =>
+      answer("describeLogGroups", () => ({
+        logGroups: world.logGroups.filter((g) => g.logGroupName.startsWith(input.logGroupNamePrefix ?? "")),
+      })),
     describeKey: (input) =>
       answer("describeKey", () => {
         const key = world.keys[input.KeyId as string];

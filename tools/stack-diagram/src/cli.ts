@@ -46,7 +46,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     throw new UsageError((e as Error).message);
   }
   const [command, ...extra] = parsed.positionals;
-  if (command !== "write" && command !== "check") throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
+  if (command !== "write" && command !== "check")
+    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (parsed.values.app === undefined) throw new UsageError("--app <dir> is required");
   return { command, appDir: path.resolve(cwd, parsed.values.app) };
@@ -92,7 +93,10 @@ export function main(argv: readonly string[], io: CliIo = processIo, cwd = proce
     }
     const result = comparePages(docsDir, pages);
     const problems = [
-      ...result.stale.map((f) => `${shown(f)} is stale: it differs from what cdktf.out/stacks/${f.replace(/\.md$/, "")}/cdk.tf.json gives`),
+      ...result.stale.map(
+        (f) =>
+          `${shown(f)} is stale: it differs from what cdktf.out/stacks/${f.replace(/\.md$/, "")}/cdk.tf.json gives`,
+      ),
       ...result.missing.map((f) => `${shown(f)} is missing`),
       ...result.orphaned.map((f) => `${shown(f)} belongs to a stack that is no longer synthesized`),
     ];

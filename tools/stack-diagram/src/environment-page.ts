@@ -39,7 +39,11 @@ function code(text: string): string {
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
 }
 
 function routeCell(subnet: SubnetModel, model: StackModel): string {
@@ -66,11 +70,14 @@ function sortedSubnets(model: StackModel): SubnetModel[] {
 
 function sections(model: StackModel): string[] {
   const out: string[] = [];
-  const subnetOf = (address: string | undefined): SubnetModel | undefined => model.subnets.find((s) => s.address === address);
+  const subnetOf = (address: string | undefined): SubnetModel | undefined =>
+    model.subnets.find((s) => s.address === address);
   /** `isolated: eu-west-1a, eu-west-1b` per tier. */
   const placementOf = (subnets: readonly (SubnetModel | undefined)[]): string => {
     const known = subnets.filter((s): s is SubnetModel => s !== undefined);
-    const byTier = TIERS.map((t) => [t, [...new Set(known.filter((s) => s.tier === t).map((s) => s.availabilityZone))].sort()] as const).filter(([, z]) => z.length > 0);
+    const byTier = TIERS.map(
+      (t) => [t, [...new Set(known.filter((s) => s.tier === t).map((s) => s.availabilityZone))].sort()] as const,
+    ).filter(([, z]) => z.length > 0);
     const parts = byTier.map(([t, zones]) => `${t}: ${zones.join(", ")}`);
     if (known.length < subnets.length) parts.push("subnets not in this stack");
     return parts.length > 0 ? parts.join("; ") : "no subnet";
@@ -78,11 +85,18 @@ function sections(model: StackModel): string[] {
 
   if (model.vpcs.length > 0 || model.subnets.length > 0) {
     out.push("## Network", "");
-    for (const v of model.vpcs) out.push(`VPC ${code(v.name)}: ${code(v.cidr)}${model.region ? ` in ${model.region}` : ""}.`, "");
+    for (const v of model.vpcs)
+      out.push(`VPC ${code(v.name)}: ${code(v.cidr)}${model.region ? ` in ${model.region}` : ""}.`, "");
     out.push(
       ...table(
         ["Tier", "Availability Zone", "CIDR", "Default route", "Subnet"],
-        sortedSubnets(model).map((s) => [s.tier, cell(s.availabilityZone), code(s.cidr), routeCell(s, model), code(s.name)]),
+        sortedSubnets(model).map((s) => [
+          s.tier,
+          cell(s.availabilityZone),
+          code(s.cidr),
+          routeCell(s, model),
+          code(s.name),
+        ]),
       ),
       "",
     );
@@ -92,16 +106,28 @@ function sections(model: StackModel): string[] {
     out.push("## VPC endpoints", "");
     // Interface endpoints in the same subnets share a row.
     const byPlacement = new Map<string, string[]>();
-    for (const e of [...model.interfaceEndpoints].sort((a, b) => compareText(a.service, b.service) || compareText(a.address, b.address))) {
+    for (const e of [...model.interfaceEndpoints].sort(
+      (a, b) => compareText(a.service, b.service) || compareText(a.address, b.address),
+    )) {
       const placement = placementOf(e.subnets.map(subnetOf));
       byPlacement.set(placement, [...(byPlacement.get(placement) ?? []), e.service]);
     }
-    const interfaceRows = [...byPlacement].map(([placement, services]) => [services.map(code).join(", "), "interface", cell(placement)]);
+    const interfaceRows = [...byPlacement].map(([placement, services]) => [
+      services.map(code).join(", "),
+      "interface",
+      cell(placement),
+    ]);
     const gatewayRows = [...model.gatewayEndpoints]
       .sort((a, b) => compareText(a.service, b.service) || compareText(a.address, b.address))
       .map((g) => {
-        const tiers = TIERS.filter((t) => model.subnets.some((s) => s.tier === t && s.routeTables.some((r) => g.routeTables.includes(r))));
-        return [code(g.service), "gateway", cell(tiers.length > 0 ? `route tables of the ${tiers.join(", ")} subnets` : "no route table")];
+        const tiers = TIERS.filter((t) =>
+          model.subnets.some((s) => s.tier === t && s.routeTables.some((r) => g.routeTables.includes(r))),
+        );
+        return [
+          code(g.service),
+          "gateway",
+          cell(tiers.length > 0 ? `route tables of the ${tiers.join(", ")} subnets` : "no route table"),
+        ];
       });
     out.push(...table(["Service", "Type", "Where"], [...interfaceRows, ...gatewayRows]), "");
   }
@@ -135,13 +161,26 @@ function sections(model: StackModel): string[] {
   };
   const logGroupRow = (what: string, address: string): void => {
     const g = model.logGroups.find((l) => l.address === address);
-    if (g) logging.push([what, `CloudWatch log group ${code(g.name)}`, keyName(g.kmsKey), g.retentionInDays ? `${g.retentionInDays} days` : "forever"]);
+    if (g)
+      logging.push([
+        what,
+        `CloudWatch log group ${code(g.name)}`,
+        keyName(g.kmsKey),
+        g.retentionInDays ? `${g.retentionInDays} days` : "forever",
+      ]);
   };
   const bucketRow = (what: string, address: string): void => {
     const b = model.buckets.find((x) => x.address === address);
-    if (b) logging.push([what, `S3 bucket ${code(b.name)}`, keyName(b.kmsKey), b.expirationInDays ? `${b.expirationInDays} days` : "forever"]);
+    if (b)
+      logging.push([
+        what,
+        `S3 bucket ${code(b.name)}`,
+        keyName(b.kmsKey),
+        b.expirationInDays ? `${b.expirationInDays} days` : "forever",
+      ]);
   };
-  if (session?.logGroup) logGroupRow(`Sessions (${code(session.preferencesDocument ?? "preferences")})`, session.logGroup);
+  if (session?.logGroup)
+    logGroupRow(`Sessions (${code(session.preferencesDocument ?? "preferences")})`, session.logGroup);
   if (session?.bucket) bucketRow(`Session transcripts`, session.bucket);
   for (const f of model.flowLogs) {
     if (!f.destination) continue;

@@ -30,11 +30,16 @@ export interface EnvironmentPageFile {
  */
 export function environmentPages(appDir: string, regenerateCommand: string): EnvironmentPageFile[] {
   const stacks = listStacks(appDir).filter((s) => !NON_ENVIRONMENT_STACKS.includes(s));
-  if (stacks.length === 0) throw new Error(`${path.join(appDir, "cdktf.out", "stacks")} holds no environment stack: synthesize the app first`);
+  if (stacks.length === 0)
+    throw new Error(`${path.join(appDir, "cdktf.out", "stacks")} holds no environment stack: synthesize the app first`);
   return stacks.map((stack) => {
     const stackFile = `cdktf.out/stacks/${stack}/${STACK_FILE}`;
     const json = readStackJson(path.join(appDir, "cdktf.out", "stacks", stack, STACK_FILE));
-    return { stack, file: `${stack}.md`, content: environmentPage(json, { name: stack, stackFile, regenerateCommand }) };
+    return {
+      stack,
+      file: `${stack}.md`,
+      content: environmentPage(json, { name: stack, stackFile, regenerateCommand }),
+    };
   });
 }
 

@@ -82,7 +82,9 @@ function sortedSubnets(subnets: readonly SubnetModel[]): SubnetModel[] {
 
 /** The tiers of the subnets using any of `routeTables`, in tier order. */
 function tiersRoutedBy(routeTables: readonly string[], model: StackModel): Tier[] {
-  const tiers = new Set(model.subnets.filter((s) => s.routeTables.some((t) => routeTables.includes(t))).map((s) => s.tier));
+  const tiers = new Set(
+    model.subnets.filter((s) => s.routeTables.some((t) => routeTables.includes(t))).map((s) => s.tier),
+  );
   return TIERS.filter((t) => tiers.has(t));
 }
 
@@ -121,15 +123,28 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
 
   emit(0, "flowchart LR");
   emit(1, `accTitle: ${plain(`${options.name}: architecture`)}`);
-  emit(1, `accDescr: ${plain(`Network, instances, Session Manager access and logging of ${options.name}, drawn from its synthesized stack.`)}`);
+  emit(
+    1,
+    `accDescr: ${plain(`Network, instances, Session Manager access and logging of ${options.name}, drawn from its synthesized stack.`)}`,
+  );
 
   // ---- who connects, through what
   const session = model.sessionManager;
   if (session) {
     const policies = model.operatorPolicies.map((p) => p.name);
     put(1, OPERATOR, "stadium", "Operator", ...(policies.length > 0 ? [`IAM policy ${policies.join(", ")}`] : []));
-    const features = ["shell sessions", ...(session.forwardedPorts.length > 0 ? [`port forwarding to ${session.forwardedPorts.join(", ")}`] : [])];
-    put(1, SESSION_MANAGER, "hexagon", "Session Manager", features.join(" · "), ...(session.kmsKey ? ["sessions encrypted with KMS"] : []));
+    const features = [
+      "shell sessions",
+      ...(session.forwardedPorts.length > 0 ? [`port forwarding to ${session.forwardedPorts.join(", ")}`] : []),
+    ];
+    put(
+      1,
+      SESSION_MANAGER,
+      "hexagon",
+      "Session Manager",
+      features.join(" · "),
+      ...(session.kmsKey ? ["sessions encrypted with KMS"] : []),
+    );
   }
 
   // ---- the network
@@ -140,10 +155,12 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
   }
   const instancesBySubnet = new Map<string, InstanceModel[]>();
   for (const i of model.instances) {
-    if (i.subnet && model.subnets.some((s) => s.address === i.subnet)) instancesBySubnet.set(i.subnet, [...(instancesBySubnet.get(i.subnet) ?? []), i]);
+    if (i.subnet && model.subnets.some((s) => s.address === i.subnet))
+      instancesBySubnet.set(i.subnet, [...(instancesBySubnet.get(i.subnet) ?? []), i]);
   }
   const natsBySubnet = new Map<string, string[]>();
-  for (const n of model.natGateways) if (n.subnet) natsBySubnet.set(n.subnet, [...(natsBySubnet.get(n.subnet) ?? []), n.address]);
+  for (const n of model.natGateways)
+    if (n.subnet) natsBySubnet.set(n.subnet, [...(natsBySubnet.get(n.subnet) ?? []), n.address]);
 
   const emitSubnet = (depth: number, subnet: SubnetModel): void => {
     const title = `${subnet.tier} · ${subnet.cidr} · ${routeText(subnet, model)}`;
@@ -155,9 +172,11 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
       return;
     }
     emit(depth, `subgraph ${idOf(subnet.address)}["${escapeLabel(title)}"]`);
-    if (services.length > 0) put(depth + 1, interfaceNodeOf(subnet.address), "rounded", "Interface endpoints", services.join(" · "));
+    if (services.length > 0)
+      put(depth + 1, interfaceNodeOf(subnet.address), "rounded", "Interface endpoints", services.join(" · "));
     for (const n of nats) put(depth + 1, idOf(n), "stadium", "NAT gateway");
-    for (const i of instances) put(depth + 1, idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []));
+    for (const i of instances)
+      put(depth + 1, idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []));
     emit(depth, "end");
   };
 
@@ -170,28 +189,46 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
       for (const subnet of subnets.filter((s) => s.availabilityZone === zone)) emitSubnet(3, subnet);
       emit(2, "end");
     }
-    for (const g of model.internetGateways.filter((g) => inVpc(g.vpc, vpc.address))) put(2, idOf(g.address), "stadium", "Internet gateway");
+    for (const g of model.internetGateways.filter((g) => inVpc(g.vpc, vpc.address)))
+      put(2, idOf(g.address), "stadium", "Internet gateway");
     for (const g of model.gatewayEndpoints.filter((g) => inVpc(g.vpc, vpc.address))) {
       const tiers = tiersRoutedBy(g.routeTables, model);
-      put(2, idOf(g.address), "rounded", `${g.service.toUpperCase()} gateway endpoint`, ...(tiers.length > 0 ? [`for the ${joinWords(tiers)} subnets`] : []));
+      put(
+        2,
+        idOf(g.address),
+        "rounded",
+        `${g.service.toUpperCase()} gateway endpoint`,
+        ...(tiers.length > 0 ? [`for the ${joinWords(tiers)} subnets`] : []),
+      );
     }
-    for (const f of model.flowLogs.filter((f) => inVpc(f.vpc, vpc.address))) put(2, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
+    for (const f of model.flowLogs.filter((f) => inVpc(f.vpc, vpc.address)))
+      put(2, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
     emit(1, "end");
   }
   // Whatever is not inside a VPC of the stack.
   const vpcAddresses = new Set(model.vpcs.map((v) => v.address));
-  for (const subnet of sortedSubnets(model.subnets.filter((s) => !s.vpc || !vpcAddresses.has(s.vpc)))) emitSubnet(1, subnet);
+  for (const subnet of sortedSubnets(model.subnets.filter((s) => !s.vpc || !vpcAddresses.has(s.vpc))))
+    emitSubnet(1, subnet);
   for (const i of model.instances.filter((i) => !i.subnet || !model.subnets.some((s) => s.address === i.subnet))) {
     put(1, idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []), "subnet not in this stack");
   }
-  for (const f of model.flowLogs.filter((f) => !f.vpc || !vpcAddresses.has(f.vpc))) put(1, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
+  for (const f of model.flowLogs.filter((f) => !f.vpc || !vpcAddresses.has(f.vpc)))
+    put(1, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
 
   // ---- where logs go
   for (const g of model.logGroups) {
     const retention = g.retentionInDays ? `kept ${g.retentionInDays} days` : "kept forever";
     put(1, idOf(g.address), "cylinder", "CloudWatch log group", g.name, retention);
   }
-  for (const b of model.buckets) put(1, idOf(b.address), "cylinder", "S3 bucket", b.name, ...(b.expirationInDays ? [`kept ${b.expirationInDays} days`] : []));
+  for (const b of model.buckets)
+    put(
+      1,
+      idOf(b.address),
+      "cylinder",
+      "S3 bucket",
+      b.name,
+      ...(b.expirationInDays ? [`kept ${b.expirationInDays} days`] : []),
+    );
   for (const k of model.kmsKeys) put(1, idOf(k.address), "hexagon", "KMS key", k.name);
 
   // ---- edges
@@ -205,11 +242,15 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
       const subnet = subnetOf(i);
       if (!subnet) return undefined;
       return (
-        messageSubnets.find((s) => s.vpc === subnet.vpc && s.availabilityZone === subnet.availabilityZone) ?? messageSubnets.find((s) => s.vpc === subnet.vpc)
+        messageSubnets.find((s) => s.vpc === subnet.vpc && s.availabilityZone === subnet.availabilityZone) ??
+        messageSubnets.find((s) => s.vpc === subnet.vpc)
       );
     };
     // Session Manager reaches the endpoints the instances use; every one when there is no instance.
-    const used = model.instances.length > 0 ? messageSubnets.filter((s) => model.instances.some((i) => endpointOf(i) === s)) : messageSubnets;
+    const used =
+      model.instances.length > 0
+        ? messageSubnets.filter((s) => model.instances.some((i) => endpointOf(i) === s))
+        : messageSubnets;
     for (const s of used) link(SESSION_MANAGER, "both", interfaceNodeOf(s.address), "ssmmessages");
 
     const s3Gateway = model.gatewayEndpoints.find((g) => g.service === "s3" && declared.has(idOf(g.address)));
@@ -229,8 +270,15 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
               : "no route: no ssmmessages endpoint, no internet route";
         link(SESSION_MANAGER, "both", id, via);
       }
-      const logsEndpoint = subnet !== undefined && model.interfaceEndpoints.some((e) => e.service === "logs" && e.vpc === subnet.vpc);
-      if (session.logGroup) link(id, "dotted-arrow", idOf(session.logGroup), logsEndpoint ? "session log, through the logs endpoint" : "session log");
+      const logsEndpoint =
+        subnet !== undefined && model.interfaceEndpoints.some((e) => e.service === "logs" && e.vpc === subnet.vpc);
+      if (session.logGroup)
+        link(
+          id,
+          "dotted-arrow",
+          idOf(session.logGroup),
+          logsEndpoint ? "session log, through the logs endpoint" : "session log",
+        );
       if (session.bucket) {
         if (s3Gateway && subnet && subnet.routeTables.some((t) => s3Gateway.routeTables.includes(t))) {
           link(id, "dotted-arrow", idOf(s3Gateway.address), "session transcript");
@@ -244,9 +292,11 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
       if (session.logGroup) link(SESSION_MANAGER, "dotted-arrow", idOf(session.logGroup), "session log");
       if (session.bucket) link(SESSION_MANAGER, "dotted-arrow", idOf(session.bucket), "session transcript");
     }
-    if (s3Gateway && session.bucket && transcriptsThroughGateway) link(idOf(s3Gateway.address), "dotted-arrow", idOf(session.bucket), "session transcripts");
+    if (s3Gateway && session.bucket && transcriptsThroughGateway)
+      link(idOf(s3Gateway.address), "dotted-arrow", idOf(session.bucket), "session transcripts");
   }
-  for (const f of model.flowLogs) if (f.destination) link(idOf(f.address), "dotted-arrow", idOf(f.destination), "flow logs");
+  for (const f of model.flowLogs)
+    if (f.destination) link(idOf(f.address), "dotted-arrow", idOf(f.destination), "flow logs");
   for (const g of model.logGroups) if (g.kmsKey) link(idOf(g.address), "dotted-line", idOf(g.kmsKey), "encrypted with");
   for (const b of model.buckets) if (b.kmsKey) link(idOf(b.address), "dotted-line", idOf(b.kmsKey), "encrypted with");
   for (const e of edges) emit(1, e);

@@ -204,7 +204,14 @@ function defaultRoutes(stack: StackJson): Map<string, DefaultRoute> {
     if (igw) return { kind: "internet-gateway", target: igw };
     const nat = referenceTo(block.nat_gateway_id, "aws_nat_gateway");
     if (nat) return { kind: "nat-gateway", target: nat };
-    const other = ["transit_gateway_id", "vpc_peering_connection_id", "network_interface_id", "egress_only_gateway_id", "gateway_id", "nat_gateway_id"]
+    const other = [
+      "transit_gateway_id",
+      "vpc_peering_connection_id",
+      "network_interface_id",
+      "egress_only_gateway_id",
+      "gateway_id",
+      "nat_gateway_id",
+    ]
       .map((key) => stringOf(block[key]))
       .find((v) => v !== undefined);
     return other ? { kind: "other", target: referencesIn(other)[0] ?? other } : undefined;
@@ -233,7 +240,9 @@ function subnetsOf(stack: StackJson): SubnetModel[] {
   }
   return resourcesOf(stack, "aws_subnet").map((s) => {
     const routeTables = (tablesBySubnet.get(s.address) ?? []).sort();
-    const defaultRoute = routeTables.map((t) => routes.get(t)).find((r) => r !== undefined) ?? { kind: "none" as const };
+    const defaultRoute = routeTables.map((t) => routes.get(t)).find((r) => r !== undefined) ?? {
+      kind: "none" as const,
+    };
     const vpc = referenceTo(s.body.vpc_id, "aws_vpc");
     return {
       address: s.address,
@@ -268,11 +277,21 @@ function endpointsOf(stack: StackJson): { interfaces: InterfaceEndpointModel[]; 
     const vpc = referenceTo(e.body.vpc_id, "aws_vpc");
     const type = (stringOf(e.body.vpc_endpoint_type) ?? "Gateway").toLowerCase();
     if (type === "gateway") {
-      const routeTables = [...new Set([...referencesIn(e.body.route_table_ids, "aws_route_table"), ...(extraTables.get(e.address) ?? [])])].sort();
+      const routeTables = [
+        ...new Set([...referencesIn(e.body.route_table_ids, "aws_route_table"), ...(extraTables.get(e.address) ?? [])]),
+      ].sort();
       gateways.push({ address: e.address, service, ...(vpc ? { vpc } : {}), routeTables });
     } else {
-      const subnets = [...new Set([...referencesIn(e.body.subnet_ids, "aws_subnet"), ...(extraSubnets.get(e.address) ?? [])])].sort();
-      interfaces.push({ address: e.address, service, ...(vpc ? { vpc } : {}), subnets, privateDns: e.body.private_dns_enabled === true });
+      const subnets = [
+        ...new Set([...referencesIn(e.body.subnet_ids, "aws_subnet"), ...(extraSubnets.get(e.address) ?? [])]),
+      ].sort();
+      interfaces.push({
+        address: e.address,
+        service,
+        ...(vpc ? { vpc } : {}),
+        subnets,
+        privateDns: e.body.private_dns_enabled === true,
+      });
     }
   }
   return { interfaces, gateways };
@@ -283,17 +302,28 @@ function instancesOf(stack: StackJson): InstanceModel[] {
   const interfaces = new Map(resourcesOf(stack, "aws_network_interface").map((n) => [n.address, n.body]));
   const roles = new Map(resourcesOf(stack, "aws_iam_role").map((r) => [r.address, stringOf(r.body.name) ?? r.name]));
   const profiles = new Map(
-    resourcesOf(stack, "aws_iam_instance_profile").map((p) => [p.address, roles.get(referenceTo(p.body.role, "aws_iam_role") ?? "") ?? stringOf(p.body.role)]),
+    resourcesOf(stack, "aws_iam_instance_profile").map((p) => [
+      p.address,
+      roles.get(referenceTo(p.body.role, "aws_iam_role") ?? "") ?? stringOf(p.body.role),
+    ]),
   );
   return resourcesOf(stack, "aws_instance").map((i) => {
     const template = templates.get(referenceTo(i.body.launch_template, "aws_launch_template") ?? "");
-    const eni = referencesIn(blocksOf(i.body.network_interface).map((n) => n.network_interface_id), "aws_network_interface")
+    const eni = referencesIn(
+      blocksOf(i.body.network_interface).map((n) => n.network_interface_id),
+      "aws_network_interface",
+    )
       .map((a) => interfaces.get(a))
       .find((b) => b !== undefined);
     const subnet =
       referenceTo(i.body.subnet_id, "aws_subnet") ??
       (eni ? referenceTo(eni.subnet_id, "aws_subnet") : undefined) ??
-      (template ? referenceTo(blocksOf(template.network_interfaces).map((n) => n.subnet_id), "aws_subnet") : undefined);
+      (template
+        ? referenceTo(
+            blocksOf(template.network_interfaces).map((n) => n.subnet_id),
+            "aws_subnet",
+          )
+        : undefined);
     const instanceType = stringOf(i.body.instance_type) ?? (template ? stringOf(template.instance_type) : undefined);
     const profile =
       referenceTo(i.body.iam_instance_profile, "aws_iam_instance_profile") ??
@@ -309,7 +339,11 @@ function instancesOf(stack: StackJson): InstanceModel[] {
   });
 }
 
-function sessionManagerOf(stack: StackJson, hasInstances: boolean, hasSsmMessages: boolean): SessionManagerModel | undefined {
+function sessionManagerOf(
+  stack: StackJson,
+  hasInstances: boolean,
+  hasSsmMessages: boolean,
+): SessionManagerModel | undefined {
   const documents = resourcesOf(stack, "aws_ssm_document").filter((d) => d.body.document_type === "Session");
   if (!hasInstances && !hasSsmMessages && documents.length === 0) return undefined;
   const sessionTypeOf = (d: TerraformResource): { type?: string; port?: number } => {
@@ -317,14 +351,19 @@ function sessionManagerOf(stack: StackJson, hasInstances: boolean, hasSsmMessage
       const content: unknown = JSON.parse(String(d.body.content));
       if (!isRecord(content)) return {};
       const port = isRecord(content.properties) ? numberOf(content.properties.portNumber) : undefined;
-      return { ...(typeof content.sessionType === "string" ? { type: content.sessionType } : {}), ...(port !== undefined ? { port } : {}) };
+      return {
+        ...(typeof content.sessionType === "string" ? { type: content.sessionType } : {}),
+        ...(port !== undefined ? { port } : {}),
+      };
     } catch {
       return {};
     }
   };
   const typed = documents.map((d) => ({ d, ...sessionTypeOf(d) }));
   const preferences = typed.find((t) => t.type === "Standard_Stream")?.d;
-  const forwardedPorts = [...new Set(typed.filter((t) => t.type === "Port" && t.port !== undefined).map((t) => t.port as number))].sort((a, b) => a - b);
+  const forwardedPorts = [
+    ...new Set(typed.filter((t) => t.type === "Port" && t.port !== undefined).map((t) => t.port as number)),
+  ].sort((a, b) => a - b);
   if (!preferences) return { forwardedPorts };
   const logGroup = referenceTo(preferences.body.content, "aws_cloudwatch_log_group");
   const bucket = referenceTo(preferences.body.content, "aws_s3_bucket");
@@ -363,9 +402,14 @@ function bucketsOf(stack: StackJson): BucketModel[] {
   for (const l of resourcesOf(stack, "aws_s3_bucket_lifecycle_configuration")) {
     const bucket = referenceTo(l.body.bucket, "aws_s3_bucket");
     const wholeBucket = blocksOf(l.body.rule).filter(
-      (r) => r.status === "Enabled" && blocksOf(r.filter).every((f) => Object.keys(f).length === 0) && stringOf(r.prefix) === undefined,
+      (r) =>
+        r.status === "Enabled" &&
+        blocksOf(r.filter).every((f) => Object.keys(f).length === 0) &&
+        stringOf(r.prefix) === undefined,
     );
-    const days = wholeBucket.flatMap((r) => blocksOf(r.expiration).map((e) => numberOf(e.days))).filter((d): d is number => d !== undefined);
+    const days = wholeBucket
+      .flatMap((r) => blocksOf(r.expiration).map((e) => numberOf(e.days)))
+      .filter((d): d is number => d !== undefined);
     if (bucket && days.length > 0) expirations.set(bucket, Math.min(...days));
   }
   return resourcesOf(stack, "aws_s3_bucket").map((b) => {
@@ -388,10 +432,18 @@ export function stackModel(stack: StackJson): StackModel {
 
   const { interfaces, gateways } = endpointsOf(stack);
   const instances = instancesOf(stack);
-  const sessionManager = sessionManagerOf(stack, instances.length > 0, interfaces.some((e) => e.service === "ssmmessages"));
+  const sessionManager = sessionManagerOf(
+    stack,
+    instances.length > 0,
+    interfaces.some((e) => e.service === "ssmmessages"),
+  );
   return {
     ...(region ? { region } : {}),
-    vpcs: resourcesOf(stack, "aws_vpc").map((v) => ({ address: v.address, name: nameTagOf(v) ?? v.name, cidr: stringOf(v.body.cidr_block) ?? "no IPv4 CIDR" })),
+    vpcs: resourcesOf(stack, "aws_vpc").map((v) => ({
+      address: v.address,
+      name: nameTagOf(v) ?? v.name,
+      cidr: stringOf(v.body.cidr_block) ?? "no IPv4 CIDR",
+    })),
     subnets: subnetsOf(stack),
     internetGateways: resourcesOf(stack, "aws_internet_gateway").map((g) => {
       const vpc = referenceTo(g.body.vpc_id, "aws_vpc");
@@ -411,7 +463,12 @@ export function stackModel(stack: StackJson): StackModel {
     logGroups: resourcesOf(stack, "aws_cloudwatch_log_group").map((g) => {
       const retentionInDays = numberOf(g.body.retention_in_days);
       const kmsKey = referenceTo(g.body.kms_key_id, "aws_kms_key");
-      return { address: g.address, name: stringOf(g.body.name) ?? g.name, ...(retentionInDays !== undefined ? { retentionInDays } : {}), ...(kmsKey ? { kmsKey } : {}) };
+      return {
+        address: g.address,
+        name: stringOf(g.body.name) ?? g.name,
+        ...(retentionInDays !== undefined ? { retentionInDays } : {}),
+        ...(kmsKey ? { kmsKey } : {}),
+      };
     }),
     buckets: bucketsOf(stack),
     kmsKeys: kmsKeysOf(stack),

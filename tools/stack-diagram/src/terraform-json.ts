@@ -41,7 +41,13 @@ export function resourcesOf(stack: StackJson, type: string): TerraformResource[]
       const body = blocks[name] as Record<string, unknown>;
       const meta = isRecord(body["//"]) && isRecord(body["//"].metadata) ? body["//"].metadata : {};
       const constructPath = typeof meta.path === "string" ? meta.path : undefined;
-      return { address: `${type}.${name}`, type, name, body, ...(constructPath !== undefined ? { constructPath } : {}) };
+      return {
+        address: `${type}.${name}`,
+        type,
+        name,
+        body,
+        ...(constructPath !== undefined ? { constructPath } : {}),
+      };
     });
 }
 

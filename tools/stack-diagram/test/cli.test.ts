@@ -15,7 +15,10 @@ function run(argv: string[], cwd: string): { code: number; out: string[]; err: s
 
 describe("stack-diagram command line", () => {
   test("--app resolves from the current folder", () => {
-    expect(parseCommand(["check", "--app", "apps/infra"], "/repo")).toEqual({ command: "check", appDir: path.join("/repo", "apps/infra") });
+    expect(parseCommand(["check", "--app", "apps/infra"], "/repo")).toEqual({
+      command: "check",
+      appDir: path.join("/repo", "apps/infra"),
+    });
   });
 
   test.each([
@@ -45,16 +48,29 @@ describe("stack-diagram command line", () => {
 
   test("write writes docs/<env>.md for each environment stack; check then passes", () => {
     const app = appFolder({ dev: demoStack(), "state-bootstrap": {} });
-    expect(run(["write", "--app", "."], app)).toEqual({ code: 0, out: [`wrote ${path.join("docs", "dev.md")}`], err: [] });
+    expect(run(["write", "--app", "."], app)).toEqual({
+      code: 0,
+      out: [`wrote ${path.join("docs", "dev.md")}`],
+      err: [],
+    });
     expect(fs.readdirSync(path.join(app, "docs"))).toEqual(["dev.md"]);
-    expect(fs.readFileSync(path.join(app, "docs", "dev.md"), "utf8")).toContain("regenerate with `npx nx run demo-app:diagram`");
-    expect(run(["check", "--app", "."], app)).toEqual({ code: 0, out: [`current: ${path.join("docs", "dev.md")}`], err: [] });
+    expect(fs.readFileSync(path.join(app, "docs", "dev.md"), "utf8")).toContain(
+      "regenerate with `npx nx run demo-app:diagram`",
+    );
+    expect(run(["check", "--app", "."], app)).toEqual({
+      code: 0,
+      out: [`current: ${path.join("docs", "dev.md")}`],
+      err: [],
+    });
   });
 
   test("check exits 1 naming a stale page and the command that regenerates it", () => {
     const app = appFolder({ dev: demoStack(), prod: demoStack() });
     expect(run(["write", "--app", app], app).code).toBe(0);
-    fs.writeFileSync(path.join(app, "cdktf.out", "stacks", "prod", "cdk.tf.json"), JSON.stringify(demoStack({ bucket: true })));
+    fs.writeFileSync(
+      path.join(app, "cdktf.out", "stacks", "prod", "cdk.tf.json"),
+      JSON.stringify(demoStack({ bucket: true })),
+    );
     const r = run(["check", "--app", "."], app);
     expect(r.code).toBe(1);
     expect(r.out).toEqual([]);
@@ -62,16 +78,24 @@ describe("stack-diagram command line", () => {
       `stack-diagram: ${path.join("docs", "prod.md")} is stale: it differs from what cdktf.out/stacks/prod/cdk.tf.json gives`,
       "regenerate the pages: npx nx run demo-app:diagram",
     ]);
-    expect(run(["write", "--app", "."], app).out).toEqual([`wrote ${path.join("docs", "prod.md")}`, `unchanged ${path.join("docs", "dev.md")}`]);
+    expect(run(["write", "--app", "."], app).out).toEqual([
+      `wrote ${path.join("docs", "prod.md")}`,
+      `unchanged ${path.join("docs", "dev.md")}`,
+    ]);
     expect(run(["check", "--app", "."], app).code).toBe(0);
   });
 
   test("check exits 1 for a missing page and for the page of a stack no longer synthesized", () => {
     const app = appFolder({ dev: demoStack() });
-    expect(run(["check", "--app", "."], app)).toMatchObject({ code: 1, err: [`stack-diagram: ${path.join("docs", "dev.md")} is missing`, expect.any(String)] });
+    expect(run(["check", "--app", "."], app)).toMatchObject({
+      code: 1,
+      err: [`stack-diagram: ${path.join("docs", "dev.md")} is missing`, expect.any(String)],
+    });
     run(["write", "--app", "."], app);
     fs.copyFileSync(path.join(app, "docs", "dev.md"), path.join(app, "docs", "qa.md"));
-    expect(run(["check", "--app", "."], app).err[0]).toBe(`stack-diagram: ${path.join("docs", "qa.md")} belongs to a stack that is no longer synthesized`);
+    expect(run(["check", "--app", "."], app).err[0]).toBe(
+      `stack-diagram: ${path.join("docs", "qa.md")} belongs to a stack that is no longer synthesized`,
+    );
   });
 
   test("an app that was not synthesized exits 1 saying to synthesize", () => {

@@ -17,7 +17,9 @@ describe("environment pages", () => {
 
   test("an app that was not synthesized, or holds no environment stack, is an error saying to synthesize", () => {
     expect(() => environmentPages(appFolder({}), "regen")).toThrow(/synthesize/);
-    expect(() => environmentPages(appFolder({ "state-bootstrap": {} }), "regen")).toThrow(/no environment stack: synthesize the app first/);
+    expect(() => environmentPages(appFolder({ "state-bootstrap": {} }), "regen")).toThrow(
+      /no environment stack: synthesize the app first/,
+    );
   });
 
   test("writing writes changed pages only and removes generated pages of stacks gone; other files stay", () => {

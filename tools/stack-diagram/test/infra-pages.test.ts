@@ -22,14 +22,27 @@ afterAll(() => {
 
 test("apps/infra/docs holds the page of every environment as the current synth draws it", () => {
   const main = path.join(APP, "dist", "main.js");
-  expect(fs.existsSync(main) ? main : "apps/infra/dist/main.js is missing: build the app (npx nx run infra:build)").toBe(main);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SSM_ACCESS_") && k !== "CDKTF_OUTDIR"));
-  const synth = spawnSync(process.execPath, [main, "--outdir", path.join(outside, "cdktf.out")], { cwd: APP, env, encoding: "utf8" });
+  expect(
+    fs.existsSync(main) ? main : "apps/infra/dist/main.js is missing: build the app (npx nx run infra:build)",
+  ).toBe(main);
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("SSM_ACCESS_") && k !== "CDKTF_OUTDIR"),
+  );
+  const synth = spawnSync(process.execPath, [main, "--outdir", path.join(outside, "cdktf.out")], {
+    cwd: APP,
+    env,
+    encoding: "utf8",
+  });
   expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: 0, stderr: "" });
 
   const regenerate = regenerateCommandOf(APP);
   const pages = environmentPages(outside, regenerate);
   expect(pages.map((p) => p.file)).toEqual(expect.arrayContaining(["dev.md", "prod.md"]));
   // On failure: regenerate the pages with the command below and commit them.
-  expect({ regenerate, ...comparePages(path.join(APP, "docs"), pages) }).toEqual({ regenerate, stale: [], missing: [], orphaned: [] });
+  expect({ regenerate, ...comparePages(path.join(APP, "docs"), pages) }).toEqual({
+    regenerate,
+    stale: [],
+    missing: [],
+    orphaned: [],
+  });
 });

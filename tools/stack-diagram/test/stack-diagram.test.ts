@@ -38,7 +38,9 @@ describe("stackDiagram", () => {
 
     test("interface endpoints are drawn in the subnet they have network interfaces in, listed by service", () => {
       expect(enclosing(plain, ENDPOINTS_A)).toEqual([VPC, ZONE_A, SUBNET_A]);
-      expect(declaration(plain, ENDPOINTS_A)).toBe(`${ENDPOINTS_A}("Interface endpoints<br/>logs · ssm · ssmmessages")`);
+      expect(declaration(plain, ENDPOINTS_A)).toBe(
+        `${ENDPOINTS_A}("Interface endpoints<br/>logs · ssm · ssmmessages")`,
+      );
       expect(declaration(plain, "vpce__network_isolated_subnet_b")).toBeUndefined();
     });
 
@@ -54,8 +56,12 @@ describe("stackDiagram", () => {
 
     test("without construct paths, tiers come from routing; the NAT gateway sits in its public subnet, the internet gateway in the VPC", () => {
       const d = stackDiagram(routedStack(), { name: "routed" });
-      expect(declaration(d, "subnet__pub")).toBe('subgraph subnet__pub["public · 10.9.0.0/24 · 0.0.0.0/0 → internet gateway"]');
-      expect(declaration(d, "subnet__priv")).toBe('subgraph subnet__priv["private · 10.9.1.0/24 · 0.0.0.0/0 → NAT gateway in us-east-1a"]');
+      expect(declaration(d, "subnet__pub")).toBe(
+        'subgraph subnet__pub["public · 10.9.0.0/24 · 0.0.0.0/0 → internet gateway"]',
+      );
+      expect(declaration(d, "subnet__priv")).toBe(
+        'subgraph subnet__priv["private · 10.9.1.0/24 · 0.0.0.0/0 → NAT gateway in us-east-1a"]',
+      );
       expect(declaration(d, "subnet__iso")).toBe('subnet__iso["isolated · 10.9.2.0/24 · no internet route"]');
       expect(enclosing(d, "nat_gateway__nat")).toEqual(["vpc__main", "az__main__us_east_1a", "subnet__pub"]);
       expect(enclosing(d, "internet_gateway__igw")).toEqual(["vpc__main"]);
@@ -95,7 +101,9 @@ describe("stackDiagram", () => {
 
   describe("logging", () => {
     test("session logs go from the instance to the log group, which is encrypted with the KMS key", () => {
-      expect(declaration(plain, LOG_GROUP)).toBe(`${LOG_GROUP}[("CloudWatch log group<br/>/ssm/demo/sessions<br/>kept 30 days")]`);
+      expect(declaration(plain, LOG_GROUP)).toBe(
+        `${LOG_GROUP}[("CloudWatch log group<br/>/ssm/demo/sessions<br/>kept 30 days")]`,
+      );
       expect(declaration(plain, KMS_KEY)).toBe(`${KMS_KEY}{{"KMS key<br/>alias/demo-session"}}`);
       expect(edges(plain)).toEqual(
         expect.arrayContaining([
@@ -136,7 +144,9 @@ describe("stackDiagram", () => {
   describe("the text", () => {
     test("labels are quoted and escaped: nothing from the stack reaches the output as a raw quote, <, >, &, # or backtick", () => {
       const d = stackDiagram(demoStack({ vpcName: 'a "b" <i>&c #1 `x`', instanceName: "web<1>" }), { name: "demo" });
-      expect(declaration(d, VPC)).toBe(`subgraph ${VPC}["VPC a #34;b#34; #60;i#62;#38;c #35;1 #96;x#96; · 10.0.0.0/16"]`);
+      expect(declaration(d, VPC)).toBe(
+        `subgraph ${VPC}["VPC a #34;b#34; #60;i#62;#38;c #35;1 #96;x#96; · 10.0.0.0/16"]`,
+      );
       expect(declaration(d, INSTANCE)).toBe(`${INSTANCE}["web#60;1#62;<br/>t3.micro"]`);
       for (const line of d.split("\n")) {
         const outsideLabels = line.replace(/"[^"]*"/g, "").replace(/<?-->|-\.->|-\.-/g, "");

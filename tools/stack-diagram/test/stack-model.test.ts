@@ -40,7 +40,12 @@ describe("stackModel", () => {
         ["ssmmessages", ["aws_subnet.network_isolated_subnet_a"]],
       ]);
       expect(model.gatewayEndpoints).toEqual([
-        { address: "aws_vpc_endpoint.network_s3", service: "s3", vpc: "aws_vpc.network", routeTables: ["aws_route_table.network_isolated"] },
+        {
+          address: "aws_vpc_endpoint.network_s3",
+          service: "s3",
+          vpc: "aws_vpc.network",
+          routeTables: ["aws_route_table.network_isolated"],
+        },
       ]);
     });
   });
@@ -51,10 +56,15 @@ describe("stackModel", () => {
         resource: {
           aws_subnet: { s: { cidr_block: "10.0.0.0/24" } },
           aws_network_interface: { eni: { subnet_id: ref("aws_subnet.s") } },
-          aws_launch_template: { lt: { instance_type: "c7i.large", network_interfaces: [{ subnet_id: ref("aws_subnet.s") }] } },
+          aws_launch_template: {
+            lt: { instance_type: "c7i.large", network_interfaces: [{ subnet_id: ref("aws_subnet.s") }] },
+          },
           aws_instance: {
             direct: { instance_type: "t3.nano", subnet_id: ref("aws_subnet.s"), tags: { Name: "direct-box" } },
-            eni: { instance_type: "t3.nano", network_interface: [{ network_interface_id: ref("aws_network_interface.eni"), device_index: 0 }] },
+            eni: {
+              instance_type: "t3.nano",
+              network_interface: [{ network_interface_id: ref("aws_network_interface.eni"), device_index: 0 }],
+            },
             templated: { launch_template: { id: ref("aws_launch_template.lt") } },
             nowhere: {},
           },
@@ -86,26 +96,49 @@ describe("stackModel", () => {
     });
 
     test("a stack with no instance, no ssmmessages endpoint and no Session document has no Session Manager", () => {
-      expect(stackModel({ resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } } }).sessionManager).toBeUndefined();
+      expect(
+        stackModel({ resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } } }).sessionManager,
+      ).toBeUndefined();
     });
 
     test("log groups, buckets and keys carry retention, expiry, encryption and alias", () => {
       const model = stackModel(demoStack({ bucket: true, flowLogs: true }));
       expect(model.logGroups).toEqual([
         { address: "aws_cloudwatch_log_group.flow_logs", name: "/vpc-flow-logs/demo", retentionInDays: 14 },
-        { address: "aws_cloudwatch_log_group.session_logs", name: "/ssm/demo/sessions", retentionInDays: 30, kmsKey: "aws_kms_key.session_key" },
+        {
+          address: "aws_cloudwatch_log_group.session_logs",
+          name: "/ssm/demo/sessions",
+          retentionInDays: 30,
+          kmsKey: "aws_kms_key.session_key",
+        },
       ]);
-      expect(model.buckets).toEqual([{ address: "aws_s3_bucket.transcripts", name: "demo-transcripts", kmsKey: "aws_kms_key.session_key", expirationInDays: 90 }]);
-      expect(model.kmsKeys).toEqual([{ address: "aws_kms_key.session_key", name: "alias/demo-session", rotation: true }]);
+      expect(model.buckets).toEqual([
+        {
+          address: "aws_s3_bucket.transcripts",
+          name: "demo-transcripts",
+          kmsKey: "aws_kms_key.session_key",
+          expirationInDays: 90,
+        },
+      ]);
+      expect(model.kmsKeys).toEqual([
+        { address: "aws_kms_key.session_key", name: "alias/demo-session", rotation: true },
+      ]);
       expect(model.flowLogs).toEqual([
-        { address: "aws_flow_log.flow_log", vpc: "aws_vpc.network", trafficType: "REJECT", destination: "aws_cloudwatch_log_group.flow_logs" },
+        {
+          address: "aws_flow_log.flow_log",
+          vpc: "aws_vpc.network",
+          trafficType: "REJECT",
+          destination: "aws_cloudwatch_log_group.flow_logs",
+        },
       ]);
     });
 
     test("only a policy that allows ssm:StartSession is an operator policy", () => {
       const stack = demoStack() as { resource: Record<string, Record<string, unknown>> };
       stack.resource.aws_iam_policy.other = { name: "read-only", policy: '{"Statement":[{"Action":"s3:GetObject"}]}' };
-      expect(stackModel(stack).operatorPolicies).toEqual([{ address: "aws_iam_policy.operator", name: "demo-operator" }]);
+      expect(stackModel(stack).operatorPolicies).toEqual([
+        { address: "aws_iam_policy.operator", name: "demo-operator" },
+      ]);
     });
   });
 });

@@ -21,10 +21,18 @@ describe("reading Terraform JSON", () => {
   test("references are found anywhere in a value, in order, once each; data sources and variables are not resources", () => {
     const value = {
       subnet_ids: ["${aws_subnet.a.id}", "${aws_subnet.b.id}", "${aws_subnet.a.id}"],
-      nested: { content: "x ${aws_kms_key.k.arn} ${data.aws_region.current.name} ${var.v} ${aws_s3_bucket.b-1.bucket}" },
+      nested: {
+        content: "x ${aws_kms_key.k.arn} ${data.aws_region.current.name} ${var.v} ${aws_s3_bucket.b-1.bucket}",
+      },
       list: ["${aws_route_table.t[0].id}"],
     };
-    expect(referencesIn(value)).toEqual(["aws_subnet.a", "aws_subnet.b", "aws_kms_key.k", "aws_s3_bucket.b-1", "aws_route_table.t"]);
+    expect(referencesIn(value)).toEqual([
+      "aws_subnet.a",
+      "aws_subnet.b",
+      "aws_kms_key.k",
+      "aws_s3_bucket.b-1",
+      "aws_route_table.t",
+    ]);
     expect(referencesIn(value, "aws_subnet")).toEqual(["aws_subnet.a", "aws_subnet.b"]);
   });
 
@@ -33,6 +41,14 @@ describe("reading Terraform JSON", () => {
     ["dev/SessionLogging/LogGroup", "LogGroup"],
     [undefined, "tf_name"],
   ])("the construct name of %j is %j", (constructPath, name) => {
-    expect(constructNameOf({ address: "aws_x.tf_name", type: "aws_x", name: "tf_name", body: {}, ...(constructPath ? { constructPath } : {}) })).toBe(name);
+    expect(
+      constructNameOf({
+        address: "aws_x.tf_name",
+        type: "aws_x",
+        name: "tf_name",
+        body: {},
+        ...(constructPath ? { constructPath } : {}),
+      }),
+    ).toBe(name);
   });
 });

@@ -33,7 +33,10 @@ export async function planStack(ctx: StackCheckContext): Promise<StackResult> {
     }
     throw error;
   }
-  fs.writeFileSync(path.join(ctx.workDir, OFFLINE_OVERRIDE_FILE), `${JSON.stringify(offlineOverride(json), null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(ctx.workDir, OFFLINE_OVERRIDE_FILE),
+    `${JSON.stringify(offlineOverride(json), null, 2)}\n`,
+  );
   const init = await ensureInit(ctx, json, true);
   if (!init.ok) {
     return { stack: ctx.stack, status: "failed", message: "terraform init failed", timings: withInit(init, {}) };
@@ -47,7 +50,11 @@ export async function planStack(ctx: StackCheckContext): Promise<StackResult> {
   }
   const warningAt = plan.stdout.split("\n").findIndex((line) => line.startsWith("Warning:"));
   if (warningAt >= 0) {
-    plan.stdout.replace(/\s+$/, "").split("\n").slice(warningAt).forEach((line) => ctx.log(line));
+    plan.stdout
+      .replace(/\s+$/, "")
+      .split("\n")
+      .slice(warningAt)
+      .forEach((line) => ctx.log(line));
   }
   const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], run);
   const timings = withInit(init, { plan: plan.durationMs, show: show.durationMs });

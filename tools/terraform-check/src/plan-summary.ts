@@ -42,7 +42,5 @@ export function formatPlanCounts(counts: PlanCounts): string {
 
 /** Addresses of the resources the plan creates, in plan order. */
 export function plannedCreates(plan: { readonly resource_changes?: readonly ResourceChange[] }): string[] {
-  return (plan.resource_changes ?? [])
-    .filter((r) => r.change.actions.includes("create"))
-    .map((r) => r.address);
+  return (plan.resource_changes ?? []).filter((r) => r.change.actions.includes("create")).map((r) => r.address);
 }

@@ -41,7 +41,19 @@ export async function testStack(ctx: StackCheckContext, options: StackTestOption
   const tally = counts === null ? "" : `: ${counts[1]} passed, ${counts[2]} failed`;
   if (result.code !== 0) {
     outputLines(result).forEach((line) => ctx.log(line));
-    return { stack: ctx.stack, status: "failed", message: `terraform test failed${tally}`, timings, initCached: init.cached };
+    return {
+      stack: ctx.stack,
+      status: "failed",
+      message: `terraform test failed${tally}`,
+      timings,
+      initCached: init.cached,
+    };
   }
-  return { stack: ctx.stack, status: "passed", message: `terraform test passed${tally}`, timings, initCached: init.cached };
+  return {
+    stack: ctx.stack,
+    status: "passed",
+    message: `terraform test passed${tally}`,
+    timings,
+    initCached: init.cached,
+  };
 }

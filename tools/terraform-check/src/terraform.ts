@@ -71,7 +71,11 @@ export function runTerraform(args: readonly string[], options: TerraformRunOptio
 
 /** Compares dotted numeric versions (`1.10.0` > `1.9.8`); pre-release suffixes are ignored. */
 export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.split(/[-+]/)[0].split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const parts = (v: string): number[] =>
+    v
+      .split(/[-+]/)[0]
+      .split(".")
+      .map((n) => Number.parseInt(n, 10) || 0);
   const pa = parts(a);
   const pb = parts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -109,7 +113,9 @@ export async function checkTerraform(options: TerraformRunOptions): Promise<stri
     );
   }
   if (compareVersions(version, MIN_TERRAFORM_VERSION) < 0) {
-    throw new TerraformMissingError(`Terraform ${version} is too old: terraform-check needs >= ${MIN_TERRAFORM_VERSION}.`);
+    throw new TerraformMissingError(
+      `Terraform ${version} is too old: terraform-check needs >= ${MIN_TERRAFORM_VERSION}.`,
+    );
   }
   return version;
 }

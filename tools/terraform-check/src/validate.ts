@@ -14,13 +14,23 @@ export async function validateStack(ctx: StackCheckContext): Promise<StackResult
   if (!init.ok) {
     return { stack: ctx.stack, status: "failed", message: "terraform init failed", timings: withInit(init, {}) };
   }
-  const result = await runTerraform(["validate", "-json", "-no-color"], { cwd: ctx.workDir, env: ctx.env, binary: ctx.binary });
+  const result = await runTerraform(["validate", "-json", "-no-color"], {
+    cwd: ctx.workDir,
+    env: ctx.env,
+    binary: ctx.binary,
+  });
   const timings = withInit(init, { validate: result.durationMs });
   const output = parseValidateOutput(result.stdout);
   if (output === undefined) {
     ctx.log(`terraform validate failed (exit ${result.code}):`);
     outputLines(result).forEach((line) => ctx.log(line));
-    return { stack: ctx.stack, status: "failed", message: "terraform validate failed", timings, initCached: init.cached };
+    return {
+      stack: ctx.stack,
+      status: "failed",
+      message: "terraform validate failed",
+      timings,
+      initCached: init.cached,
+    };
   }
   output.diagnostics.flatMap(formatDiagnostic).forEach((line) => ctx.log(line));
   const warnings = output.warning_count > 0 ? `, ${output.warning_count} warning(s)` : "";

@@ -48,7 +48,10 @@ describe("CLI configuration", () => {
 
   describe("terraformEnv", () => {
     it("points Terraform at the configuration and turns off prompts and version checks", () => {
-      const env = terraformEnv("/cache/terraformrc.hcl", { PATH: "/bin", TF_CLI_CONFIG_FILE: "/home/user/.terraformrc" });
+      const env = terraformEnv("/cache/terraformrc.hcl", {
+        PATH: "/bin",
+        TF_CLI_CONFIG_FILE: "/home/user/.terraformrc",
+      });
       expect(env).toEqual({
         PATH: "/bin",
         TF_CLI_CONFIG_FILE: "/cache/terraformrc.hcl",
@@ -59,8 +62,20 @@ describe("CLI configuration", () => {
     });
 
     it("drops variables that add arguments or move the data directory", () => {
-      const env = terraformEnv("/c", { TF_CLI_ARGS: "-x", TF_CLI_ARGS_plan: "-y", TF_DATA_DIR: "/d", TF_WORKSPACE: "w", TF_LOG: "info" });
-      expect(Object.keys(env).sort()).toEqual(["CHECKPOINT_DISABLE", "TF_CLI_CONFIG_FILE", "TF_INPUT", "TF_IN_AUTOMATION", "TF_LOG"]);
+      const env = terraformEnv("/c", {
+        TF_CLI_ARGS: "-x",
+        TF_CLI_ARGS_plan: "-y",
+        TF_DATA_DIR: "/d",
+        TF_WORKSPACE: "w",
+        TF_LOG: "info",
+      });
+      expect(Object.keys(env).sort()).toEqual([
+        "CHECKPOINT_DISABLE",
+        "TF_CLI_CONFIG_FILE",
+        "TF_INPUT",
+        "TF_IN_AUTOMATION",
+        "TF_LOG",
+      ]);
     });
   });
 

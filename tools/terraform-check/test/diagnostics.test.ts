@@ -11,7 +11,11 @@ describe("validate diagnostics", () => {
         severity: "error",
         summary: "Extraneous JSON object property",
         detail: 'No argument or block type is named "enable_dns_hostnamez".\nDid you mean "enable_dns_hostnames"?',
-        range: { filename: "cdk.tf.json", start: { line: 12, column: 44, byte: 564 }, end: { line: 12, column: 66, byte: 586 } },
+        range: {
+          filename: "cdk.tf.json",
+          start: { line: 12, column: 44, byte: 564 },
+          end: { line: 12, column: 66, byte: 586 },
+        },
         snippet: { context: "resource.aws_vpc.main", code: '  "enable_dns_hostnamez": true,', start_line: 12 },
       },
     ],
@@ -24,7 +28,11 @@ describe("validate diagnostics", () => {
   });
 
   it("renders summary, place, code and detail", () => {
-    expect(formatDiagnostic(parseValidateOutput(JSON.stringify(output))?.diagnostics[0] ?? { severity: "error", summary: "none" })).toEqual([
+    expect(
+      formatDiagnostic(
+        parseValidateOutput(JSON.stringify(output))?.diagnostics[0] ?? { severity: "error", summary: "none" },
+      ),
+    ).toEqual([
       "Error: Extraneous JSON object property",
       "  at cdk.tf.json:12:44 in resource.aws_vpc.main",
       '  > "enable_dns_hostnamez": true,',
@@ -35,7 +43,12 @@ describe("validate diagnostics", () => {
 
   it("prefers the address to the snippet context and renders warnings", () => {
     expect(
-      formatDiagnostic({ severity: "warning", summary: "Deprecated", address: "aws_vpc.main", snippet: { context: "resource.aws_vpc.main" } }),
+      formatDiagnostic({
+        severity: "warning",
+        summary: "Deprecated",
+        address: "aws_vpc.main",
+        snippet: { context: "resource.aws_vpc.main" },
+      }),
     ).toEqual(["Warning: Deprecated", "  in aws_vpc.main"]);
   });
 });

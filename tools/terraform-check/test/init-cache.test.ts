@@ -41,7 +41,13 @@ describe("init cache", () => {
       ["nothing is installed", stamp, { fingerprint: "abc", localBackend: false, installed: false }, true, false],
       ["there is no stamp", undefined, { fingerprint: "abc", localBackend: false, installed: true }, true, true],
       ["the requirements changed", stamp, { fingerprint: "def", localBackend: false, installed: true }, true, true],
-      ["a plan needs the local backend first", stamp, { fingerprint: "abc", localBackend: true, installed: true }, true, false],
+      [
+        "a plan needs the local backend first",
+        stamp,
+        { fingerprint: "abc", localBackend: true, installed: true },
+        true,
+        false,
+      ],
     ])("runs init when %s", (_case, previous, needs, init, upgrade) => {
       expect(initDecision(previous, needs)).toMatchObject({ init, upgrade });
     });

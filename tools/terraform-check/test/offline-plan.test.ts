@@ -63,7 +63,10 @@ describe("planStack with Terraform", () => {
       expect(fs.readFileSync(path.join(work, ".terraform.lock.hcl"), "utf8")).toMatch(
         /provider "registry\.terraform\.io\/hashicorp\/aws" \{\n\s+version\s+= "5\.100\.0"/,
       );
-      for (const dir of [path.join(SHARED_CACHE_DIR, PLUGIN_CACHE_SUBDIR), path.join(work, ".terraform", "providers")]) {
+      for (const dir of [
+        path.join(SHARED_CACHE_DIR, PLUGIN_CACHE_SUBDIR),
+        path.join(work, ".terraform", "providers"),
+      ]) {
         expect(fs.readdirSync(path.join(dir, provider))).toContain("terraform-provider-aws_v5.100.0_x5");
       }
 
@@ -87,14 +90,21 @@ describe("planStack with Terraform", () => {
       fs.mkdirSync(path.join(app, "tftest", "dev"), { recursive: true });
       fs.writeFileSync(path.join(app, "tftest", "dev", "init.tftest.hcl"), "# no run blocks\n");
       const lines: string[] = [];
-      const report = await runChecks({ command: "test", appDir: app, cacheDir: SHARED_CACHE_DIR, log: (l) => lines.push(l) });
+      const report = await runChecks({
+        command: "test",
+        appDir: app,
+        cacheDir: SHARED_CACHE_DIR,
+        log: (l) => lines.push(l),
+      });
       expect(report.ok).toBe(true);
       expect(report.results[0]).toMatchObject({ stack: "dev", status: "passed", initCached: true });
       expect(report.results[0].timings).not.toHaveProperty("init");
       expect(lines).toContainEqual(expect.stringMatching(/^provider mirror: /));
       expect(lines).toContain(`[dev] test in ${work}`);
       expect(lines).toContain("[dev] init skipped: provider requirements unchanged");
-      expect(lines).toContainEqual(expect.stringMatching(/^ {2}dev {2}ok {7}terraform test passed: 0 passed, 0 failed {2}\[init cached, test /));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}dev {2}ok {7}terraform test passed: 0 passed, 0 failed {2}\[init cached, test /),
+      );
     });
 
     it("lets validate reuse the initialized working copy too, reporting Terraform's diagnostic", async () => {

@@ -87,13 +87,19 @@ describe("provider mirror", () => {
       const candidate = unpackedMirror(path.join(base, "candidate"));
       const search = { envValue: empty, candidates: [candidate], platform: linux };
       expect(() => findProviderMirror(search)).toThrow(ProviderMirrorError);
-      expect(() => findProviderMirror(search)).toThrow(/TF_PROVIDER_MIRROR=.*empty holds no AWS provider for linux_amd64/);
-      expect(() => findProviderMirror(search)).toThrow(/expected .*empty\/<host>\/hashicorp\/aws\/<version>\/linux_amd64\//);
+      expect(() => findProviderMirror(search)).toThrow(
+        /TF_PROVIDER_MIRROR=.*empty holds no AWS provider for linux_amd64/,
+      );
+      expect(() => findProviderMirror(search)).toThrow(
+        /expected .*empty\/<host>\/hashicorp\/aws\/<version>\/linux_amd64\//,
+      );
     });
 
     it("fails when TF_PROVIDER_MIRROR holds the provider for another platform only", () => {
       const other = unpackedMirror(path.join(base, "other"), "5.100.0", "darwin_arm64");
-      expect(() => findProviderMirror({ envValue: other, candidates: [], platform: linux })).toThrow(/holds no AWS provider/);
+      expect(() => findProviderMirror({ envValue: other, candidates: [], platform: linux })).toThrow(
+        /holds no AWS provider/,
+      );
     });
 
     it("treats an empty TF_PROVIDER_MIRROR as not set", () => {

@@ -8,14 +8,21 @@ describe("runChecks", () => {
   describe("set-up errors", () => {
     it("rejects unknown stacks, naming the ones that exist", async () => {
       const app = writeApp(tempDir("run-unknown"), { dev: vpcStack(), prod: vpcStack() });
-      await expect(runChecks({ command: "validate", appDir: app, stacks: ["staging"], log: () => undefined })).rejects.toThrow(
+      await expect(
+        runChecks({ command: "validate", appDir: app, stacks: ["staging"], log: () => undefined }),
+      ).rejects.toThrow(
         new CheckSetupError(`unknown stack(s): staging; ${path.join(app, "cdktf.out", "stacks")} holds: dev, prod`),
       );
     });
 
     it("fails with install advice when Terraform is missing, never passing", async () => {
       const app = writeApp(tempDir("run-missing"), { dev: vpcStack() });
-      const run = runChecks({ command: "validate", appDir: app, binary: "terraform-check-no-such-binary", log: () => undefined });
+      const run = runChecks({
+        command: "validate",
+        appDir: app,
+        binary: "terraform-check-no-such-binary",
+        log: () => undefined,
+      });
       await expect(run).rejects.toThrow(/Install Terraform >= 1\.10/);
     });
   });
@@ -27,16 +34,28 @@ describe("runChecks", () => {
     it("fails the run when a stack has no tests, with a summary line per stack", async () => {
       const app = writeApp(tempDir("run-test"), { dev: dataStack() });
       const lines: string[] = [];
-      const report = await runChecks({ command: "test", appDir: app, cacheDir: SHARED_CACHE_DIR, log: (l) => lines.push(l) });
+      const report = await runChecks({
+        command: "test",
+        appDir: app,
+        cacheDir: SHARED_CACHE_DIR,
+        log: (l) => lines.push(l),
+      });
       expect(report.ok).toBe(false);
-      expect(lines).toContainEqual(expect.stringMatching(/^ {2}dev {2}FAILED {3}no \*\.tftest\.hcl files in .*tftest[\\/]dev$/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}dev {2}FAILED {3}no \*\.tftest\.hcl files in .*tftest[\\/]dev$/),
+      );
       expect(lines[lines.length - 1]).toBe("0 passed, 1 failed, 0 skipped");
     });
 
     it("validates every stack in its working copy, naming the mirror, with a summary line per stack", async () => {
       const app = writeApp(tempDir("run-validate"), { dev: dataStack(), prod: dataStack() });
       const lines: string[] = [];
-      const report = await runChecks({ command: "validate", appDir: app, cacheDir: SHARED_CACHE_DIR, log: (l) => lines.push(l) });
+      const report = await runChecks({
+        command: "validate",
+        appDir: app,
+        cacheDir: SHARED_CACHE_DIR,
+        log: (l) => lines.push(l),
+      });
       expect(report.ok).toBe(true);
       expect(report.results).toMatchObject([
         { stack: "dev", status: "passed", message: "valid", initCached: false },
@@ -45,7 +64,9 @@ describe("runChecks", () => {
       expect(lines).toContainEqual(expect.stringMatching(/^provider mirror: /));
       expect(lines).toContain(`[dev] validate in ${path.join(app, ".terraform-check", "dev")}`);
       expect(lines).toContain(`[prod] validate in ${path.join(app, ".terraform-check", "prod")}`);
-      expect(lines).toContainEqual(expect.stringMatching(/^ {2}dev {3}ok {7}valid {2}\[init \d+\.\d s, validate \d+\.\d s\]$/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^ {2}dev {3}ok {7}valid {2}\[init \d+\.\d s, validate \d+\.\d s\]$/),
+      );
       expect(lines[lines.length - 1]).toBe("2 passed, 0 failed, 0 skipped");
     });
   });

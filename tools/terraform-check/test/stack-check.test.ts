@@ -11,7 +11,12 @@ describe("stack check helpers", () => {
   });
 
   it("joins stdout and stderr into log lines", () => {
-    expect(outputLines({ args: [], code: 1, stdout: "a\nb\n", stderr: "c\n\n", durationMs: 0 })).toEqual(["a", "b", "", "c"]);
+    expect(outputLines({ args: [], code: 1, stdout: "a\nb\n", stderr: "c\n\n", durationMs: 0 })).toEqual([
+      "a",
+      "b",
+      "",
+      "c",
+    ]);
   });
 
   it(
@@ -19,7 +24,9 @@ describe("stack check helpers", () => {
     async () => {
       const setup = await terraformSetup();
       const work = tempDir("init-fail");
-      const json = vpcStack({ extra: { terraform: { required_providers: { aws: { source: "aws", version: "0.0.1" } } } } });
+      const json = vpcStack({
+        extra: { terraform: { required_providers: { aws: { source: "aws", version: "0.0.1" } } } },
+      });
       fs.writeFileSync(path.join(work, "cdk.tf.json"), JSON.stringify(json));
       const lines: string[] = [];
       const outcome = await ensureInit(contextFor(setup, work, "dev", work, lines), json, false);

@@ -40,7 +40,9 @@ describe("stack JSON", () => {
 
   describe("initRequirements", () => {
     it("keeps the required providers and the module sources only", () => {
-      const json = vpcStack({ extra: { module: { net: { source: "./assets/net", version: "1.0.0", cidr: "10.0.0.0/16" } } } });
+      const json = vpcStack({
+        extra: { module: { net: { source: "./assets/net", version: "1.0.0", cidr: "10.0.0.0/16" } } },
+      });
       expect(initRequirements(json)).toEqual({
         required_providers: { aws: { source: "aws", version: "5.100.0" } },
         modules: { net: { source: "./assets/net", version: "1.0.0" } },
@@ -65,7 +67,9 @@ describe("stack JSON", () => {
     });
 
     it("asks for a synth when cdktf.out is missing", () => {
-      expect(() => listStacks(tempDir("empty-app"))).toThrow(/cdktf\.out[\\/]stacks does not exist: synthesize the app first/);
+      expect(() => listStacks(tempDir("empty-app"))).toThrow(
+        /cdktf\.out[\\/]stacks does not exist: synthesize the app first/,
+      );
     });
 
     it("names the file that is not a JSON object", () => {

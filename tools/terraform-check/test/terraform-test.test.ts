@@ -1,7 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { testStack } from "../src/terraform-test";
-import { contextFor, dataStack, tempDir, TERRAFORM_TIMEOUT_MS, terraformSetup, TerraformSetup, writeApp } from "./support/fixtures";
+import {
+  contextFor,
+  dataStack,
+  tempDir,
+  TERRAFORM_TIMEOUT_MS,
+  terraformSetup,
+  TerraformSetup,
+  writeApp,
+} from "./support/fixtures";
 
 jest.setTimeout(TERRAFORM_TIMEOUT_MS);
 
@@ -48,7 +56,10 @@ describe("testStack with Terraform", () => {
   it("fails a stack without test files, without running Terraform", async () => {
     const lines: string[] = [];
     const result = await testStack(contextFor(setup, app, "dev", work, lines), { testsDir });
-    expect(result).toMatchObject({ status: "failed", message: `no *.tftest.hcl files in ${path.join(testsDir, "dev")}` });
+    expect(result).toMatchObject({
+      status: "failed",
+      message: `no *.tftest.hcl files in ${path.join(testsDir, "dev")}`,
+    });
     expect(lines[0]).toMatch(/pass --allow-missing to skip it$/);
     expect(fs.existsSync(work)).toBe(false);
   });

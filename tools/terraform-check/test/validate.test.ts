@@ -1,6 +1,14 @@
 import * as path from "node:path";
 import { validateStack } from "../src/validate";
-import { contextFor, dataStack, tempDir, TERRAFORM_TIMEOUT_MS, terraformSetup, TerraformSetup, writeApp } from "./support/fixtures";
+import {
+  contextFor,
+  dataStack,
+  tempDir,
+  TERRAFORM_TIMEOUT_MS,
+  terraformSetup,
+  TerraformSetup,
+  writeApp,
+} from "./support/fixtures";
 
 jest.setTimeout(TERRAFORM_TIMEOUT_MS);
 
@@ -33,7 +41,9 @@ describe("validateStack with Terraform", () => {
     const result = await validateStack(contextFor(setup, app, "dev", work, lines));
     expect(result).toMatchObject({ status: "failed", message: "invalid: 1 error(s)" });
     expect(lines).toContain("Error: Extraneous JSON object property");
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}at cdk\.tf\.json:\d+:\d+ in resource\.terraform_data\.main$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}at cdk\.tf\.json:\d+:\d+ in resource\.terraform_data\.main$/),
+    );
     expect(lines).toContainEqual(expect.stringContaining('No argument or block type is named "triggers_replacez"'));
   });
 });

@@ -19,7 +19,13 @@ describe("working copy", () => {
     const work = path.join(tempDir("work"), "dev");
     fs.mkdirSync(path.join(work, ".terraform"), { recursive: true });
     fs.mkdirSync(path.join(work, "tests"));
-    for (const file of [".terraform.lock.hcl", ".terraform-check-init.json", "zz_offline_override.tf.json", "old.tf", "plan.json"]) {
+    for (const file of [
+      ".terraform.lock.hcl",
+      ".terraform-check-init.json",
+      "zz_offline_override.tf.json",
+      "old.tf",
+      "plan.json",
+    ]) {
       fs.writeFileSync(path.join(work, file), "x");
     }
 

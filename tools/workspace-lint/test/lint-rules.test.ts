@@ -31,7 +31,12 @@ async function lint(file: string, code: string): Promise<Array<{ rule: string | 
 
 describe("workspace lint rules", () => {
   it("reject importing the root of @cdktf/provider-aws", async () => {
-    expect(await lint("packages/network/src/probe.ts", `import { Vpc } from "${PROVIDER_ROOT}";\nexport const probe = Vpc;\n`)).toEqual([
+    expect(
+      await lint(
+        "packages/network/src/probe.ts",
+        `import { Vpc } from "${PROVIDER_ROOT}";\nexport const probe = Vpc;\n`,
+      ),
+    ).toEqual([
       {
         rule: "no-restricted-imports",
         message: expect.stringMatching(/Import the resource by deep path \(@cdktf\/provider-aws\/lib\/<resource>\)/),
@@ -40,18 +45,32 @@ describe("workspace lint rules", () => {
   });
 
   it("accept a deep provider import", async () => {
-    expect(await lint("packages/network/src/probe.ts", 'import { Vpc } from "@cdktf/provider-aws/lib/vpc";\nexport const probe = Vpc;\n')).toEqual([]);
+    expect(
+      await lint(
+        "packages/network/src/probe.ts",
+        'import { Vpc } from "@cdktf/provider-aws/lib/vpc";\nexport const probe = Vpc;\n',
+      ),
+    ).toEqual([]);
   });
 
   it("reject a package importing the app", async () => {
-    const messages = await lint("packages/compute/src/probe.ts", 'import { EnvironmentStack } from "@ssm-access/infra";\nexport const probe = EnvironmentStack;\n');
+    const messages = await lint(
+      "packages/compute/src/probe.ts",
+      'import { EnvironmentStack } from "@ssm-access/infra";\nexport const probe = EnvironmentStack;\n',
+    );
     expect(messages).toEqual([{ rule: "@nx/enforce-module-boundaries", message: expect.any(String) }]);
   });
 
   it("reject a package importing a tool, by the tags in the project files", async () => {
-    const messages = await lint("packages/compute/src/probe.ts", 'import { runChecks } from "@ssm-access/terraform-check";\nexport const probe = runChecks;\n');
+    const messages = await lint(
+      "packages/compute/src/probe.ts",
+      'import { runChecks } from "@ssm-access/terraform-check";\nexport const probe = runChecks;\n',
+    );
     expect(messages).toEqual([
-      { rule: "@nx/enforce-module-boundaries", message: expect.stringMatching(/tagged with "type:lib" can only depend on libs tagged with "type:lib"/) },
+      {
+        rule: "@nx/enforce-module-boundaries",
+        message: expect.stringMatching(/tagged with "type:lib" can only depend on libs tagged with "type:lib"/),
+      },
     ]);
   });
 
@@ -67,6 +86,11 @@ describe("workspace lint rules", () => {
   });
 
   it("accept a package importing a package it may use through its public entry point", async () => {
-    expect(await lint("packages/compute/src/probe.ts", 'import { planSubnets } from "@ssm-access/network";\nexport const probe = planSubnets;\n')).toEqual([]);
+    expect(
+      await lint(
+        "packages/compute/src/probe.ts",
+        'import { planSubnets } from "@ssm-access/network";\nexport const probe = planSubnets;\n',
+      ),
+    ).toEqual([]);
   });
 });

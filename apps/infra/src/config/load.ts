@@ -29,7 +29,10 @@ export function loadEnvironmentFile(file: string, displayName = file): Environme
   const name = path.basename(file, ".json");
   const issues: ValidationIssue[] = [];
   if (!ENVIRONMENT_NAME_PATTERN.test(name) || name.length > 32) {
-    issues.push({ path: "(file name)", message: `"${name}" must be 1-32 lower-case letters, digits and '-', starting with a letter (it becomes the stack name)` });
+    issues.push({
+      path: "(file name)",
+      message: `"${name}" must be 1-32 lower-case letters, digits and '-', starting with a letter (it becomes the stack name)`,
+    });
   }
   let raw: unknown;
   try {
@@ -54,7 +57,9 @@ export function loadEnvironments(dir: string, only?: readonly string[]): Environ
   const wanted = only && only.length > 0 ? [...only] : available;
   const unknown = wanted.filter((n) => !available.includes(n));
   if (unknown.length > 0) {
-    throw new Error(`unknown environment${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: ${dir} has ${available.join(", ") || "none"}`);
+    throw new Error(
+      `unknown environment${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}: ${dir} has ${available.join(", ") || "none"}`,
+    );
   }
   const envs: Environment[] = [];
   const errors: ValidationError[] = [];
@@ -94,12 +99,19 @@ export function checkReleasePromotion(envs: readonly Environment[], dir: string)
   if (errors.length > 1) throw new AggregateValidationError(errors);
 }
 
-function releasePromotionIssue(env: Environment, dir: string, loaded: readonly Environment[]): ValidationIssue | undefined {
+function releasePromotionIssue(
+  env: Environment,
+  dir: string,
+  loaded: readonly Environment[],
+): ValidationIssue | undefined {
   const { osRelease, osReleaseFrom } = env.config.maintenance;
   if (osReleaseFrom === undefined || osRelease === undefined) return undefined;
   const at = "maintenance.osReleaseFrom";
   if (osReleaseFrom === env.name) {
-    return { path: at, message: `"${osReleaseFrom}" is this environment; name the environment whose tested release this one takes` };
+    return {
+      path: at,
+      message: `"${osReleaseFrom}" is this environment; name the environment whose tested release this one takes`,
+    };
   }
   let source = loaded.find((e) => e.name === osReleaseFrom);
   if (!source) {
@@ -145,9 +157,12 @@ function withPreferencesOwner(env: Environment, dir: string, loaded: readonly En
     owner = loadEnvironmentFile(path.join(dir, `${ownerName}.json`), displayPath(path.join(dir, `${ownerName}.json`)));
   }
   const o = owner.config;
-  if (!o.sessionLogging.managePreferencesDocument) reject(`${owner.file} does not manage the preferences document either`);
+  if (!o.sessionLogging.managePreferencesDocument)
+    reject(`${owner.file} does not manage the preferences document either`);
   if (o.accountId !== env.config.accountId || o.region !== env.config.region) {
-    reject(`${owner.file} is in account ${o.accountId} ${o.region}, this environment in ${env.config.accountId} ${env.config.region}; the document is per account and Region`);
+    reject(
+      `${owner.file} is in account ${o.accountId} ${o.region}, this environment in ${env.config.accountId} ${env.config.region}; the document is per account and Region`,
+    );
   }
   return { ...env, preferencesOwner: owner };
 }

@@ -50,14 +50,17 @@ export function isRecognisablyAl2023(ami: AmiSource | undefined): boolean {
   return ssmParameter !== undefined && ssmParameter.startsWith(AL2023_AMI_PARAMETER_PREFIX);
 }
 
-const releaseProblemOf = (input: unknown): string => al2023ReleaseProblem(input) ?? "is not an Amazon Linux 2023 release version";
+const releaseProblemOf = (input: unknown): string =>
+  al2023ReleaseProblem(input) ?? "is not an Amazon Linux 2023 release version";
 const al2023Release = z
   .string()
   .regex(AL2023_RELEASE_PATTERN, { error: (issue) => releaseProblemOf(issue.input), abort: true })
   .refine((value) => al2023ReleaseProblem(value) === undefined, { error: (issue) => releaseProblemOf(issue.input) });
 
 /** An IAM role ARN: partition (1), account id (2). Role names may carry a path (`role/deploy/terraform`). */
-export const ROLE_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::(\\d{12}):role\\/(?:[\\x21-\\x7E]+\\/)?[\\w+=,.@-]{1,64}$`);
+export const ROLE_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION_PATTERN_SOURCE}:iam::(\\d{12}):role\\/(?:[\\x21-\\x7E]+\\/)?[\\w+=,.@-]{1,64}$`,
+);
 
 const tier = z.enum(["public", "private", "isolated"]);
 const instanceTier = z.enum(["private", "isolated"]).describe("Subnet tier of the instance; never public.");
@@ -66,46 +69,85 @@ const s3Backend = z.strictObject({
   type: z.literal("s3"),
   bucket: z
     .string()
-    .regex(BUCKET_NAME_PATTERN, { error: "must be a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')", abort: true })
+    .regex(BUCKET_NAME_PATTERN, {
+      error: "must be a valid S3 bucket name (3-63 lower-case letters, digits, '.', '-')",
+      abort: true,
+    })
     .superRefine((name, ctx) => {
       for (const problem of bucketNameProblems(name)) ctx.addIssue({ code: "custom", message: `"${name}" ${problem}` });
     })
     .describe("State bucket; created by the state-bootstrap stack."),
-  region: z.string().regex(REGION_PATTERN, "must be an AWS Region code such as eu-west-1").optional().describe("Bucket Region; defaults to the environment's region."),
-  keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments of letters, digits, '_', '.', '-'").optional().describe("State key prefix; default is the project name. Key: <prefix>/<environment>/terraform.tfstate."),
-  dynamodbTable: z.string().min(3).max(255).optional().describe("DynamoDB lock table, for Terraform < 1.10 users; S3 native locking (use_lockfile) is always on."),
+  region: z
+    .string()
+    .regex(REGION_PATTERN, "must be an AWS Region code such as eu-west-1")
+    .optional()
+    .describe("Bucket Region; defaults to the environment's region."),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments of letters, digits, '_', '.', '-'")
+    .optional()
+    .describe("State key prefix; default is the project name. Key: <prefix>/<environment>/terraform.tfstate."),
+  dynamodbTable: z
+    .string()
+    .min(3)
+    .max(255)
+    .optional()
+    .describe("DynamoDB lock table, for Terraform < 1.10 users; S3 native locking (use_lockfile) is always on."),
   profile: z
     .string()
     .min(1)
     .optional()
-    .describe("AWS CLI profile Terraform uses to reach the bucket, and the state-bootstrap stack to create it; default deploy.profile (else the default credential chain). deploy.assumeRoleArn applies on top of it."),
+    .describe(
+      "AWS CLI profile Terraform uses to reach the bucket, and the state-bootstrap stack to create it; default deploy.profile (else the default credential chain). deploy.assumeRoleArn applies on top of it.",
+    ),
 });
 
 const cloudBackend = z.strictObject({
   type: z.literal("cloud"),
   organization: z.string().min(1).describe("HCP Terraform organization."),
-  workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be 1-90 letters, digits, '-', '_'").describe("HCP Terraform workspace name."),
+  workspace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,90}$/, "must be 1-90 letters, digits, '-', '_'")
+    .describe("HCP Terraform workspace name."),
   hostname: z.string().min(1).optional().describe("Terraform Enterprise host; default: HCP Terraform."),
 });
 
 const localBackend = z.strictObject({
   type: z.literal("local"),
-  path: z.string().min(1).optional().describe("State file path, relative to the app folder; default terraform.<environment>.tfstate."),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("State file path, relative to the app folder; default terraform.<environment>.tfstate."),
 });
 
-const tierOptions = featureSection({
-  cidrs: z.record(z.string(), z.string()).optional().describe("Explicit subnet CIDR per Availability Zone, overriding the stable plan."),
-  prefixLength: z.int().optional().describe("Prefix length of this tier's subnets; default from the plan."),
-  mapPublicIpOnLaunch: z.boolean().optional().describe("Public tier only: give launched ENIs public IPs. Instances of this project never go there."),
-}, "Create this tier; a tier listed here is on unless false.");
+const tierOptions = featureSection(
+  {
+    cidrs: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("Explicit subnet CIDR per Availability Zone, overriding the stable plan."),
+    prefixLength: z.int().optional().describe("Prefix length of this tier's subnets; default from the plan."),
+    mapPublicIpOnLaunch: z
+      .boolean()
+      .optional()
+      .describe("Public tier only: give launched ENIs public IPs. Instances of this project never go there."),
+  },
+  "Create this tier; a tier listed here is on unless false.",
+);
 
 const instanceOptions = {
   instanceType: z.string().optional().describe("EC2 instance type; default t3.nano."),
   tier: instanceTier.optional().describe("Subnet tier: private or isolated (default); never public."),
-  availabilityZone: z.string().optional().describe("Pin to one Availability Zone; default round-robin across the tier."),
+  availabilityZone: z
+    .string()
+    .optional()
+    .describe("Pin to one Availability Zone; default round-robin across the tier."),
   ami: z
     .union([
-      z.strictObject({ ssmParameter: z.string().describe("Public SSM parameter holding the AMI id, resolved at launch.") }),
+      z.strictObject({
+        ssmParameter: z.string().describe("Public SSM parameter holding the AMI id, resolved at launch."),
+      }),
       z.strictObject({ id: z.string().describe("Pinned AMI id.") }),
     ])
     .optional()
@@ -115,7 +157,9 @@ const instanceOptions = {
       deviceName: z
         .string()
         .optional()
-        .describe("Root device name of the AMI, which the launch template's block device mapping names: default /dev/xvda (Amazon Linux); /dev/sda1 for Ubuntu or RHEL. Changing it replaces the instance."),
+        .describe(
+          "Root device name of the AMI, which the launch template's block device mapping names: default /dev/xvda (Amazon Linux); /dev/sda1 for Ubuntu or RHEL. Changing it replaces the instance.",
+        ),
       sizeGiB: z.int().optional().describe("Size in GiB, 1 to 16384; default 8. Changing it replaces the instance."),
       kmsKeyArn: z.string().optional().describe("Customer managed KMS key; default the account's default EBS key."),
       iops: z.int().optional().describe("gp3 IOPS, 3000 (default) to 16000."),
@@ -124,17 +168,24 @@ const instanceOptions = {
     .optional()
     .describe("Root volume, in the launch template: always gp3, encrypted, deleted with the instance."),
   detailedMonitoring: z.boolean().optional().describe("CloudWatch 1-minute metrics (billed); default false."),
-  terminationProtection: z.boolean().optional().describe("EC2 termination protection of this instance; default the file's terminationProtection."),
+  terminationProtection: z
+    .boolean()
+    .optional()
+    .describe("EC2 termination protection of this instance; default the file's terminationProtection."),
   metadataHopLimit: z.int().optional().describe("IMDSv2 hop limit, 1 (default) to 64; 2 for containers."),
   cpuCredits: z
     .enum(["standard", "unlimited"])
     .optional()
-    .describe("CPU credits of a burstable type (t2, t3, t3a, t4g): standard (default) throttles to the baseline, unlimited bills the surplus. An error on other families."),
+    .describe(
+      "CPU credits of a burstable type (t2, t3, t3a, t4g): standard (default) throttles to the baseline, unlimited bills the surplus. An error on other families.",
+    ),
   replacementGeneration: z
     .int()
     .min(0, "must be 0 or more; bump it by one to replace the instance")
     .optional()
-    .describe("Bump (0 → 1 → 2...) to replace the instance on purpose, e.g. to launch it from the image its SSM parameter holds today; default 0."),
+    .describe(
+      "Bump (0 → 1 → 2...) to replace the instance on purpose, e.g. to launch it from the image its SSM parameter holds today; default 0.",
+    ),
   tags: z.record(z.string(), z.string()).optional().describe("Extra tags on the instance and its root volume."),
 };
 
@@ -157,12 +208,16 @@ const deploy = z.strictObject({
     .string()
     .min(1)
     .optional()
-    .describe("AWS CLI profile (~/.aws/config) for this environment's provider, its S3 backend and the state-bootstrap provider of its account; default none (the default credential chain)."),
+    .describe(
+      "AWS CLI profile (~/.aws/config) for this environment's provider, its S3 backend and the state-bootstrap provider of its account; default none (the default credential chain).",
+    ),
   assumeRoleArn: z
     .string()
     .regex(ROLE_ARN_PATTERN, "must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)")
     .optional()
-    .describe("IAM role in accountId that Terraform assumes (from profile, or the default chain) for the provider and the S3 backend; default none."),
+    .describe(
+      "IAM role in accountId that Terraform assumes (from profile, or the default chain) for the provider and the S3 backend; default none.",
+    ),
   externalId: z
     .string()
     .regex(/^[\w+=,.@:/-]{2,1224}$/, "must be 2-1224 letters, digits and +=,.@:/-")
@@ -178,76 +233,137 @@ const deploy = z.strictObject({
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    project: z.string().regex(NAME, "must be lower-case letters, digits and '-', starting with a letter").max(24).default("ssm-access").describe("Project name: resource name prefix and state key prefix."),
-    accountId: z.string().regex(ACCOUNT_ID_PATTERN, "must be a 12-digit AWS account id").describe("The only account this environment may touch (provider allowed_account_ids)."),
+    project: z
+      .string()
+      .regex(NAME, "must be lower-case letters, digits and '-', starting with a letter")
+      .max(24)
+      .default("ssm-access")
+      .describe("Project name: resource name prefix and state key prefix."),
+    accountId: z
+      .string()
+      .regex(ACCOUNT_ID_PATTERN, "must be a 12-digit AWS account id")
+      .describe("The only account this environment may touch (provider allowed_account_ids)."),
     region: z.string().regex(REGION_PATTERN, "must be an AWS Region code such as eu-west-1"),
     network: z.strictObject({
       cidr: z.string().describe("VPC CIDR in an RFC 1918 range, /16 to /28."),
       availabilityZones: z.array(z.string()).min(1, "must list at least one Availability Zone"),
       subnets: z
-        .strictObject({ public: tierOptions.optional(), private: tierOptions.optional(), isolated: tierOptions.optional() })
+        .strictObject({
+          public: tierOptions.optional(),
+          private: tierOptions.optional(),
+          isolated: tierOptions.optional(),
+        })
         .optional()
         .describe("Subnet tiers; default only isolated."),
-      azSlotsPerTier: z.int().optional().describe("Subnet slots per tier block (1, 2, 4, 8, 16); default 4. Set before the first apply."),
+      azSlotsPerTier: z
+        .int()
+        .optional()
+        .describe("Subnet slots per tier block (1, 2, 4, 8, 16); default 4. Set before the first apply."),
       zoneSlots: z.record(z.string(), z.int()).optional().describe("Slot of a zone without a letter (Local Zones)."),
       natGateways: z.enum(["none", "single", "perAz"]).default("none"),
-      endpoints: featureSection({
+      endpoints: featureSection(
+        {
           subnetTier: tier.optional().describe("Tier holding the interface endpoints; default isolated, else private."),
-          availabilityZoneCount: z.int().optional().describe("How many AZs carry the interface endpoints (each is billed per AZ-hour); default all."),
-          extraServices: z.array(z.string()).optional().describe("More interface endpoints by service short name, e.g. ec2, sts."),
+          availabilityZoneCount: z
+            .int()
+            .optional()
+            .describe("How many AZs carry the interface endpoints (each is billed per AZ-hour); default all."),
+          extraServices: z
+            .array(z.string())
+            .optional()
+            .describe("More interface endpoints by service short name, e.g. ec2, sts."),
           s3Gateway: z.boolean().optional().describe("S3 gateway endpoint (free); default true."),
           s3GatewayAllowedBuckets: z
             .array(z.string())
             .optional()
-            .describe("Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only)."),
-        }, "Create the Session Manager VPC endpoints; default true. false: none (instances then need NAT to reach Systems Manager).")
+            .describe(
+              "Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only).",
+            ),
+        },
+        "Create the Session Manager VPC endpoints; default true. false: none (instances then need NAT to reach Systems Manager).",
+      )
         .optional()
-        .describe("Session Manager VPC endpoints; default on (interface endpoints in every zone of the isolated, else private, tier; S3 gateway)."),
-      flowLogs: featureSection({
+        .describe(
+          "Session Manager VPC endpoints; default on (interface endpoints in every zone of the isolated, else private, tier; S3 gateway).",
+        ),
+      flowLogs: featureSection(
+        {
           retentionInDays: z.int().optional().describe("Days CloudWatch Logs keeps flow log records; default 365."),
           trafficType: z.enum(["ACCEPT", "REJECT", "ALL"]).optional().describe("Traffic recorded; default ALL."),
-        }, "Record VPC flow logs. State it: a flowLogs section without enabled was off before and would be on now.")
+        },
+        "Record VPC flow logs. State it: a flowLogs section without enabled was off before and would be on now.",
+      )
         .optional()
         .describe("VPC flow logs to CloudWatch Logs; default none."),
     }),
     instances: z.array(instance).min(1, "must define at least one instance"),
-    terminationProtection: z.boolean().default(false).describe("Turn on EC2 termination protection for every instance."),
+    terminationProtection: z
+      .boolean()
+      .default(false)
+      .describe("Turn on EC2 termination protection for every instance."),
     sessionLogging: z
       .strictObject({
         retentionInDays: z.int().optional().describe("Days CloudWatch Logs keeps transcripts; default 365."),
         encryptSessions: z.boolean().optional().describe("KMS-encrypt session data; default true."),
-        s3: featureSection({
+        s3: featureSection(
+          {
             expireAfterDays: z.int().optional().describe("Days after which transcripts are deleted; default 365."),
             keyPrefix: z.string().optional().describe("Key prefix of transcripts; default sessions/."),
-            bucketName: z.string().optional().describe("Bucket name; default <project>-<environment>-sessions-<accountId>-<region>."),
-          }, "Keep transcripts in the bucket too; default true when the section is given.")
+            bucketName: z
+              .string()
+              .optional()
+              .describe("Bucket name; default <project>-<environment>-sessions-<accountId>-<region>."),
+          },
+          "Keep transcripts in the bucket too; default true when the section is given.",
+        )
           .optional()
           .describe("Also keep transcripts in an S3 bucket; default none (CloudWatch Logs only)."),
         preferences: z
           .strictObject({
             idleSessionTimeoutMinutes: z.int().optional(),
             maxSessionDurationMinutes: z.int().optional(),
-            runAs: featureSection({ defaultUser: z.string().optional().describe("Linux user sessions run as; required unless enabled is false.") }, "Run sessions as a named Linux user; default true when the section is given.")
+            runAs: featureSection(
+              {
+                defaultUser: z
+                  .string()
+                  .optional()
+                  .describe("Linux user sessions run as; required unless enabled is false."),
+              },
+              "Run sessions as a named Linux user; default true when the section is given.",
+            )
               .optional()
               .describe("Run sessions as a named Linux user instead of ssm-user; default off."),
             shellProfileLinux: z.string().optional(),
           })
           .optional(),
-        managePreferencesDocument: z.boolean().default(true).describe("This stack owns SSM-SessionManagerRunShell of its account and Region (one owner per account and Region)."),
+        managePreferencesDocument: z
+          .boolean()
+          .default(true)
+          .describe(
+            "This stack owns SSM-SessionManagerRunShell of its account and Region (one owner per account and Region).",
+          ),
         preferencesOwner: z
           .string()
           .optional()
-          .describe("With managePreferencesDocument false: the environment (file name) that owns the document in this account and Region; sessions here are logged to its log group, bucket and key."),
+          .describe(
+            "With managePreferencesDocument false: the environment (file name) that owns the document in this account and Region; sessions here are logged to its log group, bucket and key.",
+          ),
         adoptExistingPreferencesDocument: z
           .boolean()
           .optional()
-          .describe("SSM-SessionManagerRunShell already exists (preferences were saved in the console): import it (a Terraform import block, Terraform >= 1.5) instead of failing with DocumentAlreadyExists. Needs managePreferencesDocument. terraform destroy deletes an adopted document too. Default false."),
+          .describe(
+            "SSM-SessionManagerRunShell already exists (preferences were saved in the console): import it (a Terraform import block, Terraform >= 1.5) instead of failing with DocumentAlreadyExists. Needs managePreferencesDocument. terraform destroy deletes an adopted document too. Default false.",
+          ),
       })
       .default({ managePreferencesDocument: true }),
-    operatorAccess: featureSection({
+    operatorAccess: featureSection(
+      {
         portForwarding: z
           .strictObject({
-            ports: z.array(z.int()).optional().describe("Ports of the instance operators may forward a local port to, e.g. [5432]; never 22."),
+            ports: z
+              .array(z.int())
+              .optional()
+              .describe("Ports of the instance operators may forward a local port to, e.g. [5432]; never 22."),
             remoteHosts: z
               .array(
                 z.strictObject({
@@ -268,22 +384,31 @@ export const environmentSchema = z
           })
           .optional()
           .describe("A role operators assume (MFA by default); without it, attach the policy to people."),
-      }, "Create the operators' access policy; default true. false: no operator policy, role or port forwarding documents.")
+      },
+      "Create the operators' access policy; default true. false: no operator policy, role or port forwarding documents.",
+    )
       .default({})
       .describe("Least-privilege access for the people who connect; default on."),
     maintenance: z
       .strictObject({
-        agentUpdate: featureSection({
+        agentUpdate: featureSection(
+          {
             schedule: z.string().optional(),
             maxConcurrency: z.string().optional(),
             maxErrors: z.string().optional(),
-          }, "Keep the SSM Agent up to date; default true.")
+          },
+          "Keep the SSM Agent up to date; default true.",
+        )
           .optional()
           .describe("SSM Agent updates; default on, every 14 days."),
-        patching: featureSection({
+        patching: featureSection(
+          {
             mode: z
               .enum(PATCH_MODES, {
-                error: (issue) => (issue.input === "off" ? 'is no longer a patching mode: turn patching off with "patching": { "enabled": false }' : undefined),
+                error: (issue) =>
+                  issue.input === "off"
+                    ? 'is no longer a patching mode: turn patching off with "patching": { "enabled": false }'
+                    : undefined,
               })
               .optional()
               .describe("scan: report missing patches; install: patch inside the maintenance window. Default scan."),
@@ -291,7 +416,9 @@ export const environmentSchema = z
             scanBetweenWindows: z.boolean().optional(),
             betweenWindowsScanSchedule: z.string().optional(),
             window: patchWindow.optional(),
-          }, "Patch the instances (as mode says); default true. false: no patching resources.")
+          },
+          "Patch the instances (as mode says); default true. false: no patching resources.",
+        )
           .optional()
           .describe("Patching; default on, in scan mode (daily compliance scan)."),
         osRelease: al2023Release
@@ -303,15 +430,25 @@ export const environmentSchema = z
           .string()
           .regex(NAME, "must be an environment name (lower-case letters, digits and '-')")
           .optional()
-          .describe("Environment this one's release is promoted from (e.g. dev): osRelease may not be newer than that environment's osRelease. Default none: no promotion rule."),
+          .describe(
+            "Environment this one's release is promoted from (e.g. dev): osRelease may not be newer than that environment's osRelease. Default none: no promotion rule.",
+          ),
         releaseUpgrade: z
           .strictObject({
-            schedule: z.string().optional().describe("When the window of its own opens (patching mode scan or off); default cron(0 2 ? * * *), daily 02:00."),
+            schedule: z
+              .string()
+              .optional()
+              .describe(
+                "When the window of its own opens (patching mode scan or off); default cron(0 2 ? * * *), daily 02:00.",
+              ),
             window: z
               .strictObject({
                 timezone: z.string().optional(),
                 duration: z.int().optional().describe("Window length in hours; default 2."),
-                cutoff: z.int().optional().describe("Hours before the end of the window when no new upgrade starts; default 1."),
+                cutoff: z
+                  .int()
+                  .optional()
+                  .describe("Hours before the end of the window when no new upgrade starts; default 1."),
               })
               .optional()
               .describe("The window of its own (patching mode scan or off); default 2 hours in UTC, cutoff 1."),
@@ -322,48 +459,89 @@ export const environmentSchema = z
           .describe("How the release upgrade runs; only with osRelease."),
       })
       .default({}),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}).describe("Extra tags on every resource (provider default_tags)."),
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .default({})
+      .describe("Extra tags on every resource (provider default_tags)."),
     backend: z.discriminatedUnion("type", [s3Backend, cloudBackend, localBackend]),
-    deploy: deploy.optional().describe("How Terraform gets credentials for accountId; default the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role)."),
+    deploy: deploy
+      .optional()
+      .describe(
+        "How Terraform gets credentials for accountId; default the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role).",
+      ),
   })
   .superRefine((env, ctx) => {
     env.network.availabilityZones.forEach((az, i) => {
       if (REGION_PATTERN.test(env.region) && !isZoneOfRegion(az, env.region)) {
-        ctx.addIssue({ code: "custom", path: ["network", "availabilityZones", i], message: `${az} is not an Availability Zone of ${env.region}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "availabilityZones", i],
+          message: `${az} is not an Availability Zone of ${env.region}`,
+        });
       }
     });
     for (const dup of duplicates(env.network.availabilityZones)) {
-      ctx.addIssue({ code: "custom", path: ["network", "availabilityZones"], message: `${dup} is listed more than once` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "availabilityZones"],
+        message: `${dup} is listed more than once`,
+      });
     }
     const names = env.instances.map((i) => i.name);
     for (const dup of duplicates(names)) {
-      ctx.addIssue({ code: "custom", path: ["instances", names.lastIndexOf(dup), "name"], message: `duplicate instance name "${dup}"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["instances", names.lastIndexOf(dup), "name"],
+        message: `duplicate instance name "${dup}"`,
+      });
     }
     const logging = env.sessionLogging;
     if (!logging.managePreferencesDocument && logging.preferencesOwner === undefined) {
-      ctx.addIssue({ code: "custom", path: ["sessionLogging", "preferencesOwner"], message: "is required when managePreferencesDocument is false: name the environment that owns the document in this account and Region" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["sessionLogging", "preferencesOwner"],
+        message:
+          "is required when managePreferencesDocument is false: name the environment that owns the document in this account and Region",
+      });
     }
     if (logging.managePreferencesDocument && logging.preferencesOwner !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["sessionLogging", "preferencesOwner"], message: "only applies when managePreferencesDocument is false" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["sessionLogging", "preferencesOwner"],
+        message: "only applies when managePreferencesDocument is false",
+      });
     }
     if (logging.adoptExistingPreferencesDocument && !logging.managePreferencesDocument) {
-      ctx.addIssue({ code: "custom", path: ["sessionLogging", "adoptExistingPreferencesDocument"], message: `only applies when managePreferencesDocument is true; set it in the file of ${logging.preferencesOwner ?? "the environment"} that owns the document of this account and Region` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["sessionLogging", "adoptExistingPreferencesDocument"],
+        message: `only applies when managePreferencesDocument is true; set it in the file of ${logging.preferencesOwner ?? "the environment"} that owns the document of this account and Region`,
+      });
     }
     if (env.operatorAccess.enabled === false && env.operatorAccess.portForwarding !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["operatorAccess", "portForwarding"], message: "only applies when operator access is on (operatorAccess.enabled is false)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["operatorAccess", "portForwarding"],
+        message: "only applies when operator access is on (operatorAccess.enabled is false)",
+      });
     }
     if (env.network.flowLogs !== undefined && env.network.flowLogs.enabled === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["network", "flowLogs", "enabled"],
-        message: 'is required in this release: a flowLogs section without "enabled" used to mean off and now means on; write "enabled": true to record flow logs, or "enabled": false',
+        message:
+          'is required in this release: a flowLogs section without "enabled" used to mean off and now means on; write "enabled": true to record flow logs, or "enabled": false',
       });
     }
     if (env.deploy) checkDeploy(env.deploy, env, ctx);
     checkOsRelease(env, ctx);
     for (const key of Object.keys(env.tags)) {
       if (RESERVED_TAGS.includes(key)) {
-        ctx.addIssue({ code: "custom", path: ["tags", key], message: `${key} is set for every resource by the stack and cannot be overridden` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["tags", key],
+          message: `${key} is set for every resource by the stack and cannot be overridden`,
+        });
       }
     }
   });
@@ -375,19 +553,27 @@ export const environmentSchema = z
  * The promotion rule across files is checked when the files are loaded.
  */
 function checkOsRelease(
-  env: { maintenance: { osRelease?: string; osReleaseFrom?: string }; instances: ReadonlyArray<{ name: string; ami?: AmiSource }> },
+  env: {
+    maintenance: { osRelease?: string; osReleaseFrom?: string };
+    instances: ReadonlyArray<{ name: string; ami?: AmiSource }>;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const { osRelease, osReleaseFrom } = env.maintenance;
   if (osRelease === undefined) {
     if (osReleaseFrom !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["maintenance", "osReleaseFrom"], message: "only applies with osRelease (the release this environment pins)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenance", "osReleaseFrom"],
+        message: "only applies with osRelease (the release this environment pins)",
+      });
     }
     return;
   }
   env.instances.forEach((instance, i) => {
     if (isRecognisablyAl2023(instance.ami)) return;
-    const image = instance.ami?.id !== undefined ? `ami.id ${instance.ami.id}` : `ami.ssmParameter ${instance.ami?.ssmParameter}`;
+    const image =
+      instance.ami?.id !== undefined ? `ami.id ${instance.ami.id}` : `ami.ssmParameter ${instance.ami?.ssmParameter}`;
     ctx.addIssue({
       code: "custom",
       path: ["maintenance", "osRelease"],
@@ -400,14 +586,23 @@ function checkOsRelease(
  * The rules of `deploy` that span fields: some credentials named, the role in
  * the environment's own account and partition, role options only with a role.
  */
-function checkDeploy(d: z.output<typeof deploy>, env: { accountId: string; region: string }, ctx: z.RefinementCtx): void {
+function checkDeploy(
+  d: z.output<typeof deploy>,
+  env: { accountId: string; region: string },
+  ctx: z.RefinementCtx,
+): void {
   const at = (field?: string) => (field ? ["deploy", field] : ["deploy"]);
   if (d.profile === undefined && d.assumeRoleArn === undefined) {
-    ctx.addIssue({ code: "custom", path: at(), message: "set profile or assumeRoleArn (leave deploy out to use the default credential chain)" });
+    ctx.addIssue({
+      code: "custom",
+      path: at(),
+      message: "set profile or assumeRoleArn (leave deploy out to use the default credential chain)",
+    });
   }
   if (d.assumeRoleArn === undefined) {
     for (const field of ["externalId", "sessionName"] as const) {
-      if (d[field] !== undefined) ctx.addIssue({ code: "custom", path: at(field), message: "only applies with assumeRoleArn" });
+      if (d[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: at(field), message: "only applies with assumeRoleArn" });
     }
     return;
   }
@@ -422,7 +617,11 @@ function checkDeploy(d: z.output<typeof deploy>, env: { accountId: string; regio
     });
   }
   if (REGION_PATTERN.test(env.region) && partition !== partitionForRegion(env.region)) {
-    ctx.addIssue({ code: "custom", path: at("assumeRoleArn"), message: `is in partition ${partition}, but ${env.region} is in ${partitionForRegion(env.region)}` });
+    ctx.addIssue({
+      code: "custom",
+      path: at("assumeRoleArn"),
+      message: `is in partition ${partition}, but ${env.region} is in ${partitionForRegion(env.region)}`,
+    });
   }
 }
 

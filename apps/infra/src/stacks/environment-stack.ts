@@ -3,9 +3,21 @@ import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { InstanceTagTarget, ReadableStack, ValidationError, isEnabled, joinPath, resourceName } from "@ssm-access/core";
 import { PrivateNetwork, PrivateNetworkEndpointsOptions, PrivateNetworkFlowLogsOptions } from "@ssm-access/network";
-import { ISessionLogging, OperatorAccess, OperatorAccessProps, SessionLogging, SessionLoggingProps, SsmInstanceRole } from "@ssm-access/iam-ssm";
+import {
+  ISessionLogging,
+  OperatorAccess,
+  OperatorAccessProps,
+  SessionLogging,
+  SessionLoggingProps,
+  SsmInstanceRole,
+} from "@ssm-access/iam-ssm";
 import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
-import { AgentUpdateSettings, InstanceMaintenance, PatchingSettings, ReleaseUpgradeOptions } from "@ssm-access/maintenance";
+import {
+  AgentUpdateSettings,
+  InstanceMaintenance,
+  PatchingSettings,
+  ReleaseUpgradeOptions,
+} from "@ssm-access/maintenance";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
 import { deployCredentials, providerCredentials } from "./credentials";
@@ -61,20 +73,22 @@ export class EnvironmentStack extends ReadableStack {
     // Every section of the file is handed to its construct as it is: the
     // file's fields are the props (and say "off" the same way, enabled: false).
     const { endpoints, flowLogs } = c.network;
-    this.network = inFile("network", () =>
-      new PrivateNetwork(this, "Network", {
-        namePrefix,
-        region,
-        accountId,
-        cidr: c.network.cidr,
-        availabilityZones: c.network.availabilityZones,
-        natGateways: c.network.natGateways,
-        subnets: c.network.subnets,
-        azSlotsPerTier: c.network.azSlotsPerTier,
-        zoneSlots: c.network.zoneSlots,
-        endpoints: endpoints && sectionOf<PrivateNetworkEndpointsOptions>()(endpoints),
-        flowLogs: flowLogs && sectionOf<PrivateNetworkFlowLogsOptions>()(flowLogs),
-      }),
+    this.network = inFile(
+      "network",
+      () =>
+        new PrivateNetwork(this, "Network", {
+          namePrefix,
+          region,
+          accountId,
+          cidr: c.network.cidr,
+          availabilityZones: c.network.availabilityZones,
+          natGateways: c.network.natGateways,
+          subnets: c.network.subnets,
+          azSlotsPerTier: c.network.azSlotsPerTier,
+          zoneSlots: c.network.zoneSlots,
+          endpoints: endpoints && sectionOf<PrivateNetworkEndpointsOptions>()(endpoints),
+          flowLogs: flowLogs && sectionOf<PrivateNetworkFlowLogsOptions>()(flowLogs),
+        }),
     );
 
     this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
@@ -87,30 +101,41 @@ export class EnvironmentStack extends ReadableStack {
         SessionLogging.fromOwner(this, "SessionLogging", sessionLoggingProps(owner)),
       );
     } else {
-      this.ownSessionLogging = inFile("sessionLogging", () => new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)));
+      this.ownSessionLogging = inFile(
+        "sessionLogging",
+        () => new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)),
+      );
       this.sessionLogging = this.ownSessionLogging;
     }
     this.sessionLogging.grantWrite(this.instanceRole);
 
     // The instances wire themselves to the network: egress to its S3 gateway,
     // and, in tiers without internet, the interface endpoints session logging needs.
-    this.instances = inFile("", () =>
-      new PrivateInstances(this, "Instances", {
-        namePrefix,
-        region,
-        network: this.network,
-        instanceProfileName: this.instanceRole.instanceProfileName,
-        instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
-        defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
-        interfaceEndpoints: this.sessionLogging.interfaceEndpointServices,
-      }),
+    this.instances = inFile(
+      "",
+      () =>
+        new PrivateInstances(this, "Instances", {
+          namePrefix,
+          region,
+          network: this.network,
+          instanceProfileName: this.instanceRole.instanceProfileName,
+          instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
+          defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
+          interfaceEndpoints: this.sessionLogging.interfaceEndpointServices,
+        }),
     );
 
     if (isEnabled(c.operatorAccess, true)) {
       // portForwarding, assumeRole: a field of the section OperatorAccess does not take fails to compile.
       const access = sectionOf<Partial<OperatorAccessProps>>()(withoutKey(c.operatorAccess, "enabled"));
       this.operatorAccess = inFile("operatorAccess", () => {
-        const operators = new OperatorAccess(this, "OperatorAccess", { ...access, namePrefix, region, accountId, targetTag: this.accessTag });
+        const operators = new OperatorAccess(this, "OperatorAccess", {
+          ...access,
+          namePrefix,
+          region,
+          accountId,
+          targetTag: this.accessTag,
+        });
         this.sessionLogging.grantStartSession(operators);
         return operators;
       });
@@ -119,18 +144,20 @@ export class EnvironmentStack extends ReadableStack {
     // Maintenance output goes to this environment's own session bucket, when it has one.
     const bucketName = this.ownSessionLogging?.bucketName;
     const { agentUpdate, patching, releaseUpgrade } = c.maintenance;
-    this.maintenance = inFile("maintenance", () =>
-      new InstanceMaintenance(this, "Maintenance", {
-        namePrefix,
-        region,
-        target: this.accessTag,
-        agentUpdate: agentUpdate && sectionOf<AgentUpdateSettings>()(agentUpdate),
-        patching: patching && sectionOf<PatchingSettings>()(patching),
-        // osReleaseFrom is the loader's promotion rule, not a construct prop.
-        osRelease: c.maintenance.osRelease,
-        releaseUpgrade: releaseUpgrade && sectionOf<ReleaseUpgradeOptions>()(releaseUpgrade),
-        outputS3: bucketName === undefined ? undefined : { bucketName, keyPrefix: "maintenance" },
-      }),
+    this.maintenance = inFile(
+      "maintenance",
+      () =>
+        new InstanceMaintenance(this, "Maintenance", {
+          namePrefix,
+          region,
+          target: this.accessTag,
+          agentUpdate: agentUpdate && sectionOf<AgentUpdateSettings>()(agentUpdate),
+          patching: patching && sectionOf<PatchingSettings>()(patching),
+          // osReleaseFrom is the loader's promotion rule, not a construct prop.
+          osRelease: c.maintenance.osRelease,
+          releaseUpgrade: releaseUpgrade && sectionOf<ReleaseUpgradeOptions>()(releaseUpgrade),
+          outputS3: bucketName === undefined ? undefined : { bucketName, keyPrefix: "maintenance" },
+        }),
     );
     this.maintenance.grantOutputWrite(this.instanceRole);
 
@@ -148,26 +175,58 @@ export class EnvironmentStack extends ReadableStack {
     output("vpc_cidr", net.vpcCidr, "The IPv4 CIDR block of the VPC.");
     output("subnet_ids", net.subnetIds, "Subnet IDs per tier, in Availability Zone order.");
     output("endpoint_security_group_id", net.endpointSecurityGroupId, "Security group of the SSM interface endpoints.");
-    output("interface_endpoint_services", this.network.interfaceEndpointServices, "Interface VPC endpoints present, by service short name.");
-    output("instance_security_group_id", inst.securityGroupId, "Security group of the instances: no ingress, egress 443 only.");
+    output(
+      "interface_endpoint_services",
+      this.network.interfaceEndpointServices,
+      "Interface VPC endpoints present, by service short name.",
+    );
+    output(
+      "instance_security_group_id",
+      inst.securityGroupId,
+      "Security group of the instances: no ingress, egress 443 only.",
+    );
     output("instance_ids", inst.instanceIds, "EC2 instance IDs by instance name.");
     output("instance_private_ips", inst.privateIps, "Private IPv4 addresses by instance name.");
     output("instance_availability_zones", inst.availabilityZones, "Availability Zone of each instance.");
-    output("connect_commands", inst.connectCommands, "The command that opens a Session Manager shell on each instance.");
+    output(
+      "connect_commands",
+      inst.connectCommands,
+      "The command that opens a Session Manager shell on each instance.",
+    );
     output("instance_role_arn", this.instanceRole.roleArn, "ARN of the instances' IAM role.");
     output("instance_profile_name", this.instanceRole.instanceProfileName, "Name of the instances' instance profile.");
-    output("session_log_group_name", this.sessionLogging.logGroupName, "CloudWatch log group holding session transcripts.");
-    output("session_kms_key_arn", this.ownSessionLogging?.kmsKeyArn, "KMS key encrypting session transcripts and session data.");
+    output(
+      "session_log_group_name",
+      this.sessionLogging.logGroupName,
+      "CloudWatch log group holding session transcripts.",
+    );
+    output(
+      "session_kms_key_arn",
+      this.ownSessionLogging?.kmsKeyArn,
+      "KMS key encrypting session transcripts and session data.",
+    );
     output("session_bucket_name", this.ownSessionLogging?.bucketName, "S3 bucket holding session transcripts.");
-    output("operator_policy_arn", this.operatorAccess?.policyArn, "Managed policy to attach to the people who connect.");
+    output(
+      "operator_policy_arn",
+      this.operatorAccess?.policyArn,
+      "Managed policy to attach to the people who connect.",
+    );
     output("operator_role_arn", this.operatorAccess?.roleArn, "Role operators assume to connect.");
     const forwarding = this.operatorAccess?.portForwardingDocuments ?? [];
     output(
       "port_forwarding_documents",
-      forwarding.length > 0 ? Object.fromEntries(forwarding.map((d) => [d.host === undefined ? String(d.port) : `${d.host}:${d.port}`, d.documentName])) : undefined,
+      forwarding.length > 0
+        ? Object.fromEntries(
+            forwarding.map((d) => [d.host === undefined ? String(d.port) : `${d.host}:${d.port}`, d.documentName]),
+          )
+        : undefined,
       "Session document per allowed port forwarding (port, or host:port): aws ssm start-session --target <instance id> --document-name <document> --parameters localPortNumber=<local port>.",
     );
-    output("access_tag", this.accessTag, "Tag that marks the instances operators may connect to and maintenance targets.");
+    output(
+      "access_tag",
+      this.accessTag,
+      "Tag that marks the instances operators may connect to and maintenance targets.",
+    );
   }
 }
 

@@ -6,7 +6,13 @@ import { ReadableStack, SecureBucket, ValidationError, ValidationIssue, readable
 import { AggregateValidationError } from "../config/load";
 import type { Environment } from "../config/schema";
 import { addBackend } from "./backend";
-import { AwsCredentials, describeCredentials, providerCredentials, sameCredentials, stateCredentials } from "./credentials";
+import {
+  AwsCredentials,
+  describeCredentials,
+  providerCredentials,
+  sameCredentials,
+  stateCredentials,
+} from "./credentials";
 
 /** Name of the stack that creates the S3 state buckets. */
 export const STATE_BOOTSTRAP_STACK = "state-bootstrap";
@@ -40,7 +46,18 @@ export interface StateBucketPlan {
  *   "AWS account ID not allowed").
  */
 export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[] {
-  const plans = new Map<string, { bucket: string; region: string; accountId: string; credentials: AwsCredentials; tables: Set<string>; envs: string[]; file: string }>();
+  const plans = new Map<
+    string,
+    {
+      bucket: string;
+      region: string;
+      accountId: string;
+      credentials: AwsCredentials;
+      tables: Set<string>;
+      envs: string[];
+      file: string;
+    }
+  >();
   const byLogicalId = new Map<string, string>();
   const reachedWith = new Map<string, { credentials: AwsCredentials; env: Environment }>();
   const byCredentials = new Map<string, { accountId: string; env: Environment }>();
@@ -63,18 +80,32 @@ export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[
       if (clash) {
         issues.push({
           file: env.file,
-          issue: { path: "backend.bucket", message: `bucket ${b.bucket} and bucket ${clash} differ only by '.' and '-'; the state bootstrap stack cannot name both, choose another name` },
+          issue: {
+            path: "backend.bucket",
+            message: `bucket ${b.bucket} and bucket ${clash} differ only by '.' and '-'; the state bootstrap stack cannot name both, choose another name`,
+          },
         });
         continue;
       }
       byLogicalId.set(logicalId, b.bucket);
-      plans.set(b.bucket, { bucket: b.bucket, region, accountId, credentials, tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []), envs: [env.name], file: env.file });
+      plans.set(b.bucket, {
+        bucket: b.bucket,
+        region,
+        accountId,
+        credentials,
+        tables: new Set(b.dynamodbTable ? [b.dynamodbTable] : []),
+        envs: [env.name],
+        file: env.file,
+      });
       continue;
     }
     if (seen.region !== region || seen.accountId !== accountId) {
       issues.push({
         file: env.file,
-        issue: { path: "backend.bucket", message: `bucket ${b.bucket} is used by ${seen.file} in account ${seen.accountId} ${seen.region}; one bucket lives in one account and Region` },
+        issue: {
+          path: "backend.bucket",
+          message: `bucket ${b.bucket} is used by ${seen.file} in account ${seen.accountId} ${seen.region}; one bucket lives in one account and Region`,
+        },
       });
       continue;
     }
@@ -122,7 +153,10 @@ function checkCredentials(
     const other = byCredentials.get(key);
     if (other && other.accountId !== accountId) {
       return {
-        path: env.config.backend.type === "s3" && env.config.backend.profile !== undefined ? "backend.profile" : "deploy.profile",
+        path:
+          env.config.backend.type === "s3" && env.config.backend.profile !== undefined
+            ? "backend.profile"
+            : "deploy.profile",
         message:
           `profile ${credentials.profile} also reaches account ${other.accountId} for ${other.env.file}; one profile's credentials belong to one account, ` +
           `so the state-bootstrap provider of the other would fail with "AWS account ID not allowed": set a profile or deploy.assumeRoleArn per account`,
@@ -137,9 +171,14 @@ function checkCredentials(
 function credentialField(env: Environment, expected: AwsCredentials, actual: AwsCredentials): string {
   if (expected.profile !== actual.profile) {
     const b = env.config.backend;
-    return b.type === "s3" && b.profile !== undefined ? "backend.profile" : env.config.deploy?.profile !== undefined ? "deploy.profile" : "deploy";
+    return b.type === "s3" && b.profile !== undefined
+      ? "backend.profile"
+      : env.config.deploy?.profile !== undefined
+        ? "deploy.profile"
+        : "deploy";
   }
-  if (expected.assumeRole?.roleArn !== actual.assumeRole?.roleArn) return env.config.deploy?.assumeRoleArn !== undefined ? "deploy.assumeRoleArn" : "deploy";
+  if (expected.assumeRole?.roleArn !== actual.assumeRole?.roleArn)
+    return env.config.deploy?.assumeRoleArn !== undefined ? "deploy.assumeRoleArn" : "deploy";
   if (expected.assumeRole?.externalId !== actual.assumeRole?.externalId) return "deploy.externalId";
   return "deploy.sessionName";
 }
@@ -222,6 +261,9 @@ class StateBucket extends Construct {
       noncurrentVersionExpireAfterDays: NONCURRENT_STATE_VERSION_DAYS,
       lifecycleRuleId: "expire-old-state-versions",
     });
-    new TerraformOutput(this, "Name", { value: bucket.bucketName, description: `State bucket of ${plan.environments.join(", ")}` });
+    new TerraformOutput(this, "Name", {
+      value: bucket.bucketName,
+      description: `State bucket of ${plan.environments.join(", ")}`,
+    });
   }
 }

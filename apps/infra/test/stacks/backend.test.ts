@@ -17,8 +17,14 @@ function synthBackend(backend: BackendConfig, ctx: BackendContext = CTX): Terraf
 }
 
 /** The `terraform` block of a synthesized stack. */
-function terraformBlock(json: TerraformJson): { backend?: Record<string, Record<string, unknown>>; cloud?: Record<string, unknown> } {
-  return (json.terraform ?? {}) as { backend?: Record<string, Record<string, unknown>>; cloud?: Record<string, unknown> };
+function terraformBlock(json: TerraformJson): {
+  backend?: Record<string, Record<string, unknown>>;
+  cloud?: Record<string, unknown>;
+} {
+  return (json.terraform ?? {}) as {
+    backend?: Record<string, Record<string, unknown>>;
+    cloud?: Record<string, unknown>;
+  };
 }
 
 /** The one backend of the stack, by kind. */
@@ -131,22 +137,34 @@ describe("addBackend", () => {
       const bucket = { type: "s3" as const, bucket: "ssm-access-tfstate-111111111111-eu-west-1" };
 
       it("reaches the bucket with deploy.profile when the backend names no profile", () => {
-        expect(backendOf(synthBackend(bucket, { ...CTX, deploy: { profile: "dev-admin" } })).s3.profile).toBe("dev-admin");
+        expect(backendOf(synthBackend(bucket, { ...CTX, deploy: { profile: "dev-admin" } })).s3.profile).toBe(
+          "dev-admin",
+        );
       });
 
       it("prefers backend.profile over deploy.profile", () => {
-        expect(backendOf(synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { profile: "dev-admin" } })).s3.profile).toBe("state-admin");
+        expect(
+          backendOf(synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { profile: "dev-admin" } }))
+            .s3.profile,
+        ).toBe("state-admin");
       });
 
       it("assumes deploy's role with its external id and session name, as Terraform's assume_role object", () => {
-        const s3 = backendOf(synthBackend(bucket, { ...CTX, deploy: { assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "dev-deploy" } })).s3;
+        const s3 = backendOf(
+          synthBackend(bucket, {
+            ...CTX,
+            deploy: { assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "dev-deploy" },
+          }),
+        ).s3;
         expect(s3.assume_role).toEqual({ role_arn: ROLE, external_id: "ext-1", session_name: "dev-deploy" });
         expect(s3).not.toHaveProperty("role_arn");
         expect(s3).not.toHaveProperty("profile");
       });
 
       it("assumes deploy's role from backend.profile when both are set", () => {
-        const s3 = backendOf(synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { assumeRoleArn: ROLE } })).s3;
+        const s3 = backendOf(
+          synthBackend({ ...bucket, profile: "state-admin" }, { ...CTX, deploy: { assumeRoleArn: ROLE } }),
+        ).s3;
         expect(s3.profile).toBe("state-admin");
         expect(s3.assume_role).toEqual({ role_arn: ROLE });
       });
@@ -164,7 +182,10 @@ describe("addBackend", () => {
     });
 
     it("takes no AWS credentials from deploy", () => {
-      const json = synthBackend({ type: "cloud", organization: "acme", workspace: "dev" }, { ...CTX, deploy: { profile: "dev-admin" } });
+      const json = synthBackend(
+        { type: "cloud", organization: "acme", workspace: "dev" },
+        { ...CTX, deploy: { profile: "dev-admin" } },
+      );
       expect(terraformBlock(json).cloud).not.toHaveProperty("profile");
     });
 
@@ -192,7 +213,10 @@ describe("addBackend", () => {
     });
 
     it("takes no AWS credentials from deploy", () => {
-      const json = synthBackend({ type: "local" }, { ...CTX, deploy: { profile: "dev-admin", assumeRoleArn: "arn:aws:iam::111111111111:role/x" } });
+      const json = synthBackend(
+        { type: "local" },
+        { ...CTX, deploy: { profile: "dev-admin", assumeRoleArn: "arn:aws:iam::111111111111:role/x" } },
+      );
       expect(backendOf(json).local).toEqual({ path: "../../../terraform.dev.tfstate" });
     });
 

@@ -92,7 +92,11 @@ function ref(type: { tfResourceType: string }, logicalId: string, attr = "id"): 
 }
 
 /** The logical id of the only resource of `type` whose config satisfies `pick`. */
-function logicalIdOf(json: TerraformJson, type: { tfResourceType: string }, pick: (c: Record<string, unknown>) => boolean): string {
+function logicalIdOf(
+  json: TerraformJson,
+  type: { tfResourceType: string },
+  pick: (c: Record<string, unknown>) => boolean,
+): string {
   const ids = Object.entries(resourcesOf(json, type))
     .filter(([, c]) => pick(c))
     .map(([id]) => id);
@@ -108,9 +112,14 @@ function taskNamed(json: TerraformJson, name: string): Record<string, unknown> {
 }
 
 /** The Run Command parameters of a window task. */
-function runCommandOf(task: Record<string, unknown>): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
-  return (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> })
-    .run_command_parameters;
+function runCommandOf(
+  task: Record<string, unknown>,
+): { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown> {
+  return (
+    task.task_invocation_parameters as {
+      run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } & Record<string, unknown>;
+    }
+  ).run_command_parameters;
 }
 
 /** Every `<type>.<logical id>` of a stack whose type starts with `aws_ssm_`, sorted. */
@@ -211,7 +220,9 @@ describe("EnvironmentStack", () => {
     });
 
     it("creates the SSM interface endpoints, plus logs and kms because the instances are isolated", () => {
-      expect(Object.keys(interfaceEndpoints(json, env.config.region)).sort()).toEqual([...SSM_SERVICES, ...LOGGING_SERVICES].sort());
+      expect(Object.keys(interfaceEndpoints(json, env.config.region)).sort()).toEqual(
+        [...SSM_SERVICES, ...LOGGING_SERVICES].sort(),
+      );
     });
 
     it("creates the S3 gateway endpoint", () => {
@@ -230,7 +241,9 @@ describe("EnvironmentStack", () => {
       });
 
       it("launch from launch templates of their own: one per instance of the file", () => {
-        expect(configsOf(json, TfLaunchTemplate).map((t) => t.name)).toEqual(env.config.instances.map((i) => `${accessValue}-${i.name}`));
+        expect(configsOf(json, TfLaunchTemplate).map((t) => t.name)).toEqual(
+          env.config.instances.map((i) => `${accessValue}-${i.name}`),
+        );
       });
 
       it("have no key pair anywhere in the stack", () => {
@@ -247,7 +260,9 @@ describe("EnvironmentStack", () => {
         const sgId = logicalIdOf(json, TfSecurityGroup, (c) => c.name === `${accessValue}-instances`);
         for (const i of instances) expect(i.vpc_security_group_ids).toEqual([ref(TfSecurityGroup, sgId)]);
         expect(resourcesOf(json, TfSecurityGroup)[sgId].ingress).toEqual([]);
-        const ingressRules = configsOf(json, TfVpcSecurityGroupIngressRule).filter((r) => r.security_group_id === ref(TfSecurityGroup, sgId));
+        const ingressRules = configsOf(json, TfVpcSecurityGroupIngressRule).filter(
+          (r) => r.security_group_id === ref(TfSecurityGroup, sgId),
+        );
         expect(ingressRules).toEqual([]);
         expect(configsOf(json, TfSecurityGroupRule)).toEqual([]);
       });
@@ -256,7 +271,9 @@ describe("EnvironmentStack", () => {
         const profileId = logicalIdOf(json, TfIamInstanceProfile, () => true);
         for (const i of instances) expect(i.iam_instance_profile).toBe(ref(TfIamInstanceProfile, profileId, "name"));
         const role = resourcesOf(json, TfIamInstanceProfile)[profileId].role;
-        const core = configsOf(json, TfIamRolePolicyAttachment).filter((a) => a.policy_arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        const core = configsOf(json, TfIamRolePolicyAttachment).filter(
+          (a) => a.policy_arn === "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        );
         expect(core).toEqual([expect.objectContaining({ role })]);
       });
     });
@@ -266,7 +283,9 @@ describe("EnvironmentStack", () => {
       const start = policy.Statement.find(
         (s) => s.Effect === "Allow" && s.Action === "ssm:StartSession" && String(s.Resource).includes(":instance/"),
       );
-      expect(start?.Condition).toEqual(expect.objectContaining({ StringEquals: { [`ssm:resourceTag/${ACCESS_TAG_KEY}`]: accessValue } }));
+      expect(start?.Condition).toEqual(
+        expect.objectContaining({ StringEquals: { [`ssm:resourceTag/${ACCESS_TAG_KEY}`]: accessValue } }),
+      );
       const instanceTags = configsOf(json, TfInstance).map((i) => (i.tags as Record<string, string>)[ACCESS_TAG_KEY]);
       expect(new Set(instanceTags)).toEqual(new Set([accessValue]));
     });
@@ -312,13 +331,18 @@ describe("EnvironmentStack", () => {
       expect(subnets).toHaveLength(2);
       expect(subnets.map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1b"]);
       expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
-      expect(Object.keys(resourcesOf(json, TfSubnet)).every((id) => id.startsWith("network_isolated_subnet_"))).toBe(true);
+      expect(Object.keys(resourcesOf(json, TfSubnet)).every((id) => id.startsWith("network_isolated_subnet_"))).toBe(
+        true,
+      );
     });
 
     it("puts each interface endpoint, logs and kms included, in exactly one subnet", () => {
       const endpoints = interfaceEndpoints(json, env.config.region);
       for (const service of [...SSM_SERVICES, ...LOGGING_SERVICES]) {
-        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({ service, subnets: 1 });
+        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({
+          service,
+          subnets: 1,
+        });
       }
     });
 
@@ -334,21 +358,28 @@ describe("EnvironmentStack", () => {
       const scans = configsOf(json, TfSsmAssociation).filter((a) => a.name === "AWS-RunPatchBaseline");
       expect(scans).toEqual([expect.objectContaining({ parameters: { Operation: "Scan" } })]);
       expect(configsOf(json, TfSsmMaintenanceWindow).map((w) => w.name)).toEqual(["ssm-access-dev-release-window"]);
-      expect(configsOf(json, TfSsmMaintenanceWindowTask).map((t) => t.name)).toEqual(["ssm-access-dev-release-upgrade"]);
+      expect(configsOf(json, TfSsmMaintenanceWindowTask).map((t) => t.name)).toEqual([
+        "ssm-access-dev-release-upgrade",
+      ]);
     });
 
     describe("upgrades Amazon Linux 2023 to the release of the file", () => {
       it("in a daily window of its own at 02:00 UTC, an hour before the daily patch scan", () => {
-        expect(json.resource?.aws_ssm_maintenance_window?.maintenance_release_upgrade_maintenance_window).toMatchObject({
-          name: "ssm-access-dev-release-window",
-          schedule: "cron(0 2 ? * * *)",
-          duration: 2,
-          cutoff: 1,
-        });
+        expect(json.resource?.aws_ssm_maintenance_window?.maintenance_release_upgrade_maintenance_window).toMatchObject(
+          {
+            name: "ssm-access-dev-release-window",
+            schedule: "cron(0 2 ? * * *)",
+            duration: 2,
+            cutoff: 1,
+          },
+        );
       });
 
       it("with a window task passing the pinned release to the stack's own Command document", () => {
-        const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<string, unknown>;
+        const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<
+          string,
+          unknown
+        >;
         expect(task).toMatchObject({
           task_type: "RUN_COMMAND",
           task_arn: ref(TfSsmDocument, "maintenance_release_upgrade_document", "name"),
@@ -364,9 +395,9 @@ describe("EnvironmentStack", () => {
       });
 
       it("targeting the instances by the access tag", () => {
-        expect(json.resource?.aws_ssm_maintenance_window_target?.maintenance_release_upgrade_window_target?.targets).toEqual([
-          { key: `tag:${ACCESS_TAG_KEY}`, values: ["ssm-access-dev"] },
-        ]);
+        expect(
+          json.resource?.aws_ssm_maintenance_window_target?.maintenance_release_upgrade_window_target?.targets,
+        ).toEqual([{ key: `tag:${ACCESS_TAG_KEY}`, values: ["ssm-access-dev"] }]);
       });
 
       it("keeping its output in the command history: dev has no session bucket", () => {
@@ -391,7 +422,11 @@ describe("EnvironmentStack", () => {
       const documents = configsOf(json, TfSsmDocument).filter((d) => d.name === "ssm-access-dev-forward-8080");
       expect(documents).toHaveLength(1);
       expect(documents[0].document_type).toBe("Session");
-      const content = JSON.parse(documents[0].content as string) as { sessionType: string; properties: Record<string, string>; parameters: Record<string, unknown> };
+      const content = JSON.parse(documents[0].content as string) as {
+        sessionType: string;
+        properties: Record<string, string>;
+        parameters: Record<string, unknown>;
+      };
       expect(content.sessionType).toBe("Port");
       expect(content.properties).toEqual(expect.objectContaining({ portNumber: "8080", type: "LocalPortForwarding" }));
       expect(Object.keys(content.parameters)).toEqual(["localPortNumber"]);
@@ -414,18 +449,29 @@ describe("EnvironmentStack", () => {
     const { json } = synthEnvironment(env);
 
     it("has three isolated subnets, one per Availability Zone", () => {
-      expect(configsOf(json, TfSubnet).map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+      expect(
+        configsOf(json, TfSubnet)
+          .map((s) => s.availability_zone)
+          .sort(),
+      ).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     });
 
     it("puts each interface endpoint in all three subnets", () => {
       const endpoints = interfaceEndpoints(json, env.config.region);
       for (const service of [...SSM_SERVICES, ...LOGGING_SERVICES]) {
-        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({ service, subnets: 3 });
+        expect({ service, subnets: (endpoints[service].subnet_ids as string[]).length }).toEqual({
+          service,
+          subnets: 3,
+        });
       }
     });
 
     it("allows no port forwarding: no Port document, no permission, no output", () => {
-      expect(configsOf(json, TfSsmDocument).filter((d) => d.document_type === "Session").map((d) => d.name)).toEqual(["SSM-SessionManagerRunShell"]);
+      expect(
+        configsOf(json, TfSsmDocument)
+          .filter((d) => d.document_type === "Session")
+          .map((d) => d.name),
+      ).toEqual(["SSM-SessionManagerRunShell"]);
       const sids = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.map((st) => st.Sid);
       expect(sids).not.toContain("StartSessionWithPortForwardingDocuments");
       expect(sids).toContain("DenySshAndAwsPortForwarding");
@@ -441,7 +487,9 @@ describe("EnvironmentStack", () => {
       expect(instances).toHaveLength(2);
       const zones = instances.map((i) => zoneOfInstance(json, i));
       expect(new Set(zones).size).toBe(2);
-      expect(Object.values(json.output?.instance_availability_zones.value as Record<string, string>).sort()).toEqual([...zones].sort());
+      expect(Object.values(json.output?.instance_availability_zones.value as Record<string, string>).sort()).toEqual(
+        [...zones].sort(),
+      );
     });
 
     it("turns termination protection on for every instance", () => {
@@ -459,8 +507,11 @@ describe("EnvironmentStack", () => {
       const task = taskNamed(json, "ssm-access-prod-patch-install");
       const windowId = logicalIdOf(json, TfSsmMaintenanceWindow, () => true);
       expect(task.window_id).toBe(ref(TfSsmMaintenanceWindow, windowId));
-      const parameters = (task.task_invocation_parameters as { run_command_parameters: { parameter: Array<{ name: string; values: string[] }> } })
-        .run_command_parameters.parameter;
+      const parameters = (
+        task.task_invocation_parameters as {
+          run_command_parameters: { parameter: Array<{ name: string; values: string[] }> };
+        }
+      ).run_command_parameters.parameter;
       expect(parameters).toContainEqual({ name: "Operation", values: ["Install"] });
     });
 
@@ -469,21 +520,29 @@ describe("EnvironmentStack", () => {
       for (const name of ["ssm-access-prod-patch-install", "ssm-access-prod-release-upgrade"]) {
         expect(runCommandOf(taskNamed(json, name)).output_s3_bucket).toBe(ref(TfS3Bucket, bucketId, "bucket"));
       }
-      expect(runCommandOf(taskNamed(json, "ssm-access-prod-release-upgrade")).output_s3_key_prefix).toBe("maintenance/release-upgrade");
+      expect(runCommandOf(taskNamed(json, "ssm-access-prod-release-upgrade")).output_s3_key_prefix).toBe(
+        "maintenance/release-upgrade",
+      );
       const profileRole = onlyOf(json, TfIamInstanceProfile).role as string;
       const instanceRoleId = /^\$\{aws_iam_role\.([a-z0-9_]+)\.name\}$/.exec(profileRole)?.[1] ?? "";
       const inline = configsOf(json, TfIamRolePolicy).filter((p) => p.role === `\${aws_iam_role.${instanceRoleId}.id}`);
       expect(inline).toHaveLength(1);
       const rolePolicy = parsePolicy(inline[0].policy);
       expect(rolePolicy.Statement).toContainEqual(
-        expect.objectContaining({ Action: ["s3:PutObject"], Resource: [`arn:aws:s3:::${ref(TfS3Bucket, bucketId, "bucket")}/maintenance/*`] }),
+        expect.objectContaining({
+          Action: ["s3:PutObject"],
+          Resource: [`arn:aws:s3:::${ref(TfS3Bucket, bucketId, "bucket")}/maintenance/*`],
+        }),
       );
     });
   });
 
   describe("for the shipped prod environment, its Amazon Linux 2023 release upgrade", () => {
     const { json } = synthEnvironment(shipped("prod"));
-    const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<string, unknown>;
+    const task = json.resource?.aws_ssm_maintenance_window_task?.maintenance_release_upgrade_task as Record<
+      string,
+      unknown
+    >;
 
     it("runs in the patch window, after the patch install", () => {
       expect(task.window_id).toBe(ref(TfSsmMaintenanceWindow, "maintenance_patching_maintenance_window"));
@@ -501,10 +560,16 @@ describe("EnvironmentStack", () => {
     });
 
     it("targets the instances by the access tag, through a window target of its own in the patch window", () => {
-      const target = json.resource?.aws_ssm_maintenance_window_target?.maintenance_release_upgrade_window_target as Record<string, unknown>;
+      const target = json.resource?.aws_ssm_maintenance_window_target
+        ?.maintenance_release_upgrade_window_target as Record<string, unknown>;
       expect(target.window_id).toBe(ref(TfSsmMaintenanceWindow, "maintenance_patching_maintenance_window"));
       expect(target.targets).toEqual([{ key: `tag:${ACCESS_TAG_KEY}`, values: ["ssm-access-prod"] }]);
-      expect(task.targets).toEqual([{ key: "WindowTargetIds", values: [ref(TfSsmMaintenanceWindowTarget, "maintenance_release_upgrade_window_target")] }]);
+      expect(task.targets).toEqual([
+        {
+          key: "WindowTargetIds",
+          values: [ref(TfSsmMaintenanceWindowTarget, "maintenance_release_upgrade_window_target")],
+        },
+      ]);
     });
 
     it("adds three resources and keeps the address of every other maintenance resource", () => {
@@ -552,12 +617,20 @@ describe("EnvironmentStack", () => {
 
   describe("with the VPC endpoints turned off while the instances are isolated", () => {
     const { stack, json } = synthEnvironment(
-      qaEnvironment({ network: { cidr: "10.30.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], endpoints: { enabled: false } } }),
+      qaEnvironment({
+        network: {
+          cidr: "10.30.0.0/16",
+          availabilityZones: ["eu-west-1a", "eu-west-1b"],
+          endpoints: { enabled: false },
+        },
+      }),
     );
 
     it("creates no endpoint, and warns that the instances asked for the logs and kms endpoints session logging needs", () => {
       expect(configsOf(json, TfVpcEndpoint)).toEqual([]);
-      expect(warningsOf(stack)).toEqual([expect.stringMatching(/Interface endpoints logs, kms were requested but the VPC endpoints are turned off/)]);
+      expect(warningsOf(stack)).toEqual([
+        expect.stringMatching(/Interface endpoints logs, kms were requested but the VPC endpoints are turned off/),
+      ]);
     });
   });
 
@@ -589,21 +662,33 @@ describe("EnvironmentStack", () => {
     });
 
     it("reports an instance pinned to a zone the tier lacks at instances[1].availabilityZone", () => {
-      const e = rejection(qaEnvironment({ instances: [{ name: "app-1" }, { name: "app-2", availabilityZone: "eu-west-1c" }] }));
+      const e = rejection(
+        qaEnvironment({ instances: [{ name: "app-1" }, { name: "app-2", availabilityZone: "eu-west-1c" }] }),
+      );
       expect(e.subject).toBe("environments/qa.json");
       expect(e.issues.map((i) => i.path)).toEqual(["instances[1].availabilityZone"]);
     });
 
     it("reports release upgrade settings without a release at maintenance.releaseUpgrade", () => {
       const e = rejection(qaEnvironment({ maintenance: { releaseUpgrade: { maxConcurrency: "2" } } }));
-      expect(e.issues).toEqual([{ path: "maintenance.releaseUpgrade", message: "only applies with osRelease (the release to upgrade to)" }]);
+      expect(e.issues).toEqual([
+        { path: "maintenance.releaseUpgrade", message: "only applies with osRelease (the release to upgrade to)" },
+      ]);
     });
 
     it("reports a release upgrade schedule in install mode at maintenance.releaseUpgrade.schedule: the upgrade runs in the patch window", () => {
       const e = rejection(
-        qaEnvironment({ maintenance: { patching: { mode: "install" }, osRelease: "2023.9.20251117", releaseUpgrade: { schedule: "cron(0 1 ? * * *)" } } }),
+        qaEnvironment({
+          maintenance: {
+            patching: { mode: "install" },
+            osRelease: "2023.9.20251117",
+            releaseUpgrade: { schedule: "cron(0 1 ? * * *)" },
+          },
+        }),
       );
-      expect(e.issues).toEqual([{ path: "maintenance.releaseUpgrade.schedule", message: expect.stringMatching(/runs in the patch window/) }]);
+      expect(e.issues).toEqual([
+        { path: "maintenance.releaseUpgrade.schedule", message: expect.stringMatching(/runs in the patch window/) },
+      ]);
     });
   });
 });
@@ -631,8 +716,14 @@ describe("an environment logging into the session audit of another environment",
   it("lets its instances write to the owner's log group and bucket, with the owner's key by alias", () => {
     expect(instancePolicy).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Sid: "SessionLogsWrite", Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/ssm/ssm-access-dev/sessions:*" }),
-        expect.objectContaining({ Sid: "SessionTranscriptsWrite", Resource: "arn:aws:s3:::ssm-access-dev-sessions-123456789012-eu-west-1/sessions/*" }),
+        expect.objectContaining({
+          Sid: "SessionLogsWrite",
+          Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/ssm/ssm-access-dev/sessions:*",
+        }),
+        expect.objectContaining({
+          Sid: "SessionTranscriptsWrite",
+          Resource: "arn:aws:s3:::ssm-access-dev-sessions-123456789012-eu-west-1/sessions/*",
+        }),
         expect.objectContaining({
           Sid: "SessionKeyUse",
           Resource: "arn:aws:kms:eu-west-1:123456789012:key/*",
@@ -655,18 +746,29 @@ describe("an environment logging into the session audit of another environment",
 describe("environment file fields passed to the constructs", () => {
   describe("operatorAccess.portForwarding", () => {
     const { json } = synthEnvironment(
-      qaEnvironment({ operatorAccess: { portForwarding: { ports: [5432], remoteHosts: [{ host: "db.internal.example.com", port: 3306 }] } } }),
+      qaEnvironment({
+        operatorAccess: {
+          portForwarding: { ports: [5432], remoteHosts: [{ host: "db.internal.example.com", port: 3306 }] },
+        },
+      }),
     );
     const forwarding = configsOf(json, TfSsmDocument).filter((d) => String(d.name).includes("-forward-"));
 
     it("creates one pinned Session document per port and per host:port", () => {
-      expect(forwarding.map((d) => d.name)).toEqual(["ssm-access-qa-forward-5432", "ssm-access-qa-forward-db.internal.example.com-3306"]);
+      expect(forwarding.map((d) => d.name)).toEqual([
+        "ssm-access-qa-forward-5432",
+        "ssm-access-qa-forward-db.internal.example.com-3306",
+      ]);
       const remote = JSON.parse(forwarding[1].content as string) as { properties: Record<string, string> };
-      expect(remote.properties).toEqual(expect.objectContaining({ host: "db.internal.example.com", portNumber: "3306" }));
+      expect(remote.properties).toEqual(
+        expect.objectContaining({ host: "db.internal.example.com", portNumber: "3306" }),
+      );
     });
 
     it("lets operators start sessions with those documents only", () => {
-      const statement = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.find((st) => st.Sid === "StartSessionWithPortForwardingDocuments");
+      const statement = parsePolicy(onlyOf(json, TfIamPolicy).policy).Statement.find(
+        (st) => st.Sid === "StartSessionWithPortForwardingDocuments",
+      );
       expect(statement?.Resource).toEqual([
         "arn:aws:ssm:eu-west-1:123456789012:document/ssm-access-qa-forward-5432",
         "arn:aws:ssm:eu-west-1:123456789012:document/ssm-access-qa-forward-db.internal.example.com-3306",
@@ -681,10 +783,30 @@ describe("environment file fields passed to the constructs", () => {
     });
 
     it.each<[string, EnvironmentInput["operatorAccess"], string, RegExp]>([
-      ["port 22 of the instance", { portForwarding: { ports: [22] } }, "operatorAccess.portForwarding.ports[0]", /22 is SSH/],
-      ["port 22 of a remote host", { portForwarding: { remoteHosts: [{ host: "bastion.internal", port: 22 }] } }, "operatorAccess.portForwarding.remoteHosts[0].port", /22 is SSH/],
-      ["a port out of range", { portForwarding: { ports: [8080, 70000] } }, "operatorAccess.portForwarding.ports[1]", /not a TCP port/],
-      ["a host that is no DNS name or address", { portForwarding: { remoteHosts: [{ host: "db_internal", port: 5432 }] } }, "operatorAccess.portForwarding.remoteHosts[0].host", /not a DNS name/],
+      [
+        "port 22 of the instance",
+        { portForwarding: { ports: [22] } },
+        "operatorAccess.portForwarding.ports[0]",
+        /22 is SSH/,
+      ],
+      [
+        "port 22 of a remote host",
+        { portForwarding: { remoteHosts: [{ host: "bastion.internal", port: 22 }] } },
+        "operatorAccess.portForwarding.remoteHosts[0].port",
+        /22 is SSH/,
+      ],
+      [
+        "a port out of range",
+        { portForwarding: { ports: [8080, 70000] } },
+        "operatorAccess.portForwarding.ports[1]",
+        /not a TCP port/,
+      ],
+      [
+        "a host that is no DNS name or address",
+        { portForwarding: { remoteHosts: [{ host: "db_internal", port: 5432 }] } },
+        "operatorAccess.portForwarding.remoteHosts[0].host",
+        /not a DNS name/,
+      ],
       ["an empty section", { portForwarding: {} }, "operatorAccess.portForwarding", /lists no port and no remote host/],
     ])("rejects %s at its field of the file", (_what, operatorAccess, field, reason) => {
       const e = rejection(qaEnvironment({ operatorAccess }));
@@ -697,7 +819,9 @@ describe("environment file fields passed to the constructs", () => {
     it("renders an import block for SSM-SessionManagerRunShell", () => {
       const { json } = synthEnvironment(qaEnvironment({ sessionLogging: { adoptExistingPreferencesDocument: true } }));
       const documentId = logicalIdOf(json, TfSsmDocument, (d) => d.name === "SSM-SessionManagerRunShell");
-      expect((json as Record<string, unknown>).import).toEqual([{ id: "SSM-SessionManagerRunShell", to: `aws_ssm_document.${documentId}` }]);
+      expect((json as Record<string, unknown>).import).toEqual([
+        { id: "SSM-SessionManagerRunShell", to: `aws_ssm_document.${documentId}` },
+      ]);
     });
 
     it("renders none when false", () => {
@@ -718,7 +842,11 @@ describe("environment file fields passed to the constructs", () => {
       const gateway = configsOf(json, TfVpcEndpoint).find((e) => e.vpc_endpoint_type === "Gateway");
       const allowed = parsePolicy(gateway?.policy).Statement.find((st) => st.Sid === "AllowedBuckets");
       expect(allowed?.Resource).toEqual(
-        expect.arrayContaining(["arn:aws:s3:::org-artifacts", "arn:aws:s3:::org-artifacts/*", "arn:aws:s3:::org-archive/ssm/*"]),
+        expect.arrayContaining([
+          "arn:aws:s3:::org-artifacts",
+          "arn:aws:s3:::org-artifacts/*",
+          "arn:aws:s3:::org-archive/ssm/*",
+        ]),
       );
     });
 
@@ -729,9 +857,21 @@ describe("environment file fields passed to the constructs", () => {
     });
 
     it.each<[string, string[], boolean, string, RegExp]>([
-      ["a wildcard in a bucket name", ["org-*"], true, "network.endpoints.s3GatewayAllowedBuckets[0]", /no wildcard in bucket names/],
+      [
+        "a wildcard in a bucket name",
+        ["org-*"],
+        true,
+        "network.endpoints.s3GatewayAllowedBuckets[0]",
+        /no wildcard in bucket names/,
+      ],
       ["an ARN", ["arn:aws:s3:::org-artifacts"], true, "network.endpoints.s3GatewayAllowedBuckets[0]", /ARN or URL/],
-      ["buckets without the S3 gateway", ["org-artifacts"], false, "network.endpoints.s3GatewayAllowedBuckets", /s3Gateway is false/],
+      [
+        "buckets without the S3 gateway",
+        ["org-artifacts"],
+        false,
+        "network.endpoints.s3GatewayAllowedBuckets",
+        /s3Gateway is false/,
+      ],
     ])("rejects %s at its field of the file", (_what, buckets, s3Gateway, field, reason) => {
       const e = rejection(qaEnvironment({ network: network(buckets, s3Gateway) }));
       expect(e.subject).toBe("environments/qa.json");
@@ -745,7 +885,12 @@ describe("environment file fields passed to the constructs", () => {
         maintenance: {
           patching: { enabled: false },
           osRelease: "2023.8.20250915",
-          releaseUpgrade: { schedule: "cron(0 4 ? * SAT *)", window: { timezone: "Europe/Berlin", duration: 3 }, maxConcurrency: "50%", maxErrors: "1" },
+          releaseUpgrade: {
+            schedule: "cron(0 4 ? * SAT *)",
+            window: { timezone: "Europe/Berlin", duration: 3 },
+            maxConcurrency: "50%",
+            maxErrors: "1",
+          },
         },
       }),
     );
@@ -776,7 +921,12 @@ describe("environment file fields passed to the constructs", () => {
     const { json } = synthEnvironment(
       qaEnvironment({
         instances: [
-          { name: "ubuntu", rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 }, cpuCredits: "unlimited", replacementGeneration: 2 },
+          {
+            name: "ubuntu",
+            rootVolume: { deviceName: "/dev/sda1", sizeGiB: 20 },
+            cpuCredits: "unlimited",
+            replacementGeneration: 2,
+          },
           { name: "big", instanceType: "m5.large" },
         ],
       }),
@@ -788,7 +938,10 @@ describe("environment file fields passed to the constructs", () => {
       expect(templates.instances_ubuntu_launch_template.block_device_mappings).toEqual([
         { device_name: "/dev/sda1", ebs: expect.objectContaining({ volume_size: 20, encrypted: "true" }) },
       ]);
-      expect((templates.instances_big_launch_template.block_device_mappings as Array<{ device_name: string }>)[0].device_name).toBe("/dev/xvda");
+      expect(
+        (templates.instances_big_launch_template.block_device_mappings as Array<{ device_name: string }>)[0]
+          .device_name,
+      ).toBe("/dev/xvda");
     });
 
     it("sets the CPU credits of a burstable instance (cpuCredits), and none on other families", () => {
@@ -797,15 +950,33 @@ describe("environment file fields passed to the constructs", () => {
     });
 
     it("writes a non-zero replacementGeneration as a tag of the launch template's instance", () => {
-      const specs = templates.instances_ubuntu_launch_template.tag_specifications as Array<{ resource_type: string; tags: Record<string, string> }>;
+      const specs = templates.instances_ubuntu_launch_template.tag_specifications as Array<{
+        resource_type: string;
+        tags: Record<string, string>;
+      }>;
       expect(specs.find((t) => t.resource_type === "instance")?.tags.ReplacementGeneration).toBe("2");
       expect(JSON.stringify(templates.instances_big_launch_template)).not.toContain("ReplacementGeneration");
     });
 
     it.each<[string, EnvironmentInput["instances"], string, RegExp]>([
-      ["an NVMe device name", [{ name: "app-1", rootVolume: { deviceName: "/dev/nvme0n1" } }], "instances[0].rootVolume.deviceName", /kernel gives NVMe volumes/],
-      ["a device name EC2 does not accept", [{ name: "app-1", rootVolume: { deviceName: "xvda" } }], "instances[0].rootVolume.deviceName", /must be the AMI's root device name/],
-      ["CPU credits on a family without them", [{ name: "app-1", instanceType: "m5.large", cpuCredits: "standard" }], "instances[0].cpuCredits", /m5\.large has no CPU credits/],
+      [
+        "an NVMe device name",
+        [{ name: "app-1", rootVolume: { deviceName: "/dev/nvme0n1" } }],
+        "instances[0].rootVolume.deviceName",
+        /kernel gives NVMe volumes/,
+      ],
+      [
+        "a device name EC2 does not accept",
+        [{ name: "app-1", rootVolume: { deviceName: "xvda" } }],
+        "instances[0].rootVolume.deviceName",
+        /must be the AMI's root device name/,
+      ],
+      [
+        "CPU credits on a family without them",
+        [{ name: "app-1", instanceType: "m5.large", cpuCredits: "standard" }],
+        "instances[0].cpuCredits",
+        /m5\.large has no CPU credits/,
+      ],
     ])("rejects %s at its field of the file", (_what, list, field, reason) => {
       const e = rejection(qaEnvironment({ instances: list }));
       expect(e.subject).toBe("environments/qa.json");
@@ -816,11 +987,15 @@ describe("environment file fields passed to the constructs", () => {
   describe("deploy", () => {
     const ROLE = "arn:aws:iam::123456789012:role/terraform-deploy";
     const s3 = { type: "s3" as const, bucket: "qa-tfstate" };
-    const backendOf = (json: TerraformJson) => (json.terraform as { backend: Record<string, Record<string, unknown>> }).backend;
+    const backendOf = (json: TerraformJson) =>
+      (json.terraform as { backend: Record<string, Record<string, unknown>> }).backend;
 
     describe("with a profile and a role", () => {
       const { json } = synthEnvironment(
-        qaEnvironment({ deploy: { profile: "org", assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "qa-deploy" }, backend: s3 }),
+        qaEnvironment({
+          deploy: { profile: "org", assumeRoleArn: ROLE, externalId: "ext-1", sessionName: "qa-deploy" },
+          backend: s3,
+        }),
       );
 
       it("gives the provider the profile and the role to assume from it", () => {
@@ -835,7 +1010,10 @@ describe("environment file fields passed to the constructs", () => {
 
       it("gives the S3 backend the same profile and role (an assume_role object)", () => {
         expect(backendOf(json).s3).toEqual(
-          expect.objectContaining({ profile: "org", assume_role: { role_arn: ROLE, external_id: "ext-1", session_name: "qa-deploy" } }),
+          expect.objectContaining({
+            profile: "org",
+            assume_role: { role_arn: ROLE, external_id: "ext-1", session_name: "qa-deploy" },
+          }),
         );
       });
     });
@@ -849,14 +1027,18 @@ describe("environment file fields passed to the constructs", () => {
     });
 
     it("lets backend.profile override deploy.profile for the state bucket only", () => {
-      const { json } = synthEnvironment(qaEnvironment({ deploy: { profile: "qa-admin" }, backend: { ...s3, profile: "qa-state" } }));
+      const { json } = synthEnvironment(
+        qaEnvironment({ deploy: { profile: "qa-admin" }, backend: { ...s3, profile: "qa-state" } }),
+      );
       expect(awsProvider(json).profile).toBe("qa-admin");
       expect(backendOf(json).s3.profile).toBe("qa-state");
     });
 
     it("with a local backend, configures the provider and leaves the backend without credentials", () => {
       const { json } = synthEnvironment(qaEnvironment({ deploy: { profile: "qa-admin", assumeRoleArn: ROLE } }));
-      expect(awsProvider(json)).toEqual(expect.objectContaining({ profile: "qa-admin", assume_role: [{ role_arn: ROLE }] }));
+      expect(awsProvider(json)).toEqual(
+        expect.objectContaining({ profile: "qa-admin", assume_role: [{ role_arn: ROLE }] }),
+      );
       expect(backendOf(json).local).toEqual({ path: "../../../terraform.qa.tfstate" });
     });
   });

@@ -36,7 +36,14 @@ function env(name: string, overrides: Partial<EnvironmentInput> = {}): Environme
 function s3Env(
   name: string,
   bucket: string,
-  options: { accountId?: string; region?: string; dynamodbTable?: string; profile?: string; bucketRegion?: string; deploy?: EnvironmentInput["deploy"] } = {},
+  options: {
+    accountId?: string;
+    region?: string;
+    dynamodbTable?: string;
+    profile?: string;
+    bucketRegion?: string;
+    deploy?: EnvironmentInput["deploy"];
+  } = {},
 ): Environment {
   const region = options.region ?? "eu-west-1";
   return env(name, {
@@ -62,7 +69,11 @@ function synthBootstrap(envs: readonly Environment[], project = "ssm-access"): T
 }
 
 /** The config of the resource of `type` that belongs to the state bucket `bucket` (by its `bucket` reference). */
-function ofBucket(json: TerraformJson, type: { tfResourceType: string }, bucketLogicalId: string): Record<string, unknown> {
+function ofBucket(
+  json: TerraformJson,
+  type: { tfResourceType: string },
+  bucketLogicalId: string,
+): Record<string, unknown> {
   const found = configsOf(json, type).find((c) => c.bucket === `\${aws_s3_bucket.${bucketLogicalId}.id}`);
   if (!found) throw new Error(`no ${type.tfResourceType} for bucket ${bucketLogicalId}`);
   return found;
@@ -91,8 +102,22 @@ describe("planStateBuckets", () => {
       s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, region: "eu-central-1" }),
     ]);
     expect(plans).toEqual([
-      { bucket: "dev-tfstate", region: "eu-west-1", accountId: DEV_ACCOUNT, credentials: {}, dynamodbTables: [], environments: ["dev"] },
-      { bucket: "prod-tfstate", region: "eu-central-1", accountId: PROD_ACCOUNT, credentials: {}, dynamodbTables: [], environments: ["prod"] },
+      {
+        bucket: "dev-tfstate",
+        region: "eu-west-1",
+        accountId: DEV_ACCOUNT,
+        credentials: {},
+        dynamodbTables: [],
+        environments: ["dev"],
+      },
+      {
+        bucket: "prod-tfstate",
+        region: "eu-central-1",
+        accountId: PROD_ACCOUNT,
+        credentials: {},
+        dynamodbTables: [],
+        environments: ["prod"],
+      },
     ]);
   });
 
@@ -124,13 +149,17 @@ describe("planStateBuckets", () => {
 
   it("reaches the bucket with the deploy credentials when the backend names no profile", () => {
     const role = `arn:aws:iam::${DEV_ACCOUNT}:role/deploy`;
-    const [plan] = planStateBuckets([s3Env("dev", "dev-tfstate", { deploy: { profile: "org", assumeRoleArn: role, externalId: "ext-1" } })]);
+    const [plan] = planStateBuckets([
+      s3Env("dev", "dev-tfstate", { deploy: { profile: "org", assumeRoleArn: role, externalId: "ext-1" } }),
+    ]);
     expect(plan.credentials).toEqual({ profile: "org", assumeRole: { roleArn: role, externalId: "ext-1" } });
   });
 
   it("takes backend.profile over deploy.profile, with deploy's role", () => {
     const role = `arn:aws:iam::${DEV_ACCOUNT}:role/deploy`;
-    const [plan] = planStateBuckets([s3Env("dev", "dev-tfstate", { profile: "state-admin", deploy: { profile: "org", assumeRoleArn: role } })]);
+    const [plan] = planStateBuckets([
+      s3Env("dev", "dev-tfstate", { profile: "state-admin", deploy: { profile: "org", assumeRoleArn: role } }),
+    ]);
     expect(plan.credentials).toEqual({ profile: "state-admin", assumeRole: { roleArn: role } });
   });
 
@@ -202,8 +231,12 @@ describe("StateBootstrapStack", () => {
     });
 
     it("encrypts objects with KMS by default", () => {
-      const rule = (ofBucket(json, TfS3BucketServerSideEncryptionConfiguration, bucketId).rule as Array<Record<string, unknown>>)[0];
-      expect(rule.apply_server_side_encryption_by_default).toEqual(expect.objectContaining({ sse_algorithm: "aws:kms" }));
+      const rule = (
+        ofBucket(json, TfS3BucketServerSideEncryptionConfiguration, bucketId).rule as Array<Record<string, unknown>>
+      )[0];
+      expect(rule.apply_server_side_encryption_by_default).toEqual(
+        expect.objectContaining({ sse_algorithm: "aws:kms" }),
+      );
     });
 
     it("blocks every kind of public access", () => {
@@ -218,7 +251,9 @@ describe("StateBootstrapStack", () => {
     });
 
     it("enforces bucket-owner ownership of every object", () => {
-      expect(ofBucket(json, TfS3BucketOwnershipControls, bucketId).rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+      expect(ofBucket(json, TfS3BucketOwnershipControls, bucketId).rule).toEqual({
+        object_ownership: "BucketOwnerEnforced",
+      });
     });
 
     it("denies every request not made over TLS, on the bucket and its objects", () => {
@@ -286,7 +321,9 @@ describe("StateBootstrapStack", () => {
   });
 
   describe("when a lock table is named", () => {
-    const json = synthBootstrap([s3Env("dev", "dev-tfstate", { dynamodbTable: "terraform-locks", profile: "state-admin" })]);
+    const json = synthBootstrap([
+      s3Env("dev", "dev-tfstate", { dynamodbTable: "terraform-locks", profile: "state-admin" }),
+    ]);
 
     it("creates the table keyed by LockID, protected from terraform destroy", () => {
       const tables = configsOf(json, TfDynamodbTable);
@@ -315,7 +352,11 @@ describe("StateBootstrapStack", () => {
     ]);
 
     it("creates one bucket per bucket name", () => {
-      expect(configsOf(json, TfS3Bucket).map((b) => b.bucket).sort()).toEqual(["dev-tfstate", "prod-tfstate", "qa-tfstate"]);
+      expect(
+        configsOf(json, TfS3Bucket)
+          .map((b) => b.bucket)
+          .sort(),
+      ).toEqual(["dev-tfstate", "prod-tfstate", "qa-tfstate"]);
     });
 
     it("configures one provider per account and Region, each allowed only its account", () => {
@@ -326,7 +367,8 @@ describe("StateBootstrapStack", () => {
     });
 
     it("creates each bucket through the provider of its account", () => {
-      const aliasOf = (account: string) => `aws.${providersOf(json).find((p) => (p.allowed_account_ids as string[])[0] === account)?.alias as string}`;
+      const aliasOf = (account: string) =>
+        `aws.${providersOf(json).find((p) => (p.allowed_account_ids as string[])[0] === account)?.alias as string}`;
       const byName = Object.fromEntries(configsOf(json, TfS3Bucket).map((b) => [b.bucket, b.provider]));
       expect(byName).toEqual({
         "dev-tfstate": aliasOf(DEV_ACCOUNT),
@@ -343,12 +385,19 @@ describe("StateBootstrapStack", () => {
     ]);
 
     it("configures one provider per Region", () => {
-      expect(providersOf(json).map((p) => p.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+      expect(
+        providersOf(json)
+          .map((p) => p.region)
+          .sort(),
+      ).toEqual(["eu-west-1", "us-east-1"]);
     });
   });
 
   describe("when no environment keeps its state in S3", () => {
-    const json = synthBootstrap([env("dev", { backend: { type: "local" } }), env("hcp", { backend: { type: "cloud", organization: "acme", workspace: "hcp" } })]);
+    const json = synthBootstrap([
+      env("dev", { backend: { type: "local" } }),
+      env("hcp", { backend: { type: "cloud", organization: "acme", workspace: "hcp" } }),
+    ]);
 
     it("creates no state bucket, lock table or provider", () => {
       expect(configsOf(json, TfS3Bucket)).toEqual([]);
@@ -358,7 +407,10 @@ describe("StateBootstrapStack", () => {
   });
 
   it("refuses environments that name one bucket in two accounts", () => {
-    const envs = [s3Env("dev", "shared-tfstate", { accountId: DEV_ACCOUNT }), s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT })];
+    const envs = [
+      s3Env("dev", "shared-tfstate", { accountId: DEV_ACCOUNT }),
+      s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT }),
+    ];
     const build = () => synthBootstrap(envs);
     expect(build).toThrow(ValidationError);
     expect(build).toThrow(/backend\.bucket/);
@@ -388,13 +440,20 @@ describe("state buckets that share an account", () => {
   it("rejects two bucket names that differ only by '.' and '-', at backend.bucket of the second file", () => {
     const e = rejection([s3Env("dev", "bkt.one"), s3Env("qa", "bkt-one")]);
     expect(e.subject).toBe("environments/qa.json");
-    expect(e.issues).toEqual([{ path: "backend.bucket", message: expect.stringMatching(/bkt-one and bucket bkt\.one differ only by/) }]);
+    expect(e.issues).toEqual([
+      { path: "backend.bucket", message: expect.stringMatching(/bkt-one and bucket bkt\.one differ only by/) },
+    ]);
   });
 
   it("rejects environments that reach one bucket with different profiles", () => {
     const e = rejection([s3Env("dev", "shared", { profile: "a" }), s3Env("qa", "shared", { profile: "b" })]);
     expect(e.subject).toBe("environments/qa.json");
-    expect(e.issues).toEqual([{ path: "backend.profile", message: expect.stringMatching(/profile a in environments\/dev\.json and with profile b here/) }]);
+    expect(e.issues).toEqual([
+      {
+        path: "backend.profile",
+        message: expect.stringMatching(/profile a in environments\/dev\.json and with profile b here/),
+      },
+    ]);
   });
 });
 
@@ -404,28 +463,46 @@ describe("deploy credentials of the state-bootstrap providers", () => {
 
   describe("for two accounts, each reached with its own role", () => {
     const json = synthBootstrap([
-      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT, deploy: { assumeRoleArn: DEV_ROLE, sessionName: "bootstrap" } }),
-      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: { profile: "prod-sso", assumeRoleArn: PROD_ROLE, externalId: "ext-prod" } }),
+      s3Env("dev", "dev-tfstate", {
+        accountId: DEV_ACCOUNT,
+        deploy: { assumeRoleArn: DEV_ROLE, sessionName: "bootstrap" },
+      }),
+      s3Env("prod", "prod-tfstate", {
+        accountId: PROD_ACCOUNT,
+        deploy: { profile: "prod-sso", assumeRoleArn: PROD_ROLE, externalId: "ext-prod" },
+      }),
     ]);
-    const byAccount = (account: string) => providersOf(json).find((p) => (p.allowed_account_ids as string[])[0] === account) ?? {};
+    const byAccount = (account: string) =>
+      providersOf(json).find((p) => (p.allowed_account_ids as string[])[0] === account) ?? {};
 
     it("gives each account's provider its own credentials", () => {
-      expect(byAccount(DEV_ACCOUNT)).toEqual(expect.objectContaining({ assume_role: [{ role_arn: DEV_ROLE, session_name: "bootstrap" }] }));
+      expect(byAccount(DEV_ACCOUNT)).toEqual(
+        expect.objectContaining({ assume_role: [{ role_arn: DEV_ROLE, session_name: "bootstrap" }] }),
+      );
       expect(byAccount(DEV_ACCOUNT)).not.toHaveProperty("profile");
       expect(byAccount(PROD_ACCOUNT)).toEqual(
-        expect.objectContaining({ profile: "prod-sso", assume_role: [{ role_arn: PROD_ROLE, external_id: "ext-prod" }] }),
+        expect.objectContaining({
+          profile: "prod-sso",
+          assume_role: [{ role_arn: PROD_ROLE, external_id: "ext-prod" }],
+        }),
       );
     });
 
     it("keeps the provider aliases of account and Region, whatever the credentials", () => {
-      expect(providersOf(json).map((p) => p.alias).sort()).toEqual([`a${DEV_ACCOUNT}_eu_west_1`, `a${PROD_ACCOUNT}_eu_west_1`]);
+      expect(
+        providersOf(json)
+          .map((p) => p.alias)
+          .sort(),
+      ).toEqual([`a${DEV_ACCOUNT}_eu_west_1`, `a${PROD_ACCOUNT}_eu_west_1`]);
     });
   });
 
   it("shares one provider between environments of one account and Region with the same credentials", () => {
     const deploy = { profile: "dev-admin" };
     const json = synthBootstrap([s3Env("dev", "dev-tfstate", { deploy }), s3Env("qa", "qa-tfstate", { deploy })]);
-    expect(providersOf(json)).toEqual([expect.objectContaining({ profile: "dev-admin", allowed_account_ids: [DEV_ACCOUNT] })]);
+    expect(providersOf(json)).toEqual([
+      expect.objectContaining({ profile: "dev-admin", allowed_account_ids: [DEV_ACCOUNT] }),
+    ]);
     expect(new Set(configsOf(json, TfS3Bucket).map((b) => b.provider)).size).toBe(1);
   });
 
@@ -434,28 +511,93 @@ describe("deploy credentials of the state-bootstrap providers", () => {
       s3Env("dev", "dev-tfstate", { deploy: { profile: "dev-eu" } }),
       s3Env("us", "us-tfstate", { region: "us-east-1", deploy: { profile: "dev-us" } }),
     ]);
-    expect(providersOf(json).map((p) => [p.region, p.profile]).sort()).toEqual([
+    expect(
+      providersOf(json)
+        .map((p) => [p.region, p.profile])
+        .sort(),
+    ).toEqual([
       ["eu-west-1", "dev-eu"],
       ["us-east-1", "dev-us"],
     ]);
   });
 
-  it.each<[string, EnvironmentInput["deploy"], string | undefined, EnvironmentInput["deploy"], string | undefined, string, RegExp]>([
-    ["different profiles", { profile: "dev-a" }, undefined, { profile: "dev-b" }, undefined, "deploy.profile", /with profile dev-a in environments\/dev\.json and with profile dev-b here/],
-    ["a role and the default chain", { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` }, undefined, undefined, undefined, "deploy", /and with the default credential chain here/],
-    ["different roles", { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` }, undefined, { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/b` }, undefined, "deploy.assumeRoleArn", /role\/a in environments\/dev\.json and with role .*role\/b here/],
-    ["different external ids", { assumeRoleArn: DEV_ROLE, externalId: "one" }, undefined, { assumeRoleArn: DEV_ROLE, externalId: "two" }, undefined, "deploy.externalId", /external id one/],
-    ["different session names", { assumeRoleArn: DEV_ROLE, sessionName: "one" }, undefined, { assumeRoleArn: DEV_ROLE }, undefined, "deploy.sessionName", /session name one/],
-    ["a backend profile against a deploy profile", { profile: "dev-a" }, undefined, { profile: "dev-a" }, "state", "backend.profile", /profile dev-a in environments\/dev\.json and with profile state here/],
-  ])("rejects one account and Region reached with %s, at the field of the second file, naming both files", (_what, devDeploy, devProfile, qaDeploy, qaProfile, field, reason) => {
-    const e = rejection([
-      s3Env("dev", "dev-tfstate", { deploy: devDeploy, ...(devProfile ? { profile: devProfile } : {}) }),
-      s3Env("qa", "qa-tfstate", { deploy: qaDeploy, ...(qaProfile ? { profile: qaProfile } : {}) }),
-    ]);
-    expect(e.subject).toBe("environments/qa.json");
-    expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
-    expect(e.message).toMatch(/one provider per account and Region/);
-  });
+  it.each<
+    [
+      string,
+      EnvironmentInput["deploy"],
+      string | undefined,
+      EnvironmentInput["deploy"],
+      string | undefined,
+      string,
+      RegExp,
+    ]
+  >([
+    [
+      "different profiles",
+      { profile: "dev-a" },
+      undefined,
+      { profile: "dev-b" },
+      undefined,
+      "deploy.profile",
+      /with profile dev-a in environments\/dev\.json and with profile dev-b here/,
+    ],
+    [
+      "a role and the default chain",
+      { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` },
+      undefined,
+      undefined,
+      undefined,
+      "deploy",
+      /and with the default credential chain here/,
+    ],
+    [
+      "different roles",
+      { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/a` },
+      undefined,
+      { assumeRoleArn: `arn:aws:iam::${DEV_ACCOUNT}:role/b` },
+      undefined,
+      "deploy.assumeRoleArn",
+      /role\/a in environments\/dev\.json and with role .*role\/b here/,
+    ],
+    [
+      "different external ids",
+      { assumeRoleArn: DEV_ROLE, externalId: "one" },
+      undefined,
+      { assumeRoleArn: DEV_ROLE, externalId: "two" },
+      undefined,
+      "deploy.externalId",
+      /external id one/,
+    ],
+    [
+      "different session names",
+      { assumeRoleArn: DEV_ROLE, sessionName: "one" },
+      undefined,
+      { assumeRoleArn: DEV_ROLE },
+      undefined,
+      "deploy.sessionName",
+      /session name one/,
+    ],
+    [
+      "a backend profile against a deploy profile",
+      { profile: "dev-a" },
+      undefined,
+      { profile: "dev-a" },
+      "state",
+      "backend.profile",
+      /profile dev-a in environments\/dev\.json and with profile state here/,
+    ],
+  ])(
+    "rejects one account and Region reached with %s, at the field of the second file, naming both files",
+    (_what, devDeploy, devProfile, qaDeploy, qaProfile, field, reason) => {
+      const e = rejection([
+        s3Env("dev", "dev-tfstate", { deploy: devDeploy, ...(devProfile ? { profile: devProfile } : {}) }),
+        s3Env("qa", "qa-tfstate", { deploy: qaDeploy, ...(qaProfile ? { profile: qaProfile } : {}) }),
+      ]);
+      expect(e.subject).toBe("environments/qa.json");
+      expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
+      expect(e.message).toMatch(/one provider per account and Region/);
+    },
+  );
 
   it("rejects one profile without a role for two accounts: its credentials belong to one of them", () => {
     const e = rejection([
@@ -464,7 +606,12 @@ describe("deploy credentials of the state-bootstrap providers", () => {
     ]);
     expect(e.subject).toBe("environments/prod.json");
     expect(e.issues).toEqual([
-      { path: "deploy.profile", message: expect.stringMatching(/profile admin also reaches account 111111111111 for environments\/dev\.json.*AWS account ID not allowed/) },
+      {
+        path: "deploy.profile",
+        message: expect.stringMatching(
+          /profile admin also reaches account 111111111111 for environments\/dev\.json.*AWS account ID not allowed/,
+        ),
+      },
     ]);
   });
 
@@ -488,7 +635,10 @@ describe("deploy credentials of the state-bootstrap providers", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AggregateValidationError);
-    expect((error as AggregateValidationError).errors.map((e) => e.subject)).toEqual(["environments/qa.json", "environments/uat.json"]);
+    expect((error as AggregateValidationError).errors.map((e) => e.subject)).toEqual([
+      "environments/qa.json",
+      "environments/uat.json",
+    ]);
   });
 
   describe("for the shipped dev and prod files, which name no credentials", () => {
@@ -506,8 +656,14 @@ describe("deploy credentials of the state-bootstrap providers", () => {
 
   describe("for the shipped files with a deploy section each", () => {
     const dir = environmentsDir({
-      "dev.json": { ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "dev.json"), "utf8")), deploy: { profile: "ssm-access-dev" } },
-      "prod.json": { ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "prod.json"), "utf8")), deploy: { assumeRoleArn: PROD_ROLE } },
+      "dev.json": {
+        ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "dev.json"), "utf8")),
+        deploy: { profile: "ssm-access-dev" },
+      },
+      "prod.json": {
+        ...JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, "prod.json"), "utf8")),
+        deploy: { assumeRoleArn: PROD_ROLE },
+      },
     });
     const json = synthBootstrap(loadEnvironments(dir));
 

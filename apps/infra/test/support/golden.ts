@@ -120,7 +120,7 @@ export function addressGuardProblem(stack: string, known: readonly string[], jso
   return [
     `${stack}: ${lost.length} resource address${lost.length === 1 ? "" : "es"} of the committed list no longer exist${lost.length === 1 ? "s" : ""}; Terraform would destroy ${lost.length === 1 ? "it" : "them"}:`,
     ...lost.map((a) => `  - ${a}`),
-    "Keep the construct ids, or declare a moved block from each old address (resource.moveFromId(\"<old address>\")",
+    'Keep the construct ids, or declare a moved block from each old address (resource.moveFromId("<old address>")',
     "or moveTo). If the resource is meant to go, remove its line from the address list by hand.",
   ].join("\n");
 }

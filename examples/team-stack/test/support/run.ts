@@ -47,7 +47,13 @@ export function run(file: string, args: readonly string[], options: RunOptions):
     child.on("error", (e) => (output += `\n${String(e)}`));
     child.on("close", (code, signal) => {
       if (signal) output += `\n(killed by ${signal})`;
-      resolve({ command, code, output: stripAnsi(output), stdout: stripAnsi(stdout), seconds: (Date.now() - started) / 1000 });
+      resolve({
+        command,
+        code,
+        output: stripAnsi(output),
+        stdout: stripAnsi(stdout),
+        seconds: (Date.now() - started) / 1000,
+      });
     });
   });
 }
@@ -61,7 +67,8 @@ export function stripAnsi(text: string): string {
 /** Like {@link run}, but rejects with the command and its output unless it exits 0. */
 export async function runOk(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const r = await run(file, args, options);
-  if (r.code !== 0) throw new Error(`${r.command} (in ${options.cwd}) exited ${r.code} after ${r.seconds} s:\n${r.output}`);
+  if (r.code !== 0)
+    throw new Error(`${r.command} (in ${options.cwd}) exited ${r.code} after ${r.seconds} s:\n${r.output}`);
   return r;
 }
 

@@ -34,7 +34,10 @@ export class StatementList {
     const dupSids = duplicates(sids);
     if (dupSids.length > 0) {
       throw new ValidationError(this.subject, [
-        { path: "statements", message: `Sid ${dupSids.map((s) => `"${s}"`).join(", ")} is used by more than one statement` },
+        {
+          path: "statements",
+          message: `Sid ${dupSids.map((s) => `"${s}"`).join(", ")} is used by more than one statement`,
+        },
       ]);
     }
     this.statements.push(...fresh);

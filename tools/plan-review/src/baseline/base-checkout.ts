@@ -49,7 +49,9 @@ export function checkoutBase(repoRoot: string, ref: string, dir: string): BaseCh
   try {
     git(repoRoot, ["worktree", "add", "--detach", "--quiet", dir, sha]);
   } catch (e) {
-    throw new BaseCheckoutError(`cannot check out ${ref} (${sha.slice(0, 12)}) into a worktree: ${(e as { stderr?: string }).stderr ?? (e as Error).message}`);
+    throw new BaseCheckoutError(
+      `cannot check out ${ref} (${sha.slice(0, 12)}) into a worktree: ${(e as { stderr?: string }).stderr ?? (e as Error).message}`,
+    );
   }
   return {
     ref,
@@ -95,7 +97,8 @@ export function workspaceFolders(root: string): string[] {
 export function linkDependencies(repoRoot: string, checkout: string): void {
   const own = new Map<string, string>();
   for (const folder of workspaceFolders(checkout)) {
-    const name = (JSON.parse(fs.readFileSync(path.join(checkout, folder, "package.json"), "utf8")) as { name?: string }).name;
+    const name = (JSON.parse(fs.readFileSync(path.join(checkout, folder, "package.json"), "utf8")) as { name?: string })
+      .name;
     if (name) own.set(name, folder);
   }
   for (const folder of [".", ...workspaceFolders(checkout)]) {
@@ -106,7 +109,8 @@ export function linkDependencies(repoRoot: string, checkout: string): void {
     for (const entry of fs.readdirSync(from)) {
       if (entry.startsWith("@")) {
         fs.mkdirSync(path.join(to, entry), { recursive: true });
-        for (const scoped of fs.readdirSync(path.join(from, entry))) link(path.join(from, entry, scoped), path.join(to, entry, scoped), `${entry}/${scoped}`);
+        for (const scoped of fs.readdirSync(path.join(from, entry)))
+          link(path.join(from, entry, scoped), path.join(to, entry, scoped), `${entry}/${scoped}`);
       } else {
         link(path.join(from, entry), path.join(to, entry), entry);
       }
@@ -135,15 +139,24 @@ export function transpileProjects(checkout: string): string[] {
   for (const folder of workspaceFolders(checkout)) {
     const tsconfig = path.join(checkout, folder, "tsconfig.lib.json");
     if (!fs.existsSync(tsconfig)) continue;
-    const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new BaseCheckoutError(`${folder}/tsconfig.lib.json: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      tsconfig,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new BaseCheckoutError(
+            `${folder}/tsconfig.lib.json: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+          );
+        },
       },
-    });
+    );
     if (!parsed) continue;
     const { outDir, rootDir } = parsed.options;
-    if (!outDir || !rootDir) throw new BaseCheckoutError(`${folder}/tsconfig.lib.json: outDir and rootDir are needed to build the base commit`);
+    if (!outDir || !rootDir)
+      throw new BaseCheckoutError(
+        `${folder}/tsconfig.lib.json: outDir and rootDir are needed to build the base commit`,
+      );
     const options: ts.CompilerOptions = { ...parsed.options, declaration: false, sourceMap: false, noEmit: false };
     for (const file of parsed.fileNames) {
       if (file.endsWith(".d.ts")) continue;

@@ -70,7 +70,12 @@ const STATE_FILE = "terraform.tfstate";
  * head plans against it. The stack's own backend (S3) is replaced, so no
  * state bucket is needed.
  */
-export function baselineOverride(stack: string, stackJson: unknown, endpoints: Readonly<Record<string, string>>, statePath: string): Record<string, unknown> {
+export function baselineOverride(
+  stack: string,
+  stackJson: unknown,
+  endpoints: Readonly<Record<string, string>>,
+  statePath: string,
+): Record<string, unknown> {
   const override = emulatorOverride(stack, stackJson as Record<string, unknown>, endpoints);
   return { ...override, terraform: { backend: { local: { path: statePath } } } };
 }
@@ -85,7 +90,9 @@ export function withoutEmulatorArtifacts(plan: PlanJson): { plan: PlanJson; left
   const unexplained = new Set(unexplainedChanges(changes, EMULATOR_ARTIFACTS).map((c) => c.address));
   const leftOut = changes.filter((c) => !unexplained.has(c.address)).map((c) => c.address);
   const resource_changes = (plan.resource_changes ?? []).map((rc) =>
-    leftOut.includes(rc.address) ? { ...rc, change: { ...rc.change, actions: ["no-op"], after: rc.change.before } } : rc,
+    leftOut.includes(rc.address)
+      ? { ...rc, change: { ...rc.change, actions: ["no-op"], after: rc.change.before } }
+      : rc,
   );
   return { plan: managedDrift({ ...plan, resource_changes }, true), leftOut };
 }
@@ -149,7 +156,9 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
     log(`synthesizing ${stack} at ${options.baseRef} (${base.sha.slice(0, 7)}) and in the working tree...`);
     const [baseOut, headOut] = await timed("synth", () =>
       Promise.all([
-        baseHasStack ? synthApp(synthWs, path.join(base.dir, "apps", "infra"), stack, path.join(root, "out", "base")) : Promise.resolve(undefined),
+        baseHasStack
+          ? synthApp(synthWs, path.join(base.dir, "apps", "infra"), stack, path.join(root, "out", "base"))
+          : Promise.resolve(undefined),
         synthApp(synthWs, headAppDir, stack, path.join(root, "out", "head"), environmentsDir),
       ]),
     );
@@ -158,16 +167,27 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
     const baseDir = baseOut === undefined ? undefined : stackDir(baseOut, stack);
     const baseJson = baseDir === undefined ? {} : readJson(path.join(baseDir, "cdk.tf.json"));
 
-    const accounts = [...new Set([...stackAccounts(stack, headJson as never), ...(baseDir ? stackAccounts(stack, baseJson as never) : [])])].sort();
+    const accounts = [
+      ...new Set([
+        ...stackAccounts(stack, headJson as never),
+        ...(baseDir ? stackAccounts(stack, baseJson as never) : []),
+      ]),
+    ].sort();
     await timed("start emulator", async () => {
-      for (const accountId of accounts) emulators.push(await startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir: path.join(root, "tls"), python }));
+      for (const accountId of accounts)
+        emulators.push(
+          await startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir: path.join(root, "tls"), python }),
+        );
     });
     const endpoints = Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint]));
     const ws = createWorkspace(repoRoot, root, endpoints, certificateFile);
     const statePath = path.join(root, "state", STATE_FILE);
     fs.mkdirSync(path.dirname(statePath), { recursive: true });
     const writeOverride = (dir: string, json: unknown) =>
-      fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), `${JSON.stringify(baselineOverride(stack, json, endpoints, statePath), null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(dir, EMULATOR_OVERRIDE_FILE),
+        `${JSON.stringify(baselineOverride(stack, json, endpoints, statePath), null, 2)}\n`,
+      );
 
     writeOverride(headDir, headJson);
     if (baseDir !== undefined) {
@@ -192,7 +212,10 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
         stackJson: baseJson,
         ...(baseHasStack ? { environment: { file: baseEnvRel, json: readJson(baseEnvFile) } } : {}),
       },
-      head: { stackJson: headJson, environment: { file: repoRelative(repoRoot, headEnvFile), json: readJson(headEnvFile) } },
+      head: {
+        stackJson: headJson,
+        environment: { file: repoRelative(repoRoot, headEnvFile), json: readJson(headEnvFile) },
+      },
       artifactsLeftOut: leftOut,
       timings,
     };
@@ -204,14 +227,34 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
 }
 
 /** `node <app>/dist/main.js --env <stack> --outdir <out>`: the app's own synth, of either commit. */
-async function synthApp(ws: Workspace, appDir: string, stack: string, out: string, environmentsDir?: string): Promise<string> {
+async function synthApp(
+  ws: Workspace,
+  appDir: string,
+  stack: string,
+  out: string,
+  environmentsDir?: string,
+): Promise<string> {
   const args = [path.join(appDir, "dist", "main.js"), "--env", stack, "--outdir", out];
   if (environmentsDir) args.push("--environments-dir", environmentsDir);
   const env = childEnv(ws);
   delete env.SSM_ACCESS_TERRAFORM_OVERRIDES;
-  const result = await runLogged(process.execPath, args, { cwd: appDir, env, logFile: path.join(ws.root, "logs", `synth-${path.basename(out)}.log`) });
+  const result = await runLogged(process.execPath, args, {
+    cwd: appDir,
+    env,
+    logFile: path.join(ws.root, "logs", `synth-${path.basename(out)}.log`),
+  });
   if (result.code !== 0) {
-    throw new StepError(stack, `synth (${path.basename(out)})`, result.output.trim().split("\n").slice(-20).map((l) => `  ${l}`).join("\n"), result.logFile);
+    throw new StepError(
+      stack,
+      `synth (${path.basename(out)})`,
+      result.output
+        .trim()
+        .split("\n")
+        .slice(-20)
+        .map((l) => `  ${l}`)
+        .join("\n"),
+      result.logFile,
+    );
   }
   return out;
 }
@@ -225,7 +268,15 @@ async function applyWithRetry(ws: Workspace, dir: string, stack: string): Promis
     return;
   }
   const errors = terraformErrors(first.output);
-  const details = errors.length > 0 ? errors.map((e) => `  - ${e}`).join("\n") : first.output.trim().split("\n").slice(-15).map((l) => `    ${l}`).join("\n");
+  const details =
+    errors.length > 0
+      ? errors.map((e) => `  - ${e}`).join("\n")
+      : first.output
+          .trim()
+          .split("\n")
+          .slice(-15)
+          .map((l) => `    ${l}`)
+          .join("\n");
   throw new StepError(stack, "deploy base", details, first.logFile);
 }
 

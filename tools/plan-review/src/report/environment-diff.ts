@@ -27,7 +27,7 @@ export function diffEnvironments(base: unknown, head: unknown): FieldChange[] {
 function diffValues(base: unknown, head: unknown, basePath: PathStep[], headPath: PathStep[]): FieldChange[] {
   if (isRecord(base) && isRecord(head)) {
     const keys = [...new Set([...Object.keys(base), ...Object.keys(head)])].filter(
-      (key) => basePath.length > 0 || !IGNORED_ROOT_KEYS.has(key)
+      (key) => basePath.length > 0 || !IGNORED_ROOT_KEYS.has(key),
     );
     return keys.flatMap((key) => diffValues(base[key], head[key], [...basePath, key], [...headPath, key]));
   }
@@ -49,7 +49,7 @@ function diffNamedLists(
   base: readonly Record<string, unknown>[],
   head: readonly Record<string, unknown>[],
   basePath: PathStep[],
-  headPath: PathStep[]
+  headPath: PathStep[],
 ): FieldChange[] {
   const headIndex = new Map(head.map((item, i) => [item.name, i]));
   const baseNames = new Set(base.map((item) => item.name));

@@ -36,7 +36,9 @@ function renderSection(section: Section, state: SectionState): string | undefine
   if (state.dropped) return joinParts([section.heading, cutLine(total)]);
   const shown = section.entries.slice(0, state.shown).map((e) => (state.compact ? e.short : e.full));
   const body = joinParts([
-    state.shown > 0 ? [section.intro, shown.join(section.separator)].filter((p) => p !== undefined).join("\n") : undefined,
+    state.shown > 0
+      ? [section.intro, shown.join(section.separator)].filter((p) => p !== undefined).join("\n")
+      : undefined,
     state.shown < total ? cutLine(total - state.shown) : undefined,
   ]);
   return joinParts([section.heading, section.wrap ? section.wrap(body) : body]);
@@ -59,11 +61,15 @@ function joinParts(parts: readonly (string | undefined)[]): string {
 export function layOut(
   head: readonly string[],
   sections: readonly Section[],
-  plan: { readonly optional: readonly Section[]; readonly compactFirst: readonly Section[]; readonly essential: readonly Section[] },
-  maxChars: number
+  plan: {
+    readonly optional: readonly Section[];
+    readonly compactFirst: readonly Section[];
+    readonly essential: readonly Section[];
+  },
+  maxChars: number,
 ): string {
   const states = new Map<Section, SectionState>(
-    sections.map((s) => [s, { shown: s.entries.length, compact: false, dropped: false, omitted: false }])
+    sections.map((s) => [s, { shown: s.entries.length, compact: false, dropped: false, omitted: false }]),
   );
   const stateOf = (section: Section): SectionState => {
     const state = states.get(section);

@@ -26,7 +26,7 @@ function cell(text: string): string {
 
 /** A JSON value on one line, cut to `max` characters. */
 function inlineValue(value: unknown, max = 200): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? "null";
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "null");
   return code(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
 
@@ -71,7 +71,9 @@ function noteItem(note: string): string {
 function changeEntry(change: ResourceReview, shown: Map<string, string>, withAttributes: boolean): Entry {
   const construct = change.constructPath ? ` (${code(change.constructPath)})` : "";
   const attributes =
-    withAttributes && change.changedAttributes.length > 0 ? `changes ${change.changedAttributes.map(code).join(", ")}` : undefined;
+    withAttributes && change.changedAttributes.length > 0
+      ? `changes ${change.changedAttributes.map(code).join(", ")}`
+      : undefined;
   const facts = [why(change), attributes, sourceText(change)].filter((f) => f !== undefined);
   const line = `- **${code(change.address)}** ${change.action}${construct}${facts.length > 0 ? `: ${facts.join("; ")}` : ""}`;
   const notes = change.notes.map((note) => {
@@ -93,7 +95,7 @@ function securityRow(finding: SecurityFinding, short: boolean): string {
   const cutDetail = short && detail.length > 120 ? `${detail.slice(0, 119)}…` : detail;
   const clip = (text: string) => (short && text.length > 80 ? `${text.slice(0, 79)}…` : text);
   return `| ${finding.aspect} | ${finding.address ? code(finding.address) : "stack"} | ${cell(clip(finding.before))} | ${cell(
-    clip(finding.after)
+    clip(finding.after),
   )} | ${finding.weakened ? "⚠ yes" : "no"} | ${cell(cutDetail)} |`;
 }
 
@@ -115,7 +117,8 @@ function statementsEntry(finding: SecurityFinding): Entry | undefined {
     ...diff.added.map((s) => `Added ${statementLabel(s)}:\n\n${statementBlock(s)}`),
     ...diff.removed.map((s) => `Removed ${statementLabel(s)}:\n\n${statementBlock(s)}`),
     ...diff.changed.map(
-      (c) => `Changed ${statementLabel(c.after)}, before:\n\n${statementBlock(c.before)}\n\nafter:\n\n${statementBlock(c.after)}`
+      (c) =>
+        `Changed ${statementLabel(c.after)}, before:\n\n${statementBlock(c.before)}\n\nafter:\n\n${statementBlock(c.after)}`,
     ),
   ];
   const labels = [
@@ -137,8 +140,8 @@ function outputEntry(output: OutputChange): Entry {
     output.action === "create"
       ? `${inlineValue(output.after)}`
       : output.action === "delete"
-      ? `was ${inlineValue(output.before)}`
-      : `${inlineValue(output.before)} → ${inlineValue(output.after)}`;
+        ? `was ${inlineValue(output.before)}`
+        : `${inlineValue(output.before)} → ${inlineValue(output.after)}`;
   const line = `- ${code(output.name)} ${output.action}: ${values}`;
   return { full: line, short: line };
 }
@@ -238,6 +241,6 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
       compactFirst: [driftSection],
       essential: [statementsSection, destroySection, securitySection],
     },
-    maxChars
+    maxChars,
   );
 }

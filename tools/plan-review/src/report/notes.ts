@@ -40,8 +40,11 @@ const rootVolume: NoteRule = (change, action) => {
   const root = firstBlock(before.root_block_device);
   const extra = asList(before.ebs_block_device).filter((d) => isRecord(d) && d.delete_on_termination !== false).length;
   const others =
-    extra > 0 ? ` So ${extra === 1 ? "is 1 more EBS volume" : `are ${extra} more EBS volumes`} attached with delete_on_termination.` : "";
-  const replaced = action === "replace" ? " The new instance starts from the image with a new ID and private IP address." : "";
+    extra > 0
+      ? ` So ${extra === 1 ? "is 1 more EBS volume" : `are ${extra} more EBS volumes`} attached with delete_on_termination.`
+      : "";
+  const replaced =
+    action === "replace" ? " The new instance starts from the image with a new ID and private IP address." : "";
   if (root?.delete_on_termination === false) {
     return `The root volume is kept (delete_on_termination is false) but left detached.${others}${replaced}`;
   }
@@ -52,7 +55,8 @@ const rootVolume: NoteRule = (change, action) => {
 const ENDPOINT_EFFECTS: Readonly<Record<string, string>> = {
   ssmmessages: "open Session Manager sessions through it are interrupted, and new ones cannot start",
   ssm: "open Session Manager sessions through it are interrupted, and instances cannot reach Systems Manager",
-  ec2messages: "open Session Manager sessions through it are interrupted, and the SSM Agent cannot reach Systems Manager",
+  ec2messages:
+    "open Session Manager sessions through it are interrupted, and the SSM Agent cannot reach Systems Manager",
   logs: "open Session Manager sessions are interrupted where transcripts stream through it, and session logs cannot be sent",
   kms: "open Session Manager sessions that use the KMS key through it are interrupted, and encrypted sessions cannot start",
 };
@@ -63,8 +67,10 @@ const interfaceEndpoint: NoteRule = (change, action) => {
   const before = values(change.before);
   if (before.vpc_endpoint_type !== "Interface") return undefined;
   const service = typeof before.service_name === "string" ? before.service_name : "";
-  const effect = ENDPOINT_EFFECTS[service.split(".").pop() ?? ""] ?? "open Session Manager sessions through it are interrupted";
-  const until = action === "replace" ? "until the new endpoint is available" : "unless another route to the service exists";
+  const effect =
+    ENDPOINT_EFFECTS[service.split(".").pop() ?? ""] ?? "open Session Manager sessions through it are interrupted";
+  const until =
+    action === "replace" ? "until the new endpoint is available" : "unless another route to the service exists";
   return `This interface endpoint${service !== "" ? ` (${service})` : ""} goes away: ${effect} ${until}.`;
 };
 
@@ -83,7 +89,11 @@ function pinnedRelease(value: unknown): string | undefined {
 
 function concurrency(value: unknown): string {
   const max = values(value).max_concurrency;
-  return max === "1" || max === 1 ? "one instance at a time" : typeof max === "string" ? `at most ${max} of the instances at a time` : "a few instances at a time";
+  return max === "1" || max === 1
+    ? "one instance at a time"
+    : typeof max === "string"
+      ? `at most ${max} of the instances at a time`
+      : "a few instances at a time";
 }
 
 /** A pinned Amazon Linux release bump is a fleet upgrade, rolled out in the maintenance window. */
@@ -100,7 +110,13 @@ const releaseBump: NoteRule = (change, action) => {
 };
 
 /** Every domain rule, in the order their notes are listed. */
-export const NOTE_RULES: readonly NoteRule[] = [instanceTypeChange, terminationProtection, rootVolume, interfaceEndpoint, releaseBump];
+export const NOTE_RULES: readonly NoteRule[] = [
+  instanceTypeChange,
+  terminationProtection,
+  rootVolume,
+  interfaceEndpoint,
+  releaseBump,
+];
 
 /** The domain notes of one change. */
 export function domainNotes(change: PlannedChange): string[] {

@@ -1,4 +1,13 @@
-import { JsonRecord, PathStep, anyMarked, changedPaths, cutAtSensitive, isRecord, maskSensitive, withUnknowns } from "./values";
+import {
+  JsonRecord,
+  PathStep,
+  anyMarked,
+  changedPaths,
+  cutAtSensitive,
+  isRecord,
+  maskSensitive,
+  withUnknowns,
+} from "./values";
 
 /**
  * One entry of `resource_changes` or `resource_drift`, read and checked.
@@ -136,7 +145,10 @@ function readOutputChanges(value: unknown, declared: JsonRecord): PlannedOutputC
       before: change.before,
       after: change.after,
       afterUnknown: change.after_unknown,
-      sensitive: anyMarked(change.before_sensitive) || anyMarked(change.after_sensitive) || (isRecord(config) && config.sensitive === true),
+      sensitive:
+        anyMarked(change.before_sensitive) ||
+        anyMarked(change.after_sensitive) ||
+        (isRecord(config) && config.sensitive === true),
     };
   });
 }
@@ -158,7 +170,8 @@ function readConfigResources(rootModule: JsonRecord): Map<string, ConfigResource
  * e.g. `plan: resource_changes[3].change.actions is missing`.
  */
 export function parsePlan(plan: unknown): ParsedPlan {
-  if (!isRecord(plan)) throw new Error("plan: not a JSON object (expected the output of terraform show -json <planfile>)");
+  if (!isRecord(plan))
+    throw new Error("plan: not a JSON object (expected the output of terraform show -json <planfile>)");
   const version = requireString(plan.format_version, "format_version");
   if (!version.startsWith("1.")) fail("format_version", `is ${version}; only format 1.x is understood`);
   if (plan.resource_changes === undefined && plan.planned_values === undefined) {
@@ -168,8 +181,12 @@ export function parsePlan(plan: unknown): ParsedPlan {
   const rootModule = isRecord(configuration.root_module) ? configuration.root_module : {};
   const declaredOutputs = isRecord(rootModule.outputs) ? rootModule.outputs : {};
   return {
-    resourceChanges: optionalList(plan.resource_changes, "resource_changes").map((c, i) => readResourceChange(c, `resource_changes[${i}]`)),
-    resourceDrift: optionalList(plan.resource_drift, "resource_drift").map((c, i) => readResourceChange(c, `resource_drift[${i}]`)),
+    resourceChanges: optionalList(plan.resource_changes, "resource_changes").map((c, i) =>
+      readResourceChange(c, `resource_changes[${i}]`),
+    ),
+    resourceDrift: optionalList(plan.resource_drift, "resource_drift").map((c, i) =>
+      readResourceChange(c, `resource_drift[${i}]`),
+    ),
     outputChanges: readOutputChanges(plan.output_changes, declaredOutputs),
     configResources: readConfigResources(rootModule),
   };

@@ -74,7 +74,8 @@ export function statementLabel(statement: unknown): string {
   const record = isRecord(statement) ? statement : {};
   const sid = sidOf(record);
   const actions = asList(record.Action ?? record.NotAction).map(String);
-  const what = sid !== undefined ? `\`${sid}\`` : `(${actions.slice(0, 3).join(", ")}${actions.length > 3 ? ", ..." : ""})`;
+  const what =
+    sid !== undefined ? `\`${sid}\`` : `(${actions.slice(0, 3).join(", ")}${actions.length > 3 ? ", ..." : ""})`;
   return `${effectOf(statement)} statement ${what}`;
 }
 
@@ -92,7 +93,7 @@ function principals(value: unknown): string[] {
 function conditions(value: unknown): string[] {
   if (!isRecord(value)) return [];
   return Object.entries(value).flatMap(([operator, tests]) =>
-    isRecord(tests) ? Object.entries(tests).map(([key, v]) => `${operator} ${key} ${canonicalJson(v)}`) : []
+    isRecord(tests) ? Object.entries(tests).map(([key, v]) => `${operator} ${key} ${canonicalJson(v)}`) : [],
   );
 }
 

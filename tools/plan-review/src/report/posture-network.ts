@@ -20,7 +20,9 @@ export const IMDS: PerResourceAspect = {
     return { text: "not set (the image or account default)" };
   },
   judge: (_before, after) =>
-    after?.weak ? { weakened: true, detail: "instances accept IMDSv1 requests, which need no session token" } : { weakened: false },
+    after?.weak
+      ? { weakened: true, detail: "instances accept IMDSv1 requests, which need no session token" }
+      : { weakened: false },
 };
 
 function isTrue(value: unknown): boolean {
@@ -38,7 +40,10 @@ function publicIpSettings(state: ResourceState): { attribute: string; value: unk
       const interfaces = values.network_interfaces;
       if (interfaces === UNKNOWN) return { attribute: "network_interfaces", value: UNKNOWN };
       const flags = asList(interfaces).map((i) => (isRecord(i) ? i.associate_public_ip_address : undefined));
-      return { attribute: "network_interfaces", value: flags.some(isTrue) ? true : flags.includes(UNKNOWN) ? UNKNOWN : false };
+      return {
+        attribute: "network_interfaces",
+        value: flags.some(isTrue) ? true : flags.includes(UNKNOWN) ? UNKNOWN : false,
+      };
     }
     default:
       return undefined;
@@ -61,7 +66,10 @@ export const PUBLIC_IP: PerResourceAspect = {
   },
   judge: (_before, after) =>
     after?.weak
-      ? { weakened: true, detail: "a public IP address makes the instance reachable from the internet wherever a route and rule allow" }
+      ? {
+          weakened: true,
+          detail: "a public IP address makes the instance reachable from the internet wherever a route and rule allow",
+        }
       : { weakened: false },
 };
 
@@ -113,7 +121,7 @@ function inlineRules(ingress: unknown): IngressRule[] {
         fromPort: block.from_port,
         toPort: block.to_port,
         source,
-      }))
+      })),
     );
 }
 
@@ -135,12 +143,19 @@ function rulesOf(state: ResourceState): IngressRule[] | typeof UNKNOWN | undefin
       const sources = [
         v.cidr_ipv4,
         v.cidr_ipv6,
-        v.prefix_list_id === undefined || v.prefix_list_id === null ? undefined : `prefix list ${String(v.prefix_list_id)}`,
+        v.prefix_list_id === undefined || v.prefix_list_id === null
+          ? undefined
+          : `prefix list ${String(v.prefix_list_id)}`,
         v.referenced_security_group_id === undefined || v.referenced_security_group_id === null
           ? undefined
           : `security group ${String(v.referenced_security_group_id)}`,
       ].filter((s) => s !== undefined && s !== null && s !== "");
-      return sources.map((source) => ({ protocol: v.ip_protocol, fromPort: v.from_port, toPort: v.to_port, source: String(source) }));
+      return sources.map((source) => ({
+        protocol: v.ip_protocol,
+        fromPort: v.from_port,
+        toPort: v.to_port,
+        source: String(source),
+      }));
     }
     default:
       return undefined;
@@ -180,7 +195,12 @@ function ruleItems(state: ResourceState, side: ResourceSet): AspectItem[] | type
 /** Ingress of security groups: inline `ingress` blocks and separate ingress rule resources. */
 export const INGRESS: PerResourceAspect = {
   aspect: "ingress",
-  types: ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
+  types: [
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+  ],
   created: "if-weak",
   deleted: "always",
   absent: "no ingress",
@@ -204,7 +224,10 @@ export const INGRESS: PerResourceAspect = {
       return { weakened: false, detail: `removes ingress: ${removed.map((i) => i.text).join("; ")}` };
     }
     const callouts = [...new Set(added.flatMap((i) => (i.callout ? [i.callout] : [])))];
-    return { weakened: true, detail: `adds ingress: ${added.map((i) => i.text).join("; ")}${callouts.map((c) => `; ${c}`).join("")}` };
+    return {
+      weakened: true,
+      detail: `adds ingress: ${added.map((i) => i.text).join("; ")}${callouts.map((c) => `; ${c}`).join("")}`,
+    };
   },
 };
 

@@ -1,4 +1,12 @@
-import { ReadPolicy, diffStatements, diffSummary, isEmptyDiff, readPolicy, statementCount, weakeningReasons } from "./policy-document";
+import {
+  ReadPolicy,
+  diffStatements,
+  diffSummary,
+  isEmptyDiff,
+  readPolicy,
+  statementCount,
+  weakeningReasons,
+} from "./policy-document";
 import { PerResourceAspect, ResourceState, Sides, ofTypes } from "./posture";
 import { SecurityFinding } from "./types";
 import { SENSITIVE, UNKNOWN } from "./values";
@@ -33,7 +41,7 @@ function comparePolicy(
   address: string,
   before: ResourceState | undefined,
   after: ResourceState | undefined,
-  sides: Sides
+  sides: Sides,
 ): SecurityFinding | undefined {
   const was = readPolicy(before?.values[spec.attribute]);
   const will = readPolicy(after?.values[spec.attribute]);

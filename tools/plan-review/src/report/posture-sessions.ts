@@ -82,12 +82,18 @@ export const SESSION_LOGGING: PerResourceAspect = {
   },
   judge: (before, after) => {
     const lost = lostParts(before, after, ["CloudWatch Logs ", "S3 "]).map((part) => part.trim());
-    return lost.length > 0 ? { weakened: true, detail: `sessions are no longer logged to ${lost.join(" or ")}` } : { weakened: false };
+    return lost.length > 0
+      ? { weakened: true, detail: `sessions are no longer logged to ${lost.join(" or ")}` }
+      : { weakened: false };
   },
 };
 
 /** The parts present before and missing after (all of them when the document goes away). */
-function lostParts(before: AspectValue | undefined, after: AspectValue | undefined, parts: readonly string[]): string[] {
+function lostParts(
+  before: AspectValue | undefined,
+  after: AspectValue | undefined,
+  parts: readonly string[],
+): string[] {
   if (before === undefined) return [];
   return parts.filter((part) => before.text.includes(part) && (after === undefined || !after.text.includes(part)));
 }
@@ -122,10 +128,14 @@ function forwardingDocuments(side: ResourceSet): Map<string, string> {
   for (const state of ofTypes(side, SESSION_DOCUMENT_TYPES).values()) {
     const content = sessionContent(state);
     const name = state.values.name;
-    if (content === undefined || content === "unknown" || content.sessionType !== "Port" || typeof name !== "string") continue;
+    if (content === undefined || content === "unknown" || content.sessionType !== "Port" || typeof name !== "string")
+      continue;
     const properties = isRecord(content.properties) ? content.properties : {};
     const port = properties.portNumber ?? "(any, chosen by the client)";
-    documents.set(name, typeof properties.host === "string" ? `${properties.host}:${String(port)}` : `port ${String(port)}`);
+    documents.set(
+      name,
+      typeof properties.host === "string" ? `${properties.host}:${String(port)}` : `port ${String(port)}`,
+    );
   }
   return documents;
 }
@@ -146,7 +156,9 @@ function forwardingOf(side: ResourceSet): { entries: Map<string, string>; undete
     const starts = policy.statements.filter((s) => coversAction(s, "ssm:StartSession"));
     const allowed = (document: string) =>
       starts.some((s) => !isDeny(s) && resourcePatterns(s).some((p) => namesDocument(p, document))) &&
-      !starts.some((s) => isDeny(s) && s.Condition === undefined && resourcePatterns(s).some((p) => namesDocument(p, document)));
+      !starts.some(
+        (s) => isDeny(s) && s.Condition === undefined && resourcePatterns(s).some((p) => namesDocument(p, document)),
+      );
     for (const { name, what } of AWS_FORWARDING_DOCUMENTS) {
       if (allowed(name)) entries.set(`aws:${name}`, `${what} (${state.address})`);
     }

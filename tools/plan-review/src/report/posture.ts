@@ -23,12 +23,16 @@ export interface Sides {
 }
 
 /** Builds both sides from the resource changes: `change.before` and `change.after` of every managed resource, no-ops included. */
-export function sidesOf(changes: readonly PlannedChange[], configResources: ReadonlyMap<string, ConfigResource>): Sides {
+export function sidesOf(
+  changes: readonly PlannedChange[],
+  configResources: ReadonlyMap<string, ConfigResource>,
+): Sides {
   const side = (pick: (c: PlannedChange) => unknown): ResourceSet => {
     const set = new Map<string, ResourceState>();
     for (const change of changes) {
       const values = pick(change);
-      if (change.mode === "managed" && isRecord(values)) set.set(change.address, { address: change.address, type: change.type, values });
+      if (change.mode === "managed" && isRecord(values))
+        set.set(change.address, { address: change.address, type: change.type, values });
     }
     return set;
   };
@@ -82,7 +86,10 @@ export interface PerResourceAspect {
   /** Report a resource that only exists before the plan: always, or never. */
   readonly deleted: "always" | "never";
   /** Whether going from `before` to `after` loosens security, and why. */
-  readonly judge: (before: AspectValue | undefined, after: AspectValue | undefined) => { weakened: boolean; detail?: string };
+  readonly judge: (
+    before: AspectValue | undefined,
+    after: AspectValue | undefined,
+  ) => { weakened: boolean; detail?: string };
   /** The text of a side without the resource. */
   readonly absent: string;
 }

@@ -26,7 +26,11 @@ export function referencesAt(resource: ConfigResource, path: readonly PathStep[]
   let node: unknown = resource.expressions;
   for (const step of path) {
     if (isExpression(node)) break;
-    const next: unknown = Array.isArray(node) ? node[typeof step === "number" ? step : 0] : isRecord(node) ? node[String(step)] : undefined;
+    const next: unknown = Array.isArray(node)
+      ? node[typeof step === "number" ? step : 0]
+      : isRecord(node)
+        ? node[String(step)]
+        : undefined;
     if (next === undefined) break;
     node = next;
   }

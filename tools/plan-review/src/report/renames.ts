@@ -31,7 +31,10 @@ function nameTag(values: unknown): string | undefined {
  * differs only by that segment wins, then the one that renames the same
  * segment as pairs already made, then plan order.
  */
-export function detectRenames(changes: readonly PlannedChange[], constructPathOf: (change: PlannedChange) => string | undefined): Rename[] {
+export function detectRenames(
+  changes: readonly PlannedChange[],
+  constructPathOf: (change: PlannedChange) => string | undefined,
+): Rename[] {
   const creates = changes.filter((c) => actionOf(c.actions) === "create");
   const used = new Set<PlannedChange>();
   const renames: Rename[] = [];
@@ -50,7 +53,7 @@ export function detectRenames(changes: readonly PlannedChange[], constructPathOf
     });
     const best = candidates.reduce<(typeof candidates)[number] | undefined>(
       (a, b) => (a === undefined || b.score > a.score ? b : a),
-      undefined
+      undefined,
     );
     if (best) {
       used.add(best.rename.to);
@@ -63,7 +66,8 @@ export function detectRenames(changes: readonly PlannedChange[], constructPathOf
 function score(rename: Rename, made: readonly Rename[]): number {
   const before = nameTag(rename.from.before);
   const after = nameTag(rename.to.after);
-  const tagFits = before !== undefined && after !== undefined && before.split(rename.fromName).join(rename.toName) === after;
+  const tagFits =
+    before !== undefined && after !== undefined && before.split(rename.fromName).join(rename.toName) === after;
   const sameRename = made.some((r) => r.fromName === rename.fromName && r.toName === rename.toName);
   return (tagFits ? 2 : 0) + (sameRename ? 1 : 0);
 }
@@ -80,7 +84,9 @@ function instanceKey(address: string): string {
 export function movedAddresses(rename: Rename): { from: string; to: string } {
   const { address: from } = rename.from;
   const { address: to } = rename.to;
-  return instanceKey(from) === instanceKey(to) ? { from: resourceAddress(from), to: resourceAddress(to) } : { from, to };
+  return instanceKey(from) === instanceKey(to)
+    ? { from: resourceAddress(from), to: resourceAddress(to) }
+    : { from, to };
 }
 
 /** The HCL `moved` block that keeps the resource instead of destroying and creating it. */

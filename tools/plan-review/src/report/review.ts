@@ -11,7 +11,8 @@ import { renderPath } from "./values";
 
 function checkInput(input: ReviewInput): void {
   if (typeof input.stack !== "string" || input.stack === "") throw new Error("review input: stack is missing");
-  if (!input.environment || typeof input.environment.file !== "string") throw new Error("review input: environment.file is missing");
+  if (!input.environment || typeof input.environment.file !== "string")
+    throw new Error("review input: environment.file is missing");
   if (!input.provenance || (input.provenance.kind !== "emulated-baseline" && input.provenance.kind !== "saved-plan")) {
     throw new Error("review input: provenance is missing");
   }
@@ -23,13 +24,21 @@ function constructPathLookup(input: ReviewInput): (change: PlannedChange) => str
   const base = constructPaths(input.baseStackJson, "baseStackJson");
   return (change) => {
     const address = resourceAddress(change.address);
-    return actionOf(change.actions) === "delete" ? base.get(address) ?? head.get(address) : head.get(address) ?? base.get(address);
+    return actionOf(change.actions) === "delete"
+      ? (base.get(address) ?? head.get(address))
+      : (head.get(address) ?? base.get(address));
   };
 }
 
 function countActions(actions: readonly Action[]): ActionCounts {
   const count = (kind: Action) => actions.filter((a) => a === kind).length;
-  return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete"), read: count("read") };
+  return {
+    create: count("create"),
+    update: count("update"),
+    replace: count("replace"),
+    delete: count("delete"),
+    read: count("read"),
+  };
 }
 
 function resourceReview(
@@ -37,7 +46,7 @@ function resourceReview(
   action: Action,
   constructPath: string | undefined,
   source: Source | undefined,
-  notes: readonly string[]
+  notes: readonly string[],
 ): ResourceReview {
   return {
     address: change.address,
@@ -98,7 +107,8 @@ export function buildReview(input: ReviewInput): Review {
     notes: [
       ...new Set(renames.map(renameNote)),
       ...forgotten.map(
-        (c) => `${c.address} is removed from the state without being destroyed (a removed block): Terraform stops managing it.`
+        (c) =>
+          `${c.address} is removed from the state without being destroyed (a removed block): Terraform stops managing it.`,
       ),
     ],
   };

@@ -27,13 +27,13 @@ const ASPECT_ORDER: readonly SecurityFinding["aspect"][] = [
  */
 export function securityFindings(
   changes: readonly PlannedChange[],
-  configResources: ReadonlyMap<string, ConfigResource>
+  configResources: ReadonlyMap<string, ConfigResource>,
 ): SecurityFinding[] {
   const sides = sidesOf(changes, configResources);
   const findings = [
     ...portForwardingFindings(sides.before, sides.after),
-    ...[SESSION_ENCRYPTION, SESSION_LOGGING, IMDS, INGRESS, PUBLIC_IP, FLOW_LOGS, POLICY_ATTACHMENTS].flatMap((aspect) =>
-      comparePerResource(aspect, sides)
+    ...[SESSION_ENCRYPTION, SESSION_LOGGING, IMDS, INGRESS, PUBLIC_IP, FLOW_LOGS, POLICY_ATTACHMENTS].flatMap(
+      (aspect) => comparePerResource(aspect, sides),
     ),
     ...policyFindings(sides),
   ];

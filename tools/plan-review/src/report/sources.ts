@@ -70,7 +70,7 @@ export const GLOBAL_FIELDS: readonly (readonly PathStep[])[] = [["project"], ["a
 /** The rule field of a construct path, or `undefined` when no rule matches. */
 export function ruleFor(
   constructPath: string,
-  environment: unknown
+  environment: unknown,
 ): { field: PathStep[]; related: readonly (readonly PathStep[])[] } | undefined {
   for (const rule of SOURCE_RULES) {
     const match = constructPath.match(rule.pattern);
@@ -104,7 +104,9 @@ interface Traced {
  * a base file, the rule's field.
  */
 export function traceSources(context: SourceContext): Map<PlannedChange, Source> {
-  const diff = context.baseEnvironment ? diffEnvironments(context.baseEnvironment.json, context.environment.json) : undefined;
+  const diff = context.baseEnvironment
+    ? diffEnvironments(context.baseEnvironment.json, context.environment.json)
+    : undefined;
   const byAddress = new Map<string, PlannedChange>();
   for (const change of context.changes) {
     if (actionOf(change.actions) !== undefined) byAddress.set(resourceAddress(change.address), change);
@@ -146,7 +148,7 @@ function traceOne(
   change: PlannedChange,
   context: SourceContext,
   diff: readonly FieldChange[] | undefined,
-  traceAddress: (address: string) => Traced | undefined
+  traceAddress: (address: string) => Traced | undefined,
 ): Traced | undefined {
   const constructPath = context.constructPathOf(change);
   if (constructPath === undefined) return undefined;
@@ -156,8 +158,11 @@ function traceOne(
   if (rule === undefined) return undefined;
   if (diff === undefined) return { field: rule.field, refined: false };
 
-  const changed = diff.map((c) => (deletion ? c.base : c.head)).filter((p): p is readonly PathStep[] => p !== undefined);
-  const under = (prefixes: readonly (readonly PathStep[])[]) => changed.filter((p) => prefixes.some((f) => isPathPrefix(f, p)));
+  const changed = diff
+    .map((c) => (deletion ? c.base : c.head))
+    .filter((p): p is readonly PathStep[] => p !== undefined);
+  const under = (prefixes: readonly (readonly PathStep[])[]) =>
+    changed.filter((p) => prefixes.some((f) => isPathPrefix(f, p)));
   const refinedTo = (paths: readonly (readonly PathStep[])[]): Traced | undefined => {
     if (paths.length === 0) return undefined;
     const common = commonPathPrefix(paths);
@@ -197,7 +202,7 @@ function ancestors(field: readonly PathStep[]): PathStep[][] {
 function fromReferences(
   change: PlannedChange,
   context: SourceContext,
-  traceAddress: (address: string) => Traced | undefined
+  traceAddress: (address: string) => Traced | undefined,
 ): Traced | undefined {
   const config = context.configResources.get(resourceAddress(change.address));
   if (config === undefined) return undefined;

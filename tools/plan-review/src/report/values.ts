@@ -26,7 +26,7 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(
     Object.keys(value)
       .sort()
-      .map((key) => [key, sortKeys(value[key])])
+      .map((key) => [key, sortKeys(value[key])]),
   );
 }
 

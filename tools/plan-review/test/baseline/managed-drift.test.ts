@@ -7,8 +7,10 @@ const drift = (address: string, type: string, before: Record<string, unknown>, a
   change: { actions: ["update"], before, after },
 });
 
-const plan = (resource_drift: PlanJson["resource_drift"], resources: Array<{ address: string; expressions: Record<string, unknown> }>): PlanJson =>
-  ({ resource_changes: [], resource_drift, configuration: { root_module: { resources } } }) as PlanJson;
+const plan = (
+  resource_drift: PlanJson["resource_drift"],
+  resources: Array<{ address: string; expressions: Record<string, unknown> }>,
+): PlanJson => ({ resource_changes: [], resource_drift, configuration: { root_module: { resources } } }) as PlanJson;
 
 describe("managed drift", () => {
   test("an ingress rule added outside Terraform to a group that sets ingress is drift; egress filled in by separate rule resources is not", () => {
@@ -22,11 +24,20 @@ describe("managed drift", () => {
             { ingress: [{ from_port: 22, to_port: 22 }], egress: [{ from_port: 443 }], name: "g" },
           ),
         ],
-        [{ address: "aws_security_group.instances", expressions: { ingress: { constant_value: [] }, name: { constant_value: "g" } } }],
+        [
+          {
+            address: "aws_security_group.instances",
+            expressions: { ingress: { constant_value: [] }, name: { constant_value: "g" } },
+          },
+        ],
       ),
     );
     expect(p.resource_drift).toHaveLength(1);
-    expect(p.resource_drift?.[0].change.after).toEqual({ ingress: [{ from_port: 22, to_port: 22 }], egress: [], name: "g" });
+    expect(p.resource_drift?.[0].change.after).toEqual({
+      ingress: [{ from_port: 22, to_port: 22 }],
+      egress: [],
+      name: "g",
+    });
   });
 
   test("a resource whose only changes are attributes the configuration does not set has no drift; for_each instances match their block", () => {
@@ -68,11 +79,19 @@ describe("the emulated baseline's override", () => {
       provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["222222222222"], profile: "prod" }] },
       terraform: { backend: { s3: { bucket: "b", key: "k", region: "eu-west-1" } } },
     };
-    const o = baselineOverride("prod", stack, { "222222222222": "https://127.0.0.1:5000" }, "/state/terraform.tfstate") as {
+    const o = baselineOverride(
+      "prod",
+      stack,
+      { "222222222222": "https://127.0.0.1:5000" },
+      "/state/terraform.tfstate",
+    ) as {
       terraform: unknown;
       provider: { aws: Array<Record<string, unknown>> };
     };
     expect(o.terraform).toEqual({ backend: { local: { path: "/state/terraform.tfstate" } } });
-    expect(o.provider.aws[0]).toMatchObject({ profile: null, endpoints: [expect.objectContaining({ ec2: "https://127.0.0.1:5000" })] });
+    expect(o.provider.aws[0]).toMatchObject({
+      profile: null,
+      endpoints: [expect.objectContaining({ ec2: "https://127.0.0.1:5000" })],
+    });
   });
 });

@@ -51,7 +51,9 @@ describe("exit codes", () => {
   ];
 
   it.each(cases)("fail on %j", (failOn, expected) => {
-    const actual = Object.fromEntries(Object.entries(reviews).map(([name, review]) => [name, exitCodeOf(review, failOn)]));
+    const actual = Object.fromEntries(
+      Object.entries(reviews).map(([name, review]) => [name, exitCodeOf(review, failOn)]),
+    );
     expect(actual).toEqual(expected);
   });
 });

@@ -9,7 +9,11 @@ describe("bad input", () => {
     ["no format_version", { resource_changes: [] }, /^plan: format_version is missing$/],
     ["a newer major format", { format_version: "2.0", resource_changes: [] }, /^plan: format_version is 2\.0/],
     ["a state, not a plan", { format_version: "1.0", values: {} }, /^plan: resource_changes is missing/],
-    ["resource_changes not a list", { format_version: "1.2", resource_changes: {} }, /^plan: resource_changes is not a list$/],
+    [
+      "resource_changes not a list",
+      { format_version: "1.2", resource_changes: {} },
+      /^plan: resource_changes is not a list$/,
+    ],
   ])("%s", (_name, plan, message) => {
     expect(() => buildReview(inputOf(plan))).toThrow(message);
   });
@@ -18,24 +22,26 @@ describe("bad input", () => {
     const broken = { ...change({ address: "aws_subnet.a", actions: ["update"] }) };
     delete (broken.change as Record<string, unknown>).actions;
     expect(() => buildReview(inputOf(planOf({ changes: [ok, ok, ok, broken] })))).toThrow(
-      "plan: resource_changes[3].change.actions is missing"
+      "plan: resource_changes[3].change.actions is missing",
     );
     const noAddress = { ...ok, address: undefined };
-    expect(() => buildReview(inputOf(planOf({ changes: [noAddress] })))).toThrow("plan: resource_changes[0].address is missing");
+    expect(() => buildReview(inputOf(planOf({ changes: [noAddress] })))).toThrow(
+      "plan: resource_changes[0].address is missing",
+    );
     expect(() => buildReview(inputOf(planOf({ changes: [{ ...ok, change: undefined }] })))).toThrow(
-      "plan: resource_changes[0].change is missing"
+      "plan: resource_changes[0].change is missing",
     );
     expect(() => buildReview(inputOf(planOf({ changes: [ok], drift: [{ ...ok, type: 3 }] })))).toThrow(
-      "plan: resource_drift[0].type is not a string"
+      "plan: resource_drift[0].type is not a string",
     );
     expect(() => buildReview(inputOf(planOf({ outputs: { vpc_id: { before: "a" } } })))).toThrow(
-      "plan: output_changes.vpc_id.actions is missing"
+      "plan: output_changes.vpc_id.actions is missing",
     );
   });
 
   it("rejects a stack that is not a cdk.tf.json object", () => {
     expect(() => buildReview(inputOf(planOf({ changes: [ok] }), { stackJson: "cdk.tf.json" }))).toThrow(
-      /^stackJson: not a synthesized stack/
+      /^stackJson: not a synthesized stack/,
     );
   });
 

@@ -30,12 +30,12 @@ describe("Markdown", () => {
     const markdown = renderMarkdown(buildReview(scenarioInput("mixed")));
     const destroys = markdown.slice(markdown.indexOf("### 2."), markdown.indexOf("### 3."));
     expect(destroys).toContain(
-      "**`aws_instance.instances_app_2`** delete (`Instances/app-2/Resource`): because it is no longer in the configuration; from `prod.json` field `instances[1]`"
+      "**`aws_instance.instances_app_2`** delete (`Instances/app-2/Resource`): because it is no longer in the configuration; from `prod.json` field `instances[1]`",
     );
     expect(destroys).toContain("Termination protection does not stop Terraform");
     const rest = markdown.slice(markdown.indexOf("<details>"));
     expect(rest).toContain(
-      "**`aws_instance.instances_app_1`** update (`Instances/app-1/Resource`): changes `instance_type`; from `prod.json` field `instances[0].instanceType`"
+      "**`aws_instance.instances_app_1`** update (`Instances/app-1/Resource`): changes `instance_type`; from `prod.json` field `instances[0].instanceType`",
     );
     expect(rest).toContain("  - See the note on `aws_instance.instances_app_2` above.");
   });
@@ -68,7 +68,7 @@ describe("Markdown truncation", () => {
           actions: ["update"],
           before: { value: `v${i}`, tags: { Name: `p${i}` } },
           after: { value: `w${i}`, tags: { Name: `p${i}` } },
-        })
+        }),
       );
     }
     for (let i = 0; i < 40; i++) {
@@ -82,7 +82,7 @@ describe("Markdown truncation", () => {
           after: { disable_api_termination: true },
           afterUnknown: { subnet_id: true },
           replacePaths: [["subnet_id"]],
-        })
+        }),
       );
     }
     for (let i = 0; i < 30; i++) {
@@ -98,7 +98,7 @@ describe("Markdown truncation", () => {
           actions: ["update"],
           before: { policy: policy(...statements.slice(0, 3)) },
           after: { policy: policy(...statements) },
-        })
+        }),
       );
     }
     const drift = Array.from({ length: 200 }, (_, i) =>
@@ -107,13 +107,19 @@ describe("Markdown truncation", () => {
         actions: ["update"],
         before: { description: "a" },
         after: { description: `changed by hand ${i}` },
-      })
+      }),
     );
     const outputs = Object.fromEntries(
       Array.from({ length: 300 }, (_, i) => [
         `output_${i}`,
-        { actions: ["update"], before: `before-${i}`, after: `after-${i}`, before_sensitive: false, after_sensitive: false },
-      ])
+        {
+          actions: ["update"],
+          before: `before-${i}`,
+          after: `after-${i}`,
+          before_sensitive: false,
+          after_sensitive: false,
+        },
+      ]),
     );
     return buildReview(inputOf(planOf({ changes, drift, outputs }), { stackJson: stackOf(paths) }));
   }
@@ -161,7 +167,7 @@ describe("Markdown truncation", () => {
         expect(sectionOf(markdown, "### 2.", "### 3.").match(/^- \*\*`aws_instance\.big_\d+`\*\*/gm)).toHaveLength(40);
         expect(markdown).not.toContain("### 6. Everything else\n\n<details>");
       }
-    }
+    },
   );
 
   it("shortens statement bodies before dropping security rows", () => {
@@ -175,11 +181,19 @@ describe("Markdown truncation", () => {
       inputOf(
         planOf({
           changes: Array.from({ length: 50 }, (_, i) =>
-            change({ address: `aws_ssm_parameter.p${i}`, actions: ["create"], after: { value: "x" } })
+            change({ address: `aws_ssm_parameter.p${i}`, actions: ["create"], after: { value: "x" } }),
           ),
-          outputs: { vpc_id: { actions: ["update"], before: "vpc-1", after: "vpc-2", before_sensitive: false, after_sensitive: false } },
-        })
-      )
+          outputs: {
+            vpc_id: {
+              actions: ["update"],
+              before: "vpc-1",
+              after: "vpc-2",
+              before_sensitive: false,
+              after_sensitive: false,
+            },
+          },
+        }),
+      ),
     );
     const full = renderMarkdown(small);
     const cut = renderMarkdown(small, { maxChars: full.length - 200 });

@@ -42,7 +42,9 @@ describe("sensitive values", () => {
       change({
         address: "aws_iam_policy.hidden",
         actions: ["update"],
-        before: { policy: policy({ Sid: "policy-secret-Sid", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) },
+        before: {
+          policy: policy({ Sid: "policy-secret-Sid", Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
+        },
         after: { policy: policy({ Sid: "policy-secret-Sid", Effect: "Allow", Action: "s3:*", Resource: "*" }) },
         beforeSensitive: { policy: true },
         afterSensitive: { policy: true },
@@ -96,8 +98,12 @@ describe("sensitive values", () => {
       "user_data_replace[0].plain",
     ]);
     // nothing below a sensitive attribute is named, not even a map key
-    expect(review.changes.find((c) => c.address === "aws_lambda_function.fn")?.changedAttributes).toEqual(["environment[0].variables"]);
-    expect(review.drift).toEqual([{ address: "aws_ssm_parameter.token", type: "aws_ssm_parameter", changedAttributes: ["value"] }]);
+    expect(review.changes.find((c) => c.address === "aws_lambda_function.fn")?.changedAttributes).toEqual([
+      "environment[0].variables",
+    ]);
+    expect(review.drift).toEqual([
+      { address: "aws_ssm_parameter.token", type: "aws_ssm_parameter", changedAttributes: ["value"] },
+    ]);
   });
 
   it("mask sensitive outputs, declared or marked", () => {

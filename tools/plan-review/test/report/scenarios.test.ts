@@ -31,7 +31,10 @@ describe("prod: network.cidr edited (real plan, trimmed)", () => {
       "aws_vpc_endpoint.network_endpoints_ssmmessages_endpoint",
       "aws_flow_log.network_flow_logs",
     ]) {
-      expect({ address, source: changeOf(review, address).source }).toEqual({ address, source: { file, field: "network.cidr" } });
+      expect({ address, source: changeOf(review, address).source }).toEqual({
+        address,
+        source: { file, field: "network.cidr" },
+      });
     }
   });
 
@@ -45,7 +48,7 @@ describe("prod: network.cidr edited (real plan, trimmed)", () => {
     expect(instance).toMatch(/termination protection does not stop Terraform from replacing this instance/i);
     expect(instance).toMatch(/root volume is deleted with the instance/);
     expect(changeOf(review, "aws_vpc_endpoint.network_endpoints_ssmmessages_endpoint").notes.join("\n")).toMatch(
-      /Session Manager sessions through it are interrupted/
+      /Session Manager sessions through it are interrupted/,
     );
     expect(changeOf(review, "aws_vpc_endpoint.network_endpoints_s3_gateway").notes).toEqual([]);
   });
@@ -70,7 +73,7 @@ describe("prod: network.cidr edited (real plan, trimmed)", () => {
   it("renders the chain in Markdown", () => {
     const markdown = renderMarkdown(review);
     expect(markdown).toContain(
-      "**`aws_vpc.network`** replace (`Network/Resource`): forced by `cidr_block`; from `prod.json` field `network.cidr`"
+      "**`aws_vpc.network`** replace (`Network/Resource`): forced by `cidr_block`; from `prod.json` field `network.cidr`",
     );
   });
 });
@@ -86,9 +89,13 @@ describe("prod: instance type, rename, session encryption off, port forwarding o
     const app1 = changeOf(review, "aws_instance.instances_app_1");
     expect(app1.changedAttributes).toEqual(["instance_type"]);
     expect(app1.source?.field).toBe("instances[0].instanceType");
-    expect(changeOf(review, "aws_ssm_document.session_logging_preferences").source?.field).toBe("sessionLogging.encryptSessions");
+    expect(changeOf(review, "aws_ssm_document.session_logging_preferences").source?.field).toBe(
+      "sessionLogging.encryptSessions",
+    );
     expect(changeOf(review, "aws_iam_policy.operator_access").source?.field).toBe("operatorAccess.portForwarding");
-    expect(changeOf(review, "aws_ssm_document.operator_access_port_forwarding_8080").source?.field).toBe("operatorAccess.portForwarding");
+    expect(changeOf(review, "aws_ssm_document.operator_access_port_forwarding_8080").source?.field).toBe(
+      "operatorAccess.portForwarding",
+    );
   });
 
   it("notes the stop and start of an instance type change", () => {
@@ -112,7 +119,7 @@ describe("prod: instance type, rename, session encryption off, port forwarding o
     expect(review.notes.some((n) => n.includes(moved))).toBe(true);
     // for_each instances with the same key move as whole resources
     expect(review.notes.join("\n")).toContain(
-      "moved {\n  from = aws_ec2_tag.instances_app_2_root_volume_tags\n  to   = aws_ec2_tag.instances_db_1_root_volume_tags\n}"
+      "moved {\n  from = aws_ec2_tag.instances_app_2_root_volume_tags\n  to   = aws_ec2_tag.instances_db_1_root_volume_tags\n}",
     );
   });
 
@@ -136,7 +143,9 @@ describe("prod: instance type, rename, session encryption off, port forwarding o
   });
 
   it("diffs the operator policy statement by statement", () => {
-    const finding = review.security.find((f) => f.aspect === "iam-policy" && f.address === "aws_iam_policy.operator_access");
+    const finding = review.security.find(
+      (f) => f.aspect === "iam-policy" && f.address === "aws_iam_policy.operator_access",
+    );
     expect(finding?.weakened).toBe(true);
     expect(finding?.statements?.added).toEqual([
       expect.objectContaining({ Sid: "StartSessionWithPortForwardingDocuments", Effect: "Allow" }),
@@ -184,12 +193,19 @@ describe("prod: an SSH ingress rule added outside Terraform (real plan, trimmed)
       }),
     ]);
     expect(review.drift[0].detail).toMatch(/tcp 22 from 0\.0\.0\.0\/0.*port 22 \(SSH\)/);
-    expect(review.changes.map((c) => [c.address, c.action])).toEqual([["aws_security_group.instances_security_group", "update"]]);
+    expect(review.changes.map((c) => [c.address, c.action])).toEqual([
+      ["aws_security_group.instances_security_group", "update"],
+    ]);
   });
 
   it("sees the plan removing the rule: ingress changes but is not weakened", () => {
     expect(review.security).toEqual([
-      expect.objectContaining({ aspect: "ingress", before: "tcp 22 from 0.0.0.0/0 (anywhere)", after: "no ingress", weakened: false }),
+      expect.objectContaining({
+        aspect: "ingress",
+        before: "tcp 22 from 0.0.0.0/0 (anywhere)",
+        after: "no ingress",
+        weakened: false,
+      }),
     ]);
   });
 

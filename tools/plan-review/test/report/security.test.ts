@@ -35,9 +35,9 @@ describe("policy documents, statement by statement", () => {
           actions: ["update"],
           before: { policy: policy(read, denyHttp, logs) },
           after: { policy: policy(logs, widened, describe) },
-        })
+        }),
       ),
-      "iam-policy"
+      "iam-policy",
     );
     expect(finding.address).toBe("aws_iam_policy.app");
     expect(finding.statements).toEqual({
@@ -62,9 +62,9 @@ describe("policy documents, statement by statement", () => {
           actions: ["update"],
           before: { policy: policy(read, logs) },
           after: { policy: policy(narrowed, denyHttp) },
-        })
+        }),
       ),
-      "iam-policy"
+      "iam-policy",
     );
     expect(finding.statements?.removed).toEqual([logs]);
     expect(finding.statements?.added).toEqual([denyHttp]);
@@ -81,9 +81,9 @@ describe("policy documents, statement by statement", () => {
           actions: ["update"],
           before: { policy: policy(conditioned) },
           after: { policy: policy(read) },
-        })
+        }),
       ),
-      "iam-policy"
+      "iam-policy",
     );
     expect(allow.weakened).toBe(true);
     expect(allow.detail).toContain("(Condition)");
@@ -95,9 +95,9 @@ describe("policy documents, statement by statement", () => {
           actions: ["update"],
           before: { policy: policy(denyNoCondition) },
           after: { policy: policy(denyHttp) },
-        })
+        }),
       ),
-      "bucket-policy"
+      "bucket-policy",
     );
     expect(deny.weakened).toBe(true);
     expect(deny.detail).toContain("narrows Deny statement `DenyHttp`");
@@ -105,25 +105,42 @@ describe("policy documents, statement by statement", () => {
 
   it("a deleted bucket policy removes its Deny: weakened", () => {
     const finding = only(
-      findings(change({ address: "aws_s3_bucket_policy.logs", actions: ["delete"], before: { policy: policy(denyHttp) } })),
-      "bucket-policy"
+      findings(
+        change({ address: "aws_s3_bucket_policy.logs", actions: ["delete"], before: { policy: policy(denyHttp) } }),
+      ),
+      "bucket-policy",
     );
     expect(finding).toMatchObject({ before: "1 statement", after: "(none)", weakened: true });
   });
 
   it("compares KMS key policies and role trust policies too", () => {
-    const root = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222222222222:root" }, Action: "kms:*", Resource: "*" };
+    const root = {
+      Sid: "Root",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::222222222222:root" },
+      Action: "kms:*",
+      Resource: "*",
+    };
     const anyone = { ...root, Principal: { AWS: "*" } };
     const kms = only(
       findings(
-        change({ address: "aws_kms_key.k", actions: ["update"], before: { policy: policy(root) }, after: { policy: policy(anyone) } })
+        change({
+          address: "aws_kms_key.k",
+          actions: ["update"],
+          before: { policy: policy(root) },
+          after: { policy: policy(anyone) },
+        }),
       ),
-      "kms-policy"
+      "kms-policy",
     );
     expect(kms.weakened).toBe(true);
     expect(kms.detail).toContain("(Principal)");
     const trust = { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" };
-    const otherAccount = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" };
+    const otherAccount = {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::999999999999:root" },
+      Action: "sts:AssumeRole",
+    };
     const role = only(
       findings(
         change({
@@ -131,9 +148,9 @@ describe("policy documents, statement by statement", () => {
           actions: ["update"],
           before: { assume_role_policy: policy(trust) },
           after: { assume_role_policy: policy(trust, otherAccount) },
-        })
+        }),
       ),
-      "iam-policy"
+      "iam-policy",
     );
     expect(role).toMatchObject({ address: "aws_iam_role.r", weakened: true });
     expect(role.detail).toMatch(/^assume_role_policy: adds Allow/);
@@ -173,9 +190,9 @@ describe("policy documents, statement by statement", () => {
           address: "aws_iam_role_policy_attachment.admin",
           actions: ["create"],
           after: { role: "app", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-        })
+        }),
       ),
-      "iam-policy"
+      "iam-policy",
     );
     expect(finding).toMatchObject({
       before: "(not attached)",
@@ -197,9 +214,9 @@ describe("port forwarding", () => {
           actions: ["update"],
           before: { policy: policy(start("arn:aws:ec2:*:*:instance/*")) },
           after: { policy: policy(start(["arn:aws:ec2:*:*:instance/*", forwardDoc])) },
-        })
+        }),
       ),
-      "port-forwarding"
+      "port-forwarding",
     );
     expect(finding.before).toBe("off");
     expect(finding.after).toContain("any port of the instance (AWS-StartPortForwardingSession)");
@@ -214,7 +231,7 @@ describe("port forwarding", () => {
         actions: ["update"],
         before: { policy: policy(deny) },
         after: { policy: policy(start("*"), deny) },
-      })
+      }),
     );
     expect(list.filter((f) => f.aspect === "port-forwarding")).toEqual([]);
   });
@@ -237,9 +254,9 @@ describe("port forwarding", () => {
           actions: ["update"],
           before: { policy: policy() },
           after: { policy: policy(start("arn:aws:ssm:eu-west-1:222222222222:document/p-forward-db.internal-5432")) },
-        })
+        }),
       ),
-      "port-forwarding"
+      "port-forwarding",
     );
     expect(finding.after).toBe("db.internal:5432 (document p-forward-db.internal-5432)");
     expect(finding.weakened).toBe(true);
@@ -268,7 +285,7 @@ describe("session preferences", () => {
         actions: ["update"],
         before: preferences(logged),
         after: preferences({ ...logged, cloudWatchLogGroupName: "", s3BucketName: "" }),
-      })
+      }),
     );
     const logging = only(list, "session-logging");
     expect(logging).toMatchObject({
@@ -287,9 +304,9 @@ describe("session preferences", () => {
           actions: ["update"],
           before: preferences(logged),
           after: preferences({ ...logged, cloudWatchEncryptionEnabled: false }),
-        })
+        }),
       ),
-      "session-encryption"
+      "session-encryption",
     );
     expect(off.weakened).toBe(true);
     expect(off.detail).toContain("encrypted log group");
@@ -300,15 +317,17 @@ describe("session preferences", () => {
           actions: ["update"],
           before: preferences({ ...logged, kmsKeyId: "" }),
           after: preferences(logged),
-        })
+        }),
       ),
-      "session-encryption"
+      "session-encryption",
     );
     expect(on.weakened).toBe(false);
   });
 
   it("deleting the preferences document is weakened", () => {
-    const list = findings(change({ address: "aws_ssm_document.prefs", actions: ["delete"], before: preferences(logged) }));
+    const list = findings(
+      change({ address: "aws_ssm_document.prefs", actions: ["delete"], before: preferences(logged) }),
+    );
     expect(only(list, "session-logging").weakened).toBe(true);
     expect(only(list, "session-encryption").weakened).toBe(true);
   });
@@ -323,15 +342,26 @@ describe("instances and network", () => {
         before: { metadata_options: [{ http_tokens: "required" }] },
         after: { metadata_options: [{ http_tokens: "optional" }] },
       }),
-      change({ address: "aws_instance.new_ok", actions: ["create"], after: { metadata_options: [{ http_tokens: "required" }] } }),
-      change({ address: "aws_instance.new_weak", actions: ["create"], after: { metadata_options: [{ http_tokens: "optional" }] } })
+      change({
+        address: "aws_instance.new_ok",
+        actions: ["create"],
+        after: { metadata_options: [{ http_tokens: "required" }] },
+      }),
+      change({
+        address: "aws_instance.new_weak",
+        actions: ["create"],
+        after: { metadata_options: [{ http_tokens: "optional" }] },
+      }),
     );
     const imds = list.filter((f) => f.aspect === "imds");
     expect(imds.map((f) => [f.address, f.weakened])).toEqual([
       ["aws_launch_template.app", true],
       ["aws_instance.new_weak", true],
     ]);
-    expect(imds[0]).toMatchObject({ before: "IMDSv2 required (http_tokens required)", after: "IMDSv1 allowed (http_tokens optional)" });
+    expect(imds[0]).toMatchObject({
+      before: "IMDSv2 required (http_tokens required)",
+      after: "IMDSv1 allowed (http_tokens optional)",
+    });
   });
 
   it("public IPs on subnets and new instances are weakened", () => {
@@ -343,7 +373,7 @@ describe("instances and network", () => {
         after: { map_public_ip_on_launch: true },
       }),
       change({ address: "aws_instance.public", actions: ["create"], after: { associate_public_ip_address: true } }),
-      change({ address: "aws_instance.private", actions: ["create"], after: { associate_public_ip_address: false } })
+      change({ address: "aws_instance.private", actions: ["create"], after: { associate_public_ip_address: false } }),
     );
     expect(list.filter((f) => f.aspect === "public-ip").map((f) => [f.address, f.weakened])).toEqual([
       ["aws_subnet.a", true],
@@ -358,9 +388,9 @@ describe("instances and network", () => {
           address: "aws_vpc_security_group_ingress_rule.ssh",
           actions: ["create"],
           after: { ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0", security_group_id: "sg-1" },
-        })
+        }),
       ),
-      "ingress"
+      "ingress",
     );
     expect(finding).toMatchObject({ before: "no ingress", after: "tcp 22 from 0.0.0.0/0 (anywhere)", weakened: true });
     expect(finding.detail).toContain("opens port 22 (SSH)");
@@ -384,9 +414,9 @@ describe("instances and network", () => {
           actions: ["update"],
           before: { ingress: [rule("10.0.0.0/16")] },
           after: { ingress: [rule("10.0.0.0/16"), rule("0.0.0.0/0")] },
-        })
+        }),
       ),
-      "ingress"
+      "ingress",
     );
     expect(finding.weakened).toBe(true);
     expect(finding.detail).toBe("adds ingress: tcp 443 from 0.0.0.0/0 (anywhere)");
@@ -399,9 +429,9 @@ describe("instances and network", () => {
           address: "aws_flow_log.vpc",
           actions: ["delete"],
           before: { traffic_type: "ALL", log_destination_type: "cloud-watch-logs" },
-        })
+        }),
       ),
-      "flow-logs"
+      "flow-logs",
     );
     expect(finding).toMatchObject({ before: "on: ALL traffic to cloud-watch-logs", after: "off", weakened: true });
   });
@@ -416,7 +446,7 @@ describe("instances and network", () => {
         before: values,
         after: values,
         replacePaths: [["subnet_id"]],
-      })
+      }),
     );
     expect(list).toEqual([]);
   });
@@ -433,8 +463,8 @@ describe("instances and network", () => {
               after: { map_public_ip_on_launch: true },
             }),
           ],
-        })
-      )
+        }),
+      ),
     );
     expect(exitCodeOf(review)).toBe(3);
     expect(exitCodeOf(review, ["destroy", "replace"])).toBe(2);

@@ -61,7 +61,7 @@ describe("source tracing", () => {
   function sourceOf(
     head: Env,
     changes: Record<string, unknown>[],
-    extra: { configResources?: Record<string, unknown>[]; baseFile?: string } = {}
+    extra: { configResources?: Record<string, unknown>[]; baseFile?: string } = {},
   ) {
     const review = buildReview(
       inputOf(planOf({ changes, configResources: extra.configResources }), {
@@ -70,7 +70,7 @@ describe("source tracing", () => {
         environment: { file: ENV_FILE, json: head },
         baseEnvironment: { file: extra.baseFile ?? ENV_FILE, json: base },
         provenance: { kind: "emulated-baseline", base: "main (1a2b3c4)" },
-      })
+      }),
     );
     return Object.fromEntries(review.changes.map((c) => [c.address, c.source]));
   }
@@ -112,8 +112,12 @@ describe("source tracing", () => {
     const zones = edit((env) => ((env.network as Env).availabilityZones = ["eu-west-1a", "eu-west-1b"]));
     expect(
       sourceOf(zones, [
-        change({ address: "aws_subnet.network_isolated_subnet_c", actions: ["delete"], before: { cidr_block: "10.20.160.0/20" } }),
-      ])["aws_subnet.network_isolated_subnet_c"]?.field
+        change({
+          address: "aws_subnet.network_isolated_subnet_c",
+          actions: ["delete"],
+          before: { cidr_block: "10.20.160.0/20" },
+        }),
+      ])["aws_subnet.network_isolated_subnet_c"]?.field,
     ).toBe("network.availabilityZones");
     const tags = edit((env) => ((env.tags as Env).CostCenter = "shared"));
     expect(
@@ -124,7 +128,7 @@ describe("source tracing", () => {
           before: { tags_all: { CostCenter: "prod" } },
           after: { tags_all: { CostCenter: "shared" } },
         }),
-      ])["aws_vpc.network"]?.field
+      ])["aws_vpc.network"]?.field,
     ).toBe("tags.CostCenter");
   });
 
@@ -146,9 +150,12 @@ describe("source tracing", () => {
     const sources = sourceOf(
       head,
       [change({ address: "aws_instance.instances_app_2", actions: ["delete"], before: { instance_type: "t3.nano" } })],
-      { baseFile: "apps/infra/environments/prod.base.json" }
+      { baseFile: "apps/infra/environments/prod.base.json" },
     );
-    expect(sources["aws_instance.instances_app_2"]).toEqual({ file: "apps/infra/environments/prod.base.json", field: "instances[1]" });
+    expect(sources["aws_instance.instances_app_2"]).toEqual({
+      file: "apps/infra/environments/prod.base.json",
+      field: "instances[1]",
+    });
   });
 
   it("survives reference cycles", () => {
@@ -173,11 +180,15 @@ describe("source tracing", () => {
       configResources: [
         {
           address: "aws_instance.instances_app_1",
-          expressions: { user_data: { references: ["aws_instance.instances_app_2.id", "aws_instance.instances_app_2"] } },
+          expressions: {
+            user_data: { references: ["aws_instance.instances_app_2.id", "aws_instance.instances_app_2"] },
+          },
         },
         {
           address: "aws_instance.instances_app_2",
-          expressions: { user_data: { references: ["aws_instance.instances_app_1.id", "aws_instance.instances_app_1"] } },
+          expressions: {
+            user_data: { references: ["aws_instance.instances_app_1.id", "aws_instance.instances_app_1"] },
+          },
         },
       ],
     });
@@ -210,8 +221,8 @@ describe("source tracing", () => {
             }),
           ],
         }),
-        { stackJson: stack }
-      )
+        { stackJson: stack },
+      ),
     );
     expect(review.changes.map((c) => c.source?.field)).toEqual(["instances[1]", "maintenance", "project"]);
   });

@@ -77,7 +77,9 @@ describe("plan-review workflow", () => {
         "npx nx run infra:review --stack=dev --base=${{ github.event.pull_request.head.ref }}",
       );
       const errors = lint(copy, RELATIVE_PATH);
-      expect(describeErrors(errors)).toEqual([expect.stringMatching(/"github\.event\.pull_request\.head\.ref" is potentially untrusted/)]);
+      expect(describeErrors(errors)).toEqual([
+        expect.stringMatching(/"github\.event\.pull_request\.head\.ref" is potentially untrusted/),
+      ]);
     });
 
     it("reports an unknown key and an undefined step", () => {
@@ -129,7 +131,10 @@ describe("plan-review workflow", () => {
       });
       const terraform = stepUsing("hashicorp/setup-terraform");
       expect(terraform.uses).toBe("hashicorp/setup-terraform@v3");
-      expect(terraform.with).toEqual({ terraform_version: expect.stringMatching(/^1\.11\b/), terraform_wrapper: false });
+      expect(terraform.with).toEqual({
+        terraform_version: expect.stringMatching(/^1\.11\b/),
+        terraform_wrapper: false,
+      });
       expect(stepUsing("actions/setup-python")).toMatchObject({
         uses: "actions/setup-python@v5",
         with: { "python-version": "3.12" },
@@ -202,15 +207,19 @@ describe("plan-review workflow", () => {
         rest: {
           issues: {
             listComments,
-            createComment: jest.fn(async (params: { owner: string; repo: string; issue_number: number; body: string }) => {
-              expect(params).toMatchObject({ owner: "acme", repo: "ssm-access", issue_number: 42 });
-              calls.created.push(params.body);
-              return { data: { html_url: "https://example.com/c" } };
-            }),
-            updateComment: jest.fn(async (params: { owner: string; repo: string; comment_id: number; body: string }) => {
-              expect(params).toMatchObject({ owner: "acme", repo: "ssm-access" });
-              calls.updated.push({ id: params.comment_id, body: params.body });
-            }),
+            createComment: jest.fn(
+              async (params: { owner: string; repo: string; issue_number: number; body: string }) => {
+                expect(params).toMatchObject({ owner: "acme", repo: "ssm-access", issue_number: 42 });
+                calls.created.push(params.body);
+                return { data: { html_url: "https://example.com/c" } };
+              },
+            ),
+            updateComment: jest.fn(
+              async (params: { owner: string; repo: string; comment_id: number; body: string }) => {
+                expect(params).toMatchObject({ owner: "acme", repo: "ssm-access" });
+                calls.updated.push({ id: params.comment_id, body: params.body });
+              },
+            ),
           },
         },
       };

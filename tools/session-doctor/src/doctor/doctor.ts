@@ -31,7 +31,12 @@ export const AWS_CHECKS: readonly Check[] = [
 ];
 
 /** Every check id, in output order. */
-export const CHECK_IDS: readonly string[] = ["aws-cli", "session-manager-plugin", CREDENTIALS_ACCOUNT.id, ...AWS_CHECKS.map((c) => c.id)];
+export const CHECK_IDS: readonly string[] = [
+  "aws-cli",
+  "session-manager-plugin",
+  CREDENTIALS_ACCOUNT.id,
+  ...AWS_CHECKS.map((c) => c.id),
+];
 
 /** What the doctor looks at. */
 export interface DoctorOptions {
@@ -66,7 +71,12 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
     return await check.run(ctx);
   } catch (e) {
     if (e instanceof Unanswered) return unknown(check.id, check.title, e.message, e.next);
-    return unknown(check.id, check.title, `the check itself failed: ${e instanceof Error ? e.message : String(e)}`, "report this with the output of --json");
+    return unknown(
+      check.id,
+      check.title,
+      `the check itself failed: ${e instanceof Error ? e.message : String(e)}`,
+      "report this with the output of --json",
+    );
   }
 }
 
@@ -78,15 +88,33 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
  */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const lookups = new Lookups(options.clients, options.env, options.outputs, options.instance);
-  const ctx: CheckContext = { env: options.env, outputs: options.outputs, instance: options.instance, clients: options.clients, lookups };
-  const local = options.tools === false ? [] : await Promise.all([checkAwsCli(options.tools), checkSessionManagerPlugin(options.tools)]);
+  const ctx: CheckContext = {
+    env: options.env,
+    outputs: options.outputs,
+    instance: options.instance,
+    clients: options.clients,
+    lookups,
+  };
+  const local =
+    options.tools === false
+      ? []
+      : await Promise.all([checkAwsCli(options.tools), checkSessionManagerPlugin(options.tools)]);
   const account = credentialsAccountResult(await lookups.callerIdentity(), options.env);
   const aws =
     account.status === "pass"
       ? await Promise.all(AWS_CHECKS.map((c) => runCheck(c, ctx)))
-      : AWS_CHECKS.map((c) => unknown(c.id, c.title, `not checked: ${account.evidence}`, "fix credentials-account first"));
+      : AWS_CHECKS.map((c) =>
+          unknown(c.id, c.title, `not checked: ${account.evidence}`, "fix credentials-account first"),
+        );
   const checks = [...local, account, ...aws];
-  return { stack: options.env.name, instance: options.instance, region: options.env.region, accountId: options.env.accountId, checks, exitCode: doctorExitCode(checks) };
+  return {
+    stack: options.env.name,
+    instance: options.instance,
+    region: options.env.region,
+    accountId: options.env.accountId,
+    checks,
+    exitCode: doctorExitCode(checks),
+  };
 }
 
 /** One line per check: mark, id, evidence, and the fix (✖) or how to find out (?). */
@@ -106,6 +134,8 @@ export function renderDoctorText(report: DoctorReport): string {
 }
 
 /** The `--json` shape: an array of `{ id, status, title, evidence, fix }`. */
-export function doctorJson(report: DoctorReport): Array<{ id: string; status: string; title: string; evidence: string; fix: string | null }> {
+export function doctorJson(
+  report: DoctorReport,
+): Array<{ id: string; status: string; title: string; evidence: string; fix: string | null }> {
   return report.checks.map(({ id, status, title, evidence, fix }) => ({ id, status, title, evidence, fix }));
 }

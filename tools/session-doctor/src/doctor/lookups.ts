@@ -32,7 +32,9 @@ export interface NeededServices {
 }
 
 /** The call of the caller's identity, kept whole: an error is an answer too (no credentials). */
-export type CallerIdentity = { readonly ok: true; readonly identity: Omit<GetCallerIdentityCommandOutput, "$metadata"> } | { readonly ok: false; readonly error: unknown };
+export type CallerIdentity =
+  | { readonly ok: true; readonly identity: Omit<GetCallerIdentityCommandOutput, "$metadata"> }
+  | { readonly ok: false; readonly error: unknown };
 
 /**
  * An AWS call that failed: the `?` of every check that needed it. `next` says
@@ -96,7 +98,9 @@ export class Lookups {
     return this.once("instance", async () => {
       try {
         const r = await this.clients.describeInstances({ InstanceIds: [this.selected.id] });
-        return (r.Reservations ?? []).flatMap((res) => res.Instances ?? []).find((i) => i.InstanceId === this.selected.id);
+        return (r.Reservations ?? [])
+          .flatMap((res) => res.Instances ?? [])
+          .find((i) => i.InstanceId === this.selected.id);
       } catch (e) {
         if (errorCode(e) === "InvalidInstanceID.NotFound") return undefined;
         throw unansweredCall("ec2:DescribeInstances", e);
@@ -107,7 +111,11 @@ export class Lookups {
   /** The instance; {@link Unanswered} when it is not there (the `instance` check says why). */
   public async instance(): Promise<Instance> {
     const instance = await this.instanceOrNone();
-    if (instance === undefined) throw new Unanswered(`depends on the instance ${this.selected.id}, which EC2 does not know`, "fix the instance check first");
+    if (instance === undefined)
+      throw new Unanswered(
+        `depends on the instance ${this.selected.id}, which EC2 does not know`,
+        "fix the instance check first",
+      );
     return instance;
   }
 
@@ -115,7 +123,11 @@ export class Lookups {
   public async vpcId(): Promise<string> {
     const instance = await this.instanceOrNone().catch(() => undefined);
     const id = instance?.VpcId ?? stringOutput(this.outputs, "vpc_id");
-    if (id === undefined) throw new Unanswered("the VPC is unknown: the instance is not found and the stack has no vpc_id output", "fix the instance check first");
+    if (id === undefined)
+      throw new Unanswered(
+        "the VPC is unknown: the instance is not found and the stack has no vpc_id output",
+        "fix the instance check first",
+      );
     return id;
   }
 
@@ -125,7 +137,9 @@ export class Lookups {
       const vpcId = await this.vpcId();
       const r = await this.call("ec2:DescribeVpcs", () => this.clients.describeVpcs({ VpcIds: [vpcId] }));
       const vpc = r.Vpcs?.[0];
-      const blocks = (vpc?.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock).filter((c): c is string => typeof c === "string");
+      const blocks = (vpc?.CidrBlockAssociationSet ?? [])
+        .map((a) => a.CidrBlock)
+        .filter((c): c is string => typeof c === "string");
       return blocks.length > 0 ? blocks : vpc?.CidrBlock ? [vpc.CidrBlock] : [];
     });
   }
@@ -138,7 +152,10 @@ export class Lookups {
       let token: string | undefined;
       do {
         const r = await this.call("ec2:DescribeVpcEndpoints", () =>
-          this.clients.describeVpcEndpoints({ Filters: [{ Name: "vpc-id", Values: [vpcId] }], ...(token ? { NextToken: token } : {}) }),
+          this.clients.describeVpcEndpoints({
+            Filters: [{ Name: "vpc-id", Values: [vpcId] }],
+            ...(token ? { NextToken: token } : {}),
+          }),
         );
         all.push(...(r.VpcEndpoints ?? []));
         token = r.NextToken;
@@ -151,9 +168,14 @@ export class Lookups {
   public async endpointOf(service: string, type: "Interface" | "Gateway"): Promise<VpcEndpoint | undefined> {
     const suffix = `.${this.env.region}.${service}`;
     const of = (await this.endpoints()).filter(
-      (e) => (e.ServiceName ?? "").endsWith(suffix) && String(e.VpcEndpointType ?? "").toLowerCase() === type.toLowerCase(),
+      (e) =>
+        (e.ServiceName ?? "").endsWith(suffix) && String(e.VpcEndpointType ?? "").toLowerCase() === type.toLowerCase(),
     );
-    return of.find((e) => String(e.State).toLowerCase() === "available") ?? of.find((e) => String(e.State).toLowerCase() !== "deleted") ?? of[0];
+    return (
+      of.find((e) => String(e.State).toLowerCase() === "available") ??
+      of.find((e) => String(e.State).toLowerCase() !== "deleted") ??
+      of[0]
+    );
   }
 
   /** Subnets by id. */
@@ -171,7 +193,9 @@ export class Lookups {
     const key = [...new Set(ids)].sort();
     return this.once(`groups:${key.join(",")}`, async () => {
       if (key.length === 0) return new Map<string, SecurityGroup>();
-      const r = await this.call("ec2:DescribeSecurityGroups", () => this.clients.describeSecurityGroups({ GroupIds: key }));
+      const r = await this.call("ec2:DescribeSecurityGroups", () =>
+        this.clients.describeSecurityGroups({ GroupIds: key }),
+      );
       return new Map((r.SecurityGroups ?? []).map((g) => [g.GroupId as string, g]));
     });
   }
@@ -181,7 +205,9 @@ export class Lookups {
     return this.once("route-table", async () => {
       const instance = await this.instance();
       const own = await this.call("ec2:DescribeRouteTables", () =>
-        this.clients.describeRouteTables({ Filters: [{ Name: "association.subnet-id", Values: [instance.SubnetId as string] }] }),
+        this.clients.describeRouteTables({
+          Filters: [{ Name: "association.subnet-id", Values: [instance.SubnetId as string] }],
+        }),
       );
       if ((own.RouteTables ?? []).length > 0) return own.RouteTables?.[0];
       const main = await this.call("ec2:DescribeRouteTables", () =>
@@ -203,20 +229,28 @@ export class Lookups {
       try {
         content = (await this.clients.getDocument({ Name: SHELL_DOCUMENT })).Content;
       } catch (e) {
-        if (errorCode(e) === "InvalidDocument") return { found: false, logGroupName: "", logGroupEncryption: false, kmsKeyId: "", s3BucketName: "" };
+        if (errorCode(e) === "InvalidDocument")
+          return { found: false, logGroupName: "", logGroupEncryption: false, kmsKeyId: "", s3BucketName: "" };
         throw unansweredCall("ssm:GetDocument", e);
       }
       let inputs: Record<string, unknown> = {};
       try {
-        inputs = ((JSON.parse(content ?? "{}") as { inputs?: Record<string, unknown> }).inputs ?? {}) as Record<string, unknown>;
+        inputs = ((JSON.parse(content ?? "{}") as { inputs?: Record<string, unknown> }).inputs ?? {}) as Record<
+          string,
+          unknown
+        >;
       } catch {
-        throw new Unanswered(`${SHELL_DOCUMENT} is not JSON`, `read it: aws ssm get-document --name ${SHELL_DOCUMENT} --region ${this.env.region}`);
+        throw new Unanswered(
+          `${SHELL_DOCUMENT} is not JSON`,
+          `read it: aws ssm get-document --name ${SHELL_DOCUMENT} --region ${this.env.region}`,
+        );
       }
       const text = (k: string) => (typeof inputs[k] === "string" ? (inputs[k] as string) : "");
       return {
         found: true,
         logGroupName: text("cloudWatchLogGroupName"),
-        logGroupEncryption: inputs.cloudWatchEncryptionEnabled === true || inputs.cloudWatchEncryptionEnabled === "true",
+        logGroupEncryption:
+          inputs.cloudWatchEncryptionEnabled === true || inputs.cloudWatchEncryptionEnabled === "true",
         kmsKeyId: text("kmsKeyId"),
         s3BucketName: text("s3BucketName"),
       };
@@ -236,8 +270,12 @@ export class Lookups {
       const p = await this.preferences();
       logs = p.logGroupName !== "";
       kms = p.kmsKeyId !== "";
-      const does = [logs ? "logs to CloudWatch Logs (logs)" : "", kms ? "encrypts with KMS (kms)" : ""].filter(Boolean).join(" and ");
-      because = does ? `${SHELL_DOCUMENT} ${does}` : `${SHELL_DOCUMENT} neither logs to CloudWatch Logs nor encrypts with KMS`;
+      const does = [logs ? "logs to CloudWatch Logs (logs)" : "", kms ? "encrypts with KMS (kms)" : ""]
+        .filter(Boolean)
+        .join(" and ");
+      because = does
+        ? `${SHELL_DOCUMENT} ${does}`
+        : `${SHELL_DOCUMENT} neither logs to CloudWatch Logs nor encrypts with KMS`;
     } catch {
       logs = stringOutput(this.outputs, "session_log_group_name") !== undefined;
       kms = stringOutput(this.outputs, "session_kms_key_arn") !== undefined;

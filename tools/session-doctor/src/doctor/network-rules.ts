@@ -36,7 +36,13 @@ export function cidrHoldsIp(outer: string, ip: string): boolean {
 export function cidrHoldsCidr(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
   const i = parseCidr(inner);
-  return o !== undefined && i !== undefined && o.bits <= i.bits && i.first >= o.first && i.first < o.first + 2 ** (32 - o.bits);
+  return (
+    o !== undefined &&
+    i !== undefined &&
+    o.bits <= i.bits &&
+    i.first >= o.first &&
+    i.first < o.first + 2 ** (32 - o.bits)
+  );
 }
 
 /** Whether a rule lets TCP 443 through (TCP with a range holding 443, or all traffic). */
@@ -63,7 +69,9 @@ export interface Peer {
 export function describeRule(rule: IpPermission): string {
   const protocol = String(rule.IpProtocol ?? "");
   const ports =
-    protocol === "-1" ? "all traffic" : `${protocol} ${rule.FromPort === rule.ToPort ? rule.FromPort : `${rule.FromPort}-${rule.ToPort}`}`;
+    protocol === "-1"
+      ? "all traffic"
+      : `${protocol} ${rule.FromPort === rule.ToPort ? rule.FromPort : `${rule.FromPort}-${rule.ToPort}`}`;
   const peers = [
     ...(rule.IpRanges ?? []).map((r) => r.CidrIp),
     ...(rule.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
@@ -82,9 +90,16 @@ export function httpsRuleFor(rules: readonly IpPermission[], peer: Peer): string
     if (!allowsHttps(rule)) continue;
     const cidrs = (rule.IpRanges ?? []).map((r) => r.CidrIp).filter((c): c is string => typeof c === "string");
     const covered =
-      cidrs.some((c) => (peer.ips ?? []).length + (peer.cidrs ?? []).length > 0 && (peer.ips ?? []).every((ip) => cidrHoldsIp(c, ip)) && (peer.cidrs ?? []).every((b) => cidrHoldsCidr(c, b))) ||
+      cidrs.some(
+        (c) =>
+          (peer.ips ?? []).length + (peer.cidrs ?? []).length > 0 &&
+          (peer.ips ?? []).every((ip) => cidrHoldsIp(c, ip)) &&
+          (peer.cidrs ?? []).every((b) => cidrHoldsCidr(c, b)),
+      ) ||
       (rule.UserIdGroupPairs ?? []).some((g) => g.GroupId !== undefined && (peer.groupIds ?? []).includes(g.GroupId)) ||
-      (rule.PrefixListIds ?? []).some((p) => p.PrefixListId !== undefined && (peer.prefixListIds ?? []).includes(p.PrefixListId)) ||
+      (rule.PrefixListIds ?? []).some(
+        (p) => p.PrefixListId !== undefined && (peer.prefixListIds ?? []).includes(p.PrefixListId),
+      ) ||
       cidrs.includes("0.0.0.0/0");
     if (covered) return describeRule(rule);
   }

@@ -20,7 +20,12 @@ import {
 } from "../support";
 
 /** Runs one check of the doctor against `world`, as the doctor does (a lookup that cannot answer is `?`). */
-async function check(id: string, edit: (w: World) => void = () => undefined, outputs: StackOutputs = DEV_OUTPUTS, env = devEnv()): Promise<CheckResult> {
+async function check(
+  id: string,
+  edit: (w: World) => void = () => undefined,
+  outputs: StackOutputs = DEV_OUTPUTS,
+  env = devEnv(),
+): Promise<CheckResult> {
   const world = healthyWorld();
   edit(world);
   const clients = fakeClients(world);
@@ -41,10 +46,25 @@ function found<T>(value: T | undefined, what: string): T {
   return value;
 }
 const endpointOf = (w: World, service: string) =>
-  found(w.endpoints.find((e) => e.ServiceName?.endsWith(`.${service}`) && e.VpcEndpointType === "Interface"), `${service} endpoint`);
-const gatewayOf = (w: World) => found(w.endpoints.find((e) => e.VpcEndpointType === "Gateway"), "S3 gateway");
-const groupOf = (w: World, id: string) => found(w.groups.find((g) => g.GroupId === id), id);
-const checkOf = (id: string) => found(AWS_CHECKS.find((c) => c.id === id), `check ${id}`);
+  found(
+    w.endpoints.find((e) => e.ServiceName?.endsWith(`.${service}`) && e.VpcEndpointType === "Interface"),
+    `${service} endpoint`,
+  );
+const gatewayOf = (w: World) =>
+  found(
+    w.endpoints.find((e) => e.VpcEndpointType === "Gateway"),
+    "S3 gateway",
+  );
+const groupOf = (w: World, id: string) =>
+  found(
+    w.groups.find((g) => g.GroupId === id),
+    id,
+  );
+const checkOf = (id: string) =>
+  found(
+    AWS_CHECKS.find((c) => c.id === id),
+    `check ${id}`,
+  );
 
 describe("doctor checks", () => {
   it.each(AWS_CHECKS.map((c) => c.id))("%s passes on a healthy dev", async (id) => {
@@ -56,7 +76,10 @@ describe("doctor checks", () => {
   describe("instance", () => {
     it("fails when EC2 does not know the id of the outputs", async () => {
       const r = await check("instance", (w) => (w.instances = []));
-      expect(r).toMatchObject({ status: "fail", evidence: expect.stringMatching(/EC2 does not know i-0123456789abcdef0, the id of app-1/) });
+      expect(r).toMatchObject({
+        status: "fail",
+        evidence: expect.stringMatching(/EC2 does not know i-0123456789abcdef0, the id of app-1/),
+      });
       expect(r.fix).toMatch(/infra:deploy --stack=dev/);
     });
 
@@ -69,17 +92,28 @@ describe("doctor checks", () => {
     it("fails without an instance profile, with the command that attaches the stack's", async () => {
       const r = await check("instance", (w) => delete instanceOf(w).IamInstanceProfile);
       expect(r.status).toBe("fail");
-      expect(r.fix).toMatch(/associate-iam-instance-profile --instance-id i-0123456789abcdef0 --iam-instance-profile Name=ssm-access-dev-ssm-instance/);
+      expect(r.fix).toMatch(
+        /associate-iam-instance-profile --instance-id i-0123456789abcdef0 --iam-instance-profile Name=ssm-access-dev-ssm-instance/,
+      );
     });
 
     it("fails with another profile than the stack's", async () => {
-      const r = await check("instance", (w) => (instanceOf(w).IamInstanceProfile = { Arn: "arn:aws:iam::111111111111:instance-profile/other" }));
+      const r = await check(
+        "instance",
+        (w) => (instanceOf(w).IamInstanceProfile = { Arn: "arn:aws:iam::111111111111:instance-profile/other" }),
+      );
       expect(r.evidence).toMatch(/has the instance profile other, not the stack's ssm-access-dev-ssm-instance/);
     });
 
     it("cannot answer when DescribeInstances is denied", async () => {
-      const r = await check("instance", (w) => (w.failures.describeInstances = awsError("UnauthorizedOperation", "You are not authorized")));
-      expect(r).toMatchObject({ status: "unknown", evidence: "ec2:DescribeInstances was denied (UnauthorizedOperation): the credentials may not make this call" });
+      const r = await check(
+        "instance",
+        (w) => (w.failures.describeInstances = awsError("UnauthorizedOperation", "You are not authorized")),
+      );
+      expect(r).toMatchObject({
+        status: "unknown",
+        evidence: "ec2:DescribeInstances was denied (UnauthorizedOperation): the credentials may not make this call",
+      });
     });
   });
 
@@ -87,13 +121,20 @@ describe("doctor checks", () => {
     it("fails without AmazonSSMManagedInstanceCore, with the fix", async () => {
       const r = await check("instance-role", (w) => (w.attachedPolicies[ROLE] = ["ReadOnlyAccess"]));
       expect(r.status).toBe("fail");
-      expect(r.evidence).toMatch(/role ssm-access-dev-ssm-instance .* lacks AmazonSSMManagedInstanceCore; attached: ReadOnlyAccess/);
-      expect(r.fix).toMatch(/aws iam attach-role-policy --role-name ssm-access-dev-ssm-instance --policy-arn arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore/);
+      expect(r.evidence).toMatch(
+        /role ssm-access-dev-ssm-instance .* lacks AmazonSSMManagedInstanceCore; attached: ReadOnlyAccess/,
+      );
+      expect(r.fix).toMatch(
+        /aws iam attach-role-policy --role-name ssm-access-dev-ssm-instance --policy-arn arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore/,
+      );
     });
 
     it("fails when the instance profile is gone", async () => {
       const r = await check("instance-role", (w) => (w.profileRoles = {}));
-      expect(r).toMatchObject({ status: "fail", evidence: "the instance profile ssm-access-dev-ssm-instance does not exist" });
+      expect(r).toMatchObject({
+        status: "fail",
+        evidence: "the instance profile ssm-access-dev-ssm-instance does not exist",
+      });
     });
 
     it("cannot answer without the instance", async () => {
@@ -109,7 +150,10 @@ describe("doctor checks", () => {
 
     it("fails when Systems Manager does not list the instance", async () => {
       const r = await check("registration", (w) => (w.instanceInformation = []));
-      expect(r).toMatchObject({ status: "fail", evidence: expect.stringMatching(/does not list app-1 .* as a managed node/) });
+      expect(r).toMatchObject({
+        status: "fail",
+        evidence: expect.stringMatching(/does not list app-1 .* as a managed node/),
+      });
     });
 
     it("fails on ConnectionLost", async () => {
@@ -120,8 +164,12 @@ describe("doctor checks", () => {
     it("says ? when the API answers NotImplemented, never ✔", async () => {
       const r = await check("registration", (w) => (w.failures.describeInstanceInformation = notImplemented()));
       expect(r.status).toBe("unknown");
-      expect(r.evidence).toBe("the API answered NotImplemented (HTTP 500 without an AWS error): this endpoint does not implement ssm:DescribeInstanceInformation");
-      expect(r.fix).toMatch(/aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-0123456789abcdef0/);
+      expect(r.evidence).toBe(
+        "the API answered NotImplemented (HTTP 500 without an AWS error): this endpoint does not implement ssm:DescribeInstanceInformation",
+      );
+      expect(r.fix).toMatch(
+        /aws ssm describe-instance-information --filters Key=InstanceIds,Values=i-0123456789abcdef0/,
+      );
     });
   });
 
@@ -139,7 +187,10 @@ describe("doctor checks", () => {
         w.preferences = JSON.stringify({ inputs: { cloudWatchLogGroupName: "", kmsKeyId: "" } });
       });
       expect(r.status).toBe("pass");
-      const missing = await check("endpoints", (w) => (w.endpoints = w.endpoints.filter((e) => !/\.kms$/.test(e.ServiceName ?? ""))));
+      const missing = await check(
+        "endpoints",
+        (w) => (w.endpoints = w.endpoints.filter((e) => !/\.kms$/.test(e.ServiceName ?? ""))),
+      );
       expect(missing.evidence).toMatch(/missing: kms \(none\)/);
     });
 
@@ -153,7 +204,12 @@ describe("doctor checks", () => {
 
     it("says when the endpoints are reached from another Availability Zone", async () => {
       const r = await check("endpoints", (w) => (instanceOf(w).Placement = { AvailabilityZone: "eu-west-1b" }));
-      expect(r).toMatchObject({ status: "pass", evidence: expect.stringMatching(/no network interface of ssm, .* in eu-west-1b: reached across Availability Zones/) });
+      expect(r).toMatchObject({
+        status: "pass",
+        evidence: expect.stringMatching(
+          /no network interface of ssm, .* in eu-west-1b: reached across Availability Zones/,
+        ),
+      });
     });
   });
 
@@ -161,8 +217,12 @@ describe("doctor checks", () => {
     it("fails when private DNS is off on one endpoint, naming it", async () => {
       const r = await check("endpoint-dns", (w) => (endpointOf(w, "ssmmessages").PrivateDnsEnabled = false));
       expect(r.status).toBe("fail");
-      expect(r.evidence).toMatch(/^ssmmessages endpoint vpce-ssmmessages has private DNS off, so ssmmessages\.eu-west-1\.amazonaws\.com resolves to the public service/);
-      expect(r.fix).toMatch(/aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-ssmmessages --private-dns-enabled --region eu-west-1/);
+      expect(r.evidence).toMatch(
+        /^ssmmessages endpoint vpce-ssmmessages has private DNS off, so ssmmessages\.eu-west-1\.amazonaws\.com resolves to the public service/,
+      );
+      expect(r.fix).toMatch(
+        /aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-ssmmessages --private-dns-enabled --region eu-west-1/,
+      );
     });
 
     it("fails when the VPC has DNS hostnames off", async () => {
@@ -186,35 +246,67 @@ describe("doctor checks", () => {
 
   describe("endpoint-ingress", () => {
     it("fails when the endpoint security group no longer lets 443 in, listing its rules", async () => {
-      const r = await check("endpoint-ingress", (w) => (groupOf(w, ENDPOINT_SG).IpPermissions = [{ IpProtocol: "tcp", FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: "10.10.0.0/16" }] }]));
+      const r = await check(
+        "endpoint-ingress",
+        (w) =>
+          (groupOf(w, ENDPOINT_SG).IpPermissions = [
+            { IpProtocol: "tcp", FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: "10.10.0.0/16" }] },
+          ]),
+      );
       expect(r.status).toBe("fail");
       expect(r.evidence).toBe(
         "sg-endpoints (ssm-access-dev-vpc-endpoints) of ssm, ssmmessages, ec2messages, logs, kms lets no HTTPS in from 10.10.128.4 or sg-instances (inbound rules: tcp 8443 10.10.0.0/16)",
       );
-      expect(r.fix).toMatch(/authorize-security-group-ingress --group-id sg-endpoints --protocol tcp --port 443 --cidr 10\.10\.0\.0\/16/);
+      expect(r.fix).toMatch(
+        /authorize-security-group-ingress --group-id sg-endpoints --protocol tcp --port 443 --cidr 10\.10\.0\.0\/16/,
+      );
     });
 
     it("fails when the rule's range does not hold the instance", async () => {
-      const r = await check("endpoint-ingress", (w) => (groupOf(w, ENDPOINT_SG).IpPermissions = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.10.144.0/20" }] }]));
+      const r = await check(
+        "endpoint-ingress",
+        (w) =>
+          (groupOf(w, ENDPOINT_SG).IpPermissions = [
+            { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.10.144.0/20" }] },
+          ]),
+      );
       expect(r.status).toBe("fail");
     });
 
     it("passes with a rule naming the instance's security group", async () => {
-      const r = await check("endpoint-ingress", (w) => (groupOf(w, ENDPOINT_SG).IpPermissions = [{ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: INSTANCE_SG }] }]));
+      const r = await check(
+        "endpoint-ingress",
+        (w) =>
+          (groupOf(w, ENDPOINT_SG).IpPermissions = [
+            { IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: INSTANCE_SG }] },
+          ]),
+      );
       expect(r).toMatchObject({ status: "pass", evidence: expect.stringMatching(/lets in all traffic sg-instances/) });
     });
   });
 
   describe("instance-egress", () => {
     it("fails when the instance may not send HTTPS to the endpoints' subnets", async () => {
-      const r = await check("instance-egress", (w) => (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-s3" }] }]));
+      const r = await check(
+        "instance-egress",
+        (w) =>
+          (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [
+            { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-s3" }] },
+          ]),
+      );
       expect(r.status).toBe("fail");
       expect(r.evidence).toMatch(/lets no HTTPS out to ssm \(subnets 10\.10\.128\.0\/20\), ssmmessages/);
       expect(r.fix).toMatch(/authorize-security-group-egress --group-id sg-instances/);
     });
 
     it("passes with a rule naming the endpoints' security group", async () => {
-      const r = await check("instance-egress", (w) => (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [{ IpProtocol: "tcp", FromPort: 0, ToPort: 65535, UserIdGroupPairs: [{ GroupId: ENDPOINT_SG }] }]));
+      const r = await check(
+        "instance-egress",
+        (w) =>
+          (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [
+            { IpProtocol: "tcp", FromPort: 0, ToPort: 65535, UserIdGroupPairs: [{ GroupId: ENDPOINT_SG }] },
+          ]),
+      );
       expect(r.status).toBe("pass");
     });
   });
@@ -230,7 +322,13 @@ describe("doctor checks", () => {
     });
 
     it("fails when the instance may not reach the S3 prefix list", async () => {
-      const r = await check("s3-gateway", (w) => (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.10.0.0/16" }] }]));
+      const r = await check(
+        "s3-gateway",
+        (w) =>
+          (groupOf(w, INSTANCE_SG).IpPermissionsEgress = [
+            { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.10.0.0/16" }] },
+          ]),
+      );
       expect(r.evidence).toMatch(/lets no HTTPS out to its prefix list pl-s3/);
     });
 
@@ -245,12 +343,17 @@ describe("doctor checks", () => {
   describe("session-preferences", () => {
     it("fails when the preferences document is missing", async () => {
       const r = await check("session-preferences", (w) => (w.preferences = undefined));
-      expect(r).toMatchObject({ status: "fail", evidence: expect.stringMatching(/SSM-SessionManagerRunShell does not exist in eu-west-1/) });
+      expect(r).toMatchObject({
+        status: "fail",
+        evidence: expect.stringMatching(/SSM-SessionManagerRunShell does not exist in eu-west-1/),
+      });
     });
 
     it("fails when the log group is gone", async () => {
       const r = await check("session-preferences", (w) => (w.logGroups = []));
-      expect(r.evidence).toMatch(/names the log group \/ssm\/ssm-access-dev\/sessions does not exist: sessions fail to start/);
+      expect(r.evidence).toMatch(
+        /names the log group \/ssm\/ssm-access-dev\/sessions does not exist: sessions fail to start/,
+      );
     });
 
     it("fails when the log group is not encrypted though the preferences ask for it", async () => {
@@ -260,18 +363,31 @@ describe("doctor checks", () => {
     });
 
     it("fails when the key is pending deletion, with the command that cancels it", async () => {
-      const r = await check("session-preferences", (w) => (w.keys[KEY_ID] = { ...w.keys[KEY_ID], KeyState: "PendingDeletion", DeletionDate: new Date("2025-12-01T00:00:00Z") }));
+      const r = await check(
+        "session-preferences",
+        (w) =>
+          (w.keys[KEY_ID] = {
+            ...w.keys[KEY_ID],
+            KeyState: "PendingDeletion",
+            DeletionDate: new Date("2025-12-01T00:00:00Z"),
+          }),
+      );
       expect(r.evidence).toMatch(/the KMS key key-1 is PendingDeletion \(deleted on 2025-12-01\)/);
       expect(r.fix).toMatch(/^aws kms cancel-key-deletion --key-id key-1/);
     });
 
     it("fails when the key does not exist", async () => {
-      expect((await check("session-preferences", (w) => (w.keys = {}))).evidence).toMatch(/the KMS key key-1 does not exist/);
+      expect((await check("session-preferences", (w) => (w.keys = {}))).evidence).toMatch(
+        /the KMS key key-1 does not exist/,
+      );
     });
 
     it("cannot answer when GetDocument is denied", async () => {
       const r = await check("session-preferences", (w) => (w.failures.getDocument = awsError("AccessDeniedException")));
-      expect(r).toMatchObject({ status: "unknown", evidence: "ssm:GetDocument was denied (AccessDeniedException): the credentials may not make this call" });
+      expect(r).toMatchObject({
+        status: "unknown",
+        evidence: "ssm:GetDocument was denied (AccessDeniedException): the credentials may not make this call",
+      });
     });
   });
 
@@ -287,7 +403,13 @@ describe("doctor checks", () => {
       };
       const env = devEnv();
       const instance = { name: "app-1", id: INSTANCE_ID };
-      const ctx: CheckContext = { env, outputs: DEV_OUTPUTS, instance, clients, lookups: new Lookups(clients, env, DEV_OUTPUTS, instance) };
+      const ctx: CheckContext = {
+        env,
+        outputs: DEV_OUTPUTS,
+        instance,
+        clients,
+        lookups: new Lookups(clients, env, DEV_OUTPUTS, instance),
+      };
       const r = await checkOf("operator-permission").run(ctx);
       expect(r.status).toBe("pass");
       expect(calls).toEqual([
@@ -295,9 +417,17 @@ describe("doctor checks", () => {
           PolicySourceArn: "arn:aws:iam::111111111111:role/operators/Operator",
           ActionNames: ["ssm:StartSession"],
           ResourceArns: [`arn:aws:ec2:eu-west-1:111111111111:instance/${INSTANCE_ID}`],
-          ContextEntries: expect.arrayContaining([{ ContextKeyName: "ssm:resourceTag/SsmAccessGroup", ContextKeyValues: ["ssm-access-dev"], ContextKeyType: "string" }]),
+          ContextEntries: expect.arrayContaining([
+            {
+              ContextKeyName: "ssm:resourceTag/SsmAccessGroup",
+              ContextKeyValues: ["ssm-access-dev"],
+              ContextKeyType: "string",
+            },
+          ]),
         }),
-        expect.objectContaining({ ResourceArns: ["arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell"] }),
+        expect.objectContaining({
+          ResourceArns: ["arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell"],
+        }),
       ]);
     });
 
@@ -307,15 +437,23 @@ describe("doctor checks", () => {
         w.simulation[`arn:aws:ec2:eu-west-1:111111111111:instance/${INSTANCE_ID}`] = "implicitDeny";
       });
       expect(r.status).toBe("fail");
-      expect(r.evidence).toMatch(/answers implicitDeny on arn:aws:ec2:eu-west-1:111111111111:instance\/i-0123456789abcdef0 for ssm:StartSession by arn:aws:iam::111111111111:user\/bob/);
-      expect(r.fix).toBe("have the operator policy attached to you: aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::111111111111:policy/ssm-access-dev-ssm-operator");
+      expect(r.evidence).toMatch(
+        /answers implicitDeny on arn:aws:ec2:eu-west-1:111111111111:instance\/i-0123456789abcdef0 for ssm:StartSession by arn:aws:iam::111111111111:user\/bob/,
+      );
+      expect(r.fix).toBe(
+        "have the operator policy attached to you: aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::111111111111:policy/ssm-access-dev-ssm-operator",
+      );
     });
 
     it("names the operator role when the environment has one", async () => {
-      const r = await check("operator-permission", (w) => (w.simulation[`arn:aws:ec2:eu-west-1:111111111111:instance/${INSTANCE_ID}`] = "explicitDeny"), {
-        ...DEV_OUTPUTS,
-        operator_role_arn: "arn:aws:iam::111111111111:role/ssm-access-dev-operator",
-      });
+      const r = await check(
+        "operator-permission",
+        (w) => (w.simulation[`arn:aws:ec2:eu-west-1:111111111111:instance/${INSTANCE_ID}`] = "explicitDeny"),
+        {
+          ...DEV_OUTPUTS,
+          operator_role_arn: "arn:aws:iam::111111111111:role/ssm-access-dev-operator",
+        },
+      );
       expect(r.fix).toMatch(/^assume the operator role arn:aws:iam::111111111111:role\/ssm-access-dev-operator/);
     });
 
@@ -328,18 +466,27 @@ describe("doctor checks", () => {
     });
 
     it("says ? when the simulator answers NotImplemented or is denied", async () => {
-      expect((await check("operator-permission", (w) => (w.failures.simulatePrincipalPolicy = notImplemented()))).evidence).toMatch(
-        /^the API answered NotImplemented .* iam:SimulatePrincipalPolicy$/,
+      expect(
+        (await check("operator-permission", (w) => (w.failures.simulatePrincipalPolicy = notImplemented()))).evidence,
+      ).toMatch(/^the API answered NotImplemented .* iam:SimulatePrincipalPolicy$/);
+      const denied = await check(
+        "operator-permission",
+        (w) => (w.failures.simulatePrincipalPolicy = awsError("AccessDenied")),
       );
-      const denied = await check("operator-permission", (w) => (w.failures.simulatePrincipalPolicy = awsError("AccessDenied")));
-      expect(denied).toMatchObject({ status: "unknown", fix: expect.stringMatching(/^try it: npx nx run infra:connect --stack=dev --instance=app-1/) });
+      expect(denied).toMatchObject({
+        status: "unknown",
+        fix: expect.stringMatching(/^try it: npx nx run infra:connect --stack=dev --instance=app-1/),
+      });
     });
   });
 
   describe("credentials-account", () => {
     it("says which account was expected, which one the credentials are for, and the deploy profile", () => {
       const env = devEnv((j) => (j.deploy = { profile: "dev-admin" }));
-      const r = credentialsAccountResult({ ok: true, identity: { Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/bob" } }, env);
+      const r = credentialsAccountResult(
+        { ok: true, identity: { Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/bob" } },
+        env,
+      );
       expect(r.status).toBe("fail");
       expect(r.evidence).toBe(
         "dev lives in account 111111111111 (accountId in apps/infra/environments/dev.json), but the credentials are for account 999999999999 (arn:aws:iam::999999999999:user/bob)",
@@ -348,9 +495,13 @@ describe("doctor checks", () => {
     });
 
     it("fails without credentials, saying why", () => {
-      const error = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+      const error = Object.assign(new Error("Could not load credentials from any providers"), {
+        name: "CredentialsProviderError",
+      });
       const r = credentialsAccountResult({ ok: false, error }, devEnv());
-      expect(r.evidence).toBe("no usable AWS credentials: no AWS credentials for sts:GetCallerIdentity: Could not load credentials from any providers");
+      expect(r.evidence).toBe(
+        "no usable AWS credentials: no AWS credentials for sts:GetCallerIdentity: Could not load credentials from any providers",
+      );
       expect(r.fix).toMatch(/AWS_PROFILE=<profile>/);
     });
   });

@@ -1,28 +1,63 @@
 import { CHECK_IDS, doctorExitCode, doctorJson, renderDoctorText, runDoctor } from "../../src/doctor/doctor";
 import { pass, fail, unknown } from "../../src/doctor/check";
-import { DEV_OUTPUTS, INSTALLED, INSTANCE_ID, devEnv, fakeClients, fakeTools, healthyWorld, notImplemented } from "../support";
+import {
+  DEV_OUTPUTS,
+  INSTALLED,
+  INSTANCE_ID,
+  devEnv,
+  fakeClients,
+  fakeTools,
+  healthyWorld,
+  notImplemented,
+} from "../support";
 
 const instance = { name: "app-1", id: INSTANCE_ID };
 
 describe("the doctor", () => {
   it("runs every check in order, local first, and exits 0 when all are ✔", async () => {
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(healthyWorld()), tools: fakeTools(INSTALLED) });
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(healthyWorld()),
+      tools: fakeTools(INSTALLED),
+    });
     expect(report.checks.map((c) => c.id)).toEqual(CHECK_IDS);
     expect(report.checks.filter((c) => c.status !== "pass")).toEqual([]);
     expect(report.exitCode).toBe(0);
   });
 
   it("leaves the local tool checks out when told to", async () => {
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(healthyWorld()), tools: false });
-    expect(report.checks.map((c) => c.id)).toEqual(CHECK_IDS.filter((id) => id !== "aws-cli" && id !== "session-manager-plugin"));
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(healthyWorld()),
+      tools: false,
+    });
+    expect(report.checks.map((c) => c.id)).toEqual(
+      CHECK_IDS.filter((id) => id !== "aws-cli" && id !== "session-manager-plugin"),
+    );
   });
 
   it("checks nothing in AWS with credentials of another account: each AWS check says ? and why", async () => {
     const world = healthyWorld();
     world.caller = { ...world.caller, Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/bob" };
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(world), tools: false });
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(world),
+      tools: false,
+    });
     expect(report.checks[0]).toMatchObject({ id: "credentials-account", status: "fail" });
-    expect(report.checks.slice(1).every((c) => c.status === "unknown" && c.evidence.startsWith("not checked: dev lives in account 111111111111"))).toBe(true);
+    expect(
+      report.checks
+        .slice(1)
+        .every(
+          (c) => c.status === "unknown" && c.evidence.startsWith("not checked: dev lives in account 111111111111"),
+        ),
+    ).toBe(true);
     expect(world.calls).toEqual(["getCallerIdentity"]);
     expect(report.exitCode).toBe(1);
   });
@@ -40,8 +75,17 @@ describe("the doctor", () => {
     const world = healthyWorld();
     world.failures.describeInstanceInformation = notImplemented();
     world.failures.simulatePrincipalPolicy = notImplemented();
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(world), tools: false });
-    expect(report.checks.filter((c) => c.status === "unknown").map((c) => c.id)).toEqual(["registration", "operator-permission"]);
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(world),
+      tools: false,
+    });
+    expect(report.checks.filter((c) => c.status === "unknown").map((c) => c.id)).toEqual([
+      "registration",
+      "operator-permission",
+    ]);
     expect(report.exitCode).toBe(2);
   });
 
@@ -49,13 +93,22 @@ describe("the doctor", () => {
     const clients = fakeClients(healthyWorld());
     clients.describeSubnets = async () => ({ Subnets: [null as never] });
     const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients, tools: false });
-    expect(report.checks.find((c) => c.id === "endpoints")).toMatchObject({ status: "unknown", evidence: expect.stringMatching(/^the check itself failed: /) });
+    expect(report.checks.find((c) => c.id === "endpoints")).toMatchObject({
+      status: "unknown",
+      evidence: expect.stringMatching(/^the check itself failed: /),
+    });
   });
 
   it("says ? for every check a failed call leaves unanswered", async () => {
     const world = healthyWorld();
     world.failures.describeSecurityGroups = Object.assign(new Error("Rate exceeded"), { name: "Throttling" });
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(world), tools: false });
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(world),
+      tools: false,
+    });
     const unanswered = report.checks.filter((c) => c.status === "unknown");
     expect(unanswered.map((c) => c.id)).toEqual(["endpoint-ingress", "instance-egress", "s3-gateway"]);
     expect(unanswered[0].evidence).toBe("ec2:DescribeSecurityGroups failed (Throttling): Rate exceeded");
@@ -73,23 +126,50 @@ describe("the doctor", () => {
     const world = healthyWorld();
     world.vpcAttributes.enableDnsHostnames = false;
     world.failures.describeInstanceInformation = notImplemented();
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(world), tools: fakeTools({ aws: INSTALLED.aws }) });
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(world),
+      tools: fakeTools({ aws: INSTALLED.aws }),
+    });
     const lines = renderDoctorText(report).split("\n");
     expect(lines[0]).toBe(`session-doctor dev: app-1 (${INSTANCE_ID}) in eu-west-1, account 111111111111`);
     expect(lines).toContainEqual(expect.stringMatching(/^✔ aws-cli: aws-cli\/2\.17\.20/));
-    expect(lines).toContainEqual(expect.stringMatching(/^✖ session-manager-plugin: .* Fix: install the Session Manager plugin/));
-    expect(lines).toContainEqual(expect.stringMatching(/^✖ endpoint-dns: VPC vpc-1 has enableDnsHostnames off.* Fix: deploy the environment again/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\? registration: the API answered NotImplemented.* To find out: aws ssm describe-instance-information/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^✖ session-manager-plugin: .* Fix: install the Session Manager plugin/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^✖ endpoint-dns: VPC vpc-1 has enableDnsHostnames off.* Fix: deploy the environment again/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\? registration: the API answered NotImplemented.* To find out: aws ssm describe-instance-information/,
+      ),
+    );
     expect(lines).toHaveLength(CHECK_IDS.length + 2);
     expect(lines[lines.length - 1]).toBe(`${CHECK_IDS.length} checks: 10 ✔, 2 ✖, 1 ?`);
   });
 
   it("gives --json as an array of { id, status, title, evidence, fix }", async () => {
-    const report = await runDoctor({ env: devEnv(), outputs: DEV_OUTPUTS, instance, clients: fakeClients(healthyWorld()), tools: fakeTools({}) });
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(healthyWorld()),
+      tools: fakeTools({}),
+    });
     const json = doctorJson(report);
     expect(json).toHaveLength(CHECK_IDS.length);
     for (const c of json) expect(Object.keys(c)).toEqual(["id", "status", "title", "evidence", "fix"]);
-    expect(json[1]).toMatchObject({ id: "session-manager-plugin", status: "fail", title: "Session Manager plugin is installed", fix: expect.stringMatching(/install/) });
+    expect(json[1]).toMatchObject({
+      id: "session-manager-plugin",
+      status: "fail",
+      title: "Session Manager plugin is installed",
+      fix: expect.stringMatching(/install/),
+    });
     expect(json[2]).toMatchObject({ id: "credentials-account", status: "pass", fix: null });
   });
 });

@@ -1,4 +1,11 @@
-import { allowsHttps, cidrHoldsCidr, cidrHoldsIp, describeRule, httpsRuleFor, parseCidr } from "../../src/doctor/network-rules";
+import {
+  allowsHttps,
+  cidrHoldsCidr,
+  cidrHoldsIp,
+  describeRule,
+  httpsRuleFor,
+  parseCidr,
+} from "../../src/doctor/network-rules";
 
 describe("security group rules", () => {
   it.each([
@@ -39,7 +46,13 @@ describe("security group rules", () => {
     const rules = [
       { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
       { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.10.128.0/20" }] },
-      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: "sg-a" }], PrefixListIds: [{ PrefixListId: "pl-s3" }] },
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: "sg-a" }],
+        PrefixListIds: [{ PrefixListId: "pl-s3" }],
+      },
     ];
     expect(httpsRuleFor(rules, { ips: ["10.10.130.1"] })).toBe("tcp 443 10.10.128.0/20");
     expect(httpsRuleFor(rules, { ips: ["10.10.150.1"] })).toBeUndefined();

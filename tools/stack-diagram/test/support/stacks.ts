@@ -38,7 +38,10 @@ export interface DemoOptions {
  */
 export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
   const r: Resources = {};
-  add(r, "aws_vpc", "network", "Network/Resource", { cidr_block: "10.0.0.0/16", tags: { Name: options.vpcName ?? "demo" } });
+  add(r, "aws_vpc", "network", "Network/Resource", {
+    cidr_block: "10.0.0.0/16",
+    tags: { Name: options.vpcName ?? "demo" },
+  });
   for (const [zone, cidr] of [
     ["a", "10.0.128.0/20"],
     ["b", "10.0.144.0/20"],
@@ -49,10 +52,16 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
       tags: { Name: `demo-isolated-${zone}` },
       vpc_id: ref("aws_vpc.network"),
     });
-    add(r, "aws_route_table_association", `network_isolated_association_${zone}`, `Network/IsolatedRouteTableAssociation${zone.toUpperCase()}`, {
-      route_table_id: ref("aws_route_table.network_isolated"),
-      subnet_id: ref(`aws_subnet.network_isolated_subnet_${zone}`),
-    });
+    add(
+      r,
+      "aws_route_table_association",
+      `network_isolated_association_${zone}`,
+      `Network/IsolatedRouteTableAssociation${zone.toUpperCase()}`,
+      {
+        route_table_id: ref("aws_route_table.network_isolated"),
+        subnet_id: ref(`aws_subnet.network_isolated_subnet_${zone}`),
+      },
+    );
   }
   add(r, "aws_route_table", "network_isolated", "Network/IsolatedRouteTable", { vpc_id: ref("aws_vpc.network") });
   for (const service of ["ssmmessages", "ssm", "logs"]) {
@@ -76,10 +85,16 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
     network_interfaces: [{ subnet_id: ref("aws_subnet.network_isolated_subnet_b") }],
   });
   add(r, "aws_iam_role", "instance_role", "InstanceRole/Resource", { name: "demo-instance" });
-  add(r, "aws_iam_instance_profile", "instance_profile", "InstanceRole/InstanceProfile", { name: "demo-instance", role: ref("aws_iam_role.instance_role", "name") });
+  add(r, "aws_iam_instance_profile", "instance_profile", "InstanceRole/InstanceProfile", {
+    name: "demo-instance",
+    role: ref("aws_iam_role.instance_role", "name"),
+  });
   add(r, "aws_instance", "instances_web", `Instances/${instance}/Resource`, {
     iam_instance_profile: ref("aws_iam_instance_profile.instance_profile", "name"),
-    launch_template: { id: ref("aws_launch_template.instances_web_lt"), version: ref("aws_launch_template.instances_web_lt", "latest_version") },
+    launch_template: {
+      id: ref("aws_launch_template.instances_web_lt"),
+      version: ref("aws_launch_template.instances_web_lt", "latest_version"),
+    },
     tags: { Name: `demo-${instance}` },
   });
   add(r, "aws_iam_policy", "operator", "OperatorAccess/Resource", {
@@ -87,7 +102,10 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
     policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] }),
   });
   add(r, "aws_kms_key", "session_key", "SessionLogging/Key", { enable_key_rotation: true });
-  add(r, "aws_kms_alias", "session_alias", "SessionLogging/Alias", { name: "alias/demo-session", target_key_id: ref("aws_kms_key.session_key", "key_id") });
+  add(r, "aws_kms_alias", "session_alias", "SessionLogging/Alias", {
+    name: "alias/demo-session",
+    target_key_id: ref("aws_kms_key.session_key", "key_id"),
+  });
   add(r, "aws_cloudwatch_log_group", "session_logs", "SessionLogging/LogGroup", {
     name: "/ssm/demo/sessions",
     retention_in_days: 30,
@@ -110,21 +128,41 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
   add(r, "aws_ssm_document", "port_8080", "OperatorAccess/PortForwarding-8080", {
     name: "demo-port-8080",
     document_type: "Session",
-    content: JSON.stringify({ schemaVersion: "1.0", sessionType: "Port", properties: { portNumber: "8080", type: "LocalPortForwarding" } }),
+    content: JSON.stringify({
+      schemaVersion: "1.0",
+      sessionType: "Port",
+      properties: { portNumber: "8080", type: "LocalPortForwarding" },
+    }),
   });
   if (options.bucket) {
     add(r, "aws_s3_bucket", "transcripts", "SessionLogging/Bucket/Resource", { bucket: "demo-transcripts" });
-    add(r, "aws_s3_bucket_server_side_encryption_configuration", "transcripts_encryption", "SessionLogging/Bucket/Encryption", {
-      bucket: ref("aws_s3_bucket.transcripts"),
-      rule: [{ apply_server_side_encryption_by_default: { kms_master_key_id: ref("aws_kms_key.session_key", "arn"), sse_algorithm: "aws:kms" } }],
-    });
+    add(
+      r,
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "transcripts_encryption",
+      "SessionLogging/Bucket/Encryption",
+      {
+        bucket: ref("aws_s3_bucket.transcripts"),
+        rule: [
+          {
+            apply_server_side_encryption_by_default: {
+              kms_master_key_id: ref("aws_kms_key.session_key", "arn"),
+              sse_algorithm: "aws:kms",
+            },
+          },
+        ],
+      },
+    );
     add(r, "aws_s3_bucket_lifecycle_configuration", "transcripts_lifecycle", "SessionLogging/Bucket/Lifecycle", {
       bucket: ref("aws_s3_bucket.transcripts"),
       rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 90 }] }],
     });
   }
   if (options.flowLogs) {
-    add(r, "aws_cloudwatch_log_group", "flow_logs", "Network/FlowLogs/LogGroup", { name: "/vpc-flow-logs/demo", retention_in_days: 14 });
+    add(r, "aws_cloudwatch_log_group", "flow_logs", "Network/FlowLogs/LogGroup", {
+      name: "/vpc-flow-logs/demo",
+      retention_in_days: 14,
+    });
     add(r, "aws_flow_log", "flow_log", "Network/FlowLogs/Resource", {
       log_destination: ref("aws_cloudwatch_log_group.flow_logs", "arn"),
       log_destination_type: "cloud-watch-logs",
@@ -151,11 +189,20 @@ export function routedStack(): Record<string, unknown> {
     aws_internet_gateway: { igw: { vpc_id: ref("aws_vpc.main") } },
     aws_nat_gateway: { nat: { subnet_id: ref("aws_subnet.pub") } },
     aws_route_table: {
-      pub: { vpc_id: ref("aws_vpc.main"), route: [{ cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway.igw") }] },
+      pub: {
+        vpc_id: ref("aws_vpc.main"),
+        route: [{ cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway.igw") }],
+      },
       priv: { vpc_id: ref("aws_vpc.main") },
       iso: { vpc_id: ref("aws_vpc.main") },
     },
-    aws_route: { priv_default: { route_table_id: ref("aws_route_table.priv"), destination_cidr_block: "0.0.0.0/0", nat_gateway_id: ref("aws_nat_gateway.nat") } },
+    aws_route: {
+      priv_default: {
+        route_table_id: ref("aws_route_table.priv"),
+        destination_cidr_block: "0.0.0.0/0",
+        nat_gateway_id: ref("aws_nat_gateway.nat"),
+      },
+    },
     aws_route_table_association: {
       pub: { subnet_id: ref("aws_subnet.pub"), route_table_id: ref("aws_route_table.pub") },
       priv: { subnet_id: ref("aws_subnet.priv"), route_table_id: ref("aws_route_table.priv") },

@@ -52,7 +52,11 @@ export function vpcStack(options: VpcStackOptions = {}): StackJson {
     },
     provider: {
       aws: [
-        { region: "eu-west-1", allowed_account_ids: ["123456789012"], default_tags: [{ tags: { Project: "fixture" } }] },
+        {
+          region: "eu-west-1",
+          allowed_account_ids: ["123456789012"],
+          default_tags: [{ tags: { Project: "fixture" } }],
+        },
         { alias: "us_east_1", region: "us-east-1", allowed_account_ids: ["123456789012"] },
       ],
     },
@@ -116,7 +120,9 @@ export function writeApp(appDir: string, stacks: Readonly<Record<string, StackJs
 function workspaceRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     try {
-      if ((JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { workspaces?: unknown }).workspaces) {
+      if (
+        (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { workspaces?: unknown }).workspaces
+      ) {
         return dir;
       }
     } catch {

@@ -19,7 +19,12 @@ function signIn(env: EnvironmentView): string {
  */
 export function credentialsAccountResult(caller: CallerIdentity, env: EnvironmentView): CheckResult {
   if (!caller.ok) {
-    return fail(ID, TITLE, `no usable AWS credentials: ${unansweredReason("sts:GetCallerIdentity", caller.error)}`, signIn(env));
+    return fail(
+      ID,
+      TITLE,
+      `no usable AWS credentials: ${unansweredReason("sts:GetCallerIdentity", caller.error)}`,
+      signIn(env),
+    );
   }
   const { Account: account, Arn: arn } = caller.identity;
   if (account !== env.accountId) {

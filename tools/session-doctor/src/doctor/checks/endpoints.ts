@@ -23,14 +23,21 @@ export async function serviceEndpoints(ctx: CheckContext): Promise<{ endpoints: 
 }
 
 /** The available interface endpoints of the needed services (what the network checks look at). */
-export async function availableEndpoints(ctx: CheckContext): Promise<Array<{ service: string; endpoint: VpcEndpoint }>> {
+export async function availableEndpoints(
+  ctx: CheckContext,
+): Promise<Array<{ service: string; endpoint: VpcEndpoint }>> {
   const { endpoints } = await serviceEndpoints(ctx);
   return endpoints.filter((e) => e.available).map((e) => ({ service: e.service, endpoint: e.endpoint as VpcEndpoint }));
 }
 
 /** The route of the subnet to the internet (NAT or internet gateway), if it has one. */
 export function internetRoute(table: RouteTable | undefined): string | undefined {
-  const route = (table?.Routes ?? []).find((r) => r.DestinationCidrBlock === "0.0.0.0/0" && (r.NatGatewayId || r.GatewayId?.startsWith("igw-")) && r.State !== "blackhole");
+  const route = (table?.Routes ?? []).find(
+    (r) =>
+      r.DestinationCidrBlock === "0.0.0.0/0" &&
+      (r.NatGatewayId || r.GatewayId?.startsWith("igw-")) &&
+      r.State !== "blackhole",
+  );
   return route ? `0.0.0.0/0 → ${route.NatGatewayId ?? route.GatewayId}` : undefined;
 }
 
@@ -45,20 +52,29 @@ export const endpointsCheck: Check = {
     const { endpoints, because } = await serviceEndpoints(ctx);
     const instance = await ctx.lookups.instanceOrNone().catch(() => undefined);
     const zone = instance?.Placement?.AvailabilityZone;
-    const subnets = await ctx.lookups.subnets(endpoints.flatMap((e) => (e.available ? (e.endpoint?.SubnetIds ?? []) : [])));
+    const subnets = await ctx.lookups.subnets(
+      endpoints.flatMap((e) => (e.available ? (e.endpoint?.SubnetIds ?? []) : [])),
+    );
     const ok: string[] = [];
     const otherZone: string[] = [];
     const missing: string[] = [];
     for (const e of endpoints) {
       if (!e.available) {
-        missing.push(e.endpoint ? `${e.service} (${e.endpoint.VpcEndpointId} is ${e.endpoint.State})` : `${e.service} (none)`);
+        missing.push(
+          e.endpoint ? `${e.service} (${e.endpoint.VpcEndpointId} is ${e.endpoint.State})` : `${e.service} (none)`,
+        );
         continue;
       }
       ok.push(`${e.service} ${e.endpoint?.VpcEndpointId}`);
       const zones = (e.endpoint?.SubnetIds ?? []).map((s) => subnets.get(s)?.AvailabilityZone).filter(Boolean);
       if (zone !== undefined && zones.length > 0 && !zones.includes(zone)) otherZone.push(e.service);
     }
-    const across = otherZone.length > 0 ? `; no network interface of ${list(otherZone)} in ${zone}: reached across Availability Zones` : zone ? ` (network interfaces in ${zone})` : "";
+    const across =
+      otherZone.length > 0
+        ? `; no network interface of ${list(otherZone)} in ${zone}: reached across Availability Zones`
+        : zone
+          ? ` (network interfaces in ${zone})`
+          : "";
     if (missing.length === 0) return pass(id, title, `available: ${list(ok)}${across}; ${because}`);
     let route: string | undefined;
     try {
@@ -67,7 +83,11 @@ export const endpointsCheck: Check = {
       route = undefined;
     }
     if (route !== undefined) {
-      return pass(id, title, `no endpoint for ${list(missing)}: the subnet reaches the public service endpoints through ${route}${ok.length > 0 ? `; available: ${list(ok)}` : ""}`);
+      return pass(
+        id,
+        title,
+        `no endpoint for ${list(missing)}: the subnet reaches the public service endpoints through ${route}${ok.length > 0 ? `; available: ${list(ok)}` : ""}`,
+      );
     }
     const pending = endpoints.every((e) => e.available || String(e.endpoint?.State ?? "").toLowerCase() === "pending");
     return fail(
@@ -87,7 +107,13 @@ export const endpointDnsCheck: Check = {
     const { id, title } = endpointDnsCheck;
     const region = ctx.env.region;
     const endpoints = await availableEndpoints(ctx);
-    if (endpoints.length === 0) return unknown(id, title, "no needed interface endpoint is available to look at", "fix the endpoints check first");
+    if (endpoints.length === 0)
+      return unknown(
+        id,
+        title,
+        "no needed interface endpoint is available to look at",
+        "fix the endpoints check first",
+      );
     const vpcId = await ctx.lookups.vpcId();
     const attribute = async (Attribute: "enableDnsSupport" | "enableDnsHostnames") => {
       try {
@@ -102,8 +128,12 @@ export const endpointDnsCheck: Check = {
     const problems: string[] = [];
     const fixes: string[] = [];
     for (const e of off) {
-      problems.push(`${e.service} endpoint ${e.endpoint.VpcEndpointId} has private DNS off, so ${e.service}.${region}.amazonaws.com resolves to the public service the instance cannot reach`);
-      fixes.push(`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.endpoint.VpcEndpointId} --private-dns-enabled --region ${region}`);
+      problems.push(
+        `${e.service} endpoint ${e.endpoint.VpcEndpointId} has private DNS off, so ${e.service}.${region}.amazonaws.com resolves to the public service the instance cannot reach`,
+      );
+      fixes.push(
+        `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.endpoint.VpcEndpointId} --private-dns-enabled --region ${region}`,
+      );
     }
     for (const [on, attr, option] of [
       [support, "enableDnsSupport", "--enable-dns-support"],
@@ -115,7 +145,11 @@ export const endpointDnsCheck: Check = {
       }
     }
     if (problems.length === 0) {
-      return pass(id, title, `private DNS on for ${list(endpoints.map((e) => e.service))}; VPC ${vpcId} has DNS support and DNS hostnames on`);
+      return pass(
+        id,
+        title,
+        `private DNS on for ${list(endpoints.map((e) => e.service))}; VPC ${vpcId} has DNS support and DNS hostnames on`,
+      );
     }
     return fail(id, title, problems.join("; "), `${redeploy(ctx)}; or at once: ${fixes.join(" && ")}`);
   },

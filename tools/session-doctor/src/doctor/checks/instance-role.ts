@@ -15,13 +15,15 @@ export const instanceRoleCheck: Check = {
     const { id, title } = instanceRoleCheck;
     const instance = await ctx.lookups.instance();
     const profileArn = instance.IamInstanceProfile?.Arn;
-    if (profileArn === undefined) return fail(id, title, "the instance has no instance profile, so no role", "fix the instance check first");
+    if (profileArn === undefined)
+      return fail(id, title, "the instance has no instance profile, so no role", "fix the instance check first");
     const profileName = profileArn.split("/").pop() as string;
     let roles;
     try {
       roles = (await ctx.clients.getInstanceProfile({ InstanceProfileName: profileName })).InstanceProfile?.Roles ?? [];
     } catch (e) {
-      if (errorCode(e) === "NoSuchEntity") return fail(id, title, `the instance profile ${profileName} does not exist`, redeploy(ctx));
+      if (errorCode(e) === "NoSuchEntity")
+        return fail(id, title, `the instance profile ${profileName} does not exist`, redeploy(ctx));
       throw unansweredCall("iam:GetInstanceProfile", e);
     }
     const role = roles[0]?.RoleName;
@@ -33,7 +35,8 @@ export const instanceRoleCheck: Check = {
       throw unansweredCall("iam:ListAttachedRolePolicies", e);
     }
     const arn = `arn:${partitionOf(ctx.env.region)}:iam::aws:policy/${MANAGED_INSTANCE_CORE}`;
-    if (attached.some((p) => p.PolicyArn === arn)) return pass(id, title, `role ${role} (instance profile ${profileName}) has ${MANAGED_INSTANCE_CORE} attached`);
+    if (attached.some((p) => p.PolicyArn === arn))
+      return pass(id, title, `role ${role} (instance profile ${profileName}) has ${MANAGED_INSTANCE_CORE} attached`);
     const others = attached.map((p) => p.PolicyName).filter(Boolean);
     return fail(
       id,

@@ -12,7 +12,12 @@ export const instanceCheck: Check = {
     const region = ctx.env.region;
     const instance = await ctx.lookups.instanceOrNone();
     if (instance === undefined) {
-      return fail(id, title, `EC2 does not know ${instanceId}, the id of ${name} in the stack outputs (terminated, or the outputs are stale)`, redeploy(ctx));
+      return fail(
+        id,
+        title,
+        `EC2 does not know ${instanceId}, the id of ${name} in the stack outputs (terminated, or the outputs are stale)`,
+        redeploy(ctx),
+      );
     }
     const state = instance.State?.Name ?? "unknown";
     const where = `${instance.Placement?.AvailabilityZone ?? "?"} (${instance.SubnetId ?? "?"}, ${instance.PrivateIpAddress ?? "no private IP"})`;

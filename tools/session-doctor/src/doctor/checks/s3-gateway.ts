@@ -16,8 +16,16 @@ export const s3GatewayCheck: Check = {
     const gateway = await ctx.lookups.endpointOf("s3", "Gateway");
     const available = gateway !== undefined && String(gateway.State).toLowerCase() === "available";
     if (!available) {
-      if (!ctx.env.s3Gateway) return pass(id, title, `${ctx.env.file} has no S3 gateway endpoint (network.endpoints), and the VPC has none`);
-      return fail(id, title, gateway ? `the S3 gateway endpoint ${gateway.VpcEndpointId} is ${gateway.State}` : `the VPC has no S3 gateway endpoint`, redeploy(ctx));
+      if (!ctx.env.s3Gateway)
+        return pass(id, title, `${ctx.env.file} has no S3 gateway endpoint (network.endpoints), and the VPC has none`);
+      return fail(
+        id,
+        title,
+        gateway
+          ? `the S3 gateway endpoint ${gateway.VpcEndpointId} is ${gateway.State}`
+          : `the VPC has no S3 gateway endpoint`,
+        redeploy(ctx),
+      );
     }
     const table = await ctx.lookups.routeTable();
     const tableId = table?.RouteTableId;
@@ -44,6 +52,10 @@ export const s3GatewayCheck: Check = {
         `${redeploy(ctx)}; or at once: aws ec2 authorize-security-group-egress --group-id ${instanceGroups[0]} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId=${prefixList}}]' --region ${ctx.env.region}`,
       );
     }
-    return pass(id, title, `the S3 gateway ${gateway.VpcEndpointId} is on ${tableId}, the route table of ${instance.SubnetId}${prefixList ? `; the instance lets out ${rule}, covering its prefix list ${prefixList}` : ""}`);
+    return pass(
+      id,
+      title,
+      `the S3 gateway ${gateway.VpcEndpointId} is on ${tableId}, the route table of ${instance.SubnetId}${prefixList ? `; the instance lets out ${rule}, covering its prefix list ${prefixList}` : ""}`,
+    );
   },
 };

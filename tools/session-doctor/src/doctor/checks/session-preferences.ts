@@ -17,7 +17,12 @@ export const sessionPreferencesCheck: Check = {
     const region = ctx.env.region;
     const p = await ctx.lookups.preferences();
     if (!p.found) {
-      return fail(id, title, `${SHELL_DOCUMENT} does not exist in ${region}: sessions would be neither logged nor encrypted as the stack defines`, redeploy(ctx));
+      return fail(
+        id,
+        title,
+        `${SHELL_DOCUMENT} does not exist in ${region}: sessions would be neither logged nor encrypted as the stack defines`,
+        redeploy(ctx),
+      );
     }
     const problems: string[] = [];
     const fixes: string[] = [];
@@ -34,7 +39,9 @@ export const sessionPreferencesCheck: Check = {
       if (key === undefined) {
         problems.push(`the KMS key ${p.kmsKeyId} does not exist`);
       } else if (key.KeyState !== "Enabled") {
-        problems.push(`the KMS key ${p.kmsKeyId} is ${key.KeyState}${key.DeletionDate ? ` (deleted on ${new Date(key.DeletionDate).toISOString().slice(0, 10)})` : ""}`);
+        problems.push(
+          `the KMS key ${p.kmsKeyId} is ${key.KeyState}${key.DeletionDate ? ` (deleted on ${new Date(key.DeletionDate).toISOString().slice(0, 10)})` : ""}`,
+        );
         fixes.push(
           key.KeyState === "PendingDeletion"
             ? `aws kms cancel-key-deletion --key-id ${p.kmsKeyId} --region ${region} && aws kms enable-key --key-id ${p.kmsKeyId} --region ${region}`
@@ -55,15 +62,30 @@ export const sessionPreferencesCheck: Check = {
       if (group === undefined) {
         problems.push(`the log group ${p.logGroupName} does not exist`);
       } else if (p.logGroupEncryption && !group.kmsKeyId) {
-        problems.push(`the log group ${p.logGroupName} is not encrypted with KMS, but cloudWatchEncryptionEnabled is true`);
-        if (keyArn) fixes.push(`aws logs associate-kms-key --log-group-name ${p.logGroupName} --kms-key-id ${keyArn} --region ${region}`);
+        problems.push(
+          `the log group ${p.logGroupName} is not encrypted with KMS, but cloudWatchEncryptionEnabled is true`,
+        );
+        if (keyArn)
+          fixes.push(
+            `aws logs associate-kms-key --log-group-name ${p.logGroupName} --kms-key-id ${keyArn} --region ${region}`,
+          );
       } else {
         facts.logGroup = `logs to ${p.logGroupName}${group.kmsKeyId ? " (KMS-encrypted)" : ""}`;
       }
     }
-    if (problems.length > 0) return fail(id, title, `${SHELL_DOCUMENT} names ${problems.join("; ")}: sessions fail to start`, [...fixes, redeploy(ctx)].join("; or "));
+    if (problems.length > 0)
+      return fail(
+        id,
+        title,
+        `${SHELL_DOCUMENT} names ${problems.join("; ")}: sessions fail to start`,
+        [...fixes, redeploy(ctx)].join("; or "),
+      );
     const uses = [facts.logGroup, facts.key].filter((f): f is string => f !== undefined);
     if (uses.length === 0) return pass(id, title, `${SHELL_DOCUMENT} exists and names no log group or KMS key`);
-    return pass(id, title, `${SHELL_DOCUMENT} ${uses.join(" and ")}: ${uses.length === 1 ? "it exists" : "both exist"}`);
+    return pass(
+      id,
+      title,
+      `${SHELL_DOCUMENT} ${uses.join(" and ")}: ${uses.length === 1 ? "it exists" : "both exist"}`,
+    );
   },
 };
