@@ -58,7 +58,11 @@ export function initFingerprint(json: StackJson, terraformVersion: string): stri
 /** Decides whether init can be skipped: same fingerprint, providers installed, backend as needed. */
 export function initDecision(previous: InitStamp | undefined, needs: InitNeeds): InitDecision {
   if (!needs.installed) {
-    return { init: true, upgrade: false, reason: "no .terraform/ or lock file yet" };
+    return {
+      init: true,
+      upgrade: false,
+      reason: "providers not installed (no .terraform/, no lock file, or a provider package missing)",
+    };
   }
   if (previous === undefined) {
     return { init: true, upgrade: true, reason: "no record of a previous init" };
@@ -95,7 +99,34 @@ export function clearInitStamp(workDir: string): void {
   fs.rmSync(path.join(workDir, INIT_STAMP_FILE), { force: true });
 }
 
-/** Whether a working copy has providers installed. */
+/**
+ * Package folders under `.terraform/providers` (`<host>/<namespace>/<type>/<version>/<os_arch>`)
+ * that are missing: Terraform links them from the plugin cache, so removing the
+ * cache (`npm ci` empties `node_modules/.cache`) leaves dangling links behind.
+ */
+export function missingProviderPackages(workDir: string): string[] {
+  const root = path.join(workDir, ".terraform", "providers");
+  const missing: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of fs.readdirSync(dir)) {
+      const full = path.join(dir, entry);
+      if (depth === 5) {
+        // existsSync follows the link: false when its target is gone.
+        if (!fs.existsSync(full)) missing.push(path.relative(root, full));
+      } else if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+        walk(full, depth + 1);
+      }
+    }
+  };
+  if (fs.existsSync(root)) walk(root, 1);
+  return missing;
+}
+
+/** Whether a working copy has its providers installed: `.terraform/`, the lock file, and no provider package missing. */
 export function hasInstalledProviders(workDir: string): boolean {
-  return fs.existsSync(path.join(workDir, ".terraform")) && fs.existsSync(path.join(workDir, ".terraform.lock.hcl"));
+  return (
+    fs.existsSync(path.join(workDir, ".terraform")) &&
+    fs.existsSync(path.join(workDir, ".terraform.lock.hcl")) &&
+    missingProviderPackages(workDir).length === 0
+  );
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import {
   clearInitStamp,
   hasInstalledProviders,
+  missingProviderPackages,
   initDecision,
   initFingerprint,
   readInitStamp,
@@ -85,6 +86,38 @@ describe("init cache", () => {
       expect(hasInstalledProviders(dir)).toBe(false);
       fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), "");
       expect(hasInstalledProviders(dir)).toBe(true);
+    });
+
+    it("sees a provider linked from a removed plugin cache as not installed, so init runs again", () => {
+      const dir = tempDir("dangling");
+      const cache = tempDir("cache");
+      const target = path.join(cache, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64");
+      fs.mkdirSync(target, { recursive: true });
+      const platforms = path.join(
+        dir,
+        ".terraform",
+        "providers",
+        "registry.terraform.io",
+        "hashicorp",
+        "aws",
+        "5.100.0",
+      );
+      fs.mkdirSync(platforms, { recursive: true });
+      fs.symlinkSync(target, path.join(platforms, "linux_amd64"));
+      fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), "");
+      expect(hasInstalledProviders(dir)).toBe(true);
+
+      fs.rmSync(cache, { recursive: true, force: true });
+      expect(missingProviderPackages(dir)).toEqual([
+        path.join("registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64"),
+      ]);
+      expect(hasInstalledProviders(dir)).toBe(false);
+      expect(
+        initDecision(
+          { fingerprint: "f", localBackend: false },
+          { fingerprint: "f", localBackend: false, installed: hasInstalledProviders(dir) },
+        ),
+      ).toMatchObject({ init: true });
     });
   });
 });

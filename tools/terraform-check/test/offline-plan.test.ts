@@ -56,7 +56,11 @@ describe("planStack with Terraform", () => {
       const result = await planStack(contextFor(setup, app, "dev", work, lines));
       expect(result).toMatchObject({ status: "passed", initCached: false });
       expect(result.message).toBe(`2 to add, 0 to change, 0 to destroy (${path.join(work, "plan.json")})`);
-      expect(lines).toContainEqual(expect.stringMatching(/^init done in .* \(no \.terraform\/ or lock file yet\)$/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^init done in .* \(providers not installed \(no \.terraform\/, no lock file, or a provider package missing\)\)$/,
+        ),
+      );
 
       const { os, arch } = currentPlatform();
       const provider = path.join("registry.terraform.io", "hashicorp", "aws", "5.100.0", `${os}_${arch}`);

@@ -32,7 +32,11 @@ describe("validateStack with Terraform", () => {
     const result = await validateStack(contextFor(setup, app, "dev", work, lines));
     expect(result).toMatchObject({ stack: "dev", status: "passed", message: "valid", initCached: false });
     expect(result.timings).toEqual({ init: expect.any(Number), validate: expect.any(Number) });
-    expect(lines).toContainEqual(expect.stringMatching(/^init done in .* \(no \.terraform\/ or lock file yet\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^init done in .* \(providers not installed \(no \.terraform\/, no lock file, or a provider package missing\)\)$/,
+      ),
+    );
   });
 
   it("fails an invalid attribute with Terraform's diagnostic, in the refreshed working copy", async () => {
