@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unittest
 
 import boto3
@@ -14,13 +15,20 @@ moto_launcher.apply_patches()
 IMAGE = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 
 
-@mock_aws
 class InstanceReadBack(unittest.TestCase):
-    def setUp(self) -> None:
-        self.ec2 = boto3.client("ec2", region_name="eu-central-1")
-        self.vpc = self.ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
-        self.subnet = self.ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.10.1.0/24")["Subnet"]["SubnetId"]
-        self.sg = self.ec2.create_security_group(GroupName="instances", Description="d", VpcId=self.vpc)["GroupId"]
+    """One mocked account for the class (starting a mock resets every backend, about half a second each):
+    the tests share the VPC, subnet and group, and each launches its own instances."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.mock = mock_aws()
+        cls.mock.start()
+        cls.addClassCleanup(cls.mock.stop)
+        cls.templates = itertools.count(1)
+        cls.ec2 = boto3.client("ec2", region_name="eu-central-1")
+        cls.vpc = cls.ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        cls.subnet = cls.ec2.create_subnet(VpcId=cls.vpc, CidrBlock="10.10.1.0/24")["Subnet"]["SubnetId"]
+        cls.sg = cls.ec2.create_security_group(GroupName="instances", Description="d", VpcId=cls.vpc)["GroupId"]
 
     def template(self, **data: object) -> dict:
         data = {
@@ -28,7 +36,7 @@ class InstanceReadBack(unittest.TestCase):
             "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeType": "gp3", "VolumeSize": 8}}],
             **data,
         }
-        lt = self.ec2.create_launch_template(LaunchTemplateName=f"t{len(data)}-{id(data)}", LaunchTemplateData=data)["LaunchTemplate"]
+        lt = self.ec2.create_launch_template(LaunchTemplateName=f"template-{next(self.templates)}", LaunchTemplateData=data)["LaunchTemplate"]
         return {"LaunchTemplateId": lt["LaunchTemplateId"], "Version": str(lt["LatestVersionNumber"])}
 
     def run_like_provider(self, template: dict, groups: list[str]) -> str:
