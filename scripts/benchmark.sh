@@ -15,7 +15,7 @@ what=${1:-all}
 root=$PWD
 
 # The targets of `npm test` without the emulator tier (`e2e`).
-COLD_TARGETS=(format-check lint typecheck test smoke tf-validate tf-test tf-plan)
+COLD_TARGETS=(format-check lint typecheck test smoke tf-test tf-plan)
 
 # Wall time in seconds of the last `measure`.
 seconds=0
