@@ -3,10 +3,11 @@
 #   synth        one synth of every environment (compiled JavaScript, no Nx),
 #   cdktf-synth  `npx cdktf synth` (nothing to build) beside `node dist/main.js`, in apps/infra, and their ratio,
 #   infra-test   the app's unit tests, without the Nx cache (`npx nx run infra:test --skip-nx-cache`),
-#   cold         every tier but the emulator's, without the Nx cache, and its ten longest tasks,
+#   cold         every tier but the emulator's, without the Nx cache, compiled output or Terraform working
+#                copies (as in a fresh clone), and its ten longest tasks,
 #   emulator     the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
 #   review       one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
-#   test         the full test command (every tier), without the Nx cache.
+#   test         the full test command (every tier), as cold as `cold`.
 # Usage: scripts/benchmark.sh [synth|cdktf-synth|infra-test|cold|emulator|review|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
@@ -76,7 +77,17 @@ fi
 if runs infra-test; then
   measure "infra:test (no Nx cache)" npx nx run infra:test --skip-nx-cache --output-style=static
 fi
+# What a fresh clone has not got: compiled output (tsc -b would find it up to
+# date) and the Terraform working copies (init would be skipped).
+remove_build_state() {
+  local dir
+  for dir in packages/*/ apps/*/ tools/*/; do
+    rm -rf "${dir}dist" "${dir}.terraform-check"
+  done
+}
+
 if runs cold; then
+  remove_build_state
   profile=$(mktemp --suffix=.json)
   # Nx writes the profile relative to the working folder.
   NX_PROFILE=$(realpath --relative-to="$root" "$profile")
@@ -101,5 +112,6 @@ if runs review; then
   rm -rf "$REVIEW_OUT"
 fi
 if runs test; then
+  remove_build_state
   measure "npm test (no Nx cache)" npx nx run-many -t "${COLD_TARGETS[@]}" e2e --skip-nx-cache --output-style=static
 fi
