@@ -10,6 +10,25 @@ export const OFFLINE_OVERRIDE_FILE = "zz_offline_override.tf.json";
 export const OFFLINE_STATE_FILE = "offline.tfstate";
 
 /**
+ * Override written into every working copy: the `local` backend. With it,
+ * one `terraform init` serves validate, test and the offline plan alike;
+ * initializing again for another backend would re-verify the installed
+ * provider against the lock file (hashing the whole provider binary).
+ */
+export const BACKEND_OVERRIDE_FILE = "zz_backend_override.tf.json";
+
+/** The `terraform` block of the overrides: an override's `backend` block replaces the stack's `backend` or `cloud` block. */
+const LOCAL_BACKEND = { backend: { local: { path: OFFLINE_STATE_FILE } } };
+
+/** The content of {@link BACKEND_OVERRIDE_FILE}. */
+export function localBackendOverride(): Record<string, unknown> {
+  return {
+    "//": "Written by terraform-check: checks run against a local backend; the synthesized stack is unchanged.",
+    terraform: LOCAL_BACKEND,
+  };
+}
+
+/**
  * Provider arguments that let the AWS provider configure itself with no AWS
  * call: static fake credentials and every start-up check skipped.
  * `allowed_account_ids` must be nulled: with `skip_requesting_account_id` the
@@ -66,7 +85,7 @@ export function offlineOverride(json: StackJson): Record<string, unknown> {
   }));
   return {
     "//": "Written by terraform-check for an offline plan of this working copy; the synthesized stack is unchanged.",
-    terraform: { backend: { local: { path: OFFLINE_STATE_FILE } } },
+    terraform: LOCAL_BACKEND,
     ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
   };
 }

@@ -13,7 +13,7 @@ export interface StackTestOptions {
 
 /**
  * Copies `<testsDir>/<stack>/*.tftest.hcl` into the working copy's `tests/`,
- * runs `terraform init -backend=false` (when needed) and `terraform test`.
+ * runs `terraform init` with the local backend (when needed) and `terraform test`.
  * Prints Terraform's output when a test fails. A stack without test files
  * fails, unless `allowMissing`.
  */
@@ -31,7 +31,7 @@ export async function testStack(ctx: StackCheckContext, options: StackTestOption
   const files = copyTestFiles(stackTests, ctx.workDir);
   ctx.log(`test files: ${files.join(", ")}`);
   const json = readWorkingStack(ctx);
-  const init = await ensureInit(ctx, json, false);
+  const init = await ensureInit(ctx, json, true);
   if (!init.ok) {
     return { stack: ctx.stack, status: "failed", message: "terraform init failed", timings: withInit(init, {}) };
   }

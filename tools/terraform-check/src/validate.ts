@@ -4,13 +4,13 @@ import { runTerraform } from "./terraform";
 import { prepareWorkingCopy } from "./working-copy";
 
 /**
- * `terraform init -backend=false` (when needed) and `terraform validate -json`
+ * `terraform init` with the local backend (when needed) and `terraform validate -json`
  * on a fresh working copy of the stack. Prints every diagnostic; fails on errors.
  */
 export async function validateStack(ctx: StackCheckContext): Promise<StackResult> {
   prepareWorkingCopy(ctx.sourceDir, ctx.workDir);
   const json = readWorkingStack(ctx);
-  const init = await ensureInit(ctx, json, false);
+  const init = await ensureInit(ctx, json, true);
   if (!init.ok) {
     return { stack: ctx.stack, status: "failed", message: "terraform init failed", timings: withInit(init, {}) };
   }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { BACKEND_OVERRIDE_FILE, localBackendOverride } from "./offline-override";
 import { STACK_FILE } from "./stack-json";
 
 /** Directory of an app that holds one working copy per stack. Keep it out of version control. */
@@ -19,8 +20,8 @@ export function stackWorkDir(appDir: string, stack: string, workRoot?: string): 
 /**
  * Refreshes the working copy of a stack: removes the configuration of the
  * previous run (top-level `*.tf`/`*.tf.json` files, including the offline
- * override, `assets/` and `tests/`) and copies the stack's `cdk.tf.json` and
- * `assets/` in. `.terraform/`, the lock file and the init stamp stay, so the
+ * override, `assets/` and `tests/`), copies the stack's `cdk.tf.json` and
+ * `assets/` in, and writes the local-backend override (`BACKEND_OVERRIDE_FILE`). `.terraform/`, the lock file and the init stamp stay, so the
  * next init can be skipped.
  */
 export function prepareWorkingCopy(sourceDir: string, workDir: string): void {
@@ -39,6 +40,7 @@ export function prepareWorkingCopy(sourceDir: string, workDir: string): void {
       fs.cpSync(source, path.join(workDir, entry), { recursive: true });
     }
   }
+  fs.writeFileSync(path.join(workDir, BACKEND_OVERRIDE_FILE), `${JSON.stringify(localBackendOverride(), null, 2)}\n`);
 }
 
 /** Test files of a directory (`*.tftest.hcl`, `*.tftest.json`), sorted; none when it does not exist. */

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { readInitStamp } from "../src/init-cache";
 import { validateStack } from "../src/validate";
 import {
   contextFor,
@@ -37,6 +38,8 @@ describe("validateStack with Terraform", () => {
         /^init done in .* \(providers not installed \(no \.terraform\/, no lock file, or a provider package missing\)\)$/,
       ),
     );
+    // Initialized with the local backend, so a later offline plan of this working copy needs no init of its own.
+    expect(readInitStamp(work)).toMatchObject({ localBackend: true });
   });
 
   it("fails an invalid attribute with Terraform's diagnostic, in the refreshed working copy", async () => {

@@ -31,8 +31,20 @@ describe("working copy", () => {
 
     prepareWorkingCopy(source, work);
     expect(fs.readdirSync(work).sort()).toEqual(
-      [".terraform", ".terraform-check-init.json", ".terraform.lock.hcl", "assets", "cdk.tf.json", "plan.json"].sort(),
+      [
+        ".terraform",
+        ".terraform-check-init.json",
+        ".terraform.lock.hcl",
+        "assets",
+        "cdk.tf.json",
+        "plan.json",
+        "zz_backend_override.tf.json",
+      ].sort(),
     );
+    // Every check initializes once, with the local backend: no second init for the offline plan.
+    expect(JSON.parse(fs.readFileSync(path.join(work, "zz_backend_override.tf.json"), "utf8")).terraform).toEqual({
+      backend: { local: { path: "offline.tfstate" } },
+    });
     expect(fs.readFileSync(path.join(work, "cdk.tf.json"), "utf8")).toBe('{"new": true}');
     expect(fs.readFileSync(path.join(work, "assets", "lambda", "index.zip"), "utf8")).toBe("zip");
   });
