@@ -62,6 +62,12 @@ replace the instances or hide what the read-back must prove:
 - RunInstances ignored `DisableApiTermination`, so an instance launched with termination
   protection reported none and every plan wanted to turn it on again. Here it is kept.
 
+- the server handles each request on a thread of its own (werkzeug, `threaded=True`), while
+  moto's backends are plain dicts and lists without locks: under load, two requests at once can
+  interleave half-way (a failed request the AWS SDK then retries after it already took effect,
+  as in "InvalidPermission.Duplicate" for a security group rule created once). Here the server
+  handles one request at a time; Terraform's parallel requests wait milliseconds for each other.
+
 Nothing else of moto is changed. `check_gaps()` exits non-zero when the installed moto
 no longer looks like the one these patches were written for, so a moto upgrade that
 renames what is patched fails loudly instead of deploying against a half-patched server.
@@ -81,6 +87,7 @@ from typing import Any
 import moto
 import moto.ssm.models as ssm_models
 from moto.core.responses import ActionResult, EmptyResult
+import moto.server as moto_server
 from moto.server import main as moto_server_main
 from moto.ssm.exceptions import DoesNotExistException, SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
@@ -580,6 +587,26 @@ def _modify_vpc_endpoint(self: Any) -> Any:
     return result
 
 
+_request_lock = threading.Lock()
+
+
+def serialized(app: Any) -> Any:
+    """The WSGI application `app`, handling one request at a time (the whole response is built under the lock)."""
+
+    def handle(environ: Any, start_response: Any) -> Any:
+        with _request_lock:
+            return list(app(environ, start_response))
+
+    return handle
+
+
+_original_run_simple = moto_server.run_simple
+
+
+def _run_simple(hostname: str, port: int, application: Any, *args: Any, **kwargs: Any) -> Any:
+    return _original_run_simple(hostname, port, serialized(application), *args, **kwargs)
+
+
 def check_gaps() -> None:
     """Fails when the installed moto is not shaped like the one these patches fill."""
     problems = []
@@ -604,6 +631,8 @@ def check_gaps() -> None:
         problems.append(f"Instance.__init__ takes {init_params[:5]}, not (self, ec2_backend, image_id, user_data, security_groups)")
     if not hasattr(s3_models.FakeBucket, "get_permission") or not hasattr(s3_responses.S3Response, "setup_class"):
         problems.append("moto.s3 FakeBucket.get_permission or S3Response.setup_class is gone")
+    if not callable(getattr(moto_server, "run_simple", None)):
+        problems.append("moto.server no longer calls run_simple")
     if not hasattr(ssm_models.SimpleSystemManagerBackend, "_validate_resource_type_and_id"):
         problems.append("SimpleSystemManagerBackend._validate_resource_type_and_id is gone")
     if problems:
@@ -635,6 +664,7 @@ def apply_patches() -> list[str]:
     ec2_vpc_responses.VPCs.modify_vpc_endpoint = _modify_vpc_endpoint
     s3_responses.S3Response.setup_class = _s3_setup_class
     s3_models.FakeBucket.get_permission = _bucket_get_permission
+    moto_server.run_simple = _run_simple
     return added
 
 

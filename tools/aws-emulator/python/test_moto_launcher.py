@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 import unittest
 
 import boto3
@@ -95,6 +97,33 @@ class InstanceReadBack(unittest.TestCase):
     def test_run_instances_user_data_round_trips(self) -> None:
         run = self.ec2.run_instances(MinCount=1, MaxCount=1, ImageId="ami-12c6146b", SubnetId=self.subnet, UserData="#!/bin/sh\n")
         self.assertEqual(self.user_data(run["Instances"][0]["InstanceId"]), {"Value": "IyEvYmluL3NoCg=="})
+
+
+class OneRequestAtATime(unittest.TestCase):
+    def test_requests_never_overlap(self) -> None:
+        running, most = 0, 0
+        guard = threading.Lock()
+
+        def app(environ: dict, start_response: object) -> list[bytes]:
+            nonlocal running, most
+            with guard:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.02)
+            with guard:
+                running -= 1
+            return [b"ok"]
+
+        handle = moto_launcher.serialized(app)
+        threads = [threading.Thread(target=handle, args=({}, None)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(most, 1)
+
+    def test_the_server_is_started_with_the_serialized_application(self) -> None:
+        self.assertIs(moto_launcher.moto_server.run_simple, moto_launcher._run_simple)
 
 
 if __name__ == "__main__":
