@@ -3,10 +3,10 @@ import * as path from "node:path";
 import { PLUGIN_CACHE_SUBDIR } from "../src/cli-config";
 import { planStack } from "../src/offline-plan";
 import { currentPlatform } from "../src/provider-mirror";
-import { runChecks } from "../src/run-checks";
 import { validateStack } from "../src/validate";
 import {
   contextFor,
+  runLogged,
   SHARED_CACHE_DIR,
   tempDir,
   TERRAFORM_TIMEOUT_MS,
@@ -93,13 +93,7 @@ describe("planStack with Terraform", () => {
       // provider, so this checks the init stamp through a whole run in about a second.
       fs.mkdirSync(path.join(app, "tftest", "dev"), { recursive: true });
       fs.writeFileSync(path.join(app, "tftest", "dev", "init.tftest.hcl"), "# no run blocks\n");
-      const lines: string[] = [];
-      const report = await runChecks({
-        command: "test",
-        appDir: app,
-        cacheDir: SHARED_CACHE_DIR,
-        log: (l) => lines.push(l),
-      });
+      const { report, lines } = await runLogged("test", app);
       expect(report.ok).toBe(true);
       expect(report.results[0]).toMatchObject({ stack: "dev", status: "passed", initCached: true });
       expect(report.results[0].timings).not.toHaveProperty("init");

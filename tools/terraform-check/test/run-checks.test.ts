@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { CheckSetupError, formatResultLine, runChecks } from "../src/run-checks";
-import { dataStack, SHARED_CACHE_DIR, tempDir, TERRAFORM_TIMEOUT_MS, vpcStack, writeApp } from "./support/fixtures";
+import { dataStack, runLogged, tempDir, TERRAFORM_TIMEOUT_MS, vpcStack, writeApp } from "./support/fixtures";
 
 jest.setTimeout(TERRAFORM_TIMEOUT_MS);
 
@@ -33,13 +33,7 @@ describe("runChecks", () => {
     // and the init skipped on a later run.
     it("fails the run when a stack has no tests, with a summary line per stack", async () => {
       const app = writeApp(tempDir("run-test"), { dev: dataStack() });
-      const lines: string[] = [];
-      const report = await runChecks({
-        command: "test",
-        appDir: app,
-        cacheDir: SHARED_CACHE_DIR,
-        log: (l) => lines.push(l),
-      });
+      const { report, lines } = await runLogged("test", app);
       expect(report.ok).toBe(false);
       expect(lines).toContainEqual(
         expect.stringMatching(/^ {2}dev {2}FAILED {3}no \*\.tftest\.hcl files in .*tftest[\\/]dev$/),
@@ -49,13 +43,7 @@ describe("runChecks", () => {
 
     it("validates every stack in its working copy, naming the mirror, with a summary line per stack", async () => {
       const app = writeApp(tempDir("run-validate"), { dev: dataStack(), prod: dataStack() });
-      const lines: string[] = [];
-      const report = await runChecks({
-        command: "validate",
-        appDir: app,
-        cacheDir: SHARED_CACHE_DIR,
-        log: (l) => lines.push(l),
-      });
+      const { report, lines } = await runLogged("validate", app);
       expect(report.ok).toBe(true);
       expect(report.results).toMatchObject([
         { stack: "dev", status: "passed", message: "valid", initCached: false },

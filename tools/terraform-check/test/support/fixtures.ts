@@ -5,6 +5,7 @@ import { terraformEnv, writeCliConfig } from "../../src/cli-config";
 import { discoverProviderMirror } from "../../src/provider-mirror";
 import { StackCheckContext } from "../../src/stack-check";
 import { StackJson } from "../../src/stack-json";
+import { CheckCommand, CheckReport, runChecks } from "../../src/run-checks";
 import { checkTerraform } from "../../src/terraform";
 
 /** Jest timeout of a test that runs Terraform: init and validate cost seconds each on a small machine. */
@@ -170,4 +171,14 @@ export function contextFor(
     terraformVersion: setup.version,
     log: (line) => lines.push(line),
   };
+}
+
+/** {@link runChecks} of `command` over `appDir` with the tests' shared plugin cache; returns the report and every log line. */
+export async function runLogged(
+  command: CheckCommand,
+  appDir: string,
+): Promise<{ readonly report: CheckReport; readonly lines: string[] }> {
+  const lines: string[] = [];
+  const report = await runChecks({ command, appDir, cacheDir: SHARED_CACHE_DIR, log: (l) => lines.push(l) });
+  return { report, lines };
 }
