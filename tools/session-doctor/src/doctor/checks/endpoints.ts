@@ -1,5 +1,5 @@
 import type { RouteTable, VpcEndpoint } from "@aws-sdk/client-ec2";
-import { fail, pass, unknown } from "../check";
+import { CheckResult, fail, pass, unknown } from "../check";
 import { Check, CheckContext, redeploy } from "../context";
 import { unansweredCall } from "../lookups";
 
@@ -28,6 +28,11 @@ export async function availableEndpoints(
 ): Promise<Array<{ service: string; endpoint: VpcEndpoint }>> {
   const { endpoints } = await serviceEndpoints(ctx);
   return endpoints.filter((e) => e.available).map((e) => ({ service: e.service, endpoint: e.endpoint as VpcEndpoint }));
+}
+
+/** The result of a network check that has no available needed endpoint to look at: the endpoints check says why. */
+export function noEndpointToCheck(id: string, title: string): CheckResult {
+  return unknown(id, title, "no needed interface endpoint is available to look at", "fix the endpoints check first");
 }
 
 /** The route of the subnet to the internet (NAT or internet gateway), if it has one. */
@@ -107,13 +112,7 @@ export const endpointDnsCheck: Check = {
     const { id, title } = endpointDnsCheck;
     const region = ctx.env.region;
     const endpoints = await availableEndpoints(ctx);
-    if (endpoints.length === 0)
-      return unknown(
-        id,
-        title,
-        "no needed interface endpoint is available to look at",
-        "fix the endpoints check first",
-      );
+    if (endpoints.length === 0) return noEndpointToCheck(id, title);
     const vpcId = await ctx.lookups.vpcId();
     const attribute = async (Attribute: "enableDnsSupport" | "enableDnsHostnames") => {
       try {

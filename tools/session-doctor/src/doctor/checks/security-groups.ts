@@ -1,9 +1,9 @@
 import type { IpPermission, SecurityGroup } from "@aws-sdk/client-ec2";
 import { stringOutput } from "../../outputs";
 import { httpsRuleFor, describeRule, HTTPS } from "../network-rules";
-import { fail, pass, unknown } from "../check";
+import { fail, pass } from "../check";
 import { Check, redeploy } from "../context";
-import { availableEndpoints } from "./endpoints";
+import { availableEndpoints, noEndpointToCheck } from "./endpoints";
 
 const groupName = (g: SecurityGroup | undefined, id: string) => (g?.GroupName ? `${id} (${g.GroupName})` : id);
 const rulesOf = (rules: readonly IpPermission[]) => (rules.length > 0 ? rules.map(describeRule).join("; ") : "none");
@@ -16,13 +16,7 @@ export const endpointIngressCheck: Check = {
     const { id, title } = endpointIngressCheck;
     const instance = await ctx.lookups.instance();
     const endpoints = await availableEndpoints(ctx);
-    if (endpoints.length === 0)
-      return unknown(
-        id,
-        title,
-        "no needed interface endpoint is available to look at",
-        "fix the endpoints check first",
-      );
+    if (endpoints.length === 0) return noEndpointToCheck(id, title);
     const ip = instance.PrivateIpAddress;
     const instanceGroups = (instance.SecurityGroups ?? []).map((g) => g.GroupId as string);
     const groups = await ctx.lookups.securityGroups(
@@ -76,13 +70,7 @@ export const instanceEgressCheck: Check = {
     const { id, title } = instanceEgressCheck;
     const instance = await ctx.lookups.instance();
     const endpoints = await availableEndpoints(ctx);
-    if (endpoints.length === 0)
-      return unknown(
-        id,
-        title,
-        "no needed interface endpoint is available to look at",
-        "fix the endpoints check first",
-      );
+    if (endpoints.length === 0) return noEndpointToCheck(id, title);
     const instanceGroups = (instance.SecurityGroups ?? []).map((g) => g.GroupId as string);
     const groups = await ctx.lookups.securityGroups(instanceGroups);
     const rules = instanceGroups.flatMap((g) => groups.get(g)?.IpPermissionsEgress ?? []);
