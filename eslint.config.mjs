@@ -3,8 +3,10 @@ import prettier from "eslint-config-prettier/flat";
 
 /**
  * Lint rules for every project.
- * - Nx module boundaries: libraries never import applications or tools, and
- *   projects only import each other through their public entry points.
+ * - Nx module boundaries: packages are imported, apps are run, tools build
+ *   and check the workspace. A package never imports an app or a tool, an app
+ *   imports packages only, and projects import each other through their
+ *   public entry points.
  * - Packages are used through their public entry points only.
  * - Formatting is Prettier's (`.prettierrc.json`): rules that would disagree
  *   with it are off.
@@ -26,15 +28,19 @@ export default [
           enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
+            // Packages are imported, apps are run, tools build and check the workspace.
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
-            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
-            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib", "type:tool"] },
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib", "type:app", "type:tool"] },
+            // The published construct packages build on core only (compute also on network).
             { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:network", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:iam", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:maintenance", onlyDependOnLibsWithTags: ["scope:shared"] },
             { sourceTag: "scope:compute", onlyDependOnLibsWithTags: ["scope:shared", "scope:network"] },
+            // Internal packages (Terraform I/O, the emulator) are never published and never import the product's constructs' internals.
+            { sourceTag: "scope:internal", onlyDependOnLibsWithTags: ["scope:shared", "scope:internal"] },
             {
               sourceTag: "scope:infra",
               onlyDependOnLibsWithTags: [
@@ -43,10 +49,16 @@ export default [
                 "scope:iam",
                 "scope:compute",
                 "scope:maintenance",
-                "scope:tooling",
+                "scope:internal",
               ],
             },
-            { sourceTag: "scope:tooling", onlyDependOnLibsWithTags: ["scope:shared", "scope:tooling"] },
+            // Operator programs (review, doctor and connect, diagram).
+            { sourceTag: "scope:operator", onlyDependOnLibsWithTags: ["scope:shared", "scope:internal"] },
+            { sourceTag: "scope:tooling", onlyDependOnLibsWithTags: ["scope:shared", "scope:internal", "scope:tooling"] },
+            {
+              sourceTag: "scope:e2e",
+              onlyDependOnLibsWithTags: ["scope:shared", "scope:internal", "scope:operator", "scope:infra"],
+            },
           ],
         },
       ],

@@ -108,7 +108,7 @@ if runs review; then
   export REVIEW_OUT
   REVIEW_OUT=$(mktemp -d)
   # shellcheck disable=SC2016 # expanded by the inner shell
-  measure "review prod --base=HEAD" bash -c 'cd apps/infra && node ../../tools/plan-review/dist/cli.js review --stack=prod --base=HEAD --fail-on=none --out-dir "$REVIEW_OUT" >/dev/null; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 2 ]'
+  measure "review prod --base=HEAD" bash -c 'cd apps/infra && node ../../apps/plan-review/dist/cli.js review --stack=prod --base=HEAD --fail-on=none --out-dir "$REVIEW_OUT" >/dev/null; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 2 ]'
   rm -rf "$REVIEW_OUT"
 fi
 if runs test; then

@@ -61,17 +61,36 @@ describe("workspace lint rules", () => {
     expect(messages).toEqual([{ rule: "@nx/enforce-module-boundaries", message: expect.any(String) }]);
   });
 
-  it("reject a package importing a tool, by the tags in the project files", async () => {
+  it("reject a published package importing an internal package, by the tags in the project files", async () => {
     const messages = await lint(
       "packages/compute/src/probe.ts",
-      'import { runChecks } from "@ssm-access/terraform-check";\nexport const probe = runChecks;\n',
+      'import { runChecks } from "@ssm-access/terraform-kit";\nexport const probe = runChecks;\n',
     );
     expect(messages).toEqual([
       {
         rule: "@nx/enforce-module-boundaries",
-        message: expect.stringMatching(/tagged with "type:lib" can only depend on libs tagged with "type:lib"/),
+        message: expect.stringMatching(
+          /tagged with "scope:compute" can only depend on libs tagged with "scope:shared", "scope:network"/,
+        ),
       },
     ]);
+  });
+
+  it("reject an app importing another app", async () => {
+    const messages = await lint(
+      "apps/plan-review/src/probe.ts",
+      'import { EnvironmentStack } from "@ssm-access/infra";\nexport const probe = EnvironmentStack;\n',
+    );
+    expect(messages).toEqual([{ rule: "@nx/enforce-module-boundaries", message: "Imports of apps are forbidden" }]);
+  });
+
+  it("accept an app importing the internal package", async () => {
+    expect(
+      await lint(
+        "apps/plan-review/src/probe.ts",
+        'import { runChecks } from "@ssm-access/terraform-kit";\nexport const probe = runChecks;\n',
+      ),
+    ).toEqual([]);
   });
 
   it.each(["src", "dist"])("reject a package importing another package's %s internals", async (folder) => {

@@ -1,0 +1,121 @@
+import { StackJson, awsProviderBlocks } from "@ssm-access/terraform-kit";
+
+/** File name of the override that points a stack at the emulators (Terraform merges `*_override.tf.json` last). */
+export const EMULATOR_OVERRIDE_FILE = "zz_emulator_override.tf.json";
+
+/** AWS services the stacks call, by the provider's `endpoints` argument names. */
+export const EMULATED_SERVICES: readonly string[] = ["dynamodb", "ec2", "iam", "kms", "logs", "s3", "ssm", "sts"];
+
+/** Static credentials the emulator accepts; never valid anywhere else. */
+export const EMULATOR_CREDENTIALS = { access_key: "emulator-access-key", secret_key: "emulator-secret-key" } as const;
+
+/** The emulator endpoint of each account, `http://127.0.0.1:<port>` by account id. */
+export type EndpointsByAccount = Readonly<Record<string, string>>;
+
+/** Raised when a stack cannot be pointed at the emulators. */
+export class EmulatorOverrideError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = "EmulatorOverrideError";
+  }
+}
+
+/** The account a provider block is locked to: its only `allowed_account_ids` entry. */
+export function providerAccount(
+  stack: string,
+  alias: string | undefined,
+  config: Readonly<Record<string, unknown>>,
+): string {
+  const ids = config.allowed_account_ids;
+  if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== "string") {
+    throw new EmulatorOverrideError(
+      `${stack}: provider aws${alias ? `.${alias}` : ""} must be locked to exactly one account (allowed_account_ids) to be routed to that account's emulator`,
+    );
+  }
+  return ids[0];
+}
+
+function endpointFor(stack: string, accountId: string, endpoints: EndpointsByAccount): string {
+  const endpoint = endpoints[accountId];
+  if (endpoint === undefined) {
+    throw new EmulatorOverrideError(
+      `${stack}: no emulator runs for account ${accountId} (running: ${Object.keys(endpoints).join(", ") || "none"})`,
+    );
+  }
+  return endpoint;
+}
+
+/**
+ * The override that sends every call of a stack to the emulators, leaving the
+ * stack itself as it deploys:
+ * - each AWS provider block (matched by alias) talks to the emulator of the
+ *   account it is locked to, with static emulator credentials (`profile` nulled:
+ *   there is no such profile here), path-style S3, and no instance-metadata
+ *   lookup; `allowed_account_ids` stays, and the emulator's STS answers with that
+ *   account, so the account lock is really exercised;
+ * - an `s3` backend is declared again (an override's backend block replaces the
+ *   original whole) with the same bucket, key, Region, encryption and
+ *   `use_lockfile`, pointed at the emulator of the default provider's account.
+ */
+export function emulatorOverride(
+  stack: string,
+  json: StackJson,
+  endpoints: EndpointsByAccount,
+): Record<string, unknown> {
+  const blocks = awsProviderBlocks(json);
+  const providers = blocks.map(({ alias, config }) => {
+    const endpoint = endpointFor(stack, providerAccount(stack, alias, config), endpoints);
+    return {
+      ...(alias === undefined ? {} : { alias }),
+      ...EMULATOR_CREDENTIALS,
+      ...("profile" in config ? { profile: null } : {}),
+      skip_metadata_api_check: true,
+      s3_use_path_style: true,
+      endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]))],
+    };
+  });
+  const override: Record<string, unknown> = {
+    "//": "Points this stack at a local AWS API emulator; the synthesized cdk.tf.json is unchanged.",
+  };
+  const backend = s3Backend(json);
+  if (backend !== undefined) {
+    const main = blocks.find((b) => b.alias === undefined);
+    if (main === undefined)
+      throw new EmulatorOverrideError(`${stack}: an s3 backend needs a default aws provider to tell its account`);
+    const endpoint = endpointFor(stack, providerAccount(stack, undefined, main.config), endpoints);
+    const kept = Object.fromEntries(
+      Object.entries(backend).filter(
+        ([key]) => !["profile", "assume_role", "shared_credentials_files", "shared_config_files"].includes(key),
+      ),
+    );
+    override.terraform = {
+      backend: {
+        s3: {
+          ...kept,
+          ...EMULATOR_CREDENTIALS,
+          endpoints: { s3: endpoint, sts: endpoint, dynamodb: endpoint },
+          use_path_style: true,
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+        },
+      },
+    };
+  }
+  if (providers.length > 0) override.provider = { aws: providers };
+  return override;
+}
+
+/** The stack's `terraform.backend.s3` block, if it has one. */
+export function s3Backend(json: StackJson): Record<string, unknown> | undefined {
+  const terraform = (json as Record<string, unknown>).terraform as Record<string, unknown> | undefined;
+  const backend = terraform?.backend as Record<string, unknown> | undefined;
+  const s3 = backend?.s3;
+  return typeof s3 === "object" && s3 !== null ? (s3 as Record<string, unknown>) : undefined;
+}
+
+/** The accounts a stack's AWS providers are locked to, sorted. */
+export function stackAccounts(stack: string, json: StackJson): string[] {
+  return [...new Set(awsProviderBlocks(json).map(({ alias, config }) => providerAccount(stack, alias, config)))].sort();
+}
