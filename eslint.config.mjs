@@ -54,10 +54,19 @@ export default [
             },
             // Operator programs (review, doctor and connect, diagram).
             { sourceTag: "scope:operator", onlyDependOnLibsWithTags: ["scope:shared", "scope:internal"] },
-            { sourceTag: "scope:tooling", onlyDependOnLibsWithTags: ["scope:shared", "scope:internal", "scope:tooling"] },
+            {
+              sourceTag: "scope:tooling",
+              onlyDependOnLibsWithTags: ["scope:shared", "scope:internal", "scope:tooling"],
+            },
             {
               sourceTag: "scope:e2e",
-              onlyDependOnLibsWithTags: ["scope:shared", "scope:internal", "scope:operator", "scope:infra"],
+              onlyDependOnLibsWithTags: [
+                "scope:shared",
+                "scope:internal",
+                "scope:operator",
+                "scope:infra",
+                "scope:tooling",
+              ],
             },
           ],
         },
