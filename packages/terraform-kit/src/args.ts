@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { CHECK_COMMANDS, CheckCommand } from "./run-checks";
+import { CHECK_COMMANDS, CheckCommand } from "./checks/run-checks";
 
 /** Command line usage. */
 export const USAGE = `Usage: terraform-check <validate|test|plan> --app <dir> [options]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseCliArgs, UsageError, USAGE } from "./args";
-import { runChecks } from "./run-checks";
+import { runChecks } from "./checks/run-checks";
 
 /** Output streams of {@link main}. */
 export interface CliIo {

@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { terraformEnv, writeCliConfig } from "../../src/cli-config";
-import { discoverProviderMirror } from "../../src/provider-mirror";
-import { StackCheckContext } from "../../src/stack-check";
-import { StackJson } from "../../src/stack-json";
-import { CheckCommand, CheckReport, runChecks } from "../../src/run-checks";
-import { checkTerraform } from "../../src/terraform";
+import { terraformEnv } from "../../src/terraform/environment";
+import { writeCliConfig } from "../../src/mirror/cli-config";
+import { discoverProviderMirror } from "../../src/mirror/provider-mirror";
+import { StackCheckContext } from "../../src/checks/stack-check";
+import { StackJson } from "../../src/stack/stack-json";
+import { CheckCommand, CheckReport, runChecks } from "../../src/checks/run-checks";
+import { checkTerraform } from "../../src/terraform/terraform";
 
 /** Jest timeout of a test that runs Terraform: init and validate cost seconds each on a small machine. */
 export const TERRAFORM_TIMEOUT_MS = 120_000;
