@@ -5,7 +5,7 @@
 import type { StackJson } from "@ssm-access/terraform-kit";
 import { stackDiagram } from "./stack-diagram";
 import { StackModel, SubnetModel, TIERS, stackModel } from "./stack-model";
-import { compareText } from "./terraform-json";
+import { compareText } from "./resource-values";
 
 /** Options of {@link environmentPage}. */
 export interface EnvironmentPageOptions {

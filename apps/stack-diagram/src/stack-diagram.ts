@@ -7,7 +7,7 @@
 import type { StackJson } from "@ssm-access/terraform-kit";
 import { Link, Shape, edge, escapeLabel, node, nodeId } from "./mermaid";
 import { InstanceModel, StackModel, SubnetModel, TIERS, Tier, stackModel } from "./stack-model";
-import { compareText } from "./terraform-json";
+import { compareText } from "./resource-values";
 
 /** Options of {@link stackDiagram}. */
 export interface StackDiagramOptions {

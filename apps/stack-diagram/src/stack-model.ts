@@ -5,19 +5,8 @@
  * Session Manager path and where sessions and flow logs are written.
  * Every list is sorted, so the same stack always gives the same model.
  */
-import type { StackJson } from "@ssm-access/terraform-kit";
-import {
-  TerraformResource,
-  blocksOf,
-  constructNameOf,
-  isRecord,
-  nameTagOf,
-  numberOf,
-  referenceTo,
-  referencesIn,
-  resourcesOf,
-  stringOf,
-} from "./terraform-json";
+import { StackBlock, StackJson, isRecord, objectsOf, referencesIn, resourcesOf } from "@ssm-access/terraform-kit";
+import { constructNameOf, nameTagOf, numberOf, referenceTo, stringOf } from "./resource-values";
 
 /** The three subnet tiers, in the order they are drawn and listed. */
 export const TIERS = ["public", "private", "isolated"] as const;
@@ -184,7 +173,7 @@ export function serviceShortName(serviceName: string): string {
   return parts.length > 3 && parts[0] === "com" && parts[1] === "amazonaws" ? parts.slice(3).join(".") : serviceName;
 }
 
-function tierFromPath(resource: TerraformResource): Tier | undefined {
+function tierFromPath(resource: StackBlock): Tier | undefined {
   const last = (resource.constructPath ?? "").split("/").pop() ?? "";
   const match = /^(Public|Private|Isolated)Subnet/.exec(last);
   return match ? (match[1].toLowerCase() as Tier) : undefined;
@@ -217,7 +206,7 @@ function defaultRoutes(stack: StackJson): Map<string, DefaultRoute> {
     return other ? { kind: "other", target: referencesIn(other)[0] ?? other } : undefined;
   };
   for (const table of resourcesOf(stack, "aws_route_table")) {
-    for (const block of blocksOf(table.body.route)) {
+    for (const block of objectsOf(table.body.route)) {
       const route = routeOf(block);
       if (route) routes.set(table.address, route);
     }
@@ -310,7 +299,7 @@ function instancesOf(stack: StackJson): InstanceModel[] {
   return resourcesOf(stack, "aws_instance").map((i) => {
     const template = templates.get(referenceTo(i.body.launch_template, "aws_launch_template") ?? "");
     const eni = referencesIn(
-      blocksOf(i.body.network_interface).map((n) => n.network_interface_id),
+      objectsOf(i.body.network_interface).map((n) => n.network_interface_id),
       "aws_network_interface",
     )
       .map((a) => interfaces.get(a))
@@ -320,7 +309,7 @@ function instancesOf(stack: StackJson): InstanceModel[] {
       (eni ? referenceTo(eni.subnet_id, "aws_subnet") : undefined) ??
       (template
         ? referenceTo(
-            blocksOf(template.network_interfaces).map((n) => n.subnet_id),
+            objectsOf(template.network_interfaces).map((n) => n.subnet_id),
             "aws_subnet",
           )
         : undefined);
@@ -346,7 +335,7 @@ function sessionManagerOf(
 ): SessionManagerModel | undefined {
   const documents = resourcesOf(stack, "aws_ssm_document").filter((d) => d.body.document_type === "Session");
   if (!hasInstances && !hasSsmMessages && documents.length === 0) return undefined;
-  const sessionTypeOf = (d: TerraformResource): { type?: string; port?: number } => {
+  const sessionTypeOf = (d: StackBlock): { type?: string; port?: number } => {
     try {
       const content: unknown = JSON.parse(String(d.body.content));
       if (!isRecord(content)) return {};
@@ -401,14 +390,14 @@ function bucketsOf(stack: StackJson): BucketModel[] {
   const expirations = new Map<string, number>();
   for (const l of resourcesOf(stack, "aws_s3_bucket_lifecycle_configuration")) {
     const bucket = referenceTo(l.body.bucket, "aws_s3_bucket");
-    const wholeBucket = blocksOf(l.body.rule).filter(
+    const wholeBucket = objectsOf(l.body.rule).filter(
       (r) =>
         r.status === "Enabled" &&
-        blocksOf(r.filter).every((f) => Object.keys(f).length === 0) &&
+        objectsOf(r.filter).every((f) => Object.keys(f).length === 0) &&
         stringOf(r.prefix) === undefined,
     );
     const days = wholeBucket
-      .flatMap((r) => blocksOf(r.expiration).map((e) => numberOf(e.days)))
+      .flatMap((r) => objectsOf(r.expiration).map((e) => numberOf(e.days)))
       .filter((d): d is number => d !== undefined);
     if (bucket && days.length > 0) expirations.set(bucket, Math.min(...days));
   }
@@ -427,7 +416,7 @@ function bucketsOf(stack: StackJson): BucketModel[] {
 /** Reads the model of a synthesized stack. */
 export function stackModel(stack: StackJson): StackModel {
   const providers = isRecord(stack.provider) ? stack.provider : {};
-  const aws = blocksOf(providers.aws).find((p) => p.alias === undefined);
+  const aws = objectsOf(providers.aws).find((p) => p.alias === undefined);
   const region = aws ? stringOf(aws.region) : undefined;
 
   const { interfaces, gateways } = endpointsOf(stack);
