@@ -1,4 +1,4 @@
-import { StackJson, awsProviderBlocks } from "@ssm-access/terraform-kit";
+import { StackJson, awsProviderBlocks, defaultAwsProvider, stackBackend } from "@ssm-access/terraform-kit";
 
 /** File name of the override that points a stack at the emulators (Terraform merges `*_override.tf.json` last). */
 export const EMULATOR_OVERRIDE_FILE = "zz_emulator_override.tf.json";
@@ -79,10 +79,10 @@ export function emulatorOverride(
   };
   const backend = s3Backend(json);
   if (backend !== undefined) {
-    const main = blocks.find((b) => b.alias === undefined);
+    const main = defaultAwsProvider(json);
     if (main === undefined)
       throw new EmulatorOverrideError(`${stack}: an s3 backend needs a default aws provider to tell its account`);
-    const endpoint = endpointFor(stack, providerAccount(stack, undefined, main.config), endpoints);
+    const endpoint = endpointFor(stack, providerAccount(stack, undefined, main), endpoints);
     const kept = Object.fromEntries(
       Object.entries(backend).filter(
         ([key]) => !["profile", "assume_role", "shared_credentials_files", "shared_config_files"].includes(key),
@@ -108,11 +108,9 @@ export function emulatorOverride(
 }
 
 /** The stack's `terraform.backend.s3` block, if it has one. */
-export function s3Backend(json: StackJson): Record<string, unknown> | undefined {
-  const terraform = (json as Record<string, unknown>).terraform as Record<string, unknown> | undefined;
-  const backend = terraform?.backend as Record<string, unknown> | undefined;
-  const s3 = backend?.s3;
-  return typeof s3 === "object" && s3 !== null ? (s3 as Record<string, unknown>) : undefined;
+export function s3Backend(json: StackJson): Readonly<Record<string, unknown>> | undefined {
+  const backend = stackBackend(json);
+  return backend?.type === "s3" ? backend.config : undefined;
 }
 
 /** The accounts a stack's AWS providers are locked to, sorted. */

@@ -1,28 +1,14 @@
-/** A resource change of `terraform show -json <plan>`, as much of it as the checks read. */
-export interface PlanResourceChange {
-  readonly address: string;
-  readonly type: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: unknown;
-    readonly after?: unknown;
-    readonly after_unknown?: unknown;
-    readonly replace_paths?: readonly (readonly (string | number)[])[];
-  };
-}
+import { PlanAction, PlanJson, planAction, renderPath } from "@ssm-access/terraform-kit";
 
-/** The parts of a JSON plan the checks read. */
-export interface PlanJson {
-  readonly resource_changes?: readonly PlanResourceChange[];
-  readonly resource_drift?: readonly PlanResourceChange[];
-}
+/** The plan JSON model is terraform-kit's; the lifecycle checks read it under this name too. */
+export type { PlanJson } from "@ssm-access/terraform-kit";
 
 /** One planned change, reduced to what differs. */
 export interface Change {
   readonly address: string;
   readonly type: string;
   /** `create`, `update`, `delete`, `replace`. */
-  readonly action: "create" | "update" | "delete" | "replace";
+  readonly action: Exclude<PlanAction, "no-op" | "read">;
   /** Attribute paths that differ between before and after (`tags.Name`, `egress[0].description`). */
   readonly paths: readonly string[];
 }
@@ -39,16 +25,6 @@ export interface EmulatorArtifact {
   readonly path: string;
   /** Why real AWS would not show this difference. */
   readonly reason: string;
-}
-
-/** Reduces `actions` to one word. */
-export function actionOf(actions: readonly string[]): Change["action"] | "no-op" | "read" {
-  if (actions.includes("delete") && actions.includes("create")) return "replace";
-  if (actions.includes("create")) return "create";
-  if (actions.includes("delete")) return "delete";
-  if (actions.includes("update")) return "update";
-  if (actions.includes("read")) return "read";
-  return "no-op";
 }
 
 /** Leaf paths where `before` and `after` differ, plus every path still unknown after apply. */
@@ -99,7 +75,7 @@ function emptyToUndefined(v: unknown): unknown {
 export function changesOf(plan: PlanJson): Change[] {
   const changes: Change[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    const action = actionOf(rc.change.actions);
+    const action = planAction(rc.change.actions);
     if (action === "no-op" || action === "read") continue;
     // A replacement makes every computed attribute unknown: what matters is what forces it.
     const paths =
@@ -111,11 +87,6 @@ export function changesOf(plan: PlanJson): Change[] {
     changes.push({ address: rc.address, type: rc.type, action, paths });
   }
   return changes;
-}
-
-/** `["launch_template", 0, "version"]` → `launch_template[0].version`. */
-export function renderPath(segments: readonly (string | number)[]): string {
-  return segments.reduce<string>((at, s) => (typeof s === "number" ? `${at}[${s}]` : at ? `${at}.${s}` : s), "");
 }
 
 /** Whether `path` is `prefix` or below it (`tags` covers `tags.Name`; `egress` covers `egress[0].x`). */

@@ -1,7 +1,17 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { discoverProviderMirror, runTerraform, terraformEnv, writeCliConfig } from "@ssm-access/terraform-kit";
+import {
+  ProcessOptions,
+  ProcessResult,
+  STACK_FILE,
+  discoverProviderMirror,
+  lastLines,
+  readStackJson,
+  runProcess,
+  runTerraform,
+  terraformEnv,
+  writeCliConfig,
+} from "@ssm-access/terraform-kit";
 import { EMULATOR_TRANSIENT_ERRORS } from "./allowlist";
 import { EMULATOR_OVERRIDE_FILE, EndpointsByAccount, emulatorOverride } from "./override";
 
@@ -83,10 +93,7 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
 
 /** Writes the emulator override of `stack`, rendered from its synthesized JSON in `out`. */
 export function writeOverride(ws: Workspace, out: string, stack: string): void {
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir(out, stack), "cdk.tf.json"), "utf8")) as Record<
-    string,
-    unknown
-  >;
+  const json = readStackJson(path.join(stackDir(out, stack), STACK_FILE));
   const dir = path.join(ws.overridesDir, stack);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -96,52 +103,15 @@ export function writeOverride(ws: Workspace, out: string, stack: string): void {
 }
 
 /** A command's outcome, its output kept in a log file. */
-export interface CommandResult {
-  readonly code: number;
-  readonly signal: NodeJS.Signals | null;
-  readonly output: string;
-  readonly logFile: string;
-  readonly durationMs: number;
-}
+export type CommandResult = ProcessResult & { readonly logFile: string };
 
-/** Runs a command, its output (stdout and stderr) collected and written to `logFile`. */
-export function runLogged(
+/** Runs a command, its output (stdout and stderr as they came) collected and written to `logFile`. */
+export async function runLogged(
   command: string,
   args: readonly string[],
-  options: {
-    cwd: string;
-    env: NodeJS.ProcessEnv;
-    logFile: string;
-    onStart?: (pid: number) => void;
-    /** Called with each chunk of output as it arrives. */
-    onOutput?: (text: string) => void;
-  },
+  options: ProcessOptions & { readonly logFile: string },
 ): Promise<CommandResult> {
-  const started = Date.now();
-  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    const take = (c: Buffer) => {
-      chunks.push(c);
-      options.onOutput?.(c.toString("utf8"));
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    child.on("error", reject);
-    if (child.pid !== undefined) options.onStart?.(child.pid);
-    child.on("close", (code, signal) => {
-      const output = stripAnsi(Buffer.concat(chunks).toString("utf8"));
-      fs.writeFileSync(options.logFile, output);
-      resolve({ code: code ?? -1, signal, output, logFile: options.logFile, durationMs: Date.now() - started });
-    });
-  });
-}
-
-/** Removes terminal colour and cursor sequences. */
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+  return { ...(await runProcess(command, args, options)), logFile: options.logFile };
 }
 
 /** A failed step, said as which stack, which step, which resources, and the Terraform error lines. */
@@ -183,17 +153,16 @@ export function terraformErrors(output: string, max = 5): string[] {
   return errors;
 }
 
-function failure(stack: string, step: string, result: CommandResult): StepError {
+/**
+ * The {@link StepError} of a failed command: the Terraform errors in its
+ * output, or its exit and the last lines of its output when it shows none.
+ */
+export function stepFailure(stack: string, step: string, result: CommandResult): StepError {
   const errors = terraformErrors(result.output);
   const details =
     errors.length > 0
       ? errors.map((e) => `  - ${e}`).join("\n")
-      : `  exit ${result.code}${result.signal ? ` (${result.signal})` : ""}; last lines:\n${result.output
-          .trim()
-          .split("\n")
-          .slice(-15)
-          .map((l) => `    ${l}`)
-          .join("\n")}`;
+      : `  exit ${result.code}${result.signal ? ` (${result.signal})` : ""}; last lines:\n${lastLines(result.output, 15, "    ")}`;
   return new StepError(stack, step, details, result.logFile);
 }
 
@@ -270,7 +239,7 @@ export async function runCdktf(
     process.stderr.write(`${stack}: ${step} hit an emulator transient error, running it once more: ${transient}\n`);
     result = await run(2);
   }
-  if (result.code !== 0 && !options.allowFailure) throw failure(stack, step, result);
+  if (result.code !== 0 && !options.allowFailure) throw stepFailure(stack, step, result);
   return result;
 }
 
@@ -288,7 +257,7 @@ export async function synth(
     env: childEnv(ws),
     logFile: path.join(ws.root, "logs", `synth-${environments.join("-")}.log`),
   });
-  if (result.code !== 0) throw failure(environments.join(","), "synth", result);
+  if (result.code !== 0) throw stepFailure(environments.join(","), "synth", result);
 }
 
 /** Runs Terraform in a stack folder with the workspace's configuration; throws a {@link StepError} on failure unless allowed. */
@@ -306,13 +275,9 @@ export async function terraform(
       step,
       `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`,
     );
-  const started = Date.now();
-  const r = await runTerraform(args, { cwd: dir, env: childEnv(ws) });
   const logFile = path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`);
-  const output = stripAnsi(`${r.stdout}\n${r.stderr}`);
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  fs.writeFileSync(logFile, output);
-  const result: CommandResult = { code: r.code, signal: null, output, logFile, durationMs: Date.now() - started };
-  if (r.code !== 0 && !allowFailure) throw failure(stack, step, result);
+  const r = await runTerraform(args, { cwd: dir, env: childEnv(ws), logFile });
+  const result: CommandResult = { ...r, logFile };
+  if (result.code !== 0 && !allowFailure) throw stepFailure(stack, step, result);
   return result;
 }

@@ -1,27 +1,5 @@
 import { EMULATOR_ARTIFACTS } from "../src/allowlist";
-import {
-  PlanJson,
-  actionOf,
-  changesOf,
-  describeChanges,
-  differingPaths,
-  pathUnder,
-  unexplainedChanges,
-} from "../src/plan";
-
-describe("actionOf", () => {
-  it.each([
-    [["no-op"], "no-op"],
-    [["create"], "create"],
-    [["update"], "update"],
-    [["delete"], "delete"],
-    [["delete", "create"], "replace"],
-    [["create", "delete"], "replace"],
-    [["read"], "read"],
-  ])("%j is %s", (actions, expected) => {
-    expect(actionOf(actions)).toBe(expected);
-  });
-});
+import { PlanJson, changesOf, describeChanges, differingPaths, pathUnder, unexplainedChanges } from "../src/plan";
 
 describe("differingPaths", () => {
   it("lists the leaves that differ, nested and in lists, and the values still unknown", () => {

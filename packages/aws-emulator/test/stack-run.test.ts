@@ -1,4 +1,4 @@
-import { stripAnsi, terraformErrors, transientEmulatorError } from "../src/stack-run";
+import { CommandResult, StepError, stepFailure, terraformErrors, transientEmulatorError } from "../src/stack-run";
 
 const CDKTF_LOG = [
   "dev  aws_vpc.network: Creation complete after 1s [id=vpc-1]",
@@ -36,9 +36,32 @@ describe("terraformErrors", () => {
   });
 });
 
-describe("stripAnsi", () => {
-  it("removes colours and cursor movement", () => {
-    expect(stripAnsi("\x1b[1m\x1b[32mok\x1b[0m\x1b[2K\x1b[1A\r")).toBe("ok");
+describe("stepFailure", () => {
+  const result = (output: string, code = 1): CommandResult => ({
+    args: [],
+    code,
+    signal: null,
+    stdout: output,
+    stderr: "",
+    output,
+    logFile: "/logs/dev-deploy.log",
+    durationMs: 1,
+  });
+
+  it("lists the Terraform errors of the output, with the log file", () => {
+    const error = stepFailure("dev", "deploy", result(CDKTF_LOG));
+    expect(error).toBeInstanceOf(StepError);
+    expect(error.message).toMatch(/^dev: deploy failed\n {2}- collecting instance settings: /);
+    expect(error.message).toContain("  - Plugin did not respond");
+    expect(error.message).toMatch(/\(full log: \/logs\/dev-deploy\.log\)$/);
+  });
+
+  it("shows the exit code and the last lines when the output has no Terraform error", () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i}`).join("\n");
+    const error = stepFailure("dev", "synth", result(lines, 2));
+    expect(error.details).toBe(
+      `  exit 2; last lines:\n${Array.from({ length: 15 }, (_, i) => `    line ${i + 5}`).join("\n")}`,
+    );
   });
 });
 
