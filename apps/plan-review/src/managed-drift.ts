@@ -1,22 +1,5 @@
-import { EMULATOR_ARTIFACTS, PlanJson, differingPaths, pathUnder } from "@ssm-access/aws-emulator";
-
-interface ConfiguredResource {
-  readonly address: string;
-  readonly expressions?: Readonly<Record<string, unknown>>;
-}
-
-interface PlanWithConfiguration extends PlanJson {
-  readonly configuration?: { readonly root_module?: { readonly resources?: readonly ConfiguredResource[] } };
-  readonly relevant_attributes?: readonly {
-    readonly resource: string;
-    readonly attribute: readonly (string | number)[];
-  }[];
-}
-
-/** `aws_ec2_tag.x["Owner"]` → `aws_ec2_tag.x`: the configuration's address of an instance. */
-function configAddress(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, "");
-}
+import { EMULATOR_ARTIFACTS, differingPaths, pathUnder } from "@ssm-access/aws-emulator";
+import { PlanJson, resourceAddress } from "@ssm-access/terraform-kit";
 
 /**
  * The plan with its `resource_drift` reduced to what the configuration
@@ -33,20 +16,19 @@ function configAddress(address: string): string {
  * differently (when the baseline is emulated).
  */
 export function managedDrift(plan: PlanJson, ignoreArtifacts = false): PlanJson {
-  const p = plan as PlanWithConfiguration;
   const managed = new Map<string, Set<string>>();
   const add = (address: string, attribute: string) => {
     const set = managed.get(address) ?? new Set<string>();
     set.add(attribute);
     managed.set(address, set);
   };
-  for (const r of p.configuration?.root_module?.resources ?? [])
+  for (const r of plan.configuration?.root_module?.resources ?? [])
     for (const key of Object.keys(r.expressions ?? {})) add(r.address, key);
-  for (const r of p.relevant_attributes ?? [])
-    if (typeof r.attribute[0] === "string") add(configAddress(r.resource), r.attribute[0]);
+  for (const r of plan.relevant_attributes ?? [])
+    if (typeof r.attribute[0] === "string") add(resourceAddress(r.resource), r.attribute[0]);
 
   const resource_drift = (plan.resource_drift ?? []).flatMap((d) => {
-    const keep = managed.get(configAddress(d.address)) ?? new Set<string>();
+    const keep = managed.get(resourceAddress(d.address)) ?? new Set<string>();
     const before = (d.change.before ?? {}) as Record<string, unknown>;
     const after = { ...((d.change.after ?? {}) as Record<string, unknown>) };
     for (const key of Object.keys(after)) if (!keep.has(key)) after[key] = before[key];

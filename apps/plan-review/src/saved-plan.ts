@@ -1,8 +1,15 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlanJson } from "@ssm-access/aws-emulator";
-import { discoverProviderMirror, runTerraform, terraformEnv, writeCliConfig } from "@ssm-access/terraform-kit";
+import {
+  PlanJson,
+  ProcessResult,
+  STACK_FILE,
+  parsePlanJson,
+  readStackJson,
+  runProcess,
+  runTerraform,
+  userTerraformEnv,
+} from "@ssm-access/terraform-kit";
 import { managedDrift } from "./managed-drift";
 
 /** A plan saved against real AWS, read back for review. */
@@ -27,25 +34,28 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   if (!fs.existsSync(file))
     throw new Error(`--plan ${file} does not exist; make one with \`npx nx run infra:plan --stack=<env>\``);
   const dir = path.dirname(file);
-  const stackJsonFile = path.join(dir, "cdk.tf.json");
+  const stackJsonFile = path.join(dir, STACK_FILE);
   if (!fs.existsSync(stackJsonFile)) {
     throw new Error(
       `${stackJsonFile} is missing: a saved plan is reviewed in the stack folder it was made in (beside its cdk.tf.json)`,
     );
   }
+  return { plan: managedDrift(await readPlanFile(file)), stackJson: readStackJson(stackJsonFile) };
+}
+
+/** A plan file as JSON: read as it is when it is JSON already, else with `terraform show -json` in its folder. */
+async function readPlanFile(file: string): Promise<PlanJson> {
   const head = fs.readFileSync(file).subarray(0, 1).toString("utf8");
-  let plan: unknown;
-  if (head === "{") {
-    plan = JSON.parse(fs.readFileSync(file, "utf8"));
-  } else {
-    const r = await runTerraform(["show", "-json", "-no-color", path.basename(file)], { cwd: dir, env: process.env });
-    if (r.code !== 0)
-      throw new Error(
-        `terraform show -json ${file} failed (is the folder initialized?):\n${r.stderr.trim() || r.stdout.trim()}`,
-      );
-    plan = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+  if (head === "{") return parsePlanJson(fs.readFileSync(file, "utf8"), file);
+  const show = `terraform show -json ${file}`;
+  const r = await runTerraform(["show", "-json", "-no-color", path.basename(file)], {
+    cwd: path.dirname(file),
+    env: process.env,
+  });
+  if (r.code !== 0) {
+    throw new Error(`${show} failed (is the folder initialized?):\n${r.stderr.trim() || r.stdout.trim()}`);
   }
-  return { plan: managedDrift(plan as PlanJson), stackJson: JSON.parse(fs.readFileSync(stackJsonFile, "utf8")) };
+  return parsePlanJson(r.stdout, show);
 }
 
 /** What `plan` runs. */
@@ -75,54 +85,39 @@ export async function planWithCredentials(
   const log = options.log ?? (() => undefined);
   const outdir = options.outdir ?? path.join(options.appDir, "cdktf.out");
   const env = { ...(options.env ?? process.env) };
-  const run = (command: string, args: readonly string[], cwd: string, runEnv: NodeJS.ProcessEnv) =>
-    runCommand(command, args, cwd, runEnv, options.output ?? "inherit");
-  const synth = await run(
-    process.execPath,
-    [
-      path.join(options.appDir, "dist", "main.js"),
-      "--env",
-      options.stack,
-      "--outdir",
-      outdir,
-      "--environments-dir",
-      options.environmentsDir,
-    ],
-    options.appDir,
-    env,
+  const stdio = options.output ?? "inherit";
+  // A command ended by a signal fails with 1.
+  const exitCode = async (running: Promise<ProcessResult>) => {
+    const { code } = await running;
+    return code < 0 ? 1 : code;
+  };
+  const synth = await exitCode(
+    runProcess(
+      process.execPath,
+      [
+        path.join(options.appDir, "dist", "main.js"),
+        "--env",
+        options.stack,
+        "--outdir",
+        outdir,
+        "--environments-dir",
+        options.environmentsDir,
+      ],
+      { cwd: options.appDir, env, stdio, forwardSignals: true },
+    ),
   );
   if (synth !== 0) return { code: synth, planFile: "" };
   const dir = path.join(outdir, "stacks", options.stack);
-  const mirror = discoverProviderMirror();
-  const tfEnv =
-    mirror && env.TF_CLI_CONFIG_FILE === undefined
-      ? terraformEnv(writeCliConfig(path.join(outdir, ".terraform-cli"), mirror.path), env)
-      : env;
+  const terraform = {
+    cwd: dir,
+    env: userTerraformEnv(path.join(outdir, ".terraform-cli"), env),
+    stdio,
+    forwardSignals: true,
+  };
   log(`terraform init in ${path.relative(options.appDir, dir)}`);
-  const init = await run("terraform", ["init", "-input=false"], dir, tfEnv);
+  const init = await exitCode(runTerraform(["init", "-input=false"], terraform));
   if (init !== 0) return { code: init, planFile: "" };
   const planFile = path.join(dir, planFileName(options.stack));
-  const plan = await run("terraform", ["plan", "-input=false", `-out=${planFileName(options.stack)}`], dir, tfEnv);
+  const plan = await exitCode(runTerraform(["plan", "-input=false", `-out=${planFileName(options.stack)}`], terraform));
   return { code: plan, planFile };
-}
-
-function runCommand(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  output: "inherit" | "ignore",
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd, env, stdio: ["ignore", output, output] });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      process.removeListener("SIGINT", forward);
-      process.removeListener("SIGTERM", forward);
-      resolve(code ?? 1);
-    });
-  });
 }

@@ -4,9 +4,10 @@ import {
   EMULATOR_ARTIFACTS,
   EMULATOR_OVERRIDE_FILE,
   Emulator,
-  PlanJson,
+  StepError,
   Workspace,
   changesOf,
+  childEnv,
   createWorkspace,
   emulatorOverride,
   ensureCertificate,
@@ -18,13 +19,12 @@ import {
   stackAccounts,
   stackDir,
   startEmulator,
+  stepFailure,
   terraform,
-  terraformErrors,
   transientEmulatorError,
   unexplainedChanges,
-  StepError,
-  childEnv,
 } from "@ssm-access/aws-emulator";
+import { PlanJson, STACK_FILE, StackJson, lastLines, readStackJson } from "@ssm-access/terraform-kit";
 import { managedDrift } from "../managed-drift";
 import { BaseCheckout, checkoutBase, linkDependencies, transpileProjects } from "./base-checkout";
 
@@ -72,11 +72,11 @@ const STATE_FILE = "terraform.tfstate";
  */
 export function baselineOverride(
   stack: string,
-  stackJson: unknown,
+  stackJson: StackJson,
   endpoints: Readonly<Record<string, string>>,
   statePath: string,
 ): Record<string, unknown> {
-  const override = emulatorOverride(stack, stackJson as Record<string, unknown>, endpoints);
+  const override = emulatorOverride(stack, stackJson, endpoints);
   return { ...override, terraform: { backend: { local: { path: statePath } } } };
 }
 
@@ -97,6 +97,200 @@ export function withoutEmulatorArtifacts(plan: PlanJson): { plan: PlanJson; left
   return { plan: managedDrift({ ...plan, resource_changes }, true), leftOut };
 }
 
+/** Seconds spent per step, and the function that times a step into them. */
+function stepTimer(): {
+  readonly timings: Record<string, number>;
+  readonly timed: <T>(step: string, run: () => Promise<T> | T) => Promise<T>;
+} {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, run: () => Promise<T> | T): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await run();
+    } finally {
+      timings[step] = (Date.now() - started) / 1000;
+    }
+  };
+  return { timings, timed };
+}
+
+/** What one run starts and makes: stopped and removed when it ends, and on interrupt. */
+interface RunResources {
+  /** The temporary folder of the run. */
+  readonly root: string;
+  /** The emulators started. */
+  readonly emulators: Emulator[];
+  /** The base commit's worktree, once checked out. */
+  checkout?: BaseCheckout;
+}
+
+/** Runs `work` with the resources of a run, and stops and removes them on success, failure and SIGINT/SIGTERM. */
+async function withRunResources<T>(work: (resources: RunResources) => Promise<T>): Promise<T> {
+  const resources: RunResources = { root: makeTempDir("ssm-access-review-"), emulators: [] };
+  const cleanup = async () => {
+    await Promise.all(resources.emulators.map((e) => e.stop()));
+    resources.checkout?.remove();
+    removeTempDir(resources.root);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void cleanup().finally(() => process.kill(process.pid, signal));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await work(resources);
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await cleanup();
+  }
+}
+
+/** A run of {@link planAgainstEmulatedBaseline}: its options, resources, timer and log. */
+interface BaselineRun {
+  readonly options: EmulatedBaselineOptions;
+  readonly resources: RunResources;
+  readonly timed: ReturnType<typeof stepTimer>["timed"];
+  readonly log: (line: string) => void;
+}
+
+/** The environment files of both sides, and the base commit checked out and built. */
+interface Sources {
+  readonly base: BaseCheckout;
+  readonly headAppDir: string;
+  readonly environmentsDir: string;
+  readonly headEnvFile: string;
+  /** Repository-relative path of the base's environment file. */
+  readonly baseEnvRel: string;
+  readonly baseEnvFile: string;
+  /** Whether the base commit has the environment at all. */
+  readonly baseHasStack: boolean;
+}
+
+/** Checks the head's environment file exists, then checks the base out and builds it (step 1). */
+async function prepareSources(run: BaselineRun): Promise<Sources> {
+  const { stack, repoRoot, baseRef } = run.options;
+  const headAppDir = path.join(repoRoot, "apps", "infra");
+  const environmentsDir = run.options.environmentsDir ?? path.join(headAppDir, "environments");
+  const headEnvFile = path.join(environmentsDir, `${stack}.json`);
+  if (!fs.existsSync(headEnvFile)) throw new StepError(stack, "review", `  ${headEnvFile} does not exist`);
+
+  run.log(`checking out ${baseRef} and building it...`);
+  const base = await run.timed("checkout", () =>
+    checkoutBase(repoRoot, baseRef, path.join(run.resources.root, "base")),
+  );
+  run.resources.checkout = base;
+  await run.timed("build base", () => {
+    linkDependencies(repoRoot, base.dir);
+    transpileProjects(base.dir);
+  });
+  const baseEnvRel = path.join("apps", "infra", "environments", `${stack}.json`);
+  const baseEnvFile = path.join(base.dir, baseEnvRel);
+  return {
+    base,
+    headAppDir,
+    environmentsDir,
+    headEnvFile,
+    baseEnvRel,
+    baseEnvFile,
+    baseHasStack: fs.existsSync(baseEnvFile),
+  };
+}
+
+/** Both sides synthesized: the head's stack folder and JSON, the base's when it has the stack. */
+interface Synthesized {
+  readonly python: string;
+  readonly certificateFile: string;
+  readonly headDir: string;
+  readonly headJson: StackJson;
+  readonly baseDir?: string;
+  readonly baseJson: StackJson;
+}
+
+/** Synthesizes the base and the head (step 2). */
+async function synthesizeSides(run: BaselineRun, sources: Sources): Promise<Synthesized> {
+  const { stack, repoRoot, baseRef } = run.options;
+  const { root } = run.resources;
+  const { python } = findMotoPython();
+  const certificateFile = ensureCertificate(path.join(root, "tls"), python);
+  const synthWs = createWorkspace(repoRoot, root, {}, certificateFile);
+  run.log(`synthesizing ${stack} at ${baseRef} (${sources.base.sha.slice(0, 7)}) and in the working tree...`);
+  const [baseOut, headOut] = await run.timed("synth", () =>
+    Promise.all([
+      sources.baseHasStack
+        ? synthApp(synthWs, path.join(sources.base.dir, "apps", "infra"), stack, path.join(root, "out", "base"))
+        : Promise.resolve(undefined),
+      synthApp(synthWs, sources.headAppDir, stack, path.join(root, "out", "head"), sources.environmentsDir),
+    ]),
+  );
+  const headDir = stackDir(headOut, stack);
+  const baseDir = baseOut === undefined ? undefined : stackDir(baseOut, stack);
+  return {
+    python,
+    certificateFile,
+    headDir,
+    headJson: readStackJson(path.join(headDir, STACK_FILE)),
+    ...(baseDir === undefined ? {} : { baseDir }),
+    baseJson: baseDir === undefined ? {} : readStackJson(path.join(baseDir, STACK_FILE)),
+  };
+}
+
+/** Starts one emulator per account of the stacks (step 3); returns the workspace pointed at them. */
+async function startEmulators(run: BaselineRun, sides: Synthesized): Promise<Workspace> {
+  const { stack, repoRoot } = run.options;
+  const { root, emulators } = run.resources;
+  const accounts = [
+    ...new Set([
+      ...stackAccounts(stack, sides.headJson),
+      ...(sides.baseDir ? stackAccounts(stack, sides.baseJson) : []),
+    ]),
+  ].sort();
+  await run.timed("start emulator", async () => {
+    for (const accountId of accounts)
+      emulators.push(
+        await startEmulator({
+          accountId,
+          logDir: path.join(root, "logs"),
+          tlsDir: path.join(root, "tls"),
+          python: sides.python,
+        }),
+      );
+  });
+  const endpoints = Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint]));
+  return createWorkspace(repoRoot, root, endpoints, sides.certificateFile);
+}
+
+/**
+ * Applies the base into the emulators (step 3) and plans the head against
+ * it (step 4), both with a local state file they share.
+ */
+async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: Workspace, baseSha: string) {
+  const { stack } = run.options;
+  const statePath = path.join(run.resources.root, "state", STATE_FILE);
+  fs.mkdirSync(path.dirname(statePath), { recursive: true });
+  const writeOverride = (dir: string, json: StackJson) =>
+    fs.writeFileSync(
+      path.join(dir, EMULATOR_OVERRIDE_FILE),
+      `${JSON.stringify(baselineOverride(stack, json, ws.endpoints, statePath), null, 2)}\n`,
+    );
+
+  writeOverride(sides.headDir, sides.headJson);
+  const baseDir = sides.baseDir;
+  if (baseDir !== undefined) {
+    writeOverride(baseDir, sides.baseJson);
+    run.log(`deploying ${stack} at ${baseSha.slice(0, 7)} into the emulator...`);
+    await run.timed("deploy base", async () => {
+      await terraform(ws, baseDir, stack, ["init", "-input=false"], "init base");
+      await applyWithRetry(ws, baseDir, stack);
+    });
+    copyInit(baseDir, sides.headDir);
+  } else {
+    await run.timed("init head", () => terraform(ws, sides.headDir, stack, ["init", "-input=false"], "init head"));
+  }
+  run.log(`planning the working tree's ${stack} against it...`);
+  return run.timed("plan", () => planJson(ws, sides.headDir, stack, "plan head"));
+}
+
 /**
  * Plans the working tree's stack against its base commit deployed into a
  * local AWS API emulator, with no AWS credentials:
@@ -109,121 +303,31 @@ export function withoutEmulatorArtifacts(plan: PlanJson): { plan: PlanJson; left
  * success, failure and interrupt.
  */
 export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptions): Promise<EmulatedBaselinePlan> {
-  const log = options.log ?? (() => undefined);
-  const timings: Record<string, number> = {};
-  const timed = async <T>(step: string, run: () => Promise<T> | T): Promise<T> => {
-    const started = Date.now();
-    try {
-      return await run();
-    } finally {
-      timings[step] = (Date.now() - started) / 1000;
-    }
-  };
-  const root = makeTempDir("ssm-access-review-");
-  const emulators: Emulator[] = [];
-  let checkout: BaseCheckout | undefined;
-  const cleanup = async () => {
-    await Promise.all(emulators.map((e) => e.stop()));
-    checkout?.remove();
-    removeTempDir(root);
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    void cleanup().finally(() => process.kill(process.pid, signal));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    const { stack, repoRoot } = options;
-    const headAppDir = path.join(repoRoot, "apps", "infra");
-    const environmentsDir = options.environmentsDir ?? path.join(headAppDir, "environments");
-    const headEnvFile = path.join(environmentsDir, `${stack}.json`);
-    if (!fs.existsSync(headEnvFile)) throw new StepError(stack, "review", `  ${headEnvFile} does not exist`);
-
-    log(`checking out ${options.baseRef} and building it...`);
-    checkout = await timed("checkout", () => checkoutBase(repoRoot, options.baseRef, path.join(root, "base")));
-    const base = checkout;
-    await timed("build base", () => {
-      linkDependencies(repoRoot, base.dir);
-      transpileProjects(base.dir);
-    });
-    const baseEnvRel = path.join("apps", "infra", "environments", `${stack}.json`);
-    const baseEnvFile = path.join(base.dir, baseEnvRel);
-    const baseHasStack = fs.existsSync(baseEnvFile);
-
-    const { python } = findMotoPython();
-    const certificateFile = ensureCertificate(path.join(root, "tls"), python);
-    const synthWs = createWorkspace(repoRoot, root, {}, certificateFile);
-    log(`synthesizing ${stack} at ${options.baseRef} (${base.sha.slice(0, 7)}) and in the working tree...`);
-    const [baseOut, headOut] = await timed("synth", () =>
-      Promise.all([
-        baseHasStack
-          ? synthApp(synthWs, path.join(base.dir, "apps", "infra"), stack, path.join(root, "out", "base"))
-          : Promise.resolve(undefined),
-        synthApp(synthWs, headAppDir, stack, path.join(root, "out", "head"), environmentsDir),
-      ]),
-    );
-    const headDir = stackDir(headOut as string, stack);
-    const headJson = readJson(path.join(headDir, "cdk.tf.json"));
-    const baseDir = baseOut === undefined ? undefined : stackDir(baseOut, stack);
-    const baseJson = baseDir === undefined ? {} : readJson(path.join(baseDir, "cdk.tf.json"));
-
-    const accounts = [
-      ...new Set([
-        ...stackAccounts(stack, headJson as never),
-        ...(baseDir ? stackAccounts(stack, baseJson as never) : []),
-      ]),
-    ].sort();
-    await timed("start emulator", async () => {
-      for (const accountId of accounts)
-        emulators.push(
-          await startEmulator({ accountId, logDir: path.join(root, "logs"), tlsDir: path.join(root, "tls"), python }),
-        );
-    });
-    const endpoints = Object.fromEntries(emulators.map((e) => [e.accountId, e.endpoint]));
-    const ws = createWorkspace(repoRoot, root, endpoints, certificateFile);
-    const statePath = path.join(root, "state", STATE_FILE);
-    fs.mkdirSync(path.dirname(statePath), { recursive: true });
-    const writeOverride = (dir: string, json: unknown) =>
-      fs.writeFileSync(
-        path.join(dir, EMULATOR_OVERRIDE_FILE),
-        `${JSON.stringify(baselineOverride(stack, json, endpoints, statePath), null, 2)}\n`,
-      );
-
-    writeOverride(headDir, headJson);
-    if (baseDir !== undefined) {
-      writeOverride(baseDir, baseJson);
-      log(`deploying ${stack} at ${base.sha.slice(0, 7)} into the emulator...`);
-      await timed("deploy base", async () => {
-        await terraform(ws, baseDir, stack, ["init", "-input=false"], "init base");
-        await applyWithRetry(ws, baseDir, stack);
-      });
-      copyInit(baseDir, headDir);
-    } else {
-      await timed("init head", () => terraform(ws, headDir, stack, ["init", "-input=false"], "init head"));
-    }
-    log(`planning the working tree's ${stack} against it...`);
-    const raw = await timed("plan", () => planJson(ws, headDir, stack, "plan head"));
-    const { plan, leftOut } = withoutEmulatorArtifacts(raw);
+  const { timings, timed } = stepTimer();
+  return withRunResources(async (resources) => {
+    const run: BaselineRun = { options, resources, timed, log: options.log ?? (() => undefined) };
+    const sources = await prepareSources(run);
+    const sides = await synthesizeSides(run, sources);
+    const ws = await startEmulators(run, sides);
+    const { plan, leftOut } = withoutEmulatorArtifacts(await deployBaseAndPlanHead(run, sides, ws, sources.base.sha));
     return {
       plan,
       base: {
         ref: options.baseRef,
-        sha: base.sha,
-        stackJson: baseJson,
-        ...(baseHasStack ? { environment: { file: baseEnvRel, json: readJson(baseEnvFile) } } : {}),
+        sha: sources.base.sha,
+        stackJson: sides.baseJson,
+        ...(sources.baseHasStack
+          ? { environment: { file: sources.baseEnvRel, json: readJson(sources.baseEnvFile) } }
+          : {}),
       },
       head: {
-        stackJson: headJson,
-        environment: { file: repoRelative(repoRoot, headEnvFile), json: readJson(headEnvFile) },
+        stackJson: sides.headJson,
+        environment: { file: repoRelative(options.repoRoot, sources.headEnvFile), json: readJson(sources.headEnvFile) },
       },
       artifactsLeftOut: leftOut,
       timings,
     };
-  } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
-    await cleanup();
-  }
+  });
 }
 
 /** `node <app>/dist/main.js --env <stack> --outdir <out>`: the app's own synth, of either commit. */
@@ -244,17 +348,7 @@ async function synthApp(
     logFile: path.join(ws.root, "logs", `synth-${path.basename(out)}.log`),
   });
   if (result.code !== 0) {
-    throw new StepError(
-      stack,
-      `synth (${path.basename(out)})`,
-      result.output
-        .trim()
-        .split("\n")
-        .slice(-20)
-        .map((l) => `  ${l}`)
-        .join("\n"),
-      result.logFile,
-    );
+    throw new StepError(stack, `synth (${path.basename(out)})`, lastLines(result.output, 20), result.logFile);
   }
   return out;
 }
@@ -267,17 +361,7 @@ async function applyWithRetry(ws: Workspace, dir: string, stack: string): Promis
     await terraform(ws, dir, stack, args, "deploy base again");
     return;
   }
-  const errors = terraformErrors(first.output);
-  const details =
-    errors.length > 0
-      ? errors.map((e) => `  - ${e}`).join("\n")
-      : first.output
-          .trim()
-          .split("\n")
-          .slice(-15)
-          .map((l) => `    ${l}`)
-          .join("\n");
-  throw new StepError(stack, "deploy base", details, first.logFile);
+  throw stepFailure(stack, "deploy base", first);
 }
 
 /** Gives `to` the initialized providers and lock file of `from` (the same stack, backend and providers). */

@@ -1,8 +1,8 @@
+import { isRecord, renderPath } from "@ssm-access/terraform-kit";
 import { PlannedChange } from "./plan";
 import { AspectValue, ResourceState } from "./posture";
 import { INGRESS } from "./posture-network";
 import { DriftEntry } from "./types";
-import { isRecord, renderPath } from "./values";
 
 function stateOf(change: PlannedChange, values: unknown): ResourceState | undefined {
   return isRecord(values) ? { address: change.address, type: change.type, values } : undefined;

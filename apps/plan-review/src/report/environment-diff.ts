@@ -1,4 +1,5 @@
-import { PathStep, deepEqual, isRecord } from "./values";
+import { isRecord, PathStep } from "@ssm-access/terraform-kit";
+import { deepEqual } from "./values";
 
 /**
  * One changed field of an environment file, by its path in each file. Both

@@ -1,7 +1,8 @@
-import { PlannedChange, actionOf } from "./plan";
+import { isRecord, planAction } from "@ssm-access/terraform-kit";
+import { PlannedChange } from "./plan";
 import { firstBlock } from "./posture";
 import { Action } from "./types";
-import { asList, isRecord } from "./values";
+import { asList } from "./values";
 
 /** A domain rule: what a change means that Terraform's plan does not say. */
 type NoteRule = (change: PlannedChange, action: Action) => string | undefined;
@@ -120,7 +121,7 @@ export const NOTE_RULES: readonly NoteRule[] = [
 
 /** The domain notes of one change. */
 export function domainNotes(change: PlannedChange): string[] {
-  const action = actionOf(change.actions);
-  if (action === undefined) return [];
+  const action = planAction(change.actions);
+  if (action === "no-op") return [];
   return NOTE_RULES.map((rule) => rule(change, action)).filter((note): note is string => note !== undefined);
 }

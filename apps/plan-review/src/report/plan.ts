@@ -1,13 +1,13 @@
 import {
-  JsonRecord,
   PathStep,
-  anyMarked,
-  changedPaths,
-  cutAtSensitive,
+  PlanConfigResource,
+  PlanJson,
+  PlanResourceChange,
+  checkPlanJson,
+  configResources,
   isRecord,
-  maskSensitive,
-  withUnknowns,
-} from "./values";
+} from "@ssm-access/terraform-kit";
+import { anyMarked, changedPaths, cutAtSensitive, maskSensitive, withUnknowns } from "./values";
 
 /**
  * One entry of `resource_changes` or `resource_drift`, read and checked.
@@ -43,11 +43,7 @@ export interface PlannedOutputChange {
 }
 
 /** A resource block of `configuration.root_module`. */
-export interface ConfigResource {
-  readonly address: string;
-  /** `expressions`: attribute → `{ references, constant_value }`, nested blocks as lists of such maps. */
-  readonly expressions: JsonRecord;
-}
+export type ConfigResource = PlanConfigResource;
 
 /** The parts of a `terraform show -json` plan that a review reads. */
 export interface ParsedPlan {
@@ -56,45 +52,6 @@ export interface ParsedPlan {
   readonly outputChanges: readonly PlannedOutputChange[];
   /** Root module resource blocks by address (`aws_vpc.network`). */
   readonly configResources: ReadonlyMap<string, ConfigResource>;
-}
-
-function fail(path: string, problem: string): never {
-  throw new Error(`plan: ${path} ${problem}`);
-}
-
-function requireRecord(value: unknown, path: string): JsonRecord {
-  if (value === undefined || value === null) fail(path, "is missing");
-  if (!isRecord(value)) fail(path, "is not an object");
-  return value;
-}
-
-function requireString(value: unknown, path: string): string {
-  if (value === undefined || value === null) fail(path, "is missing");
-  if (typeof value !== "string") fail(path, "is not a string");
-  return value;
-}
-
-function optionalList(value: unknown, path: string): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) fail(path, "is not a list");
-  return value;
-}
-
-function readActions(value: unknown, path: string): string[] {
-  if (value === undefined || value === null) fail(path, "is missing");
-  if (!Array.isArray(value) || value.length === 0 || !value.every((a) => typeof a === "string")) {
-    fail(path, "is not a non-empty list of action names");
-  }
-  return value as string[];
-}
-
-function readReplacePaths(value: unknown, path: string): PathStep[][] {
-  return optionalList(value, path).map((steps, i) => {
-    if (!Array.isArray(steps) || !steps.every((s) => typeof s === "string" || typeof s === "number")) {
-      fail(`${path}[${i}]`, "is not a list of attribute names and indexes");
-    }
-    return steps as PathStep[];
-  });
 }
 
 /** The paths, each cut at a sensitive attribute, without repeats. */
@@ -110,58 +67,37 @@ function sensitivePathsCut(paths: readonly PathStep[][], ...marks: unknown[]): P
     });
 }
 
-/** Reads one `resource_changes` / `resource_drift` entry, masking sensitive values. */
-function readResourceChange(value: unknown, path: string): PlannedChange {
-  const entry = requireRecord(value, path);
-  const address = requireString(entry.address, `${path}.address`);
-  const type = requireString(entry.type, `${path}.type`);
-  const change = requireRecord(entry.change, `${path}.change`);
-  const actions = readActions(change.actions, `${path}.change.actions`);
+/** One `resource_changes` / `resource_drift` entry, sensitive values masked. */
+function readResourceChange(entry: PlanResourceChange): PlannedChange {
+  const { change } = entry;
   const rawBefore = change.before ?? null;
   const rawAfter = withUnknowns(change.after ?? null, change.after_unknown);
   return {
-    address,
-    type,
+    address: entry.address,
+    type: entry.type,
     mode: entry.mode === "data" ? "data" : "managed",
-    actions,
+    actions: change.actions,
     before: maskSensitive(rawBefore, change.before_sensitive),
     after: maskSensitive(rawAfter, change.after_sensitive),
     changedPaths: sensitivePathsCut(changedPaths(rawBefore, rawAfter), change.before_sensitive, change.after_sensitive),
-    replacePaths: readReplacePaths(change.replace_paths, `${path}.change.replace_paths`),
+    replacePaths: change.replace_paths ?? [],
     ...(typeof entry.action_reason === "string" ? { actionReason: entry.action_reason } : {}),
   };
 }
 
-function readOutputChanges(value: unknown, declared: JsonRecord): PlannedOutputChange[] {
-  if (value === undefined || value === null) return [];
-  const outputs = requireRecord(value, "output_changes");
-  return Object.entries(outputs).map(([name, raw]) => {
-    const path = `output_changes.${name}`;
-    const change = requireRecord(raw, path);
-    const config = declared[name];
-    return {
-      name,
-      actions: readActions(change.actions, `${path}.actions`),
-      before: change.before,
-      after: change.after,
-      afterUnknown: change.after_unknown,
-      sensitive:
-        anyMarked(change.before_sensitive) ||
-        anyMarked(change.after_sensitive) ||
-        (isRecord(config) && config.sensitive === true),
-    };
-  });
-}
-
-function readConfigResources(rootModule: JsonRecord): Map<string, ConfigResource> {
-  const resources = new Map<string, ConfigResource>();
-  optionalList(rootModule.resources, "configuration.root_module.resources").forEach((raw, i) => {
-    const path = `configuration.root_module.resources[${i}]`;
-    const resource = requireRecord(raw, path);
-    const address = requireString(resource.address, `${path}.address`);
-    resources.set(address, { address, expressions: isRecord(resource.expressions) ? resource.expressions : {} });
-  });
-  return resources;
+function readOutputChanges(plan: PlanJson): PlannedOutputChange[] {
+  const declared = plan.configuration?.root_module?.outputs ?? {};
+  return Object.entries(plan.output_changes ?? {}).map(([name, change]) => ({
+    name,
+    actions: change.actions,
+    before: change.before,
+    after: change.after,
+    afterUnknown: change.after_unknown,
+    sensitive:
+      anyMarked(change.before_sensitive) ||
+      anyMarked(change.after_sensitive) ||
+      (isRecord(declared[name]) && declared[name].sensitive === true),
+  }));
 }
 
 /**
@@ -169,38 +105,12 @@ function readConfigResources(rootModule: JsonRecord): Map<string, ConfigResource
  * their shape; throws an Error naming the first missing or malformed field,
  * e.g. `plan: resource_changes[3].change.actions is missing`.
  */
-export function parsePlan(plan: unknown): ParsedPlan {
-  if (!isRecord(plan))
-    throw new Error("plan: not a JSON object (expected the output of terraform show -json <planfile>)");
-  const version = requireString(plan.format_version, "format_version");
-  if (!version.startsWith("1.")) fail("format_version", `is ${version}; only format 1.x is understood`);
-  if (plan.resource_changes === undefined && plan.planned_values === undefined) {
-    fail("resource_changes", "is missing (is this the JSON of a state, not of a plan?)");
-  }
-  const configuration = isRecord(plan.configuration) ? plan.configuration : {};
-  const rootModule = isRecord(configuration.root_module) ? configuration.root_module : {};
-  const declaredOutputs = isRecord(rootModule.outputs) ? rootModule.outputs : {};
+export function parsePlan(value: unknown): ParsedPlan {
+  const plan = checkPlanJson(value);
   return {
-    resourceChanges: optionalList(plan.resource_changes, "resource_changes").map((c, i) =>
-      readResourceChange(c, `resource_changes[${i}]`),
-    ),
-    resourceDrift: optionalList(plan.resource_drift, "resource_drift").map((c, i) =>
-      readResourceChange(c, `resource_drift[${i}]`),
-    ),
-    outputChanges: readOutputChanges(plan.output_changes, declaredOutputs),
-    configResources: readConfigResources(rootModule),
+    resourceChanges: (plan.resource_changes ?? []).map(readResourceChange),
+    resourceDrift: (plan.resource_drift ?? []).map(readResourceChange),
+    outputChanges: readOutputChanges(plan),
+    configResources: configResources(plan),
   };
-}
-
-/** The review action of Terraform's `actions`, or `undefined` for a no-op (and anything else). */
-export function actionOf(actions: readonly string[]): "create" | "update" | "replace" | "delete" | "read" | undefined {
-  if (actions.includes("delete") && actions.includes("create")) return "replace";
-  if (actions.length !== 1) return undefined;
-  const [action] = actions;
-  return action === "create" || action === "update" || action === "delete" || action === "read" ? action : undefined;
-}
-
-/** The address without a trailing instance key: `aws_x.y` for `aws_x.y[0]` or `aws_x.y["a"]`. */
-export function resourceAddress(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, "");
 }

@@ -1,5 +1,6 @@
+import { isRecord, JsonRecord } from "@ssm-access/terraform-kit";
 import { PolicyStatementDiff } from "./types";
-import { JsonRecord, UNKNOWN, asList, canonicalJson, globMatch, isRecord } from "./values";
+import { UNKNOWN, asList, canonicalJson, globMatch } from "./values";
 
 /** A policy attribute's value, read: its statements, unknown until apply, or not a policy document. */
 export type ReadPolicy =

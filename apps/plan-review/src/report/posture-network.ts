@@ -1,5 +1,6 @@
+import { isRecord, JsonRecord } from "@ssm-access/terraform-kit";
 import { AspectItem, AspectValue, PerResourceAspect, ResourceSet, ResourceState, firstBlock, ofTypes } from "./posture";
-import { JsonRecord, UNKNOWN, asList, isRecord } from "./values";
+import { UNKNOWN, asList } from "./values";
 
 /** IMDS of instances and launch templates: `metadata_options[0].http_tokens` (`optional` allows IMDSv1). */
 export const IMDS: PerResourceAspect = {

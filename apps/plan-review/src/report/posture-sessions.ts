@@ -1,7 +1,8 @@
+import { isRecord, JsonRecord } from "@ssm-access/terraform-kit";
 import { coversAction, isDeny, readPolicy, resourcePatterns } from "./policy-document";
 import { AspectValue, PerResourceAspect, ResourceSet, ResourceState, ofTypes } from "./posture";
 import { SecurityFinding } from "./types";
-import { JsonRecord, SENSITIVE, UNKNOWN, globMatch, isRecord } from "./values";
+import { SENSITIVE, UNKNOWN, globMatch } from "./values";
 
 /** The content of a Session document, parsed; `unknown` until apply, `undefined` when unreadable. */
 function sessionContent(state: ResourceState): JsonRecord | "unknown" | undefined {

@@ -1,6 +1,7 @@
-import { ConfigResource, PlannedChange, resourceAddress } from "./plan";
+import { isRecord, JsonRecord, resourceAddress } from "@ssm-access/terraform-kit";
+import { ConfigResource, PlannedChange } from "./plan";
 import { SecurityFinding } from "./types";
-import { JsonRecord, UNKNOWN, isRecord } from "./values";
+import { UNKNOWN } from "./values";
 
 /** A resource's values on one side of the plan (masked; unknowns as `(known after apply)`). */
 export interface ResourceState {
@@ -42,7 +43,7 @@ export function sidesOf(
     after: side((c) => c.after),
     configured: (address, attribute) => {
       const config = configResources.get(resourceAddress(address));
-      return config !== undefined && attribute in config.expressions;
+      return config?.expressions !== undefined && attribute in config.expressions;
     },
     changed: (address, attribute) => changedAttributes.get(address)?.has(attribute) ?? false,
   };

@@ -1,5 +1,5 @@
+import { isRecord, PathStep } from "@ssm-access/terraform-kit";
 import { ConfigResource } from "./plan";
-import { PathStep, isRecord } from "./values";
 
 /** An expression of `configuration`: `{ references?: [...], constant_value?: ... }`. */
 function isExpression(node: unknown): node is { references?: unknown } {
@@ -23,7 +23,8 @@ function allReferences(node: unknown): string[] {
  * references are used where the path goes deeper than an expression.
  */
 export function referencesAt(resource: ConfigResource, path: readonly PathStep[]): string[] {
-  let node: unknown = resource.expressions;
+  const expressions = resource.expressions ?? {};
+  let node: unknown = expressions;
   for (const step of path) {
     if (isExpression(node)) break;
     const next: unknown = Array.isArray(node)
@@ -34,18 +35,5 @@ export function referencesAt(resource: ConfigResource, path: readonly PathStep[]
     if (next === undefined) break;
     node = next;
   }
-  return node === resource.expressions && path.length > 0 ? [] : allReferences(node);
-}
-
-/**
- * The managed resource (or data source) a reference names:
- * `aws_subnet.a.id` → `aws_subnet.a`, `data.aws_ami.x.id` → `data.aws_ami.x`;
- * `undefined` for variables, locals and other non-resource references.
- */
-export function referencedResource(reference: string): string | undefined {
-  const parts = reference.split(".");
-  const [first] = parts;
-  if (first === "data") return parts.length >= 3 ? parts.slice(0, 3).join(".").replace(/\[.*$/, "") : undefined;
-  if (["var", "local", "module", "each", "count", "path", "terraform", "self"].includes(first)) return undefined;
-  return parts.length >= 2 ? `${parts[0]}.${parts[1].replace(/\[.*$/, "")}` : undefined;
+  return node === expressions && path.length > 0 ? [] : allReferences(node);
 }

@@ -1,5 +1,5 @@
-import { PlannedChange, actionOf, resourceAddress } from "./plan";
-import { isRecord } from "./values";
+import { isRecord, planAction, resourceAddress } from "@ssm-access/terraform-kit";
+import { PlannedChange } from "./plan";
 
 /** A destroyed and a created resource of the same type that look like one resource renamed. */
 export interface Rename {
@@ -35,10 +35,10 @@ export function detectRenames(
   changes: readonly PlannedChange[],
   constructPathOf: (change: PlannedChange) => string | undefined,
 ): Rename[] {
-  const creates = changes.filter((c) => actionOf(c.actions) === "create");
+  const creates = changes.filter((c) => planAction(c.actions) === "create");
   const used = new Set<PlannedChange>();
   const renames: Rename[] = [];
-  for (const deleted of changes.filter((c) => actionOf(c.actions) === "delete")) {
+  for (const deleted of changes.filter((c) => planAction(c.actions) === "delete")) {
     const fromPath = constructPathOf(deleted);
     if (fromPath === undefined) continue;
     const from = fromPath.split("/");

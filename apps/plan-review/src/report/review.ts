@@ -1,13 +1,19 @@
-import { constructPaths } from "./construct-paths";
+import {
+  constructPaths,
+  isRecord,
+  planAction,
+  renderPath,
+  resourceAddress,
+  withoutStack,
+} from "@ssm-access/terraform-kit";
 import { driftEntries } from "./drift";
 import { domainNotes } from "./notes";
 import { outputChanges } from "./outputs";
-import { PlannedChange, actionOf, parsePlan, resourceAddress } from "./plan";
+import { PlannedChange, parsePlan } from "./plan";
 import { detectRenames, renameNote } from "./renames";
 import { securityFindings } from "./security";
 import { traceSources } from "./sources";
 import { ActionCounts, Action, ResourceReview, Review, ReviewInput, Source } from "./types";
-import { renderPath } from "./values";
 
 function checkInput(input: ReviewInput): void {
   if (typeof input.stack !== "string" || input.stack === "") throw new Error("review input: stack is missing");
@@ -18,13 +24,23 @@ function checkInput(input: ReviewInput): void {
   }
 }
 
+/**
+ * Construct paths of a synthesized stack (`cdk.tf.json`) by Terraform
+ * address, without the stack prefix: `aws_vpc.network` → `Network/Resource`.
+ */
+function stackConstructPaths(stackJson: unknown, what: string): Map<string, string> {
+  if (stackJson === undefined || stackJson === null) return new Map();
+  if (!isRecord(stackJson)) throw new Error(`${what}: not a synthesized stack (a cdk.tf.json object)`);
+  return new Map([...constructPaths(stackJson)].map(([address, path]) => [address, withoutStack(path)]));
+}
+
 /** Construct paths from the head stack, and from the base stack for what the plan deletes. */
 function constructPathLookup(input: ReviewInput): (change: PlannedChange) => string | undefined {
-  const head = constructPaths(input.stackJson, "stackJson");
-  const base = constructPaths(input.baseStackJson, "baseStackJson");
+  const head = stackConstructPaths(input.stackJson, "stackJson");
+  const base = stackConstructPaths(input.baseStackJson, "baseStackJson");
   return (change) => {
     const address = resourceAddress(change.address);
-    return actionOf(change.actions) === "delete"
+    return planAction(change.actions) === "delete"
       ? (base.get(address) ?? head.get(address))
       : (head.get(address) ?? base.get(address));
   };
@@ -88,8 +104,8 @@ export function buildReview(input: ReviewInput): Review {
 
   const changes: ResourceReview[] = [];
   for (const change of plan.resourceChanges) {
-    const action = actionOf(change.actions);
-    if (action === undefined) continue;
+    const action = planAction(change.actions);
+    if (action === "no-op") continue;
     const rename = renameNotes.get(change);
     const notes = [...domainNotes(change), ...(rename !== undefined ? [rename] : [])];
     changes.push(resourceReview(change, action, constructPathOf(change), sources.get(change), notes));

@@ -1,8 +1,9 @@
+import { PathStep, planAction, referencedResource, renderPath, resourceAddress } from "@ssm-access/terraform-kit";
 import { FieldChange, diffEnvironments, indexByName } from "./environment-diff";
-import { ConfigResource, PlannedChange, actionOf, resourceAddress } from "./plan";
-import { referencedResource, referencesAt } from "./references";
+import { ConfigResource, PlannedChange } from "./plan";
+import { referencesAt } from "./references";
 import { EnvironmentSide, Source } from "./types";
-import { PathStep, commonPathPrefix, isPathPrefix, renderPath } from "./values";
+import { commonPathPrefix, isPathPrefix } from "./values";
 
 /**
  * Maps a construct path to the environment-file field it is built from.
@@ -109,7 +110,7 @@ export function traceSources(context: SourceContext): Map<PlannedChange, Source>
     : undefined;
   const byAddress = new Map<string, PlannedChange>();
   for (const change of context.changes) {
-    if (actionOf(change.actions) !== undefined) byAddress.set(resourceAddress(change.address), change);
+    if (planAction(change.actions) !== "no-op") byAddress.set(resourceAddress(change.address), change);
   }
   const memo = new Map<PlannedChange, Traced | undefined>();
   const visiting = new Set<PlannedChange>();
@@ -129,7 +130,7 @@ export function traceSources(context: SourceContext): Map<PlannedChange, Source>
 
   const sources = new Map<PlannedChange, Source>();
   for (const change of context.changes) {
-    if (actionOf(change.actions) === undefined) continue;
+    if (planAction(change.actions) === "no-op") continue;
     const traced = trace(change);
     if (traced) sources.set(change, { file: fileOf(change, context), field: renderPath(traced.field) });
   }
@@ -137,7 +138,7 @@ export function traceSources(context: SourceContext): Map<PlannedChange, Source>
 }
 
 function isDeletion(change: PlannedChange): boolean {
-  return actionOf(change.actions) === "delete";
+  return planAction(change.actions) === "delete";
 }
 
 function fileOf(change: PlannedChange, context: SourceContext): string {
@@ -206,7 +207,7 @@ function fromReferences(
 ): Traced | undefined {
   const config = context.configResources.get(resourceAddress(change.address));
   if (config === undefined) return undefined;
-  const attributes = actionOf(change.actions) === "replace" ? change.replacePaths : change.changedPaths;
+  const attributes = planAction(change.actions) === "replace" ? change.replacePaths : change.changedPaths;
   const inherited: Traced[] = [];
   for (const path of attributes) {
     for (const reference of referencesAt(config, path)) {

@@ -1,3 +1,5 @@
+import type { PlanAction } from "@ssm-access/terraform-kit";
+
 /** One side (head or base) of an environment file. */
 export interface EnvironmentSide {
   /** Repository-relative path, e.g. `apps/infra/environments/prod.json`. */
@@ -32,7 +34,7 @@ export interface ReviewInput {
 }
 
 /** What Terraform does to one resource. */
-export type Action = "create" | "update" | "replace" | "delete" | "read";
+export type Action = Exclude<PlanAction, "no-op">;
 
 /** The environment-file field a resource change comes from. */
 export interface Source {

@@ -1,19 +1,10 @@
+import { PathStep, isRecord } from "@ssm-access/terraform-kit";
+
 /** Stands for a value that Terraform knows only after apply. */
 export const UNKNOWN = "(known after apply)";
 
 /** Stands for a value marked sensitive; the value itself is never kept. */
 export const SENSITIVE = "(sensitive)";
-
-/** One step of an attribute or field path: an attribute or map key, or a list index. */
-export type PathStep = string | number;
-
-/** A plain JSON object. */
-export type JsonRecord = Record<string, unknown>;
-
-/** Whether `value` is a plain object (not an array, not null). */
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** JSON text of `value` with object keys sorted, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -33,22 +24,6 @@ function sortKeys(value: unknown): unknown {
 /** Structural equality of two JSON values (key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-/**
- * Renders a path the way Terraform and the environment files name things:
- * `launch_template[0].id`, `instances[1].instanceType`, `tags["a/b"]`.
- */
-export function renderPath(steps: readonly PathStep[]): string {
-  let out = "";
-  for (const step of steps) {
-    if (typeof step === "number") out += `[${step}]`;
-    else if (IDENTIFIER.test(step)) out += out === "" ? step : `.${step}`;
-    else out += `[${JSON.stringify(step)}]`;
-  }
-  return out;
 }
 
 /** Whether `prefix` is `path` or one of its ancestors. */

@@ -1,4 +1,4 @@
-import { PlanJson } from "@ssm-access/aws-emulator";
+import { PlanJson } from "@ssm-access/terraform-kit";
 import { baselineOverride, managedDrift, withoutEmulatorArtifacts } from "../../src";
 
 const drift = (address: string, type: string, before: Record<string, unknown>, after: Record<string, unknown>) => ({

@@ -1,6 +1,7 @@
+import { renderPath } from "@ssm-access/terraform-kit";
 import { buildReview, SOURCE_RULES } from "../../src/report";
 import { diffEnvironments } from "../../src/report/environment-diff";
-import { renderPath } from "../../src/report/values";
+
 import { ENV_FILE, change, fixture, inputOf, planOf, stackOf } from "./support";
 
 type Env = Record<string, unknown>;
