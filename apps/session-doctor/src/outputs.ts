@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { discoverProviderMirror, runTerraform, terraformEnv, writeCliConfig } from "@ssm-access/terraform-kit";
+import { STACK_FILE, lastLines, runTerraform, stackDir, userTerraformEnv } from "@ssm-access/terraform-kit";
 
 /** The outputs of a deployed environment stack, by output name (the values of `terraform output -json`). */
 export type StackOutputs = Readonly<Record<string, unknown>>;
@@ -58,24 +58,25 @@ export class TerraformOutputs implements OutputsSource {
   public constructor(private readonly options: TerraformOutputsOptions) {}
 
   public async read(stack: string): Promise<StackOutputs> {
-    const dir = path.join(this.options.appDir, "cdktf.out", "stacks", stack);
-    const env = { ...(this.options.env ?? process.env) };
-    if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) {
-      throw new Error(`${dir}/cdk.tf.json is missing: synthesize the stack first (npx nx run infra:synth)`);
+    const dir = stackDir(this.options.appDir, stack);
+    if (!fs.existsSync(path.join(dir, STACK_FILE))) {
+      throw new Error(`${dir}/${STACK_FILE} is missing: synthesize the stack first (npx nx run infra:synth)`);
     }
-    const mirror = env.TF_CLI_CONFIG_FILE === undefined ? discoverProviderMirror(env) : undefined;
-    const tfEnv = mirror
-      ? terraformEnv(writeCliConfig(path.join(this.options.appDir, "cdktf.out", ".terraform-cli"), mirror.path), env)
-      : env;
+    const tfEnv = userTerraformEnv(
+      path.join(this.options.appDir, "cdktf.out", ".terraform-cli"),
+      this.options.env ?? process.env,
+    );
     if (!fs.existsSync(path.join(dir, ".terraform", "terraform.tfstate"))) {
       this.options.log?.(
         `terraform init -input=false in ${path.relative(this.options.appDir, dir)} (first use of this folder)`,
       );
       const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env: tfEnv });
-      if (init.code !== 0) throw new Error(`terraform init in ${dir} failed:\n${tail(init.stderr || init.stdout)}`);
+      if (init.code !== 0)
+        throw new Error(`terraform init in ${dir} failed:\n${lastLines(init.stderr || init.stdout, 12)}`);
     }
     const out = await runTerraform(["output", "-json", "-no-color"], { cwd: dir, env: tfEnv });
-    if (out.code !== 0) throw new Error(`terraform output -json in ${dir} failed:\n${tail(out.stderr || out.stdout)}`);
+    if (out.code !== 0)
+      throw new Error(`terraform output -json in ${dir} failed:\n${lastLines(out.stderr || out.stdout, 12)}`);
     const outputs = parseTerraformOutputs(out.stdout);
     if (Object.keys(outputs).length === 0) {
       throw new Error(
@@ -84,13 +85,4 @@ export class TerraformOutputs implements OutputsSource {
     }
     return outputs;
   }
-}
-
-function tail(text: string): string {
-  return text
-    .trim()
-    .split("\n")
-    .slice(-12)
-    .map((l) => `  ${l}`)
-    .join("\n");
 }
