@@ -68,91 +68,97 @@ function sortedSubnets(model: StackModel): SubnetModel[] {
   );
 }
 
-function sections(model: StackModel): string[] {
-  const out: string[] = [];
-  const subnetOf = (address: string | undefined): SubnetModel | undefined =>
-    model.subnets.find((s) => s.address === address);
-  /** `isolated: eu-west-1a, eu-west-1b` per tier. */
-  const placementOf = (subnets: readonly (SubnetModel | undefined)[]): string => {
-    const known = subnets.filter((s): s is SubnetModel => s !== undefined);
-    const byTier = TIERS.map(
-      (t) => [t, [...new Set(known.filter((s) => s.tier === t).map((s) => s.availabilityZone))].sort()] as const,
-    ).filter(([, z]) => z.length > 0);
-    const parts = byTier.map(([t, zones]) => `${t}: ${zones.join(", ")}`);
-    if (known.length < subnets.length) parts.push("subnets not in this stack");
-    return parts.length > 0 ? parts.join("; ") : "no subnet";
-  };
+function subnetIn(model: StackModel, address: string | undefined): SubnetModel | undefined {
+  return model.subnets.find((s) => s.address === address);
+}
 
-  if (model.vpcs.length > 0 || model.subnets.length > 0) {
-    out.push("## Network", "");
-    for (const v of model.vpcs)
-      out.push(`VPC ${code(v.name)}: ${code(v.cidr)}${model.region ? ` in ${model.region}` : ""}.`, "");
-    out.push(
-      ...table(
-        ["Tier", "Availability Zone", "CIDR", "Default route", "Subnet"],
-        sortedSubnets(model).map((s) => [
-          s.tier,
-          cell(s.availabilityZone),
-          code(s.cidr),
-          routeCell(s, model),
-          code(s.name),
-        ]),
-      ),
-      "",
-    );
+/** `isolated: eu-west-1a, eu-west-1b` per tier. */
+function placementOf(subnets: readonly (SubnetModel | undefined)[]): string {
+  const known = subnets.filter((s): s is SubnetModel => s !== undefined);
+  const byTier = TIERS.map(
+    (t) => [t, [...new Set(known.filter((s) => s.tier === t).map((s) => s.availabilityZone))].sort()] as const,
+  ).filter(([, z]) => z.length > 0);
+  const parts = byTier.map(([t, zones]) => `${t}: ${zones.join(", ")}`);
+  if (known.length < subnets.length) parts.push("subnets not in this stack");
+  return parts.length > 0 ? parts.join("; ") : "no subnet";
+}
+
+/** The VPCs and a table of the subnets. */
+function networkSection(model: StackModel): string[] {
+  if (model.vpcs.length === 0 && model.subnets.length === 0) return [];
+  const out = ["## Network", ""];
+  for (const v of model.vpcs)
+    out.push(`VPC ${code(v.name)}: ${code(v.cidr)}${model.region ? ` in ${model.region}` : ""}.`, "");
+  out.push(
+    ...table(
+      ["Tier", "Availability Zone", "CIDR", "Default route", "Subnet"],
+      sortedSubnets(model).map((s) => [
+        s.tier,
+        cell(s.availabilityZone),
+        code(s.cidr),
+        routeCell(s, model),
+        code(s.name),
+      ]),
+    ),
+    "",
+  );
+  return out;
+}
+
+/** A table of the VPC endpoints: interface endpoints in the same subnets share a row. */
+function endpointsSection(model: StackModel): string[] {
+  if (model.interfaceEndpoints.length + model.gatewayEndpoints.length === 0) return [];
+  const byPlacement = new Map<string, string[]>();
+  for (const e of [...model.interfaceEndpoints].sort(
+    (a, b) => compareText(a.service, b.service) || compareText(a.address, b.address),
+  )) {
+    const placement = placementOf(e.subnets.map((s) => subnetIn(model, s)));
+    byPlacement.set(placement, [...(byPlacement.get(placement) ?? []), e.service]);
   }
+  const interfaceRows = [...byPlacement].map(([placement, services]) => [
+    services.map(code).join(", "),
+    "interface",
+    cell(placement),
+  ]);
+  const gatewayRows = [...model.gatewayEndpoints]
+    .sort((a, b) => compareText(a.service, b.service) || compareText(a.address, b.address))
+    .map((g) => {
+      const tiers = TIERS.filter((t) =>
+        model.subnets.some((s) => s.tier === t && s.routeTables.some((r) => g.routeTables.includes(r))),
+      );
+      return [
+        code(g.service),
+        "gateway",
+        cell(tiers.length > 0 ? `route tables of the ${tiers.join(", ")} subnets` : "no route table"),
+      ];
+    });
+  return ["## VPC endpoints", "", ...table(["Service", "Type", "Where"], [...interfaceRows, ...gatewayRows]), ""];
+}
 
-  if (model.interfaceEndpoints.length + model.gatewayEndpoints.length > 0) {
-    out.push("## VPC endpoints", "");
-    // Interface endpoints in the same subnets share a row.
-    const byPlacement = new Map<string, string[]>();
-    for (const e of [...model.interfaceEndpoints].sort(
-      (a, b) => compareText(a.service, b.service) || compareText(a.address, b.address),
-    )) {
-      const placement = placementOf(e.subnets.map(subnetOf));
-      byPlacement.set(placement, [...(byPlacement.get(placement) ?? []), e.service]);
-    }
-    const interfaceRows = [...byPlacement].map(([placement, services]) => [
-      services.map(code).join(", "),
-      "interface",
-      cell(placement),
-    ]);
-    const gatewayRows = [...model.gatewayEndpoints]
-      .sort((a, b) => compareText(a.service, b.service) || compareText(a.address, b.address))
-      .map((g) => {
-        const tiers = TIERS.filter((t) =>
-          model.subnets.some((s) => s.tier === t && s.routeTables.some((r) => g.routeTables.includes(r))),
-        );
-        return [
-          code(g.service),
-          "gateway",
-          cell(tiers.length > 0 ? `route tables of the ${tiers.join(", ")} subnets` : "no route table"),
-        ];
-      });
-    out.push(...table(["Service", "Type", "Where"], [...interfaceRows, ...gatewayRows]), "");
-  }
+/** A table of the instances and where they run. */
+function instancesSection(model: StackModel): string[] {
+  if (model.instances.length === 0) return [];
+  const rows = model.instances.map((i) => {
+    const s = subnetIn(model, i.subnet);
+    return [
+      code(i.name),
+      cell(i.instanceType ?? "-"),
+      s ? s.tier : "-",
+      s ? cell(s.availabilityZone) : "-",
+      s ? code(s.cidr) : "not in this stack",
+      i.role ? code(i.role) : "-",
+    ];
+  });
+  return [
+    "## Instances",
+    "",
+    ...table(["Instance", "Type", "Tier", "Availability Zone", "Subnet CIDR", "IAM role"], rows),
+    "",
+  ];
+}
 
-  if (model.instances.length > 0) {
-    out.push("## Instances", "");
-    out.push(
-      ...table(
-        ["Instance", "Type", "Tier", "Availability Zone", "Subnet CIDR", "IAM role"],
-        model.instances.map((i) => {
-          const s = subnetOf(i.subnet);
-          return [
-            code(i.name),
-            cell(i.instanceType ?? "-"),
-            s ? s.tier : "-",
-            s ? cell(s.availabilityZone) : "-",
-            s ? code(s.cidr) : "not in this stack",
-            i.role ? code(i.role) : "-",
-          ];
-        }),
-      ),
-      "",
-    );
-  }
-
+/** A table of where sessions, transcripts and flow logs are written, with their key and retention. */
+function loggingSection(model: StackModel): string[] {
   const logging: string[][] = [];
   const session = model.sessionManager;
   const keyName = (address: string | undefined): string => {
@@ -188,8 +194,11 @@ function sections(model: StackModel): string[] {
     if (f.destination.startsWith("aws_cloudwatch_log_group.")) logGroupRow(what, f.destination);
     else bucketRow(what, f.destination);
   }
-  if (logging.length > 0) out.push("## Logging", "", ...table(["What", "Where", "Encryption", "Kept"], logging), "");
-  return out;
+  return logging.length > 0 ? ["## Logging", "", ...table(["What", "Where", "Encryption", "Kept"], logging), ""] : [];
+}
+
+function sections(model: StackModel): string[] {
+  return [...networkSection(model), ...endpointsSection(model), ...instancesSection(model), ...loggingSection(model)];
 }
 
 /** The Markdown page of one environment. Pure: the same stack and options give the same text. */

@@ -97,47 +97,73 @@ function joinWords(words: readonly string[]): string {
   return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
-/**
- * Renders the Mermaid flowchart of a synthesized stack. Pure: the same stack
- * gives the same text, every list in a fixed order, node ids from Terraform
- * addresses.
- */
-export function stackDiagram(stack: StackJson, options: StackDiagramOptions): string {
-  const model = stackModel(stack);
-  const ids = new Ids();
-  const idOf = (address: string): string => ids.of(...resourceKey(address));
-  const lines: string[] = [];
-  const emit = (depth: number, text: string): void => {
-    lines.push(`${"  ".repeat(depth)}${text}`);
-  };
-  const declared = new Set<string>();
-  const put = (depth: number, id: string, shape: Shape, ...text: string[]): void => {
-    declared.add(id);
-    emit(depth, node(id, shape, ...text));
-  };
-  const edges: string[] = [];
+/** The lines of one diagram as they are written: nodes first, in drawing order, then the edges between drawn nodes. */
+class Diagram {
+  private readonly ids = new Ids();
+  private readonly lines: string[] = [];
+  private readonly declared = new Set<string>();
+  private readonly edges: string[] = [];
+  private readonly servicesBySubnet = new Map<string, string[]>();
+  private readonly instancesBySubnet = new Map<string, InstanceModel[]>();
+  private readonly natsBySubnet = new Map<string, string[]>();
+
+  public constructor(private readonly model: StackModel) {
+    for (const e of model.interfaceEndpoints) {
+      for (const s of e.subnets) this.servicesBySubnet.set(s, [...(this.servicesBySubnet.get(s) ?? []), e.service]);
+    }
+    for (const i of model.instances) {
+      if (i.subnet && model.subnets.some((s) => s.address === i.subnet))
+        this.instancesBySubnet.set(i.subnet, [...(this.instancesBySubnet.get(i.subnet) ?? []), i]);
+    }
+    for (const n of model.natGateways)
+      if (n.subnet) this.natsBySubnet.set(n.subnet, [...(this.natsBySubnet.get(n.subnet) ?? []), n.address]);
+  }
+
+  /** The node id of a resource. */
+  public idOf(address: string): string {
+    return this.ids.of(...resourceKey(address));
+  }
+
+  /** The node id of the interface endpoints of a subnet. */
+  private interfaceNodeOf(subnet: string): string {
+    return this.ids.of("vpce", resourceKey(subnet)[1]);
+  }
+
+  private emit(depth: number, text: string): void {
+    this.lines.push(`${"  ".repeat(depth)}${text}`);
+  }
+
+  private put(depth: number, id: string, shape: Shape, ...text: string[]): void {
+    this.declared.add(id);
+    this.emit(depth, node(id, shape, ...text));
+  }
+
   /** An edge between two drawn nodes; a reference to something not drawn is left out rather than drawn as a bare id. */
-  const link = (from: string, style: Link, to: string, text?: string): void => {
-    if (declared.has(from) && declared.has(to)) edges.push(edge(from, style, to, text));
-  };
+  private link(from: string, style: Link, to: string, text?: string): void {
+    if (this.declared.has(from) && this.declared.has(to)) this.edges.push(edge(from, style, to, text));
+  }
 
-  emit(0, "flowchart LR");
-  emit(1, `accTitle: ${plain(`${options.name}: architecture`)}`);
-  emit(
-    1,
-    `accDescr: ${plain(`Network, instances, Session Manager access and logging of ${options.name}, drawn from its synthesized stack.`)}`,
-  );
+  /** The chart type and its accessible title and description. */
+  public header(name: string): void {
+    this.emit(0, "flowchart LR");
+    this.emit(1, `accTitle: ${plain(`${name}: architecture`)}`);
+    this.emit(
+      1,
+      `accDescr: ${plain(`Network, instances, Session Manager access and logging of ${name}, drawn from its synthesized stack.`)}`,
+    );
+  }
 
-  // ---- who connects, through what
-  const session = model.sessionManager;
-  if (session) {
-    const policies = model.operatorPolicies.map((p) => p.name);
-    put(1, OPERATOR, "stadium", "Operator", ...(policies.length > 0 ? [`IAM policy ${policies.join(", ")}`] : []));
+  /** Who connects, through what: the operator and Session Manager. */
+  public accessNodes(): void {
+    const session = this.model.sessionManager;
+    if (!session) return;
+    const policies = this.model.operatorPolicies.map((p) => p.name);
+    this.put(1, OPERATOR, "stadium", "Operator", ...(policies.length > 0 ? [`IAM policy ${policies.join(", ")}`] : []));
     const features = [
       "shell sessions",
       ...(session.forwardedPorts.length > 0 ? [`port forwarding to ${session.forwardedPorts.join(", ")}`] : []),
     ];
-    put(
+    this.put(
       1,
       SESSION_MANAGER,
       "hexagon",
@@ -147,159 +173,214 @@ export function stackDiagram(stack: StackJson, options: StackDiagramOptions): st
     );
   }
 
-  // ---- the network
-  const interfaceNodeOf = (subnet: string): string => ids.of("vpce", resourceKey(subnet)[1]);
-  const servicesBySubnet = new Map<string, string[]>();
-  for (const e of model.interfaceEndpoints) {
-    for (const s of e.subnets) servicesBySubnet.set(s, [...(servicesBySubnet.get(s) ?? []), e.service]);
-  }
-  const instancesBySubnet = new Map<string, InstanceModel[]>();
-  for (const i of model.instances) {
-    if (i.subnet && model.subnets.some((s) => s.address === i.subnet))
-      instancesBySubnet.set(i.subnet, [...(instancesBySubnet.get(i.subnet) ?? []), i]);
-  }
-  const natsBySubnet = new Map<string, string[]>();
-  for (const n of model.natGateways)
-    if (n.subnet) natsBySubnet.set(n.subnet, [...(natsBySubnet.get(n.subnet) ?? []), n.address]);
-
-  const emitSubnet = (depth: number, subnet: SubnetModel): void => {
-    const title = `${subnet.tier} · ${subnet.cidr} · ${routeText(subnet, model)}`;
-    const services = [...new Set(servicesBySubnet.get(subnet.address) ?? [])].sort();
-    const nats = natsBySubnet.get(subnet.address) ?? [];
-    const instances = instancesBySubnet.get(subnet.address) ?? [];
+  /** A subnet: a box, or a subgraph holding its interface endpoints, NAT gateways and instances. */
+  private subnet(depth: number, subnet: SubnetModel): void {
+    const title = `${subnet.tier} · ${subnet.cidr} · ${routeText(subnet, this.model)}`;
+    const services = [...new Set(this.servicesBySubnet.get(subnet.address) ?? [])].sort();
+    const nats = this.natsBySubnet.get(subnet.address) ?? [];
+    const instances = this.instancesBySubnet.get(subnet.address) ?? [];
     if (services.length === 0 && nats.length === 0 && instances.length === 0) {
-      put(depth, idOf(subnet.address), "box", title);
+      this.put(depth, this.idOf(subnet.address), "box", title);
       return;
     }
-    emit(depth, `subgraph ${idOf(subnet.address)}["${escapeLabel(title)}"]`);
+    this.emit(depth, `subgraph ${this.idOf(subnet.address)}["${escapeLabel(title)}"]`);
     if (services.length > 0)
-      put(depth + 1, interfaceNodeOf(subnet.address), "rounded", "Interface endpoints", services.join(" · "));
-    for (const n of nats) put(depth + 1, idOf(n), "stadium", "NAT gateway");
+      this.put(depth + 1, this.interfaceNodeOf(subnet.address), "rounded", "Interface endpoints", services.join(" · "));
+    for (const n of nats) this.put(depth + 1, this.idOf(n), "stadium", "NAT gateway");
     for (const i of instances)
-      put(depth + 1, idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []));
-    emit(depth, "end");
-  };
+      this.put(depth + 1, this.idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []));
+    this.emit(depth, "end");
+  }
 
-  const inVpc = (vpc: string | undefined, address: string): boolean => vpc === address;
-  for (const vpc of model.vpcs) {
-    emit(1, `subgraph ${idOf(vpc.address)}["${escapeLabel(`VPC ${vpc.name} · ${vpc.cidr}`)}"]`);
-    const subnets = sortedSubnets(model.subnets.filter((s) => inVpc(s.vpc, vpc.address)));
-    for (const zone of [...new Set(subnets.map((s) => s.availabilityZone))]) {
-      emit(2, `subgraph ${ids.of("az", `${resourceKey(vpc.address)[1]}__${zone}`)}["${escapeLabel(zone)}"]`);
-      for (const subnet of subnets.filter((s) => s.availabilityZone === zone)) emitSubnet(3, subnet);
-      emit(2, "end");
+  /** Each VPC: its Availability Zones with their subnets, its gateways, gateway endpoints and flow logs. */
+  public vpcs(): void {
+    const model = this.model;
+    for (const vpc of model.vpcs) {
+      this.emit(1, `subgraph ${this.idOf(vpc.address)}["${escapeLabel(`VPC ${vpc.name} · ${vpc.cidr}`)}"]`);
+      const subnets = sortedSubnets(model.subnets.filter((s) => s.vpc === vpc.address));
+      for (const zone of [...new Set(subnets.map((s) => s.availabilityZone))]) {
+        this.emit(
+          2,
+          `subgraph ${this.ids.of("az", `${resourceKey(vpc.address)[1]}__${zone}`)}["${escapeLabel(zone)}"]`,
+        );
+        for (const subnet of subnets.filter((s) => s.availabilityZone === zone)) this.subnet(3, subnet);
+        this.emit(2, "end");
+      }
+      for (const g of model.internetGateways.filter((g) => g.vpc === vpc.address))
+        this.put(2, this.idOf(g.address), "stadium", "Internet gateway");
+      for (const g of model.gatewayEndpoints.filter((g) => g.vpc === vpc.address)) {
+        const tiers = tiersRoutedBy(g.routeTables, model);
+        this.put(
+          2,
+          this.idOf(g.address),
+          "rounded",
+          `${g.service.toUpperCase()} gateway endpoint`,
+          ...(tiers.length > 0 ? [`for the ${joinWords(tiers)} subnets`] : []),
+        );
+      }
+      for (const f of model.flowLogs.filter((f) => f.vpc === vpc.address))
+        this.put(2, this.idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
+      this.emit(1, "end");
     }
-    for (const g of model.internetGateways.filter((g) => inVpc(g.vpc, vpc.address)))
-      put(2, idOf(g.address), "stadium", "Internet gateway");
-    for (const g of model.gatewayEndpoints.filter((g) => inVpc(g.vpc, vpc.address))) {
-      const tiers = tiersRoutedBy(g.routeTables, model);
-      put(
-        2,
-        idOf(g.address),
-        "rounded",
-        `${g.service.toUpperCase()} gateway endpoint`,
-        ...(tiers.length > 0 ? [`for the ${joinWords(tiers)} subnets`] : []),
+  }
+
+  /** Whatever is not inside a VPC of the stack. */
+  public outsideVpcs(): void {
+    const model = this.model;
+    const vpcAddresses = new Set(model.vpcs.map((v) => v.address));
+    for (const subnet of sortedSubnets(model.subnets.filter((s) => !s.vpc || !vpcAddresses.has(s.vpc))))
+      this.subnet(1, subnet);
+    for (const i of model.instances.filter((i) => !i.subnet || !model.subnets.some((s) => s.address === i.subnet))) {
+      this.put(
+        1,
+        this.idOf(i.address),
+        "box",
+        i.name,
+        ...(i.instanceType ? [i.instanceType] : []),
+        "subnet not in this stack",
       );
     }
-    for (const f of model.flowLogs.filter((f) => inVpc(f.vpc, vpc.address)))
-      put(2, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
-    emit(1, "end");
+    for (const f of model.flowLogs.filter((f) => !f.vpc || !vpcAddresses.has(f.vpc)))
+      this.put(1, this.idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
   }
-  // Whatever is not inside a VPC of the stack.
-  const vpcAddresses = new Set(model.vpcs.map((v) => v.address));
-  for (const subnet of sortedSubnets(model.subnets.filter((s) => !s.vpc || !vpcAddresses.has(s.vpc))))
-    emitSubnet(1, subnet);
-  for (const i of model.instances.filter((i) => !i.subnet || !model.subnets.some((s) => s.address === i.subnet))) {
-    put(1, idOf(i.address), "box", i.name, ...(i.instanceType ? [i.instanceType] : []), "subnet not in this stack");
-  }
-  for (const f of model.flowLogs.filter((f) => !f.vpc || !vpcAddresses.has(f.vpc)))
-    put(1, idOf(f.address), "stadium", `Flow log · ${f.trafficType} traffic`);
 
-  // ---- where logs go
-  for (const g of model.logGroups) {
-    const retention = g.retentionInDays ? `kept ${g.retentionInDays} days` : "kept forever";
-    put(1, idOf(g.address), "cylinder", "CloudWatch log group", g.name, retention);
+  /** Where logs go: log groups, buckets, keys. */
+  public logDestinations(): void {
+    for (const g of this.model.logGroups) {
+      const retention = g.retentionInDays ? `kept ${g.retentionInDays} days` : "kept forever";
+      this.put(1, this.idOf(g.address), "cylinder", "CloudWatch log group", g.name, retention);
+    }
+    for (const b of this.model.buckets)
+      this.put(
+        1,
+        this.idOf(b.address),
+        "cylinder",
+        "S3 bucket",
+        b.name,
+        ...(b.expirationInDays ? [`kept ${b.expirationInDays} days`] : []),
+      );
+    for (const k of this.model.kmsKeys) this.put(1, this.idOf(k.address), "hexagon", "KMS key", k.name);
   }
-  for (const b of model.buckets)
-    put(
-      1,
-      idOf(b.address),
-      "cylinder",
-      "S3 bucket",
-      b.name,
-      ...(b.expirationInDays ? [`kept ${b.expirationInDays} days`] : []),
+
+  private subnetOf(i: InstanceModel): SubnetModel | undefined {
+    return this.model.subnets.find((s) => s.address === i.subnet);
+  }
+
+  /** The subnets with an ssmmessages endpoint, sorted. */
+  private messageSubnets(): SubnetModel[] {
+    const withMessages = (subnet: string): boolean => (this.servicesBySubnet.get(subnet) ?? []).includes("ssmmessages");
+    return sortedSubnets(this.model.subnets.filter((s) => withMessages(s.address)));
+  }
+
+  /** The ssmmessages endpoint an instance's agent uses: the one in its zone, else the first of its VPC. */
+  private endpointOf(i: InstanceModel, messageSubnets: readonly SubnetModel[]): SubnetModel | undefined {
+    const subnet = this.subnetOf(i);
+    if (!subnet) return undefined;
+    return (
+      messageSubnets.find((s) => s.vpc === subnet.vpc && s.availabilityZone === subnet.availabilityZone) ??
+      messageSubnets.find((s) => s.vpc === subnet.vpc)
     );
-  for (const k of model.kmsKeys) put(1, idOf(k.address), "hexagon", "KMS key", k.name);
+  }
 
-  // ---- edges
-  if (session) {
-    link(OPERATOR, "arrow", SESSION_MANAGER, "start-session");
-    const withMessages = (subnet: string): boolean => (servicesBySubnet.get(subnet) ?? []).includes("ssmmessages");
-    const messageSubnets = sortedSubnets(model.subnets.filter((s) => withMessages(s.address)));
-    const subnetOf = (i: InstanceModel): SubnetModel | undefined => model.subnets.find((s) => s.address === i.subnet);
-    // The ssmmessages endpoint an instance's agent uses: the one in its zone, else the first of its VPC.
-    const endpointOf = (i: InstanceModel): SubnetModel | undefined => {
-      const subnet = subnetOf(i);
-      if (!subnet) return undefined;
-      return (
-        messageSubnets.find((s) => s.vpc === subnet.vpc && s.availabilityZone === subnet.availabilityZone) ??
-        messageSubnets.find((s) => s.vpc === subnet.vpc)
-      );
-    };
+  /** The Session Manager path: operator to Session Manager, to the endpoints, to each instance, and where sessions are logged. */
+  public sessionEdges(): void {
+    const session = this.model.sessionManager;
+    if (!session) return;
+    const model = this.model;
+    this.link(OPERATOR, "arrow", SESSION_MANAGER, "start-session");
+    const messageSubnets = this.messageSubnets();
     // Session Manager reaches the endpoints the instances use; every one when there is no instance.
     const used =
       model.instances.length > 0
-        ? messageSubnets.filter((s) => model.instances.some((i) => endpointOf(i) === s))
+        ? messageSubnets.filter((s) => model.instances.some((i) => this.endpointOf(i, messageSubnets) === s))
         : messageSubnets;
-    for (const s of used) link(SESSION_MANAGER, "both", interfaceNodeOf(s.address), "ssmmessages");
+    for (const s of used) this.link(SESSION_MANAGER, "both", this.interfaceNodeOf(s.address), "ssmmessages");
 
-    const s3Gateway = model.gatewayEndpoints.find((g) => g.service === "s3" && declared.has(idOf(g.address)));
+    const s3Gateway = model.gatewayEndpoints.find((g) => g.service === "s3" && this.declared.has(this.idOf(g.address)));
     let transcriptsThroughGateway = false;
     for (const i of model.instances) {
-      const id = idOf(i.address);
-      const subnet = subnetOf(i);
-      const endpoint = endpointOf(i);
-      if (endpoint) {
-        link(interfaceNodeOf(endpoint.address), "both", id, "agent channel");
-      } else {
-        const via =
-          subnet?.defaultRoute.kind === "nat-gateway"
-            ? "agent channel through the NAT gateway"
-            : subnet?.defaultRoute.kind === "internet-gateway"
-              ? "agent channel through the internet gateway"
-              : "no route: no ssmmessages endpoint, no internet route";
-        link(SESSION_MANAGER, "both", id, via);
-      }
-      const logsEndpoint =
-        subnet !== undefined && model.interfaceEndpoints.some((e) => e.service === "logs" && e.vpc === subnet.vpc);
-      if (session.logGroup)
-        link(
-          id,
-          "dotted-arrow",
-          idOf(session.logGroup),
-          logsEndpoint ? "session log, through the logs endpoint" : "session log",
-        );
-      if (session.bucket) {
-        if (s3Gateway && subnet && subnet.routeTables.some((t) => s3Gateway.routeTables.includes(t))) {
-          link(id, "dotted-arrow", idOf(s3Gateway.address), "session transcript");
-          transcriptsThroughGateway = true;
-        } else {
-          link(id, "dotted-arrow", idOf(session.bucket), "session transcript");
-        }
-      }
+      if (this.instanceEdges(i, messageSubnets, s3Gateway)) transcriptsThroughGateway = true;
     }
     if (model.instances.length === 0) {
-      if (session.logGroup) link(SESSION_MANAGER, "dotted-arrow", idOf(session.logGroup), "session log");
-      if (session.bucket) link(SESSION_MANAGER, "dotted-arrow", idOf(session.bucket), "session transcript");
+      if (session.logGroup) this.link(SESSION_MANAGER, "dotted-arrow", this.idOf(session.logGroup), "session log");
+      if (session.bucket) this.link(SESSION_MANAGER, "dotted-arrow", this.idOf(session.bucket), "session transcript");
     }
     if (s3Gateway && session.bucket && transcriptsThroughGateway)
-      link(idOf(s3Gateway.address), "dotted-arrow", idOf(session.bucket), "session transcripts");
+      this.link(this.idOf(s3Gateway.address), "dotted-arrow", this.idOf(session.bucket), "session transcripts");
   }
-  for (const f of model.flowLogs)
-    if (f.destination) link(idOf(f.address), "dotted-arrow", idOf(f.destination), "flow logs");
-  for (const g of model.logGroups) if (g.kmsKey) link(idOf(g.address), "dotted-line", idOf(g.kmsKey), "encrypted with");
-  for (const b of model.buckets) if (b.kmsKey) link(idOf(b.address), "dotted-line", idOf(b.kmsKey), "encrypted with");
-  for (const e of edges) emit(1, e);
 
-  return `${lines.join("\n")}\n`;
+  /**
+   * One instance's agent channel and where its sessions are logged; whether
+   * its transcripts go through the S3 gateway endpoint.
+   */
+  private instanceEdges(
+    i: InstanceModel,
+    messageSubnets: readonly SubnetModel[],
+    s3Gateway: StackModel["gatewayEndpoints"][number] | undefined,
+  ): boolean {
+    const session = this.model.sessionManager;
+    const id = this.idOf(i.address);
+    const subnet = this.subnetOf(i);
+    const endpoint = this.endpointOf(i, messageSubnets);
+    if (endpoint) {
+      this.link(this.interfaceNodeOf(endpoint.address), "both", id, "agent channel");
+    } else {
+      const via =
+        subnet?.defaultRoute.kind === "nat-gateway"
+          ? "agent channel through the NAT gateway"
+          : subnet?.defaultRoute.kind === "internet-gateway"
+            ? "agent channel through the internet gateway"
+            : "no route: no ssmmessages endpoint, no internet route";
+      this.link(SESSION_MANAGER, "both", id, via);
+    }
+    const logsEndpoint =
+      subnet !== undefined && this.model.interfaceEndpoints.some((e) => e.service === "logs" && e.vpc === subnet.vpc);
+    if (session?.logGroup)
+      this.link(
+        id,
+        "dotted-arrow",
+        this.idOf(session.logGroup),
+        logsEndpoint ? "session log, through the logs endpoint" : "session log",
+      );
+    if (!session?.bucket) return false;
+    if (s3Gateway && subnet && subnet.routeTables.some((t) => s3Gateway.routeTables.includes(t))) {
+      this.link(id, "dotted-arrow", this.idOf(s3Gateway.address), "session transcript");
+      return true;
+    }
+    this.link(id, "dotted-arrow", this.idOf(session.bucket), "session transcript");
+    return false;
+  }
+
+  /** Flow logs to their destination, and log groups and buckets to their keys. */
+  public logEdges(): void {
+    for (const f of this.model.flowLogs)
+      if (f.destination) this.link(this.idOf(f.address), "dotted-arrow", this.idOf(f.destination), "flow logs");
+    for (const g of this.model.logGroups)
+      if (g.kmsKey) this.link(this.idOf(g.address), "dotted-line", this.idOf(g.kmsKey), "encrypted with");
+    for (const b of this.model.buckets)
+      if (b.kmsKey) this.link(this.idOf(b.address), "dotted-line", this.idOf(b.kmsKey), "encrypted with");
+  }
+
+  /** The flowchart: the nodes, then the edges. */
+  public text(): string {
+    for (const e of this.edges) this.emit(1, e);
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
+/**
+ * Renders the Mermaid flowchart of a synthesized stack. Pure: the same stack
+ * gives the same text, every list in a fixed order, node ids from Terraform
+ * addresses.
+ */
+export function stackDiagram(stack: StackJson, options: StackDiagramOptions): string {
+  const diagram = new Diagram(stackModel(stack));
+  diagram.header(options.name);
+  diagram.accessNodes();
+  diagram.vpcs();
+  diagram.outsideVpcs();
+  diagram.logDestinations();
+  diagram.sessionEdges();
+  diagram.logEdges();
+  return diagram.text();
 }

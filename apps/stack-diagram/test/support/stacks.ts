@@ -38,6 +38,16 @@ export interface DemoOptions {
  */
 export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
   const r: Resources = {};
+  addDemoNetwork(r, options);
+  addDemoInstance(r, options);
+  addDemoSessionLogging(r, options);
+  if (options.bucket) addDemoTranscriptBucket(r);
+  if (options.flowLogs) addDemoFlowLogs(r);
+  return { provider: { aws: [{ region: "eu-west-1" }] }, resource: r };
+}
+
+/** The demo's VPC, isolated subnets, their route table and the VPC endpoints. */
+function addDemoNetwork(r: Resources, options: DemoOptions): void {
   add(r, "aws_vpc", "network", "Network/Resource", {
     cidr_block: "10.0.0.0/16",
     tags: { Name: options.vpcName ?? "demo" },
@@ -79,6 +89,10 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
     route_table_ids: [ref("aws_route_table.network_isolated")],
     vpc_id: ref("aws_vpc.network"),
   });
+}
+
+/** The demo's instance, its launch template, role and the operator policy. */
+function addDemoInstance(r: Resources, options: DemoOptions): void {
   const instance = options.instanceName ?? "web-1";
   add(r, "aws_launch_template", "instances_web_lt", `Instances/${instance}/LaunchTemplate`, {
     instance_type: "t3.micro",
@@ -101,6 +115,10 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
     name: "demo-operator",
     policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] }),
   });
+}
+
+/** The demo's session key, log group, session preferences and port-forwarding document. */
+function addDemoSessionLogging(r: Resources, options: DemoOptions): void {
   add(r, "aws_kms_key", "session_key", "SessionLogging/Key", { enable_key_rotation: true });
   add(r, "aws_kms_alias", "session_alias", "SessionLogging/Alias", {
     name: "alias/demo-session",
@@ -134,43 +152,46 @@ export function demoStack(options: DemoOptions = {}): Record<string, unknown> {
       properties: { portNumber: "8080", type: "LocalPortForwarding" },
     }),
   });
-  if (options.bucket) {
-    add(r, "aws_s3_bucket", "transcripts", "SessionLogging/Bucket/Resource", { bucket: "demo-transcripts" });
-    add(
-      r,
-      "aws_s3_bucket_server_side_encryption_configuration",
-      "transcripts_encryption",
-      "SessionLogging/Bucket/Encryption",
-      {
-        bucket: ref("aws_s3_bucket.transcripts"),
-        rule: [
-          {
-            apply_server_side_encryption_by_default: {
-              kms_master_key_id: ref("aws_kms_key.session_key", "arn"),
-              sse_algorithm: "aws:kms",
-            },
-          },
-        ],
-      },
-    );
-    add(r, "aws_s3_bucket_lifecycle_configuration", "transcripts_lifecycle", "SessionLogging/Bucket/Lifecycle", {
+}
+
+/** A KMS-encrypted transcript bucket that expires objects after 90 days. */
+function addDemoTranscriptBucket(r: Resources): void {
+  add(r, "aws_s3_bucket", "transcripts", "SessionLogging/Bucket/Resource", { bucket: "demo-transcripts" });
+  add(
+    r,
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "transcripts_encryption",
+    "SessionLogging/Bucket/Encryption",
+    {
       bucket: ref("aws_s3_bucket.transcripts"),
-      rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 90 }] }],
-    });
-  }
-  if (options.flowLogs) {
-    add(r, "aws_cloudwatch_log_group", "flow_logs", "Network/FlowLogs/LogGroup", {
-      name: "/vpc-flow-logs/demo",
-      retention_in_days: 14,
-    });
-    add(r, "aws_flow_log", "flow_log", "Network/FlowLogs/Resource", {
-      log_destination: ref("aws_cloudwatch_log_group.flow_logs", "arn"),
-      log_destination_type: "cloud-watch-logs",
-      traffic_type: "REJECT",
-      vpc_id: ref("aws_vpc.network"),
-    });
-  }
-  return { provider: { aws: [{ region: "eu-west-1" }] }, resource: r };
+      rule: [
+        {
+          apply_server_side_encryption_by_default: {
+            kms_master_key_id: ref("aws_kms_key.session_key", "arn"),
+            sse_algorithm: "aws:kms",
+          },
+        },
+      ],
+    },
+  );
+  add(r, "aws_s3_bucket_lifecycle_configuration", "transcripts_lifecycle", "SessionLogging/Bucket/Lifecycle", {
+    bucket: ref("aws_s3_bucket.transcripts"),
+    rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 90 }] }],
+  });
+}
+
+/** A VPC flow log of rejected traffic to its own log group. */
+function addDemoFlowLogs(r: Resources): void {
+  add(r, "aws_cloudwatch_log_group", "flow_logs", "Network/FlowLogs/LogGroup", {
+    name: "/vpc-flow-logs/demo",
+    retention_in_days: 14,
+  });
+  add(r, "aws_flow_log", "flow_log", "Network/FlowLogs/Resource", {
+    log_destination: ref("aws_cloudwatch_log_group.flow_logs", "arn"),
+    log_destination_type: "cloud-watch-logs",
+    traffic_type: "REJECT",
+    vpc_id: ref("aws_vpc.network"),
+  });
 }
 
 /**
