@@ -206,9 +206,11 @@ export function notImplemented(): Error {
   );
 }
 
-/** {@link AwsClients} answering from `world`. */
-export function fakeClients(world: World): AwsClients {
-  const answer = <T>(method: keyof AwsClients, value: () => T): Promise<T> => {
+/** Answers a call from the world: records it, fails it as the world says, else returns `value()` (or its error). */
+type Answer = <T>(method: keyof AwsClients, value: () => T) => Promise<T>;
+
+function answerFrom(world: World): Answer {
+  return <T>(method: keyof AwsClients, value: () => T): Promise<T> => {
     world.calls.push(method);
     if (world.failures[method] !== undefined) return Promise.reject(world.failures[method]);
     try {
@@ -217,10 +219,25 @@ export function fakeClients(world: World): AwsClients {
       return Promise.reject(e);
     }
   };
-  const filter = (filters: Array<{ Name?: string; Values?: string[] }> | undefined, name: string) =>
-    filters?.find((f) => f.Name === name)?.Values;
+}
+
+/** The values of the EC2 filter `name`. */
+function filter(filters: Array<{ Name?: string; Values?: string[] }> | undefined, name: string): string[] | undefined {
+  return filters?.find((f) => f.Name === name)?.Values;
+}
+
+type Ec2Calls =
+  | "describeInstances"
+  | "describeVpcs"
+  | "describeVpcAttribute"
+  | "describeVpcEndpoints"
+  | "describeSubnets"
+  | "describeSecurityGroups"
+  | "describeRouteTables";
+
+/** The EC2 calls, answered from the world's instances, network and security groups. */
+function fakeEc2(world: World, answer: Answer): Pick<AwsClients, Ec2Calls> {
   return {
-    getCallerIdentity: () => answer("getCallerIdentity", () => world.caller),
     describeInstances: (input) =>
       answer("describeInstances", () => {
         const found = world.instances.filter((i) => input.InstanceIds?.includes(i.InstanceId as string));
@@ -263,6 +280,14 @@ export function fakeClients(world: World): AwsClients {
           ),
         };
       }),
+  };
+}
+
+type IamCalls = "getInstanceProfile" | "listAttachedRolePolicies" | "getRole" | "simulatePrincipalPolicy";
+
+/** The IAM calls, answered from the world's instance profiles, attached policies and simulation results. */
+function fakeIam(world: World, answer: Answer): Pick<AwsClients, IamCalls> {
+  return {
     getInstanceProfile: (input) =>
       answer("getInstanceProfile", () => {
         const roles = world.profileRoles[input.InstanceProfileName as string];
@@ -297,6 +322,15 @@ export function fakeClients(world: World): AwsClients {
           EvalDecision: (world.simulation[r] ?? "allowed") as never,
         })),
       })),
+  };
+}
+
+/** The SSM, CloudWatch Logs and KMS calls, answered from the world's registrations, preferences, log groups and keys. */
+function fakeSsmLogsKms(
+  world: World,
+  answer: Answer,
+): Pick<AwsClients, "describeInstanceInformation" | "getDocument" | "describeLogGroups" | "describeKey"> {
+  return {
     describeInstanceInformation: () =>
       answer("describeInstanceInformation", () => ({ InstanceInformationList: world.instanceInformation as never })),
     getDocument: () =>
@@ -314,6 +348,17 @@ export function fakeClients(world: World): AwsClients {
         if (key === undefined) throw awsError("NotFoundException");
         return { KeyMetadata: key as never };
       }),
+  };
+}
+
+/** {@link AwsClients} answering from `world`. */
+export function fakeClients(world: World): AwsClients {
+  const answer = answerFrom(world);
+  return {
+    getCallerIdentity: () => answer("getCallerIdentity", () => world.caller),
+    ...fakeEc2(world, answer),
+    ...fakeIam(world, answer),
+    ...fakeSsmLogsKms(world, answer),
   };
 }
 
