@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProcess } from "@ssm-access/terraform-kit";
 import { CheckResult, fail, pass, unknown } from "./doctor/check";
 
 /** What running a local program gave. */
@@ -15,20 +15,15 @@ export interface ToolRun {
 export type ToolRunner = (command: string, args: readonly string[]) => Promise<ToolRun>;
 
 /** {@link ToolRunner} of this machine: the program from PATH, no shell, 15 s at most. */
-export const runTool: ToolRunner = (command, args) =>
-  new Promise((resolve) => {
-    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "pipe"], timeout: 15000 });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      resolve({ code: null, stdout: "", stderr: "", error: e.code ?? e.message }),
-    );
-    child.on("close", (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
-    );
-  });
+export const runTool: ToolRunner = async (command, args) => {
+  try {
+    const run = await runProcess(command, args, { cwd: process.cwd(), env: process.env, timeoutMs: 15000 });
+    return { code: run.code < 0 ? null : run.code, stdout: run.stdout, stderr: run.stderr };
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    return { code: null, stdout: "", stderr: "", error: error.code ?? error.message };
+  }
+};
 
 /** Where to get the AWS CLI v2 (AWS docs, "Installing or updating to the latest version of the AWS CLI"). */
 export const AWS_CLI_INSTALL =

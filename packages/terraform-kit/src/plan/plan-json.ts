@@ -8,13 +8,13 @@ import { JsonRecord, isRecord } from "../json";
 /** One step of an attribute path: an attribute or map key, or a list index. */
 export type PathStep = string | number;
 
-/** The `change` of a resource change: Terraform's actions and the values before and after. */
-export interface PlanChange {
+/** What a change does to one value: Terraform's actions and the value before and after. */
+export interface PlanValueChange {
   /** Terraform's actions, e.g. `["update"]`, `["delete", "create"]` (a replacement), `["no-op"]`. */
   readonly actions: readonly string[];
-  /** The values before; `null` when the resource does not exist yet. */
+  /** The value before; `null` when it does not exist yet. */
   readonly before?: unknown;
-  /** The values after, without the parts unknown until apply; `null` when it is deleted. */
+  /** The value after, without the parts unknown until apply; `null` when it is deleted. */
   readonly after?: unknown;
   /** `true` (or an object or list mirroring `after`) where a value is known only after apply. */
   readonly after_unknown?: unknown;
@@ -22,6 +22,10 @@ export interface PlanChange {
   readonly before_sensitive?: unknown;
   /** `true` (or an object or list mirroring `after`) where a value is sensitive. */
   readonly after_sensitive?: unknown;
+}
+
+/** The `change` of a resource change. */
+export interface PlanChange extends PlanValueChange {
   /** The attribute paths that force a replacement. */
   readonly replace_paths?: readonly (readonly PathStep[])[];
 }
@@ -40,14 +44,7 @@ export interface PlanResourceChange {
 }
 
 /** One entry of `output_changes`. */
-export interface PlanOutputChange {
-  readonly actions: readonly string[];
-  readonly before?: unknown;
-  readonly after?: unknown;
-  readonly after_unknown?: unknown;
-  readonly before_sensitive?: unknown;
-  readonly after_sensitive?: unknown;
-}
+export type PlanOutputChange = PlanValueChange;
 
 /** A resource block of `configuration.root_module`. */
 export interface PlanConfigResource {

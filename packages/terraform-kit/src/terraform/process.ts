@@ -18,6 +18,8 @@ export interface ProcessOptions {
   readonly stdio?: "pipe" | "inherit" | "ignore";
   /** Passes the SIGINT and SIGTERM this process receives on to the child while it runs. @default false */
   readonly forwardSignals?: boolean;
+  /** Kills the program (SIGTERM) when it runs longer than this. @default - no limit */
+  readonly timeoutMs?: number;
   /** Called with the process id once it runs (to interrupt it). */
   readonly onStart?: (pid: number) => void;
   /** Called with each chunk of output as it arrives (`pipe` only). */
@@ -55,7 +57,12 @@ export function runProcess(command: string, args: readonly string[], options: Pr
   const started = Date.now();
   const stdio = options.stdio ?? "pipe";
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", stdio, stdio] });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", stdio, stdio],
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const output: Buffer[] = [];

@@ -37,6 +37,16 @@ describe("running a program", () => {
     expect(result).toMatchObject({ code: -1, signal: "SIGTERM" });
   });
 
+  it("kills a program that runs longer than its time limit", async () => {
+    const result = await runProcess(node, script("setTimeout(() => {}, 10000);"), {
+      cwd: os.tmpdir(),
+      env: process.env,
+      timeoutMs: 200,
+    });
+    expect(result).toMatchObject({ code: -1, signal: "SIGTERM" });
+    expect(result.durationMs).toBeLessThan(5000);
+  });
+
   it("rejects when the program cannot be started; Terraform missing says how to install it", async () => {
     const options = { cwd: os.tmpdir(), env: process.env };
     await expect(runProcess("terraform-kit-no-such-program", [], options)).rejects.toMatchObject({ code: "ENOENT" });
@@ -62,6 +72,7 @@ describe("running a program", () => {
 
   it("strips colours and carriage returns, and keeps the last lines of an output", () => {
     expect(stripAnsi("\x1b[1;31mError\x1b[0m\r\n")).toBe("Error\n");
+    expect(stripAnsi("\x1b[1m\x1b[32mok\x1b[0m\x1b[2K\x1b[1A\r")).toBe("ok");
     expect(lastLines("a\nb\nc\n", 2)).toBe("  b\n  c");
     expect(lastLines("a\nb", 5, "    ")).toBe("    a\n    b");
   });
