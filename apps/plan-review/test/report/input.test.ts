@@ -4,18 +4,11 @@ import { change, inputOf, planOf } from "./support";
 describe("bad input", () => {
   const ok = change({ address: "aws_vpc.network", actions: ["no-op"], before: {}, after: {} });
 
-  it.each([
-    ["not an object", "plan", /^plan: not a JSON object/],
-    ["no format_version", { resource_changes: [] }, /^plan: format_version is missing$/],
-    ["a newer major format", { format_version: "2.0", resource_changes: [] }, /^plan: format_version is 2\.0/],
-    ["a state, not a plan", { format_version: "1.0", values: {} }, /^plan: resource_changes is missing/],
-    [
-      "resource_changes not a list",
-      { format_version: "1.2", resource_changes: {} },
-      /^plan: resource_changes is not a list$/,
-    ],
-  ])("%s", (_name, plan, message) => {
-    expect(() => buildReview(inputOf(plan))).toThrow(message);
+  it("rejects what is not the JSON of a plan, as terraform-kit's plan reader says", () => {
+    expect(() => buildReview(inputOf("plan"))).toThrow(/^plan: not a JSON object/);
+    expect(() => buildReview(inputOf({ format_version: "1.0", values: {} }))).toThrow(
+      /^plan: resource_changes is missing/,
+    );
   });
 
   it("names the entry and field that is missing", () => {
