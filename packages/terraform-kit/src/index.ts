@@ -13,5 +13,5 @@ export * from "./terraform";
 export * from "./terraform-test";
 export * from "./validate";
 export * from "./working-copy";
+export * from "./cli/index";
 export { main } from "./cli";
-export type { CliIo } from "./cli";
