@@ -61,7 +61,7 @@ export class TerraformOutputs implements OutputsSource {
     const dir = path.join(this.options.appDir, "cdktf.out", "stacks", stack);
     const env = { ...(this.options.env ?? process.env) };
     if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) {
-      throw new Error(`${dir}/cdk.tf.json is missing: synthesize the stack first (npx nx run infra:synth)`);
+      throw new Error(`${dir}/cdk.tf.json is missing: synthesize the app first (npm run synth)`);
     }
     const mirror = env.TF_CLI_CONFIG_FILE === undefined ? discoverProviderMirror(env) : undefined;
     const tfEnv = mirror
