@@ -22,7 +22,8 @@ beforeEach(() => {
   fs.mkdirSync(path.join(root, "apps", "infra", "environments"), { recursive: true });
   fs.mkdirSync(path.join(root, "apps", "infra", "src"), { recursive: true });
   fs.writeFileSync(path.join(root, "apps", "infra", "cdktf.json"), JSON.stringify({ app: "node main.js" }));
-  for (const env of ["dev", "prod"]) fs.writeFileSync(path.join(root, "apps", "infra", "environments", `${env}.json`), "{}");
+  for (const env of ["dev", "prod"])
+    fs.writeFileSync(path.join(root, "apps", "infra", "environments", `${env}.json`), "{}");
   fs.writeFileSync(path.join(root, "apps", "infra", "environments", "environment.schema.json"), "{}");
   fs.mkdirSync(path.join(root, "docs"));
 });
@@ -46,7 +47,9 @@ describe("the default app folder", () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-kit-outside-"));
     try {
       expect(() => defaultAppDir(outside)).toThrow(UsageError);
-      expect(() => defaultAppDir(outside)).toThrow(/no cdktf\.json in .* or a folder above it, and no npm workspace: give --app=<dir>/);
+      expect(() => defaultAppDir(outside)).toThrow(
+        /no cdktf\.json in .* or a folder above it, and no npm workspace: give --app=<dir>/,
+      );
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
@@ -72,8 +75,14 @@ describe("--stack, --app and --environments-dir", () => {
   it.each<[Record<string, string>, RegExp]>([
     [{}, /^--stack=<env> is required$/],
     [{ stack: "Prod" }, /^--stack "Prod" is not an environment name/],
-    [{ stack: "staging" }, /^--stack=staging: there is no environment file apps\/infra\/environments\/staging\.json; environments: dev, prod$/],
-    [{ stack: "dev", "environments-dir": "nowhere" }, /^--stack=dev: there is no environment file nowhere\/dev\.json \(the folder nowhere does not exist\)$/],
+    [
+      { stack: "staging" },
+      /^--stack=staging: there is no environment file apps\/infra\/environments\/staging\.json; environments: dev, prod$/,
+    ],
+    [
+      { stack: "dev", "environments-dir": "nowhere" },
+      /^--stack=dev: there is no environment file nowhere\/dev\.json \(the folder nowhere does not exist\)$/,
+    ],
   ])("refuse %j", (values, message) => {
     expect(() => stackTarget(values, root)).toThrow(UsageError);
     expect(() => stackTarget(values, root)).toThrow(message);
@@ -123,19 +132,37 @@ describe("runCli", () => {
 
   it("returns the program's own exit code", async () => {
     const m = memoryIo();
-    expect(await runCli(program(async () => 3), ["go"], m.io)).toBe(3);
+    expect(
+      await runCli(
+        program(async () => 3),
+        ["go"],
+        m.io,
+      ),
+    ).toBe(3);
     expect(m.err()).toBe("");
   });
 
   it("prints the usage on stdout and exits 0 for --help", async () => {
     const m = memoryIo();
-    expect(await runCli(program(() => 9), ["go", "--help"], m.io)).toBe(0);
+    expect(
+      await runCli(
+        program(() => 9),
+        ["go", "--help"],
+        m.io,
+      ),
+    ).toBe(0);
     expect(m.out()).toBe("Usage: demo <go>\n");
   });
 
   it("exits 64 with the reason and the usage on stderr for a wrong command line", async () => {
     const m = memoryIo();
-    expect(await runCli(program(() => 0), ["stop"], m.io)).toBe(64);
+    expect(
+      await runCli(
+        program(() => 0),
+        ["stop"],
+        m.io,
+      ),
+    ).toBe(64);
     expect(m.out()).toBe("");
     expect(m.err()).toBe('demo: unknown command "stop"\nUsage: demo <go>');
   });
@@ -147,8 +174,20 @@ describe("runCli", () => {
     const m = memoryIo();
     expect(await runCli(program(failing), ["go"], m.io)).toBe(1);
     expect(m.err()).toBe("demo: the plan file is not JSON");
-    expect(await runCli(program(failing, () => 3), ["go"], memoryIo().io)).toBe(3);
-    expect(await runCli(program(() => 0), ["crash"], m.io)).toBe(1);
+    expect(
+      await runCli(
+        program(failing, () => 3),
+        ["go"],
+        memoryIo().io,
+      ),
+    ).toBe(3);
+    expect(
+      await runCli(
+        program(() => 0),
+        ["crash"],
+        m.io,
+      ),
+    ).toBe(1);
     expect(m.err()).toMatch(/demo: parser bug$/);
   });
 });
@@ -167,7 +206,9 @@ describe("synthesizeApp", () => {
   it("names the command and its exit code when it fails, and the file when there is no app command", () => {
     const app = path.join(root, "apps", "infra");
     fs.writeFileSync(path.join(app, "cdktf.json"), JSON.stringify({ app: "exit 7" }));
-    expect(() => synthesizeApp(app, root)).toThrow(/^exit 7 \(the app command of .*cdktf\.json\) failed with exit code 7$/);
+    expect(() => synthesizeApp(app, root)).toThrow(
+      /^exit 7 \(the app command of .*cdktf\.json\) failed with exit code 7$/,
+    );
     fs.writeFileSync(path.join(app, "cdktf.json"), JSON.stringify({ language: "typescript" }));
     expect(() => synthesizeApp(app, root)).toThrow(/cdktf\.json: app: must be the command that synthesizes the app/);
   });

@@ -27,7 +27,9 @@ describe("terraform-check command", () => {
     const app = tempDir("unsynthesized");
     fs.writeFileSync(
       path.join(app, "cdktf.json"),
-      JSON.stringify({ app: `node -e "require('node:fs').mkdirSync(process.env.CDKTF_OUTDIR + '/stacks', { recursive: true })"` }),
+      JSON.stringify({
+        app: `node -e "require('node:fs').mkdirSync(process.env.CDKTF_OUTDIR + '/stacks', { recursive: true })"`,
+      }),
     );
     const { err, io } = capture();
     await expect(main(["validate", "--app", app], io)).resolves.toBe(1);
