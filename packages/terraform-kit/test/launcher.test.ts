@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -199,5 +200,41 @@ describe("markBuilt", () => {
     markBuilt(app);
     expect(staleReason(app)).toBeUndefined();
     expect(fs.statSync(path.join(app, "src", "main.ts")).mtimeMs).toBe(T0 + 500 * 60_000);
+  });
+});
+
+describe("launch", () => {
+  const LAUNCHER = path.join(__dirname, "..", "bin", "launcher.js");
+
+  /** Starts a launcher of `program` (a project without sources: nothing to build) with `args`. */
+  function launcher(program: string, args: readonly string[] = []) {
+    const project = path.join(root, "tool");
+    fs.mkdirSync(project, { recursive: true });
+    fs.writeFileSync(path.join(project, "program.js"), program);
+    const script = `require(${JSON.stringify(LAUNCHER)}).launch({ projectDirs: [${JSON.stringify(project)}], program: "program.js" })`;
+    fs.writeFileSync(path.join(project, "bin.js"), script);
+    return spawn(process.execPath, [path.join(project, "bin.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  function ended(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    return new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out })));
+  }
+
+  it("runs the program with the arguments and exits with its exit code, unchanged", async () => {
+    const child = launcher(`console.log(process.argv.slice(2).join(" ")); process.exitCode = 64;`, [
+      "review",
+      "--stack=qa",
+    ]);
+    expect(await ended(child)).toEqual({ code: 64, signal: null, out: "review --stack=qa\n" });
+  });
+
+  it("passes a SIGTERM on and ends as the program did", async () => {
+    const child = launcher(`console.log("up"); setTimeout(() => undefined, 60_000);`);
+    const result = ended(child);
+    await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
+    child.kill("SIGTERM");
+    expect(await result).toEqual({ code: null, signal: "SIGTERM", out: "up\n" });
   });
 });
