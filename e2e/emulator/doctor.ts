@@ -24,13 +24,13 @@ import {
   AwsClients,
   CheckResult,
   DoctorReport,
-  EnvironmentView,
   MANAGED_INSTANCE_CORE,
   SelectedInstance,
   StackOutputs,
+  StackView,
   createAwsClients,
   parseTerraformOutputs,
-  readEnvironment,
+  readStackView,
   renderDoctorText,
   runDoctor,
   selectInstance,
@@ -49,10 +49,10 @@ export const EMULATOR_UNANSWERED: Readonly<Record<string, string>> = {
   "operator-permission": "iam:SimulatePrincipalPolicy is not implemented by moto 5.2.1",
 };
 
-/** Dev as the doctor sees it: its environment file, its outputs (read once), its instance, and clients of its emulator. */
+/** Dev as the doctor sees it: its synthesized stack, its outputs (read once), its instance, and clients of its emulator. */
 export interface DoctorTarget {
   readonly land: Landscape;
-  readonly env: EnvironmentView;
+  readonly env: StackView;
   readonly outputs: StackOutputs;
   readonly instance: SelectedInstance;
   /** What the doctor calls. */
@@ -73,11 +73,15 @@ export interface ScenarioOutcome {
   readonly seconds: number;
 }
 
-/** Dev's outputs with `terraform output -json` in its deployed folder (its S3 backend in the emulator), the repository's dev.json, the first instance. */
+/** Dev's outputs with `terraform output -json` in its deployed folder (its S3 backend in the emulator), its synthesized stack there, the first instance. */
 export async function doctorTarget(land: Landscape, repoRoot: string): Promise<DoctorTarget> {
   const r = await terraform(land.ws, stackDir(land.outs[STACK], STACK), STACK, ["output", "-json"], "doctor outputs");
   const outputs = parseTerraformOutputs(r.output);
-  const env = readEnvironment(path.join(repoRoot, "apps", "infra", "environments"), STACK);
+  const env = readStackView(
+    STACK,
+    path.join(stackDir(land.outs[STACK], STACK), "cdk.tf.json"),
+    path.join(repoRoot, "apps", "infra", "environments", `${STACK}.json`),
+  );
   const at = stateLocation(land, STACK);
   const config = sdkConfig(emulatorOf(land, at.accountId), env.region);
   return {

@@ -1,43 +1,42 @@
 #!/usr/bin/env node
 /**
  * `plan-review review --stack=<env> (--base=<ref> | --plan=<file>)` and
- * `plan-review plan --stack=<env>`: the `infra:review` and `infra:plan` Nx
- * targets, run from the app folder (`apps/infra`).
+ * `plan-review plan --stack=<env>`, run as the `plan-review` bin from the
+ * workspace or any folder inside it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import {
+  CliIo,
+  STACK_OPTIONS,
+  STACK_OPTIONS_USAGE,
+  UsageError,
+  parseCommandLine,
+  processIo,
+  rejectOptions,
+  runCli,
+  runMain,
+  stackTarget,
+} from "@ssm-access/terraform-kit";
 import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
 
-/** Output streams of {@link main}. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (line: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
 export const USAGE = `Usage:
   plan-review review --stack=<env> --base=<git ref> [options]   plan the working tree against <ref> deployed into a local AWS emulator (no credentials)
   plan-review review --stack=<env> --plan=<file> [options]      review a plan saved against real AWS (by \`plan\`, or \`terraform show -json\` output)
-  plan-review plan --stack=<env>                               synthesize and \`terraform plan -out\` with your credentials; keeps the plan file
+  plan-review plan --stack=<env> [--app=<dir>]                 synthesize and \`terraform plan -out\` with your credentials; keeps the plan file
+
+Options:
+${STACK_OPTIONS_USAGE}
 
 Options of review:
-  --environments-dir=<dir>  the head's environment files (default: <app>/environments)
   --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
-  --app=<dir>               the app folder (default: the current folder)
 
-Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.`;
-
-/** A command line that cannot run. */
-export class UsageError extends Error {}
+Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.
+Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.`;
 
 const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change"];
 
@@ -58,40 +57,20 @@ export type Command =
 
 /** Parses `argv` (without node and the script), paths resolved from `cwd`; throws a {@link UsageError}. */
 export function parseCommand(argv: readonly string[], cwd: string): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: "string" },
-        base: { type: "string" },
-        plan: { type: "string" },
-        app: { type: "string" },
-        "environments-dir": { type: "string" },
-        "fail-on": { type: "string" },
-        "out-dir": { type: "string" },
-        "max-chars": { type: "string" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const [command, ...extra] = positionals;
-  if (command !== "review" && command !== "plan")
-    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const stack = values.stack;
-  if (stack === undefined) throw new UsageError("--stack is required");
-  if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`--stack "${stack}" is not an environment name`);
-  const appDir = path.resolve(cwd, values.app ?? ".");
-  const environmentsDir = path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments"));
+  const { command, values } = parseCommandLine(argv, {
+    commands: ["review", "plan"],
+    options: {
+      ...STACK_OPTIONS,
+      base: { type: "string" },
+      plan: { type: "string" },
+      "fail-on": { type: "string" },
+      "out-dir": { type: "string" },
+      "max-chars": { type: "string" },
+    },
+  });
+  const { stack, appDir, environmentsDir } = stackTarget(values, cwd);
   if (command === "plan") {
-    for (const option of ["base", "plan", "fail-on", "out-dir", "max-chars"] as const) {
-      if (values[option] !== undefined) throw new UsageError(`--${option} is an option of review, not plan`);
-    }
+    rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars"], "plan", "review");
     return { command, stack, appDir, environmentsDir };
   }
   if ((values.base === undefined) === (values.plan === undefined))
@@ -198,55 +177,45 @@ export async function reviewInput(
 }
 
 /** The command: returns the exit code (see {@link USAGE}). */
-export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommand(argv, cwd);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`plan-review: ${e.message}`);
-    io.err(USAGE);
-    return 64;
-  }
-  try {
-    if (command.command === "plan") {
-      const result = await planWithCredentials({
-        repoRoot: repoRootOf(command.appDir),
-        appDir: command.appDir,
-        stack: command.stack,
-        environmentsDir: command.environmentsDir,
-        log: io.err,
-      });
-      if (result.code === 0) {
-        io.err(`plan saved: ${path.relative(cwd, result.planFile)}`);
-        io.err(
-          `review it: npx nx run infra:review --stack=${command.stack} --plan=${path.relative(command.appDir, result.planFile)}`,
-        );
-      }
-      return result.code === 0 ? 0 : 1;
-    }
-    const started = Date.now();
-    const { input, extra } = await reviewInput(command, io);
-    const review = buildReview(input);
-    const { markdown, files } = writeReview(
-      review,
-      { ...extra, seconds: (Date.now() - started) / 1000 },
-      command.outDir,
-      command.maxChars,
-    );
-    io.out(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
-    io.err(
-      `review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
-    );
-    return exitCodeOf(review, command.failOn);
-  } catch (e) {
-    io.err(`plan-review: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
+export function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
+  return runCli(
+    { name: "plan-review", usage: USAGE, parse: (args) => parseCommand(args, cwd), run: (c) => run(c, io, cwd) },
+    argv,
+    io,
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
+  if (command.command === "plan") {
+    const result = await planWithCredentials({
+      repoRoot: repoRootOf(command.appDir),
+      appDir: command.appDir,
+      stack: command.stack,
+      environmentsDir: command.environmentsDir,
+      log: io.err,
+    });
+    if (result.code === 0) {
+      io.err(`plan saved: ${path.relative(cwd, result.planFile)}`);
+      io.err(
+        `review it: npx plan-review review --stack=${command.stack} --plan=${path.relative(cwd, result.planFile)}`,
+      );
+    }
+    return result.code === 0 ? 0 : 1;
+  }
+  const started = Date.now();
+  const { input, extra } = await reviewInput(command, io);
+  const review = buildReview(input);
+  const { markdown, files } = writeReview(
+    review,
+    { ...extra, seconds: (Date.now() - started) / 1000 },
+    command.outDir,
+    command.maxChars,
+  );
+  io.out(markdown.replace(/\n$/, ""));
+  io.err(
+    `review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
+  return exitCodeOf(review, command.failOn);
 }
+
+if (require.main === module) runMain(main);

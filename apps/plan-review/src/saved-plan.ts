@@ -32,7 +32,7 @@ export function planFileName(stack: string): string {
  */
 export async function readSavedPlan(file: string): Promise<SavedPlan> {
   if (!fs.existsSync(file))
-    throw new Error(`--plan ${file} does not exist; make one with \`npx nx run infra:plan --stack=<env>\``);
+    throw new Error(`--plan ${file} does not exist; make one with \`npx plan-review plan --stack=<env>\``);
   const dir = path.dirname(file);
   const stackJsonFile = path.join(dir, STACK_FILE);
   if (!fs.existsSync(stackJsonFile)) {

@@ -1,7 +1,9 @@
 import * as path from "node:path";
-import { DEFAULT_FAIL_ON, UsageError, main, parseCommand, parseFailOn } from "../src";
+import { UsageError } from "@ssm-access/terraform-kit";
+import { DEFAULT_FAIL_ON, main, parseCommand, parseFailOn } from "../src";
 
-const APP = "/repo/apps/infra";
+/** The workspace's app folder, with the shipped environment files. */
+const APP = path.resolve(__dirname, "..", "..", "infra");
 
 describe("plan-review command line", () => {
   test("review --base: paths resolve from the app folder; defaults are the comment limit, the app's .review folder and the default fail-on", () => {
@@ -34,7 +36,7 @@ describe("plan-review command line", () => {
     expect(c).toMatchObject({
       plan: path.join(APP, "cdktf.out/stacks/dev/dev.tfplan"),
       failOn: ["destroy", "drift"],
-      outDir: "/tmp/r",
+      outDir: path.resolve("/tmp/r"),
       maxChars: 20000,
     });
   });
@@ -42,7 +44,11 @@ describe("plan-review command line", () => {
   test.each([
     [["review", "--stack=prod"], /exactly one of --base/],
     [["review", "--stack=prod", "--base=main", "--plan=x"], /exactly one of --base/],
-    [["review", "--base=main"], /--stack is required/],
+    [["review", "--base=main"], /--stack=<env> is required/],
+    [
+      ["review", "--stack=staging", "--base=main"],
+      /--stack=staging: there is no environment file environments\/staging\.json; environments: dev, prod$/,
+    ],
     [["review", "--stack=Prod!", "--base=main"], /not an environment name/],
     [["review", "--stack=prod", "--base=main", "--fail-on=destroy,everything"], /unknown everything/],
     [["review", "--stack=prod", "--base=main", "--max-chars=12"], /--max-chars "12"/],
@@ -78,7 +84,7 @@ describe("plan-review command line", () => {
     );
     expect(code).toBe(1);
     expect(err.join("\n")).toMatch(
-      /\/nowhere\/prod\.tfplan does not exist; make one with `npx nx run infra:plan --stack=<env>`/,
+      /\/nowhere\/prod\.tfplan does not exist; make one with `npx plan-review plan --stack=<env>`/,
     );
   });
 });

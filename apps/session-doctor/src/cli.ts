@@ -1,17 +1,30 @@
 #!/usr/bin/env node
 /**
- * `session-doctor connect --stack=<env>` and `session-doctor doctor --stack=<env>`:
- * the `infra:connect` and `infra:doctor` Nx targets, run from the app folder (`apps/infra`).
+ * `session-doctor connect --stack=<env>` and `session-doctor doctor --stack=<env>`,
+ * run as the `session-doctor` bin from the workspace or any folder inside it.
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import {
+  CliIo,
+  STACK_FILE,
+  STACK_OPTIONS,
+  STACK_OPTIONS_USAGE,
+  UsageError,
+  parseCommandLine,
+  processIo,
+  rejectOptions,
+  runCli,
+  runMain,
+  stackDir,
+  stackTarget,
+} from "@ssm-access/terraform-kit";
 import { AwsClients, createAwsClients } from "./aws-clients";
 import { SessionSpawner, connect, spawnSession } from "./connect";
 import { doctorJson, renderDoctorText, runDoctor } from "./doctor/doctor";
-import { EnvironmentView, readEnvironment } from "./environment";
 import { selectInstance } from "./instance-selection";
 import { ToolRunner, runTool } from "./local-tools";
 import { OutputsSource, TerraformOutputs } from "./outputs";
+import { StackView, readStackView } from "./stack-view";
 import { Forwarding, RefusedError, parsePortOption, parseRemoteHostOption, startSessionCommand } from "./start-session";
 
 export const USAGE = `Usage:
@@ -22,86 +35,53 @@ export const USAGE = `Usage:
       walk the causes of TargetNotConnected, one line per check: ✔ holds, ✖ does not (with the fix), ? could not be answered
 
 Options:
+${STACK_OPTIONS_USAGE}
   --print                   print the aws ssm start-session command instead of running it (checks nothing)
   --json                    print the checks as JSON: [{ id, status, title, evidence, fix }]
-  --app=<dir>               the app folder (default: the current folder); outputs come from <app>/cdktf.out/stacks/<env>
-  --environments-dir=<dir>  the environment files (default: <app>/environments)
 
-Credentials: the AWS default chain (AWS_PROFILE, environment variables, SSO), in the environment file's region.
+The Region, the account and the instances come from the synthesized stack, <app>/cdktf.out/stacks/<env>/cdk.tf.json;
+the instance ids from its deployed state (terraform output -json in that folder).
+Credentials: the AWS default chain (AWS_PROFILE, environment variables, SSO), in the stack's Region.
 
 Exit codes of connect: the session's own, 1 when it cannot start (a check failed, a port the environment does not forward), 64 a wrong command line.
 Exit codes of doctor: 0 every check ✔, 1 a check ✖, 2 no ✖ but a check ?, 3 the doctor could not run, 64 a wrong command line.`;
 
-/** A command line that cannot run. */
-export class UsageError extends Error {}
+/** What a command works on: the environment chosen with `--stack`, `--app` and `--environments-dir`. */
+interface Target {
+  readonly stack: string;
+  readonly instance?: string;
+  readonly appDir: string;
+  readonly environmentsDir: string;
+  readonly environmentFile: string;
+}
 
 /** The parsed command line. */
 export type Command =
-  | {
-      readonly command: "connect";
-      readonly stack: string;
-      readonly instance?: string;
-      readonly forwarding?: Forwarding;
-      readonly print: boolean;
-      readonly appDir: string;
-      readonly environmentsDir: string;
-    }
-  | {
-      readonly command: "doctor";
-      readonly stack: string;
-      readonly instance?: string;
-      readonly json: boolean;
-      readonly appDir: string;
-      readonly environmentsDir: string;
-    };
+  | (Target & { readonly command: "connect"; readonly forwarding?: Forwarding; readonly print: boolean })
+  | (Target & { readonly command: "doctor"; readonly json: boolean });
 
 /** Parses `argv` (without node and the script), paths resolved from `cwd`; throws a {@link UsageError}. */
 export function parseCommand(argv: readonly string[], cwd: string): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: "string" },
-        instance: { type: "string" },
-        port: { type: "string" },
-        "remote-host": { type: "string" },
-        print: { type: "boolean" },
-        json: { type: "boolean" },
-        app: { type: "string" },
-        "environments-dir": { type: "string" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const [command, ...extra] = positionals;
-  if (command !== "connect" && command !== "doctor")
-    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  const stack = values.stack;
-  if (stack === undefined) throw new UsageError("--stack is required");
-  if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new UsageError(`--stack "${stack}" is not an environment name`);
+  const { command, values } = parseCommandLine(argv, {
+    commands: ["connect", "doctor"],
+    options: {
+      ...STACK_OPTIONS,
+      instance: { type: "string" },
+      port: { type: "string" },
+      "remote-host": { type: "string" },
+      print: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
+  const target = stackTarget(values, cwd);
   if (values.instance !== undefined && !/^[a-z][a-z0-9-]*$/.test(values.instance))
     throw new UsageError(`--instance "${values.instance}" is not an instance name`);
-  const appDir = path.resolve(cwd, values.app ?? ".");
-  const environmentsDir = path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments"));
-  const common = {
-    stack,
-    ...(values.instance !== undefined ? { instance: values.instance } : {}),
-    appDir,
-    environmentsDir,
-  };
+  const common = { ...target, ...(values.instance !== undefined ? { instance: values.instance } : {}) };
   if (command === "doctor") {
-    for (const option of ["port", "remote-host", "print"] as const) {
-      if (values[option] !== undefined) throw new UsageError(`--${option} is an option of connect, not doctor`);
-    }
+    rejectOptions(values, ["port", "remote-host", "print"], "doctor", "connect");
     return { command, ...common, json: values.json === true };
   }
-  if (values.json !== undefined) throw new UsageError("--json is an option of doctor, not connect");
+  rejectOptions(values, ["json"], "connect", "doctor");
   if (values.port !== undefined && values["remote-host"] !== undefined) {
     throw new UsageError(
       "--port and --remote-host exclude each other; give the local port of a remote host as --remote-host=<host>:<port>:<local port>",
@@ -117,78 +97,63 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   return { command, ...common, ...(forwarding ? { forwarding } : {}), print: values.print === true };
 }
 
-/** Output streams of {@link main}. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (line: string) => void;
-}
-
 /** What {@link main} reaches the world through; tests replace any of them. */
 export interface CliDeps {
   readonly cwd: string;
   /** @default - `terraform output -json` in `<app>/cdktf.out/stacks/<env>` */
   readonly outputs?: OutputsSource;
   /** @default - AWS SDK clients in the environment's region, default credential chain */
-  readonly clients?: (env: EnvironmentView) => AwsClients;
+  readonly clients?: (env: StackView) => AwsClients;
   /** @default - programs from PATH */
   readonly tools?: ToolRunner;
   /** @default - `aws` with the terminal attached */
   readonly spawn?: SessionSpawner;
 }
 
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
 /** The command: returns the exit code (see {@link USAGE}). */
-export async function main(
+export function main(
   argv: readonly string[],
   io: CliIo = processIo,
   deps: CliDeps = { cwd: process.cwd() },
 ): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommand(argv, deps.cwd);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`session-doctor: ${e.message}`);
-    io.err(USAGE);
-    return 64;
-  }
-  const cannotRun = command.command === "doctor" ? 3 : 1;
-  try {
-    const env = readEnvironment(command.environmentsDir, command.stack);
-    const outputs = await (deps.outputs ?? new TerraformOutputs({ appDir: command.appDir, log: io.err })).read(
-      command.stack,
-    );
-    const instance = selectInstance(env, outputs, command.instance);
-    const clients = (deps.clients ?? ((e: EnvironmentView) => createAwsClients({ region: e.region })))(env);
-    const tools = deps.tools ?? runTool;
-    if (command.command === "connect") {
-      const session = startSessionCommand(env, outputs, instance, command.forwarding);
-      return await connect({
-        env,
-        command: session,
-        clients,
-        tools,
-        spawn: deps.spawn ?? spawnSession,
-        print: command.print,
-        out: io.out,
-        err: io.err,
-      });
-    }
-    const report = await runDoctor({ env, outputs, instance, clients, tools });
-    io.out(command.json ? `${JSON.stringify(doctorJson(report), null, 2)}\n` : `${renderDoctorText(report)}\n`);
-    return report.exitCode;
-  } catch (e) {
-    io.err(`session-doctor: ${e instanceof Error ? e.message : String(e)}`);
-    return e instanceof RefusedError ? 1 : cannotRun;
-  }
+  return runCli(
+    {
+      name: "session-doctor",
+      usage: USAGE,
+      parse: (args) => parseCommand(args, deps.cwd),
+      run: (command) => run(command, io, deps),
+      errorCode: (e, command) => (e instanceof RefusedError || command.command === "connect" ? 1 : 3),
+    },
+    argv,
+    io,
+  );
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+async function run(command: Command, io: CliIo, deps: CliDeps): Promise<number> {
+  const stackFile = path.join(stackDir(command.appDir, command.stack), STACK_FILE);
+  const env = readStackView(command.stack, stackFile, command.environmentFile);
+  const outputs = await (deps.outputs ?? new TerraformOutputs({ appDir: command.appDir, log: io.err })).read(
+    command.stack,
+  );
+  const instance = selectInstance(env, outputs, command.instance);
+  const clients = (deps.clients ?? ((e: StackView) => createAwsClients({ region: e.region })))(env);
+  const tools = deps.tools ?? runTool;
+  if (command.command === "connect") {
+    const session = startSessionCommand(env, outputs, instance, command.forwarding);
+    return connect({
+      env,
+      command: session,
+      clients,
+      tools,
+      spawn: deps.spawn ?? spawnSession,
+      print: command.print,
+      out: io.out,
+      err: io.err,
+    });
+  }
+  const report = await runDoctor({ env, outputs, instance, clients, tools });
+  io.out(command.json ? JSON.stringify(doctorJson(report), null, 2) : renderDoctorText(report));
+  return report.exitCode;
 }
+
+if (require.main === module) runMain(main);

@@ -5,7 +5,7 @@ import { CheckResult } from "./doctor/check";
 import { credentialsAccountResult } from "./doctor/checks/credentials-account";
 import { renderCheck } from "./doctor/doctor";
 import type { CallerIdentity } from "./doctor/lookups";
-import type { EnvironmentView } from "./environment";
+import type { StackView } from "./stack-view";
 import { ToolRunner, checkAwsCli, checkSessionManagerPlugin } from "./local-tools";
 import { StartSessionCommand, shellLine } from "./start-session";
 
@@ -35,14 +35,14 @@ export const spawnSession: SessionSpawner = (command, args) =>
 
 /** What {@link connect} needs. */
 export interface ConnectOptions {
-  readonly env: EnvironmentView;
+  readonly env: StackView;
   readonly command: StartSessionCommand;
   readonly clients: AwsClients;
   readonly tools: ToolRunner;
   readonly spawn: SessionSpawner;
   /** Print the command instead of running it (checks nothing). */
   readonly print: boolean;
-  readonly out: (text: string) => void;
+  readonly out: (line: string) => void;
   readonly err: (line: string) => void;
 }
 
@@ -50,11 +50,7 @@ export interface ConnectOptions {
  * The checks a session needs on this side, before starting it: the AWS CLI
  * v2, the Session Manager plugin, and credentials of the environment's account.
  */
-export async function connectPreflight(
-  env: EnvironmentView,
-  clients: AwsClients,
-  tools: ToolRunner,
-): Promise<CheckResult[]> {
+export async function connectPreflight(env: StackView, clients: AwsClients, tools: ToolRunner): Promise<CheckResult[]> {
   const caller = async (): Promise<CallerIdentity> => {
     try {
       return { ok: true, identity: await clients.getCallerIdentity() };
@@ -73,7 +69,7 @@ export async function connectPreflight(
  */
 export async function connect(o: ConnectOptions): Promise<number> {
   if (o.print) {
-    o.out(`${shellLine(o.command)}\n`);
+    o.out(shellLine(o.command));
     return 0;
   }
   const failed = (await connectPreflight(o.env, o.clients, o.tools)).filter((c) => c.status === "fail");

@@ -60,7 +60,7 @@ export class TerraformOutputs implements OutputsSource {
   public async read(stack: string): Promise<StackOutputs> {
     const dir = stackDir(this.options.appDir, stack);
     if (!fs.existsSync(path.join(dir, STACK_FILE))) {
-      throw new Error(`${dir}/${STACK_FILE} is missing: synthesize the stack first (npx nx run infra:synth)`);
+      throw new Error(`${dir}/${STACK_FILE} is missing: synthesize the app first (npm run synth)`);
     }
     const tfEnv = userTerraformEnv(
       path.join(this.options.appDir, "cdktf.out", ".terraform-cli"),

@@ -1,4 +1,4 @@
-import type { EnvironmentView, RemoteHostPort } from "./environment";
+import type { StackView, RemoteHostPort } from "./stack-view";
 import type { SelectedInstance } from "./instance-selection";
 import { StackOutputs, mapOutput } from "./outputs";
 
@@ -67,8 +67,8 @@ const describeRemote = (r: RemoteHostPort) => `${r.host}:${r.port}`;
  * `port_forwarding_documents` output. Refuses a port or host the environment
  * file does not forward, listing the ones it does.
  */
-export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, forwarding: Forwarding): string {
-  const field = `operatorAccess.portForwarding in ${env.file}`;
+export function forwardingDocument(env: StackView, outputs: StackOutputs, forwarding: Forwarding): string {
+  const field = `operatorAccess.portForwarding in ${env.environmentFile}`;
   let key: string;
   if (forwarding.kind === "port") {
     if (!env.forwardedPorts.includes(forwarding.port)) {
@@ -96,7 +96,7 @@ export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, 
   const document = Object.entries(documents).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
   if (document === undefined) {
     throw new RefusedError(
-      `${key} is allowed in ${env.file} but the deployed stack has no document for it (port_forwarding_documents): deploy first (npx nx run infra:deploy --stack=${env.name})`,
+      `${key} is allowed in ${env.stackFile} but the deployed stack has no document for it (port_forwarding_documents): deploy first (npx nx run infra:deploy --stack=${env.name})`,
     );
   }
   return document;
@@ -107,7 +107,7 @@ export function forwardingDocument(env: EnvironmentView, outputs: StackOutputs, 
  * port forwarding document and `localPortNumber` when forwarding.
  */
 export function startSessionCommand(
-  env: EnvironmentView,
+  env: StackView,
   outputs: StackOutputs,
   instance: SelectedInstance,
   forwarding?: Forwarding,

@@ -1,8 +1,12 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { CliDeps, UsageError, main, parseCommand } from "../src/cli";
+import { UsageError, memoryIo } from "@ssm-access/terraform-kit";
+import { CliDeps, main, parseCommand } from "../src/cli";
 import type { OutputsSource, StackOutputs } from "../src/outputs";
 import {
   DEV_OUTPUTS,
+  DEV_STACK,
   INSTALLED,
   INSTANCE_ID,
   World,
@@ -12,18 +16,23 @@ import {
   notImplemented,
 } from "./support";
 
-/** The repository's app folder: its environment files are the shipped ones. */
-const APP = path.resolve(__dirname, "..", "..", "..", "apps", "infra");
+/** An app folder of its own: `cdktf.json`, the environment file of dev, and dev's synthesized stack. */
+let APP: string;
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (t: string) => out.push(t), err: (l: string) => err.push(l) },
-    out: () => out.join(""),
-    err: () => err.join("\n"),
-  };
-}
+beforeEach(() => {
+  APP = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "session-doctor-app-")));
+  fs.writeFileSync(path.join(APP, "cdktf.json"), JSON.stringify({ app: "node main.js" }));
+  fs.mkdirSync(path.join(APP, "environments"));
+  fs.writeFileSync(path.join(APP, "environments", "dev.json"), "{}");
+  fs.mkdirSync(path.join(APP, "cdktf.out", "stacks", "dev"), { recursive: true });
+  fs.writeFileSync(path.join(APP, "cdktf.out", "stacks", "dev", "cdk.tf.json"), JSON.stringify(DEV_STACK));
+});
+
+afterEach(() => {
+  fs.rmSync(APP, { recursive: true, force: true });
+});
+
+const capture = memoryIo;
 
 function deps(world: World = healthyWorld(), extra: Partial<CliDeps> = {}): CliDeps & { spawned: string[][] } {
   const spawned: string[][] = [];
@@ -54,23 +63,32 @@ describe("command line", () => {
           print: true,
           appDir: APP,
           environmentsDir: path.join(APP, "environments"),
+          environmentFile: path.join(APP, "environments", "dev.json"),
         },
       );
     });
 
     it("reads doctor with --json and --environments-dir", () => {
-      expect(parseCommand(["doctor", "--stack", "prod", "--json", "--environments-dir=../envs"], APP)).toMatchObject({
+      fs.mkdirSync(path.join(APP, "envs"));
+      fs.writeFileSync(path.join(APP, "envs", "prod.json"), "{}");
+      const sub = path.join(APP, "cdktf.out");
+      expect(parseCommand(["doctor", "--stack", "prod", "--json", "--environments-dir=../envs"], sub)).toMatchObject({
         command: "doctor",
         stack: "prod",
         json: true,
-        environmentsDir: path.resolve(APP, "../envs"),
+        appDir: APP,
+        environmentsDir: path.join(APP, "envs"),
       });
     });
 
     it.each([
-      [[], /no command/],
+      [[], /a command is required: connect, doctor/],
       [["ssh", "--stack=dev"], /unknown command "ssh"/],
-      [["connect"], /--stack is required/],
+      [["connect"], /--stack=<env> is required/],
+      [
+        ["connect", "--stack=staging"],
+        /--stack=staging: there is no environment file .*staging\.json; environments: dev$/,
+      ],
       [["connect", "--stack=Dev"], /not an environment name/],
       [["connect", "--stack=dev", "--json"], /--json is an option of doctor/],
       [["doctor", "--stack=dev", "--port=8080"], /--port is an option of connect/],
@@ -86,7 +104,7 @@ describe("command line", () => {
     it("exits 64 with the usage on a wrong command line", async () => {
       const c = capture();
       expect(await main(["connect"], c.io, deps())).toBe(64);
-      expect(c.err()).toMatch(/^session-doctor: --stack is required\nUsage:/);
+      expect(c.err()).toMatch(/^session-doctor: --stack=<env> is required\nUsage:/);
     });
   });
 
@@ -139,7 +157,7 @@ describe("command line", () => {
       };
       expect(await main(["connect", "--stack=dev"], c.io, deps(world))).toBe(1);
       expect(c.err()).toMatch(
-        /✖ credentials-account: dev lives in account 111111111111 \(accountId in .*dev\.json\), but the credentials are for account 222222222222 \(arn:aws:sts::222222222222:assumed-role\/Admin\/alice\)/,
+        /✖ credentials-account: dev lives in account 111111111111 \(the account_id output of .*cdk\.tf\.json\), but the credentials are for account 222222222222 \(arn:aws:sts::222222222222:assumed-role\/Admin\/alice\)/,
       );
     });
 
@@ -152,7 +170,7 @@ describe("command line", () => {
     it("refuses an instance name the file does not have, exit 1", async () => {
       const c = capture();
       expect(await main(["connect", "--stack=dev", "--instance=web-1"], c.io, deps())).toBe(1);
-      expect(c.err()).toMatch(/dev has no instance "web-1" \(instances in .*dev\.json: app-1\)/);
+      expect(c.err()).toMatch(/dev has no instance "web-1" \(instances in .*cdk\.tf\.json: app-1\)/);
     });
   });
 
@@ -189,10 +207,19 @@ describe("command line", () => {
       expect(c.err()).toBe("session-doctor: dev has no outputs in its state: deploy it first");
     });
 
-    it("exits 3 for an environment without a file", async () => {
+    it("exits 64 for an environment without a file, listing those there are", async () => {
       const c = capture();
-      expect(await main(["doctor", "--stack=staging"], c.io, deps())).toBe(3);
-      expect(c.err()).toMatch(/staging\.json does not exist; environments: /);
+      expect(await main(["doctor", "--stack=staging"], c.io, deps())).toBe(64);
+      expect(c.err()).toMatch(
+        /^session-doctor: --stack=staging: there is no environment file environments\/staging\.json; environments: dev\nUsage:/,
+      );
+    });
+
+    it("exits 3 when the stack was never synthesized, saying what to run", async () => {
+      fs.rmSync(path.join(APP, "cdktf.out"), { recursive: true });
+      const c = capture();
+      expect(await main(["doctor", "--stack=dev"], c.io, deps())).toBe(3);
+      expect(c.err()).toMatch(/cdk\.tf\.json is missing: synthesize the app \(npm run synth\) and deploy dev/);
     });
   });
 });

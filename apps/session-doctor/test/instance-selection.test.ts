@@ -3,7 +3,10 @@ import { DEV_OUTPUTS, INSTANCE_ID, devEnv } from "./support";
 
 describe("instance selection by name", () => {
   const two = devEnv((j) => {
-    j.instances = [{ name: "app-1" }, { name: "db-1" }];
+    j.output.instance_ids.value = {
+      "app-1": "${aws_instance.instances_app_1.id}",
+      "db-1": "${aws_instance.instances_db_1.id}",
+    };
   });
   const outputs = { ...DEV_OUTPUTS, instance_ids: { "app-1": INSTANCE_ID, "db-1": "i-db" } };
 
@@ -21,9 +24,9 @@ describe("instance selection by name", () => {
     );
   });
 
-  it("refuses a name the environment file does not have, listing the ones it has", () => {
+  it("refuses a name the stack does not have, listing the ones it has", () => {
     expect(() => selectInstance(two, outputs, "web-1")).toThrow(
-      'dev has no instance "web-1" (instances in apps/infra/environments/dev.json: app-1, db-1)',
+      'dev has no instance "web-1" (instances in apps/infra/cdktf.out/stacks/dev/cdk.tf.json: app-1, db-1)',
     );
   });
 
@@ -31,9 +34,9 @@ describe("instance selection by name", () => {
     expect(() => selectInstance(two, outputs, "i-db")).toThrow(/has no instance "i-db"/);
   });
 
-  it("says to deploy when the file names an instance the stack does not have yet", () => {
+  it("says to deploy when the synthesized stack has an instance the deployed one does not have yet", () => {
     expect(() => selectInstance(two, DEV_OUTPUTS, "db-1")).toThrow(
-      "db-1 is in apps/infra/environments/dev.json but not in the stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=dev)",
+      "db-1 is in apps/infra/cdktf.out/stacks/dev/cdk.tf.json but not in the deployed stack's outputs (instance_ids): deploy it first (npx nx run infra:deploy --stack=dev)",
     );
   });
 });

@@ -27,7 +27,7 @@ describe("stack outputs", () => {
       env: { PATH: process.env.PATH, TF_CLI_CONFIG_FILE: "/dev/null" },
     });
     await expect(source.read("dev")).rejects.toThrow(
-      /cdk\.tf\.json is missing: synthesize the stack first \(npx nx run infra:synth\)/,
+      /cdk\.tf\.json is missing: synthesize the app first \(npm run synth\)/,
     );
   });
 });

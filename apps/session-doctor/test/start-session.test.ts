@@ -42,16 +42,19 @@ describe("the start-session command", () => {
 
   it("refuses any port when the environment forwards none", () => {
     const env = devEnv((j) => {
-      j.operatorAccess = { enabled: true };
+      delete j.output.port_forwarding_documents;
     });
     expect(() => startSessionCommand(env, DEV_OUTPUTS, instance, parsePortOption("8080"))).toThrow(
       /dev forwards no port of its instances .*add the port there and deploy/,
     );
   });
 
-  it("says to deploy when the file allows a port the deployed stack has no document for", () => {
+  it("says to deploy when the synthesized stack allows a port the deployed stack has no document for", () => {
     const env = devEnv((j) => {
-      j.operatorAccess = { enabled: true, portForwarding: { ports: [8080, 9090] } };
+      j.output.port_forwarding_documents.value = {
+        "8080": "ssm-access-dev-forward-8080",
+        "9090": "ssm-access-dev-forward-9090",
+      };
     });
     expect(() => startSessionCommand(env, DEV_OUTPUTS, instance, parsePortOption("9090"))).toThrow(
       /9090 is allowed .* no document for it .*infra:deploy --stack=dev/,
@@ -60,9 +63,9 @@ describe("the start-session command", () => {
 
   describe("remote hosts", () => {
     const env = devEnv((j) => {
-      j.operatorAccess = {
-        enabled: true,
-        portForwarding: { ports: [8080], remoteHosts: [{ host: "db.internal", port: 5432 }] },
+      j.output.port_forwarding_documents.value = {
+        "8080": "ssm-access-dev-forward-8080",
+        "db.internal:5432": "ssm-access-dev-forward-db.internal-5432",
       };
     });
     const outputs = {

@@ -1,28 +1,47 @@
 import type { Instance, RouteTable, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "../src/aws-clients";
-import { EnvironmentView, parseEnvironment } from "../src/environment";
+import { StackView, stackView } from "../src/stack-view";
 import type { ToolRun, ToolRunner } from "../src/local-tools";
 import type { StackOutputs } from "../src/outputs";
 
-/** dev.json as shipped, in short: one instance, port 8080 forwarded. */
-export const DEV_JSON = {
-  project: "ssm-access",
-  accountId: "111111111111",
-  region: "eu-west-1",
-  network: {
-    cidr: "10.10.0.0/16",
-    availabilityZones: ["eu-west-1a", "eu-west-1b"],
-    endpoints: { availabilityZoneCount: 1 },
+/** Where the shipped dev stack is synthesized, and its environment file (as messages show them). */
+export const DEV_STACK_FILE = "apps/infra/cdktf.out/stacks/dev/cdk.tf.json";
+export const DEV_ENVIRONMENT_FILE = "apps/infra/environments/dev.json";
+
+/**
+ * dev's synthesized stack (`cdk.tf.json`) as the app writes it, in short:
+ * what the session doctor reads. One instance, port 8080 forwarded, an S3
+ * gateway endpoint.
+ */
+export const DEV_STACK = {
+  provider: { aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] },
+  resource: {
+    aws_vpc_endpoint: {
+      network_endpoints_s3_gateway: { service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Gateway" },
+      network_endpoints_ssm_endpoint: { service_name: "com.amazonaws.eu-west-1.ssm", vpc_endpoint_type: "Interface" },
+    },
   },
-  instances: [{ name: "app-1", instanceType: "t3.nano" }],
-  operatorAccess: { enabled: true, portForwarding: { ports: [8080] } },
-  backend: { type: "s3", bucket: "ssm-access-tfstate-111111111111-eu-west-1" },
+  output: {
+    region: { value: "eu-west-1", description: "The Region of the environment." },
+    account_id: { value: "111111111111", description: "The account the environment lives in." },
+    instance_ids: { value: { "app-1": "${aws_instance.instances_app_1.id}" } },
+    operator_policy_arn: { value: "${aws_iam_policy.operator_access.arn}" },
+    port_forwarding_documents: { value: { "8080": "ssm-access-dev-forward-8080" } },
+  },
 };
 
-export function devEnv(edit: (json: Record<string, unknown>) => void = () => undefined): EnvironmentView {
-  const json = structuredClone(DEV_JSON) as Record<string, unknown>;
+/** A synthesized stack's JSON, for edits. */
+export type StackJsonFixture = {
+  provider: { aws: Array<Record<string, unknown>> };
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown; description?: string }>;
+};
+
+/** dev's {@link StackView}, after `edit` of its stack JSON. */
+export function devEnv(edit: (json: StackJsonFixture) => void = () => undefined): StackView {
+  const json = structuredClone(DEV_STACK) as StackJsonFixture;
   edit(json);
-  return parseEnvironment("dev", "apps/infra/environments/dev.json", json);
+  return stackView("dev", DEV_STACK_FILE, DEV_ENVIRONMENT_FILE, json);
 }
 
 export const INSTANCE_ID = "i-0123456789abcdef0";
@@ -72,6 +91,8 @@ export interface World {
   routeTables: RouteTable[];
   profileRoles: Record<string, string[]>;
   attachedPolicies: Record<string, string[]>;
+  /** The partition in the ARNs of AWS managed policies. @default "aws" */
+  partition?: string;
   instanceInformation: Array<{
     InstanceId: string;
     PingStatus: string;
@@ -303,7 +324,7 @@ function fakeIam(world: World, answer: Answer): Pick<AwsClients, IamCalls> {
       answer("listAttachedRolePolicies", () => ({
         AttachedPolicies: (world.attachedPolicies[input.RoleName as string] ?? []).map((name) => ({
           PolicyName: name,
-          PolicyArn: `arn:aws:iam::aws:policy/${name}`,
+          PolicyArn: `arn:${world.partition ?? "aws"}:iam::aws:policy/${name}`,
         })),
       })),
     getRole: (input) =>

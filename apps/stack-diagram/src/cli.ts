@@ -1,34 +1,35 @@
 #!/usr/bin/env node
 /**
- * `stack-diagram write --app <dir>` and `stack-diagram check --app <dir>`:
- * the architecture pages `<dir>/docs/<env>.md` of an app's synthesized
- * environment stacks. Synthesizes nothing: run the app's synth first.
+ * `stack-diagram write` and `stack-diagram check`: the architecture pages
+ * `<app>/docs/<env>.md` of an app's environment stacks, run as the
+ * `stack-diagram` bin from the workspace or any folder inside it. Both
+ * synthesize the app first, into a temporary folder, with its own
+ * `cdktf.json` command, so the pages follow the code as it is now.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import {
+  CliIo,
+  STACK_OPTIONS,
+  appDirOf,
+  parseCommandLine,
+  processIo,
+  runCli,
+  runMain,
+  synthesizeApp,
+} from "@ssm-access/terraform-kit";
 import { DOCS_FOLDER, comparePages, environmentPages, writePages } from "./environment-pages";
 
-/** Output streams of {@link main}. */
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
 export const USAGE = `Usage:
-  stack-diagram write --app <dir>   write <dir>/${DOCS_FOLDER}/<env>.md for every environment stack in <dir>/cdktf.out/stacks
-  stack-diagram check --app <dir>   exit 1 naming the pages that differ from the synthesized stacks
+  stack-diagram write [--app=<dir>]   write <app>/${DOCS_FOLDER}/<env>.md for every environment stack of the app
+  stack-diagram check [--app=<dir>]   exit 1 naming the pages that differ from what the stacks give
 
-Both read the stacks as they are: synthesize the app first. The state-bootstrap stack gets no page.
+Options:
+  --app=<dir>   the cdktf app folder (default: the nearest folder from here upward holding a cdktf.json, else <workspace>/apps/infra)
+
+Both synthesize the app first (its cdktf.json command) into a temporary folder. The state-bootstrap stack gets no page.
 Exit codes: 0 done (write) or current (check), 1 stale pages or an error, 64 a wrong command line.`;
-
-/** A command line that cannot run. */
-export class UsageError extends Error {}
 
 /** The parsed command line. */
 export interface Command {
@@ -39,18 +40,11 @@ export interface Command {
 
 /** Parses `argv` (without node and the script), `--app` resolved from `cwd`; throws a {@link UsageError}. */
 export function parseCommand(argv: readonly string[], cwd: string): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { app: { type: "string" } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [command, ...extra] = parsed.positionals;
-  if (command !== "write" && command !== "check")
-    throw new UsageError(command === undefined ? "no command" : `unknown command "${command}"`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  if (parsed.values.app === undefined) throw new UsageError("--app <dir> is required");
-  return { command, appDir: path.resolve(cwd, parsed.values.app) };
+  const { command, values } = parseCommandLine(argv, {
+    commands: ["write", "check"],
+    options: { app: STACK_OPTIONS.app },
+  });
+  return { command, appDir: appDirOf(values.app, cwd) };
 }
 
 /**
@@ -68,49 +62,71 @@ export function regenerateCommandOf(appDir: string): string {
   return "stack-diagram write --app .";
 }
 
+/** What {@link main} synthesizes with. */
+export interface MainOptions {
+  /**
+   * Synthesizes the app into `<synthDir>/cdktf.out`.
+   * @default - the app's `cdktf.json` command ({@link synthesizeApp})
+   */
+  readonly synthesize?: (appDir: string, synthDir: string) => void;
+}
+
 /** The command: returns the exit code (see {@link USAGE}). */
-export function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): number {
-  let command: Command;
-  try {
-    command = parseCommand(argv, cwd);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`stack-diagram: ${e.message}`);
-    io.err(USAGE);
-    return 64;
-  }
+export function main(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  cwd = process.cwd(),
+  options: MainOptions = {},
+): Promise<number> {
+  return runCli(
+    {
+      name: "stack-diagram",
+      usage: USAGE,
+      parse: (args) => parseCommand(args, cwd),
+      run: (command) => {
+        const synthDir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-diagram-synth-"));
+        try {
+          (options.synthesize ?? ((app, dir) => synthesizeApp(app, path.join(dir, "cdktf.out"))))(
+            command.appDir,
+            synthDir,
+          );
+          return run(command, synthDir, io, cwd);
+        } finally {
+          fs.rmSync(synthDir, { recursive: true, force: true });
+        }
+      },
+    },
+    argv,
+    io,
+  );
+}
+
+/** Writes or compares the pages of the stacks synthesized into `<synthDir>/cdktf.out`. */
+function run(command: Command, synthDir: string, io: CliIo, cwd: string): number {
   const regenerate = regenerateCommandOf(command.appDir);
   const docsDir = path.join(command.appDir, DOCS_FOLDER);
   const shown = (file: string): string => path.relative(cwd, path.join(docsDir, file)) || file;
-  try {
-    const pages = environmentPages(command.appDir, regenerate);
-    if (command.command === "write") {
-      const result = writePages(docsDir, pages);
-      for (const f of result.written) io.out(`wrote ${shown(f)}`);
-      for (const f of result.unchanged) io.out(`unchanged ${shown(f)}`);
-      for (const f of result.removed) io.out(`removed ${shown(f)} (its stack is no longer synthesized)`);
-      return 0;
-    }
-    const result = comparePages(docsDir, pages);
-    const problems = [
-      ...result.stale.map(
-        (f) =>
-          `${shown(f)} is stale: it differs from what cdktf.out/stacks/${f.replace(/\.md$/, "")}/cdk.tf.json gives`,
-      ),
-      ...result.missing.map((f) => `${shown(f)} is missing`),
-      ...result.orphaned.map((f) => `${shown(f)} belongs to a stack that is no longer synthesized`),
-    ];
-    if (problems.length === 0) {
-      io.out(`current: ${pages.map((p) => shown(p.file)).join(", ")}`);
-      return 0;
-    }
-    for (const p of problems) io.err(`stack-diagram: ${p}`);
-    io.err(`regenerate the pages: ${regenerate}`);
-    return 1;
-  } catch (e) {
-    io.err(`stack-diagram: ${(e as Error).message}`);
-    return 1;
+  const pages = environmentPages(synthDir, regenerate);
+  if (command.command === "write") {
+    const result = writePages(docsDir, pages);
+    for (const f of result.written) io.out(`wrote ${shown(f)}`);
+    for (const f of result.unchanged) io.out(`unchanged ${shown(f)}`);
+    for (const f of result.removed) io.out(`removed ${shown(f)} (its stack is no longer synthesized)`);
+    return 0;
   }
+  const result = comparePages(docsDir, pages);
+  const problems = [
+    ...result.stale.map((f) => `${shown(f)} is stale: it differs from what the stack ${f.replace(/\.md$/, "")} gives`),
+    ...result.missing.map((f) => `${shown(f)} is missing`),
+    ...result.orphaned.map((f) => `${shown(f)} belongs to a stack that is no longer synthesized`),
+  ];
+  if (problems.length === 0) {
+    io.out(`current: ${pages.map((p) => shown(p.file)).join(", ")}`);
+    return 0;
+  }
+  for (const p of problems) io.err(`stack-diagram: ${p}`);
+  io.err(`regenerate the pages: ${regenerate}`);
+  return 1;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(main);

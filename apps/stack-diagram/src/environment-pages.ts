@@ -24,7 +24,8 @@ export interface EnvironmentPageFile {
 }
 
 /**
- * The page of every environment stack synthesized into `<appDir>/cdktf.out`
+ * The page of every environment stack synthesized into `<appDir>/cdktf.out` (an app
+ * folder, or the folder an app was synthesized into)
  * (every stack folder but {@link NON_ENVIRONMENT_STACKS}), sorted by name.
  * Throws when the app was not synthesized or has no environment stack.
  */

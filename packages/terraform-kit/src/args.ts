@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
+import { appDirOf, asksForHelp, parseCommandLine, UsageError } from "./cli/index";
 import { CHECK_COMMANDS, CheckCommand } from "./checks/run-checks";
 
 /** Command line usage. */
-export const USAGE = `Usage: terraform-check <validate|test|plan> --app <dir> [options]
+export const USAGE = `Usage: terraform-check <validate|test|plan> [--app <dir>] [options]
 
 Runs Terraform itself against the stacks cdktf synthesized into <dir>/cdktf.out/stacks.
 
@@ -12,7 +12,8 @@ Commands:
   plan              offline terraform plan (no AWS account), writes plan.json
 
 Options:
-  --app <dir>       the cdktf app directory (required)
+  --app <dir>       the cdktf app directory (default: the nearest folder from here upward holding a cdktf.json,
+                    else <workspace>/apps/infra); synthesized first when it has no cdktf.out/stacks
   --stacks <a,b>    only these stacks (default: every synthesized stack)
   --tests <dir>     test files, one sub-directory per stack (test only; default: <app>/tftest)
   --allow-missing   skip stacks without test files instead of failing (test only)
@@ -34,56 +35,29 @@ export interface CliOptions {
   readonly concurrency: number;
 }
 
-/** Raised for a wrong command line; the message says what is wrong. */
-export class UsageError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 /** Result of {@link parseCliArgs}: options, or a request for help. */
 export type ParsedCli = { readonly help: true } | { readonly help: false; readonly options: CliOptions };
 
-/** Parses the arguments after the program name; throws {@link UsageError} on any mistake. */
-export function parseCliArgs(argv: readonly string[]): ParsedCli {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        app: { type: "string" },
-        stacks: { type: "string" },
-        tests: { type: "string" },
-        "allow-missing": { type: "boolean", default: false },
-        "cache-dir": { type: "string" },
-        concurrency: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    return { help: true };
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? `a command is required: ${CHECK_COMMANDS.join(", ")}`
-        : `one command only, got: ${positionals.join(" ")}`,
-    );
-  }
-  const command = positionals[0];
-  if (!(CHECK_COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(`unknown command "${command}": use ${CHECK_COMMANDS.join(", ")}`);
-  }
-  if (values.app === undefined || values.app === "") {
-    throw new UsageError("--app <dir> is required");
-  }
+/**
+ * Parses the arguments after the program name (`--app` resolved from `cwd`
+ * when absent); throws a {@link UsageError} on any mistake.
+ */
+export function parseCliArgs(argv: readonly string[], cwd: string = process.cwd()): ParsedCli {
+  if (asksForHelp(argv)) return { help: true };
+  const { command, values } = parseCommandLine(argv, {
+    commands: CHECK_COMMANDS,
+    options: {
+      app: { type: "string" },
+      stacks: { type: "string" },
+      tests: { type: "string" },
+      "allow-missing": { type: "boolean", default: false },
+      "cache-dir": { type: "string" },
+      concurrency: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.app === "") throw new UsageError("--app <dir> names no folder");
+  const appDir = values.app ?? appDirOf(undefined, cwd);
   if (command !== "test" && (values.tests !== undefined || values["allow-missing"] === true)) {
     throw new UsageError("--tests and --allow-missing apply to the test command only");
   }
@@ -101,8 +75,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedCli {
   return {
     help: false,
     options: {
-      command: command as CheckCommand,
-      appDir: values.app,
+      command,
+      appDir,
       allowMissing: values["allow-missing"] === true,
       concurrency,
       ...(stacks === undefined ? {} : { stacks }),

@@ -23,5 +23,5 @@ export * from "./checks/terraform-test";
 export * from "./checks/validate";
 export * from "./checks/working-copy";
 export * from "./args";
+export * from "./cli/index";
 export { main } from "./cli";
-export type { CliIo } from "./cli";

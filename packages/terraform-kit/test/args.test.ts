@@ -1,4 +1,8 @@
-import { parseCliArgs, UsageError } from "../src/args";
+import * as path from "node:path";
+import { parseCliArgs } from "../src/args";
+import { UsageError } from "../src/cli/index";
+
+const WORKSPACE = path.resolve(__dirname, "..", "..", "..");
 
 describe("command line", () => {
   describe("valid arguments", () => {
@@ -37,6 +41,12 @@ describe("command line", () => {
       });
     });
 
+    it("takes the workspace's apps/infra when --app is not given and no cdktf.json is above the folder", () => {
+      expect(parseCliArgs(["validate"], WORKSPACE)).toMatchObject({
+        options: { appDir: path.join(WORKSPACE, "apps", "infra") },
+      });
+    });
+
     it("answers --help without requiring anything else", () => {
       expect(parseCliArgs(["-h"])).toEqual({ help: true });
     });
@@ -47,8 +57,7 @@ describe("command line", () => {
       [[], /a command is required: validate, test, plan/],
       [["--app", "x"], /a command is required/],
       [["deploy", "--app", "x"], /unknown command "deploy"/],
-      [["plan", "validate", "--app", "x"], /one command only, got: plan validate/],
-      [["plan"], /--app <dir> is required/],
+      [["plan", "validate", "--app", "x"], /unexpected argument "validate"/],
       [["plan", "--app"], /--app/],
       [["plan", "--app", "x", "--stack", "dev"], /Unknown option '--stack'/],
       [["plan", "--app", "x", "--stacks", "dev,,prod"], /--stacks takes a comma-separated list/],

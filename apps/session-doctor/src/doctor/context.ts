@@ -1,5 +1,5 @@
 import type { AwsClients } from "../aws-clients";
-import type { EnvironmentView } from "../environment";
+import type { StackView } from "../stack-view";
 import type { SelectedInstance } from "../instance-selection";
 import type { StackOutputs } from "../outputs";
 import type { CheckResult } from "./check";
@@ -7,7 +7,7 @@ import type { Lookups } from "./lookups";
 
 /** What every check reads: the environment file, the stack outputs, the instance, and AWS through shared lookups. */
 export interface CheckContext {
-  readonly env: EnvironmentView;
+  readonly env: StackView;
   readonly outputs: StackOutputs;
   readonly instance: SelectedInstance;
   readonly clients: AwsClients;

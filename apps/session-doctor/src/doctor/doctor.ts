@@ -1,5 +1,5 @@
 import type { AwsClients } from "../aws-clients";
-import type { EnvironmentView } from "../environment";
+import type { StackView } from "../stack-view";
 import type { SelectedInstance } from "../instance-selection";
 import { ToolRunner, checkAwsCli, checkSessionManagerPlugin } from "../local-tools";
 import type { StackOutputs } from "../outputs";
@@ -40,7 +40,7 @@ export const CHECK_IDS: readonly string[] = [
 
 /** What the doctor looks at. */
 export interface DoctorOptions {
-  readonly env: EnvironmentView;
+  readonly env: StackView;
   readonly outputs: StackOutputs;
   readonly instance: SelectedInstance;
   readonly clients: AwsClients;

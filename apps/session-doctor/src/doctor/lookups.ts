@@ -2,7 +2,7 @@ import type { Instance, RouteTable, SecurityGroup, Subnet, VpcEndpoint } from "@
 import type { GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
 import { errorCode, isAccessDenied, isNotImplemented, unansweredReason } from "../api-error";
 import type { AwsClients } from "../aws-clients";
-import type { EnvironmentView } from "../environment";
+import type { StackView } from "../stack-view";
 import type { SelectedInstance } from "../instance-selection";
 import { StackOutputs, stringOutput } from "../outputs";
 import { SHELL_DOCUMENT } from "../start-session";
@@ -59,7 +59,7 @@ export class Lookups {
 
   public constructor(
     private readonly clients: AwsClients,
-    private readonly env: EnvironmentView,
+    private readonly env: StackView,
     private readonly outputs: StackOutputs,
     private readonly selected: SelectedInstance,
   ) {}

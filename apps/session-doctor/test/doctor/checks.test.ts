@@ -332,10 +332,10 @@ describe("doctor checks", () => {
       expect(r.evidence).toMatch(/lets no HTTPS out to its prefix list pl-s3/);
     });
 
-    it("fails without a gateway when the file wants one, and passes when it does not", async () => {
+    it("fails without a gateway when the stack has one, and passes when it does not", async () => {
       const none = (w: World) => (w.endpoints = w.endpoints.filter((e) => e.VpcEndpointType !== "Gateway"));
       expect((await check("s3-gateway", none)).status).toBe("fail");
-      const off = devEnv((j) => ((j.network as { endpoints: Record<string, unknown> }).endpoints.s3Gateway = false));
+      const off = devEnv((j) => delete j.resource.aws_vpc_endpoint.network_endpoints_s3_gateway);
       expect((await check("s3-gateway", none, DEV_OUTPUTS, off)).status).toBe("pass");
     });
   });
@@ -475,21 +475,51 @@ describe("doctor checks", () => {
       );
       expect(denied).toMatchObject({
         status: "unknown",
-        fix: expect.stringMatching(/^try it: npx nx run infra:connect --stack=dev --instance=app-1/),
+        fix: expect.stringMatching(/^try it: npx session-doctor connect --stack=dev --instance=app-1/),
       });
+    });
+  });
+
+  describe("partitions beyond aws, aws-cn and aws-us-gov (by @ssm-access/core's rule)", () => {
+    it("instance-role looks for AmazonSSMManagedInstanceCore in the aws-iso-b partition of us-isob-east-1", async () => {
+      const isob = devEnv((j) => (j.output.region.value = "us-isob-east-1"));
+      const inIsob = await check("instance-role", (w) => (w.partition = "aws-iso-b"), DEV_OUTPUTS, isob);
+      expect(inIsob.status).toBe("pass");
+      const commercial = await check("instance-role", () => undefined, DEV_OUTPUTS, isob);
+      expect(commercial.status).toBe("fail");
+      expect(commercial.fix).toMatch(/--policy-arn arn:aws-iso-b:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
+    });
+
+    it("operator-permission simulates the instance and the document with aws-iso ARNs in us-iso-east-1", async () => {
+      const world = healthyWorld();
+      const resources: string[] = [];
+      const clients = fakeClients(world);
+      const simulate = clients.simulatePrincipalPolicy;
+      clients.simulatePrincipalPolicy = (input) => {
+        resources.push(...(input.ResourceArns ?? []));
+        return simulate(input);
+      };
+      const env = devEnv((j) => (j.output.region.value = "us-iso-east-1"));
+      const instance = { name: "app-1", id: INSTANCE_ID };
+      const lookups = new Lookups(clients, env, DEV_OUTPUTS, instance);
+      await checkOf("operator-permission").run({ env, outputs: DEV_OUTPUTS, instance, clients, lookups });
+      expect(resources).toEqual([
+        `arn:aws-iso:ec2:us-iso-east-1:111111111111:instance/${INSTANCE_ID}`,
+        "arn:aws-iso:ssm:us-iso-east-1:111111111111:document/SSM-SessionManagerRunShell",
+      ]);
     });
   });
 
   describe("credentials-account", () => {
     it("says which account was expected, which one the credentials are for, and the deploy profile", () => {
-      const env = devEnv((j) => (j.deploy = { profile: "dev-admin" }));
+      const env = devEnv((j) => (j.provider.aws[0].profile = "dev-admin"));
       const r = credentialsAccountResult(
         { ok: true, identity: { Account: "999999999999", Arn: "arn:aws:iam::999999999999:user/bob" } },
         env,
       );
       expect(r.status).toBe("fail");
       expect(r.evidence).toBe(
-        "dev lives in account 111111111111 (accountId in apps/infra/environments/dev.json), but the credentials are for account 999999999999 (arn:aws:iam::999999999999:user/bob)",
+        "dev lives in account 111111111111 (the account_id output of apps/infra/cdktf.out/stacks/dev/cdk.tf.json), but the credentials are for account 999999999999 (arn:aws:iam::999999999999:user/bob)",
       );
       expect(r.fix).toMatch(/deployed with the profile dev-admin \(deploy\.profile\), e\.g\. AWS_PROFILE=dev-admin/);
     });

@@ -1,5 +1,5 @@
 import { errorCode } from "../../api-error";
-import { partitionOf } from "../../environment";
+import { awsManagedPolicyArn } from "@ssm-access/core";
 import { fail, pass } from "../check";
 import { Check, redeploy } from "../context";
 import { unansweredCall } from "../lookups";
@@ -34,7 +34,7 @@ export const instanceRoleCheck: Check = {
     } catch (e) {
       throw unansweredCall("iam:ListAttachedRolePolicies", e);
     }
-    const arn = `arn:${partitionOf(ctx.env.region)}:iam::aws:policy/${MANAGED_INSTANCE_CORE}`;
+    const arn = awsManagedPolicyArn(ctx.env.region, MANAGED_INSTANCE_CORE);
     if (attached.some((p) => p.PolicyArn === arn))
       return pass(id, title, `role ${role} (instance profile ${profileName}) has ${MANAGED_INSTANCE_CORE} attached`);
     const others = attached.map((p) => p.PolicyName).filter(Boolean);

@@ -1,5 +1,4 @@
 import type { EvaluationResult } from "@aws-sdk/client-iam";
-import { partitionOf } from "../../environment";
 import { stringOutput } from "../../outputs";
 import { SHELL_DOCUMENT } from "../../start-session";
 import { Unanswered, fail, pass } from "../check";
@@ -12,7 +11,11 @@ async function principalOf(
   arn: string,
 ): Promise<{ kind: "root" } | { kind: "principal"; arn: string; name: string; type: "user" | "role" }> {
   const m = /^arn:([\w-]+):(?:iam|sts)::(\d{12}):(.+)$/.exec(arn);
-  if (!m) throw new Unanswered(`the caller ${arn} is no IAM principal`, "try connecting: npx nx run infra:connect");
+  if (!m)
+    throw new Unanswered(
+      `the caller ${arn} is no IAM principal`,
+      "try connecting: npx session-doctor connect --stack=<env>",
+    );
   const [, partition, account, resource] = m;
   if (resource === "root") return { kind: "root" };
   const user = /^user\/(.+)$/.exec(resource);
@@ -44,7 +47,7 @@ async function principalOf(
   }
   throw new Unanswered(
     `the caller ${arn} (${resource.split("/")[0]}) cannot be simulated by IAM`,
-    "try connecting: npx nx run infra:connect",
+    "try connecting: npx session-doctor connect --stack=<env>",
   );
 }
 
@@ -83,8 +86,7 @@ export const operatorPermissionCheck: Check = {
         `${callerArn} is the account's root user, which IAM policies do not limit (connect as an operator instead)`,
       );
     const instance = await ctx.lookups.instance();
-    const { region, accountId } = ctx.env;
-    const partition = partitionOf(region);
+    const { region, accountId, partition } = ctx.env;
     const resources = [
       `arn:${partition}:ec2:${region}:${accountId}:instance/${ctx.instance.id}`,
       `arn:${partition}:ssm:${region}:${accountId}:document/${SHELL_DOCUMENT}`,
@@ -126,7 +128,7 @@ export const operatorPermissionCheck: Check = {
         throw unansweredCall(
           "iam:SimulatePrincipalPolicy",
           e,
-          `try it: npx nx run infra:connect --stack=${ctx.env.name} --instance=${ctx.instance.name} (a refusal names the permission it lacks)`,
+          `try it: npx session-doctor connect --stack=${ctx.env.name} --instance=${ctx.instance.name} (a refusal names the permission it lacks)`,
         );
       }
       decisions.push([resource, decisionFor(results, resource)]);
@@ -146,7 +148,7 @@ export const operatorPermissionCheck: Check = {
         ? principal.type === "user"
           ? `have the operator policy attached to you: aws iam attach-user-policy --user-name ${principal.name} --policy-arn ${policy}`
           : `have the operator policy ${policy} attached to the role ${principal.name} (or to the permission set you sign in with)`
-        : `${ctx.env.file} has operator access off (operatorAccess.enabled): turn it on and deploy, or get ssm:StartSession on ${ctx.instance.id} elsewhere`;
+        : `${ctx.env.name} grants no operator access (operatorAccess.enabled in ${ctx.env.environmentFile}): turn it on and deploy, or get ssm:StartSession on ${ctx.instance.id} elsewhere`;
     return fail(
       id,
       title,

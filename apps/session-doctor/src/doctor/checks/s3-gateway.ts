@@ -17,7 +17,11 @@ export const s3GatewayCheck: Check = {
     const available = gateway !== undefined && String(gateway.State).toLowerCase() === "available";
     if (!available) {
       if (!ctx.env.s3Gateway)
-        return pass(id, title, `${ctx.env.file} has no S3 gateway endpoint (network.endpoints), and the VPC has none`);
+        return pass(
+          id,
+          title,
+          `the stack has no S3 gateway endpoint (network.endpoints in ${ctx.env.environmentFile}), and the VPC has none`,
+        );
       return fail(
         id,
         title,

@@ -1,10 +1,11 @@
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildIfStale, markBuilt, projectFolders, staleReason } from "../cdktf-app";
+import { buildIfStale, markBuilt, projectFolders, staleReason } from "../bin/launcher";
 
 /**
- * The `cdktf synth` entry (`cdktf-app.js`) over a workspace of its own in a
+ * The launcher's build check (`bin/launcher.js`, also the `cdktf synth` entry's) over a workspace of its own in a
  * temporary folder: an app depending on a workspace package, which depends on
  * an installed one. File times are set explicitly, in minutes from T0; a
  * build that succeeds marks the compiled files with the current time, so what
@@ -199,5 +200,41 @@ describe("markBuilt", () => {
     markBuilt(app);
     expect(staleReason(app)).toBeUndefined();
     expect(fs.statSync(path.join(app, "src", "main.ts")).mtimeMs).toBe(T0 + 500 * 60_000);
+  });
+});
+
+describe("launch", () => {
+  const LAUNCHER = path.join(__dirname, "..", "bin", "launcher.js");
+
+  /** Starts a launcher of `program` (a project without sources: nothing to build) with `args`. */
+  function launcher(program: string, args: readonly string[] = []) {
+    const project = path.join(root, "tool");
+    fs.mkdirSync(project, { recursive: true });
+    fs.writeFileSync(path.join(project, "program.js"), program);
+    const script = `require(${JSON.stringify(LAUNCHER)}).launch({ projectDirs: [${JSON.stringify(project)}], program: "program.js" })`;
+    fs.writeFileSync(path.join(project, "bin.js"), script);
+    return spawn(process.execPath, [path.join(project, "bin.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  function ended(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    return new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out })));
+  }
+
+  it("runs the program with the arguments and exits with its exit code, unchanged", async () => {
+    const child = launcher(`console.log(process.argv.slice(2).join(" ")); process.exitCode = 64;`, [
+      "review",
+      "--stack=qa",
+    ]);
+    expect(await ended(child)).toEqual({ code: 64, signal: null, out: "review --stack=qa\n" });
+  });
+
+  it("passes a SIGTERM on and ends as the program did", async () => {
+    const child = launcher(`console.log("up"); setTimeout(() => undefined, 60_000);`);
+    const result = ended(child);
+    await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
+    child.kill("SIGTERM");
+    expect(await result).toEqual({ code: null, signal: "SIGTERM", out: "up\n" });
   });
 });
