@@ -205,18 +205,60 @@ export interface SubnetPlan {
  */
 export function planSubnets(input: SubnetPlanInput): SubnetPlan {
   const issues: ValidationIssue[] = [];
-  const add = (path: string, message: string): void => {
+  const add: AddIssue = (path, message) => {
     issues.push({ path, message });
   };
-  const zones = input.availabilityZones;
   const slotCount = input.azSlotsPerTier ?? DEFAULT_AZ_SLOTS_PER_TIER;
-  const zoneSlots = input.zoneSlots ?? {};
   const tiers = SUBNET_TIERS.filter((t) => input.tiers[t] !== undefined);
 
+  const slotCountOk = checkPlanOptions(input, tiers, slotCount, add);
+  for (const p of vpcCidrProblems(input.vpcCidr)) add("cidr", p);
+  const vpc = parseCidr(input.vpcCidr);
+  if (!vpc.ok) return { subnets: [], issues };
+
+  // Which zones need a slot: those where some planned tier has no explicit CIDR.
+  const needsSlot = input.availabilityZones.filter((z) =>
+    tiers.some((t) => input.tiers[t]?.cidrs?.[z] === undefined),
+  );
+  const slotOf = assignZoneSlots(input, needsSlot, slotCount, slotCountOk, add);
+  const slotPrefix = slotPrefixLength(vpc.prefixLength, slotCount);
+  const planning = needsSlot.length > 0 && tiers.length > 0 && slotCountOk;
+  const spaceOk = !planning || checkSlotSpace(input.vpcCidr, vpc.prefixLength, slotCount, slotPrefix, add);
+  const layout: SlotLayout = { vpcCidr: vpc.range.toCidrString(), slotCount, slotPrefix, slotOf };
+  const subnets = tiers.flatMap((tier) =>
+    planTier(input, tier, layout, slotCountOk && spaceOk, add),
+  );
+  checkExplicitCidrs(subnets, vpc.range, input.vpcCidr, add);
+  return { subnets, issues };
+}
+
+/** Records one planning problem. */
+type AddIssue = (path: string, message: string) => void;
+
+/** Where the AZ slots are: the VPC, how many slots per tier, their size, and each zone's slot. */
+interface SlotLayout {
+  readonly vpcCidr: string;
+  readonly slotCount: number;
+  readonly slotPrefix: number;
+  readonly slotOf: ReadonlyMap<string, number>;
+}
+
+/**
+ * The options that do not need the VPC CIDR: the slot count, `zoneSlots` and
+ * the zones of explicit CIDRs must name configured zones. Returns whether the
+ * slot count is usable.
+ */
+function checkPlanOptions(
+  input: SubnetPlanInput,
+  tiers: readonly SubnetTier[],
+  slotCount: number,
+  add: AddIssue,
+): boolean {
+  const zones = input.availabilityZones;
   const slotCountOk = AZ_SLOT_COUNTS.includes(slotCount);
   if (!slotCountOk) add("azSlotsPerTier", `${slotCount} is not one of ${AZ_SLOT_COUNTS.join(", ")}`);
 
-  for (const [zone, slot] of Object.entries(zoneSlots)) {
+  for (const [zone, slot] of Object.entries(input.zoneSlots ?? {})) {
     if (!zones.includes(zone)) add(`zoneSlots.${zone}`, `${zone} is not one of availabilityZones`);
     if (!Number.isInteger(slot) || slot < 0) add(`zoneSlots.${zone}`, `${slot} is not a non-negative integer`);
   }
@@ -227,19 +269,27 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
       if (!zones.includes(zone)) add(`subnets.${tier}.cidrs.${zone}`, `${zone} is not one of availabilityZones`);
     }
   }
+  return slotCountOk;
+}
 
-  const vpcProblems = vpcCidrProblems(input.vpcCidr);
-  for (const p of vpcProblems) add("cidr", p);
-  const vpc = parseCidr(input.vpcCidr);
-  if (!vpc.ok) return { subnets: [], issues };
-
-  // Which zones need a slot: those where some planned tier has no explicit CIDR.
-  const needsSlot = zones.filter((z) => tiers.some((t) => input.tiers[t]?.cidrs?.[z] === undefined));
+/**
+ * The AZ slot of each zone in `needsSlot`: its `zoneSlots` entry, else its
+ * zone letter; a zone without either, with a slot beyond the slot count, or
+ * with a slot another zone took, gets none (and a problem).
+ */
+function assignZoneSlots(
+  input: SubnetPlanInput,
+  needsSlot: readonly string[],
+  slotCount: number,
+  slotCountOk: boolean,
+  add: AddIssue,
+): Map<string, number> {
+  const zoneSlots = input.zoneSlots ?? {};
   const slotOf = new Map<string, number>();
   const slotOwner = new Map<number, string>();
   needsSlot.forEach((zone) => {
     const override = zoneSlots[zone];
-    const index = zones.indexOf(zone);
+    const index = input.availabilityZones.indexOf(zone);
     const slot = override ?? zoneLetterSlot(zone);
     const where = override !== undefined ? `zoneSlots.${zone}` : `availabilityZones[${index}]`;
     if (slot === undefined) {
@@ -249,7 +299,7 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
       );
       return;
     }
-    if (!Number.isInteger(slot) || slot < 0) return; // reported above
+    if (!Number.isInteger(slot) || slot < 0) return; // reported by checkPlanOptions
     if (slotCountOk && slot >= slotCount) {
       add(
         where,
@@ -266,50 +316,77 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
     slotOwner.set(slot, zone);
     slotOf.set(zone, slot);
   });
+  return slotOf;
+}
 
-  const slotPrefix = slotPrefixLength(vpc.prefixLength, slotCount);
-  const planning = needsSlot.length > 0 && tiers.length > 0 && slotCountOk;
-  const spaceOk = !planning || slotPrefix <= MAX_PREFIX_LENGTH;
-  if (!spaceOk) {
-    add(
-      "cidr",
-      `${input.vpcCidr} is too small for ${TIER_BLOCK_COUNT} tier blocks of ${slotCount} AZ slots: each subnet would be ` +
-        `/${slotPrefix}, AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH} ` +
-        `(use a /${MAX_PREFIX_LENGTH - (slotPrefix - vpc.prefixLength)} or larger VPC, or fewer azSlotsPerTier)`,
-    );
+/** Whether an AZ slot of the VPC is a subnet size AWS allows; records the problem when it is not. */
+function checkSlotSpace(
+  vpcCidr: string,
+  vpcPrefixLength: number,
+  slotCount: number,
+  slotPrefix: number,
+  add: AddIssue,
+): boolean {
+  if (slotPrefix <= MAX_PREFIX_LENGTH) return true;
+  add(
+    "cidr",
+    `${vpcCidr} is too small for ${TIER_BLOCK_COUNT} tier blocks of ${slotCount} AZ slots: each subnet would be ` +
+      `/${slotPrefix}, AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH} ` +
+      `(use a /${MAX_PREFIX_LENGTH - (slotPrefix - vpcPrefixLength)} or larger VPC, or fewer azSlotsPerTier)`,
+  );
+  return false;
+}
+
+/**
+ * The subnets of one tier, zones in configuration order: the explicit CIDR of
+ * a zone, else the first block of the tier's size in the zone's slot
+ * (`layoutOk` false: explicit CIDRs only).
+ */
+function planTier(
+  input: SubnetPlanInput,
+  tier: SubnetTier,
+  layout: SlotLayout,
+  layoutOk: boolean,
+  add: AddIssue,
+): PlannedSubnet[] {
+  const { slotCount, slotPrefix } = layout;
+  const options = input.tiers[tier] ?? {};
+  const prefixLength = options.prefixLength;
+  let sizeOk = true;
+  if (prefixLength !== undefined && layoutOk) {
+    if (!Number.isInteger(prefixLength) || prefixLength < slotPrefix || prefixLength > MAX_PREFIX_LENGTH) {
+      sizeOk = false;
+      add(
+        `subnets.${tier}.prefixLength`,
+        `/${prefixLength} does not fit: each AZ slot of ${input.vpcCidr} is a /${slotPrefix}; ` +
+          `use /${slotPrefix} to /${MAX_PREFIX_LENGTH}`,
+      );
+    }
   }
-
   const subnets: PlannedSubnet[] = [];
-  for (const tier of tiers) {
-    const options = input.tiers[tier] ?? {};
-    const prefixLength = options.prefixLength;
-    let sizeOk = true;
-    if (prefixLength !== undefined && slotCountOk && spaceOk) {
-      if (!Number.isInteger(prefixLength) || prefixLength < slotPrefix || prefixLength > MAX_PREFIX_LENGTH) {
-        sizeOk = false;
-        add(
-          `subnets.${tier}.prefixLength`,
-          `/${prefixLength} does not fit: each AZ slot of ${input.vpcCidr} is a /${slotPrefix}; ` +
-            `use /${slotPrefix} to /${MAX_PREFIX_LENGTH}`,
-        );
-      }
+  for (const zone of input.availabilityZones) {
+    const explicit = options.cidrs?.[zone];
+    if (explicit !== undefined) {
+      subnets.push({ tier, availabilityZone: zone, cidr: explicit, explicit: true });
+      continue;
     }
-    for (const zone of zones) {
-      const explicit = options.cidrs?.[zone];
-      if (explicit !== undefined) {
-        subnets.push({ tier, availabilityZone: zone, cidr: explicit, explicit: true });
-        continue;
-      }
-      const slot = slotOf.get(zone);
-      if (slot === undefined || !slotCountOk || !spaceOk || !sizeOk) continue;
-      const tierBlock = cidrSubnet(vpc.range.toCidrString(), Math.log2(TIER_BLOCK_COUNT), TIER_BLOCK_INDEX[tier]);
-      const slotBlock = cidrSubnet(tierBlock, Math.log2(slotCount), slot);
-      const cidr = cidrSubnet(slotBlock, (prefixLength ?? slotPrefix) - slotPrefix, 0);
-      subnets.push({ tier, availabilityZone: zone, cidr, explicit: false });
-    }
+    const slot = layout.slotOf.get(zone);
+    if (slot === undefined || !layoutOk || !sizeOk) continue;
+    const tierBlock = cidrSubnet(layout.vpcCidr, Math.log2(TIER_BLOCK_COUNT), TIER_BLOCK_INDEX[tier]);
+    const slotBlock = cidrSubnet(tierBlock, Math.log2(slotCount), slot);
+    const cidr = cidrSubnet(slotBlock, (prefixLength ?? slotPrefix) - slotPrefix, 0);
+    subnets.push({ tier, availabilityZone: zone, cidr, explicit: false });
   }
+  return subnets;
+}
 
-  // Explicit CIDRs: shape, size, inside the VPC, no overlap with any other subnet.
+/** Explicit CIDRs: shape, size, inside the VPC, no overlap with any other subnet. */
+function checkExplicitCidrs(
+  subnets: readonly PlannedSubnet[],
+  vpc: IPv4CidrRange,
+  vpcCidr: string,
+  add: AddIssue,
+): void {
   const usable: PlannedSubnet[] = [];
   for (const s of subnets) {
     if (!s.explicit) {
@@ -328,8 +405,8 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
         `${s.cidr} has prefix /${parsed.prefixLength}; AWS allows /${MIN_PREFIX_LENGTH} to /${MAX_PREFIX_LENGTH}`,
       );
     }
-    if (!parsed.range.inside(vpc.range)) {
-      add(path, `${s.cidr} is outside the VPC ${input.vpcCidr}`);
+    if (!parsed.range.inside(vpc)) {
+      add(path, `${s.cidr} is outside the VPC ${vpcCidr}`);
       continue;
     }
     usable.push(s);
@@ -348,6 +425,4 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
       }
     }
   }
-
-  return { subnets, issues };
 }
