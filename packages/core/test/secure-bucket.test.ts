@@ -182,7 +182,12 @@ describe("IBucket grants", () => {
     expect(bucket.bucketArn).toBe("arn:aws-cn:s3:::audit-bucket");
     bucket.grantPutObject(role, "logs/*");
     expect(role.statements).toEqual([
-      { Sid: "PutObject", Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws-cn:s3:::audit-bucket/logs/*"] },
+      {
+        Sid: "PutObject",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws-cn:s3:::audit-bucket/logs/*"],
+      },
     ]);
   });
 

@@ -217,17 +217,13 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan {
   if (!vpc.ok) return { subnets: [], issues };
 
   // Which zones need a slot: those where some planned tier has no explicit CIDR.
-  const needsSlot = input.availabilityZones.filter((z) =>
-    tiers.some((t) => input.tiers[t]?.cidrs?.[z] === undefined),
-  );
+  const needsSlot = input.availabilityZones.filter((z) => tiers.some((t) => input.tiers[t]?.cidrs?.[z] === undefined));
   const slotOf = assignZoneSlots(input, needsSlot, slotCount, slotCountOk, add);
   const slotPrefix = slotPrefixLength(vpc.prefixLength, slotCount);
   const planning = needsSlot.length > 0 && tiers.length > 0 && slotCountOk;
   const spaceOk = !planning || checkSlotSpace(input.vpcCidr, vpc.prefixLength, slotCount, slotPrefix, add);
   const layout: SlotLayout = { vpcCidr: vpc.range.toCidrString(), slotCount, slotPrefix, slotOf };
-  const subnets = tiers.flatMap((tier) =>
-    planTier(input, tier, layout, slotCountOk && spaceOk, add),
-  );
+  const subnets = tiers.flatMap((tier) => planTier(input, tier, layout, slotCountOk && spaceOk, add));
   checkExplicitCidrs(subnets, vpc.range, input.vpcCidr, add);
   return { subnets, issues };
 }

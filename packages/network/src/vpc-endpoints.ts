@@ -256,7 +256,7 @@ export class SsmVpcEndpoints extends Construct {
       v.check(
         (props.routeTableIds ?? []).length > 0,
         "routeTableIds",
-        'the S3 gateway endpoint needs at least one route table (or turn it off: s3Gateway: { enabled: false })',
+        "the S3 gateway endpoint needs at least one route table (or turn it off: s3Gateway: { enabled: false })",
       );
     }
     v.throwIfAny();
