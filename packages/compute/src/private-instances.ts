@@ -1,4 +1,4 @@
-import { Annotations, Fn, TerraformIterator, TerraformProvider, Token } from "cdktf";
+import { Annotations, Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
@@ -7,7 +7,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
   FeatureOptions,
+  SsmAccessProps,
   Validator,
+  checkSsmAccessProps,
   duplicates,
   escapeTerraformTemplate,
   isEnabled,
@@ -96,12 +98,12 @@ export interface S3GatewayEgress extends FeatureOptions {
 }
 
 /** Properties of {@link PrivateInstances}. */
-export interface PrivateInstancesProps {
+export interface PrivateInstancesProps extends SsmAccessProps {
   /**
    * Prefix of every name: instances and volumes are tagged
    * `<namePrefix>-<instance name>`, the security group is
    * `<namePrefix>-instances`. Lower-case letters, digits and `-`, starting
-   * with a letter.
+   * with a letter, at most 126 characters.
    */
   readonly namePrefix: string;
 
@@ -162,13 +164,6 @@ export interface PrivateInstancesProps {
    * @default []
    */
   readonly interfaceEndpoints?: readonly string[];
-
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 
   /**
    * Further egress rules, only when a workload needs them.
@@ -253,7 +248,7 @@ export class PrivateInstances extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateInstancesProps) {
     super(scope, id);
-    const { resolved, subnets } = validate(this.node.path, props);
+    const { resolved, subnets } = validate(this, props);
     const { namePrefix, region, network } = props;
     this.network = network;
     this.instancesWithoutInternetRoute = resolved
@@ -464,14 +459,16 @@ export class PrivateInstances extends Construct {
 
 /** Checks every prop and places the instances; throws one error listing every problem. */
 function validate(
-  subject: string,
+  scope: Construct,
   props: PrivateInstancesProps,
 ): { resolved: ResolvedInstance[]; subnets: Array<SubnetRef | undefined> } {
-  const v = new Validator(subject);
-  const { namePrefix, region, instanceProfileName, instances, defaults } = props;
+  const v = new Validator(scope.node.path);
+  const { instanceProfileName, instances, defaults } = props;
 
-  v.namePrefix("namePrefix", namePrefix, MAX_NAME_PREFIX_LENGTH);
-  v.region("region", region);
+  checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: MAX_NAME_PREFIX_LENGTH,
+    region: "for each instance's aws ssm start-session command",
+  });
   if (!instanceProfileName) {
     v.add("instanceProfileName", "is required: without an instance profile SSM cannot manage the instances");
   } else if (!Token.isUnresolved(instanceProfileName)) {
