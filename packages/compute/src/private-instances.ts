@@ -18,16 +18,10 @@ import {
 } from "@ssm-access/core";
 import { parseCidr, validateServiceNames } from "@ssm-access/network";
 import type { INetwork, SubnetRef } from "@ssm-access/network";
-import { launchTemplateImageId } from "./ami";
-import {
-  InstanceOptions,
-  InstanceSpec,
-  REPLACEMENT_GENERATION_TAG,
-  ResolvedInstance,
-  resolveInstance,
-  validateInstanceOptions,
-} from "./instance-options";
-import { INSTANCE_TIERS, placeInstances } from "./placement";
+import { launchTemplateImageId } from "./private/ami";
+import { INSTANCE_TIERS, InstanceOptions, InstanceSpec, REPLACEMENT_GENERATION_TAG } from "./instance-options";
+import { ResolvedInstance, resolveInstance, validateInstanceOptions } from "./private/instance-options";
+import { placeInstances } from "./private/placement";
 
 /** An instance name: lower-case letters, digits and `-`, not starting or ending with `-`. */
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;

@@ -81,7 +81,7 @@ export interface SecureBucketProps extends Omit<SsmAccessProps, "namePrefix"> {
 }
 
 /** Days after which unfinished multipart uploads are removed. */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 /**
  * An S3 bucket locked down the way audit and state data need it: versioning,

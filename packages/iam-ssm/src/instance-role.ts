@@ -15,7 +15,7 @@ import {
   duplicates,
   resourceName,
 } from "@ssm-access/core";
-import { renderPolicy, validateStatements } from "./policy";
+import { renderPolicy, validateStatements } from "./private/policy";
 import { StatementList } from "./private/statement-list";
 
 /** The AWS managed policy that lets the SSM Agent register the instance and carry sessions. */
@@ -79,7 +79,7 @@ export interface SsmInstanceRoleProps extends SsmAccessProps {
  * trusted by `ec2.amazonaws.com`, with `AmazonSSMManagedInstanceCore`
  * attached (ARN in the Region's partition), held by an instance profile.
  *
- * Statements granted later ({@link addToPolicy}, e.g. by
+ * Statements granted later ({@link SsmInstanceRole.addToPolicy}, e.g. by
  * `SessionLogging.grantWrite`) all go into one inline policy that is
  * rendered at synthesis, so the order in which constructs are created does
  * not matter.

@@ -20,17 +20,19 @@ import {
   validateTagTarget,
 } from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
-import { policyDocument, renderPolicy } from "./policy";
+import { policyDocument, renderPolicy } from "./private/policy";
 import {
   AWS_PORT_FORWARDING_DOCUMENTS,
   PortForwardingDocument,
   PortForwardingOptions,
   SSH_SESSION_DOCUMENT,
+} from "./port-forwarding";
+import {
   portForwardingDocuments,
   portSessionDocumentContent,
   reservedDocumentNamePrefix,
   validatePortForwarding,
-} from "./port-forwarding";
+} from "./private/port-forwarding";
 import { StatementList } from "./private/statement-list";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-preferences";
 
@@ -109,7 +111,7 @@ const MANAGED_POLICY_MAX_LENGTH = 6144;
  * `portForwarding`, one Session document per allowed port (and host), pinned
  * to it, and permission to start sessions with those documents only.
  *
- * Other constructs grant more through {@link addToPolicy}, e.g.
+ * Other constructs grant more through {@link OperatorAccess.addToPolicy}, e.g.
  * `sessionLogging.grantStartSession(operatorAccess)` for the key of encrypted sessions.
  */
 export class OperatorAccess extends Construct implements PolicyGrantee {
@@ -132,7 +134,7 @@ export class OperatorAccess extends Construct implements PolicyGrantee {
    * with. Empty without `portForwarding`.
    */
   public readonly portForwardingDocuments: readonly PortForwardingDocument[];
-  /** The Session documents of {@link portForwardingDocuments}, in the same order. */
+  /** The Session documents of {@link OperatorAccess.portForwardingDocuments}, in the same order. */
   public readonly portForwardingDocumentResources: readonly SsmDocument[];
 
   private readonly policyStatements: StatementList;

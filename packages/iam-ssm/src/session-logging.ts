@@ -20,13 +20,9 @@ import {
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./policy";
-import {
-  SESSION_PREFERENCES_DOCUMENT_NAME,
-  SessionPreferences,
-  sessionPreferencesDocumentContent,
-  validateSessionPreferences,
-} from "./session-preferences";
+import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./private/policy";
+import { SESSION_PREFERENCES_DOCUMENT_NAME, SessionPreferences } from "./session-preferences";
+import { sessionPreferencesDocumentContent, validateSessionPreferences } from "./private/session-preferences";
 
 /** Where and how session transcripts are also written to S3. */
 export interface SessionLoggingS3Options extends FeatureOptions {
@@ -219,8 +215,8 @@ const DEFAULT_DELETION_WINDOW_DAYS = 30;
  * Audit of every Session Manager session: a KMS key (rotated), a
  * KMS-encrypted CloudWatch log group for transcripts, optionally a locked-down
  * S3 bucket, and the account's Session Manager preferences document pointing
- * at them. {@link grantWrite} gives instances exactly the permissions to write
- * there, {@link grantStartSession} gives operators the session key.
+ * at them. {@link SessionLogging.grantWrite} gives instances exactly the permissions to write
+ * there, {@link SessionLogging.grantStartSession} gives operators the session key.
  *
  * @example
  * const logging = new SessionLogging(this, "SessionLogging", { namePrefix: "ssm-dev", region, accountId });

@@ -14,7 +14,7 @@ import {
   validateTagTarget,
 } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
-import { tagWindowTarget, taggedWindow } from "./window";
+import { tagWindowTarget, taggedWindow } from "./private/window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,

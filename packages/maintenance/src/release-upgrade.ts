@@ -13,7 +13,7 @@ import {
   validateTagTarget,
 } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
-import { tagWindowTarget, taggedWindow } from "./window";
+import { tagWindowTarget, taggedWindow } from "./private/window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
@@ -242,7 +242,7 @@ export class ReleaseUpgrade extends Construct {
   public readonly documentName: string;
   /** The window the task runs in: the given one, or the window of its own. */
   public readonly maintenanceWindow: SsmMaintenanceWindow;
-  /** Whether {@link maintenanceWindow} was created by this construct. */
+  /** Whether {@link ReleaseUpgrade.maintenanceWindow} was created by this construct. */
   public readonly ownsWindow: boolean;
   /** The window target selecting the instances by tag. */
   public readonly windowTarget: SsmMaintenanceWindowTarget;

@@ -361,7 +361,7 @@ export class PrivateNetwork extends Construct implements INetwork {
    * Makes sure there are interface endpoints for `services` (short names such as `logs`, `kms`):
    * the missing ones are added, those present are left alone, so consumers (instances, session
    * logging) may each ask for what they need. With the endpoints turned off it creates nothing and
-   * leaves a warning on the construct (see {@link addInterfaceEndpoints}).
+   * leaves a warning on the construct (see {@link PrivateNetwork.addInterfaceEndpoints}).
    * @throws ValidationError when a name is not a valid service short name
    */
   public requireInterfaceEndpoints(...services: string[]): void {

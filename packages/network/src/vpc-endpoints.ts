@@ -15,9 +15,9 @@ import {
   pascalCase,
   resourceName,
 } from "@ssm-access/core";
-import { unknownAwsManagedS3Buckets } from "./aws-managed-buckets";
+import { unknownAwsManagedS3Buckets } from "./private/aws-managed-buckets";
 import { parseCidr } from "./cidr-planner";
-import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./endpoint-policy";
+import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./private/endpoint-policy";
 import { SubnetRef } from "./types";
 
 /** The interface endpoints Session Manager needs when instances have no internet route. */

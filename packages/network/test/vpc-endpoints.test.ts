@@ -18,13 +18,9 @@ import {
   offProvider,
   warningsOf,
 } from "@ssm-access/core/testing";
-import {
-  SsmVpcEndpoints,
-  SsmVpcEndpointsProps,
-  SubnetRef,
-  interfaceServiceName,
-  s3GatewayEndpointPolicy,
-} from "../src";
+import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef } from "../src";
+import { s3GatewayEndpointPolicy } from "../src/private/endpoint-policy";
+import { interfaceServiceName } from "../src/vpc-endpoints";
 
 const SUBNETS: SubnetRef[] = [
   { id: "subnet-a1", tier: "isolated", availabilityZone: "eu-west-1a", cidr: "10.10.128.0/20" },
