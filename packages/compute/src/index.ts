@@ -1,4 +1,3 @@
 export * from "./ami";
-export * from "./placement";
 export * from "./instance-options";
 export * from "./private-instances";

@@ -1,4 +1,4 @@
-import { Annotations, Fn, TerraformIterator, TerraformProvider, Token } from "cdktf";
+import { Annotations, Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
@@ -7,7 +7,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
   FeatureOptions,
+  SsmAccessProps,
   Validator,
+  checkSsmAccessProps,
   duplicates,
   escapeTerraformTemplate,
   isEnabled,
@@ -16,16 +18,10 @@ import {
 } from "@ssm-access/core";
 import { parseCidr, validateServiceNames } from "@ssm-access/network";
 import type { INetwork, SubnetRef } from "@ssm-access/network";
-import { launchTemplateImageId } from "./ami";
-import {
-  InstanceOptions,
-  InstanceSpec,
-  REPLACEMENT_GENERATION_TAG,
-  ResolvedInstance,
-  resolveInstance,
-  validateInstanceOptions,
-} from "./instance-options";
-import { INSTANCE_TIERS, placeInstances } from "./placement";
+import { launchTemplateImageId } from "./private/ami";
+import { INSTANCE_TIERS, InstanceOptions, InstanceSpec, REPLACEMENT_GENERATION_TAG } from "./instance-options";
+import { ResolvedInstance, resolveInstance, validateInstanceOptions } from "./private/instance-options";
+import { placeInstances } from "./private/placement";
 
 /** An instance name: lower-case letters, digits and `-`, not starting or ending with `-`. */
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -96,12 +92,12 @@ export interface S3GatewayEgress extends FeatureOptions {
 }
 
 /** Properties of {@link PrivateInstances}. */
-export interface PrivateInstancesProps {
+export interface PrivateInstancesProps extends SsmAccessProps {
   /**
    * Prefix of every name: instances and volumes are tagged
    * `<namePrefix>-<instance name>`, the security group is
    * `<namePrefix>-instances`. Lower-case letters, digits and `-`, starting
-   * with a letter.
+   * with a letter, at most 126 characters.
    */
   readonly namePrefix: string;
 
@@ -162,13 +158,6 @@ export interface PrivateInstancesProps {
    * @default []
    */
   readonly interfaceEndpoints?: readonly string[];
-
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 
   /**
    * Further egress rules, only when a workload needs them.
@@ -253,7 +242,7 @@ export class PrivateInstances extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateInstancesProps) {
     super(scope, id);
-    const { resolved, subnets } = validate(this.node.path, props);
+    const { resolved, subnets } = validate(this, props);
     const { namePrefix, region, network } = props;
     this.network = network;
     this.instancesWithoutInternetRoute = resolved
@@ -464,14 +453,16 @@ export class PrivateInstances extends Construct {
 
 /** Checks every prop and places the instances; throws one error listing every problem. */
 function validate(
-  subject: string,
+  scope: Construct,
   props: PrivateInstancesProps,
 ): { resolved: ResolvedInstance[]; subnets: Array<SubnetRef | undefined> } {
-  const v = new Validator(subject);
-  const { namePrefix, region, instanceProfileName, instances, defaults } = props;
+  const v = new Validator(scope.node.path);
+  const { instanceProfileName, instances, defaults } = props;
 
-  v.namePrefix("namePrefix", namePrefix, MAX_NAME_PREFIX_LENGTH);
-  v.region("region", region);
+  checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: MAX_NAME_PREFIX_LENGTH,
+    region: "for each instance's aws ssm start-session command",
+  });
   if (!instanceProfileName) {
     v.add("instanceProfileName", "is required: without an instance profile SSM cannot manage the instances");
   } else if (!Token.isUnresolved(instanceProfileName)) {

@@ -1,13 +1,7 @@
 import { Validator } from "@ssm-access/core";
 import { Token } from "cdktf";
-import {
-  AMAZON_LINUX_2023_AMI_PARAMETER,
-  AMAZON_LINUX_2_AMI_PARAMETER,
-  AmiSource,
-  DEFAULT_AMI,
-  launchTemplateImageId,
-  validateAmi,
-} from "../src";
+import { AMAZON_LINUX_2023_AMI_PARAMETER, AMAZON_LINUX_2_AMI_PARAMETER, AmiSource, DEFAULT_AMI } from "../src";
+import { launchTemplateImageId, validateAmi } from "../src/private/ami";
 
 function problems(ami: AmiSource): string[] {
   const v = new Validator("test", "instances[0]");

@@ -5,9 +5,8 @@ import {
   AMAZON_LINUX_2_AMI_PARAMETER,
   InstanceOptions,
   isBurstableInstanceType,
-  resolveInstance,
-  validateInstanceOptions,
 } from "../src";
+import { resolveInstance, validateInstanceOptions } from "../src/private/instance-options";
 
 function problems(options: InstanceOptions, inherited?: InstanceOptions): string[] {
   const v = new Validator("test", "defaults");

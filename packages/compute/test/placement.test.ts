@@ -1,5 +1,5 @@
 import { Validator } from "@ssm-access/core";
-import { PlacementRequest, placeInstances } from "../src";
+import { PlacementRequest, placeInstances } from "../src/private/placement";
 import { fakeNetwork } from "./fixtures";
 
 function place(requests: Array<PlacementRequest | undefined>, network = fakeNetwork()) {

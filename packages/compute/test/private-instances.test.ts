@@ -634,7 +634,7 @@ describe("PrivateInstances", () => {
         compute = new PrivateInstances(scope, "Compute", props(overrides));
         new TerraformOutput(scope, "connect", { value: compute.instances.web.connectCommand });
         new TerraformOutput(scope, "all", { value: compute.outputs });
-      });
+      }, overrides.region);
       return { json, compute: compute as PrivateInstances };
     }
 
@@ -676,6 +676,12 @@ describe("PrivateInstances", () => {
   });
 
   describe("validation", () => {
+    it("names a missing Region, which the connect commands need", () => {
+      expect(build({ region: undefined })).toThrow(
+        /region: is required for each instance's aws ssm start-session command/,
+      );
+    });
+
     it("rejects an empty instance list", () => {
       expect(build({ instances: [] })).toThrow(/instances: must list at least one instance/);
     });

@@ -1,4 +1,5 @@
 export * from "./validation";
+export * from "./ssm-access-props";
 export * from "./feature";
 export * from "./naming";
 export * from "./aws";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformProvider, Token } from "cdktf";
+import { Token } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -8,14 +8,44 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { partitionForRegion } from "./aws";
+import { PolicyGrantee, PolicyStatement } from "./policy-statement";
+import { SsmAccessProps, checkSsmAccessProps } from "./ssm-access-props";
 import { Validator } from "./validation";
 
-/** Props of {@link SecureBucket}. */
-export interface SecureBucketProps {
+/**
+ * An S3 bucket as other constructs refer to it (STYLE: references, not
+ * rebuilt names): its name and ARN, and the permission to write objects,
+ * granted by the bucket's owner. {@link SecureBucket} is one;
+ * {@link SecureBucket.fromBucketName} refers to a bucket of another stack.
+ */
+export interface IBucket {
+  /** The bucket name (a token resolving to the created bucket's name, in the stack that creates it). */
+  readonly bucketName: string;
+  /** The bucket ARN. */
+  readonly bucketArn: string;
+  /**
+   * Lets `grantee` put objects whose key matches `keyPattern` (`prefix/*`):
+   * `s3:PutObject` on those objects only, as statement `sid`.
+   */
+  grantPutObject(grantee: PolicyGrantee, keyPattern: string, sid?: string): void;
+}
+
+/** The statement {@link IBucket.grantPutObject} grants: `s3:PutObject` on `<bucket ARN>/<keyPattern>`. */
+function putObjectStatement(bucketArn: string, keyPattern: string, sid: string): PolicyStatement {
+  return { Sid: sid, Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/${keyPattern}`] };
+}
+
+const DEFAULT_PUT_OBJECT_SID = "PutObject";
+
+/**
+ * Props of {@link SecureBucket}: {@link SsmAccessProps} without a name
+ * prefix, since the bucket is named whole.
+ */
+export interface SecureBucketProps extends Omit<SsmAccessProps, "namePrefix"> {
   /** The bucket name; S3 names are global, so include the account and Region. */
   readonly bucketName: string;
 
-  /** The Region of the stack; gives the ARN partition of the TLS-only policy. */
+  /** The Region of the bucket; gives the ARN partition of the TLS-only policy. */
   readonly region: string;
 
   /**
@@ -48,16 +78,10 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
-
-  /**
-   * Provider to create the resources with, e.g. an aliased AWS provider for another Region or account.
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /** Days after which unfinished multipart uploads are removed. */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 /**
  * An S3 bucket locked down the way audit and state data need it: versioning,
@@ -65,7 +89,21 @@ export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
  * ACLs disabled (owner enforced), a policy denying any request without TLS,
  * unfinished uploads removed, and optional expiry of old objects.
  */
-export class SecureBucket extends Construct {
+export class SecureBucket extends Construct implements IBucket {
+  /**
+   * A reference to a bucket this stack does not create (another stack's), by
+   * its name; `region` gives the partition of its ARN. Creates nothing.
+   */
+  public static fromBucketName(bucketName: string, region: string): IBucket {
+    const bucketArn = `arn:${partitionForRegion(region)}:s3:::${bucketName}`;
+    return {
+      bucketName,
+      bucketArn,
+      grantPutObject: (grantee, keyPattern, sid = DEFAULT_PUT_OBJECT_SID) =>
+        grantee.addToPolicy(putObjectStatement(bucketArn, keyPattern, sid)),
+    };
+  }
+
   /** The bucket. */
   public readonly bucket: S3Bucket;
   /** The bucket name (a token resolving to the created bucket's name). */
@@ -79,11 +117,14 @@ export class SecureBucket extends Construct {
   /** The TLS-only bucket policy. */
   public readonly policy: S3BucketPolicy;
 
+  private readonly partition: string;
+
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    validateSecureBucketProps(this.node.path, props);
+    validateSecureBucketProps(this, props);
     const provider = props.provider ? { provider: props.provider } : {};
-    const arn = `arn:${partitionForRegion(props.region)}:s3:::${props.bucketName}`;
+    this.partition = partitionForRegion(props.region);
+    const arn = `arn:${this.partition}:s3:::${props.bucketName}`;
 
     this.bucket = new S3Bucket(this, "Resource", {
       ...provider,
@@ -161,14 +202,23 @@ export class SecureBucket extends Construct {
       dependsOn: [this.versioning],
     });
   }
+
+  /**
+   * Lets `grantee` put objects whose key matches `keyPattern` (`prefix/*`):
+   * `s3:PutObject` on those objects of this bucket only. The ARN is built
+   * from the bucket's name attribute, so the policy refers to the bucket.
+   */
+  public grantPutObject(grantee: PolicyGrantee, keyPattern: string, sid: string = DEFAULT_PUT_OBJECT_SID): void {
+    grantee.addToPolicy(putObjectStatement(`arn:${this.partition}:s3:::${this.bucketName}`, keyPattern, sid));
+  }
 }
 
-function validateSecureBucketProps(subject: string, props: SecureBucketProps): void {
-  const v = new Validator(subject);
+function validateSecureBucketProps(scope: Construct, props: SecureBucketProps): void {
+  const v = new Validator(scope.node.path);
   if (!Token.isUnresolved(props.bucketName)) {
     for (const problem of bucketNameProblems(props.bucketName)) v.add("bucketName", `"${props.bucketName}" ${problem}`);
   }
-  v.region("region", props.region);
+  checkSsmAccessProps(v, scope, props, { region: "for the ARN partition of the bucket policy" });
   for (const field of ["expireAfterDays", "noncurrentVersionExpireAfterDays"] as const) {
     const days = props[field];
     if (days !== undefined)

@@ -39,7 +39,8 @@ export const TEST_PROVIDER_ALIAS = "aliased";
 
 /**
  * Synthesizes a fresh stack with a default AWS provider and a second one
- * aliased {@link TEST_PROVIDER_ALIAS} (in `us-east-1`), handing the aliased
+ * aliased {@link TEST_PROVIDER_ALIAS} (both in `region`, which constructs
+ * check their `region` prop against), handing the aliased
  * provider to `build`: for tests that every resource of a construct uses the
  * provider it is given (`provider = "aws.aliased"`).
  */
@@ -48,7 +49,7 @@ export function synthJsonWithAliasedProvider(
   region = "eu-west-1",
 ): TerraformJson {
   return synthJson((scope) => {
-    const aliased = new AwsProvider(scope, "aliased", { region: "us-east-1", alias: TEST_PROVIDER_ALIAS });
+    const aliased = new AwsProvider(scope, "aliased", { region, alias: TEST_PROVIDER_ALIAS });
     build(scope, aliased);
   }, region);
 }

@@ -100,7 +100,7 @@ describe("SecureBucket", () => {
   it("creates every resource with the given provider", () => {
     const json = synthJson((scope) => {
       const other = new AwsProvider(scope, "other", { region: "us-east-1", alias: "other" });
-      new SecureBucket(scope, "B", { ...BASE, provider: other });
+      new SecureBucket(scope, "B", { ...BASE, region: "us-east-1", provider: other });
     });
     const resources = Object.values(json.resource ?? {}).flatMap((byId) => Object.values(byId));
     expect(resources).toHaveLength(7);
@@ -151,5 +151,49 @@ describe("BUCKET_NAME_PATTERN", () => {
     expect(BUCKET_NAME_PATTERN.test(name)).toBe(ok);
     const shapeProblems = bucketNameProblems(name).filter((p) => /characters|may hold only/.test(p));
     expect(shapeProblems.length === 0).toBe(ok);
+  });
+});
+
+describe("IBucket grants", () => {
+  const grantee = () => {
+    const statements: unknown[] = [];
+    return { statements, addToPolicy: (...s: unknown[]) => statements.push(...s) };
+  };
+
+  it("SecureBucket grants s3:PutObject on the matching objects, through the bucket's name attribute", () => {
+    const role = grantee();
+    synthJson((scope) => {
+      const bucket = new SecureBucket(scope, "Audit", BASE);
+      bucket.grantPutObject(role, "maintenance/*", "WriteOutput");
+    });
+    expect(role.statements).toEqual([
+      {
+        Sid: "WriteOutput",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [expect.stringMatching(/^arn:aws:s3:::\$\{TfToken\[TOKEN\.\d+\]\}\/maintenance\/\*$/)],
+      },
+    ]);
+  });
+
+  it("a reference by name grants the same on the bucket of another stack, in the Region's partition", () => {
+    const role = grantee();
+    const bucket = SecureBucket.fromBucketName("audit-bucket", "cn-north-1");
+    expect(bucket.bucketArn).toBe("arn:aws-cn:s3:::audit-bucket");
+    bucket.grantPutObject(role, "logs/*");
+    expect(role.statements).toEqual([
+      {
+        Sid: "PutObject",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: ["arn:aws-cn:s3:::audit-bucket/logs/*"],
+      },
+    ]);
+  });
+
+  it("rejects a Region other than the AWS provider's", () => {
+    expect(() => synthJson((scope) => new SecureBucket(scope, "Audit", { ...BASE, region: "us-east-1" }))).toThrow(
+      /region: us-east-1 is not the Region of the AWS provider/,
+    );
   });
 });

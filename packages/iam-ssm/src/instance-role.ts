@@ -8,13 +8,14 @@ import {
   PARTITION_PATTERN_SOURCE,
   PolicyGrantee,
   PolicyStatement,
+  SsmAccessProps,
   Validator,
   awsManagedPolicyArn,
+  checkSsmAccessProps,
   duplicates,
-  partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { renderPolicy, validateStatements } from "./policy";
+import { renderPolicy, validateStatements } from "./private/policy";
 import { StatementList } from "./private/statement-list";
 
 /** The AWS managed policy that lets the SSM Agent register the instance and carry sessions. */
@@ -28,7 +29,7 @@ const IAM_PATH_PATTERN = /^\/(?:[\x21-\x7E]+\/)?$/;
 const POLICY_ARN_PATTERN = new RegExp(`^arn:${PARTITION_PATTERN_SOURCE}:iam::(aws|\\d{12}):policy\\/[\\x21-\\x7E]+$`);
 
 /** Properties of {@link SsmInstanceRole}. */
-export interface SsmInstanceRoleProps {
+export interface SsmInstanceRoleProps extends SsmAccessProps {
   /**
    * Prefix of the role and instance profile names: `<namePrefix>-ssm-instance`.
    * Lower-case letters, digits and `-`, starting with a letter; the resulting
@@ -71,13 +72,6 @@ export interface SsmInstanceRoleProps {
    * @default "/"
    */
   readonly path?: string;
-
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -85,7 +79,7 @@ export interface SsmInstanceRoleProps {
  * trusted by `ec2.amazonaws.com`, with `AmazonSSMManagedInstanceCore`
  * attached (ARN in the Region's partition), held by an instance profile.
  *
- * Statements granted later ({@link addToPolicy}, e.g. by
+ * Statements granted later ({@link SsmInstanceRole.addToPolicy}, e.g. by
  * `SessionLogging.grantWrite`) all go into one inline policy that is
  * rendered at synthesis, so the order in which constructs are created does
  * not matter.
@@ -113,7 +107,7 @@ export class SsmInstanceRole extends Construct implements PolicyGrantee {
 
   constructor(scope: Construct, id: string, props: SsmInstanceRoleProps) {
     super(scope, id);
-    validateProps(this.node.path, props);
+    validateProps(this, props);
     this.statements = new StatementList(this.node.path);
 
     const name = roleNameFor(props.namePrefix);
@@ -189,9 +183,13 @@ function roleNameFor(namePrefix: string): string {
   return resourceName(namePrefix, "ssm-instance");
 }
 
-function validateProps(subject: string, props: SsmInstanceRoleProps): void {
-  const v = new Validator(subject);
-  if (v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH)) {
+function validateProps(scope: Construct, props: SsmInstanceRoleProps): void {
+  const v = new Validator(scope.node.path);
+  const access = checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: IAM_ROLE_NAME_MAX_LENGTH,
+    region: "for the partition of the managed policy ARNs",
+  });
+  if (access.namePrefixOk) {
     const name = roleNameFor(props.namePrefix);
     v.check(
       name.length <= IAM_ROLE_NAME_MAX_LENGTH && IAM_NAME_PATTERN.test(name),
@@ -199,8 +197,8 @@ function validateProps(subject: string, props: SsmInstanceRoleProps): void {
       `the role and instance profile name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
     );
   }
-  const regionOk = v.region("region", props.region);
-  const partition = regionOk ? partitionForRegion(props.region) : undefined;
+  const regionOk = access.regionOk;
+  const partition = regionOk ? access.partition : undefined;
 
   const arns = props.managedPolicyArns ?? [];
   arns.forEach((arn, i) => checkPolicyArn(v, `managedPolicyArns[${i}]`, arn, partition));

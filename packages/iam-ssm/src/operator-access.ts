@@ -1,4 +1,4 @@
-import { Lazy, TerraformProvider, Token } from "cdktf";
+import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -9,8 +9,10 @@ import {
   PARTITION_PATTERN_SOURCE,
   PolicyGrantee,
   PolicyStatement,
+  SsmAccessProps,
   ValidationError,
   Validator,
+  checkSsmAccessProps,
   duplicates,
   escapeTerraformTemplate,
   partitionForRegion,
@@ -18,29 +20,25 @@ import {
   validateTagTarget,
 } from "@ssm-access/core";
 import { IAM_ROLE_NAME_MAX_LENGTH } from "./instance-role";
-import { policyDocument, renderPolicy } from "./policy";
+import { policyDocument, renderPolicy } from "./private/policy";
 import {
   AWS_PORT_FORWARDING_DOCUMENTS,
   PortForwardingDocument,
   PortForwardingOptions,
   SSH_SESSION_DOCUMENT,
+} from "./port-forwarding";
+import {
   portForwardingDocuments,
   portSessionDocumentContent,
   reservedDocumentNamePrefix,
   validatePortForwarding,
-} from "./port-forwarding";
+} from "./private/port-forwarding";
 import { StatementList } from "./private/statement-list";
 import { SESSION_PREFERENCES_DOCUMENT_NAME } from "./session-preferences";
 
 const PRINCIPAL_ARN_PATTERN = new RegExp(
   `^arn:${PARTITION_PATTERN_SOURCE}:iam::\\d{12}:(root|user\\/[\\x21-\\x7E]+|role\\/[\\x21-\\x7E]+)$`,
 );
-
-/**
- * The instance tag that marks the instances operators may connect to.
- * @deprecated use `InstanceTagTarget` of `@ssm-access/core` (the same shape); this alias goes in the next minor version.
- */
-export type TargetTag = InstanceTagTarget;
 
 /** A role operators assume to get the access policy. */
 export interface OperatorAssumeRoleOptions {
@@ -65,7 +63,7 @@ export interface OperatorAssumeRoleOptions {
 }
 
 /** Properties of {@link OperatorAccess}. */
-export interface OperatorAccessProps {
+export interface OperatorAccessProps extends SsmAccessProps {
   /** Prefix of the policy and role names: `<namePrefix>-ssm-operator`. */
   readonly namePrefix: string;
 
@@ -96,13 +94,6 @@ export interface OperatorAccessProps {
    * @default - policy only; attach it to users or groups yourself
    */
   readonly assumeRole?: OperatorAssumeRoleOptions;
-
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 const DEFAULT_MAX_SESSION_DURATION_SECONDS = 3600;
@@ -120,7 +111,7 @@ const MANAGED_POLICY_MAX_LENGTH = 6144;
  * `portForwarding`, one Session document per allowed port (and host), pinned
  * to it, and permission to start sessions with those documents only.
  *
- * Other constructs grant more through {@link addToPolicy}, e.g.
+ * Other constructs grant more through {@link OperatorAccess.addToPolicy}, e.g.
  * `sessionLogging.grantStartSession(operatorAccess)` for the key of encrypted sessions.
  */
 export class OperatorAccess extends Construct implements PolicyGrantee {
@@ -143,7 +134,7 @@ export class OperatorAccess extends Construct implements PolicyGrantee {
    * with. Empty without `portForwarding`.
    */
   public readonly portForwardingDocuments: readonly PortForwardingDocument[];
-  /** The Session documents of {@link portForwardingDocuments}, in the same order. */
+  /** The Session documents of {@link OperatorAccess.portForwardingDocuments}, in the same order. */
   public readonly portForwardingDocumentResources: readonly SsmDocument[];
 
   private readonly policyStatements: StatementList;
@@ -151,7 +142,7 @@ export class OperatorAccess extends Construct implements PolicyGrantee {
 
   constructor(scope: Construct, id: string, props: OperatorAccessProps) {
     super(scope, id);
-    validateProps(this.node.path, props);
+    validateProps(this, props);
 
     const name = operatorName(props.namePrefix);
 
@@ -376,9 +367,14 @@ function operatorName(namePrefix: string): string {
   return resourceName(namePrefix, "ssm-operator");
 }
 
-function validateProps(subject: string, props: OperatorAccessProps): void {
-  const v = new Validator(subject);
-  const prefixOk = v.namePrefix("namePrefix", props.namePrefix, IAM_ROLE_NAME_MAX_LENGTH);
+function validateProps(scope: Construct, props: OperatorAccessProps): void {
+  const v = new Validator(scope.node.path);
+  const access = checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: IAM_ROLE_NAME_MAX_LENGTH,
+    region: "for the ARNs of the instances, documents and sessions operators may use",
+    accountId: "for the ARNs of the instances, documents and sessions operators may use",
+  });
+  const prefixOk = access.namePrefixOk;
   if (prefixOk) {
     const name = operatorName(props.namePrefix);
     // Policy names may have 128 characters, role names 64: one name fits both.
@@ -388,9 +384,7 @@ function validateProps(subject: string, props: OperatorAccessProps): void {
       `the policy and role name "${name}" is ${name.length} characters; IAM allows at most ${IAM_ROLE_NAME_MAX_LENGTH}`,
     );
   }
-  const regionOk = v.region("region", props.region);
-  v.accountId("accountId", props.accountId);
-  const partition = regionOk ? partitionForRegion(props.region) : undefined;
+  const partition = access.regionOk ? access.partition : undefined;
 
   if (props.portForwarding !== undefined) {
     validatePortForwarding(v.child("portForwarding"), props.portForwarding, props.namePrefix, prefixOk);

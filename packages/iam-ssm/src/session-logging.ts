@@ -1,4 +1,3 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -7,24 +6,23 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import {
   FeatureOptions,
+  IBucket,
   PolicyGrantee,
   PolicyStatement,
   SecureBucket,
+  SsmAccessProps,
   Validator,
   bucketNameProblems,
+  checkSsmAccessProps,
   dnsSuffixForRegion,
   isEnabled,
   nameTag,
   partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
-import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./policy";
-import {
-  SESSION_PREFERENCES_DOCUMENT_NAME,
-  SessionPreferences,
-  sessionPreferencesDocumentContent,
-  validateSessionPreferences,
-} from "./session-preferences";
+import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./private/policy";
+import { SESSION_PREFERENCES_DOCUMENT_NAME, SessionPreferences } from "./session-preferences";
+import { sessionPreferencesDocumentContent, validateSessionPreferences } from "./private/session-preferences";
 
 /** Where and how session transcripts are also written to S3. */
 export interface SessionLoggingS3Options extends FeatureOptions {
@@ -57,10 +55,10 @@ export interface SessionLoggingS3Options extends FeatureOptions {
 }
 
 /** Properties of {@link SessionLogging}. */
-export interface SessionLoggingProps {
+export interface SessionLoggingProps extends SsmAccessProps {
   /**
    * Prefix of every name: key alias `alias/<namePrefix>-session`, log group
-   * `/ssm/<namePrefix>/sessions`, default bucket name.
+   * `/ssm/<namePrefix>/sessions`, default bucket name. At most 64 characters.
    */
   readonly namePrefix: string;
 
@@ -128,13 +126,6 @@ export interface SessionLoggingProps {
    * @default 30
    */
   readonly kmsDeletionWindowDays?: number;
-
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -168,6 +159,13 @@ export interface ISessionLogging {
    * @default - transcripts go to CloudWatch Logs only
    */
   readonly bucketArn?: string;
+  /**
+   * The transcript bucket, as other constructs refer to it (for example
+   * `InstanceMaintenance`'s `outputS3`, which keeps command output beside the
+   * transcripts); its owner grants writing to it.
+   * @default - transcripts go to CloudWatch Logs only
+   */
+  readonly transcriptBucket?: IBucket;
   /**
    * Key prefix of transcripts in the bucket.
    * @default - transcripts go to CloudWatch Logs only
@@ -217,8 +215,8 @@ const DEFAULT_DELETION_WINDOW_DAYS = 30;
  * Audit of every Session Manager session: a KMS key (rotated), a
  * KMS-encrypted CloudWatch log group for transcripts, optionally a locked-down
  * S3 bucket, and the account's Session Manager preferences document pointing
- * at them. {@link grantWrite} gives instances exactly the permissions to write
- * there, {@link grantStartSession} gives operators the session key.
+ * at them. {@link SessionLogging.grantWrite} gives instances exactly the permissions to write
+ * there, {@link SessionLogging.grantStartSession} gives operators the session key.
  *
  * @example
  * const logging = new SessionLogging(this, "SessionLogging", { namePrefix: "ssm-dev", region, accountId });
@@ -266,6 +264,8 @@ export class SessionLogging extends Construct implements ISessionLogging {
   public readonly bucketArn?: string;
   /** Key prefix of transcripts in the bucket, when transcripts go to S3 (`s3`). */
   public readonly s3KeyPrefix?: string;
+  /** The transcript bucket as other constructs refer to it, when transcripts go to S3 (`s3`). */
+  public readonly transcriptBucket?: SecureBucket;
   /** Whether session data is encrypted with the key (`encryptSessions`). */
   public readonly encryptSessions: boolean;
   /** Name of the preferences document, whether this construct creates it or not. */
@@ -275,17 +275,59 @@ export class SessionLogging extends Construct implements ISessionLogging {
 
   constructor(scope: Construct, id: string, props: SessionLoggingProps) {
     super(scope, id);
-    validateProps(this.node.path, props);
+    validateProps(this, props);
 
-    const { namePrefix, region, accountId } = props;
-    const encryptSessions = props.encryptSessions ?? true;
-    const s3 = isEnabled(props.s3, false) ? props.s3 : undefined;
     const names = loggingNames(props);
     this.logGroupArn = names.logGroupArn;
     this.kmsKeyAlias = names.kmsKeyAlias;
-    this.encryptSessions = encryptSessions;
+    this.encryptSessions = props.encryptSessions ?? true;
 
-    this.kmsKey = new KmsKey(this, "Key", {
+    this.kmsKey = this.createKey(props, names.partition);
+    this.kmsAlias = new KmsAlias(this, "Alias", {
+      provider: props.provider,
+      name: names.kmsKeyAlias,
+      targetKeyId: this.kmsKey.keyId,
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      provider: props.provider,
+      name: names.logGroupName,
+      kmsKeyId: this.kmsKey.arn,
+      retentionInDays: props.retentionInDays ?? DEFAULT_RETENTION_DAYS,
+    });
+    this.kmsKeyArn = this.kmsKey.arn;
+    this.kmsKeyId = this.kmsKey.keyId;
+    this.logGroupName = this.logGroup.name;
+
+    if (isEnabled(props.s3, false)) {
+      const bucket = this.createBucket(props, names.bucketName ?? defaultBucketName(props));
+      this.transcriptBucket = bucket;
+      this.bucket = bucket.bucket;
+      this.bucketName = bucket.bucketName;
+      this.bucketArn = bucket.bucketArn;
+      this.s3KeyPrefix = names.s3KeyPrefix;
+    }
+
+    this.target = {
+      partition: names.partition,
+      region: props.region,
+      accountId: props.accountId,
+      logGroupArn: this.logGroupArn,
+      bucketArn: this.bucketArn,
+      s3KeyPrefix: this.s3KeyPrefix,
+      key: { arn: this.kmsKeyArn },
+      encryptSessions: this.encryptSessions,
+    };
+
+    if (props.managePreferencesDocument ?? true) this.document = this.createPreferencesDocument(props);
+  }
+
+  /**
+   * The session key (rotated): the account administers it through IAM, and
+   * CloudWatch Logs may use it for the transcript log group only.
+   */
+  private createKey(props: SessionLoggingProps, partition: string): KmsKey {
+    const { namePrefix, region, accountId } = props;
+    return new KmsKey(this, "Key", {
       provider: props.provider,
       description: `Encrypts Session Manager sessions and their transcripts (${namePrefix}).`,
       enableKeyRotation: true,
@@ -297,7 +339,7 @@ export class SessionLogging extends Construct implements ISessionLogging {
           // use the key. The only wildcard action, and only for the account.
           Sid: "EnableIamPoliciesOfTheAccount",
           Effect: "Allow",
-          Principal: { AWS: `arn:${names.partition}:iam::${accountId}:root` },
+          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
           Action: "kms:*",
           Resource: "*",
         },
@@ -313,71 +355,42 @@ export class SessionLogging extends Construct implements ISessionLogging {
       ]),
       tags: nameTag(namePrefix, "session"),
     });
+  }
 
-    this.kmsAlias = new KmsAlias(this, "Alias", {
+  /** The transcript bucket, encrypted with the session key, transcripts expiring after `s3.expireAfterDays`. */
+  private createBucket(props: SessionLoggingProps, bucketName: string): SecureBucket {
+    return new SecureBucket(this, "Bucket", {
+      bucketName,
+      region: props.region,
+      kmsKeyArn: this.kmsKey.arn,
+      expireAfterDays: props.s3?.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS,
+      lifecycleRuleId: "expire-session-transcripts",
       provider: props.provider,
-      name: names.kmsKeyAlias,
-      targetKeyId: this.kmsKey.keyId,
     });
+  }
 
-    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+  /** The account's `SSM-SessionManagerRunShell`, pointing at this construct's resources; imported when adopted. */
+  private createPreferencesDocument(props: SessionLoggingProps): SsmDocument {
+    const document = new SsmDocument(this, "Preferences", {
       provider: props.provider,
-      name: names.logGroupName,
-      kmsKeyId: this.kmsKey.arn,
-      retentionInDays: props.retentionInDays ?? DEFAULT_RETENTION_DAYS,
+      name: SESSION_PREFERENCES_DOCUMENT_NAME,
+      documentType: "Session",
+      documentFormat: "JSON",
+      content: sessionPreferencesDocumentContent(
+        {
+          logGroupName: this.logGroupName,
+          bucketName: this.bucketName,
+          s3KeyPrefix: this.s3KeyPrefix,
+          sessionKmsKeyId: this.encryptSessions ? this.kmsKeyId : undefined,
+        },
+        props.preferences,
+      ),
     });
-
-    this.kmsKeyArn = this.kmsKey.arn;
-    this.kmsKeyId = this.kmsKey.keyId;
-    this.logGroupName = this.logGroup.name;
-
-    if (s3) {
-      const bucket = new SecureBucket(this, "Bucket", {
-        bucketName: names.bucketName ?? defaultBucketName(props),
-        region,
-        kmsKeyArn: this.kmsKey.arn,
-        expireAfterDays: s3.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS,
-        lifecycleRuleId: "expire-session-transcripts",
-        provider: props.provider,
-      });
-      this.bucket = bucket.bucket;
-      this.bucketName = bucket.bucketName;
-      this.bucketArn = bucket.bucketArn;
-      this.s3KeyPrefix = names.s3KeyPrefix;
+    if (props.adoptExistingPreferencesDocument) {
+      // aws_ssm_document is imported by its name.
+      document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME, props.provider);
     }
-
-    this.target = {
-      partition: names.partition,
-      region,
-      accountId,
-      logGroupArn: this.logGroupArn,
-      bucketArn: this.bucketArn,
-      s3KeyPrefix: this.s3KeyPrefix,
-      key: { arn: this.kmsKeyArn },
-      encryptSessions,
-    };
-
-    if (props.managePreferencesDocument ?? true) {
-      this.document = new SsmDocument(this, "Preferences", {
-        provider: props.provider,
-        name: SESSION_PREFERENCES_DOCUMENT_NAME,
-        documentType: "Session",
-        documentFormat: "JSON",
-        content: sessionPreferencesDocumentContent(
-          {
-            logGroupName: this.logGroupName,
-            bucketName: this.bucketName,
-            s3KeyPrefix: this.s3KeyPrefix,
-            sessionKmsKeyId: encryptSessions ? this.kmsKeyId : undefined,
-          },
-          props.preferences,
-        ),
-      });
-      if (props.adoptExistingPreferencesDocument) {
-        // aws_ssm_document is imported by its name.
-        this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME, props.provider);
-      }
-    }
+    return document;
   }
 
   /** The interface endpoints instances without an internet route need to log sessions here ({@link SESSION_LOGGING_ENDPOINT_SERVICES}). */
@@ -405,6 +418,7 @@ class OwnerSessionLogging extends Construct implements ISessionLogging {
   public readonly kmsKeyArn?: string;
   public readonly bucketName?: string;
   public readonly bucketArn?: string;
+  public readonly transcriptBucket?: IBucket;
   public readonly s3KeyPrefix?: string;
   public readonly encryptSessions: boolean;
   public readonly documentName = SESSION_PREFERENCES_DOCUMENT_NAME;
@@ -413,15 +427,19 @@ class OwnerSessionLogging extends Construct implements ISessionLogging {
 
   constructor(scope: Construct, id: string, ownerProps: SessionLoggingProps) {
     super(scope, id);
-    validateProps(this.node.path, ownerProps);
+    validateProps(this, ownerProps);
     const names = loggingNames(ownerProps);
     this.logGroupName = names.logGroupName;
     this.logGroupArn = names.logGroupArn;
     this.kmsKeyAlias = names.kmsKeyAlias;
     this.encryptSessions = ownerProps.encryptSessions ?? true;
     if (isEnabled(ownerProps.s3, false)) {
-      this.bucketName = names.bucketName ?? defaultBucketName(ownerProps);
-      this.bucketArn = `arn:${names.partition}:s3:::${this.bucketName}`;
+      this.transcriptBucket = SecureBucket.fromBucketName(
+        names.bucketName ?? defaultBucketName(ownerProps),
+        ownerProps.region,
+      );
+      this.bucketName = this.transcriptBucket.bucketName;
+      this.bucketArn = this.transcriptBucket.bucketArn;
       this.s3KeyPrefix = names.s3KeyPrefix;
     }
     this.target = {
@@ -528,11 +546,14 @@ function defaultBucketName(props: SessionLoggingProps): string {
   return resourceName(props.namePrefix, "sessions", props.accountId, props.region);
 }
 
-function validateProps(subject: string, props: SessionLoggingProps): void {
-  const v = new Validator(subject);
-  const prefixOk = v.namePrefix("namePrefix", props.namePrefix, 64);
-  const regionOk = v.region("region", props.region);
-  const accountOk = v.accountId("accountId", props.accountId);
+function validateProps(scope: Construct, props: SessionLoggingProps): void {
+  const v = new Validator(scope.node.path);
+  const access = checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: 64,
+    region: "for the ARNs of the log group, key and bucket, and the CloudWatch Logs principal",
+    accountId: "for the ARNs of the log group and key, and the key policy",
+  });
+  const { namePrefixOk: prefixOk, regionOk, accountIdOk: accountOk } = access;
 
   if (props.retentionInDays !== undefined) {
     v.logRetentionDays("retentionInDays", props.retentionInDays);

@@ -1,5 +1,6 @@
 import { Validator } from "@ssm-access/core";
-import { PolicyStatement, policyDocument, renderPolicy, validateStatements } from "../src/policy";
+import { PolicyStatement } from "../src";
+import { policyDocument, renderPolicy, validateStatements } from "../src/private/policy";
 
 function problems(statements: readonly unknown[]): string[] {
   const v = new Validator("Test", "statements");

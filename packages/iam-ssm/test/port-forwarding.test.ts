@@ -1,6 +1,6 @@
 import { Validator } from "@ssm-access/core";
+import { PortForwardingOptions } from "../src";
 import {
-  PortForwardingOptions,
   isDnsName,
   isIpv4Address,
   portForwardingDocumentName,
@@ -8,7 +8,7 @@ import {
   portSessionDocumentContent,
   reservedDocumentNamePrefix,
   validatePortForwarding,
-} from "../src/port-forwarding";
+} from "../src/private/port-forwarding";
 
 function problems(options: PortForwardingOptions, namePrefix = "ssm-dev"): string[] {
   const v = new Validator("Test", "portForwarding");

@@ -489,6 +489,23 @@ describe("SessionLogging", () => {
       expect(build({ region: "EU" })).toThrow(/region: "EU" is not an AWS Region code/);
     });
 
+    it("names a missing Region and account, and why it needs them", () => {
+      const missing = () =>
+        synthJson((scope) => {
+          new SessionLogging(scope, "Logging", { namePrefix: "ssm-dev" } as SessionLoggingProps);
+        });
+      expect(missing).toThrow(/- region: is required for the ARNs of the log group, key and bucket/);
+      expect(missing).toThrow(/- accountId: is required for the ARNs of the log group and key/);
+    });
+
+    it("rejects a Region other than the AWS provider's", () => {
+      expect(() =>
+        synthJson((scope) => {
+          new SessionLogging(scope, "Logging", { ...base, region: "us-east-1" });
+        }, "eu-west-1"),
+      ).toThrow(/region: us-east-1 is not the Region of the AWS provider the resources are created with \(eu-west-1\)/);
+    });
+
     it("rejects an account id that is not 12 digits", () => {
       expect(build({ accountId: "12345" })).toThrow(/accountId: "12345" is not a 12-digit AWS account id/);
     });
@@ -647,6 +664,23 @@ describe("SessionLogging.fromOwner", () => {
     ]);
   });
 
+  it("refers to the owner's transcript bucket by name, granting object writes on it", () => {
+    const { logging } = referenced({ ...base, s3: { enabled: true } });
+    const bucket = logging.transcriptBucket;
+    expect(bucket?.bucketArn).toBe(`arn:aws:s3:::${BUCKET}`);
+    const granted: unknown[] = [];
+    bucket?.grantPutObject({ addToPolicy: (...st) => granted.push(...st) }, "maintenance/*", "WriteOutput");
+    expect(granted).toEqual([
+      {
+        Sid: "WriteOutput",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [`arn:aws:s3:::${BUCKET}/maintenance/*`],
+      },
+    ]);
+    expect(referenced(base).logging.transcriptBucket).toBeUndefined();
+  });
+
   it("grants the same logs and S3 statements the owner grants its own instances, only the key named differently", () => {
     const props: Partial<SessionLoggingProps> = { s3: { enabled: true } };
     const own = grantedStatements(props).statements.filter((st) => st.Sid !== "SessionKeyUse");
@@ -669,6 +703,33 @@ describe("SessionLogging.fromOwner", () => {
 });
 
 describe("SessionLogging", () => {
+  describe("transcript bucket reference", () => {
+    it("is the created bucket, whose grant names it by its name attribute", () => {
+      const granted: unknown[] = [];
+      let logging: SessionLogging | undefined;
+      synthJson((scope) => {
+        logging = new SessionLogging(scope, "Logging", { ...base, s3: {} });
+        logging.transcriptBucket?.grantPutObject({ addToPolicy: (...st) => granted.push(...st) }, "out/*", "Out");
+      });
+      expect(logging?.transcriptBucket?.bucketName).toBe(logging?.bucketName);
+      expect(granted).toEqual([
+        expect.objectContaining({
+          Sid: "Out",
+          Action: ["s3:PutObject"],
+          Resource: [expect.stringMatching(/\/out\/\*$/)],
+        }),
+      ]);
+    });
+
+    it("is absent without S3 transcripts", () => {
+      let logging: SessionLogging | undefined;
+      synthJson((scope) => {
+        logging = new SessionLogging(scope, "Logging", base);
+      });
+      expect(logging?.transcriptBucket).toBeUndefined();
+    });
+  });
+
   describe("interface endpoints", () => {
     it("names logs and kms, what instances without internet need to log sessions, whatever the encryption", () => {
       expect(SESSION_LOGGING_ENDPOINT_SERVICES).toEqual(["logs", "kms"]);

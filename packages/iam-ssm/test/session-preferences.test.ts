@@ -1,10 +1,6 @@
 import { ValidationIssue, Validator } from "@ssm-access/core";
-import {
-  DEFAULT_IDLE_TIMEOUT_MINUTES,
-  SessionPreferences,
-  sessionPreferencesDocumentContent,
-  validateSessionPreferences,
-} from "../src";
+import { DEFAULT_IDLE_TIMEOUT_MINUTES, SessionPreferences } from "../src";
+import { sessionPreferencesDocumentContent, validateSessionPreferences } from "../src/private/session-preferences";
 
 const target = { logGroupName: "/ssm/ssm-dev/sessions" };
 

@@ -1,14 +1,20 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
-import { InstanceTagTarget, Validator, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
+import {
+  InstanceTagTarget,
+  SsmAccessProps,
+  Validator,
+  nameTag,
+  resourceName,
+  validateTagTarget,
+} from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
   tagTargets,
-  validateNamePrefix,
+  validateMaintenanceAccess,
   validateOutputS3,
   validateRateControl,
 } from "./inputs";
@@ -67,7 +73,7 @@ export interface SsmAgentUpdateOptions {
 }
 
 /** Props of {@link SsmAgentUpdate}. */
-export interface SsmAgentUpdateProps extends SsmAgentUpdateOptions {
+export interface SsmAgentUpdateProps extends SsmAgentUpdateOptions, SsmAccessProps {
   /**
    * Prefix of the association name (`<namePrefix>-ssm-agent-update`).
    * One naming rule across the environment's resources.
@@ -84,12 +90,6 @@ export interface SsmAgentUpdateProps extends SsmAgentUpdateOptions {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /** Checks the options of an agent update; `v` is positioned where the options live. */
@@ -131,7 +131,7 @@ export class SsmAgentUpdate extends Construct {
     super(scope, id);
 
     const v = new Validator(this.node.path);
-    validateNamePrefix(v, props.namePrefix, [AGENT_UPDATE_NAME_SUFFIX]);
+    validateMaintenanceAccess(v, this, props, [AGENT_UPDATE_NAME_SUFFIX]);
     validateTagTarget(v.child("target"), props.target);
     validateOutputS3(v.child("outputS3"), props.outputS3);
     validateSsmAgentUpdateOptions(v, props);
@@ -151,7 +151,7 @@ export class SsmAgentUpdate extends Construct {
       maxErrors: props.maxErrors ?? DEFAULT_AGENT_UPDATE_MAX_ERRORS,
       outputLocation:
         props.outputS3 && this.outputKeyPrefix
-          ? { s3BucketName: props.outputS3.bucketName, s3KeyPrefix: this.outputKeyPrefix }
+          ? { s3BucketName: props.outputS3.bucket.bucketName, s3KeyPrefix: this.outputKeyPrefix }
           : undefined,
       tags: nameTag(this.associationName),
     });

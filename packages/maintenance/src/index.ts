@@ -1,12 +1,6 @@
 export * from "./schedule";
 export type { InstanceTagTarget } from "@ssm-access/core";
-export {
-  DEFAULT_OUTPUT_KEY_PREFIX,
-  OUTPUT_FOLDERS,
-  type OutputWriteStatement,
-  type S3OutputLocation,
-  s3OutputWriteStatement,
-} from "./inputs";
+export { DEFAULT_OUTPUT_KEY_PREFIX, OUTPUT_FOLDERS, type S3OutputLocation } from "./inputs";
 export {
   AGENT_UPDATE_DOCUMENT,
   COMPLIANCE_SEVERITIES,
@@ -19,6 +13,7 @@ export {
   type SsmAgentUpdateProps,
 } from "./agent-update";
 export {
+  type BetweenWindowsScanOptions,
   DEFAULT_BETWEEN_WINDOWS_SCAN_SCHEDULE,
   DEFAULT_INSTALL_MAX_CONCURRENCY,
   DEFAULT_INSTALL_MAX_ERRORS,

@@ -1,16 +1,29 @@
 import { Token } from "cdktf";
-import { InstanceTagTarget, PolicyStatement, Validator, bucketNameProblems, resourceName } from "@ssm-access/core";
+import { IConstruct } from "constructs";
+import {
+  IBucket,
+  InstanceTagTarget,
+  SsmAccessProps,
+  Validator,
+  bucketNameProblems,
+  checkSsmAccessProps,
+  resourceName,
+} from "@ssm-access/core";
 
 /**
  * Where Run Command output of the maintenance commands goes.
  * The agent on each instance uploads it with the instance's own role, which
- * therefore needs `s3:PutObject` there (see {@link s3OutputWriteStatement}).
+ * therefore needs `s3:PutObject` there: the bucket's owner grants it
+ * (`InstanceMaintenance.grantOutputWrite`).
  */
 export interface S3OutputLocation {
   /**
-   * Name of an existing S3 bucket (a literal or a token of the bucket resource).
+   * The bucket, as a reference to it (`IBucket` of `@ssm-access/core`): for
+   * example `SessionLogging.transcriptBucket`, to keep command output beside
+   * the session transcripts, or `SecureBucket.fromBucketName(...)` for a bucket
+   * of another stack.
    */
-  readonly bucketName: string;
+  readonly bucket: IBucket;
   /**
    * Key prefix under which each command writes its own folder
    * (`<keyPrefix>/agent-update`, `<keyPrefix>/patch-scan`, `<keyPrefix>/patch-install`,
@@ -64,40 +77,26 @@ export function outputKeyPrefix(location: S3OutputLocation, leaf: string): strin
   return base.length > 0 ? `${base}/${leaf}` : leaf;
 }
 
-/**
- * The statement {@link s3OutputWriteStatement} returns.
- * @deprecated use `PolicyStatement` of `@ssm-access/core`; this alias goes in the next minor version.
- */
-export type OutputWriteStatement = PolicyStatement;
-
-/**
- * The IAM statement the instance role needs so the agent can upload command
- * output to `location`: `s3:PutObject` on `<bucket>/<keyPrefix>/*`.
- * Add it to the instance role's inline policy (`JSON.stringify` a policy holding it).
- */
-export function s3OutputWriteStatement(location: S3OutputLocation, partition: string): PolicyStatement {
+/** The objects the maintenance commands write under `location`: `<keyPrefix>/*`. */
+export function outputObjectsPattern(location: S3OutputLocation): string {
   const base = (location.keyPrefix ?? DEFAULT_OUTPUT_KEY_PREFIX).replace(/\/+$/, "");
-  const objects = base.length > 0 ? `${base}/*` : "*";
-  return {
-    Sid: "WriteMaintenanceOutput",
-    Effect: "Allow",
-    Action: ["s3:PutObject"],
-    Resource: [`arn:${partition}:s3:::${location.bucketName}/${objects}`],
-  };
+  return base.length > 0 ? `${base}/*` : "*";
 }
 
 /**
- * Checks a name prefix, and that every name derived from it
+ * Checks the base props of a maintenance construct (which needs no Region nor
+ * account), and that every name derived from its prefix
  * (`<namePrefix>-<suffix>`) fits Systems Manager's length limit.
  */
-export function validateNamePrefix(v: Validator, namePrefix: string, suffixes: readonly string[]): void {
-  if (typeof namePrefix !== "string" || namePrefix.length === 0) {
-    v.add("namePrefix", "is required");
-    return;
-  }
-  if (!v.namePrefix("namePrefix", namePrefix, MAX_SSM_NAME_LENGTH)) {
-    return;
-  }
+export function validateMaintenanceAccess(
+  v: Validator,
+  scope: IConstruct,
+  props: SsmAccessProps,
+  suffixes: readonly string[],
+): void {
+  const { namePrefixOk } = checkSsmAccessProps(v, scope, props, { maxNamePrefixLength: MAX_SSM_NAME_LENGTH });
+  if (!namePrefixOk) return;
+  const namePrefix = props.namePrefix;
   const longest = suffixes.map((s) => resourceName(namePrefix, s)).sort((a, b) => b.length - a.length)[0];
   if (longest !== undefined) {
     v.check(
@@ -112,14 +111,22 @@ export function validateNamePrefix(v: Validator, namePrefix: string, suffixes: r
 export function validateOutputS3(v: Validator, location: S3OutputLocation | undefined): void {
   if (location === undefined) return;
   if (location === null || typeof location !== "object") {
-    v.add("", "must be an object with a bucketName");
+    v.add("", "must be an object with a bucket");
     return;
   }
-  const bucketName: unknown = location.bucketName;
+  const bucket: unknown = location.bucket;
+  if (bucket === null || typeof bucket !== "object") {
+    v.add(
+      "bucket",
+      "is required: a reference to the bucket (IBucket), such as SessionLogging.transcriptBucket or SecureBucket.fromBucketName(name, region)",
+    );
+    return;
+  }
+  const bucketName: unknown = (bucket as IBucket).bucketName;
   if (typeof bucketName !== "string") {
-    v.add("bucketName", `${JSON.stringify(bucketName)} is not a bucket name`);
+    v.add("bucket.bucketName", `${JSON.stringify(bucketName)} is not a bucket name`);
   } else if (!Token.isUnresolved(bucketName)) {
-    for (const problem of bucketNameProblems(bucketName)) v.add("bucketName", `"${bucketName}" ${problem}`);
+    for (const problem of bucketNameProblems(bucketName)) v.add("bucket.bucketName", `"${bucketName}" ${problem}`);
   }
   const prefix = location.keyPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {

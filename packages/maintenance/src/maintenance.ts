@@ -1,12 +1,11 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import {
   FeatureOptions,
   InstanceTagTarget,
   PolicyGrantee,
+  SsmAccessProps,
   Validator,
   isEnabled,
-  partitionForRegion,
   validateTagTarget,
 } from "@ssm-access/core";
 import {
@@ -23,7 +22,7 @@ import {
   validateReleaseUpgradeOptions,
 } from "./release-upgrade";
 import { al2023ReleaseProblem } from "./release";
-import { S3OutputLocation, s3OutputWriteStatement, validateNamePrefix, validateOutputS3 } from "./inputs";
+import { S3OutputLocation, outputObjectsPattern, validateMaintenanceAccess, validateOutputS3 } from "./inputs";
 
 /** Agent update settings of {@link InstanceMaintenance}. */
 export interface AgentUpdateSettings extends SsmAgentUpdateOptions, FeatureOptions {
@@ -49,7 +48,7 @@ export interface PatchingSettings extends Omit<PatchOptions, "mode">, FeatureOpt
 }
 
 /** Props of {@link InstanceMaintenance}. */
-export interface InstanceMaintenanceProps {
+export interface InstanceMaintenanceProps extends SsmAccessProps {
   /**
    * Prefix of every resource name, e.g. `ssm-prod` → `ssm-prod-ssm-agent-update`, `ssm-prod-patch-window`.
    */
@@ -87,24 +86,13 @@ export interface InstanceMaintenanceProps {
   readonly releaseUpgrade?: ReleaseUpgradeOptions;
   /**
    * Where every maintenance command writes its output, each under its own folder
-   * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`, `/release-upgrade`).
-   * The instance role needs `s3:PutObject` there: {@link InstanceMaintenance.grantOutputWrite}.
-   * Needs `region`.
+   * (`<keyPrefix>/agent-update`, `/patch-scan`, `/patch-install`, `/release-upgrade`):
+   * a reference to the bucket, such as `SessionLogging.transcriptBucket`. The
+   * instance role needs `s3:PutObject` there: {@link InstanceMaintenance.grantOutputWrite}
+   * has the bucket's owner grant it.
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
-  /**
-   * The AWS Region of the stack, e.g. `eu-west-1`: gives the partition of the
-   * bucket ARN {@link InstanceMaintenance.grantOutputWrite} grants. Required with `outputS3`.
-   * @default - none (only allowed without `outputS3`)
-   */
-  readonly region?: string;
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -119,8 +107,7 @@ export interface InstanceMaintenanceProps {
  *   namePrefix: "ssm-prod",
  *   target: { key: "Environment", value: "prod" },
  *   patching: { mode: "install", schedule: "cron(0 2 ? * SUN *)", window: { timezone: "Europe/Berlin" } },
- *   outputS3: { bucketName: transcripts.bucket },
- *   region: "eu-west-1",
+ *   outputS3: { bucket: sessionLogging.transcriptBucket },
  * });
  * maintenance.grantOutputWrite(instanceRole);
  */
@@ -134,63 +121,17 @@ export class InstanceMaintenance extends Construct {
   /** The output location in use, if any. */
   public readonly outputS3?: S3OutputLocation;
 
-  private readonly region?: string;
-
   constructor(scope: Construct, id: string, props: InstanceMaintenanceProps) {
     super(scope, id);
+    validateProps(this, props);
 
-    const agent = props.agentUpdate ?? {};
-    const agentEnabled = isEnabled(props.agentUpdate, true);
     const patching = props.patching ?? {};
-    const patchingEnabled = isEnabled(props.patching, true);
     const patchMode: PatchMode = patching.mode ?? "scan";
-
-    const v = new Validator(this.node.path);
-    validateNamePrefix(v, props.namePrefix, [
-      AGENT_UPDATE_NAME_SUFFIX,
-      ...Object.values(PATCH_NAME_SUFFIXES),
-      ...Object.values(RELEASE_NAME_SUFFIXES),
-    ]);
-    validateTagTarget(v.child("target"), props.target);
-    validateOutputS3(v.child("outputS3"), props.outputS3);
-    if (props.region !== undefined) {
-      v.region("region", props.region);
-    } else if (props.outputS3 !== undefined) {
-      v.add(
-        "region",
-        "is required with outputS3: it gives the partition of the bucket ARN the instance role is granted",
-      );
-    }
-    if (v.featureOptions("agentUpdate", props.agentUpdate) && agentEnabled) {
-      validateSsmAgentUpdateOptions(v.child("agentUpdate"), agent);
-    }
-    if (v.featureOptions("patching", props.patching) && patchingEnabled) {
-      const patchV = v.child("patching");
-      if ((patching.mode as string) === "off") {
-        patchV.add("mode", '"off" is not a patching mode: turn patching off with { "enabled": false }');
-      } else {
-        validatePatchOptions(patchV, { ...patching, mode: patchMode });
-      }
-    }
-    if (props.osRelease !== undefined) {
-      const problem = al2023ReleaseProblem(props.osRelease);
-      if (problem !== undefined) v.add("osRelease", problem);
-      validateReleaseUpgradeOptions(
-        v.child("releaseUpgrade"),
-        props.releaseUpgrade ?? {},
-        patchingEnabled && patchMode === "install" ? "the patch window (patching.mode is install)" : undefined,
-      );
-    } else if (props.releaseUpgrade !== undefined) {
-      v.add("releaseUpgrade", "only applies with osRelease (the release to upgrade to)");
-    }
-    v.throwIfAny();
-
     this.outputS3 = props.outputS3;
-    this.region = props.region;
 
-    if (agentEnabled) {
+    if (isEnabled(props.agentUpdate, true)) {
       this.agentUpdate = new SsmAgentUpdate(this, "AgentUpdate", {
-        ...agent,
+        ...props.agentUpdate,
         namePrefix: props.namePrefix,
         target: props.target,
         outputS3: props.outputS3,
@@ -198,7 +139,7 @@ export class InstanceMaintenance extends Construct {
       });
     }
 
-    if (patchingEnabled) {
+    if (isEnabled(props.patching, true)) {
       this.patching = new PatchManagement(this, "Patching", {
         ...patching,
         mode: patchMode,
@@ -223,12 +164,50 @@ export class InstanceMaintenance extends Construct {
   }
 
   /**
-   * Gives the instance role what the agent needs to upload command output:
-   * `s3:PutObject` on `<bucket>/<keyPrefix>/*`. Nothing without `outputS3`.
+   * Has the owner of the output bucket give the instance role what the agent
+   * needs to upload command output: `s3:PutObject` on `<bucket>/<keyPrefix>/*`
+   * (`IBucket.grantPutObject`). Nothing without `outputS3`.
    */
   public grantOutputWrite(instanceRole: PolicyGrantee): void {
-    if (this.outputS3 && this.region !== undefined) {
-      instanceRole.addToPolicy(s3OutputWriteStatement(this.outputS3, partitionForRegion(this.region)));
+    this.outputS3?.bucket.grantPutObject(instanceRole, outputObjectsPattern(this.outputS3), "WriteMaintenanceOutput");
+  }
+}
+
+/** Checks every prop of an {@link InstanceMaintenance}; throws one error listing every problem. */
+function validateProps(scope: Construct, props: InstanceMaintenanceProps): void {
+  const patching = props.patching ?? {};
+  const patchingEnabled = isEnabled(props.patching, true);
+  const patchMode: PatchMode = patching.mode ?? "scan";
+
+  const v = new Validator(scope.node.path);
+  validateMaintenanceAccess(v, scope, props, [
+    AGENT_UPDATE_NAME_SUFFIX,
+    ...Object.values(PATCH_NAME_SUFFIXES),
+    ...Object.values(RELEASE_NAME_SUFFIXES),
+  ]);
+  validateTagTarget(v.child("target"), props.target);
+  validateOutputS3(v.child("outputS3"), props.outputS3);
+  if (v.featureOptions("agentUpdate", props.agentUpdate) && isEnabled(props.agentUpdate, true)) {
+    validateSsmAgentUpdateOptions(v.child("agentUpdate"), props.agentUpdate ?? {});
+  }
+  if (v.featureOptions("patching", props.patching) && patchingEnabled) {
+    const patchV = v.child("patching");
+    if ((patching.mode as string) === "off") {
+      patchV.add("mode", '"off" is not a patching mode: turn patching off with { "enabled": false }');
+    } else {
+      validatePatchOptions(patchV, { ...patching, mode: patchMode });
     }
   }
+  if (props.osRelease !== undefined) {
+    const problem = al2023ReleaseProblem(props.osRelease);
+    if (problem !== undefined) v.add("osRelease", problem);
+    validateReleaseUpgradeOptions(
+      v.child("releaseUpgrade"),
+      props.releaseUpgrade ?? {},
+      patchingEnabled && patchMode === "install" ? "the patch window (patching.mode is install)" : undefined,
+    );
+  } else if (props.releaseUpgrade !== undefined) {
+    v.add("releaseUpgrade", "only applies with osRelease (the release to upgrade to)");
+  }
+  v.throwIfAny();
 }

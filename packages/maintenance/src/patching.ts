@@ -1,19 +1,27 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
-import { InstanceTagTarget, Validator, nameTag, resourceName, validateTagTarget } from "@ssm-access/core";
+import {
+  FeatureOptions,
+  InstanceTagTarget,
+  SsmAccessProps,
+  Validator,
+  isEnabled,
+  nameTag,
+  resourceName,
+  validateTagTarget,
+} from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
-import { tagWindowTarget, taggedWindow } from "./window";
+import { tagWindowTarget, taggedWindow } from "./private/window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
   ssmDescription,
   tagTargets,
-  validateNamePrefix,
+  validateMaintenanceAccess,
   validateOutputS3,
   validateRateControl,
 } from "./inputs";
@@ -107,6 +115,20 @@ export interface PatchWindowOptions {
   readonly maxErrors?: string;
 }
 
+/** The compliance scan between patch windows (install mode). */
+export interface BetweenWindowsScanOptions extends FeatureOptions {
+  /**
+   * Whether install mode also scans on its own schedule, so compliance stays fresh between windows.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * When the scan runs (association schedule, UTC): a `rate(...)` or `cron(...)` expression.
+   * @default "cron(0 15 ? * * *)"
+   */
+  readonly schedule?: string;
+}
+
 /** Patching settings that do not depend on where they run. */
 export interface PatchOptions {
   /**
@@ -122,17 +144,11 @@ export interface PatchOptions {
    */
   readonly schedule?: string;
   /**
-   * In install mode, also scan on its own schedule so compliance stays fresh between windows.
-   * Ignored in scan mode.
-   * @default true
+   * In install mode, the compliance scan between windows, on its own schedule; `{ enabled: false }`
+   * for none. Ignored in scan mode, where the scan is the patching.
+   * @default - on in install mode: daily at 15:00 UTC
    */
-  readonly scanBetweenWindows?: boolean;
-  /**
-   * In install mode, when the scan between windows runs (association schedule, UTC).
-   * Ignored in scan mode and when `scanBetweenWindows` is false.
-   * @default "cron(0 15 ? * * *)"
-   */
-  readonly betweenWindowsScanSchedule?: string;
+  readonly betweenWindowsScan?: BetweenWindowsScanOptions;
   /**
    * The maintenance window of install mode. Ignored in scan mode.
    * @default - 3 hours in UTC, cutoff 1 hour, reboot if needed, 25% at a time
@@ -141,7 +157,7 @@ export interface PatchOptions {
 }
 
 /** Props of {@link PatchManagement}. */
-export interface PatchManagementProps extends PatchOptions {
+export interface PatchManagementProps extends PatchOptions, SsmAccessProps {
   /**
    * Prefix of every resource name (`<namePrefix>-patch-scan`, `-patch-window`, ...).
    */
@@ -157,12 +173,6 @@ export interface PatchManagementProps extends PatchOptions {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 function isTimeZone(zone: string): boolean {
@@ -230,9 +240,13 @@ export function validatePatchOptions(v: Validator, options: PatchOptions): void 
     const problem = scheduleProblem(options.schedule, install ? "maintenanceWindow" : "association");
     if (problem !== undefined) v.add("schedule", problem);
   }
-  if (install && options.betweenWindowsScanSchedule !== undefined) {
-    const problem = scheduleProblem(options.betweenWindowsScanSchedule, "association");
-    if (problem !== undefined) v.add("betweenWindowsScanSchedule", problem);
+  if (
+    install &&
+    v.featureOptions("betweenWindowsScan", options.betweenWindowsScan) &&
+    options.betweenWindowsScan?.schedule !== undefined
+  ) {
+    const problem = scheduleProblem(options.betweenWindowsScan.schedule, "association");
+    if (problem !== undefined) v.add("betweenWindowsScan.schedule", problem);
   }
   if (install) validatePatchWindowOptions(v.child("window"), options.window ?? {});
 }
@@ -254,7 +268,7 @@ export function validatePatchOptions(v: Validator, options: PatchOptions): void 
 export class PatchManagement extends Construct {
   /** The mode in use. */
   public readonly mode: PatchMode;
-  /** The scan association (scan mode, or install mode with `scanBetweenWindows`). */
+  /** The scan association (scan mode, or install mode with `betweenWindowsScan` on). */
   public readonly scanAssociation?: SsmAssociation;
   /** The maintenance window (install mode). */
   public readonly maintenanceWindow?: SsmMaintenanceWindow;
@@ -267,88 +281,103 @@ export class PatchManagement extends Construct {
     super(scope, id);
 
     const v = new Validator(this.node.path);
-    validateNamePrefix(v, props.namePrefix, Object.values(PATCH_NAME_SUFFIXES));
+    validateMaintenanceAccess(v, this, props, Object.values(PATCH_NAME_SUFFIXES));
     validateTagTarget(v.child("target"), props.target);
     validateOutputS3(v.child("outputS3"), props.outputS3);
     validatePatchOptions(v, props);
     v.throwIfAny();
 
     this.mode = props.mode;
-    const name = (suffix: string): string => resourceName(props.namePrefix, suffix);
-    const targetText = `${props.target.key}=${props.target.value}`;
-
     const install = props.mode === "install";
-    if (!install || (props.scanBetweenWindows ?? true)) {
-      const scanName = name(PATCH_NAME_SUFFIXES.scanAssociation);
-      this.scanAssociation = new SsmAssociation(this, "ScanAssociation", {
-        provider: props.provider,
-        name: PATCH_BASELINE_DOCUMENT,
-        associationName: scanName,
-        targets: tagTargets(props.target),
-        scheduleExpression: install
-          ? (props.betweenWindowsScanSchedule ?? DEFAULT_BETWEEN_WINDOWS_SCAN_SCHEDULE)
-          : (props.schedule ?? DEFAULT_SCAN_SCHEDULE),
-        parameters: { Operation: "Scan" },
-        maxConcurrency: DEFAULT_SCAN_MAX_CONCURRENCY,
-        maxErrors: DEFAULT_SCAN_MAX_ERRORS,
-        outputLocation: props.outputS3
-          ? {
-              s3BucketName: props.outputS3.bucketName,
-              s3KeyPrefix: outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchScan),
-            }
-          : undefined,
-        tags: nameTag(scanName),
-      });
-    }
-
+    if (!install || isEnabled(props.betweenWindowsScan, true)) this.scanAssociation = this.createScan(props);
     if (install) {
-      const window = props.window ?? {};
-      const windowName = name(PATCH_NAME_SUFFIXES.window);
-      this.maintenanceWindow = taggedWindow(this, {
-        provider: props.provider,
-        name: windowName,
-        description: `Patch installation for instances tagged ${targetText}`,
-        schedule: props.schedule ?? DEFAULT_PATCH_WINDOW_SCHEDULE,
-        timezone: window.timezone,
-        duration: window.duration ?? DEFAULT_PATCH_WINDOW_DURATION,
-        cutoff: window.cutoff ?? DEFAULT_PATCH_WINDOW_CUTOFF,
-      });
-
+      this.maintenanceWindow = this.createWindow(props);
       this.windowTarget = tagWindowTarget(this, {
         provider: props.provider,
         windowId: this.maintenanceWindow.id,
-        name: name(PATCH_NAME_SUFFIXES.windowTarget),
-        description: `Instances tagged ${targetText}`,
+        name: resourceName(props.namePrefix, PATCH_NAME_SUFFIXES.windowTarget),
+        description: `Instances tagged ${targetText(props.target)}`,
         target: props.target,
       });
-
-      this.installTask = new SsmMaintenanceWindowTask(this, "InstallTask", {
-        provider: props.provider,
-        windowId: this.maintenanceWindow.id,
-        name: name(PATCH_NAME_SUFFIXES.installTask),
-        description: ssmDescription(
-          `Install missing patches from the patch baseline on instances tagged ${targetText}`,
-        ),
-        taskType: "RUN_COMMAND",
-        taskArn: PATCH_BASELINE_DOCUMENT,
-        priority: 1,
-        cutoffBehavior: "CONTINUE_TASK",
-        maxConcurrency: window.maxConcurrency ?? DEFAULT_INSTALL_MAX_CONCURRENCY,
-        maxErrors: window.maxErrors ?? DEFAULT_INSTALL_MAX_ERRORS,
-        targets: [{ key: "WindowTargetIds", values: [this.windowTarget.id] }],
-        taskInvocationParameters: {
-          runCommandParameters: {
-            parameter: [
-              { name: "Operation", values: ["Install"] },
-              { name: "RebootOption", values: [window.rebootOption ?? "RebootIfNeeded"] },
-            ],
-            outputS3Bucket: props.outputS3?.bucketName,
-            outputS3KeyPrefix: props.outputS3
-              ? outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchInstall)
-              : undefined,
-          },
-        },
-      });
+      this.installTask = this.createInstallTask(props, this.maintenanceWindow, this.windowTarget);
     }
   }
+
+  /** The scan association: the patching of scan mode, or the scan between windows of install mode. */
+  private createScan(props: PatchManagementProps): SsmAssociation {
+    const install = props.mode === "install";
+    const scanName = resourceName(props.namePrefix, PATCH_NAME_SUFFIXES.scanAssociation);
+    return new SsmAssociation(this, "ScanAssociation", {
+      provider: props.provider,
+      name: PATCH_BASELINE_DOCUMENT,
+      associationName: scanName,
+      targets: tagTargets(props.target),
+      scheduleExpression: install
+        ? (props.betweenWindowsScan?.schedule ?? DEFAULT_BETWEEN_WINDOWS_SCAN_SCHEDULE)
+        : (props.schedule ?? DEFAULT_SCAN_SCHEDULE),
+      parameters: { Operation: "Scan" },
+      maxConcurrency: DEFAULT_SCAN_MAX_CONCURRENCY,
+      maxErrors: DEFAULT_SCAN_MAX_ERRORS,
+      outputLocation: props.outputS3
+        ? {
+            s3BucketName: props.outputS3.bucket.bucketName,
+            s3KeyPrefix: outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchScan),
+          }
+        : undefined,
+      tags: nameTag(scanName),
+    });
+  }
+
+  /** The patch window of install mode, opening on the schedule. */
+  private createWindow(props: PatchManagementProps): SsmMaintenanceWindow {
+    const window = props.window ?? {};
+    return taggedWindow(this, {
+      provider: props.provider,
+      name: resourceName(props.namePrefix, PATCH_NAME_SUFFIXES.window),
+      description: `Patch installation for instances tagged ${targetText(props.target)}`,
+      schedule: props.schedule ?? DEFAULT_PATCH_WINDOW_SCHEDULE,
+      timezone: window.timezone,
+      duration: window.duration ?? DEFAULT_PATCH_WINDOW_DURATION,
+      cutoff: window.cutoff ?? DEFAULT_PATCH_WINDOW_CUTOFF,
+    });
+  }
+
+  /** The Run Command task installing patches in the window, with the reboot option and rate controls. */
+  private createInstallTask(
+    props: PatchManagementProps,
+    maintenanceWindow: SsmMaintenanceWindow,
+    windowTarget: SsmMaintenanceWindowTarget,
+  ): SsmMaintenanceWindowTask {
+    const window = props.window ?? {};
+    return new SsmMaintenanceWindowTask(this, "InstallTask", {
+      provider: props.provider,
+      windowId: maintenanceWindow.id,
+      name: resourceName(props.namePrefix, PATCH_NAME_SUFFIXES.installTask),
+      description: ssmDescription(
+        `Install missing patches from the patch baseline on instances tagged ${targetText(props.target)}`,
+      ),
+      taskType: "RUN_COMMAND",
+      taskArn: PATCH_BASELINE_DOCUMENT,
+      priority: 1,
+      cutoffBehavior: "CONTINUE_TASK",
+      maxConcurrency: window.maxConcurrency ?? DEFAULT_INSTALL_MAX_CONCURRENCY,
+      maxErrors: window.maxErrors ?? DEFAULT_INSTALL_MAX_ERRORS,
+      targets: [{ key: "WindowTargetIds", values: [windowTarget.id] }],
+      taskInvocationParameters: {
+        runCommandParameters: {
+          parameter: [
+            { name: "Operation", values: ["Install"] },
+            { name: "RebootOption", values: [window.rebootOption ?? "RebootIfNeeded"] },
+          ],
+          outputS3Bucket: props.outputS3?.bucket.bucketName,
+          outputS3KeyPrefix: props.outputS3 ? outputKeyPrefix(props.outputS3, OUTPUT_FOLDERS.patchInstall) : undefined,
+        },
+      },
+    });
+  }
+}
+
+/** `key=value` of a tag target, for descriptions. */
+function targetText(target: InstanceTagTarget): string {
+  return `${target.key}=${target.value}`;
 }

@@ -1,4 +1,3 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
@@ -6,6 +5,7 @@ import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintena
 import { SsmMaintenanceWindowTask } from "@cdktf/provider-aws/lib/ssm-maintenance-window-task";
 import {
   InstanceTagTarget,
+  SsmAccessProps,
   Validator,
   escapeTerraformTemplate,
   nameTag,
@@ -13,13 +13,13 @@ import {
   validateTagTarget,
 } from "@ssm-access/core";
 import { scheduleProblem } from "./schedule";
-import { tagWindowTarget, taggedWindow } from "./window";
+import { tagWindowTarget, taggedWindow } from "./private/window";
 import {
   OUTPUT_FOLDERS,
   S3OutputLocation,
   outputKeyPrefix,
   ssmDescription,
-  validateNamePrefix,
+  validateMaintenanceAccess,
   validateOutputS3,
   validateRateControl,
 } from "./inputs";
@@ -112,7 +112,7 @@ export interface ReleaseUpgradeOptions {
 }
 
 /** Props of {@link ReleaseUpgrade}. */
-export interface ReleaseUpgradeProps extends ReleaseUpgradeOptions {
+export interface ReleaseUpgradeProps extends ReleaseUpgradeOptions, SsmAccessProps {
   /**
    * Prefix of every resource name (`<namePrefix>-release-upgrade`, `-release-window`, `-release-targets`).
    */
@@ -142,12 +142,6 @@ export interface ReleaseUpgradeProps extends ReleaseUpgradeOptions {
    * @default - none: output stays in the Systems Manager command history only, truncated
    */
   readonly outputS3?: S3OutputLocation;
-  /**
-   * Provider to create every resource with (an aliased AWS provider for
-   * another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -248,7 +242,7 @@ export class ReleaseUpgrade extends Construct {
   public readonly documentName: string;
   /** The window the task runs in: the given one, or the window of its own. */
   public readonly maintenanceWindow: SsmMaintenanceWindow;
-  /** Whether {@link maintenanceWindow} was created by this construct. */
+  /** Whether {@link ReleaseUpgrade.maintenanceWindow} was created by this construct. */
   public readonly ownsWindow: boolean;
   /** The window target selecting the instances by tag. */
   public readonly windowTarget: SsmMaintenanceWindowTarget;
@@ -261,7 +255,7 @@ export class ReleaseUpgrade extends Construct {
     super(scope, id);
 
     const v = new Validator(this.node.path);
-    validateNamePrefix(v, props.namePrefix, Object.values(RELEASE_NAME_SUFFIXES));
+    validateMaintenanceAccess(v, this, props, Object.values(RELEASE_NAME_SUFFIXES));
     validateTagTarget(v.child("target"), props.target);
     const releaseProblem = al2023ReleaseProblem(props.release);
     if (releaseProblem !== undefined) v.add("release", releaseProblem);
@@ -326,7 +320,7 @@ export class ReleaseUpgrade extends Construct {
       taskInvocationParameters: {
         runCommandParameters: {
           parameter: [{ name: RELEASE_PARAMETER, values: [props.release] }],
-          outputS3Bucket: props.outputS3?.bucketName,
+          outputS3Bucket: props.outputS3?.bucket.bucketName,
           outputS3KeyPrefix: this.outputKeyPrefix,
         },
       },

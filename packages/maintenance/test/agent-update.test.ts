@@ -11,6 +11,7 @@ import {
   offProvider,
 } from "@ssm-access/core/testing";
 import { SsmAgentUpdate, SsmAgentUpdateProps } from "../src/agent-update";
+import { bucketRef } from "./fixtures";
 
 const base: SsmAgentUpdateProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" } };
 
@@ -65,7 +66,7 @@ describe("SsmAgentUpdate", () => {
       complianceSeverity: "HIGH",
       maxConcurrency: "2",
       maxErrors: "10%",
-      outputS3: { bucketName: "ssm-dev-transcripts", keyPrefix: "ops" },
+      outputS3: { bucket: bucketRef("ssm-dev-transcripts"), keyPrefix: "ops" },
     });
 
     it("uses the given schedule", () => {
@@ -87,7 +88,7 @@ describe("SsmAgentUpdate", () => {
   });
 
   it("uses the default key prefix when the output location has none", () => {
-    expect(association({ outputS3: { bucketName: "logs" } }).output_location).toEqual({
+    expect(association({ outputS3: { bucket: bucketRef("logs") } }).output_location).toEqual({
       s3_bucket_name: "logs",
       s3_key_prefix: "maintenance/agent-update",
     });
@@ -96,7 +97,7 @@ describe("SsmAgentUpdate", () => {
   it("exposes the association, its name and the output key prefix", () => {
     const stack = new TerraformStack(Testing.app(), "Stack");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const update = new SsmAgentUpdate(stack, "AgentUpdate", { ...base, outputS3: { bucketName: "logs" } });
+    const update = new SsmAgentUpdate(stack, "AgentUpdate", { ...base, outputS3: { bucket: bucketRef("logs") } });
     expect(update.association).toBeInstanceOf(TfSsmAssociation);
     expect(update.associationName).toBe("ssm-dev-ssm-agent-update");
     expect(update.outputKeyPrefix).toBe("maintenance/agent-update");
@@ -141,8 +142,8 @@ describe("SsmAgentUpdate", () => {
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "Logs_Bucket" } })).toThrow(
-        /outputS3\.bucketName: "Logs_Bucket" may hold only lower-case letters/,
+      expect(build({ outputS3: { bucket: bucketRef("Logs_Bucket") } })).toThrow(
+        /outputS3\.bucket\.bucketName: "Logs_Bucket" may hold only lower-case letters/,
       );
     });
 

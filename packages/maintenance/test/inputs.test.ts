@@ -1,16 +1,17 @@
-import { Token } from "cdktf";
+import { TerraformStack, Testing, Token } from "cdktf";
 import { Validator, ValidationIssue } from "@ssm-access/core";
 import {
   DEFAULT_OUTPUT_KEY_PREFIX,
   MAX_SSM_DESCRIPTION_LENGTH,
   outputKeyPrefix,
-  s3OutputWriteStatement,
+  outputObjectsPattern,
   ssmDescription,
   tagTargets,
-  validateNamePrefix,
+  validateMaintenanceAccess,
   validateOutputS3,
   validateRateControl,
 } from "../src/inputs";
+import { bucketRef } from "./fixtures";
 
 /** Runs `check` against a fresh validator and returns what it found. */
 function issuesOf(check: (v: Validator) => void): readonly ValidationIssue[] {
@@ -28,36 +29,36 @@ describe("inputs", () => {
 
   describe("outputKeyPrefix", () => {
     it("puts each command in its own folder under the key prefix", () => {
-      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "ssm/maint" }, "patch-scan")).toBe("ssm/maint/patch-scan");
+      expect(outputKeyPrefix({ bucket: bucketRef("b"), keyPrefix: "ssm/maint" }, "patch-scan")).toBe(
+        "ssm/maint/patch-scan",
+      );
     });
 
     it("drops trailing slashes of the key prefix", () => {
-      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "maint//" }, "agent-update")).toBe("maint/agent-update");
+      expect(outputKeyPrefix({ bucket: bucketRef("b"), keyPrefix: "maint//" }, "agent-update")).toBe(
+        "maint/agent-update",
+      );
     });
 
     it("uses the default key prefix when none is given", () => {
-      expect(outputKeyPrefix({ bucketName: "b" }, "agent-update")).toBe(`${DEFAULT_OUTPUT_KEY_PREFIX}/agent-update`);
+      expect(outputKeyPrefix({ bucket: bucketRef("b") }, "agent-update")).toBe(
+        `${DEFAULT_OUTPUT_KEY_PREFIX}/agent-update`,
+      );
     });
 
     it("writes the folder at the bucket root when the key prefix is empty", () => {
-      expect(outputKeyPrefix({ bucketName: "b", keyPrefix: "" }, "patch-install")).toBe("patch-install");
+      expect(outputKeyPrefix({ bucket: bucketRef("b"), keyPrefix: "" }, "patch-install")).toBe("patch-install");
     });
   });
 
-  describe("s3OutputWriteStatement", () => {
-    it("allows s3:PutObject under the key prefix in the given partition", () => {
-      expect(s3OutputWriteStatement({ bucketName: "logs", keyPrefix: "maint/" }, "aws-cn")).toEqual({
-        Sid: "WriteMaintenanceOutput",
-        Effect: "Allow",
-        Action: ["s3:PutObject"],
-        Resource: ["arn:aws-cn:s3:::logs/maint/*"],
-      });
+  describe("outputObjectsPattern", () => {
+    it("covers the objects under the key prefix", () => {
+      expect(outputObjectsPattern({ bucket: bucketRef("logs"), keyPrefix: "maint/" })).toBe("maint/*");
     });
 
-    it("covers the default key prefix when none is given", () => {
-      expect(s3OutputWriteStatement({ bucketName: "logs" }, "aws").Resource).toEqual([
-        "arn:aws:s3:::logs/maintenance/*",
-      ]);
+    it("covers the default key prefix when none is given, and every object with an empty one", () => {
+      expect(outputObjectsPattern({ bucket: bucketRef("logs") })).toBe("maintenance/*");
+      expect(outputObjectsPattern({ bucket: bucketRef("logs"), keyPrefix: "" })).toBe("*");
     });
   });
 
@@ -73,24 +74,25 @@ describe("inputs", () => {
     });
   });
 
-  describe("validateNamePrefix", () => {
-    it("accepts a kebab-case prefix", () => {
-      expect(issuesOf((v) => validateNamePrefix(v, "ssm-dev", ["patch-window"]))).toEqual([]);
+  describe("validateMaintenanceAccess", () => {
+    const check = (namePrefix: string, suffixes: string[]) => (v: Validator) =>
+      validateMaintenanceAccess(v, new TerraformStack(Testing.app(), "s"), { namePrefix }, suffixes);
+
+    it("accepts a kebab-case prefix, with no Region nor account", () => {
+      expect(issuesOf(check("ssm-dev", ["patch-window"]))).toEqual([]);
     });
 
     it("requires a prefix", () => {
-      expect(issuesOf((v) => validateNamePrefix(v, "", ["x"]))).toEqual([
-        { path: "namePrefix", message: "is required" },
-      ]);
+      expect(issuesOf(check("", ["x"]))).toEqual([{ path: "namePrefix", message: "is required" }]);
     });
 
     it("rejects upper case and leading digits", () => {
-      expect(issuesOf((v) => validateNamePrefix(v, "Ssm", ["x"]))[0].message).toMatch(/must be lower-case letters/);
-      expect(issuesOf((v) => validateNamePrefix(v, "1ssm", ["x"]))[0].message).toMatch(/starting with a letter/);
+      expect(issuesOf(check("Ssm", ["x"]))[0].message).toMatch(/must be lower-case letters/);
+      expect(issuesOf(check("1ssm", ["x"]))[0].message).toMatch(/starting with a letter/);
     });
 
     it("rejects a prefix whose derived names exceed 128 characters", () => {
-      const issues = issuesOf((v) => validateNamePrefix(v, `a${"b".repeat(115)}`, ["patch-install", "x"]));
+      const issues = issuesOf(check(`a${"b".repeat(115)}`, ["patch-install", "x"]));
       expect(issues).toHaveLength(1);
       expect(issues[0].message).toMatch(/-patch-install" would exceed 128 characters/);
     });
@@ -102,9 +104,9 @@ describe("inputs", () => {
     });
 
     it("reports an invalid bucket name at its path, with the reason", () => {
-      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "Bad_Bucket" }))).toEqual([
+      expect(issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucket: bucketRef("Bad_Bucket") }))).toEqual([
         {
-          path: "outputS3.bucketName",
+          path: "outputS3.bucket.bucketName",
           message: expect.stringMatching(/^"Bad_Bucket" may hold only lower-case letters/),
         },
       ]);
@@ -112,19 +114,21 @@ describe("inputs", () => {
 
     it("accepts a bucket name that is still a token", () => {
       expect(
-        issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: Token.asString({ Ref: "bucket" }) })),
+        issuesOf((v) =>
+          validateOutputS3(v.child("outputS3"), { bucket: bucketRef(Token.asString({ Ref: "bucket" })) }),
+        ),
       ).toEqual([]);
     });
 
     it("rejects a key prefix starting with a slash", () => {
       expect(
-        issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "/maint" })),
+        issuesOf((v) => validateOutputS3(v.child("outputS3"), { bucket: bucketRef("logs"), keyPrefix: "/maint" })),
       ).toEqual([{ path: "outputS3.keyPrefix", message: '"/maint" must not start with "/"' }]);
     });
 
     it("rejects a key prefix too long for the command folders", () => {
       const issues = issuesOf((v) =>
-        validateOutputS3(v.child("outputS3"), { bucketName: "logs", keyPrefix: "p".repeat(490) }),
+        validateOutputS3(v.child("outputS3"), { bucket: bucketRef("logs"), keyPrefix: "p".repeat(490) }),
       );
       expect(issues[0].message).toMatch(/must be at most 484 characters/);
     });

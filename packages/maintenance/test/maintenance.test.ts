@@ -19,6 +19,7 @@ import { InstanceMaintenance, InstanceMaintenanceProps } from "../src/maintenanc
 import { SsmAgentUpdate } from "../src/agent-update";
 import { PatchManagement } from "../src/patching";
 import { ReleaseUpgrade } from "../src/release-upgrade";
+import { bucketRef } from "./fixtures";
 
 const base: InstanceMaintenanceProps = { namePrefix: "ssm-dev", target: { key: "Environment", value: "dev" } };
 
@@ -97,7 +98,7 @@ describe("InstanceMaintenance", () => {
         schedule: "cron(0 2 ? * SUN *)",
         window: { timezone: "Europe/Berlin", duration: 4 },
       },
-      outputS3: { bucketName: "ssm-prod-transcripts", keyPrefix: "maintenance" },
+      outputS3: { bucket: bucketRef("ssm-prod-transcripts"), keyPrefix: "maintenance" },
       region: "eu-west-1",
     });
 
@@ -181,7 +182,7 @@ describe("InstanceMaintenance", () => {
       target: { key: "Environment", value: "prod" },
       patching: { mode: "install" },
       osRelease: "2023.9.20251117",
-      outputS3: { bucketName: "ssm-prod-transcripts" },
+      outputS3: { bucket: bucketRef("ssm-prod-transcripts") },
       region: "eu-west-1",
     });
     const windowRef = `\${aws_ssm_maintenance_window.${Object.keys(resourcesOf(json, TfSsmMaintenanceWindow))[0]}.id}`;
@@ -247,8 +248,7 @@ describe("InstanceMaintenance", () => {
     const stack = new TerraformStack(Testing.app(), "Stack");
     const withOutput = new InstanceMaintenance(stack, "WithOutput", {
       ...base,
-      outputS3: { bucketName: "logs", keyPrefix: "ops" },
-      region: "us-gov-west-1",
+      outputS3: { bucket: bucketRef("logs", "us-gov-west-1"), keyPrefix: "ops" },
     });
     const without = new InstanceMaintenance(stack, "Without", {
       ...base,
@@ -264,7 +264,7 @@ describe("InstanceMaintenance", () => {
       expect(without.patching).toBeUndefined();
     });
 
-    it("grant the instance role what it needs to upload output, in the Region's partition", () => {
+    it("have the bucket's owner grant the instance role what it needs to upload output", () => {
       const granted: unknown[] = [];
       withOutput.grantOutputWrite({ addToPolicy: (...st) => granted.push(...st) });
       expect(granted).toEqual([
@@ -382,15 +382,21 @@ describe("InstanceMaintenance", () => {
     });
 
     it("rejects an output key prefix starting with a slash", () => {
-      expect(build({ outputS3: { bucketName: "logs", keyPrefix: "/ops" }, region: "eu-west-1" })).toThrow(
+      expect(build({ outputS3: { bucket: bucketRef("logs"), keyPrefix: "/ops" } })).toThrow(
         /outputS3\.keyPrefix: "\/ops" must not start with "\/"/,
       );
     });
 
-    it("requires the Region with an output location, for the partition of the bucket ARN it grants", () => {
-      expect(build({ outputS3: { bucketName: "logs" } })).toThrow(/region: is required with outputS3/);
-      expect(build({ outputS3: { bucketName: "logs" }, region: "Ireland" })).toThrow(
+    it("needs no Region with an output location (the bucket reference knows its ARN), but checks one given", () => {
+      expect(build({ outputS3: { bucket: bucketRef("logs") } })).not.toThrow();
+      expect(build({ outputS3: { bucket: bucketRef("logs") }, region: "Ireland" })).toThrow(
         /region: "Ireland" is not an AWS Region code/,
+      );
+    });
+
+    it("names the bucket reference an output location lacks, and how to get one", () => {
+      expect(build({ outputS3: { bucketName: "logs" } as never })).toThrow(
+        /outputS3\.bucket: is required: a reference to the bucket \(IBucket\), such as SessionLogging\.transcriptBucket/,
       );
     });
 

@@ -15,6 +15,7 @@ import {
   offProvider,
 } from "@ssm-access/core/testing";
 import { PatchManagement, PatchManagementProps } from "../src/patching";
+import { bucketRef } from "./fixtures";
 
 const target = { key: "Environment", value: "prod" };
 
@@ -88,8 +89,7 @@ describe("PatchManagement", () => {
     it("ignores the settings of install mode", () => {
       const ignored = synth({
         mode: "scan",
-        scanBetweenWindows: false,
-        betweenWindowsScanSchedule: "x",
+        betweenWindowsScan: { enabled: false, schedule: "x" },
         window: { duration: 99 },
       });
       expect(configsOf(ignored, TfSsmAssociation)).toHaveLength(1);
@@ -187,7 +187,7 @@ describe("PatchManagement", () => {
     const json = synth({
       mode: "install",
       schedule: "cron(0 2 ? * SAT *)",
-      betweenWindowsScanSchedule: "cron(0 12 ? * * *)",
+      betweenWindowsScan: { schedule: "cron(0 12 ? * * *)" },
       window: {
         timezone: "Europe/Berlin",
         duration: 4,
@@ -196,7 +196,7 @@ describe("PatchManagement", () => {
         maxConcurrency: "1",
         maxErrors: "0",
       },
-      outputS3: { bucketName: "ssm-prod-transcripts", keyPrefix: "ops" },
+      outputS3: { bucket: bucketRef("ssm-prod-transcripts"), keyPrefix: "ops" },
     });
     const window = onlyOf(json, TfSsmMaintenanceWindow);
     const task = onlyOf(json, TfSsmMaintenanceWindowTask);
@@ -239,7 +239,7 @@ describe("PatchManagement", () => {
   });
 
   it("in install mode without scans between windows, creates no association", () => {
-    const json = synth({ mode: "install", scanBetweenWindows: false });
+    const json = synth({ mode: "install", betweenWindowsScan: { enabled: false } });
     expect(resourcesOf(json, TfSsmAssociation)).toEqual({});
     expect(configsOf(json, TfSsmMaintenanceWindowTask)).toHaveLength(1);
   });
@@ -281,8 +281,14 @@ describe("PatchManagement", () => {
     });
 
     it("rejects a scan schedule between windows shorter than 30 minutes", () => {
-      expect(build({ betweenWindowsScanSchedule: "rate(10 minutes)" })).toThrow(
-        /betweenWindowsScanSchedule: "rate\(10 minutes\)": associations run at most every 30 minutes/,
+      expect(build({ betweenWindowsScan: { schedule: "rate(10 minutes)" } })).toThrow(
+        /betweenWindowsScan\.schedule: "rate\(10 minutes\)": associations run at most every 30 minutes/,
+      );
+    });
+
+    it("rejects a bare boolean for the scan between windows, naming the options to write", () => {
+      expect(build({ betweenWindowsScan: false as never })).toThrow(
+        /betweenWindowsScan: false is not accepted here: write \{ "enabled": false \}/,
       );
     });
 
@@ -341,8 +347,8 @@ describe("PatchManagement", () => {
     });
 
     it("rejects an invalid output bucket name", () => {
-      expect(build({ outputS3: { bucketName: "x" } })).toThrow(
-        /outputS3\.bucketName: "x" is 1 characters; S3 allows 3 to 63/,
+      expect(build({ outputS3: { bucket: bucketRef("x") } })).toThrow(
+        /outputS3\.bucket\.bucketName: "x" is 1 characters; S3 allows 3 to 63/,
       );
     });
 

@@ -16,6 +16,7 @@ import {
 } from "@ssm-access/core/testing";
 import { ReleaseUpgrade, ReleaseUpgradeProps } from "../src/release-upgrade";
 import { FakeHostDir, FakeHost, shellcheck } from "./shell";
+import { bucketRef } from "./fixtures";
 
 const RELEASE = "2023.9.20251117";
 const base: ReleaseUpgradeProps = {
@@ -258,7 +259,7 @@ describe("ReleaseUpgrade", () => {
       window: { timezone: "Europe/Berlin", duration: 4, cutoff: 2 },
       maxConcurrency: "50%",
       maxErrors: "1",
-      outputS3: { bucketName: "ssm-dev-transcripts", keyPrefix: "ops" },
+      outputS3: { bucket: bucketRef("ssm-dev-transcripts"), keyPrefix: "ops" },
     });
 
     it("opens its window on the schedule, in the time zone, for the duration", () => {

@@ -1,11 +1,9 @@
-import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Validator, nameTag, partitionForRegion, resourceName } from "@ssm-access/core";
-import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
+import { SsmAccessProps, Validator, checkSsmAccessProps, nameTag, resourceName } from "@ssm-access/core";
 import { MAX_NAME_LENGTH } from "./vpc-endpoints";
 
 /** Which traffic a flow log records. */
@@ -38,31 +36,25 @@ export interface FlowLogsOptions {
    * @default 600
    */
   readonly maxAggregationInterval?: 60 | 600;
+}
+
+/** Props of {@link FlowLogs}. */
+export interface FlowLogsProps extends FlowLogsOptions, SsmAccessProps {
+  /**
+   * Naming prefix for the log group, role and `Name` tags.
+   * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
+   */
+  readonly namePrefix: string;
+  /** The AWS Region, for the partition of ARNs; no data source is read. */
+  readonly region: string;
   /**
    * The AWS account id. When given, the role's trust policy only lets the flow logs service assume it
    * for this account's flow logs (`aws:SourceAccount` / `aws:SourceArn`, against the confused deputy).
    * @default - no source conditions on the trust policy
    */
   readonly accountId?: string;
-}
-
-/** Props of {@link FlowLogs}. */
-export interface FlowLogsProps extends FlowLogsOptions, NamePrefixProps {
-  /**
-   * Naming prefix for the log group, role and `Name` tags.
-   * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
-   * Required (unless the deprecated `name` is given).
-   */
-  readonly namePrefix?: string;
-  /** The AWS Region, for the partition of ARNs; no data source is read. */
-  readonly region: string;
   /** The VPC whose traffic is recorded. */
   readonly vpcId: string;
-  /**
-   * Provider to create every resource with (an aliased AWS provider for another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -81,9 +73,6 @@ export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions, 
       "maxAggregationInterval",
       `${options.maxAggregationInterval} is not 60 or 600`,
     );
-  }
-  if (options.accountId !== undefined) {
-    v.accountId("accountId", options.accountId);
   }
 }
 
@@ -107,12 +96,12 @@ export class FlowLogs extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
     const v = new Validator(this.node.path);
-    const namePrefix = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
-    v.region("region", props.region);
+    const { namePrefix, partition } = checkSsmAccessProps(v, this, props, {
+      maxNamePrefixLength: MAX_NAME_LENGTH,
+      region: "for the partition of the role's ARNs",
+    });
     validateFlowLogsOptions(v, props, props.region);
     v.throwIfAny();
-
-    const partition = partitionForRegion(props.region);
     this.logGroupName = `/vpc-flow-logs/${resourceName(namePrefix)}`;
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {

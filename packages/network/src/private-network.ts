@@ -11,8 +11,11 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import {
   FeatureOptions,
+  ResolvedSsmAccess,
+  SsmAccessProps,
   Validator,
   azSuffix,
+  checkSsmAccessProps,
   duplicates,
   isEnabled,
   isZoneOfRegion,
@@ -21,13 +24,12 @@ import {
 } from "@ssm-access/core";
 import { PlannedSubnet, SubnetPlan, TierPlanInput, planSubnets } from "./cidr-planner";
 import { FlowLogs, FlowLogsOptions, validateFlowLogsOptions } from "./flow-logs";
-import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
 import { INetwork, SUBNET_TIERS, SubnetRef, SubnetTier } from "./types";
 import {
   MAX_NAME_LENGTH,
   SsmVpcEndpoints,
   SsmVpcEndpointsOptions,
-  validateAccountId,
+  hasS3Gateway,
   validateEndpointOptions,
 } from "./vpc-endpoints";
 
@@ -96,11 +98,8 @@ export interface PrivateNetworkEndpointsOptions extends SsmVpcEndpointsOptions, 
   readonly subnetTier?: SubnetTier;
 }
 
-/**
- * The `flowLogs` options of {@link PrivateNetworkProps}: those of `FlowLogs` except `accountId`,
- * which comes from {@link PrivateNetworkProps.accountId}.
- */
-export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "accountId">, FeatureOptions {
+/** The `flowLogs` options of {@link PrivateNetworkProps}: those of `FlowLogs`, and whether to record them. */
+export interface PrivateNetworkFlowLogsOptions extends FlowLogsOptions, FeatureOptions {
   /**
    * Whether to record flow logs.
    * @default true (the options are given)
@@ -109,13 +108,12 @@ export interface PrivateNetworkFlowLogsOptions extends Omit<FlowLogsOptions, "ac
 }
 
 /** Props of {@link PrivateNetwork}. */
-export interface PrivateNetworkProps extends NamePrefixProps {
+export interface PrivateNetworkProps extends SsmAccessProps {
   /**
    * Naming prefix of every resource (`Name` tags, security group and role names), e.g. `ssm-dev`.
    * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
-   * Required (unless the deprecated `name` is given).
    */
-  readonly namePrefix?: string;
+  readonly namePrefix: string;
   /**
    * The AWS Region, e.g. `eu-west-1`. Given rather than read so the stack needs no data source:
    * endpoint service names and zone checks derive from it.
@@ -177,12 +175,6 @@ export interface PrivateNetworkProps extends NamePrefixProps {
    * @default - no flow logs
    */
   readonly flowLogs?: PrivateNetworkFlowLogsOptions;
-  /**
-   * Provider to create every resource with, the endpoints' and flow logs' included (an aliased AWS
-   * provider for another Region or account; `region` must then be that provider's Region).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /** What an app needs from a {@link PrivateNetwork} to write Terraform outputs. */
@@ -302,7 +294,6 @@ export class PrivateNetwork extends Construct implements INetwork {
         availabilityZoneCount: options.availabilityZoneCount,
         extraServices: options.extraServices,
         s3Gateway: options.s3Gateway,
-        s3GatewayAllowedBuckets: options.s3GatewayAllowedBuckets,
         routeTableIds: [...this.routeTableIds("private"), ...this.routeTableIds("isolated")],
         provider,
       });
@@ -370,7 +361,7 @@ export class PrivateNetwork extends Construct implements INetwork {
    * Makes sure there are interface endpoints for `services` (short names such as `logs`, `kms`):
    * the missing ones are added, those present are left alone, so consumers (instances, session
    * logging) may each ask for what they need. With the endpoints turned off it creates nothing and
-   * leaves a warning on the construct (see {@link addInterfaceEndpoints}).
+   * leaves a warning on the construct (see {@link PrivateNetwork.addInterfaceEndpoints}).
    * @throws ValidationError when a name is not a valid service short name
    */
   public requireInterfaceEndpoints(...services: string[]): void {
@@ -542,34 +533,62 @@ interface ResolvedNetwork {
 
 /**
  * Checks every prop of a {@link PrivateNetwork} and plans its subnets; throws
- * one error listing every problem with its field path. Creates nothing (a
- * deprecated `name` leaves a warning on `scope`).
+ * one error listing every problem with its field path. Creates nothing.
  */
 function validateProps(scope: Construct, props: PrivateNetworkProps): ResolvedNetwork {
   const tiers = enabledTiers(props.subnets);
-  const has = (tier: SubnetTier): boolean => tiers.includes(tier);
   const natMode = props.natGateways ?? "none";
   const zones = Array.isArray(props.availabilityZones) ? props.availabilityZones : [];
 
   const v = new Validator(scope.node.path);
-  const namePrefix = resolveNamePrefix(scope, v, props, MAX_NAME_LENGTH);
-  const regionOk = v.region("region", props.region);
-  validateAccountId(v, "accountId", props.accountId);
-  if (v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) {
-    for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
-    zones.forEach((zone, i) => {
-      if (regionOk && !isZoneOfRegion(zone, props.region))
-        v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${props.region}`);
-    });
-  }
+  const access = checkSsmAccessProps(v, scope, props, {
+    maxNamePrefixLength: MAX_NAME_LENGTH,
+    region: "for the endpoint service names and the zone checks",
+    accountId: "to scope the VPC endpoint policies and the flow logs role to the account",
+  });
+  validateZones(v, zones, access);
+  validateTiers(v, props.subnets, tiers);
+  const plan = planNetworkSubnets(v, props, tiers, zones);
+  validateNatGateways(v, natMode, tiers);
+  const endpoints = resolveEndpoints(v, props.endpoints, tiers, zones);
 
-  for (const tier of SUBNET_TIERS) v.featureOptions(`subnets.${tier}`, props.subnets?.[tier]);
+  let flowLogs: PrivateNetworkFlowLogsOptions | undefined;
+  if (v.featureOptions("flowLogs", props.flowLogs) && isEnabled(props.flowLogs, false)) {
+    flowLogs = props.flowLogs ?? {};
+    validateFlowLogsOptions(v.child("flowLogs"), flowLogs, props.region);
+  }
+  v.throwIfAny();
+  return { namePrefix: access.namePrefix, tiers, natMode, zones, plan, endpoints, flowLogs };
+}
+
+/** At least one zone, each once, each a zone of the Region. */
+function validateZones(v: Validator, zones: readonly string[], access: ResolvedSsmAccess): void {
+  if (!v.check(zones.length > 0, "availabilityZones", "at least one Availability Zone is needed")) return;
+  for (const dup of duplicates(zones)) v.add("availabilityZones", `${dup} is listed more than once`);
+  zones.forEach((zone, i) => {
+    if (access.regionOk && !isZoneOfRegion(zone, access.region))
+      v.add(`availabilityZones[${i}]`, `${zone} is not a zone of ${access.region}`);
+  });
+}
+
+/** The tiers' options: feature options, at least one tier on, public IPs in the public tier only. */
+function validateTiers(v: Validator, subnets: SubnetTiersOptions | undefined, tiers: readonly SubnetTier[]): void {
+  for (const tier of SUBNET_TIERS) v.featureOptions(`subnets.${tier}`, subnets?.[tier]);
   v.check(tiers.length > 0, "subnets", "at least one tier must be enabled");
   for (const tier of SUBNET_TIERS) {
-    if (tier !== "public" && props.subnets?.[tier]?.mapPublicIpOnLaunch) {
+    if (tier !== "public" && subnets?.[tier]?.mapPublicIpOnLaunch) {
       v.add(`subnets.${tier}.mapPublicIpOnLaunch`, "only the public tier may map public IP addresses");
     }
   }
+}
+
+/** The subnet plan of the enabled tiers; its problems go into `v`. */
+function planNetworkSubnets(
+  v: Validator,
+  props: PrivateNetworkProps,
+  tiers: readonly SubnetTier[],
+  zones: readonly string[],
+): SubnetPlan {
   const tierInputs: Partial<Record<SubnetTier, TierPlanInput>> = {};
   for (const tier of tiers) {
     tierInputs[tier] = { cidrs: props.subnets?.[tier]?.cidrs, prefixLength: props.subnets?.[tier]?.prefixLength };
@@ -582,50 +601,56 @@ function validateProps(scope: Construct, props: PrivateNetworkProps): ResolvedNe
     zoneSlots: props.zoneSlots,
   });
   for (const issue of plan.issues) v.add(issue.path, issue.message);
+  return plan;
+}
 
-  if (v.oneOf("natGateways", natMode, NAT_MODES) && natMode !== "none") {
-    v.check(has("public"), "natGateways", `"${natMode}" needs the public tier (NAT gateways live in public subnets)`);
-    v.check(
-      has("private"),
-      "natGateways",
-      `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`,
+/** A NAT mode, and the public and private tiers any NAT needs. */
+function validateNatGateways(v: Validator, natMode: NatGatewayMode, tiers: readonly SubnetTier[]): void {
+  if (!v.oneOf("natGateways", natMode, NAT_MODES) || natMode === "none") return;
+  v.check(
+    tiers.includes("public"),
+    "natGateways",
+    `"${natMode}" needs the public tier (NAT gateways live in public subnets)`,
+  );
+  v.check(
+    tiers.includes("private"),
+    "natGateways",
+    `"${natMode}" needs the private tier (no subnet would route through the NAT gateway)`,
+  );
+}
+
+/** The endpoints' options and the tier carrying them, when the endpoints are on; their problems go into `v`. */
+function resolveEndpoints(
+  v: Validator,
+  endpoints: PrivateNetworkEndpointsOptions | undefined,
+  tiers: readonly SubnetTier[],
+  zones: readonly string[],
+): ResolvedNetwork["endpoints"] {
+  if (!v.featureOptions("endpoints", endpoints) || !isEnabled(endpoints, true)) return undefined;
+  const has = (tier: SubnetTier): boolean => tiers.includes(tier);
+  const options = endpoints ?? {};
+  const ev = v.child("endpoints");
+  const tier = options.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
+  if (options.subnetTier !== undefined) {
+    if (ev.oneOf("subnetTier", options.subnetTier, SUBNET_TIERS)) {
+      ev.check(has(options.subnetTier), "subnetTier", `the ${options.subnetTier} tier has no subnets`);
+    }
+  } else {
+    ev.check(
+      tier !== undefined,
+      "subnetTier",
+      'there is no isolated or private tier to place the endpoints in; choose a tier or turn the endpoints off ({ "enabled": false })',
     );
   }
-
-  let endpoints: ResolvedNetwork["endpoints"];
-  if (v.featureOptions("endpoints", props.endpoints) && isEnabled(props.endpoints, true)) {
-    const options = props.endpoints ?? {};
-    const ev = v.child("endpoints");
-    const tier = options.subnetTier ?? (has("isolated") ? "isolated" : has("private") ? "private" : undefined);
-    if (options.subnetTier !== undefined) {
-      if (ev.oneOf("subnetTier", options.subnetTier, SUBNET_TIERS)) {
-        ev.check(has(options.subnetTier), "subnetTier", `the ${options.subnetTier} tier has no subnets`);
-      }
-    } else {
-      ev.check(
-        tier !== undefined,
-        "subnetTier",
-        'there is no isolated or private tier to place the endpoints in; choose a tier or turn the endpoints off ({ "enabled": false })',
-      );
-    }
-    validateEndpointOptions(ev, options, new Set(zones).size);
-    if (options.s3Gateway ?? true) {
-      ev.check(
-        has("private") || has("isolated"),
-        "s3Gateway",
-        "the S3 gateway endpoint needs a private or isolated tier to attach to (or set s3Gateway to false)",
-      );
-    }
-    if (tier !== undefined) endpoints = { options, tier };
+  validateEndpointOptions(ev, options, new Set(zones).size);
+  if (hasS3Gateway(options)) {
+    ev.check(
+      has("private") || has("isolated"),
+      "s3Gateway",
+      'the S3 gateway endpoint needs a private or isolated tier to attach to (or turn it off: { "enabled": false })',
+    );
   }
-
-  let flowLogs: PrivateNetworkFlowLogsOptions | undefined;
-  if (v.featureOptions("flowLogs", props.flowLogs) && isEnabled(props.flowLogs, false)) {
-    flowLogs = props.flowLogs ?? {};
-    validateFlowLogsOptions(v.child("flowLogs"), flowLogs, props.region);
-  }
-  v.throwIfAny();
-  return { namePrefix, tiers, natMode, zones, plan, endpoints, flowLogs };
+  return tier === undefined ? undefined : { options, tier };
 }
 
 function emptyTier(): TierState {

@@ -1,13 +1,23 @@
-import { Annotations, TerraformProvider, Token } from "cdktf";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Validator, bucketNameProblems, duplicates, nameTag, pascalCase, resourceName } from "@ssm-access/core";
-import { unknownAwsManagedS3Buckets } from "./aws-managed-buckets";
+import {
+  FeatureOptions,
+  SsmAccessProps,
+  Validator,
+  bucketNameProblems,
+  checkSsmAccessProps,
+  duplicates,
+  isEnabled,
+  nameTag,
+  pascalCase,
+  resourceName,
+} from "@ssm-access/core";
+import { unknownAwsManagedS3Buckets } from "./private/aws-managed-buckets";
 import { parseCidr } from "./cidr-planner";
-import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./endpoint-policy";
-import { NamePrefixProps, resolveNamePrefix } from "./name-prefix";
+import { interfaceEndpointPolicy, s3GatewayEndpointPolicy, supportsEndpointPolicy } from "./private/endpoint-policy";
 import { SubnetRef } from "./types";
 
 /** The interface endpoints Session Manager needs when instances have no internet route. */
@@ -22,6 +32,29 @@ export const MAX_NAME_LENGTH = 32;
 /** The interface endpoint service name of `service` in `region`: `com.amazonaws.eu-west-1.ssm`. */
 export function interfaceServiceName(region: string, service: string): string {
   return `com.amazonaws.${region}.${service}`;
+}
+
+/** The S3 gateway endpoint: on by default; `{ enabled: false }` for none. */
+export interface S3GatewayOptions extends FeatureOptions {
+  /**
+   * Whether to create the S3 gateway endpoint (free) on the route tables, so instances without
+   * internet reach S3 for SSM Agent updates, patch baselines and session logs.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Buckets of other accounts that instances may use through the S3 gateway endpoint, beyond the
+   * account's own buckets and the AWS-owned buckets of SSM Agent, Patch Manager and the Amazon Linux
+   * repositories, which the endpoint policy always allows. Each entry is a bucket name
+   * (`shared-artifacts`: the bucket and all its objects) or `bucket/key-pattern`
+   * (`shared-artifacts/releases/*`: the matching objects only; `*` and `?` allowed after the `/`).
+   * Every S3 action is allowed on them; IAM and the bucket policy still decide who may do what. No
+   * wildcard in bucket names: a pattern would match buckets anyone can create, the very
+   * exfiltration path the policy closes. Empty: the endpoint reaches only the account's own buckets
+   * and the AWS-owned ones.
+   * @default []
+   */
+  readonly allowedBuckets?: readonly string[];
 }
 
 /** Options shared by {@link SsmVpcEndpointsProps} and `PrivateNetworkProps.endpoints`. */
@@ -41,40 +74,27 @@ export interface SsmVpcEndpointsOptions {
    */
   readonly extraServices?: readonly string[];
   /**
-   * Create the S3 gateway endpoint (free) on the route tables, so instances without internet reach S3
-   * for SSM Agent updates, patch baselines and session logs.
-   * @default true
+   * The S3 gateway endpoint (free) on the route tables, so instances without internet reach S3 for
+   * SSM Agent updates, patch baselines and session logs, with the buckets of other accounts it may
+   * reach (`allowedBuckets`); `{ enabled: false }` for none.
+   * @default - on, reaching the account's own buckets and the AWS-owned ones instances need
    */
-  readonly s3Gateway?: boolean;
-  /**
-   * Buckets of other accounts that instances may use through the S3 gateway endpoint, beyond the
-   * account's own buckets and the AWS-owned buckets of SSM Agent, Patch Manager and the Amazon Linux
-   * repositories, which the endpoint policy always allows. Each entry is a bucket name
-   * (`shared-artifacts`: the bucket and all its objects) or `bucket/key-pattern`
-   * (`shared-artifacts/releases/*`: the matching objects only; `*` and `?` allowed after the `/`).
-   * Every S3 action is allowed on them; IAM and the bucket policy still decide who may do what. No
-   * wildcard in bucket names: a pattern would match buckets anyone can create, the very
-   * exfiltration path the policy closes. Requires `s3Gateway`. Empty: the endpoint reaches only the
-   * account's own buckets and the AWS-owned ones.
-   * @default []
-   */
-  readonly s3GatewayAllowedBuckets?: readonly string[];
+  readonly s3Gateway?: S3GatewayOptions;
 }
 
 /** Props of {@link SsmVpcEndpoints}. */
-export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions, NamePrefixProps {
+export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions, SsmAccessProps {
   /**
    * Naming prefix for the endpoints' `Name` tags and the security group name.
    * Lower-case letters, digits and `-`, starting with a letter, at most 32 characters.
-   * Required (unless the deprecated `name` is given).
    */
-  readonly namePrefix?: string;
+  readonly namePrefix: string;
   /** The AWS Region, for the endpoint service names (`com.amazonaws.<region>.<service>`); no data source is read. */
   readonly region: string;
   /**
    * The AWS account id (12 digits) the endpoints serve. The endpoint policies only let principals
    * of this account use the interface endpoints that support a policy, and only let the S3 gateway
-   * reach this account's buckets (plus the AWS-owned ones and `s3GatewayAllowedBuckets`).
+   * reach this account's buckets (plus the AWS-owned ones and `s3Gateway.allowedBuckets`).
    */
   readonly accountId: string;
   /** The VPC the endpoints and their security group belong to. */
@@ -92,11 +112,6 @@ export interface SsmVpcEndpointsProps extends SsmVpcEndpointsOptions, NamePrefix
    * @default []
    */
   readonly routeTableIds?: readonly string[];
-  /**
-   * Provider to create every resource with (an aliased AWS provider for another Region or account).
-   * @default - the stack's default provider
-   */
-  readonly provider?: TerraformProvider;
 }
 
 /** Validates the shared endpoint options into `v` (paths relative to `v`). `zoneCount` is the zones available. */
@@ -113,24 +128,23 @@ export function validateEndpointOptions(v: Validator, options: SsmVpcEndpointsOp
     }
   }
   validateServiceNames(v.child("extraServices"), options.extraServices ?? []);
-  validateAllowedBuckets(v, options.s3GatewayAllowedBuckets ?? [], options.s3Gateway ?? true);
+  if (v.featureOptions("s3Gateway", options.s3Gateway) && isEnabled(options.s3Gateway, true)) {
+    validateAllowedBuckets(v.child("s3Gateway"), options.s3Gateway?.allowedBuckets ?? []);
+  }
 }
 
-/** Checks an account id given as a literal (a token, resolved at apply, is taken as is). */
-export function validateAccountId(v: Validator, relative: string, value: unknown): void {
-  if (typeof value === "string" && Token.isUnresolved(value)) return;
-  v.accountId(relative, value);
+/** Whether the S3 gateway endpoint of `options` is on (it is by default). */
+export function hasS3Gateway(options: SsmVpcEndpointsOptions): boolean {
+  return isEnabled(options.s3Gateway, true);
 }
 
 /**
- * Checks `s3GatewayAllowedBuckets` entries: a bucket name or `bucket/key-pattern`, the bucket part
- * a valid S3 bucket name without wildcards, no duplicates; entries holding tokens are taken as is.
+ * Checks `s3Gateway.allowedBuckets` entries (`v` positioned at `s3Gateway`): a bucket name or
+ * `bucket/key-pattern`, the bucket part a valid S3 bucket name without wildcards, no duplicates;
+ * entries holding tokens are taken as is.
  */
-function validateAllowedBuckets(v: Validator, entries: readonly string[], s3Gateway: boolean): void {
-  const field = "s3GatewayAllowedBuckets";
-  if (entries.length > 0 && !s3Gateway) {
-    v.add(field, "needs the S3 gateway endpoint, but s3Gateway is false");
-  }
+function validateAllowedBuckets(v: Validator, entries: readonly string[]): void {
+  const field = "allowedBuckets";
   entries.forEach((entry, i) => {
     const path = `${field}[${i}]`;
     if (typeof entry !== "string" || entry.length === 0) {
@@ -196,7 +210,7 @@ function onePerZone(subnets: readonly SubnetRef[]): SubnetRef[] {
  * Endpoint policies, always on: interface endpoints of services that support one
  * (`ENDPOINT_POLICY_SERVICES`) serve principals of `accountId` only; the S3 gateway
  * reaches the account's own buckets, the AWS-owned buckets instances read, and the
- * buckets listed in `s3GatewayAllowedBuckets`.
+ * buckets listed in `s3Gateway.allowedBuckets`.
  *
  * The VPC must have DNS support and DNS hostnames enabled for private DNS.
  */
@@ -210,7 +224,7 @@ export class SsmVpcEndpoints extends Construct {
   /**
    * The S3 gateway endpoint; undefined when `s3Gateway` is off. Its policy allows the account's own
    * buckets, the AWS-owned buckets of SSM Agent, Patch Manager and the Amazon Linux repositories
-   * (read-only) and `s3GatewayAllowedBuckets`, nothing else.
+   * (read-only) and `s3Gateway.allowedBuckets`, nothing else.
    */
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   /** The subnets the interface endpoints use: one per zone, in the first `availabilityZoneCount` zones. */
@@ -227,20 +241,22 @@ export class SsmVpcEndpoints extends Construct {
     const zones = onePerZone(props.subnets ?? []);
 
     const v = new Validator(this.node.path);
-    const namePrefix = resolveNamePrefix(this, v, props, MAX_NAME_LENGTH);
-    v.region("region", props.region);
-    validateAccountId(v, "accountId", props.accountId);
+    const { namePrefix } = checkSsmAccessProps(v, this, props, {
+      maxNamePrefixLength: MAX_NAME_LENGTH,
+      region: "for the endpoint service names (com.amazonaws.<region>.<service>)",
+      accountId: "to scope the endpoint policies to the account",
+    });
     if (typeof props.vpcCidr === "string" && !Token.isUnresolved(props.vpcCidr)) {
       const parsed = parseCidr(props.vpcCidr);
       if (!parsed.ok) v.add("vpcCidr", parsed.reason);
     }
     v.check(zones.length > 0, "subnets", "at least one subnet is needed for the interface endpoints");
     validateEndpointOptions(v, props, zones.length);
-    if (props.s3Gateway ?? true) {
+    if (hasS3Gateway(props)) {
       v.check(
         (props.routeTableIds ?? []).length > 0,
         "routeTableIds",
-        "the S3 gateway endpoint needs at least one route table (or set s3Gateway to false)",
+        "the S3 gateway endpoint needs at least one route table (or turn it off: s3Gateway: { enabled: false })",
       );
     }
     v.throwIfAny();
@@ -272,7 +288,7 @@ export class SsmVpcEndpoints extends Construct {
 
     this.createInterfaceEndpoints([...SSM_INTERFACE_SERVICES, ...(props.extraServices ?? [])]);
 
-    if (props.s3Gateway ?? true) {
+    if (hasS3Gateway(props)) {
       this.s3GatewayEndpoint = new VpcEndpoint(this, "S3Gateway", {
         provider: props.provider,
         vpcId: props.vpcId,
@@ -282,7 +298,7 @@ export class SsmVpcEndpoints extends Construct {
         policy: s3GatewayEndpointPolicy({
           region: props.region,
           accountId: props.accountId,
-          allowedBuckets: props.s3GatewayAllowedBuckets,
+          allowedBuckets: props.s3Gateway?.allowedBuckets,
         }),
         tags: nameTag(namePrefix, "s3", "endpoint"),
       });
@@ -290,7 +306,7 @@ export class SsmVpcEndpoints extends Construct {
       if (unknown.length > 0) {
         Annotations.of(this).addWarning(
           `The S3 gateway endpoint policy cannot name ${unknown.join(" or ")} in ${props.region}: instances cannot ` +
-            "read them through the endpoint until they are listed in s3GatewayAllowedBuckets.",
+            "read them through the endpoint until they are listed in s3Gateway.allowedBuckets.",
         );
       }
     }

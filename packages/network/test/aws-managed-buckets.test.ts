@@ -1,4 +1,8 @@
-import { PATCH_MANAGER_BUCKET_SUFFIXES, awsManagedS3Buckets, unknownAwsManagedS3Buckets } from "../src";
+import {
+  PATCH_MANAGER_BUCKET_SUFFIXES,
+  awsManagedS3Buckets,
+  unknownAwsManagedS3Buckets,
+} from "../src/private/aws-managed-buckets";
 
 describe("awsManagedS3Buckets", () => {
   it("names the SSM Agent, Patch Manager and Amazon Linux buckets of eu-west-1 exactly", () => {

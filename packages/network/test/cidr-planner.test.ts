@@ -1,16 +1,13 @@
+import { PlannedSubnet, SubnetPlanInput, parseCidr, planSubnets } from "../src";
 import {
-  PlannedSubnet,
-  SubnetPlanInput,
   cidrContains,
   cidrSubnet,
   cidrsOverlap,
   isRfc1918,
-  parseCidr,
-  planSubnets,
   slotPrefixLength,
   vpcCidrProblems,
   zoneLetterSlot,
-} from "../src/cidr-planner";
+} from "../src/private/cidr";
 import { IPv4CidrRange } from "ip-num";
 
 /** `tier/zone` → CIDR, for compact expectations. */

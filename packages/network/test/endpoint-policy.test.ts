@@ -5,7 +5,7 @@ import {
   renderEndpointPolicy,
   s3GatewayEndpointPolicy,
   supportsEndpointPolicy,
-} from "../src";
+} from "../src/private/endpoint-policy";
 
 const ACCOUNT = "111122223333";
 

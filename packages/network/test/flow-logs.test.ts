@@ -12,7 +12,6 @@ import {
   synthJson,
   synthJsonWithAliasedProvider,
   offProvider,
-  warningsOf,
 } from "@ssm-access/core/testing";
 import { LOG_RETENTION_DAYS } from "@ssm-access/core";
 import { FlowLogs, FlowLogsProps } from "../src";
@@ -116,11 +115,6 @@ describe("FlowLogs", () => {
   describe("validation", () => {
     it.each<[string, Partial<FlowLogsProps>, RegExp]>([
       ["a bad name prefix", { namePrefix: "9lives" }, /namePrefix: "9lives" must be lower-case letters/],
-      [
-        "both namePrefix and its deprecated alias name",
-        { name: "ssm-dev" },
-        /name: is the deprecated alias of namePrefix/,
-      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "EU" }, /region: "EU" is not an AWS Region code/],
       [
@@ -143,15 +137,6 @@ describe("FlowLogs", () => {
       ["a bad account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
-    });
-  });
-
-  describe("naming", () => {
-    it("takes the deprecated name as namePrefix, with a warning", () => {
-      const flowLogs = build({ namePrefix: undefined, name: "ssm-dev" });
-      expect(flowLogs.logGroupName).toBe("/vpc-flow-logs/ssm-dev");
-      const warnings = warningsOf(flowLogs);
-      expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
     });
   });
 

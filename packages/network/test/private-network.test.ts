@@ -41,7 +41,7 @@ function synth(props: Partial<PrivateNetworkProps> = {}): { json: TerraformJson;
   let network: PrivateNetwork | undefined;
   const json = synthJson((scope) => {
     network = new PrivateNetwork(scope, "Network", { ...BASE, ...props });
-  });
+  }, props.region ?? BASE.region);
   return { json, network: network as PrivateNetwork };
 }
 
@@ -361,7 +361,7 @@ describe("PrivateNetwork", () => {
     });
 
     it("passes s3GatewayAllowedBuckets on to the S3 gateway policy", () => {
-      const { json } = synth({ endpoints: { s3GatewayAllowedBuckets: ["org-session-archive"] } });
+      const { json } = synth({ endpoints: { s3Gateway: { allowedBuckets: ["org-session-archive"] } } });
       const s3 = configsOf(json, TfVpcEndpoint).find((e) => e.vpc_endpoint_type === "Gateway");
       const extra = parsePolicy(s3?.policy).Statement.find((st) => st.Sid === "AllowedBuckets");
       expect(extra?.Resource).toEqual(["arn:aws:s3:::org-session-archive", "arn:aws:s3:::org-session-archive/*"]);
@@ -377,8 +377,8 @@ describe("PrivateNetwork", () => {
       ]);
     });
 
-    it("leaves the S3 gateway out with s3Gateway: false", () => {
-      const { json, network } = synth({ endpoints: { s3Gateway: false } });
+    it("leaves the S3 gateway out with s3Gateway: { enabled: false }", () => {
+      const { json, network } = synth({ endpoints: { s3Gateway: { enabled: false } } });
       expect(configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway")).toEqual([]);
       expect(network.s3GatewayPrefixListId).toBeUndefined();
     });
@@ -470,7 +470,7 @@ describe("PrivateNetwork", () => {
       });
 
       it("is undefined without an S3 gateway", () => {
-        expect(build({ endpoints: { s3Gateway: false } }).s3GatewayPrefixListId).toBeUndefined();
+        expect(build({ endpoints: { s3Gateway: { enabled: false } } }).s3GatewayPrefixListId).toBeUndefined();
         expect(build({ endpoints: { enabled: false } }).s3GatewayPrefixListId).toBeUndefined();
       });
     });
@@ -501,21 +501,6 @@ describe("PrivateNetwork", () => {
   });
 
   describe("naming", () => {
-    it("takes the deprecated name as namePrefix, with a warning, and builds the same resources", () => {
-      let network: PrivateNetwork | undefined;
-      const json = synthJson((scope) => {
-        network = new PrivateNetwork(scope, "Network", {
-          ...BASE,
-          namePrefix: undefined,
-          name: "ssm-dev",
-          flowLogs: {},
-        });
-      });
-      expect(json).toEqual(synth({ flowLogs: {} }).json);
-      const warnings = warningsOf(network as PrivateNetwork);
-      expect(warnings).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
-    });
-
     it("leaves no warning with namePrefix", () => {
       const network = build({ flowLogs: {} });
       expect(warningsOf(network)).toEqual([]);
@@ -588,16 +573,6 @@ describe("PrivateNetwork", () => {
   describe("validation", () => {
     const cases: Array<[string, Partial<PrivateNetworkProps>, RegExp]> = [
       ["a bad name prefix", { namePrefix: "Bad_Name" }, /namePrefix: "Bad_Name" must be lower-case letters/],
-      [
-        "a bad deprecated name",
-        { namePrefix: undefined, name: "Bad_Name" },
-        /name: "Bad_Name" must be lower-case letters/,
-      ],
-      [
-        "both namePrefix and its deprecated alias name",
-        { name: "ssm-dev" },
-        /name: is the deprecated alias of namePrefix; set namePrefix only/,
-      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "europe" }, /region: "europe" is not an AWS Region code/],
       ["a public VPC CIDR", { cidr: "52.10.0.0/16" }, /cidr: 52.10.0.0\/16 is not in a private range/],
@@ -730,7 +705,7 @@ describe("PrivateNetwork", () => {
         { flowLogs: { retentionInDays: 42 } },
         /flowLogs.retentionInDays: 42 is not a CloudWatch Logs retention/,
       ],
-      ["a missing account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
+      ["a missing account id", { accountId: undefined }, /accountId: is required to scope the VPC endpoint policies/],
       [
         "a bad account id",
         { accountId: "arn:aws:iam::111122223333:root" },
@@ -738,13 +713,13 @@ describe("PrivateNetwork", () => {
       ],
       [
         "a bad allowed bucket",
-        { endpoints: { s3GatewayAllowedBuckets: ["org-logs", "Org Logs"] } },
-        /endpoints.s3GatewayAllowedBuckets\[1\]: "Org Logs" may hold only lower-case letters/,
+        { endpoints: { s3Gateway: { allowedBuckets: ["org-logs", "Org Logs"] } } },
+        /endpoints.s3Gateway.allowedBuckets\[1\]: "Org Logs" may hold only lower-case letters/,
       ],
       [
-        "allowed buckets without the S3 gateway",
-        { endpoints: { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] } },
-        /endpoints.s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
+        "a bare boolean for the S3 gateway",
+        { endpoints: { s3Gateway: false as never } },
+        /endpoints.s3Gateway: false is not accepted here: write \{ "enabled": false \}/,
       ],
       [
         "a bad flow log key",

@@ -18,13 +18,9 @@ import {
   offProvider,
   warningsOf,
 } from "@ssm-access/core/testing";
-import {
-  SsmVpcEndpoints,
-  SsmVpcEndpointsProps,
-  SubnetRef,
-  interfaceServiceName,
-  s3GatewayEndpointPolicy,
-} from "../src";
+import { SsmVpcEndpoints, SsmVpcEndpointsProps, SubnetRef } from "../src";
+import { s3GatewayEndpointPolicy } from "../src/private/endpoint-policy";
+import { interfaceServiceName } from "../src/vpc-endpoints";
 
 const SUBNETS: SubnetRef[] = [
   { id: "subnet-a1", tier: "isolated", availabilityZone: "eu-west-1a", cidr: "10.10.128.0/20" },
@@ -178,8 +174,8 @@ describe("SsmVpcEndpoints", () => {
       expect(endpoints.s3GatewayEndpoint).toBeDefined();
     });
 
-    it("is left out with s3Gateway: false, which needs no route table", () => {
-      const { json, endpoints } = synth({ s3Gateway: false, routeTableIds: undefined });
+    it("is left out with s3Gateway: { enabled: false }, which needs no route table", () => {
+      const { json, endpoints } = synth({ s3Gateway: { enabled: false }, routeTableIds: undefined });
       expect(configsOf(json, TfVpcEndpoint).filter((e) => e.vpc_endpoint_type === "Gateway")).toEqual([]);
       expect(endpoints.s3GatewayEndpoint).toBeUndefined();
     });
@@ -229,7 +225,7 @@ describe("SsmVpcEndpoints", () => {
     it("accepts a bucket name that is a reference to another resource", () => {
       const json = synthJson((scope) => {
         const bucket = new TfS3Bucket(scope, "Archive", { bucket: "org-session-archive" });
-        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, s3GatewayAllowedBuckets: [bucket.bucket] });
+        new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, s3Gateway: { allowedBuckets: [bucket.bucket] } });
       });
       expect(gateway(json).policy).toContain('"arn:aws:s3:::${aws_s3_bucket.Archive.bucket}/*"');
     });
@@ -270,7 +266,7 @@ describe("SsmVpcEndpoints", () => {
 
     it("does not warn without an S3 gateway", () => {
       const { endpoints: none } = synth(
-        { region: "ap-southeast-7", s3Gateway: false, routeTableIds: undefined },
+        { region: "ap-southeast-7", s3Gateway: { enabled: false }, routeTableIds: undefined },
         "ap-southeast-7",
       );
       expect(warningsOf(none)).toEqual([]);
@@ -305,11 +301,6 @@ describe("SsmVpcEndpoints", () => {
   describe("validation", () => {
     it.each<[string, Partial<SsmVpcEndpointsProps>, RegExp]>([
       ["a bad name prefix", { namePrefix: "sg-" + "x".repeat(40) }, /namePrefix: .* at most 32 characters/],
-      [
-        "both namePrefix and its deprecated alias name",
-        { name: "ssm-dev" },
-        /name: is the deprecated alias of namePrefix/,
-      ],
       ["no name prefix", { namePrefix: undefined }, /namePrefix: is required/],
       ["a bad region", { region: "mars-1" }, /region: "mars-1" is not an AWS Region code/],
       ["a bad VPC CIDR", { vpcCidr: "10.10.0.0/33" }, /vpcCidr: 10.10.0.0\/33 is not a valid IPv4 CIDR block/],
@@ -345,47 +336,47 @@ describe("SsmVpcEndpoints", () => {
         { routeTableIds: [] },
         /routeTableIds: the S3 gateway endpoint needs at least one route table/,
       ],
-      ["no account id", { accountId: undefined }, /accountId: undefined is not a 12-digit AWS account id/],
+      ["no account id", { accountId: undefined }, /accountId: is required to scope the endpoint policies/],
       ["a short account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
       [
         "an invalid allowed bucket name",
-        { s3GatewayAllowedBuckets: ["ok-bucket", "Bad_Bucket"] },
-        /s3GatewayAllowedBuckets\[1\]: "Bad_Bucket" may hold only lower-case letters/,
+        { s3Gateway: { allowedBuckets: ["ok-bucket", "Bad_Bucket"] } },
+        /s3Gateway.allowedBuckets\[1\]: "Bad_Bucket" may hold only lower-case letters/,
       ],
       [
         "a too short allowed bucket name",
-        { s3GatewayAllowedBuckets: ["ab/logs/*"] },
-        /s3GatewayAllowedBuckets\[0\]: "ab" is 2 characters; S3 allows 3 to 63/,
+        { s3Gateway: { allowedBuckets: ["ab/logs/*"] } },
+        /s3Gateway.allowedBuckets\[0\]: "ab" is 2 characters; S3 allows 3 to 63/,
       ],
       [
         "a wildcard in an allowed bucket name",
-        { s3GatewayAllowedBuckets: ["org-*"] },
-        /s3GatewayAllowedBuckets\[0\]: "org-\*": no wildcard in bucket names/,
+        { s3Gateway: { allowedBuckets: ["org-*"] } },
+        /s3Gateway.allowedBuckets\[0\]: "org-\*": no wildcard in bucket names/,
       ],
       [
         "an ARN as allowed bucket",
-        { s3GatewayAllowedBuckets: ["arn:aws:s3:::org-logs"] },
-        /s3GatewayAllowedBuckets\[0\]: arn:aws:s3:::org-logs is an ARN or URL/,
+        { s3Gateway: { allowedBuckets: ["arn:aws:s3:::org-logs"] } },
+        /s3Gateway.allowedBuckets\[0\]: arn:aws:s3:::org-logs is an ARN or URL/,
       ],
       [
         "an empty key pattern",
-        { s3GatewayAllowedBuckets: ["org-logs/"] },
-        /s3GatewayAllowedBuckets\[0\]: "org-logs\/" has an empty key pattern/,
+        { s3Gateway: { allowedBuckets: ["org-logs/"] } },
+        /s3Gateway.allowedBuckets\[0\]: "org-logs\/" has an empty key pattern/,
       ],
       [
         "an empty allowed bucket",
-        { s3GatewayAllowedBuckets: [""] },
-        /s3GatewayAllowedBuckets\[0\]: "" is not a bucket name or bucket\/key-pattern/,
+        { s3Gateway: { allowedBuckets: [""] } },
+        /s3Gateway.allowedBuckets\[0\]: "" is not a bucket name or bucket\/key-pattern/,
       ],
       [
         "a duplicate allowed bucket",
-        { s3GatewayAllowedBuckets: ["org-logs", "org-logs"] },
-        /s3GatewayAllowedBuckets: org-logs is listed more than once/,
+        { s3Gateway: { allowedBuckets: ["org-logs", "org-logs"] } },
+        /s3Gateway.allowedBuckets: org-logs is listed more than once/,
       ],
       [
-        "allowed buckets without an S3 gateway",
-        { s3Gateway: false, s3GatewayAllowedBuckets: ["org-logs"] },
-        /s3GatewayAllowedBuckets: needs the S3 gateway endpoint, but s3Gateway is false/,
+        "a bare boolean for the S3 gateway",
+        { s3Gateway: true as never },
+        /s3Gateway: true is not accepted here: write \{ "enabled": true \}/,
       ],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
@@ -394,14 +385,14 @@ describe("SsmVpcEndpoints", () => {
     it("lists every endpoint policy problem in one error, with field paths", () => {
       let error: unknown;
       try {
-        build({ accountId: "12345678901x", s3GatewayAllowedBuckets: ["org-*", "Org"] });
+        build({ accountId: "12345678901x", s3Gateway: { allowedBuckets: ["org-*", "Org"] } });
       } catch (e) {
         error = e;
       }
       expect((error as ValidationError).issues.map((i) => i.path)).toEqual([
         "accountId",
-        "s3GatewayAllowedBuckets[0]",
-        "s3GatewayAllowedBuckets[1]",
+        "s3Gateway.allowedBuckets[0]",
+        "s3Gateway.allowedBuckets[1]",
       ]);
     });
 
@@ -419,14 +410,6 @@ describe("SsmVpcEndpoints", () => {
         new SsmVpcEndpoints(scope, "Endpoints", { ...BASE, vpcId: vpc.id, vpcCidr: vpc.cidrBlock });
       });
       expect(onlyOf(json, TfVpcSecurityGroupIngressRule).cidr_ipv4).toMatch(/^\$\{aws_vpc\.Vpc\.cidr_block\}$/);
-    });
-  });
-
-  describe("naming", () => {
-    it("takes the deprecated name as namePrefix, with a warning", () => {
-      const endpoints = build({ namePrefix: undefined, name: "ssm-dev" });
-      expect(endpoints.securityGroup.nameInput).toBe("ssm-dev-vpc-endpoints");
-      expect(warningsOf(endpoints)).toEqual([expect.stringMatching(/"name" is deprecated: use "namePrefix"/)]);
     });
   });
 

@@ -272,13 +272,19 @@ export const environmentSchema = z
             .array(z.string())
             .optional()
             .describe("More interface endpoints by service short name, e.g. ec2, sts."),
-          s3Gateway: z.boolean().optional().describe("S3 gateway endpoint (free); default true."),
-          s3GatewayAllowedBuckets: z
-            .array(z.string())
+          s3Gateway: featureSection(
+            {
+              allowedBuckets: z
+                .array(z.string())
+                .optional()
+                .describe(
+                  "Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only).",
+                ),
+            },
+            "Create the S3 gateway endpoint (free); default true.",
+          )
             .optional()
-            .describe(
-              "Buckets of other accounts the instances may use through the S3 gateway, as bucket or bucket/key-pattern; default none (the account's own buckets and the AWS-owned SSM, patching and Amazon Linux buckets only).",
-            ),
+            .describe('S3 gateway endpoint (free); default on. { "enabled": false } for none.'),
         },
         "Create the Session Manager VPC endpoints; default true. false: none (instances then need NAT to reach Systems Manager).",
       )
@@ -413,8 +419,17 @@ export const environmentSchema = z
               .optional()
               .describe("scan: report missing patches; install: patch inside the maintenance window. Default scan."),
             schedule: z.string().optional(),
-            scanBetweenWindows: z.boolean().optional(),
-            betweenWindowsScanSchedule: z.string().optional(),
+            betweenWindowsScan: featureSection(
+              {
+                schedule: z
+                  .string()
+                  .optional()
+                  .describe("When the scan runs (association schedule, UTC); default cron(0 15 ? * * *)."),
+              },
+              "Scan between patch windows in install mode; default true.",
+            )
+              .optional()
+              .describe("The compliance scan between patch windows (install mode); default on, daily 15:00 UTC."),
             window: patchWindow.optional(),
           },
           "Patch the instances (as mode says); default true. false: no patching resources.",
@@ -630,6 +645,12 @@ function checkDeploy(
  * reported instead of "unknown field".
  */
 export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  "network.endpoints.s3GatewayAllowedBuckets":
+    'moved into the S3 gateway\'s options: write "s3Gateway": { "allowedBuckets": [...] }',
+  "maintenance.patching.scanBetweenWindows":
+    'was replaced by betweenWindowsScan: write "betweenWindowsScan": { "enabled": false } for no scan between windows',
+  "maintenance.patching.betweenWindowsScanSchedule":
+    'was replaced by betweenWindowsScan: write "betweenWindowsScan": { "schedule": "cron(...)" }',
   "operatorAccess.allowPortForwarding":
     'was replaced by portForwarding: list the ports of the instance operators may forward to in portForwarding.ports (e.g. { "ports": [5432] }) and hosts reached through it in portForwarding.remoteHosts ([{ "host": "db.internal", "port": 5432 }]); leave portForwarding out for no port forwarding',
 };

@@ -1,7 +1,15 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { InstanceTagTarget, ReadableStack, ValidationError, isEnabled, joinPath, resourceName } from "@ssm-access/core";
+import {
+  InstanceTagTarget,
+  ReadableStack,
+  SsmAccessProps,
+  ValidationError,
+  isEnabled,
+  joinPath,
+  resourceName,
+} from "@ssm-access/core";
 import { PrivateNetwork, PrivateNetworkEndpointsOptions, PrivateNetworkFlowLogsOptions } from "@ssm-access/network";
 import {
   ISessionLogging,
@@ -50,6 +58,10 @@ export class EnvironmentStack extends ReadableStack {
   public readonly maintenance: InstanceMaintenance;
   /** The tag operators and maintenance find this environment's instances by. */
   public readonly accessTag: InstanceTagTarget;
+  /** The Region of the stack (the provider's, and every construct's). */
+  public readonly region: string;
+  /** The only account the stack may touch (the provider's `allowed_account_ids`). */
+  public readonly accountId: string;
 
   /** The session audit resources this environment creates; absent when it logs into another environment's. */
   private readonly ownSessionLogging?: SessionLogging;
@@ -57,10 +69,10 @@ export class EnvironmentStack extends ReadableStack {
   constructor(scope: Construct, env: Environment) {
     super(scope, env.name);
     const c = env.config;
-    const namePrefix = namePrefixOf(env);
     const { region, accountId } = c;
-    const inFile = fileSection(env.file);
-    this.accessTag = { key: ACCESS_TAG_KEY, value: namePrefix };
+    this.region = region;
+    this.accountId = accountId;
+    this.accessTag = { key: ACCESS_TAG_KEY, value: namePrefixOf(env) };
 
     new AwsProvider(this, "aws", {
       region,
@@ -72,96 +84,122 @@ export class EnvironmentStack extends ReadableStack {
 
     // Every section of the file is handed to its construct as it is: the
     // file's fields are the props (and say "off" the same way, enabled: false).
-    const { endpoints, flowLogs } = c.network;
-    this.network = inFile(
+    this.network = this.addNetwork(env);
+    this.instanceRole = new SsmInstanceRole(this, "InstanceRole", this.scopeOf(env));
+    const logging = this.addSessionLogging(env);
+    this.sessionLogging = logging.logging;
+    this.ownSessionLogging = logging.own;
+    this.sessionLogging.grantWrite(this.instanceRole);
+    this.instances = this.addInstances(env);
+    this.operatorAccess = this.addOperatorAccess(env);
+    this.maintenance = this.addMaintenance(env);
+    this.maintenance.grantOutputWrite(this.instanceRole);
+
+    this.addOutputs();
+  }
+
+  /** What every construct of the environment takes: its name prefix, Region and account. */
+  private scopeOf(env: Environment): SsmAccessProps & { region: string; accountId: string } {
+    return { namePrefix: namePrefixOf(env), region: env.config.region, accountId: env.config.accountId };
+  }
+
+  /** The network of the file's `network` section. */
+  private addNetwork(env: Environment): PrivateNetwork {
+    const net = env.config.network;
+    const { endpoints, flowLogs } = net;
+    return fileSection(env.file)(
       "network",
       () =>
         new PrivateNetwork(this, "Network", {
-          namePrefix,
-          region,
-          accountId,
-          cidr: c.network.cidr,
-          availabilityZones: c.network.availabilityZones,
-          natGateways: c.network.natGateways,
-          subnets: c.network.subnets,
-          azSlotsPerTier: c.network.azSlotsPerTier,
-          zoneSlots: c.network.zoneSlots,
+          ...this.scopeOf(env),
+          cidr: net.cidr,
+          availabilityZones: net.availabilityZones,
+          natGateways: net.natGateways,
+          subnets: net.subnets,
+          azSlotsPerTier: net.azSlotsPerTier,
+          zoneSlots: net.zoneSlots,
           endpoints: endpoints && sectionOf<PrivateNetworkEndpointsOptions>()(endpoints),
           flowLogs: flowLogs && sectionOf<PrivateNetworkFlowLogsOptions>()(flowLogs),
         }),
     );
+  }
 
-    this.instanceRole = new SsmInstanceRole(this, "InstanceRole", { namePrefix, region });
-
-    // Sessions are logged where the preferences document of the account and
-    // Region points: at this environment's own resources, or at the owner's.
+  /**
+   * Sessions are logged where the preferences document of the account and
+   * Region points: at this environment's own resources, or at the owner's.
+   */
+  private addSessionLogging(env: Environment): { logging: ISessionLogging; own?: SessionLogging } {
     const owner = env.preferencesOwner;
     if (owner) {
-      this.sessionLogging = fileSection(owner.file)("sessionLogging", () =>
+      const logging = fileSection(owner.file)("sessionLogging", () =>
         SessionLogging.fromOwner(this, "SessionLogging", sessionLoggingProps(owner)),
       );
-    } else {
-      this.ownSessionLogging = inFile(
-        "sessionLogging",
-        () => new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)),
-      );
-      this.sessionLogging = this.ownSessionLogging;
+      return { logging };
     }
-    this.sessionLogging.grantWrite(this.instanceRole);
+    const own = fileSection(env.file)(
+      "sessionLogging",
+      () => new SessionLogging(this, "SessionLogging", sessionLoggingProps(env)),
+    );
+    return { logging: own, own };
+  }
 
-    // The instances wire themselves to the network: egress to its S3 gateway,
-    // and, in tiers without internet, the interface endpoints session logging needs.
-    this.instances = inFile(
+  /**
+   * The instances of the file. They wire themselves to the network: egress
+   * to its S3 gateway, and, in tiers without internet, the interface
+   * endpoints session logging needs.
+   */
+  private addInstances(env: Environment): PrivateInstances {
+    const c = env.config;
+    return fileSection(env.file)(
       "",
       () =>
         new PrivateInstances(this, "Instances", {
-          namePrefix,
-          region,
+          ...this.scopeOf(env),
           network: this.network,
           instanceProfileName: this.instanceRole.instanceProfileName,
           instances: c.instances.map((i) => sectionOf<InstanceSpec>()(i)),
-          defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefix } },
+          defaults: { terminationProtection: c.terminationProtection, tags: { [ACCESS_TAG_KEY]: namePrefixOf(env) } },
           interfaceEndpoints: this.sessionLogging.interfaceEndpointServices,
         }),
     );
+  }
 
-    if (isEnabled(c.operatorAccess, true)) {
-      // portForwarding, assumeRole: a field of the section OperatorAccess does not take fails to compile.
-      const access = sectionOf<Partial<OperatorAccessProps>>()(withoutKey(c.operatorAccess, "enabled"));
-      this.operatorAccess = inFile("operatorAccess", () => {
-        const operators = new OperatorAccess(this, "OperatorAccess", {
-          ...access,
-          namePrefix,
-          region,
-          accountId,
-          targetTag: this.accessTag,
-        });
-        this.sessionLogging.grantStartSession(operators);
-        return operators;
+  /** The operators' access, unless the file turns it off; operators get the session key. */
+  private addOperatorAccess(env: Environment): OperatorAccess | undefined {
+    const section = env.config.operatorAccess;
+    if (!isEnabled(section, true)) return undefined;
+    // portForwarding, assumeRole: a field of the section OperatorAccess does not take fails to compile.
+    const access = sectionOf<Partial<OperatorAccessProps>>()(withoutKey(section, "enabled"));
+    return fileSection(env.file)("operatorAccess", () => {
+      const operators = new OperatorAccess(this, "OperatorAccess", {
+        ...access,
+        ...this.scopeOf(env),
+        targetTag: this.accessTag,
       });
-    }
+      this.sessionLogging.grantStartSession(operators);
+      return operators;
+    });
+  }
 
-    // Maintenance output goes to this environment's own session bucket, when it has one.
-    const bucketName = this.ownSessionLogging?.bucketName;
-    const { agentUpdate, patching, releaseUpgrade } = c.maintenance;
-    this.maintenance = inFile(
+  /** Maintenance of the file; its output goes to this environment's own session bucket, when it has one. */
+  private addMaintenance(env: Environment): InstanceMaintenance {
+    const m = env.config.maintenance;
+    const bucket = this.ownSessionLogging?.transcriptBucket;
+    const { agentUpdate, patching, releaseUpgrade } = m;
+    return fileSection(env.file)(
       "maintenance",
       () =>
         new InstanceMaintenance(this, "Maintenance", {
-          namePrefix,
-          region,
+          ...this.scopeOf(env),
           target: this.accessTag,
           agentUpdate: agentUpdate && sectionOf<AgentUpdateSettings>()(agentUpdate),
           patching: patching && sectionOf<PatchingSettings>()(patching),
           // osReleaseFrom is the loader's promotion rule, not a construct prop.
-          osRelease: c.maintenance.osRelease,
+          osRelease: m.osRelease,
           releaseUpgrade: releaseUpgrade && sectionOf<ReleaseUpgradeOptions>()(releaseUpgrade),
-          outputS3: bucketName === undefined ? undefined : { bucketName, keyPrefix: "maintenance" },
+          outputS3: bucket === undefined ? undefined : { bucket, keyPrefix: "maintenance" },
         }),
     );
-    this.maintenance.grantOutputWrite(this.instanceRole);
-
-    this.addOutputs();
   }
 
   /** Outputs for reviewers and the next step; optional parts only when present. */
@@ -226,6 +264,12 @@ export class EnvironmentStack extends ReadableStack {
       "access_tag",
       this.accessTag,
       "Tag that marks the instances operators may connect to and maintenance targets.",
+    );
+    output("region", this.region, "The AWS Region of the stack.");
+    output(
+      "account_id",
+      this.accountId,
+      "The AWS account the stack is locked to (the provider's allowed_account_ids).",
     );
   }
 }

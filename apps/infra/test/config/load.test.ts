@@ -235,10 +235,10 @@ describe("loadEnvironments", () => {
           network: {
             cidr: "10.0.0.0/16",
             availabilityZones: ["eu-west-1a"],
-            endpoints: { s3GatewayAllowedBuckets: "shared" as never },
+            endpoints: { s3Gateway: { allowedBuckets: "shared" as never } },
           },
         }),
-        /network\.endpoints\.s3GatewayAllowedBuckets: /,
+        /network\.endpoints\.s3Gateway\.allowedBuckets: /,
       ],
       [
         "an unknown CPU credit option",
@@ -301,6 +301,56 @@ describe("loadEnvironments", () => {
       expect(message).toContain("portForwarding.ports");
       expect(message).toContain("portForwarding.remoteHosts");
       expect(message).not.toContain("unknown field");
+    });
+  });
+
+  describe("former spellings of optional features", () => {
+    const network = (endpoints: Record<string, unknown>) => ({
+      network: { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a"], endpoints },
+    });
+    it.each<[string, Record<string, unknown>, string]>([
+      [
+        "a bare true for the S3 gateway",
+        network({ s3Gateway: true }),
+        'network.endpoints.s3Gateway: true is not accepted here: write { "enabled": true }',
+      ],
+      [
+        "a bare false for the S3 gateway",
+        network({ s3Gateway: false }),
+        'network.endpoints.s3Gateway: false is not accepted here: write { "enabled": false }',
+      ],
+      [
+        "s3GatewayAllowedBuckets beside the S3 gateway",
+        network({ s3GatewayAllowedBuckets: ["shared-artifacts"] }),
+        'network.endpoints.s3GatewayAllowedBuckets: moved into the S3 gateway\'s options: write "s3Gateway": { "allowedBuckets": [...] }',
+      ],
+      [
+        "scanBetweenWindows",
+        { maintenance: { patching: { mode: "install", scanBetweenWindows: false } } },
+        'maintenance.patching.scanBetweenWindows: was replaced by betweenWindowsScan: write "betweenWindowsScan": { "enabled": false }',
+      ],
+      [
+        "betweenWindowsScanSchedule",
+        { maintenance: { patching: { mode: "install", betweenWindowsScanSchedule: "cron(0 12 ? * * *)" } } },
+        'maintenance.patching.betweenWindowsScanSchedule: was replaced by betweenWindowsScan: write "betweenWindowsScan": { "schedule": "cron(...)" }',
+      ],
+    ])("reject %s, naming the file, the field and the form to write", (_what, fields, expected) => {
+      const message = problemsOf({ "qa.json": validEnvironment(fields as never) });
+      expect(message).toMatch(/^.*qa\.json: 1 problem\n/);
+      expect(message).toContain(`  - ${expected}`);
+      expect(message).not.toContain("unknown field");
+    });
+
+    it("take the new spellings", () => {
+      const dir = environmentsDir({
+        "qa.json": validEnvironment({
+          ...network({ s3Gateway: { enabled: true, allowedBuckets: ["shared-artifacts"] } }),
+          maintenance: { patching: { mode: "install", betweenWindowsScan: { enabled: false } } },
+        } as never),
+      });
+      const [qa] = loadEnvironments(dir);
+      expect(qa.config.network.endpoints?.s3Gateway).toEqual({ enabled: true, allowedBuckets: ["shared-artifacts"] });
+      expect(qa.config.maintenance.patching?.betweenWindowsScan).toEqual({ enabled: false });
     });
   });
 

@@ -151,6 +151,8 @@ const REQUIRED_OUTPUTS = [
   "session_kms_key_arn",
   "operator_policy_arn",
   "access_tag",
+  "region",
+  "account_id",
 ];
 
 describe("EnvironmentStack", () => {
@@ -299,6 +301,18 @@ describe("EnvironmentStack", () => {
     it.each(REQUIRED_OUTPUTS)("outputs %s with a description", (output) => {
       expect(json.output?.[output]).toBeDefined();
       expect(json.output?.[output].description).toMatch(/\S/);
+    });
+
+    it("outputs the Region and the account the stack is locked to, one line each", () => {
+      expect(json.output?.region).toEqual({ value: env.config.region, description: "The AWS Region of the stack." });
+      expect(json.output?.account_id?.value).toBe(env.config.accountId);
+      expect(json.output?.account_id?.description).toMatch(/^[^\n]+$/);
+      expect(json.provider?.aws).toEqual([
+        expect.objectContaining({
+          region: json.output?.region.value,
+          allowed_account_ids: [json.output?.account_id.value],
+        }),
+      ]);
     });
 
     it("describes every output", () => {
@@ -830,11 +844,11 @@ describe("environment file fields passed to the constructs", () => {
     });
   });
 
-  describe("network.endpoints.s3GatewayAllowedBuckets", () => {
-    const network = (s3GatewayAllowedBuckets: string[], s3Gateway = true) => ({
+  describe("network.endpoints.s3Gateway.allowedBuckets", () => {
+    const network = (allowedBuckets: string[]) => ({
       cidr: "10.30.0.0/16",
       availabilityZones: ["eu-west-1a", "eu-west-1b"],
-      endpoints: { s3Gateway, s3GatewayAllowedBuckets },
+      endpoints: { s3Gateway: { allowedBuckets } },
     });
 
     it("lets the S3 gateway endpoint policy reach the listed buckets", () => {
@@ -856,24 +870,16 @@ describe("environment file fields passed to the constructs", () => {
       expect(parsePolicy(gateway?.policy).Statement.map((st) => st.Sid)).not.toContain("AllowedBuckets");
     });
 
-    it.each<[string, string[], boolean, string, RegExp]>([
+    it.each<[string, string[], string, RegExp]>([
       [
         "a wildcard in a bucket name",
         ["org-*"],
-        true,
-        "network.endpoints.s3GatewayAllowedBuckets[0]",
+        "network.endpoints.s3Gateway.allowedBuckets[0]",
         /no wildcard in bucket names/,
       ],
-      ["an ARN", ["arn:aws:s3:::org-artifacts"], true, "network.endpoints.s3GatewayAllowedBuckets[0]", /ARN or URL/],
-      [
-        "buckets without the S3 gateway",
-        ["org-artifacts"],
-        false,
-        "network.endpoints.s3GatewayAllowedBuckets",
-        /s3Gateway is false/,
-      ],
-    ])("rejects %s at its field of the file", (_what, buckets, s3Gateway, field, reason) => {
-      const e = rejection(qaEnvironment({ network: network(buckets, s3Gateway) }));
+      ["an ARN", ["arn:aws:s3:::org-artifacts"], "network.endpoints.s3Gateway.allowedBuckets[0]", /ARN or URL/],
+    ])("rejects %s at its field of the file", (_what, buckets, field, reason) => {
+      const e = rejection(qaEnvironment({ network: network(buckets) }));
       expect(e.subject).toBe("environments/qa.json");
       expect(e.issues).toEqual([{ path: field, message: expect.stringMatching(reason) }]);
     });

@@ -1,5 +1,5 @@
 import { PolicyStatement, ValidationError, Validator, duplicates } from "@ssm-access/core";
-import { validateStatements } from "../policy";
+import { validateStatements } from "./policy";
 
 /**
  * The statements of one identity policy, collected from the construct that

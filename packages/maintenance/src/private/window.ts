@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { SsmMaintenanceWindow } from "@cdktf/provider-aws/lib/ssm-maintenance-window";
 import { SsmMaintenanceWindowTarget } from "@cdktf/provider-aws/lib/ssm-maintenance-window-target";
 import { InstanceTagTarget, nameTag } from "@ssm-access/core";
-import { ssmDescription, tagTargets } from "./inputs";
+import { ssmDescription, tagTargets } from "../inputs";
 
 /** What a maintenance window of these constructs is made of. */
 export interface TaggedWindowProps {

@@ -22,7 +22,7 @@
  *   VPC endpoint policy examples (github.com/aws-samples/data-perimeter-policy-examples,
  *   `vpc_endpoint_policies/README.md`, "AllowRequestsToAWSOwnedResources").
  *
- * Left out on purpose (add them with `s3GatewayAllowedBuckets` when needed):
+ * Left out on purpose (add them with `s3Gateway.allowedBuckets` when needed):
  * `aws-windows-downloads-<region>` (SSM documents for Windows only) and
  * `aws-patchmanager-macos-<region>-<suffix>` (Patch Manager on EC2 Mac): these
  * networks carry Linux instances.
@@ -143,7 +143,7 @@ export function awsManagedS3Buckets(region: string): string[] {
 /**
  * What {@link awsManagedS3Buckets} cannot name for `region`, as sentence fragments for a
  * synth warning; empty when every bucket is known. Instances then fail to read those
- * buckets through the gateway endpoint until they are added to `s3GatewayAllowedBuckets`.
+ * buckets through the gateway endpoint until they are added to `s3Gateway.allowedBuckets`.
  */
 export function unknownAwsManagedS3Buckets(region: string): string[] {
   const unknown: string[] = [];

@@ -1,7 +1,5 @@
 import { PolicyStatement, Validator, escapeTerraformTemplate } from "@ssm-access/core";
 
-export type { PolicyConditions, PolicyGrantee, PolicyStatement } from "@ssm-access/core";
-
 /** An IAM policy document. */
 export interface PolicyDocument {
   /** Policy language version; `2012-10-17` is required for policy variables. */

@@ -151,12 +151,12 @@ export interface S3GatewayPolicyInput {
   readonly region: string;
   /** The account whose own buckets are reachable. */
   readonly accountId: string;
-  /** More buckets (`name`) or object patterns (`name/key-pattern`) to allow, as in `s3GatewayAllowedBuckets`. */
+  /** More buckets (`name`) or object patterns (`name/key-pattern`) to allow, as in `s3Gateway.allowedBuckets`. */
   readonly allowedBuckets?: readonly string[];
 }
 
 /**
- * The S3 ARNs of one `s3GatewayAllowedBuckets` entry: a bucket name gives the bucket and
+ * The S3 ARNs of one `s3Gateway.allowedBuckets` entry: a bucket name gives the bucket and
  * all its objects (`arn:…:s3:::name`, `arn:…:s3:::name/*`); `name/key-pattern` gives the
  * matching objects only (`arn:…:s3:::name/key-pattern`, wildcards `*` and `?` allowed in
  * the key pattern). A token (a bucket name from another resource) works on either side of

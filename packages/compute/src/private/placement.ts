@@ -1,15 +1,6 @@
 import { Validator } from "@ssm-access/core";
-import type { INetwork, SubnetRef, SubnetTier } from "@ssm-access/network";
-
-/**
- * The subnet tiers an instance may be placed in. `public` is not one of them:
- * an instance reachable only through Session Manager never sits in a subnet
- * routed to an internet gateway.
- */
-export type InstanceTier = Exclude<SubnetTier, "public">;
-
-/** Every tier an instance may use. */
-export const INSTANCE_TIERS: readonly InstanceTier[] = ["private", "isolated"];
+import type { INetwork, SubnetRef } from "@ssm-access/network";
+import { InstanceTier } from "../instance-options";
 
 /** Where one instance asks to go. */
 export interface PlacementRequest {
