@@ -73,8 +73,8 @@ describe("plan-review workflow", () => {
 
     it("reports a pull request value used inline in a script", () => {
       const copy = broken(
-        'npx nx run infra:review --stack=dev --base="$BASE_SHA"',
-        "npx nx run infra:review --stack=dev --base=${{ github.event.pull_request.head.ref }}",
+        'npx plan-review review --stack=dev --base="$BASE_SHA"',
+        "npx plan-review review --stack=dev --base=${{ github.event.pull_request.head.ref }}",
       );
       const errors = lint(copy, RELATIVE_PATH);
       expect(describeErrors(errors)).toEqual([
@@ -145,7 +145,7 @@ describe("plan-review workflow", () => {
     it("installs with npm ci, then runs npm test, before any review", () => {
       const install = indexOfRun(/^npm ci$/m);
       const test = indexOfRun(/^npm test$/m);
-      const firstReview = indexOfRun(/infra:review/);
+      const firstReview = indexOfRun(/plan-review review/);
       expect(install).toBeLessThan(test);
       expect(test).toBeLessThan(firstReview);
     });
@@ -160,7 +160,7 @@ describe("plan-review workflow", () => {
   describe.each(ENVIRONMENTS)("review of %s", (environment) => {
     it("reviews the plan against the pull request's base commit, keeping the exit code", () => {
       const review = defined(
-        steps.find((step) => step.run?.includes(`infra:review --stack=${environment} `)),
+        steps.find((step) => step.run?.includes(`npx plan-review review --stack=${environment} `)),
         `review of ${environment}`,
       );
       expect(review.id).toBe(`review-${environment}`);
@@ -168,7 +168,7 @@ describe("plan-review workflow", () => {
       const lines = String(review.run).trim().split("\n");
       expect(lines).toEqual([
         "set +e",
-        `npx nx run infra:review --stack=${environment} --base="$BASE_SHA"`,
+        `npx plan-review review --stack=${environment} --base="$BASE_SHA"`,
         'echo "exit-code=$?" >> "$GITHUB_OUTPUT"',
       ]);
     });
@@ -254,7 +254,7 @@ describe("plan-review workflow", () => {
     const devFile = "apps/infra/.review/dev.md";
     const prodFile = "apps/infra/.review/prod.md";
 
-    it("reads the reviews from the folder infra:review writes", () => {
+    it("reads the reviews from the folder plan-review writes", () => {
       expect(job.env?.REVIEW_DIR).toBe("apps/infra/.review");
     });
 
