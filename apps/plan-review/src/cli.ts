@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
- * `plan-review review --stack=<env> (--base=<ref> | --plan=<file>)` and
- * `plan-review plan --stack=<env>`, run as the `plan-review` bin from the
- * workspace or any folder inside it.
+ * `plan-review review --stack=<env> (--base=<ref> | --plan=<file>)`,
+ * `plan-review plan --stack=<env>`, `plan-review apply --stack=<env> --plan=<file>`
+ * and `plan-review environments [--affected --base=<ref>] [--json]`, run as
+ * the `plan-review` bin from the workspace or any folder inside it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   CliIo,
+  EXIT_ERROR,
   STACK_OPTIONS,
   STACK_OPTIONS_USAGE,
   UsageError,
+  appDirOf,
   parseCommandLine,
   processIo,
   rejectOptions,
@@ -18,7 +21,9 @@ import {
   runMain,
   stackTarget,
 } from "@ssm-access/terraform-kit";
+import { EXIT_REFUSED, applyCommand } from "./apply/apply-plan";
 import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
+import { affectedEnvironments, changedFiles, ciEnvironments } from "./ci/environments";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
 
@@ -36,7 +41,9 @@ Options of review:
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
 
 Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.
-Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.`;
+Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.
+Exit codes of apply: 0 applied, ${EXIT_REFUSED} refused with nothing changed (a stale plan, another stack, commit or synth), 1 an error (the apply may be partial), 64 a wrong command line.
+Exit codes of environments: 0 listed, 1 an error, 64 a wrong command line.`;
 
 const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change"];
 
@@ -53,14 +60,30 @@ export type Command =
       readonly outDir: string;
       readonly maxChars: number;
     }
-  | { readonly command: "plan"; readonly stack: string; readonly appDir: string; readonly environmentsDir: string };
+  | { readonly command: "plan"; readonly stack: string; readonly appDir: string; readonly environmentsDir: string }
+  | {
+      readonly command: "apply";
+      readonly stack: string;
+      readonly plan: string;
+      readonly appDir: string;
+      readonly environmentsDir: string;
+    }
+  | {
+      readonly command: "environments";
+      readonly base?: string;
+      readonly json: boolean;
+      readonly appDir: string;
+      readonly environmentsDir: string;
+    };
 
 /** Parses `argv` (without node and the script), paths resolved from `cwd`; throws a {@link UsageError}. */
 export function parseCommand(argv: readonly string[], cwd: string): Command {
   const { command, values } = parseCommandLine(argv, {
-    commands: ["review", "plan"],
+    commands: ["review", "plan", "apply", "environments"],
     options: {
       ...STACK_OPTIONS,
+      affected: { type: "boolean" },
+      json: { type: "boolean" },
       base: { type: "string" },
       plan: { type: "string" },
       "fail-on": { type: "string" },
@@ -68,10 +91,31 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       "max-chars": { type: "string" },
     },
   });
+  if (command === "environments") {
+    rejectOptions(values, ["stack", "plan", "fail-on", "out-dir", "max-chars"], "environments", "review");
+    if (values.affected === true && values.base === undefined)
+      throw new UsageError("--affected needs --base=<git ref>: the commit the change is compared with");
+    if (values.affected !== true && values.base !== undefined)
+      throw new UsageError("--base=<git ref> of environments goes with --affected");
+    const appDir = appDirOf(values.app, cwd);
+    return {
+      command,
+      ...(values.base !== undefined ? { base: values.base } : {}),
+      json: values.json === true,
+      appDir,
+      environmentsDir: path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments")),
+    };
+  }
+  rejectOptions(values, ["affected", "json"], command, "environments");
   const { stack, appDir, environmentsDir } = stackTarget(values, cwd);
   if (command === "plan") {
     rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars"], "plan", "review");
     return { command, stack, appDir, environmentsDir };
+  }
+  if (command === "apply") {
+    rejectOptions(values, ["base", "fail-on", "out-dir", "max-chars"], "apply", "review");
+    if (values.plan === undefined) throw new UsageError("apply needs --plan=<file>: the reviewed plan it applies");
+    return { command, stack, plan: path.resolve(cwd, values.plan), appDir, environmentsDir };
   }
   if ((values.base === undefined) === (values.plan === undefined))
     throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
@@ -186,6 +230,28 @@ export function main(argv: readonly string[], io: CliIo = processIo, cwd = proce
 }
 
 async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
+  if (command.command === "environments") return listEnvironments(command, io);
+  if (command.command === "apply") {
+    const outcome = await applyCommand({
+      repoRoot: repoRootOf(command.appDir),
+      appDir: command.appDir,
+      stack: command.stack,
+      environmentsDir: command.environmentsDir,
+      planFile: command.plan,
+      log: io.err,
+    });
+    if (outcome.kind === "applied") {
+      io.err(`applied ${path.relative(cwd, command.plan)} to ${command.stack}`);
+      return 0;
+    }
+    if (outcome.kind === "refused") {
+      io.err(`refused to apply ${path.relative(cwd, command.plan)} to ${command.stack}; nothing was changed:`);
+      for (const reason of outcome.reasons) io.err(`  - ${reason}`);
+      return EXIT_REFUSED;
+    }
+    io.err(outcome.message);
+    return EXIT_ERROR;
+  }
   if (command.command === "plan") {
     const result = await planWithCredentials({
       repoRoot: repoRootOf(command.appDir),
@@ -216,6 +282,25 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
     `review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
   return exitCodeOf(review, command.failOn);
+}
+
+/** `environments`: the list (one name a line, or JSON for a workflow matrix). */
+function listEnvironments(command: Extract<Command, { command: "environments" }>, io: CliIo): number {
+  const all = ciEnvironments(command.environmentsDir);
+  let selected = all;
+  if (command.base !== undefined) {
+    const repoRoot = repoRootOf(command.appDir);
+    const rel = (dir: string) => path.relative(repoRoot, dir).split(path.sep).join("/");
+    const names = affectedEnvironments(
+      changedFiles(repoRoot, command.base),
+      all.map((e) => e.name),
+      { app: rel(command.appDir), environments: rel(command.environmentsDir) },
+    );
+    selected = all.filter((e) => names.includes(e.name));
+  }
+  if (command.json) io.out(JSON.stringify(selected));
+  else for (const e of selected) io.out(`${e.name}\t${e.reviewAgainst}${e.applyRoleArn ? "\tdeployed from CI" : ""}`);
+  return 0;
 }
 
 if (require.main === module) runMain(main);

@@ -10,6 +10,7 @@ import {
   runTerraform,
   userTerraformEnv,
 } from "@ssm-access/terraform-kit";
+import { currentCommit, sha256OfFile, writeProvenance } from "./apply/provenance";
 import { managedDrift } from "./managed-drift";
 
 /** A plan saved against real AWS, read back for review. */
@@ -76,7 +77,8 @@ export interface PlanWithCredentialsOptions {
 /**
  * Synthesizes one stack, `terraform init` and `terraform plan -out` in its
  * folder, with the caller's credentials and backend: the plan file stays in
- * the stack folder for `review --plan`. A provider mirror on this machine is
+ * the stack folder for `review --plan` and `apply`, beside its provenance
+ * (stack, commit, synth hash; see {@link writeProvenance}). A provider mirror on this machine is
  * used when found; otherwise `terraform init` reaches the registry as usual.
  */
 export async function planWithCredentials(
@@ -86,26 +88,7 @@ export async function planWithCredentials(
   const outdir = options.outdir ?? path.join(options.appDir, "cdktf.out");
   const env = { ...(options.env ?? process.env) };
   const stdio = options.output ?? "inherit";
-  // A command ended by a signal fails with 1.
-  const exitCode = async (running: Promise<ProcessResult>) => {
-    const { code } = await running;
-    return code < 0 ? 1 : code;
-  };
-  const synth = await exitCode(
-    runProcess(
-      process.execPath,
-      [
-        path.join(options.appDir, "dist", "main.js"),
-        "--env",
-        options.stack,
-        "--outdir",
-        outdir,
-        "--environments-dir",
-        options.environmentsDir,
-      ],
-      { cwd: options.appDir, env, stdio, forwardSignals: true },
-    ),
-  );
+  const synth = await synthStack({ ...options, outdir, env, stdio });
   if (synth !== 0) return { code: synth, planFile: "" };
   const dir = path.join(outdir, "stacks", options.stack);
   const terraform = {
@@ -119,5 +102,43 @@ export async function planWithCredentials(
   if (init !== 0) return { code: init, planFile: "" };
   const planFile = path.join(dir, planFileName(options.stack));
   const plan = await exitCode(runTerraform(["plan", "-input=false", `-out=${planFileName(options.stack)}`], terraform));
+  if (plan === 0)
+    writeProvenance(planFile, {
+      stack: options.stack,
+      commit: currentCommit(options.repoRoot),
+      stackSha256: sha256OfFile(path.join(dir, STACK_FILE)),
+    });
   return { code: plan, planFile };
+}
+
+/** A command ended by a signal fails with 1. */
+async function exitCode(running: Promise<ProcessResult>): Promise<number> {
+  const { code } = await running;
+  return code < 0 ? 1 : code;
+}
+
+/** Synthesizes one stack into `outdir` with the compiled app (`<app>/dist/main.js`); returns the exit code. */
+export function synthStack(options: {
+  readonly appDir: string;
+  readonly stack: string;
+  readonly environmentsDir: string;
+  readonly outdir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdio: "inherit" | "ignore";
+}): Promise<number> {
+  return exitCode(
+    runProcess(
+      process.execPath,
+      [
+        path.join(options.appDir, "dist", "main.js"),
+        "--env",
+        options.stack,
+        "--outdir",
+        options.outdir,
+        "--environments-dir",
+        options.environmentsDir,
+      ],
+      { cwd: options.appDir, env: options.env, stdio: options.stdio, forwardSignals: true },
+    ),
+  );
 }

@@ -230,6 +230,27 @@ const deploy = z.strictObject({
     .describe("Role session name, shown in CloudTrail; only with assumeRoleArn. Default: the provider's."),
 });
 
+const roleArn = z
+  .string()
+  .regex(ROLE_ARN_PATTERN, "must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)");
+
+const ci = z.strictObject({
+  planRoleArn: roleArn
+    .optional()
+    .describe(
+      "IAM role in accountId that CI assumes through GitHub's OIDC provider to plan (read-only) and to review pull requests against the real state; default none: pull requests are reviewed against the emulated baseline and the environment is not deployed from CI.",
+    ),
+  applyRoleArn: roleArn
+    .optional()
+    .describe(
+      "IAM role in accountId that CI assumes to apply a reviewed plan, from the GitHub environment of the same name; default none: the environment is not deployed from CI.",
+    ),
+  deployAfter: z
+    .array(z.string().regex(NAME, "must be an environment name"))
+    .optional()
+    .describe('Environments CI deploys before this one in the same run (e.g. ["dev"] for prod); default none.'),
+});
+
 export const environmentSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -484,6 +505,11 @@ export const environmentSchema = z
       .describe(
         "How Terraform gets credentials for accountId; default the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role).",
       ),
+    ci: ci
+      .optional()
+      .describe(
+        "How CI plans and applies this environment (GitHub Actions with OIDC); default none: not deployed from CI.",
+      ),
   })
   .superRefine((env, ctx) => {
     env.network.availabilityZones.forEach((az, i) => {
@@ -549,6 +575,7 @@ export const environmentSchema = z
       });
     }
     if (env.deploy) checkDeploy(env.deploy, env, ctx);
+    if (env.ci) checkCi(env.ci, env, ctx);
     checkOsRelease(env, ctx);
     for (const key of Object.keys(env.tags)) {
       if (RESERVED_TAGS.includes(key)) {
@@ -637,6 +664,31 @@ function checkDeploy(
       path: at("assumeRoleArn"),
       message: `is in partition ${partition}, but ${env.region} is in ${partitionForRegion(env.region)}`,
     });
+  }
+}
+
+/**
+ * The rules of `ci` that span fields: both roles in the environment's own
+ * account (the provider accepts no other), an apply role only with a plan
+ * role (the deploy plans before it applies).
+ */
+function checkCi(c: z.output<typeof ci>, env: { accountId: string }, ctx: z.RefinementCtx): void {
+  if (c.applyRoleArn !== undefined && c.planRoleArn === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ci", "applyRoleArn"],
+      message: "only applies with planRoleArn: CI plans with that role before it applies",
+    });
+  }
+  for (const field of ["planRoleArn", "applyRoleArn"] as const) {
+    const account = ROLE_ARN_PATTERN.exec(c[field] ?? "")?.[2];
+    if (account !== undefined && ACCOUNT_ID_PATTERN.test(env.accountId) && account !== env.accountId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", field],
+        message: `is a role of account ${account}, but accountId is ${env.accountId}`,
+      });
+    }
   }
 }
 
