@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { STACK_FILE, runTerraform } from "@ssm-access/terraform-kit";
+import { STACK_FILE, memoryIo, runTerraform } from "@ssm-access/terraform-kit";
 import { applySavedPlan } from "../../src/apply/apply-plan";
+import { main } from "../../src/cli";
 import { PlanProvenance, provenanceFileOf, sha256OfFile, writeProvenance } from "../../src/apply/provenance";
 
 /**
@@ -137,4 +138,27 @@ describe("applySavedPlan", () => {
       reasons: [expect.stringMatching(/provenance\.json: commit: must be a string matching/)],
     });
   }, 60_000);
+});
+
+describe("plan-review apply, the command line", () => {
+  const workspace = path.resolve(__dirname, "../../../..");
+
+  it.each([
+    [["apply", "--stack=dev"], /apply needs --plan=<file>/],
+    [["apply", "--stack=dev", "--plan=x", "--base=main"], /--base is an option of review, not apply/],
+    [["apply", "--stack=dev", "--plan=x", "--json"], /--json is an option of environments, not apply/],
+    [["apply", "--plan=x"], /--stack=<env> is required/],
+  ])("%j is a wrong command line (64)", async (argv, message) => {
+    const io = memoryIo();
+    expect(await main(argv, io.io, workspace)).toBe(64);
+    expect(io.err()).toMatch(message);
+  });
+
+  it("refuses a plan file that does not exist (4), before any synth", async () => {
+    const io = memoryIo();
+    expect(await main(["apply", "--stack=dev", `--plan=${path.join(dir, "missing.tfplan")}`], io.io, workspace)).toBe(
+      4,
+    );
+    expect(io.err()).toMatch(/refused to apply .*nothing was changed:\n {2}- --plan .*missing\.tfplan does not exist/);
+  });
 });
