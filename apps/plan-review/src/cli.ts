@@ -60,7 +60,13 @@ export type Command =
       readonly outDir: string;
       readonly maxChars: number;
     }
-  | { readonly command: "plan"; readonly stack: string; readonly appDir: string; readonly environmentsDir: string }
+  | {
+      readonly command: "plan";
+      readonly stack: string;
+      readonly appDir: string;
+      readonly environmentsDir: string;
+      readonly refreshOnly: boolean;
+    }
   | {
       readonly command: "apply";
       readonly stack: string;
@@ -71,6 +77,7 @@ export type Command =
   | {
       readonly command: "environments";
       readonly base?: string;
+      readonly role?: "plan" | "apply";
       readonly json: boolean;
       readonly appDir: string;
       readonly environmentsDir: string;
@@ -83,6 +90,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     options: {
       ...STACK_OPTIONS,
       affected: { type: "boolean" },
+      role: { type: "string" },
+      "refresh-only": { type: "boolean" },
       json: { type: "boolean" },
       base: { type: "string" },
       plan: { type: "string" },
@@ -97,20 +106,24 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       throw new UsageError("--affected needs --base=<git ref>: the commit the change is compared with");
     if (values.affected !== true && values.base !== undefined)
       throw new UsageError("--base=<git ref> of environments goes with --affected");
+    if (values.role !== undefined && values.role !== "plan" && values.role !== "apply")
+      throw new UsageError(`--role "${values.role}": use plan or apply`);
     const appDir = appDirOf(values.app, cwd);
     return {
       command,
       ...(values.base !== undefined ? { base: values.base } : {}),
+      ...(values.role !== undefined ? { role: values.role } : {}),
       json: values.json === true,
       appDir,
       environmentsDir: path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments")),
     };
   }
-  rejectOptions(values, ["affected", "json"], command, "environments");
+  rejectOptions(values, ["affected", "json", "role"], command, "environments");
+  if (command !== "plan") rejectOptions(values, ["refresh-only"], command, "plan");
   const { stack, appDir, environmentsDir } = stackTarget(values, cwd);
   if (command === "plan") {
     rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars"], "plan", "review");
-    return { command, stack, appDir, environmentsDir };
+    return { command, stack, appDir, environmentsDir, refreshOnly: values["refresh-only"] === true };
   }
   if (command === "apply") {
     rejectOptions(values, ["base", "fail-on", "out-dir", "max-chars"], "apply", "review");
@@ -258,6 +271,7 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
       appDir: command.appDir,
       stack: command.stack,
       environmentsDir: command.environmentsDir,
+      refreshOnly: command.refreshOnly,
       log: io.err,
     });
     if (result.code === 0) {
@@ -286,7 +300,9 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
 
 /** `environments`: the list (one name a line, or JSON for a workflow matrix). */
 function listEnvironments(command: Extract<Command, { command: "environments" }>, io: CliIo): number {
-  const all = ciEnvironments(command.environmentsDir);
+  const all = ciEnvironments(command.environmentsDir).filter(
+    (e) => command.role === undefined || (command.role === "plan" ? e.planRoleArn : e.applyRoleArn) !== "",
+  );
   let selected = all;
   if (command.base !== undefined) {
     const repoRoot = repoRootOf(command.appDir);

@@ -69,6 +69,8 @@ export interface PlanWithCredentialsOptions {
   readonly outdir?: string;
   /** Environment of the commands (the user's credentials). @default `process.env` */
   readonly env?: NodeJS.ProcessEnv;
+  /** A refresh-only plan (`terraform plan -refresh-only`): the drift, no change of the configuration. @default false */
+  readonly refreshOnly?: boolean;
   readonly log?: (line: string) => void;
   /** Where the commands' output goes. @default "inherit" (the terminal) */
   readonly output?: "inherit" | "ignore";
@@ -101,7 +103,17 @@ export async function planWithCredentials(
   const init = await exitCode(runTerraform(["init", "-input=false"], terraform));
   if (init !== 0) return { code: init, planFile: "" };
   const planFile = path.join(dir, planFileName(options.stack));
-  const plan = await exitCode(runTerraform(["plan", "-input=false", `-out=${planFileName(options.stack)}`], terraform));
+  const plan = await exitCode(
+    runTerraform(
+      [
+        "plan",
+        "-input=false",
+        ...(options.refreshOnly === true ? ["-refresh-only"] : []),
+        `-out=${planFileName(options.stack)}`,
+      ],
+      terraform,
+    ),
+  );
   if (plan === 0)
     writeProvenance(planFile, {
       stack: options.stack,

@@ -53,11 +53,34 @@ describe("plan-review command line", () => {
     [["review", "--stack=prod", "--base=main", "--fail-on=destroy,everything"], /unknown everything/],
     [["review", "--stack=prod", "--base=main", "--max-chars=12"], /--max-chars "12"/],
     [["plan", "--stack=prod", "--base=main"], /--base is an option of review/],
+    [["review", "--stack=prod", "--base=main", "--refresh-only"], /--refresh-only is an option of plan, not review/],
+    [["environments", "--role=admin"], /--role "admin": use plan or apply/],
+    [["environments", "--base=main"], /--base=<git ref> of environments goes with --affected/],
+    [["environments", "--stack=prod"], /--stack is an option of review, not environments/],
     [["deploy", "--stack=prod"], /unknown command "deploy"/],
     [["review", "--stack=prod", "--base=main", "--colour"], /--colour/],
   ])("%j is refused: %s", (argv, message) => {
     expect(() => parseCommand(argv, APP)).toThrow(UsageError);
     expect(() => parseCommand(argv, APP)).toThrow(message);
+  });
+
+  test("plan takes --refresh-only, for the drift of an environment", () => {
+    expect(parseCommand(["plan", "--stack=prod", "--refresh-only"], APP)).toMatchObject({
+      command: "plan",
+      stack: "prod",
+      refreshOnly: true,
+    });
+    expect(parseCommand(["plan", "--stack=prod"], APP)).toMatchObject({ refreshOnly: false });
+  });
+
+  test("apply takes the stack and the plan file, resolved from the current folder", () => {
+    expect(parseCommand(["apply", "--stack=dev", "--plan=reviewed/dev.tfplan"], APP)).toEqual({
+      command: "apply",
+      stack: "dev",
+      plan: path.join(APP, "reviewed/dev.tfplan"),
+      appDir: APP,
+      environmentsDir: path.join(APP, "environments"),
+    });
   });
 
   test("--fail-on=none never fails; an empty list is refused", () => {

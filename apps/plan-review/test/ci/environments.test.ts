@@ -176,6 +176,19 @@ describe("on a git repository", () => {
     expect((JSON.parse(io.out()) as { name: string }[]).map((e) => e.name)).toEqual(["dev", "prod", "qa"]);
   });
 
+  it("--role=apply keeps the environments CI deploys, --role=plan those it can plan", async () => {
+    commit({ "package-lock.json": "{ }" });
+    const names = async (role: string) =>
+      (JSON.parse((await affected("--json", `--role=${role}`)).out) as { name: string }[]).map((e) => e.name);
+    expect(await names("apply")).toEqual(["dev", "prod"]);
+    write(
+      "apps/infra/environments/qa.json",
+      envFile("333333333333", "qa", { planRoleArn: PLAN("333333333333", "qa") }),
+    );
+    expect(await names("plan")).toEqual(["dev", "prod", "qa"]);
+    expect(await names("apply")).toEqual(["dev", "prod"]);
+  });
+
   it("an unknown base is an error naming it", async () => {
     base = "no-such-ref";
     const { code, err } = await affected("--json");
