@@ -74,7 +74,7 @@ describe("on a git repository", () => {
     return git("rev-parse", "HEAD");
   }
 
-  const envFile = (account: string, env: string, ci: Record<string, unknown> | undefined, extra = {}) => ({
+  const envFile = (account: string, _name: string, ci: Record<string, unknown> | undefined, extra = {}) => ({
     accountId: account,
     region: "eu-west-1",
     ...(ci ? { ci } : {}),

@@ -6,7 +6,6 @@ import * as path from "node:path";
 /** The drift workflow's issue logic, run against an in-memory repository; and the workflow linter. */
 
 const ROOT = path.resolve(__dirname, "../../../..");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { syncDriftIssue, markerOf } = require(path.join(ROOT, ".github/scripts/drift-issue.js")) as {
   syncDriftIssue: (
     actions: { github: unknown; context: unknown; core: unknown },

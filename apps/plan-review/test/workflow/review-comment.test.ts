@@ -3,7 +3,6 @@ import * as path from "node:path";
 /** The plan-review workflow's comment logic, against an in-memory pull request. */
 
 const ROOT = path.resolve(__dirname, "../../../..");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { syncReviewComment, markerOf } = require(path.join(ROOT, ".github/scripts/review-comment.js")) as {
   syncReviewComment: (
     actions: { github: unknown; context: unknown; core: unknown },
