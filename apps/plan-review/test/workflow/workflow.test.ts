@@ -193,6 +193,7 @@ describe("plan-review workflow", () => {
     });
 
     it("checks out the whole history where the base commit is needed", () => {
+      expect(stepOf(test, /actions\/checkout/).with).toEqual({ "fetch-depth": 0 });
       expect(stepOf(environments, /actions\/checkout/).with).toEqual({ "fetch-depth": 0 });
       expect(stepOf(review, /actions\/checkout/).with).toEqual({ "fetch-depth": 0 });
     });
