@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { discoverProviderMirror, runTerraform, terraformEnv, writeCliConfig } from "@ssm-access/terraform-kit";
+import { discoverProviderMirror, terraformEnv, writeCliConfig } from "@ssm-access/terraform-kit";
 import { EMULATOR_TRANSIENT_ERRORS } from "./allowlist";
+import { trackChild } from "./cleanup";
 import { EMULATOR_OVERRIDE_FILE, EndpointsByAccount, emulatorOverride } from "./override";
 
 /** Where a lifecycle run keeps its files; everything lives under `root`, removed at the end. */
@@ -104,7 +105,11 @@ export interface CommandResult {
   readonly durationMs: number;
 }
 
-/** Runs a command, its output (stdout and stderr) collected and written to `logFile`. */
+/**
+ * Runs a command, its output (stdout and stderr) collected and written to
+ * `logFile`. The command leads a process group of its own, killed whole if
+ * this process ends or is interrupted before it does (see `cleanup.ts`).
+ */
 export function runLogged(
   command: string,
   args: readonly string[],
@@ -120,7 +125,13 @@ export function runLogged(
   const started = Date.now();
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    trackChild(child, true);
     const chunks: Buffer[] = [];
     const take = (c: Buffer) => {
       chunks.push(c);
@@ -132,10 +143,18 @@ export function runLogged(
     if (child.pid !== undefined) options.onStart?.(child.pid);
     child.on("close", (code, signal) => {
       const output = stripAnsi(Buffer.concat(chunks).toString("utf8"));
-      fs.writeFileSync(options.logFile, output);
+      writeLog(options.logFile, output);
       resolve({ code: code ?? -1, signal, output, logFile: options.logFile, durationMs: Date.now() - started });
     });
   });
+}
+
+/**
+ * Writes a command's log, unless its folder is gone: a run cut short by an
+ * interrupt ends after its temporary folder was removed, which stays removed.
+ */
+export function writeLog(file: string, text: string): void {
+  if (fs.existsSync(path.dirname(file))) fs.writeFileSync(file, text);
 }
 
 /** Removes terminal colour and cursor sequences. */
@@ -306,13 +325,11 @@ export async function terraform(
       step,
       `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`,
     );
-  const started = Date.now();
-  const r = await runTerraform(args, { cwd: dir, env: childEnv(ws) });
-  const logFile = path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`);
-  const output = stripAnsi(`${r.stdout}\n${r.stderr}`);
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  fs.writeFileSync(logFile, output);
-  const result: CommandResult = { code: r.code, signal: null, output, logFile, durationMs: Date.now() - started };
-  if (r.code !== 0 && !allowFailure) throw failure(stack, step, result);
+  const result = await runLogged("terraform", args, {
+    cwd: dir,
+    env: childEnv(ws),
+    logFile: path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`),
+  });
+  if (result.code !== 0 && !allowFailure) throw failure(stack, step, result);
   return result;
 }
