@@ -32,6 +32,9 @@ Options of review:
   --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
+  --base-app=<dir>          with --plan: the app folder of the revision the state was deployed from, synthesized
+                            (<dir>/environments/<env>.json, <dir>/cdktf.out/stacks/<env>/cdk.tf.json): each change is
+                            traced to the field that changed, and what the plan deletes or renames is named
   --app=<dir>               the app folder (default: the current folder)
 
 Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.`;
@@ -53,6 +56,8 @@ export type Command =
       readonly failOn: readonly FailOn[];
       readonly outDir: string;
       readonly maxChars: number;
+      /** With `plan`: the base revision's synthesized app folder. */
+      readonly baseApp?: string;
     }
   | { readonly command: "plan"; readonly stack: string; readonly appDir: string; readonly environmentsDir: string };
 
@@ -71,6 +76,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
         "fail-on": { type: "string" },
         "out-dir": { type: "string" },
         "max-chars": { type: "string" },
+        "base-app": { type: "string" },
       },
       allowPositionals: true,
       strict: true,
@@ -89,13 +95,15 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   const appDir = path.resolve(cwd, values.app ?? ".");
   const environmentsDir = path.resolve(cwd, values["environments-dir"] ?? path.join(appDir, "environments"));
   if (command === "plan") {
-    for (const option of ["base", "plan", "fail-on", "out-dir", "max-chars"] as const) {
+    for (const option of ["base", "plan", "fail-on", "out-dir", "max-chars", "base-app"] as const) {
       if (values[option] !== undefined) throw new UsageError(`--${option} is an option of review, not plan`);
     }
     return { command, stack, appDir, environmentsDir };
   }
   if ((values.base === undefined) === (values.plan === undefined))
     throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
+  if (values["base-app"] !== undefined && values.plan === undefined)
+    throw new UsageError("--base-app goes with --plan (--base deploys its own base)");
   const failOn = parseFailOn(values["fail-on"]);
   const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
   if (!Number.isInteger(maxChars) || maxChars < 1000)
@@ -110,6 +118,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     failOn,
     outDir: path.resolve(cwd, values["out-dir"] ?? path.join(appDir, ".review")),
     maxChars,
+    ...(values["base-app"] !== undefined ? { baseApp: path.resolve(cwd, values["base-app"]) } : {}),
   };
 }
 
@@ -178,10 +187,12 @@ export async function reviewInput(
   }
   const saved = await readSavedPlan(command.plan as string);
   const envFile = path.join(command.environmentsDir, `${command.stack}.json`);
+  const base = command.baseApp === undefined ? undefined : readBaseApp(command.baseApp, command.stack, repoRoot);
   const input: ReviewInput = {
     stack: command.stack,
     plan: saved.plan,
     stackJson: saved.stackJson,
+    ...(base ? { baseStackJson: base.stackJson, baseEnvironment: base.environment } : {}),
     environment: {
       file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
       json: JSON.parse(fs.readFileSync(envFile, "utf8")),
@@ -195,6 +206,27 @@ export async function reviewInput(
     },
   };
   return { input, extra: {} };
+}
+
+/** The base side of a saved plan's review, from the base revision's synthesized app folder (`--base-app`). */
+export function readBaseApp(
+  baseApp: string,
+  stack: string,
+  repoRoot: string,
+): { stackJson: unknown; environment: { file: string; json: unknown } } {
+  const envFile = path.join(baseApp, "environments", `${stack}.json`);
+  const stackFile = path.join(baseApp, "cdktf.out", "stacks", stack, "cdk.tf.json");
+  for (const file of [envFile, stackFile]) {
+    if (!fs.existsSync(file))
+      throw new Error(`--base-app ${baseApp}: ${file} is missing (synthesize the base revision: npm run synth)`);
+  }
+  return {
+    stackJson: JSON.parse(fs.readFileSync(stackFile, "utf8")),
+    environment: {
+      file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
+      json: JSON.parse(fs.readFileSync(envFile, "utf8")),
+    },
+  };
 }
 
 /** The command: returns the exit code (see {@link USAGE}). */
