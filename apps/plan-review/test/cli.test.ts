@@ -42,7 +42,9 @@ describe("plan-review command line", () => {
   });
 
   test("review --plan --base-app: the base revision's app folder, resolved; it goes with --plan only", () => {
-    expect(parseCommand(["review", "--stack=prod", "--plan=p.json", "--base-app=../base/apps/infra"], APP)).toMatchObject({
+    expect(
+      parseCommand(["review", "--stack=prod", "--plan=p.json", "--base-app=../base/apps/infra"], APP),
+    ).toMatchObject({
       plan: path.join(APP, "p.json"),
       baseApp: path.resolve(APP, "../base/apps/infra"),
     });

@@ -87,9 +87,9 @@ describe("the AWS clients take their endpoint and trusted certificates from the 
   });
 
   it("refuse the self-signed certificate without AWS_CA_BUNDLE", async () => {
-    await expect(
-      createAwsClients({ region: "eu-west-1", maxAttempts: 1 }).getCallerIdentity(),
-    ).rejects.toThrow(/self[- ]signed certificate/i);
+    await expect(createAwsClients({ region: "eu-west-1", maxAttempts: 1 }).getCallerIdentity()).rejects.toThrow(
+      /self[- ]signed certificate/i,
+    );
   });
 
   it("name the variable and the file of a bundle that cannot be read", () => {

@@ -92,7 +92,8 @@ export function emulatorLines(land: Landscape, accounts: Readonly<Record<string,
       .filter(([, a]) => a === accountId)
       .map(([env]) => env);
   const lines = ["Emulators (one per account):"];
-  for (const e of land.emulators) lines.push(`  account ${e.accountId} (${stacksOf(e.accountId).join(", ")}): ${e.endpoint}`);
+  for (const e of land.emulators)
+    lines.push(`  account ${e.accountId} (${stacksOf(e.accountId).join(", ")}): ${e.endpoint}`);
   lines.push(
     "",
     "Point the AWS CLI, the SDKs and Terraform at an environment's emulator (it serves a self-signed certificate):",

@@ -92,7 +92,11 @@ describe("aws-emulator up --keep", () => {
     // The temporary folder holds the certificate (`<folder>/tls/cert.pem`).
     const root = path.dirname(path.dirname(ca));
     expect(path.basename(root)).toMatch(/^ssm-access-emulator-/);
-    await until("the emulator to answer", async () => ((await probe(endpoints[0], ca)) === 200 ? true : undefined), 30000);
+    await until(
+      "the emulator to answer",
+      async () => ((await probe(endpoints[0], ca)) === 200 ? true : undefined),
+      30000,
+    );
     expect(processesUsing(root).length).toBeGreaterThan(0);
 
     up.child.kill("SIGINT");
