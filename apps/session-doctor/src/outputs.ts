@@ -38,6 +38,16 @@ export function listOutput(outputs: StackOutputs, name: string): readonly string
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+/**
+ * Whether `TF_CLI_CONFIG_FILE` names a file: Terraform reads no CLI
+ * configuration from a path that names nothing, so such a setting is as good
+ * as none, and the provider mirror of this machine is still looked for.
+ */
+export function cliConfigGiven(env: NodeJS.ProcessEnv): boolean {
+  const file = env.TF_CLI_CONFIG_FILE;
+  return file !== undefined && file !== "" && fs.existsSync(file);
+}
+
 /** How {@link TerraformOutputs} reaches a stack. */
 export interface TerraformOutputsOptions {
   /** The app folder (`apps/infra`): stacks are in `<app>/cdktf.out/stacks/<env>`. */
@@ -63,7 +73,7 @@ export class TerraformOutputs implements OutputsSource {
     if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) {
       throw new Error(`${dir}/cdk.tf.json is missing: synthesize the stack first (npx nx run infra:synth)`);
     }
-    const mirror = env.TF_CLI_CONFIG_FILE === undefined ? discoverProviderMirror(env) : undefined;
+    const mirror = cliConfigGiven(env) ? undefined : discoverProviderMirror(env);
     const tfEnv = mirror
       ? terraformEnv(writeCliConfig(path.join(this.options.appDir, "cdktf.out", ".terraform-cli"), mirror.path), env)
       : env;

@@ -1,5 +1,12 @@
 import * as path from "node:path";
-import { TerraformOutputs, listOutput, mapOutput, parseTerraformOutputs, stringOutput } from "../src/outputs";
+import {
+  TerraformOutputs,
+  cliConfigGiven,
+  listOutput,
+  mapOutput,
+  parseTerraformOutputs,
+  stringOutput,
+} from "../src/outputs";
 
 describe("stack outputs", () => {
   const text = `${JSON.stringify({
@@ -29,5 +36,12 @@ describe("stack outputs", () => {
     await expect(source.read("dev")).rejects.toThrow(
       /cdk\.tf\.json is missing: synthesize the stack first \(npx nx run infra:synth\)/,
     );
+  });
+
+  it("takes a TF_CLI_CONFIG_FILE that names no file for none (the provider mirror is then looked for)", () => {
+    expect(cliConfigGiven({ TF_CLI_CONFIG_FILE: __filename })).toBe(true);
+    expect(cliConfigGiven({ TF_CLI_CONFIG_FILE: path.join(__dirname, "no-such.tfrc") })).toBe(false);
+    expect(cliConfigGiven({ TF_CLI_CONFIG_FILE: "" })).toBe(false);
+    expect(cliConfigGiven({})).toBe(false);
   });
 });
