@@ -14,6 +14,7 @@ import {
   emulatorOf,
   parseUpOutput,
   processesUsing,
+  signalExitCode,
   stateLocation,
 } from "@ssm-access/aws-emulator";
 import { DocBlock, readDocBlocks } from "@ssm-access/doc-tests";
@@ -82,11 +83,16 @@ export function runBlock(block: DocBlock, env: NodeJS.ProcessEnv, logFile: strin
   return runScript(block.script, { cwd: root, env, logFile });
 }
 
+/** The exit status a shell reports for a run: its code, or 128 + the signal that ended it. */
+export function exitStatus(ran: Ran): number {
+  return ran.code ?? (ran.signal ? signalExitCode(ran.signal) : -1);
+}
+
 /** Throws unless the block exited as annotated, with what it printed. */
 export function assertExit(block: DocBlock, ran: Ran): void {
-  if (ran.code !== block.exit) {
+  if (exitStatus(ran) !== block.exit) {
     throw new Error(
-      `${block.file}:${block.line} (name=${block.name}) exited ${ran.code ?? ran.signal}, not ${block.exit}:\n${block.script}\n--- stdout\n${ran.stdout.slice(-3000)}\n--- stderr\n${ran.stderr.slice(-3000)}`,
+      `${block.file}:${block.line} (name=${block.name}) exited ${exitStatus(ran)}, not ${block.exit}:\n${block.script}\n--- stdout\n${ran.stdout.slice(-3000)}\n--- stderr\n${ran.stderr.slice(-3000)}`,
     );
   }
 }
@@ -165,7 +171,20 @@ export function editedWorkspace(
     execFileSync("git", ["worktree", "remove", "--force", root], { cwd: REPO_ROOT, stdio: "ignore" });
   };
   try {
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
+    // The installed dependencies, the workspace's and each project's own (a project may pin another version).
+    for (const group of ["", "packages", "apps", "tools", "e2e", "examples"]) {
+      const projects =
+        group === ""
+          ? [""]
+          : fs.existsSync(path.join(REPO_ROOT, group))
+            ? fs.readdirSync(path.join(REPO_ROOT, group)).map((p) => path.join(group, p))
+            : [];
+      for (const project of projects) {
+        const modules = path.join(REPO_ROOT, project, "node_modules");
+        if (fs.existsSync(modules) && fs.existsSync(path.join(root, project)))
+          fs.symlinkSync(modules, path.join(root, project, "node_modules"));
+      }
+    }
     fs.symlinkSync(path.join(REPO_ROOT, "apps", "infra", "dist"), path.join(root, "apps", "infra", "dist"));
     edit(path.join(root, "apps", "infra", "environments"));
   } catch (e) {

@@ -382,7 +382,7 @@ describe("deploy lifecycle against the emulator", () => {
       const saved = outDir(land.ws, "saved-plan");
       await synth(land.ws, saved, ["prod"], environmentsDir);
       const savedDir = stackDir(saved, "prod");
-      await terraform(land.ws, savedDir, "prod", ["init", "-input=false"], "saved plan init");
+      reuseInit(stackDir(land.outs.prod, "prod"), savedDir); // the deployed folder's backend and providers: no second init
       await terraform(
         land.ws,
         savedDir,
@@ -396,7 +396,15 @@ describe("deploy lifecycle against the emulator", () => {
         exitCode,
         markdown,
         errors,
-      } = await reviewPlanFile(land, "mixed", "prod", path.join(savedDir, "prod.tfplan"), environmentsDir);
+      } = await reviewPlanFile(
+        land,
+        "mixed",
+        "prod",
+        path.join(savedDir, "prod.tfplan"),
+        environmentsDir,
+        // The --fail-on runs read the same plan as JSON: one `terraform show` instead of one per run.
+        await showJson(savedDir, "prod.tfplan"),
+      );
       expect(files.prod).toBeDefined();
 
       const resized = changeOf(r, "aws_instance.instances_app_1");
@@ -468,8 +476,8 @@ describe("deploy lifecycle against the emulator", () => {
       expect(baseline.checks.find((c) => c.id === id)?.status).toBe("unknown");
     expect(outcomes.map((o) => o.check)).toEqual([
       "endpoint-dns",
-      "endpoint-dns",
       "endpoint-ingress",
+      "endpoint-dns",
       "instance-role",
       "instance",
       "s3-gateway",
@@ -492,6 +500,9 @@ describe("deploy lifecycle against the emulator", () => {
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
+    // Beside the destroys: the README's up --keep, in emulators of its own (checked by its own test).
+    upKeepRun = upKeepBlock(blockOf("up-keep"), path.join(land.ws.root, "logs", "readme-up-keep.log"));
+    upKeepRun.catch(() => undefined);
     await Promise.all(
       ENVIRONMENTS.map((env) => destroys[env] ?? runCdktf(land.ws, "destroy", env, { out: land.outs[env] })),
     );
@@ -519,10 +530,19 @@ describe("deploy lifecycle against the emulator", () => {
 
 describe("the README's aws-emulator up --keep (up-keep)", () => {
   test("stays up with its emulators answering; stopped as Ctrl-C stops it, it exits as documented and leaves no emulator, command or folder", async () => {
-    const { endpoints } = await upKeepBlock(blockOf("up-keep"), path.join(land.ws.root, "logs", "readme-up-keep.log"));
+    const { endpoints } = await (upKeepRun ??
+      upKeepBlock(blockOf("up-keep"), path.join(land.ws.root, "logs", "readme-up-keep.log")));
     expect(endpoints.length).toBeGreaterThan(0);
   });
 });
+
+/** `terraform show -json <plan>` in `dir`, written beside it; returns the file. */
+async function showJson(dir: string, plan: string): Promise<string> {
+  const shown = await terraform(land.ws, dir, "prod", ["show", "-json", plan], "saved plan show");
+  const file = path.join(dir, `${plan}.json`);
+  fs.writeFileSync(file, shown.output.split("\n").find((l) => l.startsWith("{")) ?? "");
+  return file;
+}
 
 /** Gives `to` the initialized `.terraform` (backend and providers) and lock file of `from`, a folder of the same stack. */
 function reuseInit(from: string, to: string): void {
@@ -532,6 +552,8 @@ function reuseInit(from: string, to: string): void {
 
 /** Dev's change, lock and destroy start, begun while prod is reviewed. */
 let devWork: Promise<void>;
+/** The README's up --keep, started beside the destroys. */
+let upKeepRun: ReturnType<typeof upKeepBlock> | undefined;
 /** The session doctor's scenarios on dev. */
 let doctorWork: ReturnType<typeof doctorScenarios>;
 /** The README's connect and doctor blocks on dev, after the doctor's scenarios. */

@@ -109,11 +109,13 @@ export async function reviewPlanFile(
   stack: string,
   planFile: string,
   environmentsDir: string,
+  /** The same plan as `terraform show -json` gives it, for the runs with other options. @default planFile */
+  planJsonFile = planFile,
 ): Promise<ReviewOutcome> {
   const args = (out: string, extra: readonly string[]) => [
     "review",
     `--stack=${stack}`,
-    `--plan=${planFile}`,
+    `--plan=${extra.length === 0 ? planFile : planJsonFile}`,
     `--app=${path.join(REPO_ROOT, "apps", "infra")}`,
     `--environments-dir=${environmentsDir}`,
     `--base-app=${deployedApp(land)}`,
