@@ -63,11 +63,21 @@ import {
   EMULATOR_ARTIFACTS,
   STATE_BOOTSTRAP_STACK,
 } from "@ssm-access/aws-emulator";
-import { main as planReview, planWithCredentials, readSavedPlan, renderMarkdown } from "@ssm-access/plan-review";
-import { EMULATOR_UNANSWERED, doctorScenarios } from "./doctor";
-import { changeOf, editEnvironments, reviewOfProd, reviewProd } from "./reviews";
+import { REPO_ROOT } from "./apps";
+import {
+  assertExit,
+  blockOf,
+  blockProblems,
+  editedWorkspace,
+  emulatorBlocks,
+  emulatorVariables,
+  runBlock,
+  upKeepBlock,
+  userEnv,
+} from "./doc-blocks";
+import { EMULATOR_UNANSWERED, doctorEnvironment, doctorScenarios } from "./doctor";
+import { changeOf, editEnvironments, reviewPlanFile, reviewProd, writePlanFile } from "./reviews";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const ENVIRONMENTS = ["dev", "prod"];
 const ACCESS_TAG = "SsmAccessGroup";
 
@@ -133,6 +143,10 @@ afterAll(async () => {
 });
 
 describe("deploy lifecycle against the emulator", () => {
+  test("every README block annotated `doc-test: emulator` has a name this tier runs, and every name it runs has a block", () => {
+    expect(blockProblems(emulatorBlocks())).toEqual([]);
+  });
+
   test("bootstrap creates the state buckets, and dev and prod deploy into their S3 backends through `nx run infra:deploy`", async () => {
     await bootstrapAndDeploy(land);
     for (const env of ENVIRONMENTS) {
@@ -262,43 +276,58 @@ describe("deploy lifecycle against the emulator", () => {
       // and a review of dev through the CLI, in its own emulator.
       doctorWork = doctorScenarios(land, REPO_ROOT);
       doctorWork.catch(() => undefined);
+      readmeOnDev = doctorWork.then(() => devReadmeBlocks());
+      readmeOnDev.catch(() => undefined);
       devWork = destroyAfter(
         "dev",
-        doctorWork.then(() => devChangeAndLock()),
+        readmeOnDev.then(() => devChangeAndLock()),
       );
       devWork.catch(() => undefined);
       cliReview = reviewDevThroughCli();
       cliReview.catch(() => undefined);
     });
 
-    test("no change: nothing to review, exit 0 (prod's clean second plan)", () => {
-      const prodJson = JSON.parse(
-        fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", "prod.json"), "utf8"),
-      ) as unknown;
-      const stackJson = JSON.parse(
-        fs.readFileSync(path.join(land.ws.root, "out", "synth", "stacks", "prod", "cdk.tf.json"), "utf8"),
-      ) as unknown;
-      const { review: r, markdown, exitCode } = reviewOfProd(land, REPO_ROOT, prodReplan, stackJson, prodJson);
+    test("no change: nothing to review, exit 0 (prod's clean second plan)", async () => {
+      const dir = stackDir(outDir(land.ws, "replan"), "prod");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.copyFileSync(
+        path.join(land.ws.root, "out", "synth", "stacks", "prod", "cdk.tf.json"),
+        path.join(dir, "cdk.tf.json"),
+      );
+      const {
+        review: r,
+        markdown,
+        code,
+      } = await reviewPlanFile(
+        land,
+        "no-change",
+        "prod",
+        writePlanFile(dir, prodReplan),
+        path.join(REPO_ROOT, "apps", "infra", "environments"),
+      );
       expect(r.counts).toEqual({ create: 0, update: 0, replace: 0, delete: 0, read: 0 });
       expect(r.changes).toEqual([]);
       expect(r.security).toEqual([]);
       expect(r.drift).toEqual([]);
-      expect(exitCode()).toBe(0);
+      expect(code).toBe(0);
       expect(markdown).toMatch(/no changes/i);
     });
 
     test("a CIDR change replaces the VPC, its subnets and the instances, each traced to prod.json network.cidr", async () => {
       const {
         review: r,
+        code,
         exitCode,
         markdown,
+        markdownWithin,
       } = await review("cidr", (f) => {
         (f.prod.network as Record<string, unknown>).cidr = "10.30.0.0/16";
       });
       const vpc = changeOf(r, "aws_vpc.network");
       expect(vpc).toMatchObject({
         action: "replace",
-        source: { file: "apps/infra/environments/prod.json", field: "network.cidr" },
+        // The head's file is the one given (--environments-dir), named as given.
+        source: { file: expect.stringMatching(/environments-cidr\/prod\.json$/), field: "network.cidr" },
       });
       expect(vpc.replacedBecause).toContain("cidr_block");
       for (const address of [
@@ -314,14 +343,14 @@ describe("deploy lifecycle against the emulator", () => {
       expect(instanceNotes).toMatch(/root volume/i);
       expect(changeOf(r, "aws_vpc_endpoint.network_endpoints_ssm_endpoint").notes.join("\n")).toMatch(/session/i);
       expect(r.counts.replace).toBeGreaterThanOrEqual(20);
-      expect(exitCode()).toBe(3);
-      expect(exitCode(["change"])).toBe(3);
-      expect(exitCode([])).toBe(2);
+      expect(code).toBe(3);
+      expect(await exitCode(["change"])).toBe(3);
+      expect(await exitCode([])).toBe(2);
       expect(markdown).toContain("network.cidr");
       expect(markdown.length).toBeLessThanOrEqual(65000);
 
       // Too long for a comment: cut to the limit, counts, destroys and replacements, and security kept.
-      const cut = renderMarkdown(r, { maxChars: 4000 });
+      const cut = await markdownWithin(4000);
       expect(cut.length).toBeLessThanOrEqual(4000);
       expect(cut).toMatch(/Counts/);
       expect(cut).toContain("aws_vpc.network");
@@ -349,18 +378,34 @@ describe("deploy lifecycle against the emulator", () => {
         (f.prod.sessionLogging as Record<string, unknown>).encryptSessions = false;
         (f.prod.operatorAccess as Record<string, unknown>).portForwarding = { ports: [8080] };
       });
-      const saved = await planWithCredentials({
-        repoRoot: REPO_ROOT,
-        appDir: path.join(REPO_ROOT, "apps", "infra"),
-        stack: "prod",
+      // What `plan-review plan` does with the caller's credentials and backend: synth, init, plan -out.
+      const saved = outDir(land.ws, "saved-plan");
+      await synth(land.ws, saved, ["prod"], environmentsDir);
+      const savedDir = stackDir(saved, "prod");
+      reuseInit(stackDir(land.outs.prod, "prod"), savedDir); // the deployed folder's backend and providers: no second init
+      await terraform(
+        land.ws,
+        savedDir,
+        "prod",
+        ["plan", "-input=false", "-lock-timeout=60s", "-out=prod.tfplan"],
+        "saved plan",
+      );
+      const {
+        review: r,
+        code,
+        exitCode,
+        markdown,
+        errors,
+      } = await reviewPlanFile(
+        land,
+        "mixed",
+        "prod",
+        path.join(savedDir, "prod.tfplan"),
         environmentsDir,
-        outdir: outDir(land.ws, "saved-plan"),
-        env: childEnv(land.ws),
-        output: "ignore",
-      });
-      expect(saved.code).toBe(0);
-      const { plan, stackJson } = await readSavedPlan(saved.planFile);
-      const { review: r, exitCode, markdown } = reviewOfProd(land, REPO_ROOT, plan as PlanJson, stackJson, files.prod);
+        // The --fail-on runs read the same plan as JSON: one `terraform show` instead of one per run.
+        await showJson(savedDir, "prod.tfplan"),
+      );
+      expect(files.prod).toBeDefined();
 
       const resized = changeOf(r, "aws_instance.instances_app_1");
       expect(resized).toMatchObject({ action: "update", source: { field: "instances[0].instanceType" } });
@@ -390,56 +435,40 @@ describe("deploy lifecycle against the emulator", () => {
       expect(r.drift.map((d) => d.address)).not.toContain("aws_iam_role.instance_role");
       expect(changeOf(r, "aws_security_group.instances_security_group").action).toBe("update");
 
-      expect(exitCode()).toBe(3);
-      expect(exitCode(["change"])).toBe(3);
-      expect(exitCode(["drift"])).toBe(3);
-      expect(exitCode([])).toBe(2);
-
-      // The same saved plan through the command line.
-      const reviewDir = path.join(land.ws.root, "review-saved");
-      const io = capture();
-      const code = await planReview(
-        [
-          "review",
-          "--stack=prod",
-          `--plan=${saved.planFile}`,
-          `--environments-dir=${environmentsDir}`,
-          `--out-dir=${reviewDir}`,
-        ],
-        io,
-        path.join(REPO_ROOT, "apps", "infra"),
-      );
-      expect(io.errors()).not.toMatch(/plan-review:/);
+      const [onChange, onDrift, onNone] = await Promise.all([exitCode(["change"]), exitCode(["drift"]), exitCode([])]);
       expect(code).toBe(3);
-      const json = JSON.parse(fs.readFileSync(path.join(reviewDir, "prod.json"), "utf8")) as {
-        provenance: { kind: string };
-        changes: Array<{ address: string; action: string }>;
-      };
-      expect(json.provenance.kind).toBe("saved-plan");
-      expect(json.changes).toEqual(
+      expect(onChange).toBe(3);
+      expect(onDrift).toBe(3);
+      expect(onNone).toBe(2);
+
+      // What the command line wrote of the saved plan.
+      expect(errors).not.toMatch(/plan-review:/);
+      expect(r.provenance.kind).toBe("saved-plan");
+      expect(r.changes).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ address: "aws_instance.instances_app_2", action: "delete" }),
         ]),
       );
-      expect(fs.readFileSync(path.join(reviewDir, "prod.md"), "utf8")).toMatch(/saved plan/i);
+      expect(markdown).toMatch(/saved plan/i);
     });
 
-    test("infra:review --base through the CLI: dev's committed base deployed into its own emulator, the edited head planned against it, files written, nothing left behind", async () => {
-      const { code, json, markdown, errors, leftBehind } = await cliReview;
+    test("the README's review --base (review-base): dev's committed base deployed into its own emulator, the edited head planned against it, files written, its documented exit code, nothing left behind", async () => {
+      const { code, expected, json, markdown, errors, leftBehind } = await cliReview;
       expect(errors).not.toMatch(/plan-review:/);
+      expect(code).toBe(expected);
       expect(code).toBe(2);
       expect(markdown).toMatch(/predicted against an emulated baseline/i);
       const resized = json.changes.find((c) => c.address === "aws_instance.instances_app_1");
-      // The head's file is the one given (--environments-dir), named as given.
+      // The head's file is the workspace's, edited as the README says.
       expect(resized).toMatchObject({
         action: "update",
-        source: { file: expect.stringMatching(/environments-cli\/dev\.json$/), field: "instances[0].instanceType" },
+        source: { file: "apps/infra/environments/dev.json", field: "instances[0].instanceType" },
       });
       expect(leftBehind).toEqual([]);
     });
   });
 
-  test("the session doctor on dev names exactly the broken cause of TargetNotConnected each time: private DNS off, DNS hostnames off, no HTTPS into the endpoints, the managed policy detached, an endpoint deleted", async () => {
+  test("the session doctor's command line on dev names exactly the broken cause of TargetNotConnected each time, with its fix: private DNS off, DNS hostnames off, no HTTPS into the endpoints, the managed policy detached, the instance profile disassociated, the S3 gateway off the subnet's route table, an endpoint deleted", async () => {
     const { baseline, outcomes, failureText } = await doctorWork;
     expect(baseline.checks.filter((c) => c.status === "fail")).toEqual([]);
     // What moto cannot answer is "?" with the reason, never ✔.
@@ -447,12 +476,22 @@ describe("deploy lifecycle against the emulator", () => {
       expect(baseline.checks.find((c) => c.id === id)?.status).toBe("unknown");
     expect(outcomes.map((o) => o.check)).toEqual([
       "endpoint-dns",
-      "endpoint-dns",
       "endpoint-ingress",
+      "endpoint-dns",
       "instance-role",
+      "instance",
+      "s3-gateway",
       "endpoints",
     ]);
     expect(failureText).toMatch(/✖ endpoint-ingress/);
+  });
+
+  test("the README's connect --print (connect-print) and doctor (doctor-dev) on the deployed dev, with the variables `aws-emulator up` prints: the session command of dev's instance, and the doctor's documented exit code", async () => {
+    const { connect, doctor, instanceId } = await readmeOnDev;
+    expect(connect.stdout).toContain(`aws ssm start-session --target ${instanceId} --region eu-west-1`);
+    expect(doctor.stdout).toMatch(/^\? registration: /m);
+    expect(doctor.stdout).toMatch(/^✔ instance: /m);
+    expect(doctor.stdout).not.toMatch(/^✖ /m);
   });
 
   test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
@@ -461,6 +500,9 @@ describe("deploy lifecycle against the emulator", () => {
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
+    // Beside the destroys: the README's up --keep, in emulators of its own (checked by its own test).
+    upKeepRun = upKeepBlock(blockOf("up-keep"), path.join(land.ws.root, "logs", "readme-up-keep.log"));
+    upKeepRun.catch(() => undefined);
     await Promise.all(
       ENVIRONMENTS.map((env) => destroys[env] ?? runCdktf(land.ws, "destroy", env, { out: land.outs[env] })),
     );
@@ -486,6 +528,22 @@ describe("deploy lifecycle against the emulator", () => {
   });
 });
 
+describe("the README's aws-emulator up --keep (up-keep)", () => {
+  test("stays up with its emulators answering; stopped as Ctrl-C stops it, it exits as documented and leaves no emulator, command or folder", async () => {
+    const { endpoints } = await (upKeepRun ??
+      upKeepBlock(blockOf("up-keep"), path.join(land.ws.root, "logs", "readme-up-keep.log")));
+    expect(endpoints.length).toBeGreaterThan(0);
+  });
+});
+
+/** `terraform show -json <plan>` in `dir`, written beside it; returns the file. */
+async function showJson(dir: string, plan: string): Promise<string> {
+  const shown = await terraform(land.ws, dir, "prod", ["show", "-json", plan], "saved plan show");
+  const file = path.join(dir, `${plan}.json`);
+  fs.writeFileSync(file, shown.output.split("\n").find((l) => l.startsWith("{")) ?? "");
+  return file;
+}
+
 /** Gives `to` the initialized `.terraform` (backend and providers) and lock file of `from`, a folder of the same stack. */
 function reuseInit(from: string, to: string): void {
   fs.cpSync(path.join(from, ".terraform"), path.join(to, ".terraform"), { recursive: true });
@@ -494,12 +552,36 @@ function reuseInit(from: string, to: string): void {
 
 /** Dev's change, lock and destroy start, begun while prod is reviewed. */
 let devWork: Promise<void>;
+/** The README's up --keep, started beside the destroys. */
+let upKeepRun: ReturnType<typeof upKeepBlock> | undefined;
 /** The session doctor's scenarios on dev. */
 let doctorWork: ReturnType<typeof doctorScenarios>;
+/** The README's connect and doctor blocks on dev, after the doctor's scenarios. */
+let readmeOnDev: ReturnType<typeof devReadmeBlocks>;
+
+/**
+ * The README blocks `connect-print` and `doctor-dev`, run as written from
+ * the workspace root with the emulator variables the README tells users to
+ * export (and an AWS CLI v2 and a Session Manager plugin on PATH, as on an
+ * operator's machine); each exits as annotated.
+ */
+async function devReadmeBlocks() {
+  const env = userEnv({ ...emulatorVariables(land, "dev"), PATH: doctorEnvironment(land).PATH as string });
+  const connectBlock = blockOf("connect-print");
+  const connect = await runBlock(connectBlock, env, path.join(land.ws.root, "logs", "readme-connect-print.log"));
+  assertExit(connectBlock, connect);
+  const doctorBlock = blockOf("doctor-dev");
+  const doctor = await runBlock(doctorBlock, env, path.join(land.ws.root, "logs", "readme-doctor-dev.log"));
+  assertExit(doctorBlock, doctor);
+  const ids = (await outputs("dev")).instance_ids.value as Record<string, string>;
+  return { connect, doctor, instanceId: Object.values(ids)[0] };
+}
 
 /** What `infra:review --stack=dev --base=HEAD` printed, wrote and left behind. */
 interface CliReviewResult {
   readonly code: number;
+  /** The exit code the README documents. */
+  readonly expected: number;
   readonly markdown: string;
   readonly json: { changes: Array<{ address: string; action: string; source?: { file: string; field: string } }> };
   readonly errors: string;
@@ -508,45 +590,50 @@ interface CliReviewResult {
 }
 let cliReview: Promise<CliReviewResult>;
 
-function capture(): { out: (t: string) => void; err: (l: string) => void; output: () => string; errors: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: (t) => out.push(t), err: (l) => err.push(l), output: () => out.join(""), errors: () => err.join("\n") };
-}
-
 /** `review --stack=dev --base=HEAD` with dev's first instance resized in the head: the whole CLI, its own emulator and worktree. */
 async function reviewDevThroughCli(): Promise<CliReviewResult> {
-  const { dir } = editEnvironments(land, REPO_ROOT, "cli", (f) => {
-    (f.dev.instances as Array<Record<string, unknown>>)[0].instanceType = "t3.micro";
+  const block = blockOf("review-base");
+  // The README's step before the command: change an environment file (dev's instance type), in a copy of the workspace.
+  const workspace = editedWorkspace(land.ws.root, (environmentsDir) => {
+    const file = path.join(environmentsDir, "dev.json");
+    const dev = JSON.parse(fs.readFileSync(file, "utf8")) as { instances: Array<Record<string, unknown>> };
+    dev.instances[0].instanceType = "t3.micro";
+    fs.writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`);
   });
-  const reviewDir = path.join(land.ws.root, "review-cli");
-  const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-")));
-  const io = capture();
-  const code = await planReview(
-    ["review", "--stack=dev", "--base=HEAD", `--environments-dir=${dir}`, `--out-dir=${reviewDir}`],
-    io,
-    path.join(REPO_ROOT, "apps", "infra"),
-  );
-  const worktrees = childProcess.execFileSync("git", ["worktree", "list", "--porcelain"], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-  });
-  const leftBehind = [
-    ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-") && !before.has(f)),
-    ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes("ssm-access-review-")),
-  ];
-  const jsonFile = path.join(reviewDir, "dev.json");
-  return {
-    code,
-    markdown: fs.existsSync(path.join(reviewDir, "dev.md"))
-      ? fs.readFileSync(path.join(reviewDir, "dev.md"), "utf8")
-      : "",
-    json: fs.existsSync(jsonFile)
-      ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CliReviewResult["json"])
-      : { changes: [] },
-    errors: io.errors(),
-    leftBehind,
-  };
+  try {
+    const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-")));
+    const ran = await runBlock(
+      block,
+      userEnv(),
+      path.join(land.ws.root, "logs", "readme-review-base.log"),
+      workspace.root,
+    );
+    const worktrees = childProcess.execFileSync("git", ["worktree", "list", "--porcelain"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    const leftBehind = [
+      ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-") && !before.has(f)),
+      ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes("ssm-access-review-")),
+    ];
+    // Where the README says the review goes: apps/infra/.review/<env>.{md,json}.
+    const reviewDir = path.join(workspace.root, "apps", "infra", ".review");
+    const jsonFile = path.join(reviewDir, "dev.json");
+    return {
+      code: ran.code ?? -1,
+      expected: block.exit,
+      markdown: fs.existsSync(path.join(reviewDir, "dev.md"))
+        ? fs.readFileSync(path.join(reviewDir, "dev.md"), "utf8")
+        : "",
+      json: fs.existsSync(jsonFile)
+        ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CliReviewResult["json"])
+        : { changes: [] },
+      errors: ran.stderr,
+      leftBehind,
+    };
+  } finally {
+    workspace.remove();
+  }
 }
 
 /** Destroy runs of each environment, started as soon as its changes are checked; awaited (and checked) by the destroy test. */

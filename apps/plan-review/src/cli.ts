@@ -39,6 +39,9 @@ Options of review:
   --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
+  --base-app=<dir>          with --plan: the app folder of the revision the state was deployed from, synthesized
+                            (<dir>/environments/<env>.json, <dir>/cdktf.out/stacks/<env>/cdk.tf.json): each change is
+                            traced to the field that changed, and what the plan deletes or renames is named
 
 Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.
 Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.
@@ -59,6 +62,8 @@ export type Command =
       readonly failOn: readonly FailOn[];
       readonly outDir: string;
       readonly maxChars: number;
+      /** With `plan`: the base revision's synthesized app folder. */
+      readonly baseApp?: string;
     }
   | {
       readonly command: "plan";
@@ -98,10 +103,11 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       "fail-on": { type: "string" },
       "out-dir": { type: "string" },
       "max-chars": { type: "string" },
+      "base-app": { type: "string" },
     },
   });
   if (command === "environments") {
-    rejectOptions(values, ["stack", "plan", "fail-on", "out-dir", "max-chars"], "environments", "review");
+    rejectOptions(values, ["stack", "plan", "fail-on", "out-dir", "max-chars", "base-app"], "environments", "review");
     if (values.affected === true && values.base === undefined)
       throw new UsageError("--affected needs --base=<git ref>: the commit the change is compared with");
     if (values.affected !== true && values.base !== undefined)
@@ -122,16 +128,18 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   if (command !== "plan") rejectOptions(values, ["refresh-only"], command, "plan");
   const { stack, appDir, environmentsDir } = stackTarget(values, cwd);
   if (command === "plan") {
-    rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars"], "plan", "review");
+    rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars", "base-app"], "plan", "review");
     return { command, stack, appDir, environmentsDir, refreshOnly: values["refresh-only"] === true };
   }
   if (command === "apply") {
-    rejectOptions(values, ["base", "fail-on", "out-dir", "max-chars"], "apply", "review");
+    rejectOptions(values, ["base", "fail-on", "out-dir", "max-chars", "base-app"], "apply", "review");
     if (values.plan === undefined) throw new UsageError("apply needs --plan=<file>: the reviewed plan it applies");
     return { command, stack, plan: path.resolve(cwd, values.plan), appDir, environmentsDir };
   }
   if ((values.base === undefined) === (values.plan === undefined))
     throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
+  if (values["base-app"] !== undefined && values.plan === undefined)
+    throw new UsageError("--base-app goes with --plan (--base deploys its own base)");
   const failOn = parseFailOn(values["fail-on"]);
   const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
   if (!Number.isInteger(maxChars) || maxChars < 1000)
@@ -146,6 +154,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     failOn,
     outDir: path.resolve(cwd, values["out-dir"] ?? path.join(appDir, ".review")),
     maxChars,
+    ...(values["base-app"] !== undefined ? { baseApp: path.resolve(cwd, values["base-app"]) } : {}),
   };
 }
 
@@ -214,10 +223,12 @@ export async function reviewInput(
   }
   const saved = await readSavedPlan(command.plan as string);
   const envFile = path.join(command.environmentsDir, `${command.stack}.json`);
+  const base = command.baseApp === undefined ? undefined : readBaseApp(command.baseApp, command.stack, repoRoot);
   const input: ReviewInput = {
     stack: command.stack,
     plan: saved.plan,
     stackJson: saved.stackJson,
+    ...(base ? { baseStackJson: base.stackJson, baseEnvironment: base.environment } : {}),
     environment: {
       file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
       json: JSON.parse(fs.readFileSync(envFile, "utf8")),
@@ -231,6 +242,27 @@ export async function reviewInput(
     },
   };
   return { input, extra: {} };
+}
+
+/** The base side of a saved plan's review, from the base revision's synthesized app folder (`--base-app`). */
+export function readBaseApp(
+  baseApp: string,
+  stack: string,
+  repoRoot: string,
+): { stackJson: unknown; environment: { file: string; json: unknown } } {
+  const envFile = path.join(baseApp, "environments", `${stack}.json`);
+  const stackFile = path.join(baseApp, "cdktf.out", "stacks", stack, "cdk.tf.json");
+  for (const file of [envFile, stackFile]) {
+    if (!fs.existsSync(file))
+      throw new Error(`--base-app ${baseApp}: ${file} is missing (synthesize the base revision: npm run synth)`);
+  }
+  return {
+    stackJson: JSON.parse(fs.readFileSync(stackFile, "utf8")),
+    environment: {
+      file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
+      json: JSON.parse(fs.readFileSync(envFile, "utf8")),
+    },
+  };
 }
 
 /** The command: returns the exit code (see {@link USAGE}). */

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "@ssm-access/terraform-kit";
 import { DEFAULT_FAIL_ON, main, parseCommand, parseFailOn } from "../src";
@@ -39,6 +41,79 @@ describe("plan-review command line", () => {
       outDir: path.resolve("/tmp/r"),
       maxChars: 20000,
     });
+  });
+
+  test("review --plan --base-app: the base revision's app folder, resolved; it goes with --plan only", () => {
+    expect(
+      parseCommand(["review", "--stack=prod", "--plan=p.json", "--base-app=../base/apps/infra"], APP),
+    ).toMatchObject({
+      plan: path.join(APP, "p.json"),
+      baseApp: path.resolve(APP, "../base/apps/infra"),
+    });
+    expect(() => parseCommand(["review", "--stack=prod", "--base=main", "--base-app=x"], APP)).toThrow(
+      /--base-app goes with --plan/,
+    );
+  });
+
+  test("a review of a saved plan with --base-app traces the change to the field that changed, and names a missing base file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-base-app-"));
+    try {
+      const app = path.join(dir, "apps", "infra");
+      const base = path.join(dir, "base");
+      const resource = {
+        aws_vpc: { network: { cidr_block: "10.0.0.0/16", "//": { metadata: { path: "dev/Network/Resource" } } } },
+      };
+      const write = (file: string, json: unknown) => {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify(json));
+      };
+      write(path.join(app, "environments", "dev.json"), { network: { cidr: "10.1.0.0/16", flowLogs: false } });
+      write(path.join(base, "environments", "dev.json"), { network: { cidr: "10.0.0.0/16", flowLogs: false } });
+      write(path.join(app, "cdktf.out", "stacks", "dev", "cdk.tf.json"), { resource });
+      write(path.join(base, "cdktf.out", "stacks", "dev", "cdk.tf.json"), { resource });
+      const change = (actions: string[], cidr: string) => ({
+        address: "aws_vpc.network",
+        mode: "managed",
+        type: "aws_vpc",
+        name: "network",
+        change: { actions, before: { cidr_block: "10.0.0.0/16" }, after: { cidr_block: cidr }, after_unknown: {} },
+      });
+      const plan = path.join(app, "cdktf.out", "stacks", "dev", "plan.json");
+      write(plan, { format_version: "1.2", resource_changes: [change(["delete", "create"], "10.1.0.0/16")] });
+      const outDir = path.join(dir, "review");
+      const review = (extra: string[]) =>
+        main(
+          [
+            "review",
+            "--stack=dev",
+            `--app=${app}`,
+            `--plan=${plan}`,
+            `--out-dir=${outDir}`,
+            "--fail-on=none",
+            ...extra,
+          ],
+          { out: () => undefined, err: () => undefined },
+          app,
+        );
+      expect(await review([`--base-app=${base}`])).toBe(2);
+      const json = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as {
+        changes: Array<{ source?: { field: string } }>;
+      };
+      expect(json.changes[0].source).toEqual({ file: "apps/infra/environments/dev.json", field: "network.cidr" });
+      expect(await review([])).toBe(2);
+      const plain = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as typeof json;
+      expect(plain.changes[0].source?.field).toBe("network");
+      const err: string[] = [];
+      const missing = await main(
+        ["review", "--stack=dev", `--app=${app}`, `--plan=${plan}`, `--out-dir=${outDir}`, `--base-app=${app}/nowhere`],
+        { out: () => undefined, err: (l) => err.push(l) },
+        app,
+      );
+      expect(missing).toBe(1);
+      expect(err.join("\n")).toMatch(/--base-app .*nowhere: .*environments\/dev\.json is missing/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([

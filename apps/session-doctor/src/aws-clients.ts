@@ -40,6 +40,9 @@ import type {
   SSMClientConfig,
 } from "@aws-sdk/client-ssm";
 import type { GetCallerIdentityCommandOutput, STSClientConfig } from "@aws-sdk/client-sts";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 type Answer<T> = Promise<Omit<T, "$metadata">>;
 
@@ -77,12 +80,39 @@ export type AwsClientConfig = EC2ClientConfig &
   KMSClientConfig &
   STSClientConfig;
 
+/** The variable naming a certificate bundle to trust instead of Node's own, as the AWS CLI reads it. */
+export const CA_BUNDLE_VARIABLE = "AWS_CA_BUNDLE";
+
+/**
+ * `config` with what the environment says and the SDK for JavaScript v3 does
+ * not read itself: `AWS_CA_BUNDLE`, the certificates to trust (a private CA,
+ * or the self-signed certificate of a local AWS API emulator), unless
+ * `config` brings its own request handler. The SDK reads the rest itself:
+ * credentials (`AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, SSO, ...) and endpoints
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`). Throws naming the
+ * variable and the file when the bundle cannot be read.
+ */
+export function withEnvironmentConfig(config: AwsClientConfig, env: NodeJS.ProcessEnv = process.env): AwsClientConfig {
+  const bundle = env[CA_BUNDLE_VARIABLE];
+  if (bundle === undefined || bundle === "" || config.requestHandler !== undefined) return config;
+  let ca: Buffer;
+  try {
+    ca = fs.readFileSync(bundle);
+  } catch (e) {
+    throw new Error(`${CA_BUNDLE_VARIABLE}=${bundle}: the certificate bundle cannot be read (${(e as Error).message})`);
+  }
+  return { ...config, requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca }) }) };
+}
+
 /**
  * {@link AwsClients} over the AWS SDK for JavaScript v3, every client made
- * with `config` (the default credential chain when it names none). Each SDK
- * client is loaded on its first call, so `connect` loads STS only.
+ * with `config` and the environment's additions ({@link withEnvironmentConfig}:
+ * the default credential chain when `config` names none, `AWS_ENDPOINT_URL`,
+ * `AWS_CA_BUNDLE`). Each SDK client is loaded on its first call, so `connect`
+ * loads STS only.
  */
-export function createAwsClients(config: AwsClientConfig): AwsClients {
+export function createAwsClients(given: AwsClientConfig, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const config = withEnvironmentConfig(given, env);
   const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
     let made: Promise<T> | undefined;
     return () => (made ??= make());

@@ -59,6 +59,9 @@ replace the instances or hide what the read-back must prove:
   prior value), planned an update. Here an instance launched with empty user data has none;
 - ModifyVpcEndpoint ignored `PrivateDnsEnabled`, so turning an endpoint's private DNS off
   (what the session doctor must tell apart) changed nothing;
+- ModifyVpcEndpoint `RemoveRouteTableIds` on a gateway endpoint (S3) left its route (to the service's
+  prefix list) in the route table, and `AddRouteTableIds` made none, while AWS removes and adds it: a
+  subnet cut off from S3 still showed the route. Here the route follows the endpoint's route tables;
 - RunInstances ignored `DisableApiTermination`, so an instance launched with termination
   protection reported none and every plan wanted to turn it on again. Here it is kept.
 
@@ -93,6 +96,7 @@ from moto.ssm.exceptions import DoesNotExistException, SSMException
 from moto.ssm.responses import SimpleSystemManagerResponse
 import moto.ec2.models.elastic_network_interfaces as ec2_enis
 import moto.ec2.models.instances as ec2_instances
+import moto.ec2.models.vpcs as ec2_vpcs
 import moto.ec2.responses.instances as ec2_instance_responses
 import moto.ec2.responses.launch_templates as ec2_launch_templates
 import moto.ec2.responses.vpcs as ec2_vpc_responses
@@ -578,13 +582,34 @@ _original_modify_vpc_endpoint = ec2_vpc_responses.VPCs.modify_vpc_endpoint
 
 
 def _modify_vpc_endpoint(self: Any) -> Any:
-    """ModifyVpcEndpoint with PrivateDnsEnabled turns the endpoint's private DNS on or off, as AWS does."""
+    """ModifyVpcEndpoint as AWS does it: PrivateDnsEnabled turns the endpoint's private DNS on or off, and a
+    gateway endpoint's route (to its service's prefix list) leaves the route tables removed from it and
+    appears in those added to it."""
+    endpoint_id = self._get_param("VpcEndpointId")
+    endpoint = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[endpoint_id])[0]
+    tables_before = list(endpoint.route_table_ids or [])
     result = _original_modify_vpc_endpoint(self)
     private_dns = self._get_bool_param("PrivateDnsEnabled")
     if private_dns is not None:
-        endpoint = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[self._get_param("VpcEndpointId")])[0]
         endpoint.private_dns_enabled = private_dns
+    prefix_list = getattr(endpoint, "destination_prefix_list_id", None)
+    if prefix_list:
+        tables_after = list(endpoint.route_table_ids or [])
+        for table_id in tables_before:
+            if table_id not in tables_after:
+                _delete_endpoint_route(self.ec2_backend, table_id, endpoint_id)
+        for table_id in tables_after:
+            if table_id not in tables_before:
+                self.ec2_backend.create_route(table_id, None, gateway_id=endpoint_id, destination_prefix_list_id=prefix_list)
     return result
+
+
+def _delete_endpoint_route(backend: Any, table_id: str, endpoint_id: str) -> None:
+    """Deletes the routes of `table_id` whose target is the gateway endpoint `endpoint_id`."""
+    table = backend.get_route_table(table_id)
+    for route_id, route in list(table._routes.items()):
+        if getattr(route.gateway, "id", None) == endpoint_id:
+            del table._routes[route_id]
 
 
 _request_lock = threading.Lock()
@@ -624,6 +649,8 @@ def check_gaps() -> None:
     ):
         if not hasattr(owner, attribute):
             problems.append(f"{owner.__name__}.{attribute} is gone")
+    if "destination_prefix_list_id" not in inspect.signature(ec2_vpcs.VPCEndPoint.__init__).parameters:
+        problems.append("VPCEndPoint no longer takes destination_prefix_list_id")
     if "userData" not in getattr(ec2_instances.Instance, "VALID_ATTRIBUTES", ()):
         problems.append("Instance.VALID_ATTRIBUTES no longer lists userData")
     init_params = list(inspect.signature(_original_instance_init).parameters)

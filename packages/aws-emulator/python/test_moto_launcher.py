@@ -145,3 +145,44 @@ class VpcEndpointPrivateDns(unittest.TestCase):
         self.assertFalse(private_dns())
         ec2.modify_vpc_endpoint(VpcEndpointId=endpoint, PrivateDnsEnabled=True)
         self.assertTrue(private_dns())
+
+
+@mock_aws
+class GatewayEndpointRoutes(unittest.TestCase):
+    """A gateway endpoint's route to its prefix list follows its route tables, as on AWS."""
+
+    def setUp(self) -> None:
+        self.ec2 = boto3.client("ec2", region_name="eu-west-1")
+        vpc = self.ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        self.table = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        self.other = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        self.endpoint = self.ec2.create_vpc_endpoint(
+            VpcId=vpc, ServiceName="com.amazonaws.eu-west-1.s3", VpcEndpointType="Gateway", RouteTableIds=[self.table, self.other]
+        )["VpcEndpoint"]["VpcEndpointId"]
+
+    def endpoint_routes(self, table: str) -> list[dict]:
+        routes = self.ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"]
+        return [r for r in routes if r.get("GatewayId") == self.endpoint]
+
+    def route_tables(self) -> list[str]:
+        return self.ec2.describe_vpc_endpoints(VpcEndpointIds=[self.endpoint])["VpcEndpoints"][0]["RouteTableIds"]
+
+    def test_removing_a_route_table_removes_the_route_from_it_only(self) -> None:
+        [route] = self.endpoint_routes(self.table)
+        self.assertTrue(route["DestinationPrefixListId"].startswith("pl-"))
+        self.ec2.modify_vpc_endpoint(VpcEndpointId=self.endpoint, RemoveRouteTableIds=[self.table])
+        self.assertEqual(self.endpoint_routes(self.table), [])
+        self.assertEqual(len(self.endpoint_routes(self.other)), 1)
+        self.assertEqual(self.route_tables(), [self.other])
+
+    def test_adding_it_back_adds_the_route_again(self) -> None:
+        prefix_list = self.endpoint_routes(self.table)[0]["DestinationPrefixListId"]
+        self.ec2.modify_vpc_endpoint(VpcEndpointId=self.endpoint, RemoveRouteTableIds=[self.table])
+        self.ec2.modify_vpc_endpoint(VpcEndpointId=self.endpoint, AddRouteTableIds=[self.table])
+        self.assertEqual([r["DestinationPrefixListId"] for r in self.endpoint_routes(self.table)], [prefix_list])
+        self.assertEqual(sorted(self.route_tables()), sorted([self.table, self.other]))
+
+    def test_other_modifications_leave_the_routes_alone(self) -> None:
+        self.ec2.modify_vpc_endpoint(VpcEndpointId=self.endpoint, PolicyDocument='{"Statement": []}')
+        self.assertEqual(len(self.endpoint_routes(self.table)), 1)
+        self.assertEqual(len(self.endpoint_routes(self.other)), 1)

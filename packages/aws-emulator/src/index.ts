@@ -5,4 +5,6 @@ export * from "./plan";
 export * from "./stack-run";
 export * from "./lifecycle";
 export * from "./sdk";
-export { parseUp } from "./cli";
+export { holdUntil, firstSignal, parseUp, parseUpOutput, signalExitCode } from "./cli";
+export type { UpOutput } from "./cli";
+export * from "./cleanup";

@@ -1,7 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { Emulator, ensureCertificate, findMotoPython, makeTempDir, removeTempDir, startEmulator } from "./moto";
+import {
+  Emulator,
+  ensureCertificate,
+  findMotoPython,
+  keepTempDir,
+  makeTempDir,
+  removeTempDir,
+  startEmulator,
+} from "./moto";
 import { providerAccount, s3Backend } from "./override";
 import { sdkConfig } from "./sdk";
 import { EMULATOR_ARTIFACTS } from "./allowlist";
@@ -54,7 +62,8 @@ export async function openLandscape(repoRoot: string, environments: readonly str
   const emulators: Emulator[] = [];
   const close = async (keepFiles = false) => {
     await Promise.all(emulators.map((e) => e.stop()));
-    if (!keepFiles) removeTempDir(root);
+    if (keepFiles) keepTempDir(root);
+    else removeTempDir(root);
   };
   try {
     const appDir = path.join(repoRoot, "apps", "infra");

@@ -1,10 +1,11 @@
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { trackChild, trackFolder, untrackFolder } from "./cleanup";
 
 /** The moto version the SSM gap fillers (`python/moto_launcher.py`) were written and tested for. */
 export const TESTED_MOTO_VERSION = "5.2.1";
@@ -149,41 +150,12 @@ export interface StartOptions {
   readonly port?: number;
 }
 
-const running = new Map<number, ChildProcess>();
-let cleanupInstalled = false;
-
-/** Kills every emulator this process started and has not stopped (on exit, and on SIGINT/SIGTERM). */
-export function stopAllSync(): void {
-  for (const [pid, child] of running) {
-    try {
-      if (child.exitCode === null) process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-    running.delete(pid);
-  }
-}
-
-function installCleanup(): void {
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.on("exit", stopAllSync);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-      stopAllSync();
-      // Let the signal end the process as usual, unless the program handles it itself (and then cleans up).
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
-}
-
 /** Starts moto (with the SSM gap fillers) for one account on 127.0.0.1 and waits until it answers. */
 export async function startEmulator(options: StartOptions): Promise<Emulator> {
   if (!/^\d{12}$/.test(options.accountId)) throw new Error(`${options.accountId} is not a 12-digit AWS account id`);
   const python = options.python ?? findMotoPython().python;
   const tls = options.tlsDir;
   const certificateFile = tls === undefined ? undefined : ensureCertificate(tls, python);
-  installCleanup();
   const port = options.port ?? (await freePort());
   fs.mkdirSync(options.logDir, { recursive: true });
   const logFile = path.join(options.logDir, `moto-${options.accountId}-${port}.log`);
@@ -201,8 +173,8 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
   fs.closeSync(log);
   if (child.pid === undefined) throw new MotoMissingError(`${python} could not be started`);
   const pid = child.pid;
-  running.set(pid, child);
-  // An emulator never keeps this process alive: one not stopped is killed on exit.
+  // An emulator never keeps this process alive: one not stopped is killed on exit and on a signal.
+  trackChild(child, false);
   child.unref();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const endpoint = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`;
@@ -216,7 +188,6 @@ export async function startEmulator(options: StartOptions): Promise<Emulator> {
       await exited;
       clearTimeout(timer);
     }
-    running.delete(pid);
   };
   try {
     await waitUntilReady(endpoint, certificateFile, options.readyTimeoutMs ?? 30000, () => child.exitCode !== null);
@@ -256,12 +227,23 @@ function waitUntilReady(
   });
 }
 
-/** A temporary folder that {@link removeTempDir} deletes. */
+/**
+ * A temporary folder that {@link removeTempDir} deletes; until then it is
+ * removed when the process exits or is interrupted (see `cleanup.ts`).
+ */
 export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  trackFolder(dir);
+  return dir;
 }
 
 /** Deletes a folder made by {@link makeTempDir}. */
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+  untrackFolder(dir);
+}
+
+/** Keeps a folder made by {@link makeTempDir} after the process ends (to look at its logs). */
+export function keepTempDir(dir: string): void {
+  untrackFolder(dir);
 }

@@ -1,4 +1,4 @@
-import { PlanAction, PlanJson, planAction, renderPath } from "@ssm-access/terraform-kit";
+import { PlanAction, PlanJson, PlanResourceChange, planAction, renderPath } from "@ssm-access/terraform-kit";
 
 /** The plan JSON model is terraform-kit's; the lifecycle checks read it under this name too. */
 export type { PlanJson } from "@ssm-access/terraform-kit";
@@ -110,4 +110,27 @@ export function unexplainedChanges(changes: readonly Change[], allowlist: readon
 /** One line per change: `update aws_x.y (a, b.c)`. */
 export function describeChanges(changes: readonly Change[]): string {
   return changes.map((c) => `${c.action} ${c.address}${c.paths.length ? ` (${c.paths.join(", ")})` : ""}`).join("\n");
+}
+
+/**
+ * The plan with what only an emulator artifact explains left out: such a
+ * change becomes a no-op (its `after` is its `before`), such drift is dropped.
+ * What remains is what the same plan against AWS would show, for tools that
+ * read the plan file (`plan-review review --plan`).
+ */
+export function withoutArtifacts<P extends PlanJson>(plan: P, allowlist: readonly EmulatorArtifact[]): P {
+  const explained = (list: readonly PlanResourceChange[]): Set<string> => {
+    const changes = changesOf({ resource_changes: list });
+    const unexplained = new Set(unexplainedChanges(changes, allowlist).map((c) => c.address));
+    return new Set(changes.filter((c) => !unexplained.has(c.address)).map((c) => c.address));
+  };
+  const changed = explained(plan.resource_changes ?? []);
+  const drifted = explained(plan.resource_drift ?? []);
+  return {
+    ...plan,
+    resource_changes: (plan.resource_changes ?? []).map((rc) =>
+      changed.has(rc.address) ? { ...rc, change: { ...rc.change, actions: ["no-op"], after: rc.change.before } } : rc,
+    ),
+    ...(plan.resource_drift ? { resource_drift: plan.resource_drift.filter((rc) => !drifted.has(rc.address)) } : {}),
+  };
 }

@@ -8,11 +8,11 @@ import {
   lastLines,
   readStackJson,
   runProcess,
-  runTerraform,
   terraformEnv,
   writeCliConfig,
 } from "@ssm-access/terraform-kit";
 import { EMULATOR_TRANSIENT_ERRORS } from "./allowlist";
+import { trackChild } from "./cleanup";
 import { EMULATOR_OVERRIDE_FILE, EndpointsByAccount, emulatorOverride } from "./override";
 
 /** Where a lifecycle run keeps its files; everything lives under `root`, removed at the end. */
@@ -105,13 +105,28 @@ export function writeOverride(ws: Workspace, out: string, stack: string): void {
 /** A command's outcome, its output kept in a log file. */
 export type CommandResult = ProcessResult & { readonly logFile: string };
 
-/** Runs a command, its output (stdout and stderr as they came) collected and written to `logFile`. */
+/**
+ * Runs a command, its output (stdout and stderr as they came) collected and
+ * written to `logFile`. The command leads a process group of its own, killed
+ * whole if this process ends or is interrupted before it does (see `cleanup.ts`).
+ */
 export async function runLogged(
   command: string,
   args: readonly string[],
   options: ProcessOptions & { readonly logFile: string },
 ): Promise<CommandResult> {
-  return { ...(await runProcess(command, args, options)), logFile: options.logFile };
+  return {
+    ...(await runProcess(command, args, { ...options, detached: true, onSpawn: (child) => trackChild(child, true) })),
+    logFile: options.logFile,
+  };
+}
+
+/**
+ * Writes a command's log, unless its folder is gone: a run cut short by an
+ * interrupt ends after its temporary folder was removed, which stays removed.
+ */
+export function writeLog(file: string, text: string): void {
+  if (fs.existsSync(path.dirname(file))) fs.writeFileSync(file, text);
 }
 
 /** A failed step, said as which stack, which step, which resources, and the Terraform error lines. */
@@ -276,8 +291,7 @@ export async function terraform(
       `  ${dir} does not exist: the step that creates it (synth or deploy) did not run or failed`,
     );
   const logFile = path.join(ws.root, "logs", `${stack}-${step.replace(/\W+/g, "-")}.log`);
-  const r = await runTerraform(args, { cwd: dir, env: childEnv(ws), logFile });
-  const result: CommandResult = { ...r, logFile };
+  const result = await runLogged("terraform", args, { cwd: dir, env: childEnv(ws), logFile });
   if (result.code !== 0 && !allowFailure) throw stepFailure(stack, step, result);
   return result;
 }

@@ -1,5 +1,13 @@
 import { EMULATOR_ARTIFACTS } from "../src/allowlist";
-import { PlanJson, changesOf, describeChanges, differingPaths, pathUnder, unexplainedChanges } from "../src/plan";
+import {
+  PlanJson,
+  changesOf,
+  describeChanges,
+  differingPaths,
+  pathUnder,
+  unexplainedChanges,
+  withoutArtifacts,
+} from "../src/plan";
 
 describe("differingPaths", () => {
   it("lists the leaves that differ, nested and in lists, and the values still unknown", () => {
@@ -79,5 +87,40 @@ describe("changesOf and unexplainedChanges", () => {
 
   it("gives every allowlisted artifact a reason", () => {
     for (const artifact of EMULATOR_ARTIFACTS) expect(artifact.reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe("withoutArtifacts", () => {
+  const rule = (description: string, cidr = "10.0.0.0/16") => ({ description, cidr_ipv4: cidr });
+  const update = (address: string, before: unknown, after: unknown) => ({
+    address,
+    type: address.split(".")[0],
+    change: { actions: ["update"], before, after, after_unknown: {} },
+  });
+  const plan = {
+    format_version: "1.2",
+    resource_changes: [
+      update("aws_vpc_security_group_egress_rule.s3", rule("S3"), rule("S3 gateway")),
+      update("aws_vpc_security_group_egress_rule.both", rule("a"), rule("b", "10.1.0.0/16")),
+    ],
+    resource_drift: [
+      update("aws_vpc_security_group_egress_rule.s3", rule("S3 gateway"), rule("")),
+      update("aws_security_group.instances", { ingress: [] }, { ingress: [{ from_port: 22 }] }),
+    ],
+  };
+
+  it("makes a change only an artifact explains a no-op, keeps every other change and the plan's other fields", () => {
+    const result = withoutArtifacts(plan, EMULATOR_ARTIFACTS);
+    expect(result.format_version).toBe("1.2");
+    expect(result.resource_changes?.[0].change).toMatchObject({ actions: ["no-op"], after: rule("S3") });
+    expect(result.resource_changes?.[1]).toEqual(plan.resource_changes[1]);
+    expect(changesOf(result).map((c) => c.address)).toEqual(["aws_vpc_security_group_egress_rule.both"]);
+  });
+
+  it("drops drift only an artifact explains, and keeps real drift", () => {
+    expect(withoutArtifacts(plan, EMULATOR_ARTIFACTS).resource_drift?.map((d) => d.address)).toEqual([
+      "aws_security_group.instances",
+    ]);
+    expect(withoutArtifacts(plan, []).resource_drift).toHaveLength(2);
   });
 });

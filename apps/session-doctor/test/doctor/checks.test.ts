@@ -137,6 +137,15 @@ describe("doctor checks", () => {
       });
     });
 
+    it("cannot answer when the instance has no instance profile: the instance check names that cause", async () => {
+      const r = await check("instance-role", (w) => delete instanceOf(w).IamInstanceProfile);
+      expect(r).toMatchObject({
+        status: "unknown",
+        evidence: `depends on the instance profile of app-1 (${INSTANCE_ID}), which has none`,
+        fix: "fix the instance check first",
+      });
+    });
+
     it("cannot answer without the instance", async () => {
       const r = await check("instance-role", (w) => (w.instances = []));
       expect(r).toMatchObject({ status: "unknown", evidence: expect.stringMatching(/depends on the instance/) });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -8,7 +8,12 @@ export interface ProcessOptions {
   readonly cwd: string;
   /** Complete environment of the child process. */
   readonly env: NodeJS.ProcessEnv;
-  /** File that receives the output (stdout and stderr as they came, terminal colours removed); its folder is made. @default - no log file */
+  /**
+   * File that receives the output (stdout and stderr as they came, terminal
+   * colours removed). Its folder is made before the run; if the folder is
+   * gone when the run ends (a temporary folder removed on interrupt), it stays gone.
+   * @default - no log file
+   */
   readonly logFile?: string;
   /**
    * Where the output goes: `pipe` collects it into the result, `inherit`
@@ -20,6 +25,10 @@ export interface ProcessOptions {
   readonly forwardSignals?: boolean;
   /** Kills the program (SIGTERM) when it runs longer than this. @default - no limit */
   readonly timeoutMs?: number;
+  /** Starts the program as the leader of a process group of its own, so the whole group can be stopped. @default false */
+  readonly detached?: boolean;
+  /** Called with the child process once it is spawned (to track or stop it). */
+  readonly onSpawn?: (child: ChildProcess) => void;
   /** Called with the process id once it runs (to interrupt it). */
   readonly onStart?: (pid: number) => void;
   /** Called with each chunk of output as it arrives (`pipe` only). */
@@ -56,13 +65,16 @@ export function stripAnsi(text: string): string {
 export function runProcess(command: string, args: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
   const started = Date.now();
   const stdio = options.stdio ?? "pipe";
+  if (options.logFile !== undefined) fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ["ignore", stdio, stdio],
+      ...(options.detached === true ? { detached: true } : {}),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     });
+    options.onSpawn?.(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const output: Buffer[] = [];
@@ -90,8 +102,7 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     child.on("close", (code, signal) => {
       stopForwarding();
       const text = stripAnsi(Buffer.concat(output).toString("utf8"));
-      if (options.logFile !== undefined) {
-        fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+      if (options.logFile !== undefined && fs.existsSync(path.dirname(options.logFile))) {
         fs.writeFileSync(options.logFile, text);
       }
       resolve({

@@ -1,6 +1,6 @@
 import { errorCode } from "../../api-error";
 import { awsManagedPolicyArn } from "@ssm-access/core";
-import { fail, pass } from "../check";
+import { Unanswered, fail, pass } from "../check";
 import { Check, redeploy } from "../context";
 import { unansweredCall } from "../lookups";
 
@@ -15,8 +15,12 @@ export const instanceRoleCheck: Check = {
     const { id, title } = instanceRoleCheck;
     const instance = await ctx.lookups.instance();
     const profileArn = instance.IamInstanceProfile?.Arn;
+    // The instance check names this cause and its fix; here it only means there is no role to look at.
     if (profileArn === undefined)
-      return fail(id, title, "the instance has no instance profile, so no role", "fix the instance check first");
+      throw new Unanswered(
+        `depends on the instance profile of ${ctx.instance.name} (${ctx.instance.id}), which has none`,
+        "fix the instance check first",
+      );
     const profileName = profileArn.split("/").pop() as string;
     let roles;
     try {
