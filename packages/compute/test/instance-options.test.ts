@@ -1,10 +1,6 @@
 import { Validator } from "@ssm-access/core";
 import { Token } from "cdktf";
-import {
-  AMAZON_LINUX_2023_AMI_PARAMETER,
-  InstanceOptions,
-  isBurstableInstanceType,
-} from "../src";
+import { AMAZON_LINUX_2023_AMI_PARAMETER, InstanceOptions, isBurstableInstanceType } from "../src";
 import { resolveInstance, validateInstanceOptions } from "../src/private/instance-options";
 
 function problems(options: InstanceOptions, inherited?: InstanceOptions): string[] {
@@ -197,7 +193,10 @@ describe("instance options", () => {
       ["t3.nanno", /"t3\.nanno" is not an EC2 instance type \(did you mean t3\.nano\?\); t3 has nano, micro, small/],
       ["t3.mirco", /"t3\.mirco" is not an EC2 instance type \(did you mean t3\.micro\?\)/],
       ["m5.medium", /"m5\.medium" is not an EC2 instance type.*; m5 has large, xlarge/],
-      ["m7.large", /"m7\.large" is not an EC2 instance type of the supported families \(did you mean m(5|7i)\.large\?\): t2, t3/],
+      [
+        "m7.large",
+        /"m7\.large" is not an EC2 instance type of the supported families \(did you mean m(5|7i)\.large\?\): t2, t3/,
+      ],
       ["zz9.large", /"zz9\.large" is not an EC2 instance type of the supported families: t2, t3, t3a/],
     ])("rejects the instance type %p, which EC2 does not have, with the nearest one", (instanceType, reason) => {
       const found = problems({ instanceType });
