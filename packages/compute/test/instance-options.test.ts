@@ -259,7 +259,15 @@ describe("instance options", () => {
       expect(problems({ tags: { Name: "mine", "aws:owner": "me", Team: "x".repeat(257) } })).toEqual([
         "defaults.tags.Name: Name is set from namePrefix and the instance name",
         "defaults.tags.aws:owner: keys starting with aws: are reserved by AWS",
-        "defaults.tags.Team: values must be at most 256 characters",
+        `defaults.tags.Team: "${"x".repeat(257)}" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @`,
+      ]);
+    });
+
+    it("rejects tag keys and values with characters AWS refuses, and over-long keys", () => {
+      expect(problems({ tags: { "a#b": "x", Team: "a,b", ["k".repeat(129)]: "x" } })).toEqual([
+        'defaults.tags.a#b: "a#b" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @',
+        'defaults.tags.Team: "a,b" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @',
+        `defaults.tags.${"k".repeat(129)}: "${"k".repeat(129)}" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @`,
       ]);
     });
 

@@ -6,6 +6,7 @@ import {
   ReadableStack,
   SsmAccessProps,
   ValidationError,
+  ValidationIssue,
   isEnabled,
   joinPath,
   resourceName,
@@ -319,12 +320,27 @@ function fileSection(file: string) {
       if (e instanceof ValidationError) {
         throw new ValidationError(
           file,
-          e.issues.map((i) => ({ path: joinPath(section, i.path), message: i.message })),
+          e.issues.map((i) => fileIssue(section, i)),
         );
       }
       throw e;
     }
   };
+}
+
+/**
+ * A construct's issue at its place in the file. The constructs' `namePrefix`
+ * is no field of the file: it is built from `project` and the file name, so a
+ * name that grows too long (an IAM role, a bucket) is reported at `project`.
+ */
+function fileIssue(section: string, issue: ValidationIssue): ValidationIssue {
+  if (issue.path === "namePrefix" || issue.path.endsWith(".namePrefix")) {
+    return {
+      path: "project",
+      message: `${issue.message} (the name prefix is <project>-<environment>, from project and the file name: shorten either; reported by ${joinPath(section, issue.path)})`,
+    };
+  }
+  return { path: joinPath(section, issue.path), message: issue.message };
 }
 
 /** The prefix of every name of an environment's resources: `<project>-<environment>`. */

@@ -687,6 +687,30 @@ describe("EnvironmentStack", () => {
       );
     });
 
+    it("rejects an instance tag AWS refuses, naming the file and the field", () => {
+      expect(
+        () =>
+          new EnvironmentStack(newApp(), qaEnvironment({ instances: [{ name: "app-1", tags: { "team#a": "x" } }] })),
+      ).toThrow(
+        /environments\/qa\.json: 1 problem\n {2}- instances\[0\]\.tags\.team#a: "team#a" is not a tag key AWS accepts/,
+      );
+    });
+
+    it("reports a name grown too long from project and the file name at project, not at a construct prop", () => {
+      const dir = environmentsDir({
+        "abcdefg.json": validEnvironment({
+          project: "abcdefghijklmnopqrstuvwx",
+          region: "ap-southeast-2",
+          network: { cidr: "10.30.0.0/16", availabilityZones: ["ap-southeast-2a"] },
+          sessionLogging: { s3: { enabled: true } },
+        }),
+      });
+      const env = loadEnvironmentFile(path.join(dir, "abcdefg.json"), "environments/abcdefg.json");
+      expect(() => new EnvironmentStack(newApp(), env)).toThrow(
+        /environments\/abcdefg\.json: 1 problem\n {2}- project: the default bucket name ".*" is 69 characters; S3 allows 3 to 63.*\(the name prefix is <project>-<environment>, from project and the file name: shorten either; reported by sessionLogging\.namePrefix\)/,
+      );
+    });
+
     it("refuses the Amazon Linux 2 image parameter, naming the file and the field", () => {
       expect(
         () =>

@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { Validator } from "@ssm-access/core";
+import { TAG_KEY_PATTERN, TAG_VALUE_PATTERN, Validator } from "@ssm-access/core";
 import { AmiSource, DEFAULT_AMI } from "../ami";
 import {
   BURSTABLE_INSTANCE_FAMILIES,
@@ -198,10 +198,18 @@ function validateTags(v: Validator, tags: Record<string, string>): void {
     } else if (key.toLowerCase().startsWith("aws:")) {
       v.add(key, "keys starting with aws: are reserved by AWS");
     } else {
-      v.check(key.length >= 1 && key.length <= 128, key, "keys must be 1 to 128 characters");
+      v.check(
+        TAG_KEY_PATTERN.test(key),
+        key,
+        `"${key}" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @`,
+      );
     }
     if (typeof value === "string" && !Token.isUnresolved(value)) {
-      v.check(value.length <= 256, key, "values must be at most 256 characters");
+      v.check(
+        TAG_VALUE_PATTERN.test(value),
+        key,
+        `"${value}" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @`,
+      );
     }
   }
 }
