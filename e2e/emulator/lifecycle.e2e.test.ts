@@ -650,7 +650,7 @@ async function destroyAfter(env: string, scenario: Promise<void>): Promise<void>
 async function devChangeAndLock(): Promise<void> {
   const { dir: envDir } = editEnvironments(land, REPO_ROOT, "dev-change", (f) => {
     const instances = f.dev.instances as Array<Record<string, unknown>>;
-    instances[0].instanceType = "t3.micro";
+    instances[0].instanceType = "t3.small";
     instances.push({ name: "app-2", instanceType: "t3.nano", tier: "isolated" });
   });
   const preview = path.join(land.ws.root, "out", "dev-change");
@@ -698,7 +698,7 @@ async function devChangeAndLock(): Promise<void> {
   await apply;
 
   const instances = await liveInstances("dev");
-  expect(instances.map((i) => i.InstanceType).sort()).toEqual(["t3.micro", "t3.nano"]);
+  expect(instances.map((i) => i.InstanceType).sort()).toEqual(["t3.nano", "t3.small"]);
   await assertCleanReplan(land, "dev");
 }
 

@@ -13,6 +13,7 @@
  * A bad environment file exits 1 with the file, field path and reason;
  * the previous output stays as it was.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { synthesize } from "./synth";
@@ -71,6 +72,8 @@ export function main(
     const options = optionsFrom(argv, env, cwd);
     const result = synthesize(options);
     io.out(`synthesized ${result.stacks.join(", ")} into ${path.relative(cwd, options.outdir) || "."}`);
+    // Under the cdktf CLI (it sets CDKTF_OUTDIR), the CLI prints the warnings itself.
+    if (!options.keepOtherStackFolders) for (const w of manifestWarnings(options.outdir)) io.err(`warning: ${w}`);
     return 0;
   } catch (e) {
     io.err(`synth failed: ${(e as Error).message}`);
@@ -79,3 +82,13 @@ export function main(
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2), process.env);
+
+/** The warnings the stacks left (`Annotations.of(...).addWarning`), as cdktf wrote them into `manifest.json`. */
+export function manifestWarnings(outdir: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { annotations?: Array<{ level: string; message: string }> }>;
+  };
+  return Object.values(manifest.stacks).flatMap((stack) =>
+    (stack.annotations ?? []).filter((a) => a.level === "@cdktf/warn").map((a) => a.message),
+  );
+}

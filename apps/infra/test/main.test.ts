@@ -86,6 +86,19 @@ describe("main", () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "prod", "state-bootstrap"]);
   });
 
+  it("prints the stacks' warnings, such as an instance under 1 GiB that is patched, naming the file and the field", () => {
+    const dir = environmentsDir({
+      "qa.json": validEnvironment({ instances: [{ name: "app-1", instanceType: "t3.nano" }] }),
+    });
+    const run = runMain(["--environments-dir", dir, "--outdir", tempOut()]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /^warning: .*qa\.json: instances\[0\]\.instanceType: t3\.nano has 512 MiB of memory, and patching run on it/,
+    );
+    const shipped = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS, "--outdir", tempOut()]);
+    expect(shipped.stderr).toBe("");
+  });
+
   it("synthesizes only the environments named in SSM_ACCESS_ENVIRONMENTS", () => {
     const outdir = tempOut();
     const run = runMain(["--environments-dir", SHIPPED_ENVIRONMENTS], {

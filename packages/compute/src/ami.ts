@@ -6,10 +6,19 @@ export const AMAZON_LINUX_2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-la
 
 /**
  * Public SSM parameter holding the latest Amazon Linux 2 AMI id (x86_64, gp2),
- * the image of the Session Manager recipe. Amazon Linux 2 reaches end of
- * support in 2026; prefer {@link AMAZON_LINUX_2023_AMI_PARAMETER} for new work.
+ * the image of the Session Manager recipe.
+ * @deprecated Amazon Linux 2 reached end of support on 2026-06-30 and its yum
+ * repositories are reached over plain HTTP, which the instances' 443-only
+ * egress blocks: instances refuse every parameter under
+ * {@link AMAZON_LINUX_2_PARAMETER_PREFIX}. Use {@link AMAZON_LINUX_2023_AMI_PARAMETER}.
  */
 export const AMAZON_LINUX_2_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2";
+
+/**
+ * Prefix of every public SSM parameter of an Amazon Linux 2 AMI (`amzn2-ami-hvm-*`,
+ * `amzn2-ami-kernel-5.10-*`, ...): refused as an instance image.
+ */
+export const AMAZON_LINUX_2_PARAMETER_PREFIX = "/aws/service/ami-amazon-linux-latest/amzn2-";
 
 /** An AMI id: `ami-` and 8 or 17 hexadecimal digits. */
 export const AMI_ID_PATTERN = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;

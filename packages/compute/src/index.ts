@@ -1,3 +1,4 @@
 export * from "./ami";
 export * from "./instance-options";
+export * from "./instance-types";
 export * from "./private-instances";

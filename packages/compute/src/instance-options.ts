@@ -12,8 +12,13 @@ export type InstanceTier = Exclude<SubnetTier, "public">;
 /** Every tier an instance may use. */
 export const INSTANCE_TIERS: readonly InstanceTier[] = ["private", "isolated"];
 
-/** Instance type of the Session Manager recipe, and the default. */
-export const DEFAULT_INSTANCE_TYPE = "t3.nano";
+/**
+ * The default instance type: the smallest T3 with 1 GiB of memory. The
+ * Session Manager recipe's `t3.nano` (512 MiB) gets the SSM Agent or `dnf`
+ * OOM-killed during patch scans and release upgrades on Amazon Linux 2023
+ * (amazon-ssm-agent issue 615, amazon-linux-2023 issue 404).
+ */
+export const DEFAULT_INSTANCE_TYPE = "t3.micro";
 
 /** Size of the root volume when none is given, in GiB. */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 8;
@@ -130,7 +135,7 @@ export interface RootVolumeOptions {
 export interface InstanceOptions {
   /**
    * EC2 instance type, `family.size`. Changing it stops and starts the instance.
-   * @default "t3.nano"
+   * @default "t3.micro"
    */
   readonly instanceType?: string;
 

@@ -12,8 +12,8 @@ function problems(ami: AmiSource): string[] {
 describe("AMI sources", () => {
   describe("launchTemplateImageId", () => {
     it("lets EC2 resolve an SSM parameter at launch", () => {
-      expect(launchTemplateImageId({ ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER })).toBe(
-        "resolve:ssm:/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
+      expect(launchTemplateImageId({ ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER })).toBe(
+        "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
       );
     });
 
@@ -61,6 +61,17 @@ describe("AMI sources", () => {
         ),
       ]);
     });
+
+    it.each([AMAZON_LINUX_2_AMI_PARAMETER, "/aws/service/ami-amazon-linux-latest/amzn2-ami-kernel-5.10-hvm-arm64-gp2"])(
+      "refuses the Amazon Linux 2 parameter %p: end of support, and yum over plain HTTP",
+      (ssmParameter) => {
+        expect(problems({ ssmParameter })).toEqual([
+          expect.stringMatching(
+            /^instances\[0\]\.ami\.ssmParameter: ".*" is Amazon Linux 2, which reached end of support on 2026-06-30.*plain HTTP.*443-only egress.*use Amazon Linux 2023: \/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-x86_64/,
+          ),
+        ]);
+      },
+    );
 
     it.each(["ami-123", "ami-0123456789ABCDEF0", "0123456789abcdef0", "ami-0123456789abcdef01"])(
       "rejects the malformed AMI id %p",

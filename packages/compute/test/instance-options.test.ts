@@ -1,11 +1,6 @@
 import { Validator } from "@ssm-access/core";
 import { Token } from "cdktf";
-import {
-  AMAZON_LINUX_2023_AMI_PARAMETER,
-  AMAZON_LINUX_2_AMI_PARAMETER,
-  InstanceOptions,
-  isBurstableInstanceType,
-} from "../src";
+import { AMAZON_LINUX_2023_AMI_PARAMETER, InstanceOptions, isBurstableInstanceType } from "../src";
 import { resolveInstance, validateInstanceOptions } from "../src/private/instance-options";
 
 function problems(options: InstanceOptions, inherited?: InstanceOptions): string[] {
@@ -19,7 +14,7 @@ describe("instance options", () => {
     it("applies the built-in defaults", () => {
       expect(resolveInstance({ name: "web" })).toEqual({
         name: "web",
-        instanceType: "t3.nano",
+        instanceType: "t3.micro",
         tier: "isolated",
         availabilityZone: undefined,
         ami: { ssmParameter: AMAZON_LINUX_2023_AMI_PARAMETER },
@@ -38,7 +33,7 @@ describe("instance options", () => {
       const defaults: InstanceOptions = {
         instanceType: "t3.small",
         tier: "private",
-        ami: { ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER },
+        ami: { ssmParameter: "/golden/ami" },
         terminationProtection: true,
         detailedMonitoring: true,
         metadataHopLimit: 2,
@@ -154,7 +149,13 @@ describe("instance options", () => {
 
     it("accepts CPU credits on a burstable type, its own or inherited", () => {
       expect(problems({ cpuCredits: "unlimited" })).toEqual([]);
-      expect(problems({ instanceType: "t4g.micro", cpuCredits: "standard" })).toEqual([]);
+      expect(
+        problems({
+          instanceType: "t4g.micro",
+          cpuCredits: "standard",
+          ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" },
+        }),
+      ).toEqual([]);
       expect(problems({ cpuCredits: "standard" }, { instanceType: "t3a.small" })).toEqual([]);
       expect(problems({ instanceType: "t3.small", cpuCredits: "standard" }, { instanceType: "m7i.large" })).toEqual([]);
     });
@@ -170,7 +171,7 @@ describe("instance options", () => {
 
     it("does not judge CPU credits against a malformed or token instance type", () => {
       expect(problems({ instanceType: "m7i", cpuCredits: "standard" })).toEqual([
-        'defaults.instanceType: "m7i" must be an instance type such as t3.nano (family.size)',
+        'defaults.instanceType: "m7i" must be an instance type such as t3.micro (family.size)',
       ]);
       expect(problems({ instanceType: Token.asString({ Ref: "type" }), cpuCredits: "standard" })).toEqual([]);
     });
@@ -181,8 +182,44 @@ describe("instance options", () => {
       ]);
     });
 
-    it.each(["c7i.metal-24xl", "u-6tb1.112xlarge", "t4g.nano"])("accepts the instance type %p", (instanceType) => {
-      expect(problems({ instanceType })).toEqual([]);
+    it.each(["c7i.metal-24xl", "m7i-flex.large", "t3a.2xlarge", "c5.9xlarge", "r6i.32xlarge"])(
+      "accepts the instance type %p",
+      (instanceType) => {
+        expect(problems({ instanceType })).toEqual([]);
+      },
+    );
+
+    it.each([
+      ["t3.nanno", /"t3\.nanno" is not an EC2 instance type \(did you mean t3\.nano\?\); t3 has nano, micro, small/],
+      ["t3.mirco", /"t3\.mirco" is not an EC2 instance type \(did you mean t3\.micro\?\)/],
+      ["m5.medium", /"m5\.medium" is not an EC2 instance type.*; m5 has large, xlarge/],
+      [
+        "m7.large",
+        /"m7\.large" is not an EC2 instance type of the supported families \(did you mean m(5|7i)\.large\?\): t2, t3/,
+      ],
+      ["zz9.large", /"zz9\.large" is not an EC2 instance type of the supported families: t2, t3, t3a/],
+    ])("rejects the instance type %p, which EC2 does not have, with the nearest one", (instanceType, reason) => {
+      const found = problems({ instanceType });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(new RegExp(`^defaults\\.instanceType: ${reason.source}`));
+    });
+
+    it("rejects an arm64 instance type with the x86_64 image parameter, naming the parameter to use", () => {
+      expect(problems({ instanceType: "t4g.small" })).toEqual([
+        "defaults.instanceType: t4g.small runs arm64 images, but ami.ssmParameter /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 holds x86_64 images; EC2 refuses the launch: use the arm64 parameter (/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64) or an x86_64 instance type",
+      ]);
+      expect(
+        problems({
+          instanceType: "t4g.small",
+          ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" },
+        }),
+      ).toEqual([]);
+      expect(
+        problems(
+          { ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" } },
+          { instanceType: "m7i.large" },
+        ),
+      ).toEqual([expect.stringMatching(/^defaults\.ami\.ssmParameter: m7i\.large runs x86_64 images/)]);
     });
 
     it("does not check values that are Terraform tokens", () => {
@@ -222,7 +259,15 @@ describe("instance options", () => {
       expect(problems({ tags: { Name: "mine", "aws:owner": "me", Team: "x".repeat(257) } })).toEqual([
         "defaults.tags.Name: Name is set from namePrefix and the instance name",
         "defaults.tags.aws:owner: keys starting with aws: are reserved by AWS",
-        "defaults.tags.Team: values must be at most 256 characters",
+        `defaults.tags.Team: "${"x".repeat(257)}" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @`,
+      ]);
+    });
+
+    it("rejects tag keys and values with characters AWS refuses, and over-long keys", () => {
+      expect(problems({ tags: { "a#b": "x", Team: "a,b", ["k".repeat(129)]: "x" } })).toEqual([
+        'defaults.tags.a#b: "a#b" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @',
+        'defaults.tags.Team: "a,b" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @',
+        `defaults.tags.${"k".repeat(129)}: "${"k".repeat(129)}" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @`,
       ]);
     });
 

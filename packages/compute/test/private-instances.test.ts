@@ -419,10 +419,17 @@ describe("PrivateInstances", () => {
       expect(onlyOf(json, TfLaunchTemplate)).toMatchObject({ name: "ssm-dev-web", update_default_version: true });
     });
 
-    it("resolves the Amazon Linux 2 parameter when selected", () => {
-      const json = synth({ instances: [{ name: "web", ami: { ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER } }] });
-      expect(onlyOf(json, TfLaunchTemplate).image_id).toBe(
-        "resolve:ssm:/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2",
+    it("resolves another SSM parameter when selected", () => {
+      const parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64";
+      const json = synth({ instances: [{ name: "web", ami: { ssmParameter: parameter } }] });
+      expect(onlyOf(json, TfLaunchTemplate).image_id).toBe(`resolve:ssm:${parameter}`);
+    });
+
+    it("refuses the Amazon Linux 2 parameter at ami.ssmParameter, saying why and what to use", () => {
+      expect(() =>
+        synth({ instances: [{ name: "web", ami: { ssmParameter: AMAZON_LINUX_2_AMI_PARAMETER } }] }),
+      ).toThrow(
+        /instances\[0\]\.ami\.ssmParameter: .* is Amazon Linux 2, which reached end of support on 2026-06-30.*plain HTTP.*use Amazon Linux 2023/,
       );
     });
 
@@ -433,9 +440,9 @@ describe("PrivateInstances", () => {
   });
 
   describe("instance settings", () => {
-    it("uses t3.nano unless told otherwise", () => {
+    it("uses t3.micro (1 GiB) unless told otherwise", () => {
       const json = synth({ instances: [{ name: "web" }, { name: "big", instanceType: "m7i.large" }] });
-      expect(instanceNamed(json, "ssm-dev-web").instance_type).toBe("t3.nano");
+      expect(instanceNamed(json, "ssm-dev-web").instance_type).toBe("t3.micro");
       expect(instanceNamed(json, "ssm-dev-big").instance_type).toBe("m7i.large");
     });
 
@@ -521,7 +528,11 @@ describe("PrivateInstances", () => {
       const json = synth({
         instances: [
           { name: "t3" },
-          { name: "t4g", instanceType: "t4g.micro" },
+          {
+            name: "t4g",
+            instanceType: "t4g.micro",
+            ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" },
+          },
           { name: "t2", instanceType: "t2.micro" },
           { name: "t3a", instanceType: "t3a.small" },
         ],
@@ -740,7 +751,7 @@ describe("PrivateInstances", () => {
 
     it.each(["t3", "T3.nano", "t3.", "t3 nano"])("rejects the instance type %p", (instanceType) => {
       expect(build({ instances: [{ name: "web", instanceType }] })).toThrow(
-        /instances\[0\]\.instanceType: ".*" must be an instance type such as t3.nano \(family.size\)/,
+        /instances\[0\]\.instanceType: ".*" must be an instance type such as t3.micro \(family.size\)/,
       );
     });
 

@@ -23,8 +23,10 @@ export const RELEASE_UPGRADE_SCRIPT_PATHS = {
  * 1. refuses (exit 1) unless `/etc/os-release` says Amazon Linux 2023 and the
  *    `system-release` package gives the instance's release;
  * 2. already on the release and pinned to it: nothing to do (exit 0); on the
- *    release but not pinned: pins it (exit 0); on a newer release: leaves the
- *    instance alone (exit 0), since a release upgrade never goes back;
+ *    release but not pinned: pins it (exit 0); on a newer release (an instance
+ *    launched from a newer image): fails (exit 1) naming the instance, both
+ *    releases and the fix, and changes nothing, since a release upgrade never
+ *    goes back and the environment would otherwise run an untested release;
  * 3. otherwise `dnf upgrade --releasever=<release> -y`, checks that
  *    `system-release` now is that release, and pins it in
  *    `/etc/dnf/vars/releasever` so a later plain `dnf upgrade` (and Patch
@@ -90,9 +92,13 @@ export const RELEASE_UPGRADE_SCRIPT_LINES: readonly string[] = [
   "  fi",
   "  exit 0",
   "fi",
+  "# Ahead of the pin: launched from a newer image than the release the environment",
+  "# tested. A release upgrade never goes back, and succeeding here would let the",
+  "# environment run what was never tested: fail, saying what to do.",
   'if newer_than "$current" "$release"; then',
-  '  say "this instance is on $current, newer than $release; a release upgrade never goes back: nothing changed"',
-  "  exit 0",
+  "  # The agent sets AWS_SSM_INSTANCE_ID for the commands it runs.",
+  "  instance=\"${AWS_SSM_INSTANCE_ID:-$(hostname 2>/dev/null || printf 'this instance')}\"",
+  '  fail "$instance runs Amazon Linux 2023 $current, newer than the pinned release $release (maintenance.osRelease); it was launched from a newer image, and a release upgrade never goes back, so nothing was changed. Fix: test $current and pin it (maintenance.osRelease $current, in the environment it is promoted from first), or pin the image to $release (ami.ssmParameter with the :<version> of the parameter that held the $release image) and replace the instance (replacementGeneration)"',
   "fi",
   "",
   'say "upgrading from $current to $release"',

@@ -481,15 +481,29 @@ describe("ReleaseUpgrade", () => {
       });
 
       it.each(["2023.10.20251201", "2023.9.20251208"])(
-        "leaves a host on the newer release %s alone: a release upgrade never goes back",
+        "fails on a host ahead of the pin (%s), naming both releases and the fix, and changes nothing",
         (newer) => {
           const run = hostOf({ ...behind, systemRelease: newer, pinned: newer }).run(script, RELEASE);
-          expect(run.status).toBe(0);
+          expect(run.status).toBe(1);
           expect(run.dnfCalls).toEqual([]);
           expect(run.pinned).toBe(newer);
-          expect(run.stdout).toMatch(/newer than 2023\.9\.20251117; a release upgrade never goes back/);
+          expect(run.stderr).toMatch(
+            new RegExp(
+              `runs Amazon Linux 2023 ${newer.replace(/\./g, "\\.")}, newer than the pinned release 2023\\.9\\.20251117 \\(maintenance\\.osRelease\\).*nothing was changed\\. Fix: test ${newer.replace(/\./g, "\\.")} and pin it.*or pin the image to 2023\\.9\\.20251117.*replacementGeneration`,
+            ),
+          );
         },
       );
+
+      it("names the instance the agent runs the command on", () => {
+        const run = hostOf({ ...behind, systemRelease: "2023.10.20251201" }).run(script, RELEASE, {
+          AWS_SSM_INSTANCE_ID: "i-0123456789abcdef0",
+        });
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(
+          /^release upgrade refused or failed: i-0123456789abcdef0 runs Amazon Linux 2023 2023\.10\.20251201/,
+        );
+      });
 
       it("compares minor numbers as numbers: 2023.10 is behind 2023.11", () => {
         const run = hostOf({ ...behind, systemRelease: "2023.10.20260101" }).run(script, "2023.11.20260301");

@@ -151,8 +151,8 @@ export class FakeHostDir {
     writeExecutable(path.join(this.bin, "uname"), [`#!${bash}`, 'cat "$STATE/running-kernel"', ""].join("\n"));
   }
 
-  /** Runs `script` on this host with the document parameter set to `release`. */
-  public run(script: string, release: string): ScriptRun {
+  /** Runs `script` on this host with the document parameter set to `release` (and `env`, as the agent sets it). */
+  public run(script: string, release: string, env: Record<string, string> = {}): ScriptRun {
     let localized = script.split(`{{ ${RELEASE_PARAMETER} }}`).join(release);
     const moves: Array<[string, string]> = [
       [RELEASE_UPGRADE_SCRIPT_PATHS.osRelease, path.join(this.root, "etc", "os-release")],
@@ -168,7 +168,7 @@ export class FakeHostDir {
     fs.writeFileSync(file, localized);
     const run = spawnSync(path.join(this.bin, "bash"), [file], {
       encoding: "utf8",
-      env: { PATH: this.bin, STATE: this.state, BOOT: this.boot },
+      env: { ...env, PATH: this.bin, STATE: this.state, BOOT: this.boot },
     });
     const read = (p: string): string | undefined => (fs.existsSync(p) ? fs.readFileSync(p, "utf8") : undefined);
     const log = read(path.join(this.state, "dnf.log")) ?? "";

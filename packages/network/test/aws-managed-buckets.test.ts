@@ -5,7 +5,7 @@ import {
 } from "../src/private/aws-managed-buckets";
 
 describe("awsManagedS3Buckets", () => {
-  it("names the SSM Agent, Patch Manager and Amazon Linux buckets of eu-west-1 exactly", () => {
+  it("names the SSM Agent, Patch Manager and Amazon Linux 2023 buckets of eu-west-1 exactly", () => {
     expect(awsManagedS3Buckets("eu-west-1")).toEqual([
       "amazon-ssm-eu-west-1",
       "amazon-ssm-packages-eu-west-1",
@@ -15,9 +15,13 @@ describe("awsManagedS3Buckets", () => {
       "aws-patch-manager-eu-west-1-5522fb710",
       "patch-baseline-snapshot-eu-west-1",
       "al2023-repos-eu-west-1-de612dc2",
-      "amazonlinux-2-repos-eu-west-1",
-      "amazonlinux.eu-west-1.amazonaws.com",
     ]);
+  });
+
+  it("leaves out the Amazon Linux 2 repositories: end of support, and reached over plain HTTP", () => {
+    for (const region of Object.keys(PATCH_MANAGER_BUCKET_SUFFIXES)) {
+      expect(awsManagedS3Buckets(region).filter((b) => /amazonlinux/.test(b))).toEqual([]);
+    }
   });
 
   it("uses no wildcard in any bucket name", () => {

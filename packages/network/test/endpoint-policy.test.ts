@@ -99,8 +99,6 @@ describe("endpoint policies", () => {
           "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*",
           "arn:aws:s3:::amazon-ssm-eu-west-1/*",
           "arn:aws:s3:::amazon-ssm-packages-eu-west-1/*",
-          "arn:aws:s3:::amazonlinux-2-repos-eu-west-1/*",
-          "arn:aws:s3:::amazonlinux.eu-west-1.amazonaws.com/*",
           "arn:aws:s3:::aws-patch-manager-eu-west-1-5522fb710/*",
           "arn:aws:s3:::aws-ssm-document-attachments-eu-west-1/*",
           "arn:aws:s3:::aws-ssm-eu-west-1/*",

@@ -4,6 +4,8 @@ import {
   BUCKET_NAME_PATTERN,
   PARTITION_PATTERN_SOURCE,
   REGION_PATTERN,
+  TAG_KEY_PATTERN,
+  TAG_VALUE_PATTERN,
   bucketNameProblems,
   featureOptionsProblem,
   duplicates,
@@ -89,8 +91,7 @@ const s3Backend = z.strictObject({
     .describe("State key prefix; default is the project name. Key: <prefix>/<environment>/terraform.tfstate."),
   dynamodbTable: z
     .string()
-    .min(3)
-    .max(255)
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name: 3-255 letters, digits, '_', '.', '-'")
     .optional()
     .describe("DynamoDB lock table, for Terraform < 1.10 users; S3 native locking (use_lockfile) is always on."),
   profile: z
@@ -137,7 +138,12 @@ const tierOptions = featureSection(
 );
 
 const instanceOptions = {
-  instanceType: z.string().optional().describe("EC2 instance type; default t3.nano."),
+  instanceType: z
+    .string()
+    .optional()
+    .describe(
+      "EC2 instance type of a supported family (t2, t3, t3a, t4g, m5-m7, c5-c7, r5-r7); default t3.micro (1 GiB: patch scans and dnf get OOM-killed on 512 MiB).",
+    ),
   tier: instanceTier.optional().describe("Subnet tier: private or isolated (default); never public."),
   availabilityZone: z
     .string()
@@ -186,7 +192,12 @@ const instanceOptions = {
     .describe(
       "Bump (0 → 1 → 2...) to replace the instance on purpose, e.g. to launch it from the image its SSM parameter holds today; default 0.",
     ),
-  tags: z.record(z.string(), z.string()).optional().describe("Extra tags on the instance and its root volume."),
+  tags: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      "Extra tags on the instance and its root volume: keys 1-128, values up to 256 letters, digits, spaces and _ . : / = + - @; no aws: prefix.",
+    ),
 };
 
 const instance = z.strictObject({
@@ -496,9 +507,11 @@ export const environmentSchema = z
       })
       .default({}),
     tags: z
-      .record(z.string().min(1).max(128), z.string().max(256))
+      .record(z.string(), z.string())
       .default({})
-      .describe("Extra tags on every resource (provider default_tags)."),
+      .describe(
+        "Extra tags on every resource (provider default_tags): keys 1-128, values up to 256 letters, digits, spaces and _ . : / = + - @; no aws: prefix; at most 47 (AWS allows 50 per resource, the stack sets 3).",
+      ),
     backend: z.discriminatedUnion("type", [s3Backend, cloudBackend, localBackend]),
     deploy: deploy
       .optional()
@@ -577,16 +590,66 @@ export const environmentSchema = z
     if (env.deploy) checkDeploy(env.deploy, env, ctx);
     if (env.ci) checkCi(env.ci, env, ctx);
     checkOsRelease(env, ctx);
-    for (const key of Object.keys(env.tags)) {
-      if (RESERVED_TAGS.includes(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["tags", key],
-          message: `${key} is set for every resource by the stack and cannot be overridden`,
-        });
-      }
+    for (const [key, value] of Object.entries(env.tags)) {
+      const problem = RESERVED_TAGS.includes(key)
+        ? `${key} is set for every resource by the stack and cannot be overridden`
+        : tagProblem(key, value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["tags", key], message: problem });
+    }
+    checkTagCount(env, ctx);
+  });
+
+/**
+ * Why AWS refuses the tag `key` = `value`, or `undefined`: keys starting with
+ * `aws:` are reserved (any case), keys are 1-128 and values 0-256 characters
+ * of letters, digits, spaces and `_ . : / = + - @` (the characters every
+ * service accepts; EC2 `CreateTags` and the provider's default_tags apply them
+ * to every resource, so one refused character fails every resource).
+ */
+export function tagProblem(key: string, value: string): string | undefined {
+  if (key.toLowerCase().startsWith("aws:")) return `"${key}": keys starting with aws: are reserved by AWS`;
+  if (!TAG_KEY_PATTERN.test(key))
+    return `"${key}" is not a tag key AWS accepts: 1-128 letters, digits, spaces and _ . : / = + - @`;
+  if (!TAG_VALUE_PATTERN.test(value))
+    return `"${value}" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @`;
+  return undefined;
+}
+
+/** Most tags one AWS resource may carry (user-defined tags; `aws:` tags do not count). */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/**
+ * The 50-tags-per-resource limit: every resource carries the file's tags and
+ * the stack's ({@link RESERVED_TAGS}); an instance and its volume also carry
+ * Name, the access tag, ReplacementGeneration and its own tags.
+ */
+function checkTagCount(
+  env: { tags: Record<string, string>; instances: ReadonlyArray<{ tags?: Record<string, string> }> },
+  ctx: z.RefinementCtx,
+): void {
+  const shared = new Set([...Object.keys(env.tags), ...RESERVED_TAGS]);
+  if (shared.size > MAX_TAGS_PER_RESOURCE) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags"],
+      message: `${Object.keys(env.tags).length} tags and the stack's ${RESERVED_TAGS.length} make ${shared.size}; AWS allows ${MAX_TAGS_PER_RESOURCE} per resource`,
+    });
+    return;
+  }
+  env.instances.forEach((instance, i) => {
+    const all = new Set([...shared, ...Object.keys(instance.tags ?? {}), ...INSTANCE_STACK_TAGS]);
+    if (all.size > MAX_TAGS_PER_RESOURCE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instances", i, "tags"],
+        message: `the instance would carry ${all.size} tags (the file's, the stack's, ${INSTANCE_STACK_TAGS.join(", ")} and these); AWS allows ${MAX_TAGS_PER_RESOURCE} per resource`,
+      });
     }
   });
+}
+
+/** Tags the stack sets on each instance and its volume besides {@link RESERVED_TAGS}. */
+const INSTANCE_STACK_TAGS = ["Name", "SsmAccessGroup", "ReplacementGeneration"];
 
 /**
  * The rules of `maintenance.osRelease` within one file: promotion only of a

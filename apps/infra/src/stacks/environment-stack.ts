@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   InstanceTagTarget,
   ReadableStack,
   SsmAccessProps,
   ValidationError,
+  ValidationIssue,
   isEnabled,
   joinPath,
   resourceName,
@@ -19,7 +20,13 @@ import {
   SessionLoggingProps,
   SsmInstanceRole,
 } from "@ssm-access/iam-ssm";
-import { InstanceSpec, PrivateInstances } from "@ssm-access/compute";
+import {
+  DEFAULT_INSTANCE_TYPE,
+  InstanceSpec,
+  MIN_MAINTENANCE_MEMORY_MIB,
+  PrivateInstances,
+  instanceTypeMemoryMiB,
+} from "@ssm-access/compute";
 import {
   AgentUpdateSettings,
   InstanceMaintenance,
@@ -94,6 +101,7 @@ export class EnvironmentStack extends ReadableStack {
     this.operatorAccess = this.addOperatorAccess(env);
     this.maintenance = this.addMaintenance(env);
     this.maintenance.grantOutputWrite(this.instanceRole);
+    this.warnAboutMemory(env);
 
     this.addOutputs();
   }
@@ -202,6 +210,31 @@ export class EnvironmentStack extends ReadableStack {
     );
   }
 
+  /**
+   * Warns, naming the file and the field, about each instance with less than
+   * {@link MIN_MAINTENANCE_MEMORY_MIB} of memory that patching or the release
+   * upgrade runs on: on Amazon Linux 2023 the SSM Agent's patch scans and
+   * `dnf` transactions get the agent or dnf OOM-killed on 512 MiB
+   * (amazon-ssm-agent issue 615, amazon-linux-2023 issue 404 on GitHub).
+   * A warning, not an error: an instance can be sized down on purpose.
+   */
+  private warnAboutMemory(env: Environment): void {
+    const m = env.config.maintenance;
+    const tasks = [
+      isEnabled(m.patching, true) ? "patching" : undefined,
+      m.osRelease !== undefined ? "release upgrades" : undefined,
+    ].filter((t): t is string => t !== undefined);
+    if (tasks.length === 0) return;
+    env.config.instances.forEach((instance, i) => {
+      const type = instance.instanceType ?? DEFAULT_INSTANCE_TYPE;
+      const mib = instanceTypeMemoryMiB(type);
+      if (mib === undefined || mib >= MIN_MAINTENANCE_MEMORY_MIB) return;
+      Annotations.of(this.instances).addWarning(
+        `${env.file}: instances[${i}].instanceType: ${type} has ${mib} MiB of memory, and ${tasks.join(" and ")} run on it (maintenance); the SSM Agent or dnf is OOM-killed during patch scans and dnf transactions on Amazon Linux 2023 under ${MIN_MAINTENANCE_MEMORY_MIB} MiB (amazon-ssm-agent issue 615, amazon-linux-2023 issue 404): use a type with at least 1 GiB, such as ${DEFAULT_INSTANCE_TYPE}`,
+      );
+    });
+  }
+
   /** Outputs for reviewers and the next step; optional parts only when present. */
   private addOutputs(): void {
     const net = this.network.outputs;
@@ -287,12 +320,27 @@ function fileSection(file: string) {
       if (e instanceof ValidationError) {
         throw new ValidationError(
           file,
-          e.issues.map((i) => ({ path: joinPath(section, i.path), message: i.message })),
+          e.issues.map((i) => fileIssue(section, i)),
         );
       }
       throw e;
     }
   };
+}
+
+/**
+ * A construct's issue at its place in the file. The constructs' `namePrefix`
+ * is no field of the file: it is built from `project` and the file name, so a
+ * name that grows too long (an IAM role, a bucket) is reported at `project`.
+ */
+function fileIssue(section: string, issue: ValidationIssue): ValidationIssue {
+  if (issue.path === "namePrefix" || issue.path.endsWith(".namePrefix")) {
+    return {
+      path: "project",
+      message: `${issue.message} (the name prefix is <project>-<environment>, from project and the file name: shorten either; reported by ${joinPath(section, issue.path)})`,
+    };
+  }
+  return { path: joinPath(section, issue.path), message: issue.message };
 }
 
 /** The prefix of every name of an environment's resources: `<project>-<environment>`. */

@@ -41,9 +41,10 @@ export interface StateBucketPlan {
  * - two bucket names that differ only by `.` and `-`;
  * - one account and Region reached with different credentials (the stack has
  *   one provider per account and Region);
- * - two accounts reached with the same profile and no role (one profile's
- *   credentials belong to one account: the other provider would fail with
- *   "AWS account ID not allowed").
+ * - two accounts reached with the same profile and no role, or both with the
+ *   default credential chain (no `deploy` section): one profile's (or the
+ *   chain's) credentials belong to one account, so the other provider would
+ *   fail with "AWS account ID not allowed".
  */
 export function planStateBuckets(envs: readonly Environment[]): StateBucketPlan[] {
   const plans = new Map<
@@ -147,11 +148,21 @@ function checkCredentials(
     };
   }
   if (!first) reachedWith.set(target, { credentials, env });
-  // Only a file's own profile names a fixed identity; the default chain is whatever the caller has.
-  if (credentials.profile !== undefined && !credentials.assumeRole) {
+  // Without a role, the credentials are one identity of one account: a profile,
+  // or the default chain (whatever the caller has, but the same for every provider
+  // of one run). Two accounts reached that way cannot both be bootstrapped.
+  if (!credentials.assumeRole) {
     const key = describeCredentials(credentials);
     const other = byCredentials.get(key);
     if (other && other.accountId !== accountId) {
+      if (credentials.profile === undefined) {
+        return {
+          path: "deploy",
+          message:
+            `is absent here and in ${other.env.file}, so accounts ${other.accountId} and ${accountId} are both reached with the default credential chain, which holds the credentials of one account; ` +
+            `the state-bootstrap provider of the other would fail with "AWS account ID not allowed": give each file a deploy section with the profile (or assumeRoleArn) of its account`,
+        };
+      }
       return {
         path:
           env.config.backend.type === "s3" && env.config.backend.profile !== undefined

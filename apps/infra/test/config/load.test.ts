@@ -31,12 +31,12 @@ describe("loadEnvironments", () => {
       expect(envs.map((e) => e.name)).toEqual(["dev", "prod"]);
     });
 
-    it("gives dev two AZs, the isolated tier, endpoints in one AZ and one t3.nano", () => {
+    it("gives dev two AZs, the isolated tier, endpoints in one AZ and one t3.micro", () => {
       const dev = envs[0].config;
       expect(dev.network.availabilityZones).toHaveLength(2);
       expect(dev.network.subnets).toEqual({ isolated: {} });
       expect(dev.network.endpoints?.availabilityZoneCount).toBe(1);
-      expect(dev.instances).toEqual([expect.objectContaining({ name: "app-1", instanceType: "t3.nano" })]);
+      expect(dev.instances).toEqual([expect.objectContaining({ name: "app-1", instanceType: "t3.micro" })]);
     });
 
     it("gives prod three AZs, endpoints in each, flow logs, termination protection and two instances", () => {
@@ -260,8 +260,59 @@ describe("loadEnvironments", () => {
         validEnvironment({ instances: [{ name: "web", rootVolume: { deviceName: 1 as never } }] }),
         /instances\[0\]\.rootVolume\.deviceName: /,
       ],
+      [
+        "a tag key with the prefix AWS reserves, in any case",
+        validEnvironment({ tags: { "AWS:team": "x" } }),
+        /qa\.json: 1 problem\n {2}- tags\.AWS:team: "AWS:team": keys starting with aws: are reserved by AWS/,
+      ],
+      [
+        "a tag key longer than 128 characters",
+        validEnvironment({ tags: { ["k".repeat(129)]: "x" } }),
+        /- tags\.k{129}: "k{129}" is not a tag key AWS accepts: 1-128 letters/,
+      ],
+      [
+        "a tag key with a character AWS refuses",
+        validEnvironment({ tags: { "cost#center": "x" } }),
+        /- tags\.cost#center: "cost#center" is not a tag key AWS accepts: 1-128 letters, digits, spaces and _ \. : \/ = \+ - @/,
+      ],
+      [
+        "a tag value longer than 256 characters",
+        validEnvironment({ tags: { Owner: "v".repeat(257) } }),
+        /- tags\.Owner: "v{257}" is not a tag value AWS accepts: at most 256/,
+      ],
+      [
+        "a tag value with a character AWS refuses",
+        validEnvironment({ tags: { Owner: "team<a>" } }),
+        /- tags\.Owner: "team<a>" is not a tag value AWS accepts/,
+      ],
+      [
+        "more tags than AWS allows on one resource, with the stack's",
+        validEnvironment({ tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, "v"])) }),
+        /- tags: 48 tags and the stack's 3 make 51; AWS allows 50 per resource/,
+      ],
+      [
+        "an instance whose tags and the stack's exceed the limit",
+        validEnvironment({
+          tags: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, "v"])),
+          instances: [{ name: "web", tags: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`i${i}`, "v"])) }],
+        }),
+        /- instances\[0\]\.tags: the instance would carry 51 tags .* AWS allows 50 per resource/,
+      ],
+      [
+        "a DynamoDB lock table name DynamoDB refuses",
+        validEnvironment({ backend: { type: "s3", bucket: "qa-tfstate", dynamodbTable: "locks table" } }),
+        /- backend\.dynamodbTable: must be a DynamoDB table name: 3-255 letters, digits, '_', '\.', '-'/,
+      ],
     ])("%s", (_what, content, expected) => {
       expect(problemsOf({ "qa.json": content })).toMatch(expected);
+    });
+
+    it.each([
+      ["a file tag", { tags: { Owner: "platform-team", "cost:center": "a/b=c+d@e.f_g -h" } }],
+      ["an instance tag", { instances: [{ name: "web", tags: { "Ünïcode Key": "välue" } }] }],
+    ])("accepts %s of letters, digits, spaces and the allowed symbols", (_what, overrides) => {
+      const dir = environmentsDir({ "qa.json": validEnvironment(overrides as never) });
+      expect(() => loadEnvironments(dir)).not.toThrow();
     });
 
     it("invalid JSON, with the parser's reason", () => {
@@ -395,9 +446,12 @@ describe("loadEnvironments", () => {
       expect(qa.config.deploy).toEqual(deploy);
     });
 
-    it("is absent by default: the default credential chain", () => {
+    it("is absent by default (the default credential chain); the shipped files name a placeholder profile each", () => {
       expect(loadEnvironments(environmentsDir({ "qa.json": validEnvironment() }))[0].config.deploy).toBeUndefined();
-      for (const env of loadEnvironments(SHIPPED_ENVIRONMENTS)) expect(env.config.deploy).toBeUndefined();
+      expect(loadEnvironments(SHIPPED_ENVIRONMENTS).map((env) => [env.name, env.config.deploy])).toEqual([
+        ["dev", { profile: "ssm-access-dev" }],
+        ["prod", { profile: "ssm-access-prod" }],
+      ]);
     });
 
     it.each<[string, Record<string, unknown>, RegExp]>([

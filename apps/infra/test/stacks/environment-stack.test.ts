@@ -186,11 +186,11 @@ describe("EnvironmentStack", () => {
       expect(s3.use_lockfile).toBe(true);
     });
 
-    it("reaches its account with the default credential chain: no profile or role on the provider or the backend", () => {
-      expect(awsProvider(json)).not.toHaveProperty("profile");
+    it("reaches its account with the file's placeholder profile, on the provider and the backend, and no role", () => {
+      expect(awsProvider(json).profile).toBe(`ssm-access-${name}`);
       expect(awsProvider(json)).not.toHaveProperty("assume_role");
       const s3 = (json.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
-      expect(s3).not.toHaveProperty("profile");
+      expect(s3.profile).toBe(`ssm-access-${name}`);
       expect(s3).not.toHaveProperty("assume_role");
     });
 
@@ -239,7 +239,7 @@ describe("EnvironmentStack", () => {
       const instances = configsOf(json, TfInstance);
 
       it("have the instance type of the file", () => {
-        for (const i of instances) expect(i.instance_type).toBe("t3.nano");
+        for (const i of instances) expect(i.instance_type).toBe("t3.micro");
       });
 
       it("launch from launch templates of their own: one per instance of the file", () => {
@@ -360,8 +360,8 @@ describe("EnvironmentStack", () => {
       }
     });
 
-    it("runs one t3.nano instance", () => {
-      expect(configsOf(json, TfInstance)).toEqual([expect.objectContaining({ instance_type: "t3.nano" })]);
+    it("runs one t3.micro instance (1 GiB, enough for patch scans and release upgrades)", () => {
+      expect(configsOf(json, TfInstance)).toEqual([expect.objectContaining({ instance_type: "t3.micro" })]);
     });
 
     it("leaves termination protection off", () => {
@@ -645,6 +645,89 @@ describe("EnvironmentStack", () => {
       expect(warningsOf(stack)).toEqual([
         expect.stringMatching(/Interface endpoints logs, kms were requested but the VPC endpoints are turned off/),
       ]);
+    });
+  });
+
+  describe("instances under 1 GiB", () => {
+    const nano = (maintenance: EnvironmentInput["maintenance"]) =>
+      warningsOf(
+        synthEnvironment(
+          qaEnvironment({ instances: [{ name: "app-1" }, { name: "small", instanceType: "t3.nano" }], maintenance }),
+        ).stack,
+      ).filter((w) => /MiB of memory/.test(w));
+
+    it("warns, naming the file and the field, when patching runs on one", () => {
+      expect(nano(undefined)).toEqual([
+        expect.stringMatching(
+          /^environments\/qa\.json: instances\[1\]\.instanceType: t3\.nano has 512 MiB of memory, and patching run on it.*OOM-killed.*amazon-ssm-agent issue 615, amazon-linux-2023 issue 404.*at least 1 GiB, such as t3\.micro/,
+        ),
+      ]);
+    });
+
+    it("warns when only the release upgrade runs on one", () => {
+      expect(nano({ patching: { enabled: false }, osRelease: "2023.9.20251117" })).toEqual([
+        expect.stringMatching(
+          /instances\[1\]\.instanceType: t3\.nano has 512 MiB of memory, and release upgrades run on it/,
+        ),
+      ]);
+    });
+
+    it("does not warn when neither patching nor the release upgrade runs", () => {
+      expect(nano({ patching: { enabled: false } })).toEqual([]);
+    });
+  });
+
+  describe("values EC2 would refuse at launch", () => {
+    it("rejects an instance type EC2 does not have, naming the file and the field, with a suggestion", () => {
+      expect(
+        () =>
+          new EnvironmentStack(newApp(), qaEnvironment({ instances: [{ name: "app-1", instanceType: "t3.mirco" }] })),
+      ).toThrow(
+        /environments\/qa\.json: 1 problem\n {2}- instances\[0\]\.instanceType: "t3\.mirco" is not an EC2 instance type \(did you mean t3\.micro\?\)/,
+      );
+    });
+
+    it("rejects an instance tag AWS refuses, naming the file and the field", () => {
+      expect(
+        () =>
+          new EnvironmentStack(newApp(), qaEnvironment({ instances: [{ name: "app-1", tags: { "team#a": "x" } }] })),
+      ).toThrow(
+        /environments\/qa\.json: 1 problem\n {2}- instances\[0\]\.tags\.team#a: "team#a" is not a tag key AWS accepts/,
+      );
+    });
+
+    it("reports a name grown too long from project and the file name at project, not at a construct prop", () => {
+      const dir = environmentsDir({
+        "abcdefg.json": validEnvironment({
+          project: "abcdefghijklmnopqrstuvwx",
+          region: "ap-southeast-2",
+          network: { cidr: "10.30.0.0/16", availabilityZones: ["ap-southeast-2a"] },
+          sessionLogging: { s3: { enabled: true } },
+        }),
+      });
+      const env = loadEnvironmentFile(path.join(dir, "abcdefg.json"), "environments/abcdefg.json");
+      expect(() => new EnvironmentStack(newApp(), env)).toThrow(
+        /environments\/abcdefg\.json: 1 problem\n {2}- project: the default bucket name ".*" is 69 characters; S3 allows 3 to 63.*\(the name prefix is <project>-<environment>, from project and the file name: shorten either; reported by sessionLogging\.namePrefix\)/,
+      );
+    });
+
+    it("refuses the Amazon Linux 2 image parameter, naming the file and the field", () => {
+      expect(
+        () =>
+          new EnvironmentStack(
+            newApp(),
+            qaEnvironment({
+              instances: [
+                {
+                  name: "app-1",
+                  ami: { ssmParameter: "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2" },
+                },
+              ],
+            }),
+          ),
+      ).toThrow(
+        /environments\/qa\.json: 1 problem\n {2}- instances\[0\]\.ami\.ssmParameter: .* is Amazon Linux 2, which reached end of support on 2026-06-30.*plain HTTP.*use Amazon Linux 2023/,
+      );
     });
   });
 

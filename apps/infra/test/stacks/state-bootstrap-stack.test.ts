@@ -25,6 +25,8 @@ afterAll(removeTempDirs);
 
 const DEV_ACCOUNT = "111111111111";
 const PROD_ACCOUNT = "222222222222";
+/** The credentials of the prod account in tests that also have the dev account on the default chain. */
+const PROD_DEPLOY = { profile: "prod" };
 
 /** An environment named `name`, read from `environments/<name>.json` built from the minimal valid file. */
 function env(name: string, overrides: Partial<EnvironmentInput> = {}): Environment {
@@ -99,7 +101,7 @@ describe("planStateBuckets", () => {
   it("plans one bucket per bucket name, in the account and Region of its environment", () => {
     const plans = planStateBuckets([
       s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT }),
-      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, region: "eu-central-1" }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, region: "eu-central-1", deploy: PROD_DEPLOY }),
     ]);
     expect(plans).toEqual([
       {
@@ -114,7 +116,7 @@ describe("planStateBuckets", () => {
         bucket: "prod-tfstate",
         region: "eu-central-1",
         accountId: PROD_ACCOUNT,
-        credentials: {},
+        credentials: { profile: "prod" },
         dynamodbTables: [],
         environments: ["prod"],
       },
@@ -180,7 +182,7 @@ describe("planStateBuckets", () => {
     it("reports backend.bucket against the file of the environment in the other account", () => {
       const e = rejection([
         s3Env("dev", "shared-tfstate", { accountId: DEV_ACCOUNT }),
-        s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT }),
+        s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT, deploy: PROD_DEPLOY }),
       ]);
       expect(e.subject).toBe("environments/prod.json");
       expect(e.issues).toEqual([expect.objectContaining({ path: "backend.bucket" })]);
@@ -348,7 +350,7 @@ describe("StateBootstrapStack", () => {
     const json = synthBootstrap([
       s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT }),
       s3Env("qa", "qa-tfstate", { accountId: DEV_ACCOUNT }),
-      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: PROD_DEPLOY }),
     ]);
 
     it("creates one bucket per bucket name", () => {
@@ -409,7 +411,7 @@ describe("StateBootstrapStack", () => {
   it("refuses environments that name one bucket in two accounts", () => {
     const envs = [
       s3Env("dev", "shared-tfstate", { accountId: DEV_ACCOUNT }),
-      s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT }),
+      s3Env("prod", "shared-tfstate", { accountId: PROD_ACCOUNT, deploy: PROD_DEPLOY }),
     ];
     const build = () => synthBootstrap(envs);
     expect(build).toThrow(ValidationError);
@@ -430,7 +432,7 @@ describe("state buckets that share an account", () => {
   it("creates a lock table per account when two accounts name the same table", () => {
     const json = synthBootstrap([
       s3Env("dev", "dev-state", { dynamodbTable: "locks" }),
-      s3Env("prod", "prod-state", { dynamodbTable: "locks", accountId: PROD_ACCOUNT }),
+      s3Env("prod", "prod-state", { dynamodbTable: "locks", accountId: PROD_ACCOUNT, deploy: PROD_DEPLOY }),
     ]);
     const tables = configsOf(json, TfDynamodbTable);
     expect(tables.map((t) => t.name)).toEqual(["locks", "locks"]);
@@ -615,6 +617,36 @@ describe("deploy credentials of the state-bootstrap providers", () => {
     ]);
   });
 
+  it("rejects two accounts that both use the default credential chain, at deploy, naming both files", () => {
+    const e = rejection([
+      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT }),
+    ]);
+    expect(e.subject).toBe("environments/prod.json");
+    expect(e.issues).toEqual([
+      {
+        path: "deploy",
+        message: expect.stringMatching(
+          /absent here and in environments\/dev\.json.*default credential chain.*AWS account ID not allowed.*deploy section/,
+        ),
+      },
+    ]);
+    expect(() =>
+      synthBootstrap([
+        s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT }),
+        s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT }),
+      ]),
+    ).toThrow(/environments\/prod\.json[\s\S]*deploy: is absent here.*default credential chain/);
+  });
+
+  it("accepts the default credential chain for one account and a role for another", () => {
+    const plans = planStateBuckets([
+      s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT }),
+      s3Env("prod", "prod-tfstate", { accountId: PROD_ACCOUNT, deploy: { assumeRoleArn: PROD_ROLE } }),
+    ]);
+    expect(plans.map((p) => p.credentials)).toEqual([{}, { assumeRole: { roleArn: PROD_ROLE } }]);
+  });
+
   it("accepts one profile for two accounts when each assumes a role of its own account", () => {
     const plans = planStateBuckets([
       s3Env("dev", "dev-tfstate", { accountId: DEV_ACCOUNT, deploy: { profile: "org", assumeRoleArn: DEV_ROLE } }),
@@ -641,17 +673,29 @@ describe("deploy credentials of the state-bootstrap providers", () => {
     ]);
   });
 
-  describe("for the shipped dev and prod files, which name no credentials", () => {
+  describe("for the shipped dev and prod files, which name a placeholder profile each", () => {
     const json = synthBootstrap(loadEnvironments(SHIPPED_ENVIRONMENTS));
 
-    it("configures one provider per account without profile or role: set deploy in each file before deploying two accounts", () => {
+    it("configures one provider per account with its file's profile, so one run can deploy both", () => {
       const providers = providersOf(json);
-      expect(providers.map((p) => p.allowed_account_ids).sort()).toEqual([[DEV_ACCOUNT], [PROD_ACCOUNT]]);
-      for (const p of providers) {
-        expect(p).not.toHaveProperty("profile");
-        expect(p).not.toHaveProperty("assume_role");
-      }
+      expect(providers.map((p) => [p.allowed_account_ids, p.profile]).sort()).toEqual([
+        [[DEV_ACCOUNT], "ssm-access-dev"],
+        [[PROD_ACCOUNT], "ssm-access-prod"],
+      ]);
+      for (const p of providers) expect(p).not.toHaveProperty("assume_role");
     });
+  });
+
+  it("rejects the shipped files without their deploy sections, naming both files and deploy", () => {
+    const withoutDeploy = (name: string) => {
+      const file = JSON.parse(fs.readFileSync(path.join(SHIPPED_ENVIRONMENTS, `${name}.json`), "utf8"));
+      delete file.deploy;
+      return file;
+    };
+    const dir = environmentsDir({ "dev.json": withoutDeploy("dev"), "prod.json": withoutDeploy("prod") });
+    expect(() => synthBootstrap(loadEnvironments(dir))).toThrow(
+      /prod\.json: 1 problem\n {2}- deploy: is absent here and in .*dev\.json, so accounts 111111111111 and 222222222222 are both reached with the default credential chain/,
+    );
   });
 
   describe("for the shipped files with a deploy section each", () => {

@@ -106,7 +106,9 @@ const releaseBump: NoteRule = (change, action) => {
   return (
     `Maintenance: the Amazon Linux release upgrade moves the instances ${before === undefined ? "" : `from ${before} `}to ${after} ` +
     `(\`dnf upgrade --releasever\`) in the next maintenance window, ${concurrency(change.after)}, rebooting where needed. ` +
-    "Nothing changes before that window runs."
+    "Nothing changes before that window runs. " +
+    `An instance already on a release newer than ${after} (launched from a newer image) fails the task and stops the rollout: ` +
+    `pin its image to ${after} (an image parameter with its :<version>) and replace it, or pin the newer release.`
   );
 };
 

@@ -28,6 +28,9 @@ describe("the Amazon Linux release pinned in maintenance", () => {
     const notes = review.changes.find((c) => c.address === ADDRESS)?.notes.join("\n") ?? "";
     expect(notes).toMatch(/from 2023\.9\.20251117 to 2023\.9\.20251208/);
     expect(notes).toMatch(/next maintenance window, one instance at a time/);
+    expect(notes).toMatch(
+      /An instance already on a release newer than 2023\.9\.20251208 \(launched from a newer image\) fails the task and stops the rollout: pin its image to 2023\.9\.20251208/,
+    );
   });
 
   test("a first pin says where the fleet goes; an unchanged release says nothing", () => {

@@ -1,6 +1,12 @@
 import { Token } from "cdktf";
 import { Validator } from "@ssm-access/core";
-import { AMAZON_LINUX_2023_AMI_PARAMETER, AMI_ID_PATTERN, AmiSource, SSM_PARAMETER_PATTERN } from "../ami";
+import {
+  AMAZON_LINUX_2023_AMI_PARAMETER,
+  AMAZON_LINUX_2_PARAMETER_PREFIX,
+  AMI_ID_PATTERN,
+  AmiSource,
+  SSM_PARAMETER_PATTERN,
+} from "../ami";
 
 /**
  * The `image_id` of a launch template for `ami`: `resolve:ssm:<parameter>`
@@ -24,11 +30,18 @@ export function validateAmi(v: Validator, ami: AmiSource): void {
     v.add("ami", "set ssmParameter or id");
   }
   if (ssmParameter !== undefined && !Token.isUnresolved(ssmParameter)) {
-    v.check(
-      SSM_PARAMETER_PATTERN.test(ssmParameter),
-      "ami.ssmParameter",
-      `"${ssmParameter}" must be an SSM parameter name starting with "/", e.g. ${AMAZON_LINUX_2023_AMI_PARAMETER}`,
-    );
+    if (ssmParameter.startsWith(AMAZON_LINUX_2_PARAMETER_PREFIX)) {
+      v.add(
+        "ami.ssmParameter",
+        `"${ssmParameter}" is Amazon Linux 2, which reached end of support on 2026-06-30 (no more security updates), and whose yum repositories are reached over plain HTTP (port 80) in commercial Regions, which the instances' 443-only egress blocks, so patching would fail; use Amazon Linux 2023: ${AMAZON_LINUX_2023_AMI_PARAMETER} (or leave ami out for it)`,
+      );
+    } else {
+      v.check(
+        SSM_PARAMETER_PATTERN.test(ssmParameter),
+        "ami.ssmParameter",
+        `"${ssmParameter}" must be an SSM parameter name starting with "/", e.g. ${AMAZON_LINUX_2023_AMI_PARAMETER}`,
+      );
+    }
   }
   if (id !== undefined && !Token.isUnresolved(id)) {
     v.check(AMI_ID_PATTERN.test(id), "ami.id", `"${id}" must look like ami-0123456789abcdef0`);

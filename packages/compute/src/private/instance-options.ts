@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { Validator } from "@ssm-access/core";
+import { TAG_KEY_PATTERN, TAG_VALUE_PATTERN, Validator } from "@ssm-access/core";
 import { AmiSource, DEFAULT_AMI } from "../ami";
 import {
   BURSTABLE_INSTANCE_FAMILIES,
@@ -25,6 +25,7 @@ import {
   USER_DATA_MAX_BYTES,
   isBurstableInstanceType,
 } from "../instance-options";
+import { instanceTypeProblem, isArm64InstanceType } from "../instance-types";
 import { validateAmi } from "./ami";
 
 /** An instance's settings after `defaults` and the built-in defaults are applied. */
@@ -94,12 +95,18 @@ export function validateInstanceOptions(v: Validator, options: InstanceOptions, 
   const { instanceType, tier, ami, rootVolume, userData, metadataHopLimit, cpuCredits, replacementGeneration, tags } =
     options;
   if (instanceType !== undefined && !Token.isUnresolved(instanceType)) {
-    v.check(
-      INSTANCE_TYPE_PATTERN.test(instanceType),
-      "instanceType",
-      `"${instanceType}" must be an instance type such as t3.nano (family.size)`,
-    );
+    if (
+      v.check(
+        INSTANCE_TYPE_PATTERN.test(instanceType),
+        "instanceType",
+        `"${instanceType}" must be an instance type such as t3.micro (family.size)`,
+      )
+    ) {
+      const problem = instanceTypeProblem(instanceType);
+      if (problem !== undefined) v.add("instanceType", problem);
+    }
   }
+  checkArchitecture(v, options, inherited);
   if (tier !== undefined) {
     if ((tier as string) === "public") {
       v.add("tier", "instances are never placed in public subnets; use private or isolated");
@@ -137,6 +144,28 @@ export function validateInstanceOptions(v: Validator, options: InstanceOptions, 
   if (tags !== undefined) validateTags(v.child("tags"), tags);
 }
 
+/**
+ * An image parameter that names its architecture (`..._x86_64`, `..._arm64`)
+ * must match the processor of the instance type, or `RunInstances` fails with
+ * "The architecture 'x86_64' of the specified instance type does not match
+ * the architecture 'arm64' of the specified AMI".
+ */
+function checkArchitecture(v: Validator, options: InstanceOptions, inherited: InstanceOptions): void {
+  const type = options.instanceType ?? inherited.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  const parameter = (options.ami ?? inherited.ami ?? DEFAULT_AMI).ssmParameter;
+  if (options.instanceType === undefined && options.ami === undefined) return;
+  if (parameter === undefined || Token.isUnresolved(type) || Token.isUnresolved(parameter)) return;
+  if (instanceTypeProblem(type) !== undefined) return;
+  const imageArch = /arm64/.test(parameter) ? "arm64" : /x86_64/.test(parameter) ? "x86_64" : undefined;
+  const typeArch = isArm64InstanceType(type) ? "arm64" : "x86_64";
+  if (imageArch !== undefined && imageArch !== typeArch) {
+    v.add(
+      options.instanceType !== undefined ? "instanceType" : "ami.ssmParameter",
+      `${type} runs ${typeArch} images, but ami.ssmParameter ${parameter} holds ${imageArch} images; EC2 refuses the launch: use the ${typeArch} parameter (${parameter.replace(imageArch, typeArch)}) or an ${imageArch} instance type`,
+    );
+  }
+}
+
 function validateRootVolume(v: Validator, volume: RootVolumeOptions): void {
   const device = volume.deviceName;
   if (device !== undefined && !Token.isUnresolved(device)) {
@@ -169,10 +198,18 @@ function validateTags(v: Validator, tags: Record<string, string>): void {
     } else if (key.toLowerCase().startsWith("aws:")) {
       v.add(key, "keys starting with aws: are reserved by AWS");
     } else {
-      v.check(key.length >= 1 && key.length <= 128, key, "keys must be 1 to 128 characters");
+      v.check(
+        TAG_KEY_PATTERN.test(key),
+        key,
+        `"${key}" is not a tag key AWS accepts: 1 to 128 letters, digits, spaces and _ . : / = + - @`,
+      );
     }
     if (typeof value === "string" && !Token.isUnresolved(value)) {
-      v.check(value.length <= 256, key, "values must be at most 256 characters");
+      v.check(
+        TAG_VALUE_PATTERN.test(value),
+        key,
+        `"${value}" is not a tag value AWS accepts: at most 256 letters, digits, spaces and _ . : / = + - @`,
+      );
     }
   }
 }

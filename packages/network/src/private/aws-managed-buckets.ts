@@ -16,16 +16,19 @@
  *   (setup-create-vpc.html) names as the minimum a VPC endpoint policy must allow;
  * - "Reference: Amazon S3 buckets for patching operations"
  *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html);
- * - the Amazon Linux 2023 and Amazon Linux 2 repository buckets, as AWS lists them for
- *   Kernel Live Patching (https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html,
- *   https://docs.aws.amazon.com/linux/al2/ug/al2-live-patching.html) and in its data perimeter
+ * - the Amazon Linux 2023 repository bucket, as AWS lists it for Kernel Live Patching
+ *   (https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html) and in its data perimeter
  *   VPC endpoint policy examples (github.com/aws-samples/data-perimeter-policy-examples,
  *   `vpc_endpoint_policies/README.md`, "AllowRequestsToAWSOwnedResources").
  *
  * Left out on purpose (add them with `s3Gateway.allowedBuckets` when needed):
  * `aws-windows-downloads-<region>` (SSM documents for Windows only) and
  * `aws-patchmanager-macos-<region>-<suffix>` (Patch Manager on EC2 Mac): these
- * networks carry Linux instances.
+ * networks carry Linux instances. The Amazon Linux 2 repositories
+ * (`amazonlinux-2-repos-<region>`, `amazonlinux.<region>.amazonaws.com`) are
+ * left out too: Amazon Linux 2 reached end of support on 2026-06-30, its yum
+ * mirror list is reached over plain HTTP in commercial Regions (which the
+ * instances' 443-only egress blocks), and instances refuse its images.
  */
 import { partitionForRegion } from "@ssm-access/core";
 
@@ -110,10 +113,8 @@ export const AL2023_REPOSITORY_BUCKET_SUFFIX = "de612dc2";
  *    baseline snapshots, read by `AWS-RunPatchBaseline`.
  * 8. `al2023-repos-<region>-de612dc2`: the Amazon Linux 2023 package repositories
  *    (dnf, Patch Manager on AL2023); `aws` partition only.
- * 9. `amazonlinux-2-repos-<region>` and `amazonlinux.<region>.amazonaws.com`: the Amazon
- *    Linux 2 repositories and their mirror list (yum); `aws` partition only.
  *
- * The partition matters for the Amazon Linux buckets only: their names are documented
+ * The partition matters for the Amazon Linux bucket only: its name is documented
  * for the `aws` partition, so China and GovCloud Regions get the Systems Manager buckets
  * alone (see {@link unknownAwsManagedS3Buckets}).
  */
@@ -131,11 +132,7 @@ export function awsManagedS3Buckets(region: string): string[] {
   if (patchManagerSuffix !== undefined) buckets.push(`aws-patch-manager-${region}-${patchManagerSuffix}`);
   buckets.push(PATCH_BASELINE_SNAPSHOT_BUCKET_EXCEPTIONS[region] ?? `patch-baseline-snapshot-${region}`);
   if (partitionForRegion(region) === "aws") {
-    buckets.push(
-      `al2023-repos-${region}-${AL2023_REPOSITORY_BUCKET_SUFFIX}`,
-      `amazonlinux-2-repos-${region}`,
-      `amazonlinux.${region}.amazonaws.com`,
-    );
+    buckets.push(`al2023-repos-${region}-${AL2023_REPOSITORY_BUCKET_SUFFIX}`);
   }
   return buckets;
 }
