@@ -32,7 +32,7 @@ const TSC = path.join(WORKSPACE_ROOT, "node_modules", "typescript", "bin", "tsc"
 const PUBLINT = path.join(WORKSPACE_ROOT, "node_modules", "publint", "src", "cli.js");
 /** Are the Types Wrong (`@arethetypeswrong/core`, what its CLI runs) over every tarball in one process. */
 const ATTW = path.join(__dirname, "support", "attw.mjs");
-const TERRAFORM_CHECK = path.join(WORKSPACE_ROOT, "tools", "terraform-check", "dist", "cli.js");
+const TERRAFORM_CHECK = path.join(WORKSPACE_ROOT, "packages", "terraform-kit", "dist", "cli.js");
 /** The tsconfig `cdktf init --template=typescript` copies into a new project. */
 const CDKTF_TEMPLATE_TSCONFIG = path.join(
   WORKSPACE_ROOT,
