@@ -68,15 +68,19 @@ describe("every run block, in document order, in a fresh copy of the workspace",
   const timings: string[] = [];
 
   beforeAll(() => {
+    const started = Date.now();
     copy = makeWorkspaceCopy(WORKSPACE_ROOT);
     const made = copy;
     stopInterrupt = onInterrupt(() => made.remove());
+    timings.push(`  copy of ${made.files.length} files  ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   afterAll(() => {
+    const started = Date.now();
     copy?.remove();
     stopInterrupt?.();
-    if (timings.length > 0) console.log(`doc-test run blocks:\n${timings.join("\n")}`);
+    timings.push(`  removal of the copy  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`doc-test timings:\n${timings.join("\n")}`);
   });
 
   it.each(runBlocks.map((b) => [where(b), b] as const))(
