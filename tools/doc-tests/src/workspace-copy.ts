@@ -4,7 +4,7 @@
  * on disk (so an uncommitted edit is what gets tested), and nothing else: no
  * `node_modules`, no `dist`, no caches, no `.git`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -61,6 +61,17 @@ export function copyWorkspace(root: string, dest: string): string[] {
   return files;
 }
 
+/**
+ * Removes a folder and everything in it. The copy holds an installed
+ * `node_modules` (tens of thousands of files): `rm -rf` removes it several
+ * times faster than Node's recursive `rmSync`, which is the fallback.
+ */
+export function removeTree(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  spawnSync("rm", ["-rf", "--", dir], { stdio: "ignore" });
+  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
 /** A temporary folder holding a copy of the workspace, removed by {@link WorkspaceCopy.remove}. */
 export interface WorkspaceCopy {
   /** The temporary folder (removed with everything in it). */
@@ -79,7 +90,7 @@ export interface WorkspaceCopy {
  */
 export function makeWorkspaceCopy(root: string, prefix = "doc-tests-"): WorkspaceCopy {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const remove = (): void => fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+  const remove = (): void => removeTree(tempDir);
   const copyRoot = path.join(tempDir, path.basename(path.resolve(root)));
   try {
     const files = copyWorkspace(root, copyRoot);
