@@ -17,5 +17,8 @@ module.exports = {
     prefix: path.join(__dirname, "/"),
   }),
   setupFilesAfterEnv: [path.join(__dirname, "jest.setup.js")],
+  // Jest's transform cache stays in the workspace (git-ignored), not in the
+  // system's temporary folder, which the CI run checks for leftovers.
+  cacheDirectory: path.join(__dirname, "node_modules", ".cache", "jest"),
   clearMocks: true,
 };

@@ -6,16 +6,17 @@
 #   cold         every tier but the emulator's, without the Nx cache, compiled output or Terraform working
 #                copies (as in a fresh clone), and its ten longest tasks,
 #   emulator     the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
+#   doc-test     the documented commands run in a fresh copy of the workspace, alone, without the Nx cache,
 #   review       one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
 #   test         the full test command (every tier), as cold as `cold`.
-# Usage: scripts/benchmark.sh [synth|cdktf-synth|infra-test|cold|emulator|review|test|all]   (default: all)
+# Usage: scripts/benchmark.sh [synth|cdktf-synth|infra-test|cold|emulator|doc-test|review|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 root=$PWD
 
-# The targets of `npm test` without the emulator tier (`e2e`).
+# The targets of `npm test` without the emulator tier (`e2e`) and the documented commands (`doc-test`).
 COLD_TARGETS=(format-check lint typecheck test smoke tf-test tf-plan)
 
 # Wall time in seconds of the last `measure`.
@@ -102,6 +103,9 @@ if runs emulator; then
   npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
   measure "emulator tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
 fi
+if runs doc-test; then
+  measure "documented commands" npx nx run doc-tests:doc-test --skip-nx-cache --output-style=static
+fi
 if runs review; then
   npx nx run-many -t build -p plan-review infra --output-style=static >/dev/null
   # Exit 2 (changes in the working tree) is a result, not a failure.
@@ -113,5 +117,5 @@ if runs review; then
 fi
 if runs test; then
   remove_build_state
-  measure "npm test (no Nx cache)" npx nx run-many -t "${COLD_TARGETS[@]}" e2e --skip-nx-cache --output-style=static
+  measure "npm test (no Nx cache)" npx nx run-many -t "${COLD_TARGETS[@]}" e2e doc-test --skip-nx-cache --output-style=static
 fi
