@@ -49,7 +49,9 @@ describe("the test IAM evaluator", () => {
     expect(evaluate([allow(), deny], request({}, "arn:aws:ssm:eu-west-1:111122223333:session/s-10"))).toBe(
       "ExplicitDeny",
     );
-    expect(() => evaluate([{ ...deny, Resource: "*" }], request({}))).toThrow(/exactly one of Resource and NotResource/);
+    expect(() => evaluate([{ ...deny, Resource: "*" }], request({}))).toThrow(
+      /exactly one of Resource and NotResource/,
+    );
     expect(() => evaluate([{ Effect: "Allow", Action: "ssm:ResumeSession" }], request({}))).toThrow(
       /exactly one of Resource and NotResource/,
     );
