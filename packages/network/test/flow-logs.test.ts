@@ -152,7 +152,12 @@ describe("FlowLogs", () => {
       const cn = synth({ accountId: "123456789012", region: "cn-north-1" }).json;
       const statements = parsePolicy(onlyOf(cn, TfKmsKey).policy).Statement;
       expect(statements[1].Principal).toEqual({ Service: "logs.cn-north-1.amazonaws.com.cn" });
-      expect(statements[1].Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toMatch(/^arn:aws-cn:logs:/);
+      expect(statements[1].Condition).toEqual({
+        ArnEquals: {
+          "kms:EncryptionContext:aws:logs:arn":
+            "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/vpc-flow-logs/ssm-dev",
+        },
+      });
     });
 
     it("creates no key with createKmsKey: false or a key of the caller's", () => {

@@ -685,7 +685,6 @@ describe("deploy credentials of the state-bootstrap providers", () => {
       ...e,
       config: { ...e.config, accountBaseline: { enabled: true } },
     });
-    const providerOf = (json: TerraformJson, config: Record<string, unknown>) => config.provider;
 
     it("is absent unless a file asks for it", () => {
       const json = synthBootstrap([s3Env("dev", "dev-state-111111111111")]);
@@ -701,10 +700,7 @@ describe("deploy credentials of the state-bootstrap providers", () => {
       ]);
       const ebs = configsOf(json, TfEbsEncryptionByDefault);
       expect(ebs.map((c) => c.enabled)).toEqual([true, true]);
-      expect(ebs.map((c) => providerOf(json, c)).sort()).toEqual([
-        "aws.a111111111111_eu_west_1",
-        "aws.a222222222222_eu_west_1",
-      ]);
+      expect(ebs.map((c) => c.provider).sort()).toEqual(["aws.a111111111111_eu_west_1", "aws.a222222222222_eu_west_1"]);
       expect(configsOf(json, TfSsmServiceSetting).map((c) => [c.setting_id, c.setting_value])).toEqual([
         [
           "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/documents/console/public-sharing-permission",
