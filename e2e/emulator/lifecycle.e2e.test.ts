@@ -13,6 +13,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-
 import * as os from "node:os";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  GetEbsEncryptionByDefaultCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
@@ -24,6 +25,7 @@ import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@a
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
   GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -35,6 +37,7 @@ import {
   DescribeMaintenanceWindowsCommand,
   GetDocumentCommand,
   GetMaintenanceWindowTaskCommand,
+  GetServiceSettingCommand,
   ListDocumentsCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
@@ -267,6 +270,44 @@ describe("deploy lifecycle against the emulator", () => {
       expect(task.MaxConcurrency).toBe("1");
     },
   );
+
+  describe("hardening read back: account baseline, transcript Object Lock, encrypted flow logs", () => {
+    test.each(ENVIRONMENTS)(
+      "%s: the state bootstrap's account baseline encrypts new EBS volumes and blocks public SSM documents",
+      async (env) => {
+        const { ec2, ssm, at } = clients(env);
+        expect((await ec2.send(new GetEbsEncryptionByDefaultCommand({}))).EbsEncryptionByDefault).toBe(true);
+        const setting = await ssm.send(
+          new GetServiceSettingCommand({
+            SettingId: `arn:aws:ssm:${at.region}:${at.accountId}:servicesetting/ssm/documents/console/public-sharing-permission`,
+          }),
+        );
+        expect(setting.ServiceSetting?.SettingValue).toBe("Disable");
+      },
+    );
+
+    test("prod: transcripts are locked in governance mode for the file's retention", async () => {
+      const { s3 } = clients("prod");
+      const out = await outputs("prod");
+      const lock = await s3.send(
+        new GetObjectLockConfigurationCommand({ Bucket: String(out.session_bucket_name.value) }),
+      );
+      // moto also answers Years: 0 beside Days, which AWS leaves out.
+      expect(lock.ObjectLockConfiguration?.ObjectLockEnabled).toBe("Enabled");
+      expect(lock.ObjectLockConfiguration?.Rule?.DefaultRetention).toMatchObject({ Mode: "GOVERNANCE", Days: 365 });
+    });
+
+    test("prod: the flow log group is encrypted with a KMS key of its own", async () => {
+      const { logs, kms } = clients("prod");
+      const groups = await logs.send(
+        new DescribeLogGroupsCommand({ logGroupNamePrefix: "/vpc-flow-logs/ssm-access-prod" }),
+      );
+      const keyArn = groups.logGroups?.[0]?.kmsKeyId;
+      expect(keyArn).toMatch(/^arn:aws:kms:eu-west-1:222222222222:key\//);
+      expect(keyArn).not.toBe(sessionKeyArns.prod);
+      expect((await kms.send(new DescribeKeyCommand({ KeyId: keyArn }))).KeyMetadata?.KeyState).toBe("Enabled");
+    });
+  });
 
   describe("plan review of prod on real update plans, while dev changes", () => {
     const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);

@@ -16,7 +16,11 @@ and Region like the rest of moto:
 - DescribeMaintenanceWindowTargets / DescribeMaintenanceWindowTasks: return nothing
   once any filter is given (the provider reads a target or task back by id filter);
 - GetMaintenanceWindowTask, UpdateMaintenanceWindow, UpdateMaintenanceWindowTarget,
-  UpdateMaintenanceWindowTask: not implemented.
+  UpdateMaintenanceWindowTask: not implemented;
+- GetServiceSetting, UpdateServiceSetting, ResetServiceSetting (what `aws_ssm_service_setting`
+  of the account baseline calls): not implemented. Settings are kept by their path
+  (`/ssm/...`), given as the path or the ARN; an unset one answers AWS's default ("Default"
+  status, `Enable` for `/ssm/documents/console/public-sharing-permission`).
 
 And one fidelity fix: moto evaluates S3 bucket policies with no request context and
 understands only the StringEquals condition operator (it treats every other operator as
@@ -565,7 +569,76 @@ def ensure_certificate(directory: str) -> tuple[str, str]:
     return cert_file, key_file
 
 
+# --- service settings ------------------------------------------------------------
+
+SERVICE_SETTING_DEFAULTS = {"/ssm/documents/console/public-sharing-permission": "Enable"}
+
+
+class ServiceSettingNotFound(SSMException):
+    # moto finds an error's service model by the module of its class (`moto.<service>...`).
+    __module__ = "moto.ssm.exceptions"
+    code = 400
+
+    def __init__(self, setting_id: str) -> None:
+        super().__init__("ServiceSettingNotFound", f"The service setting {setting_id} was not found.")
+
+
+def _service_setting_path(setting_id: str | None) -> str:
+    """`/ssm/...` of a setting given by path or by ARN (`arn:<partition>:ssm:<region>:<account>:servicesetting/ssm/...`)."""
+    value = setting_id or ""
+    if value.startswith("arn:"):
+        parts = value.split(":", 5)
+        value = parts[5][len("servicesetting") :] if len(parts) == 6 and parts[5].startswith("servicesetting/") else ""
+    if not value.startswith("/ssm/"):
+        raise ServiceSettingNotFound(str(setting_id))
+    return value
+
+
+def _service_settings(backend: Any) -> dict[str, dict[str, Any]]:
+    store = getattr(backend, "_launcher_service_settings", None)
+    if store is None:
+        store = {}
+        backend._launcher_service_settings = store
+    return store
+
+
+def _service_setting(self: SimpleSystemManagerResponse, path: str) -> dict[str, Any]:
+    backend = self.ssm_backend
+    arn = f"arn:{self.partition}:ssm:{backend.region_name}:{backend.account_id}:servicesetting{path}"
+    stored = _service_settings(backend).get(path)
+    if stored is not None:
+        return {"SettingId": path, "ARN": arn, **stored}
+    if path not in SERVICE_SETTING_DEFAULTS:
+        raise ServiceSettingNotFound(path)
+    return {"SettingId": path, "ARN": arn, "SettingValue": SERVICE_SETTING_DEFAULTS[path], "Status": "Default"}
+
+
+def get_service_setting(self: SimpleSystemManagerResponse) -> ActionResult:
+    return ActionResult({"ServiceSetting": _service_setting(self, _service_setting_path(self._get_param("SettingId")))})
+
+
+def update_service_setting(self: SimpleSystemManagerResponse) -> ActionResult:
+    path = _service_setting_path(self._get_param("SettingId"))
+    _service_setting(self, path)  # an unknown setting fails as on AWS
+    _service_settings(self.ssm_backend)[path] = {
+        "SettingValue": self._get_param("SettingValue"),
+        "Status": "Customized",
+        "LastModifiedDate": _now().isoformat(),
+        "LastModifiedUser": "System",
+    }
+    return EmptyResult()
+
+
+def reset_service_setting(self: SimpleSystemManagerResponse) -> ActionResult:
+    path = _service_setting_path(self._get_param("SettingId"))
+    _service_settings(self.ssm_backend).pop(path, None)
+    return ActionResult({"ServiceSetting": _service_setting(self, path)})
+
+
 RESPONSE_METHODS = {
+    "get_service_setting": get_service_setting,
+    "update_service_setting": update_service_setting,
+    "reset_service_setting": reset_service_setting,
     "create_association": create_association,
     "describe_association": describe_association,
     "update_association": update_association,

@@ -186,3 +186,35 @@ class GatewayEndpointRoutes(unittest.TestCase):
         self.ec2.modify_vpc_endpoint(VpcEndpointId=self.endpoint, PolicyDocument='{"Statement": []}')
         self.assertEqual(len(self.endpoint_routes(self.table)), 1)
         self.assertEqual(len(self.endpoint_routes(self.other)), 1)
+
+
+class ServiceSettings(unittest.TestCase):
+    """What aws_ssm_service_setting calls: update, read back by ARN, reset."""
+
+    def setUp(self) -> None:
+        self.mock = mock_aws()
+        self.mock.start()
+        self.addCleanup(self.mock.stop)
+        self.ssm = boto3.client("ssm", region_name="eu-west-1")
+        self.path = "/ssm/documents/console/public-sharing-permission"
+        self.arn = f"arn:aws:ssm:eu-west-1:123456789012:servicesetting{self.path}"
+
+    def test_answers_the_default_until_updated_then_the_value_until_reset(self) -> None:
+        setting = self.ssm.get_service_setting(SettingId=self.arn)["ServiceSetting"]
+        self.assertEqual((setting["SettingValue"], setting["Status"], setting["ARN"]), ("Enable", "Default", self.arn))
+        self.ssm.update_service_setting(SettingId=self.arn, SettingValue="Disable")
+        for setting_id in (self.arn, self.path):
+            setting = self.ssm.get_service_setting(SettingId=setting_id)["ServiceSetting"]
+            self.assertEqual((setting["SettingValue"], setting["Status"], setting["ARN"]), ("Disable", "Customized", self.arn))
+        reset = self.ssm.reset_service_setting(SettingId=self.arn)["ServiceSetting"]
+        self.assertEqual((reset["SettingValue"], reset["Status"]), ("Enable", "Default"))
+
+    def test_keeps_settings_per_region(self) -> None:
+        self.ssm.update_service_setting(SettingId=self.path, SettingValue="Disable")
+        other = boto3.client("ssm", region_name="us-east-1").get_service_setting(SettingId=self.path)["ServiceSetting"]
+        self.assertEqual(other["SettingValue"], "Enable")
+
+    def test_rejects_an_unknown_setting(self) -> None:
+        with self.assertRaises(self.ssm.exceptions.ClientError) as raised:
+            self.ssm.get_service_setting(SettingId="/ssm/no/such/setting")
+        self.assertEqual(raised.exception.response["Error"]["Code"], "ServiceSettingNotFound")

@@ -55,7 +55,8 @@ function endpointFor(stack: string, accountId: string, endpoints: EndpointsByAcc
  *   account, so the account lock is really exercised;
  * - an `s3` backend is declared again (an override's backend block replaces the
  *   original whole) with the same bucket, key, Region, encryption and
- *   `use_lockfile`, pointed at the emulator of the default provider's account.
+ *   `use_lockfile`, pointed at the emulator of the default provider's account;
+ * - resources of {@link UNEMULATED_RESOURCE_TYPE} get `count = 0`.
  */
 export function emulatorOverride(
   stack: string,
@@ -104,7 +105,27 @@ export function emulatorOverride(
     };
   }
   if (providers.length > 0) override.provider = { aws: providers };
+  const skipped = Object.keys(stackResources(json, UNEMULATED_RESOURCE_TYPE));
+  if (skipped.length > 0) {
+    override.resource = {
+      [UNEMULATED_RESOURCE_TYPE]: Object.fromEntries(skipped.map((name) => [name, { count: 0 }])),
+    };
+  }
   return override;
+}
+
+/**
+ * The one resource type of the stacks the emulator cannot serve: S3 Control
+ * calls go to `<account id>.s3-control.<region>.amazonaws.com`, and the AWS SDK
+ * puts the account id in front of a custom endpoint's host too
+ * (`<account id>.127.0.0.1`), which resolves nowhere. The override creates
+ * none of them (`count = 0`); unit tests check the synthesized resource.
+ */
+export const UNEMULATED_RESOURCE_TYPE = "aws_s3_account_public_access_block";
+
+function stackResources(json: StackJson, type: string): Readonly<Record<string, unknown>> {
+  const resources = (json as { resource?: Record<string, Record<string, unknown>> }).resource;
+  return resources?.[type] ?? {};
 }
 
 /** The stack's `terraform.backend.s3` block, if it has one. */

@@ -124,6 +124,9 @@ describe("the launcher", () => {
         "update_maintenance_window",
         "update_maintenance_window_target",
         "update_maintenance_window_task",
+        "get_service_setting",
+        "update_service_setting",
+        "reset_service_setting",
       ].sort(),
     );
   });

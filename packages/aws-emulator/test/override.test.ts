@@ -29,6 +29,20 @@ function envStack(extraProvider: Record<string, unknown> = {}) {
 }
 
 describe("emulatorOverride", () => {
+  it("creates no account-level S3 Block Public Access, whose S3 Control host the emulator cannot serve, and leaves other resources alone", () => {
+    const stack = {
+      ...envStack(),
+      resource: {
+        aws_s3_account_public_access_block: { account_public_access_block_111111111111: { account_id: DEV } },
+        aws_ebs_encryption_by_default: { baseline: { enabled: true } },
+      },
+    };
+    expect(emulatorOverride("state-bootstrap", stack, ENDPOINTS).resource).toEqual({
+      aws_s3_account_public_access_block: { account_public_access_block_111111111111: { count: 0 } },
+    });
+    expect(emulatorOverride("dev", envStack(), ENDPOINTS)).not.toHaveProperty("resource");
+  });
+
   it("points the provider at its account's emulator for every service, with static credentials and the account lock kept", () => {
     const override = emulatorOverride("dev", envStack(), ENDPOINTS) as {
       provider: { aws: Array<Record<string, unknown>> };

@@ -346,6 +346,15 @@ export class PrivateInstances extends Construct {
       ? (props.allowS3GatewayEgress?.prefixListId ?? network.s3GatewayPrefixListId)
       : undefined;
     if (s3PrefixListId !== undefined) {
+      // 443 only, and that is enough for the SSM Agent's S3 traffic. Its
+      // bucket-Region probe (amazon-ssm-agent, agent/s3util/crossregion.go at
+      // 1c217c89, getBucketRegion, lines 162-212) first sends a signed
+      // HeadBucket over the SDK's HTTPS (line 167), then anonymous HEADs with
+      // `protocols := []string{"https", "http"}` (line 175): HTTPS first, plain
+      // HTTP only when the HTTPS request fails (the loop breaks on the first
+      // response, line 206). HTTPS fails only for bucket names with dots
+      // (S3's wildcard certificate), which SessionLogging refuses; the agent
+      // then uploads over HTTPS in the instance's Region either way.
       rules.push(
         rule("HttpsToS3", "https-s3", {
           fromPort: 443,

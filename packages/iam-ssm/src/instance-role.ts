@@ -13,6 +13,7 @@ import {
   awsManagedPolicyArn,
   checkSsmAccessProps,
   duplicates,
+  partitionForRegion,
   resourceName,
 } from "@ssm-access/core";
 import { renderPolicy, validateStatements } from "./private/policy";
@@ -20,6 +21,11 @@ import { StatementList } from "./private/statement-list";
 
 /** The AWS managed policy that lets the SSM Agent register the instance and carry sessions. */
 export const SSM_MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
+
+/** The Sid of the explicit Deny on parameter reads outside {@link SsmInstanceRoleProps.parameterReadPaths}. */
+export const DENY_OTHER_PARAMETERS_SID = "DenyParameterReadsOutsideOwnPaths";
+
+const PARAMETER_PATH_PATTERN = /^\/(?:[a-zA-Z0-9_.-]+\/)+$/;
 
 /** Longest IAM role name AWS accepts (the instance profile gets the same name). */
 export const IAM_ROLE_NAME_MAX_LENGTH = 64;
@@ -42,6 +48,19 @@ export interface SsmInstanceRoleProps extends SsmAccessProps {
    * ARN (`aws`, `aws-cn`, `aws-us-gov`...), so no data source is read.
    */
   readonly region: string;
+
+  /**
+   * The only parameter paths (besides AWS's public `/aws/service/`) whose
+   * values the role may read. Everything else is denied explicitly
+   * (`ssm:GetParameter*` with `NotResource`): `AmazonSSMManagedInstanceCore`
+   * allows `ssm:GetParameter` and `ssm:GetParameters` on every parameter of
+   * the account, and anyone with a shell on the instance can use the role's
+   * credentials from the instance metadata service. Each path starts and
+   * ends with `/`.
+   * With `accountId`, only this account's paths.
+   * @default - `/<namePrefix>/` only
+   */
+  readonly parameterReadPaths?: readonly string[];
 
   /**
    * ARNs of further managed policies to attach, besides
@@ -78,6 +97,9 @@ export interface SsmInstanceRoleProps extends SsmAccessProps {
  * The IAM role an EC2 instance needs to be reachable through Session Manager:
  * trusted by `ec2.amazonaws.com`, with `AmazonSSMManagedInstanceCore`
  * attached (ARN in the Region's partition), held by an instance profile.
+ * An explicit Deny keeps the role from reading parameters outside AWS's
+ * public `/aws/service/` and its own paths (`parameterReadPaths`), which the
+ * managed policy alone would allow on the whole account.
  *
  * Statements granted later ({@link SsmInstanceRole.addToPolicy}, e.g. by
  * `SessionLogging.grantWrite`) all go into one inline policy that is
@@ -152,6 +174,7 @@ export class SsmInstanceRole extends Construct implements PolicyGrantee {
     this.instanceProfileName = this.instanceProfile.name;
     this.instanceProfileArn = this.instanceProfile.arn;
 
+    this.addToPolicy(denyOtherParameters(props));
     if (props.inlineStatements && props.inlineStatements.length > 0) this.addToPolicy(...props.inlineStatements);
   }
 
@@ -176,6 +199,36 @@ export class SsmInstanceRole extends Construct implements PolicyGrantee {
   public get policy(): IamRolePolicy | undefined {
     return this.inlinePolicy;
   }
+}
+
+/**
+ * The Deny on reading parameters outside the public `/aws/service/` paths and
+ * `parameterReadPaths`. Anyone with a shell on the instance (the default
+ * `ssm-user` has sudo) can take the role's credentials from IMDS, so the
+ * role must not read what the environment does not own.
+ */
+function denyOtherParameters(props: SsmInstanceRoleProps): PolicyStatement {
+  const p = partitionForRegion(props.region);
+  const account = props.accountId ?? "*";
+  const paths = props.parameterReadPaths ?? [`/${props.namePrefix}/`];
+  return {
+    Sid: DENY_OTHER_PARAMETERS_SID,
+    Effect: "Deny",
+    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+    NotResource: [
+      // Public parameters have an empty account field, which `*` matches.
+      `arn:${p}:ssm:*:*:parameter/aws/service/*`,
+      // A parameter ARN drops the name's leading `/`; the path itself is
+      // the resource of GetParametersByPath.
+      ...paths.flatMap((path) => {
+        const name = path.slice(1, -1);
+        return [
+          `arn:${p}:ssm:${props.region}:${account}:parameter/${name}`,
+          `arn:${p}:ssm:${props.region}:${account}:parameter/${name}/*`,
+        ];
+      }),
+    ],
+  };
 }
 
 /** The role (and instance profile) name for a prefix. */
@@ -209,6 +262,17 @@ function validateProps(scope: Construct, props: SsmInstanceRoleProps): void {
     v.add("managedPolicyArns", `${SSM_MANAGED_INSTANCE_CORE} is always attached; do not list it`);
   }
   validateStatements(v.child("inlineStatements"), props.inlineStatements ?? []);
+  const paths = props.parameterReadPaths;
+  if (paths !== undefined) {
+    paths.forEach((path, i) =>
+      v.check(
+        path.length <= 1011 && PARAMETER_PATH_PATTERN.test(path) && !/^\/aws\//i.test(path),
+        `parameterReadPaths[${i}]`,
+        `"${path}" must be a parameter path that starts and ends with "/" (letters, digits, "_", ".", "-"), not under /aws/`,
+      ),
+    );
+    for (const dup of duplicates(paths)) v.add("parameterReadPaths", `${dup} is listed more than once`);
+  }
   if (props.permissionsBoundaryArn !== undefined) {
     checkPolicyArn(v, "permissionsBoundaryArn", props.permissionsBoundaryArn, partition);
   }

@@ -28,6 +28,7 @@ import {
   SSH_SESSION_DOCUMENT,
 } from "./port-forwarding";
 import {
+  portForwardingDocumentName,
   portForwardingDocuments,
   portSessionDocumentContent,
   reservedDocumentNamePrefix,
@@ -105,7 +106,9 @@ const MANAGED_POLICY_MAX_LENGTH = 6144;
  * Least-privilege access for the people who connect: a customer managed
  * policy that starts sessions only on tagged instances and with the
  * preferences document (so every session is logged), never over SSH nor with
- * the AWS port forwarding documents, lets people end and resume only their
+ * the AWS port forwarding documents, and denies explicitly every other
+ * `ssm:StartSession` resource (other documents, Regions and accounts), so a
+ * broader policy of the same person cannot re-open them, lets people end and resume only their
  * own sessions (IAM users, roles and IAM Identity Center users alike), and
  * optionally a role (MFA required by default) holding it. With
  * `portForwarding`, one Session document per allowed port (and host), pinned
@@ -316,6 +319,29 @@ function operatorStatements(
       Resource: [SSH_SESSION_DOCUMENT, ...AWS_PORT_FORWARDING_DOCUMENTS].map(
         (doc) => `arn:${p}:ssm:*:*:document/${doc}`,
       ),
+    },
+    {
+      // Explicit too: nothing but this environment's instances, the
+      // preferences document and its own port documents, so a broader policy
+      // of the same person (AmazonSSMFullAccess, `ssm:*` on `*`) cannot open
+      // AWS-StartInteractiveCommand, AWS-StartNonInteractiveCommand or any
+      // other Session document, nor instances of other Regions and accounts.
+      // Which instances stays with the tag condition of the Allow above.
+      Sid: "DenyStartSessionOutsideThisEnvironment",
+      Effect: "Deny",
+      Action: "ssm:StartSession",
+      NotResource: [
+        `arn:${p}:ec2:${region}:${accountId}:instance/*`,
+        `arn:${p}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT_NAME}`,
+        // The environment's port documents by their name prefix, so the deny
+        // does not double the policy's size per forwarding; the Allow above
+        // still names each document.
+        ...(forwarding.length > 0
+          ? [
+              `arn:${p}:ssm:${region}:${accountId}:document/${portForwardingDocumentName(props.namePrefix, 0).slice(0, -1)}*`,
+            ]
+          : []),
+      ],
     },
     {
       // Session Manager tags every session with

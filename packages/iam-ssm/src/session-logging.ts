@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import {
   FeatureOptions,
@@ -23,6 +24,30 @@ import {
 import { KmsKeyRef, kmsKeyStatement, renderPolicy } from "./private/policy";
 import { SESSION_PREFERENCES_DOCUMENT_NAME, SessionPreferences } from "./session-preferences";
 import { sessionPreferencesDocumentContent, validateSessionPreferences } from "./private/session-preferences";
+
+/** S3 Object Lock of the transcript bucket: transcripts nobody can delete or overwrite while retained. */
+export interface SessionTranscriptObjectLockOptions extends FeatureOptions {
+  /**
+   * Whether new transcripts are locked for `retentionDays`.
+   * @default true (the options are given)
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * `GOVERNANCE`: principals with `s3:BypassGovernanceRetention` may still
+   * delete a locked version (a break-glass path, itself in CloudTrail).
+   * `COMPLIANCE`: nobody can, not even the account root, until the retention
+   * ends; a mistaken retention cannot be shortened.
+   * @default "GOVERNANCE"
+   */
+  readonly mode?: "GOVERNANCE" | "COMPLIANCE";
+
+  /**
+   * Days every new transcript version is locked; at most `expireAfterDays`.
+   * @default - `expireAfterDays` of the bucket (365 unless set)
+   */
+  readonly retentionDays?: number;
+}
 
 /** Where and how session transcripts are also written to S3. */
 export interface SessionLoggingS3Options extends FeatureOptions {
@@ -48,10 +73,24 @@ export interface SessionLoggingS3Options extends FeatureOptions {
 
   /**
    * Name of the bucket to create. Bucket names are global across all AWS
-   * accounts, hence the account id and Region in the default.
+   * accounts, hence the account id and Region in the default. No dots: the
+   * SSM Agent's bucket-Region probe falls back to plain HTTP for dotted
+   * names (S3's wildcard certificate does not match them), which 443-only
+   * egress drops, stalling every upload.
    * @default - `<namePrefix>-sessions-<accountId>-<region>`
    */
   readonly bucketName?: string;
+
+  /**
+   * Lock transcripts with S3 Object Lock (a default retention on the
+   * bucket), so a transcript cannot be deleted or overwritten, even by
+   * someone holding the instance's credentials, for the retention period.
+   * Enabling it on an existing bucket needs no replacement; it cannot be
+   * turned off again (S3 keeps Object Lock on a bucket for good), and
+   * `terraform destroy` fails on a bucket holding locked versions.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: SessionTranscriptObjectLockOptions;
 }
 
 /** Properties of {@link SessionLogging}. */
@@ -247,6 +286,8 @@ export class SessionLogging extends Construct implements ISessionLogging {
   public readonly bucket?: S3Bucket;
   /** The preferences document, when `managePreferencesDocument`. */
   public readonly document?: SsmDocument;
+  /** The Object Lock configuration of the transcript bucket, when `s3.objectLock`. */
+  public readonly objectLock?: S3BucketObjectLockConfigurationA;
 
   /** ARN of the KMS key. */
   public readonly kmsKeyArn: string;
@@ -305,6 +346,22 @@ export class SessionLogging extends Construct implements ISessionLogging {
       this.bucketName = bucket.bucketName;
       this.bucketArn = bucket.bucketArn;
       this.s3KeyPrefix = names.s3KeyPrefix;
+      const lock = props.s3?.objectLock;
+      if (isEnabled(lock, false)) {
+        this.objectLock = new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+          provider: props.provider,
+          bucket: bucket.bucket.id,
+          objectLockEnabled: "Enabled",
+          rule: {
+            defaultRetention: {
+              mode: lock?.mode ?? "GOVERNANCE",
+              days: lock?.retentionDays ?? props.s3?.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS,
+            },
+          },
+          // S3 accepts an Object Lock configuration on versioned buckets only.
+          dependsOn: [bucket.versioning],
+        });
+      }
     }
 
     this.target = {
@@ -527,6 +584,36 @@ function writeStatements(target: LoggingTarget): PolicyStatement[] {
       },
     );
   }
+  // Append only, explicitly: a broader policy attached to the role later
+  // (managedPolicyArns) cannot let whoever holds the instance's credentials
+  // delete, shorten or re-key what the agent wrote.
+  statements.push({
+    Sid: "SessionTranscriptsAppendOnly",
+    Effect: "Deny",
+    Action: [
+      "logs:Delete*",
+      "logs:PutRetentionPolicy",
+      "logs:AssociateKmsKey",
+      "logs:DisassociateKmsKey",
+      ...(target.bucketArn === undefined
+        ? []
+        : [
+            "s3:Delete*",
+            "s3:BypassGovernanceRetention",
+            "s3:PutObjectRetention",
+            "s3:PutObjectLegalHold",
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutBucketVersioning",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+          ]),
+    ],
+    Resource: [
+      target.logGroupArn,
+      `${target.logGroupArn}:*`,
+      ...(target.bucketArn === undefined ? [] : [target.bucketArn, `${target.bucketArn}/*`]),
+    ],
+  });
   if (target.encryptSessions || target.bucketArn !== undefined) {
     // Decrypt: session encryption; GenerateDataKey: session encryption and
     // SSE-KMS objects in the bucket.
@@ -587,11 +674,35 @@ function validateProps(scope: Construct, props: SessionLoggingProps): void {
     }
     if (s3.bucketName !== undefined) {
       for (const p of bucketNameProblems(s3.bucketName)) sv.add("bucketName", `"${s3.bucketName}" ${p}`);
+      sv.check(
+        !s3.bucketName.includes("."),
+        "bucketName",
+        `"${s3.bucketName}" contains ".": the SSM Agent then looks up the bucket's Region over plain HTTP (S3's certificate does not match dotted names), which the instances' 443-only egress drops; use "-"`,
+      );
     } else if (prefixOk && regionOk && accountOk) {
       const name = defaultBucketName(props);
       for (const p of bucketNameProblems(name)) {
         v.add("namePrefix", `the default bucket name "${name}" ${p}; shorten namePrefix or set s3.bucketName`);
       }
+    }
+  }
+
+  const lock = s3?.objectLock;
+  if (
+    s3 !== undefined &&
+    isEnabled(s3, false) &&
+    v.child("s3").featureOptions("objectLock", lock) &&
+    isEnabled(lock, false)
+  ) {
+    const lv = v.child("s3").child("objectLock");
+    if (lock?.mode !== undefined) lv.oneOf("mode", lock.mode, ["GOVERNANCE", "COMPLIANCE"] as const);
+    const expire = s3.expireAfterDays ?? DEFAULT_EXPIRE_AFTER_DAYS;
+    if (lock?.retentionDays !== undefined) {
+      lv.check(
+        Number.isInteger(lock.retentionDays) && lock.retentionDays >= 1 && lock.retentionDays <= expire,
+        "retentionDays",
+        `${lock.retentionDays} must be a whole number of days from 1 to s3.expireAfterDays (${expire}): a transcript cannot expire while it is locked`,
+      );
     }
   }
 

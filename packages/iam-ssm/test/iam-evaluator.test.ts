@@ -43,6 +43,20 @@ describe("the test IAM evaluator", () => {
     ).toBe("Allow");
   });
 
+  it("applies a NotResource statement to every resource none of its patterns match", () => {
+    const deny = { Effect: "Deny", Action: "ssm:ResumeSession", NotResource: "arn:aws:ssm:*:*:session/s-?" };
+    expect(evaluate([allow(), deny], request({}))).toBe("Allow");
+    expect(evaluate([allow(), deny], request({}, "arn:aws:ssm:eu-west-1:111122223333:session/s-10"))).toBe(
+      "ExplicitDeny",
+    );
+    expect(() => evaluate([{ ...deny, Resource: "*" }], request({}))).toThrow(
+      /exactly one of Resource and NotResource/,
+    );
+    expect(() => evaluate([{ Effect: "Allow", Action: "ssm:ResumeSession" }], request({}))).toThrow(
+      /exactly one of Resource and NotResource/,
+    );
+  });
+
   it("substitutes policy variables in resources; a variable of an absent key matches nothing", () => {
     const st = allow({ Resource: "arn:aws:ssm:*:*:session/${aws:username}-*" });
     expect(evaluate([st], request({ "aws:username": "s" }))).toBe("Allow");
@@ -91,7 +105,7 @@ describe("the test IAM evaluator", () => {
   });
 
   it("refuses what it cannot judge instead of guessing", () => {
-    expect(() => evaluate([allow({ NotResource: "x" })], request({}))).toThrow(/NotResource is not supported/);
+    expect(() => evaluate([allow({ NotAction: "x" })], request({}))).toThrow(/NotAction is not supported/);
     expect(() =>
       evaluate([allow({ Condition: { ArnLike: { "aws:SourceArn": "x" } } })], request({ "aws:SourceArn": "x" })),
     ).toThrow(/ArnLike is not supported/);

@@ -7,6 +7,8 @@
  * - an explicit Deny wins, then any Allow, else the request is implicitly denied;
  * - Action: case-insensitive, `*` and `?` wildcards;
  * - Resource: case-sensitive, `*` and `?` wildcards, after policy-variable substitution;
+ * - NotResource: the statement applies to every resource none of its patterns match
+ *   (matched like Resource), never together with Resource;
  * - Condition: every operator and every key must match (AND), any one value of a key
  *   suffices (OR); keys are case-insensitive, values case-sensitive;
  *   StringEquals / StringNotEquals / StringLike / StringNotLike, Bool,
@@ -15,7 +17,7 @@
  *   value, literally (its `*` and `?` are not wildcards); a variable whose key is absent
  *   from the request matches nothing; `${*}`, `${?}`, `${$}` stand for `*`, `?`, `$`.
  *
- * Anything else (NotAction, NotResource, set operators, `${key, 'default'}`, other
+ * Anything else (NotAction, set operators, `${key, 'default'}`, other
  * operators) throws, so a test never passes on a statement this code cannot judge.
  */
 
@@ -40,11 +42,12 @@ interface Statement {
   readonly Effect: "Allow" | "Deny";
   readonly Action?: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly [other: string]: unknown;
 }
 
-const SUPPORTED_KEYS = new Set(["Sid", "Effect", "Action", "Resource", "Condition"]);
+const SUPPORTED_KEYS = new Set(["Sid", "Effect", "Action", "Resource", "NotResource", "Condition"]);
 
 /** Evaluates `request` against all `statements` of the caller's identity policies. */
 export function evaluate(statements: ReadonlyArray<Record<string, unknown>>, request: IamRequest): IamDecision {
@@ -66,10 +69,13 @@ export function statementMatches(s: Statement, request: IamRequest): boolean {
   }
   if (s.Effect !== "Allow" && s.Effect !== "Deny")
     throw new Error(`statement ${s.Sid ?? ""}: Effect ${String(s.Effect)}`);
+  if ((s.Resource === undefined) === (s.NotResource === undefined))
+    throw new Error(`statement ${s.Sid ?? ""}: needs exactly one of Resource and NotResource`);
   const actions = list(s.Action);
-  const resources = list(s.Resource);
   if (!actions.some((a) => globMatch(a.toLowerCase(), request.action.toLowerCase()))) return false;
-  if (!resources.some((r) => resourceMatches(r, request))) return false;
+  if (s.Resource !== undefined) {
+    if (!list(s.Resource).some((r) => resourceMatches(r, request))) return false;
+  } else if (list(s.NotResource).some((r) => resourceMatches(r, request))) return false;
   return conditionsMatch(s.Condition ?? {}, request);
 }
 

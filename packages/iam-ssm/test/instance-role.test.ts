@@ -17,12 +17,25 @@ import {
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyStatement, SsmInstanceRole, SsmInstanceRoleProps } from "../src";
+import { evaluate } from "./iam-evaluator";
 
 const base: SsmInstanceRoleProps = { namePrefix: "ssm-dev", region: "eu-west-1" };
 const readParam: PolicyStatement = {
   Effect: "Allow",
   Action: "ssm:GetParameter",
   Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/config",
+};
+
+/** The Deny every role carries: parameter reads outside /aws/service/ and /ssm-dev/. */
+const denyOtherParameters = {
+  Sid: "DenyParameterReadsOutsideOwnPaths",
+  Effect: "Deny",
+  Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+  NotResource: [
+    "arn:aws:ssm:*:*:parameter/aws/service/*",
+    "arn:aws:ssm:eu-west-1:*:parameter/ssm-dev",
+    "arn:aws:ssm:eu-west-1:*:parameter/ssm-dev/*",
+  ],
 };
 
 function synth(props: Partial<SsmInstanceRoleProps> = {}, after?: (role: SsmInstanceRole, scope: Construct) => void) {
@@ -73,8 +86,8 @@ describe("SsmInstanceRole", () => {
       expect(profile.role).toBe(`\${aws_iam_role.${Object.keys(resourcesOf(json, TfIamRole))[0]}.name}`);
     });
 
-    it("has no inline policy while no statement is added", () => {
-      expect(configsOf(json, TfIamRolePolicy)).toEqual([]);
+    it("has an inline policy with only the Deny on parameter reads outside /aws/service/ and its own path", () => {
+      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([denyOtherParameters]);
     });
   });
 
@@ -118,7 +131,7 @@ describe("SsmInstanceRole", () => {
       const other: PolicyStatement = { ...readParam, Resource: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/db" };
       const policy = onlyOf(synth({ inlineStatements: [readParam, other] }), TfIamRolePolicy);
       expect(policy.name).toBe("ssm-dev-ssm-instance");
-      expect(parsePolicy(policy.policy).Statement).toEqual([readParam, other]);
+      expect(parsePolicy(policy.policy).Statement).toEqual([denyOtherParameters, readParam, other]);
     });
 
     it("also receives statements added after other constructs were created", () => {
@@ -132,24 +145,69 @@ describe("SsmInstanceRole", () => {
         new TfIamPolicy(scope, "Unrelated", { policy: "{}" });
         role.addToPolicy(later);
       });
-      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([readParam, later]);
+      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([
+        denyOtherParameters,
+        readParam,
+        later,
+      ]);
     });
 
-    it("is created by the first added statement and keeps identical statements once", () => {
+    it("keeps identical statements once", () => {
       const json = synth({}, (role) => {
         role.addToPolicy(readParam);
         role.addToPolicy(readParam, { ...readParam });
       });
-      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([readParam]);
+      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual([denyOtherParameters, readParam]);
     });
 
-    it("exposes the inline policy once there is one", () => {
+    it("exposes the inline policy", () => {
       synthJson((scope) => {
         const role = new SsmInstanceRole(scope, "InstanceRole", base);
-        expect(role.policy).toBeUndefined();
-        role.addToPolicy(readParam);
         expect(role.policy).toBeInstanceOf(TfIamRolePolicy);
       });
+    });
+  });
+
+  describe("parameter reads, evaluated as IAM would with AmazonSSMManagedInstanceCore's GetParameter* on *", () => {
+    const managedCore = { Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: "*" };
+    const read = (json: ReturnType<typeof synth>, resource: string, action = "ssm:GetParameter") =>
+      evaluate([managedCore, ...parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement], {
+        action,
+        resource,
+        context: {},
+      });
+
+    it("reads AWS's public parameters and the environment's own path, nothing else", () => {
+      const json = synth({ accountId: "111122223333" });
+      expect(
+        read(
+          json,
+          "arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        ),
+      ).toBe("Allow");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/ssm-dev/app/db-url")).toBe("Allow");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/ssm-prod/app/db-url")).toBe("ExplicitDeny");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/ssm-dev-other/x")).toBe("ExplicitDeny");
+      expect(read(json, "arn:aws:ssm:eu-west-1:444455556666:parameter/ssm-dev/x")).toBe("ExplicitDeny");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/ssm-prod", "ssm:GetParametersByPath")).toBe(
+        "ExplicitDeny",
+      );
+    });
+
+    it("reads the paths of parameterReadPaths instead of /<namePrefix>/", () => {
+      const json = synth({ accountId: "111122223333", parameterReadPaths: ["/app/", "/shared/config/"] });
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/app/config")).toBe("Allow");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/config/x")).toBe("Allow");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/shared/secret")).toBe("ExplicitDeny");
+      expect(read(json, "arn:aws:ssm:eu-west-1:111122223333:parameter/ssm-dev/x")).toBe("ExplicitDeny");
+    });
+
+    it("rejects parameter paths that are not /path/ or lie under /aws/", () => {
+      expect(build({ parameterReadPaths: ["app"] })).toThrow(/parameterReadPaths\[0\]: "app" must be a parameter path/);
+      expect(build({ parameterReadPaths: ["/aws/service/"] })).toThrow(/parameterReadPaths\[0\]: .*not under \/aws\//);
+      expect(build({ parameterReadPaths: ["/a/", "/a/"] })).toThrow(
+        /parameterReadPaths: \/a\/ is listed more than once/,
+      );
     });
 
     it("passes IAM policy variables to AWS unchanged (escaped for Terraform)", () => {

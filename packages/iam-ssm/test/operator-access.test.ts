@@ -16,6 +16,7 @@ import {
   offProvider,
 } from "@ssm-access/core/testing";
 import { OperatorAccess, OperatorAccessProps, SessionLogging } from "../src";
+import { AMAZON_SSM_FULL_ACCESS } from "./aws-managed-policies";
 import { IamRequest, evaluate } from "./iam-evaluator";
 
 const base: OperatorAccessProps = {
@@ -165,6 +166,7 @@ describe("OperatorAccess", () => {
         "StartSessionOnTaggedInstances",
         "StartSessionWithPreferencesDocument",
         "DenySshAndAwsPortForwarding",
+        "DenyStartSessionOutsideThisEnvironment",
         "ManageOwnSessions",
         "OpenOwnSessionDataChannels",
         "DescribeSessionsAndInstances",
@@ -335,6 +337,71 @@ describe("OperatorAccess", () => {
         expect(access.portForwardingDocuments).toEqual([]);
         expect(access.portForwardingDocumentResources).toEqual([]);
       });
+    });
+  });
+
+  describe("for a principal that also holds AmazonSSMFullAccess, evaluated as IAM would", () => {
+    const json = synth({ portForwarding: { ports: [5432] } });
+    const ours = statements(json);
+    const doc = (name: string, account = "111122223333", region = "eu-west-1") =>
+      `arn:aws:ssm:${region}:${account}:document/${name}`;
+    const start = (policies: ReadonlyArray<Record<string, unknown>>, resource: string, tag = "operators") =>
+      evaluate(policies, {
+        action: "ssm:StartSession",
+        resource,
+        context: {
+          "aws:userid": "AIDAEXAMPLEALICE",
+          "ssm:SessionDocumentAccessCheck": "true",
+          "ssm:resourceTag/SessionAccess": tag,
+        },
+      });
+    const both = [...AMAZON_SSM_FULL_ACCESS, ...ours];
+
+    it("denies explicitly every other Session document, AWS-owned or the account's", () => {
+      for (const name of ["AWS-StartInteractiveCommand", "AWS-StartNonInteractiveCommand"]) {
+        // AmazonSSMFullAccess alone would allow them: the deny is what closes them.
+        expect(start(AMAZON_SSM_FULL_ACCESS, doc(name, ""))).toBe("Allow");
+        expect(start(both, doc(name, ""))).toBe("ExplicitDeny");
+        expect(start(both, doc(name))).toBe("ExplicitDeny");
+      }
+      expect(start(both, doc("team-debug-shell"))).toBe("ExplicitDeny");
+      // Documents named like the port documents are exempt from the deny: whoever may
+      // create them (ssm:CreateDocument) may as well rewrite the port documents themselves.
+      expect(start(both, doc("ssm-prod-forward-5432"))).toBe("ExplicitDeny");
+    });
+
+    it("denies explicitly instances and documents of other Regions and accounts", () => {
+      expect(start(both, "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0")).toBe("ExplicitDeny");
+      expect(start(both, "arn:aws:ec2:eu-west-1:444455556666:instance/i-0123456789abcdef0")).toBe("ExplicitDeny");
+      expect(start(both, doc("SSM-SessionManagerRunShell", "111122223333", "us-east-1"))).toBe("ExplicitDeny");
+    });
+
+    it("still allows the environment's instances, the preferences document and its own port documents", () => {
+      expect(start(both, "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0")).toBe("Allow");
+      expect(start(both, doc("SSM-SessionManagerRunShell"))).toBe("Allow");
+      expect(start(both, doc("ssm-dev-forward-5432"))).toBe("Allow");
+      // Our policy alone: the same three, still under the tag condition.
+      expect(start(ours, "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0")).toBe("Allow");
+      expect(start(ours, "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0", "other")).toBe(
+        "ImplicitDeny",
+      );
+    });
+
+    it("names exactly those resources in the deny", () => {
+      expect(bySid(json, "DenyStartSessionOutsideThisEnvironment")).toEqual({
+        Sid: "DenyStartSessionOutsideThisEnvironment",
+        Effect: "Deny",
+        Action: "ssm:StartSession",
+        NotResource: [
+          "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+          "arn:aws:ssm:eu-west-1:111122223333:document/SSM-SessionManagerRunShell",
+          "arn:aws:ssm:eu-west-1:111122223333:document/ssm-dev-forward-*",
+        ],
+      });
+      expect(bySid(synth(), "DenyStartSessionOutsideThisEnvironment")?.NotResource).toEqual([
+        "arn:aws:ec2:eu-west-1:111122223333:instance/*",
+        "arn:aws:ssm:eu-west-1:111122223333:document/SSM-SessionManagerRunShell",
+      ]);
     });
   });
 
@@ -781,7 +848,7 @@ describe("OperatorAccess", () => {
       });
 
       it("rejects a grant that would take the policy over 6,144 characters, and keeps the policy as it was", () => {
-        const hosts = Array.from({ length: 45 }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
+        const hosts = Array.from({ length: 40 }, (_, i) => ({ host: `db-${i}.internal.example.com`, port: 5432 }));
         synthJson((scope) => {
           const access = new OperatorAccess(scope, "Operators", { ...base, portForwarding: { remoteHosts: hosts } });
           const before = access.statements.length;
@@ -792,7 +859,7 @@ describe("OperatorAccess", () => {
             Resource: Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`),
           };
           expect(() => access.addToPolicy(large)).toThrow(
-            /portForwarding: the access policy would be \d+ characters with 45 port forwarding documents; IAM allows 6144/,
+            /portForwarding: the access policy would be \d+ characters with 40 port forwarding documents; IAM allows 6144/,
           );
           expect(access.statements).toHaveLength(before);
         });

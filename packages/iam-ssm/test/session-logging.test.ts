@@ -3,6 +3,7 @@ import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-ro
 import { KmsAlias as TfKmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as TfKmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketObjectLockConfigurationA as TfS3BucketObjectLockConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketLifecycleConfiguration as TfS3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls as TfS3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy as TfS3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -29,6 +30,7 @@ import {
   SessionLoggingProps,
   SsmInstanceRole,
 } from "../src";
+import { evaluate } from "./iam-evaluator";
 
 const base: SessionLoggingProps = { namePrefix: "ssm-dev", region: "eu-west-1", accountId: "111122223333" };
 const GROUP_ARN = "arn:aws:logs:eu-west-1:111122223333:log-group:/ssm/ssm-dev/sessions";
@@ -83,8 +85,29 @@ function grantedStatements(props: Partial<SessionLoggingProps> = {}): {
     });
     new SessionLogging(scope, "Logging", { ...base, ...props }).grantWrite(role);
   }, props.region ?? base.region);
-  return { json, statements: parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement };
+  // The role's own Deny on parameter reads is the role's, not granted here.
+  const statements = parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement.filter(
+    (s: Record<string, unknown>) => s.Sid !== "DenyParameterReadsOutsideOwnPaths",
+  );
+  return { json, statements };
 }
+
+const LOG_APPEND_ONLY_ACTIONS = [
+  "logs:Delete*",
+  "logs:PutRetentionPolicy",
+  "logs:AssociateKmsKey",
+  "logs:DisassociateKmsKey",
+];
+const S3_APPEND_ONLY_ACTIONS = [
+  "s3:Delete*",
+  "s3:BypassGovernanceRetention",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutBucketPolicy",
+];
 
 describe("SessionLogging", () => {
   describe("KMS key", () => {
@@ -178,6 +201,12 @@ describe("SessionLogging", () => {
           Resource: `arn:aws:s3:::${BUCKET}`,
         },
         {
+          Sid: "SessionTranscriptsAppendOnly",
+          Effect: "Deny",
+          Action: [...LOG_APPEND_ONLY_ACTIONS, ...S3_APPEND_ONLY_ACTIONS],
+          Resource: [GROUP_ARN, `${GROUP_ARN}:*`, `arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+        },
+        {
           Sid: "SessionKeyUse",
           Effect: "Allow",
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -191,18 +220,56 @@ describe("SessionLogging", () => {
       for (const s of statements) {
         expect([s.Action].flat()).not.toContain("*");
         expect([s.Resource].flat()).not.toContain("*");
-        expect(s.Effect).toBe("Allow");
+        expect(s.Effect).toBe(s.Sid === "SessionTranscriptsAppendOnly" ? "Deny" : "Allow");
       }
+    });
+
+    describe("leave the instance able to append only, evaluated as IAM would with a broad policy beside them", () => {
+      const broad = { Effect: "Allow", Action: ["logs:*", "s3:*"], Resource: "*" };
+      const { statements } = grantedStatements({ s3: { enabled: true } });
+      const may = (action: string, resource: string) =>
+        evaluate([broad, ...statements], { action, resource, context: {} });
+
+      it("appends to the log group and puts transcripts", () => {
+        expect(may("logs:PutLogEvents", `${GROUP_ARN}:log-stream:s-1`)).toBe("Allow");
+        expect(may("s3:PutObject", `arn:aws:s3:::${BUCKET}/sessions/s-1.log`)).toBe("Allow");
+      });
+
+      it("deletes, shortens, re-keys and unlocks nothing", () => {
+        expect(may("logs:DeleteLogStream", `${GROUP_ARN}:log-stream:s-1`)).toBe("ExplicitDeny");
+        expect(may("logs:DeleteLogGroup", GROUP_ARN)).toBe("ExplicitDeny");
+        expect(may("logs:PutRetentionPolicy", GROUP_ARN)).toBe("ExplicitDeny");
+        expect(may("logs:DisassociateKmsKey", GROUP_ARN)).toBe("ExplicitDeny");
+        expect(may("s3:DeleteObjectVersion", `arn:aws:s3:::${BUCKET}/sessions/s-1.log`)).toBe("ExplicitDeny");
+        expect(may("s3:BypassGovernanceRetention", `arn:aws:s3:::${BUCKET}/sessions/s-1.log`)).toBe("ExplicitDeny");
+        expect(may("s3:PutLifecycleConfiguration", `arn:aws:s3:::${BUCKET}`)).toBe("ExplicitDeny");
+        expect(may("s3:PutBucketObjectLockConfiguration", `arn:aws:s3:::${BUCKET}`)).toBe("ExplicitDeny");
+      });
     });
 
     it("leave out S3 without a bucket", () => {
       const { statements } = grantedStatements();
-      expect(statements.map((s) => s.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe", "SessionKeyUse"]);
+      expect(statements.map((s) => s.Sid)).toEqual([
+        "SessionLogsWrite",
+        "SessionLogGroupsDescribe",
+        "SessionTranscriptsAppendOnly",
+        "SessionKeyUse",
+      ]);
+      expect(statements.find((s) => s.Sid === "SessionTranscriptsAppendOnly")).toEqual({
+        Sid: "SessionTranscriptsAppendOnly",
+        Effect: "Deny",
+        Action: LOG_APPEND_ONLY_ACTIONS,
+        Resource: [GROUP_ARN, `${GROUP_ARN}:*`],
+      });
     });
 
     it("leave out the key without session encryption or bucket", () => {
       const { statements } = grantedStatements({ encryptSessions: false });
-      expect(statements.map((s) => s.Sid)).toEqual(["SessionLogsWrite", "SessionLogGroupsDescribe"]);
+      expect(statements.map((s) => s.Sid)).toEqual([
+        "SessionLogsWrite",
+        "SessionLogGroupsDescribe",
+        "SessionTranscriptsAppendOnly",
+      ]);
     });
 
     it("write only under the configured key prefix", () => {
@@ -218,7 +285,11 @@ describe("SessionLogging", () => {
         const role = new SsmInstanceRole(scope, "InstanceRole", { namePrefix: "ssm-dev", region: "eu-west-1" });
         logging.grantWrite(role);
       });
-      expect(parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement).toEqual(grantedStatements().statements);
+      expect(
+        parsePolicy(onlyOf(json, TfIamRolePolicy).policy).Statement.filter(
+          (st: Record<string, unknown>) => st.Sid !== "DenyParameterReadsOutsideOwnPaths",
+        ),
+      ).toEqual(grantedStatements().statements);
     });
 
     it("go to any grantee, such as a role managed elsewhere", () => {
@@ -229,6 +300,7 @@ describe("SessionLogging", () => {
         expect(received.map((st) => (st as { Sid: string }).Sid)).toEqual([
           "SessionLogsWrite",
           "SessionLogGroupsDescribe",
+          "SessionTranscriptsAppendOnly",
           "SessionKeyUse",
         ]);
       });
@@ -440,11 +512,52 @@ describe("SessionLogging", () => {
     });
 
     it("expires objects after s3.expireAfterDays and takes s3.bucketName", () => {
-      const json = synth({ s3: { enabled: true, expireAfterDays: 90, bucketName: "audit.example-sessions" } });
-      expect(onlyOf(json, TfS3Bucket).bucket).toBe("audit.example-sessions");
+      const json = synth({ s3: { enabled: true, expireAfterDays: 90, bucketName: "audit-example-sessions" } });
+      expect(onlyOf(json, TfS3Bucket).bucket).toBe("audit-example-sessions");
       const rule = (onlyOf(json, TfS3BucketLifecycleConfiguration).rule as Array<Record<string, unknown>>)[0];
       expect(rule.expiration).toEqual([{ days: 90 }]);
       expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+    });
+  });
+
+  describe("S3 Object Lock (s3.objectLock)", () => {
+    const lockOf = (json: TerraformJson) => onlyOf(json, TfS3BucketObjectLockConfiguration);
+
+    it("is off unless asked for", () => {
+      expect(configsOf(synth({ s3: { enabled: true } }), TfS3BucketObjectLockConfiguration)).toEqual([]);
+    });
+
+    it("locks new transcripts in governance mode for expireAfterDays by default, after versioning is on", () => {
+      const json = synth({ s3: { enabled: true, expireAfterDays: 400, objectLock: {} } });
+      const lock = lockOf(json);
+      expect(lock.object_lock_enabled).toBe("Enabled");
+      expect(lock.rule).toEqual({ default_retention: { mode: "GOVERNANCE", days: 400 } });
+      expect(lock.bucket).toBe(ref(json, TfS3Bucket, "id"));
+      expect(lock.depends_on).toEqual([
+        `aws_s3_bucket_versioning.${Object.keys(resourcesOf(json, TfS3BucketVersioning))[0]}`,
+      ]);
+    });
+
+    it("takes the mode and retention of the file, and enabled: false turns it off", () => {
+      const json = synth({ s3: { enabled: true, objectLock: { mode: "COMPLIANCE", retentionDays: 30 } } });
+      expect(lockOf(json).rule).toEqual({ default_retention: { mode: "COMPLIANCE", days: 30 } });
+      const off = synth({ s3: { enabled: true, objectLock: { enabled: false } } });
+      expect(configsOf(off, TfS3BucketObjectLockConfiguration)).toEqual([]);
+    });
+
+    it("rejects a retention longer than the transcripts live, and an unknown mode", () => {
+      expect(() => synth({ s3: { enabled: true, expireAfterDays: 90, objectLock: { retentionDays: 120 } } })).toThrow(
+        /s3\.objectLock\.retentionDays: 120 must be a whole number of days from 1 to s3\.expireAfterDays \(90\)/,
+      );
+      expect(() =>
+        synth({ s3: { enabled: true, objectLock: { mode: "governance" as unknown as "GOVERNANCE" } } }),
+      ).toThrow(/s3\.objectLock\.mode/);
+    });
+
+    it("rejects bucket names with dots, which would send the agent's Region probe over plain HTTP", () => {
+      expect(() => synth({ s3: { enabled: true, bucketName: "audit.example-sessions" } })).toThrow(
+        /s3\.bucketName: "audit\.example-sessions" contains "\.": the SSM Agent then looks up the bucket's Region over plain HTTP/,
+      );
     });
   });
 
@@ -635,7 +748,16 @@ describe("SessionLogging.fromOwner", () => {
   });
 
   it("grants instances the owner's log group and its key by alias, as another stack cannot know the key ARN", () => {
-    expect(referenced(base).write).toEqual([...LOG_STATEMENTS, KEY_BY_ALIAS]);
+    expect(referenced(base).write).toEqual([
+      ...LOG_STATEMENTS,
+      {
+        Sid: "SessionTranscriptsAppendOnly",
+        Effect: "Deny",
+        Action: LOG_APPEND_ONLY_ACTIONS,
+        Resource: [GROUP_ARN, `${GROUP_ARN}:*`],
+      },
+      KEY_BY_ALIAS,
+    ]);
   });
 
   it("grants operators the owner's key by alias", () => {
@@ -692,6 +814,7 @@ describe("SessionLogging.fromOwner", () => {
     expect(referenced({ ...base, encryptSessions: false }).write.map((st) => st.Sid)).toEqual([
       "SessionLogsWrite",
       "SessionLogGroupsDescribe",
+      "SessionTranscriptsAppendOnly",
     ]);
   });
 

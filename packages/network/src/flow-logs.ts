@@ -3,7 +3,15 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SsmAccessProps, Validator, checkSsmAccessProps, nameTag, resourceName } from "@ssm-access/core";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import {
+  SsmAccessProps,
+  Validator,
+  checkSsmAccessProps,
+  dnsSuffixForRegion,
+  nameTag,
+  resourceName,
+} from "@ssm-access/core";
 import { MAX_NAME_LENGTH } from "./vpc-endpoints";
 
 /** Which traffic a flow log records. */
@@ -23,9 +31,19 @@ export interface FlowLogsOptions {
   /**
    * ARN of a KMS key encrypting the log group. Its key policy must allow the
    * `logs.<region>.amazonaws.com` principal (scoped by `kms:EncryptionContext:aws:logs:arn`).
-   * @default - encrypted with a CloudWatch Logs owned key
+   * @default - a key of the flow logs' own (`createKmsKey`)
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Without `kmsKeyArn`: create a customer managed KMS key (rotated) for the
+   * log group, whose key policy lets CloudWatch Logs use it for this log
+   * group only (`kms:EncryptionContext:aws:logs:arn`). The flow records name
+   * every address and port the VPC talks to; a key of your own puts reading
+   * them under a key policy and in CloudTrail. `false`: CloudWatch Logs'
+   * own encryption. Needs `accountId` (the key policy names the account).
+   * @default - true when `accountId` is given, else false
+   */
+  readonly createKmsKey?: boolean;
   /**
    * Which traffic to record: accepted, rejected, or both.
    * @default "ALL"
@@ -64,6 +82,9 @@ export interface FlowLogsProps extends FlowLogsOptions, SsmAccessProps {
 export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions, region?: string): void {
   if (options.retentionInDays !== undefined) v.logRetentionDays("retentionInDays", options.retentionInDays);
   if (options.kmsKeyArn !== undefined) v.kmsKeyArn("kmsKeyArn", options.kmsKeyArn, region);
+  if (options.createKmsKey === true && options.kmsKeyArn !== undefined) {
+    v.add("createKmsKey", "cannot be true together with kmsKeyArn: give one key or let the flow logs create one");
+  }
   if (options.trafficType !== undefined) {
     v.oneOf("trafficType", options.trafficType, FLOW_LOG_TRAFFIC_TYPES);
   }
@@ -77,7 +98,8 @@ export function validateFlowLogsOptions(v: Validator, options: FlowLogsOptions, 
 }
 
 /**
- * VPC flow logs to a CloudWatch log group with a fixed retention, written by a
+ * VPC flow logs to a CloudWatch log group with a fixed retention, encrypted
+ * with a KMS key of its own (or `kmsKeyArn`), written by a
  * role of their own that the flow logs service assumes and that may only write
  * to that one log group.
  */
@@ -90,6 +112,8 @@ export class FlowLogs extends Construct {
   public readonly rolePolicy: IamRolePolicy;
   /** The flow log. */
   public readonly flowLog: FlowLog;
+  /** The key encrypting the log group, when the flow logs create one (`createKmsKey`). */
+  public readonly kmsKey?: KmsKey;
   /** The log group name. */
   public readonly logGroupName: string;
 
@@ -101,14 +125,21 @@ export class FlowLogs extends Construct {
       region: "for the partition of the role's ARNs",
     });
     validateFlowLogsOptions(v, props, props.region);
+    if (props.createKmsKey === true && props.accountId === undefined) {
+      v.add("accountId", "is needed for the key policy of the flow log key (createKmsKey)");
+    }
     v.throwIfAny();
     this.logGroupName = `/vpc-flow-logs/${resourceName(namePrefix)}`;
+
+    if (props.kmsKeyArn === undefined && props.accountId !== undefined && props.createKmsKey !== false) {
+      this.kmsKey = this.createKey(props, partition, props.accountId);
+    }
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       provider: props.provider,
       name: this.logGroupName,
       retentionInDays: props.retentionInDays ?? 365,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.kmsKeyArn ?? this.kmsKey?.arn,
       tags: nameTag(namePrefix, "flow-logs"),
     });
 
@@ -156,6 +187,44 @@ export class FlowLogs extends Construct {
       iamRoleArn: this.role.arn,
       maxAggregationInterval: props.maxAggregationInterval ?? 600,
       tags: nameTag(namePrefix, "flow-logs"),
+    });
+  }
+
+  /**
+   * The log group's key (rotated): the account administers it through IAM,
+   * and CloudWatch Logs may use it for this log group only. The condition is
+   * the one the CloudWatch Logs User Guide gives in "Encrypt log data in
+   * CloudWatch Logs using AWS Key Management Service", step 2.
+   */
+  private createKey(props: FlowLogsProps, partition: string, accountId: string): KmsKey {
+    const { region } = props;
+    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${this.logGroupName}`;
+    return new KmsKey(this, "Key", {
+      provider: props.provider,
+      description: `Encrypts the VPC flow log group ${this.logGroupName}.`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EnableIamPoliciesOfTheAccount",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          {
+            Sid: "AllowCloudWatchLogsForTheFlowLogGroup",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.${dnsSuffixForRegion(region)}` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+          },
+        ],
+      }),
+      tags: nameTag(props.namePrefix, "flow-logs"),
     });
   }
 

@@ -3,6 +3,7 @@ import { CloudwatchLogGroup as TfCloudwatchLogGroup } from "@cdktf/provider-aws/
 import { FlowLog as TfFlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole as TfIamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy as TfIamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsKey as TfKmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import {
   TerraformJson,
   onlyOf,
@@ -22,7 +23,7 @@ function synth(props: Partial<FlowLogsProps> = {}): { json: TerraformJson; flowL
   let flowLogs: FlowLogs | undefined;
   const json = synthJson((scope) => {
     flowLogs = new FlowLogs(scope, "FlowLogs", { ...BASE, ...props });
-  });
+  }, props.region ?? BASE.region);
   return { json, flowLogs: flowLogs as FlowLogs };
 }
 
@@ -37,7 +38,7 @@ describe("FlowLogs", () => {
   describe("with the defaults", () => {
     const { json, flowLogs } = synth();
 
-    it("creates a log group kept 365 days, without a KMS key", () => {
+    it("creates a log group kept 365 days, without a KMS key when no accountId names the key's account", () => {
       const group = onlyOf(json, TfCloudwatchLogGroup);
       expect(group).toMatchObject({ name: "/vpc-flow-logs/ssm-dev", retention_in_days: 365 });
       expect(group.kms_key_id).toBeUndefined();
@@ -112,6 +113,64 @@ describe("FlowLogs", () => {
     });
   });
 
+  describe("with accountId: a KMS key of its own", () => {
+    const { json, flowLogs } = synth({ accountId: "123456789012" });
+    const key = onlyOf(json, TfKmsKey);
+
+    it("encrypts the log group with a rotated key", () => {
+      expect(onlyOf(json, TfCloudwatchLogGroup).kms_key_id).toBe(ref(json, TfKmsKey, "arn"));
+      expect(key.enable_key_rotation).toBe(true);
+      expect(flowLogs.kmsKey).toBeDefined();
+    });
+
+    it("lets CloudWatch Logs use the key for the flow log group only", () => {
+      expect(parsePolicy(key.policy).Statement).toEqual([
+        {
+          Sid: "EnableIamPoliciesOfTheAccount",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "AllowCloudWatchLogsForTheFlowLogGroup",
+          Effect: "Allow",
+          Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: {
+            ArnEquals: {
+              "kms:EncryptionContext:aws:logs:arn":
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/vpc-flow-logs/ssm-dev",
+            },
+          },
+        },
+      ]);
+    });
+
+    it("names the CloudWatch Logs principal of the Region's partition", () => {
+      const cn = synth({ accountId: "123456789012", region: "cn-north-1" }).json;
+      const statements = parsePolicy(onlyOf(cn, TfKmsKey).policy).Statement;
+      expect(statements[1].Principal).toEqual({ Service: "logs.cn-north-1.amazonaws.com.cn" });
+      expect(statements[1].Condition).toEqual({
+        ArnEquals: {
+          "kms:EncryptionContext:aws:logs:arn":
+            "arn:aws-cn:logs:cn-north-1:123456789012:log-group:/vpc-flow-logs/ssm-dev",
+        },
+      });
+    });
+
+    it("creates no key with createKmsKey: false or a key of the caller's", () => {
+      const off = synth({ accountId: "123456789012", createKmsKey: false }).json;
+      expect(resourcesOf(off, TfKmsKey)).toEqual({});
+      expect(onlyOf(off, TfCloudwatchLogGroup).kms_key_id).toBeUndefined();
+      const given = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const own = synth({ accountId: "123456789012", kmsKeyArn: given }).json;
+      expect(resourcesOf(own, TfKmsKey)).toEqual({});
+      expect(onlyOf(own, TfCloudwatchLogGroup).kms_key_id).toBe(given);
+    });
+  });
+
   describe("validation", () => {
     it.each<[string, Partial<FlowLogsProps>, RegExp]>([
       ["a bad name prefix", { namePrefix: "9lives" }, /namePrefix: "9lives" must be lower-case letters/],
@@ -135,6 +194,15 @@ describe("FlowLogs", () => {
         /maxAggregationInterval: 300 is not 60 or 600/,
       ],
       ["a bad account id", { accountId: "1234" }, /accountId: "1234" is not a 12-digit AWS account id/],
+      [
+        "createKmsKey together with a key",
+        {
+          createKmsKey: true,
+          kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+        /createKmsKey: cannot be true together with kmsKeyArn/,
+      ],
+      ["createKmsKey without an account", { createKmsKey: true }, /accountId: is needed for the key policy/],
     ])("rejects %s", (_label, props, expected) => {
       expect(() => build(props)).toThrow(expected);
     });

@@ -350,7 +350,24 @@ export const environmentSchema = z
             bucketName: z
               .string()
               .optional()
-              .describe("Bucket name; default <project>-<environment>-sessions-<accountId>-<region>."),
+              .describe("Bucket name; default <project>-<environment>-sessions-<accountId>-<region>. No dots."),
+            objectLock: featureSection(
+              {
+                mode: z
+                  .enum(["GOVERNANCE", "COMPLIANCE"])
+                  .optional()
+                  .describe(
+                    "GOVERNANCE (default): s3:BypassGovernanceRetention may still delete a locked version; COMPLIANCE: nobody can until the retention ends.",
+                  ),
+                retentionDays: z
+                  .int()
+                  .optional()
+                  .describe("Days every new transcript is locked; at most expireAfterDays, which is the default."),
+              },
+              "Lock transcripts with S3 Object Lock; default true when the section is given. Cannot be turned off on the bucket again.",
+            )
+              .optional()
+              .describe("S3 Object Lock on the transcript bucket (tamper-evident transcripts); default none."),
           },
           "Keep transcripts in the bucket too; default true when the section is given.",
         )
@@ -511,6 +528,14 @@ export const environmentSchema = z
       .default({})
       .describe(
         "Extra tags on every resource (provider default_tags): keys 1-128, values up to 256 letters, digits, spaces and _ . : / = + - @; no aws: prefix; at most 47 (AWS allows 50 per resource, the stack sets 3).",
+      ),
+    accountBaseline: featureSection(
+      {},
+      "Apply the account baseline in this file's account and Region; default true when the section is given.",
+    )
+      .optional()
+      .describe(
+        "Account-wide hardening the state-bootstrap stack applies in this account (and Region): EBS encryption by default, S3 account-level Block Public Access, public sharing of SSM documents blocked. Needs backend type s3. Default none.",
       ),
     backend: z.discriminatedUnion("type", [s3Backend, cloudBackend, localBackend]),
     deploy: deploy

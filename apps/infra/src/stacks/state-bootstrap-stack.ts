@@ -5,6 +5,7 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { ReadableStack, SecureBucket, ValidationError, ValidationIssue, readableLogicalId } from "@ssm-access/core";
 import { AggregateValidationError } from "../config/load";
 import type { Environment } from "../config/schema";
+import { AccountBaseline, AccountPublicAccessBlock } from "./account-baseline";
 import { addBackend } from "./backend";
 import {
   AwsCredentials,
@@ -237,6 +238,7 @@ export class StateBootstrapStack extends ReadableStack {
       plan.dynamodbTables.forEach((t) => tables.tables.add(t));
       lockTables.set(providerKey, tables);
     }
+    addAccountBaselines(this, envs, providers);
     // A lock table may serve several buckets of one account and Region: create it once.
     for (const [providerKey, { provider, tables }] of lockTables) {
       for (const table of [...tables].sort()) {
@@ -251,6 +253,52 @@ export class StateBootstrapStack extends ReadableStack {
           lifecycle: { preventDestroy: true },
         });
       }
+    }
+  }
+}
+
+/**
+ * The account baseline of every account and Region one of whose files asks
+ * for it (`accountBaseline`), with the provider of its state bucket; S3 Block
+ * Public Access, account-wide, once per account. A file asking for it
+ * without an S3 backend has no provider here: an error naming the field.
+ */
+function addAccountBaselines(
+  scope: Construct,
+  envs: readonly Environment[],
+  providers: Map<string, AwsProvider>,
+): void {
+  const issues: Array<{ file: string; issue: ValidationIssue }> = [];
+  const wanted = new Map<string, { accountId: string; region: string; provider: AwsProvider }>();
+  for (const env of envs) {
+    const baseline = env.config.accountBaseline;
+    if (baseline === undefined || baseline.enabled === false) continue;
+    const b = env.config.backend;
+    const region = b.type === "s3" ? (b.region ?? env.config.region) : env.config.region;
+    const key = `${env.config.accountId}-${region}`;
+    const provider = b.type === "s3" ? providers.get(key) : undefined;
+    if (provider === undefined) {
+      issues.push({
+        file: env.file,
+        issue: {
+          path: "accountBaseline",
+          message:
+            'is applied by the state-bootstrap stack with the provider of the S3 state bucket; this file has backend type "' +
+            b.type +
+            '": use an S3 backend or leave the baseline to a file of the same account that has one',
+        },
+      });
+      continue;
+    }
+    if (!wanted.has(key)) wanted.set(key, { accountId: env.config.accountId, region, provider });
+  }
+  throwIssues(issues);
+  const accountsDone = new Set<string>();
+  for (const [key, { accountId, region, provider }] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
+    new AccountBaseline(scope, `AccountBaseline-${key}`, { provider, accountId, region });
+    if (!accountsDone.has(accountId)) {
+      new AccountPublicAccessBlock(scope, `AccountPublicAccessBlock-${accountId}`, { provider, accountId });
+      accountsDone.add(accountId);
     }
   }
 }

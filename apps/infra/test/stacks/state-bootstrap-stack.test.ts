@@ -2,6 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, Testing } from "cdktf";
 import { DynamodbTable as TfDynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { EbsEncryptionByDefault as TfEbsEncryptionByDefault } from "@cdktf/provider-aws/lib/ebs-encryption-by-default";
+import { S3AccountPublicAccessBlock as TfS3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-public-access-block";
+import { SsmServiceSetting as TfSsmServiceSetting } from "@cdktf/provider-aws/lib/ssm-service-setting";
 import { S3Bucket as TfS3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration as TfS3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls as TfS3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -718,6 +721,78 @@ describe("deploy credentials of the state-bootstrap providers", () => {
           expect.objectContaining({ allowed_account_ids: [PROD_ACCOUNT], assume_role: [{ role_arn: PROD_ROLE }] }),
         ]),
       );
+    });
+  });
+
+  describe("account baseline (accountBaseline)", () => {
+    const withBaseline = (e: Environment): Environment => ({
+      ...e,
+      config: { ...e.config, accountBaseline: { enabled: true } },
+    });
+
+    it("is absent unless a file asks for it", () => {
+      const json = synthBootstrap([s3Env("dev", "dev-state-111111111111")]);
+      expect(configsOf(json, TfEbsEncryptionByDefault)).toEqual([]);
+      expect(configsOf(json, TfS3AccountPublicAccessBlock)).toEqual([]);
+      expect(configsOf(json, TfSsmServiceSetting)).toEqual([]);
+    });
+
+    it("turns on EBS encryption by default and blocks public SSM documents per account and Region, with the state bucket's provider", () => {
+      const json = synthBootstrap([
+        withBaseline(s3Env("dev", "dev-state-111111111111")),
+        withBaseline(s3Env("prod", "prod-state-222222222222", { accountId: PROD_ACCOUNT, deploy: PROD_DEPLOY })),
+      ]);
+      const ebs = configsOf(json, TfEbsEncryptionByDefault);
+      expect(ebs.map((c) => c.enabled)).toEqual([true, true]);
+      expect(ebs.map((c) => c.provider).sort()).toEqual(["aws.a111111111111_eu_west_1", "aws.a222222222222_eu_west_1"]);
+      expect(configsOf(json, TfSsmServiceSetting).map((c) => [c.setting_id, c.setting_value])).toEqual([
+        [
+          "arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/documents/console/public-sharing-permission",
+          "Disable",
+        ],
+        [
+          "arn:aws:ssm:eu-west-1:222222222222:servicesetting/ssm/documents/console/public-sharing-permission",
+          "Disable",
+        ],
+      ]);
+    });
+
+    it("blocks public S3 access once per account, whatever its Regions", () => {
+      const json = synthBootstrap([
+        withBaseline(s3Env("dev", "dev-state-111111111111")),
+        withBaseline(s3Env("lab", "lab-state-111111111111-us-east-1", { region: "us-east-1" })),
+      ]);
+      expect(configsOf(json, TfEbsEncryptionByDefault)).toHaveLength(2);
+      const blocks = configsOf(json, TfS3AccountPublicAccessBlock);
+      expect(blocks).toHaveLength(1);
+      expect(blocks[0]).toMatchObject({
+        account_id: DEV_ACCOUNT,
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(Object.keys(resourcesOf(json, TfS3AccountPublicAccessBlock))).toEqual([
+        "account_public_access_block_111111111111",
+      ]);
+    });
+
+    it("refuses a file that asks for it without an S3 backend, naming the file and the field", () => {
+      const local = env("lab", { backend: { type: "local" } });
+      expect(() => synthBootstrap([withBaseline(local)])).toThrow(
+        /environments\/lab\.json: 1 problem\n {2}- accountBaseline: is applied by the state-bootstrap stack with the provider of the S3 state bucket; this file has backend type "local"/,
+      );
+    });
+
+    it("is on, for both accounts, in the shipped files", () => {
+      const envs = loadEnvironments(SHIPPED_ENVIRONMENTS);
+      expect(envs.every((e) => e.config.accountBaseline?.enabled === true)).toBe(true);
+      const json = synthBootstrap(envs);
+      expect(
+        configsOf(json, TfS3AccountPublicAccessBlock)
+          .map((c) => c.account_id)
+          .sort(),
+      ).toEqual([DEV_ACCOUNT, PROD_ACCOUNT]);
     });
   });
 });

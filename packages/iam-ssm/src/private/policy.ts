@@ -28,7 +28,7 @@ const ACTION_PATTERN = /^[a-zA-Z0-9-]+:[A-Za-z0-9*?]+$/;
 
 /**
  * Checks statements given by users: Effect is `Allow` or `Deny`, Action and
- * Resource are present and non-empty, no action is the bare wildcard `*`, and
+ * Resource (or, instead, NotResource) are present and non-empty, no action is the bare wildcard `*`, and
  * every action has the `service:Operation` shape. Problems are recorded on
  * `v` as `[i].Effect`, `[i].Action`, ... relative to its prefix.
  */
@@ -37,7 +37,7 @@ export function validateStatements(v: Validator, statements: readonly PolicyStat
     const s = v.child(`[${i}]`);
     const st = raw as unknown;
     if (!s.check(typeof st === "object" && st !== null, "", "must be a statement object")) return;
-    const { Effect, Action, Resource } = st as Record<string, unknown>;
+    const { Effect, Action, Resource, NotResource } = st as Record<string, unknown>;
     s.check(
       Effect === "Allow" || Effect === "Deny",
       "Effect",
@@ -55,6 +55,16 @@ export function validateStatements(v: Validator, statements: readonly PolicyStat
         if (a === "*") s.add("Action", `"*" grants every action of every service; list the actions needed`);
         else s.check(ACTION_PATTERN.test(a), "Action", `"${a}" is not of the form service:Operation`);
       }
+    }
+    if (NotResource !== undefined) {
+      s.check(Resource === undefined, "NotResource", "must not be given together with Resource");
+      const excluded = asList(NotResource);
+      s.check(
+        excluded !== undefined && excluded.length > 0 && excluded.every((r) => r.length > 0),
+        "NotResource",
+        "must be a string or a non-empty list of non-empty strings",
+      );
+      return;
     }
     const resources = asList(Resource);
     if (
