@@ -16,6 +16,7 @@ import {
   processesUsing,
   signalExitCode,
   stateLocation,
+  writeAwsConfig,
 } from "@ssm-access/aws-emulator";
 import { DocBlock, readDocBlocks } from "@ssm-access/doc-tests";
 import { REPO_ROOT, Ran, runScript } from "./apps";
@@ -67,7 +68,8 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /**
  * What the emulator README tells users to export to reach an environment's
  * emulator (as `aws-emulator up` prints it): static credentials, the
- * emulator's certificate, the endpoint of the environment's account.
+ * emulator's certificate, the endpoint of the environment's account, and
+ * the AWS config file holding the profiles the environment files name.
  */
 export function emulatorVariables(land: Landscape, env: string): Record<string, string> {
   return {
@@ -75,6 +77,7 @@ export function emulatorVariables(land: Landscape, env: string): Record<string, 
     AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secret_key,
     AWS_CA_BUNDLE: land.ws.certificateFile,
     AWS_ENDPOINT_URL: emulatorOf(land, stateLocation(land, env).accountId).endpoint,
+    AWS_CONFIG_FILE: writeAwsConfig(land, path.join(REPO_ROOT, "apps", "infra", "environments")),
   };
 }
 

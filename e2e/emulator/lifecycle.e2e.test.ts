@@ -414,7 +414,7 @@ describe("deploy lifecycle against the emulator", () => {
       );
       const { dir: environmentsDir, files } = editEnvironments(land, REPO_ROOT, "mixed", (f) => {
         const instances = f.prod.instances as Array<Record<string, unknown>>;
-        instances[0].instanceType = "t3.micro";
+        instances[0].instanceType = "t3.small";
         instances[1].name = "db-1";
         (f.prod.sessionLogging as Record<string, unknown>).encryptSessions = false;
         (f.prod.operatorAccess as Record<string, unknown>).portForwarding = { ports: [8080] };
@@ -638,7 +638,7 @@ async function reviewDevThroughCli(): Promise<CliReviewResult> {
   const workspace = editedWorkspace(land.ws.root, (environmentsDir) => {
     const file = path.join(environmentsDir, "dev.json");
     const dev = JSON.parse(fs.readFileSync(file, "utf8")) as { instances: Array<Record<string, unknown>> };
-    dev.instances[0].instanceType = "t3.micro";
+    dev.instances[0].instanceType = "t3.small";
     fs.writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`);
   });
   try {

@@ -17,7 +17,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { Landscape, bootstrapAndDeploy, environmentAccounts, openLandscape } from "./lifecycle";
+import { Landscape, bootstrapAndDeploy, environmentAccounts, openLandscape, writeAwsConfig } from "./lifecycle";
 import { MotoMissingError, detectMoto } from "./moto";
 import { EMULATOR_CREDENTIALS } from "./override";
 import { stackDir } from "./stack-run";
@@ -128,7 +128,8 @@ export async function up(options: UpOptions, repoRoot: string, print: (text: str
     const work = (async () => {
       const accounts = environmentAccounts(path.join(repoRoot, "apps", "infra", "environments"), options.environments);
       land = await openLandscape(repoRoot, options.environments);
-      print(`${emulatorLines(land, accounts).join("\n")}\n\n`);
+      const awsConfig = writeAwsConfig(land, path.join(repoRoot, "apps", "infra", "environments"));
+      print(`${[...emulatorLines(land, accounts), `  export AWS_CONFIG_FILE=${awsConfig}`].join("\n")}\n\n`);
       print(`deploying state-bootstrap, ${options.environments.join(", ")} into the emulators...\n`);
       await bootstrapAndDeploy(land);
       const lines = [

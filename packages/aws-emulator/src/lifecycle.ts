@@ -10,7 +10,7 @@ import {
   removeTempDir,
   startEmulator,
 } from "./moto";
-import { providerAccount, s3Backend } from "./override";
+import { EMULATOR_CREDENTIALS, providerAccount, s3Backend } from "./override";
 import { sdkConfig } from "./sdk";
 import { EMULATOR_ARTIFACTS } from "./allowlist";
 import { Change, PlanJson, changesOf, describeChanges, unexplainedChanges } from "./plan";
@@ -51,6 +51,39 @@ export function environmentAccounts(environmentsDir: string, environments: reado
       return [name, json.accountId];
     }),
   );
+}
+
+/**
+ * Writes an AWS shared config file under the landscape's folder with one
+ * profile for every `deploy.profile` the environment files name, holding the
+ * emulator's credentials and the file's Region, and returns its path. A stack
+ * whose backend or provider names a profile (the shipped files do) then
+ * reaches the emulator with `AWS_CONFIG_FILE` pointing here, as it reaches
+ * an account with the user's own profile; without it Terraform stops at
+ * "failed to get shared config profile".
+ */
+export function writeAwsConfig(land: Landscape, environmentsDir: string): string {
+  const profiles = new Map<string, string>();
+  for (const name of land.environments) {
+    const json = JSON.parse(fs.readFileSync(path.join(environmentsDir, `${name}.json`), "utf8")) as {
+      region?: unknown;
+      deploy?: { profile?: unknown };
+    };
+    if (typeof json.deploy?.profile === "string" && typeof json.region === "string")
+      profiles.set(json.deploy.profile, json.region);
+  }
+  const file = path.join(land.ws.root, "aws", "config");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sections = [...profiles].map(([profile, region]) =>
+    [
+      `[profile ${profile}]`,
+      `aws_access_key_id = ${EMULATOR_CREDENTIALS.access_key}`,
+      `aws_secret_access_key = ${EMULATOR_CREDENTIALS.secret_key}`,
+      `region = ${region}`,
+    ].join("\n"),
+  );
+  fs.writeFileSync(file, `${sections.join("\n\n")}\n`);
+  return file;
 }
 
 /**
