@@ -177,6 +177,17 @@ export function resourcePatterns(statement: JsonRecord): string[] {
   return statement.NotResource !== undefined ? ["*"] : strings(statement.Resource);
 }
 
+/**
+ * Whether a statement applies to a resource that `names` recognises in a
+ * pattern: with `Resource`, when one of its patterns names it; with
+ * `NotResource`, when none of its patterns does (a Deny with `NotResource`
+ * denies everything but what it lists).
+ */
+export function appliesToResource(statement: JsonRecord, names: (pattern: string) => boolean): boolean {
+  if (statement.NotResource !== undefined) return !strings(statement.NotResource).some(names);
+  return strings(statement.Resource).some(names);
+}
+
 /** Whether the statement is a Deny. */
 export function isDeny(statement: JsonRecord): boolean {
   return effectOf(statement) === "Deny";

@@ -1,5 +1,5 @@
 import { isRecord, JsonRecord } from "@ssm-access/terraform-kit";
-import { coversAction, isDeny, readPolicy, resourcePatterns } from "./policy-document";
+import { appliesToResource, coversAction, isDeny, readPolicy } from "./policy-document";
 import { AspectValue, PerResourceAspect, ResourceSet, ResourceState, ofTypes } from "./posture";
 import { SecurityFinding } from "./types";
 import { SENSITIVE, UNKNOWN, globMatch } from "./values";
@@ -156,9 +156,9 @@ function forwardingOf(side: ResourceSet): { entries: Map<string, string>; undete
     }
     const starts = policy.statements.filter((s) => coversAction(s, "ssm:StartSession"));
     const allowed = (document: string) =>
-      starts.some((s) => !isDeny(s) && resourcePatterns(s).some((p) => namesDocument(p, document))) &&
+      starts.some((s) => !isDeny(s) && appliesToResource(s, (p) => namesDocument(p, document))) &&
       !starts.some(
-        (s) => isDeny(s) && s.Condition === undefined && resourcePatterns(s).some((p) => namesDocument(p, document)),
+        (s) => isDeny(s) && s.Condition === undefined && appliesToResource(s, (p) => namesDocument(p, document)),
       );
     for (const { name, what } of AWS_FORWARDING_DOCUMENTS) {
       if (allowed(name)) entries.set(`aws:${name}`, `${what} (${state.address})`);

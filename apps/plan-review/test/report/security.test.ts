@@ -261,6 +261,50 @@ describe("port forwarding", () => {
     expect(finding.after).toBe("db.internal:5432 (document p-forward-db.internal-5432)");
     expect(finding.weakened).toBe(true);
   });
+
+  it("a Deny with NotResource denies only what it does not list: the pinned document it lists stays allowed", () => {
+    const name = "p-forward-db.internal-5432";
+    const documentArn = `arn:aws:ssm:eu-west-1:222222222222:document/${name}`;
+    const document = {
+      name,
+      document_type: "Session",
+      content: JSON.stringify({
+        schemaVersion: "1.0",
+        sessionType: "Port",
+        properties: { portNumber: "5432", host: "db.internal", type: "LocalPortForwarding" },
+      }),
+    };
+    const denyOutside = (listed: string) => ({
+      Effect: "Deny",
+      Action: "ssm:StartSession",
+      NotResource: ["arn:aws:ec2:*:*:instance/*", listed],
+    });
+    const allowed = only(
+      findings(
+        change({ address: "aws_ssm_document.forward", actions: ["create"], after: document }),
+        change({
+          address: "aws_iam_policy.operator",
+          actions: ["update"],
+          before: { policy: policy() },
+          after: {
+            policy: policy(start(documentArn), denyOutside("arn:aws:ssm:eu-west-1:222222222222:document/p-forward-*")),
+          },
+        }),
+      ),
+      "port-forwarding",
+    );
+    expect(allowed.after).toBe("db.internal:5432 (document p-forward-db.internal-5432)");
+    const deniedElsewhere = findings(
+      change({ address: "aws_ssm_document.forward", actions: ["create"], after: document }),
+      change({
+        address: "aws_iam_policy.operator",
+        actions: ["update"],
+        before: { policy: policy() },
+        after: { policy: policy(start(documentArn), denyOutside("arn:aws:ssm:eu-west-1:222222222222:document/other")) },
+      }),
+    );
+    expect(deniedElsewhere.filter((f) => f.aspect === "port-forwarding")).toEqual([]);
+  });
 });
 
 describe("session preferences", () => {
