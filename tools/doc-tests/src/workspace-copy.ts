@@ -84,12 +84,35 @@ export interface WorkspaceCopy {
   remove(): void;
 }
 
+/** Free space a memory-backed folder must have to hold the copy and its installed `node_modules`. */
+export const MIN_MEMORY_FOLDER_BYTES = 4 * 1024 ** 3;
+
 /**
- * Copies the workspace at `root` into a new folder under the system's
- * temporary folder. The copy is removed again if copying fails.
+ * Where the copy goes. Its `npm ci` writes about 50,000 files, and removing
+ * them from a disk takes tens of seconds: a memory-backed folder (`/dev/shm`,
+ * a tmpfs on Linux) writes and removes them several times faster. It is used
+ * when it exists, is writable and has {@link MIN_MEMORY_FOLDER_BYTES} free;
+ * otherwise the system's temporary folder.
+ *
+ * @param candidate the memory-backed folder to try
  */
-export function makeWorkspaceCopy(root: string, prefix = "doc-tests-"): WorkspaceCopy {
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function scratchFolder(candidate = "/dev/shm"): string {
+  try {
+    fs.accessSync(candidate, fs.constants.W_OK);
+    const stats = fs.statfsSync(candidate);
+    if (stats.bavail * stats.bsize >= MIN_MEMORY_FOLDER_BYTES) return candidate;
+  } catch {
+    // Missing or not writable: the temporary folder below.
+  }
+  return os.tmpdir();
+}
+
+/**
+ * Copies the workspace at `root` into a new folder under `parent` (by
+ * default {@link scratchFolder}). The copy is removed again if copying fails.
+ */
+export function makeWorkspaceCopy(root: string, prefix = "doc-tests-", parent = scratchFolder()): WorkspaceCopy {
+  const tempDir = fs.mkdtempSync(path.join(parent, prefix));
   const remove = (): void => removeTree(tempDir);
   const copyRoot = path.join(tempDir, path.basename(path.resolve(root)));
   try {

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeWorkspaceCopy, workspaceFiles } from "../src/workspace-copy";
+import { MIN_MEMORY_FOLDER_BYTES, makeWorkspaceCopy, scratchFolder, workspaceFiles } from "../src/workspace-copy";
 
 /** A small git working tree: tracked, untracked, ignored, deleted and modified files. */
 function makeRepo(): string {
@@ -52,7 +52,8 @@ describe("workspaceFiles and makeWorkspaceCopy", () => {
   it("copies them as they are on disk (uncommitted edits, modes, links) into a temporary folder that remove() deletes", () => {
     const copy = makeWorkspaceCopy(repo);
     try {
-      expect(copy.root.startsWith(fs.realpathSync(os.tmpdir())) || copy.root.startsWith(os.tmpdir())).toBe(true);
+      const parent = scratchFolder();
+      expect(copy.root.startsWith(fs.realpathSync(parent)) || copy.root.startsWith(parent)).toBe(true);
       expect(fs.readFileSync(path.join(copy.root, "README.md"), "utf8")).toBe("edited, not committed\n");
       expect(fs.statSync(path.join(copy.root, "packages/a/run.sh")).mode & 0o777).toBe(0o755);
       expect(fs.readlinkSync(path.join(copy.root, "LINK.md"))).toBe("README.md");
@@ -66,12 +67,30 @@ describe("workspaceFiles and makeWorkspaceCopy", () => {
 
   it("names the folder when it is not a git working tree, and leaves no temporary folder", () => {
     const plain = fs.mkdtempSync(path.join(os.tmpdir(), "doc-tests-plain-"));
-    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("doc-tests-copy-"));
+    const parent = scratchFolder();
+    const before = fs.readdirSync(parent).filter((f) => f.startsWith("doc-tests-copy-"));
     try {
       expect(() => makeWorkspaceCopy(plain, "doc-tests-copy-")).toThrow(new RegExp(`${plain}: cannot list`));
-      expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("doc-tests-copy-"))).toEqual(before);
+      expect(fs.readdirSync(parent).filter((f) => f.startsWith("doc-tests-copy-"))).toEqual(before);
     } finally {
       fs.rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("scratchFolder", () => {
+  it("falls back to the system's temporary folder when the memory-backed folder is missing", () => {
+    expect(scratchFolder(path.join(os.tmpdir(), "no-such-folder-for-doc-tests"))).toBe(os.tmpdir());
+  });
+
+  it("takes a writable folder only when it has room for the copy and its node_modules", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "doc-tests-scratch-"));
+    try {
+      const stats = fs.statfsSync(dir);
+      const roomy = stats.bavail * stats.bsize >= MIN_MEMORY_FOLDER_BYTES;
+      expect(scratchFolder(dir)).toBe(roomy ? dir : os.tmpdir());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
