@@ -100,14 +100,29 @@ export interface ApplyCommandOptions {
 }
 
 /**
- * The `apply` command: synthesizes the stack from the checked-out commit
- * (the plan and its provenance are kept aside, since the synth replaces the
+ * The `apply` command: refuses a plan recorded for another stack or commit
+ * at once; otherwise synthesizes the stack from the checked-out commit (the
+ * plan and its provenance are kept aside, since the synth replaces the
  * output folder), `terraform init`, then {@link applySavedPlan}.
  */
 export async function applyCommand(options: ApplyCommandOptions): Promise<ApplyOutcome> {
   const log = options.log ?? (() => undefined);
   if (!fs.existsSync(options.planFile))
     return { kind: "refused", reasons: [`--plan ${options.planFile} does not exist`] };
+  // Another stack or another commit is refused before the synth and `terraform init`, which would
+  // otherwise reach that stack's backend with credentials meant for this one.
+  let recorded: PlanProvenance;
+  try {
+    recorded = readProvenance(options.planFile);
+  } catch (e) {
+    return { kind: "refused", reasons: [(e as Error).message] };
+  }
+  const early = provenanceProblems(recorded, {
+    stack: options.stack,
+    commit: currentCommit(options.repoRoot),
+    stackSha256: recorded.stackSha256,
+  });
+  if (early.length > 0) return { kind: "refused", reasons: early };
   const outdir = options.outdir ?? path.join(options.appDir, "cdktf.out");
   const env = { ...(options.env ?? process.env) };
   const stdio = options.output ?? "inherit";

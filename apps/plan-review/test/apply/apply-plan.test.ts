@@ -161,4 +161,16 @@ describe("plan-review apply, the command line", () => {
     );
     expect(io.err()).toMatch(/refused to apply .*nothing was changed:\n {2}- --plan .*missing\.tfplan does not exist/);
   });
+
+  it("refuses a plan recorded for another stack (4) before the synth: nothing reaches that stack's backend", async () => {
+    const planFile = await planTo("dev.tfplan");
+    const synthesized = path.join(workspace, "apps", "infra", "cdktf.out", "stacks", "prod", STACK_FILE);
+    const before = fs.existsSync(synthesized) ? fs.statSync(synthesized).mtimeMs : undefined;
+    const io = memoryIo();
+    const code = await main(["apply", "--stack=prod", `--plan=${planFile}`], io.io, workspace);
+    expect(io.err()).toMatch(/the plan was made for stack dev, not prod/);
+    expect(code).toBe(4);
+    // Refused before the synth: prod's synthesized stack is as it was.
+    expect(fs.existsSync(synthesized) ? fs.statSync(synthesized).mtimeMs : undefined).toBe(before);
+  });
 });
