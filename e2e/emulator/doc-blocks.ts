@@ -159,8 +159,36 @@ export async function upKeepBlock(
 }
 
 /**
+ * Copies every project's compiled `dist/` of the workspace into the same
+ * project of `root`, dated now. The checkout just dated every source of
+ * `root` now, so a program's launcher would otherwise find its output stale
+ * and build the whole workspace again there, for a minute, beside the tier's
+ * own processes. Copies, not links: nothing run in `root` writes into this
+ * workspace's output while the tier loads it.
+ */
+function copyBuiltOutput(root: string): void {
+  const now = new Date();
+  const touch = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) touch(full);
+      fs.utimesSync(full, now, now);
+    }
+  };
+  for (const group of ["packages", "apps"]) {
+    for (const project of fs.readdirSync(path.join(REPO_ROOT, group))) {
+      const built = path.join(REPO_ROOT, group, project, "dist");
+      const target = path.join(root, group, project);
+      if (!fs.existsSync(built) || !fs.existsSync(target)) continue;
+      fs.cpSync(built, path.join(target, "dist"), { recursive: true });
+      touch(path.join(target, "dist"));
+    }
+  }
+}
+
+/**
  * A copy of the workspace at HEAD (a git worktree under `dir`, the installed
- * `node_modules` and the built apps linked in) in which `edit` changes the
+ * `node_modules` linked in and the compiled output copied) in which `edit` changes the
  * environment files, as the README asks users to before a review; returns
  * its root, and how to remove it.
  */
@@ -188,7 +216,7 @@ export function editedWorkspace(
           fs.symlinkSync(modules, path.join(root, project, "node_modules"));
       }
     }
-    fs.symlinkSync(path.join(REPO_ROOT, "apps", "infra", "dist"), path.join(root, "apps", "infra", "dist"));
+    copyBuiltOutput(root);
     edit(path.join(root, "apps", "infra", "environments"));
   } catch (e) {
     remove();

@@ -42,18 +42,18 @@ import {
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import {
+  Change,
   Landscape,
+  StepError,
   StateLocation,
   assertCleanReplan,
   bootstrapAndDeploy,
   changesOf,
   childEnv,
-  describeChanges,
   emulatorOf,
   openLandscape,
   outDir,
   PlanJson,
-  planJson,
   runCdktf,
   retriesMade,
   runLogged,
@@ -66,7 +66,7 @@ import {
   EMULATOR_ARTIFACTS,
   STATE_BOOTSTRAP_STACK,
 } from "@ssm-access/aws-emulator";
-import { REPO_ROOT } from "./apps";
+import { REPO_ROOT, Ran, runApp } from "./apps";
 import {
   assertExit,
   blockOf,
@@ -82,6 +82,8 @@ import { EMULATOR_UNANSWERED, doctorEnvironment, doctorScenarios } from "./docto
 import { changeOf, editEnvironments, reviewPlanFile, reviewProd, writePlanFile } from "./reviews";
 
 const ENVIRONMENTS = ["dev", "prod"];
+/** `plan-review apply`'s documented exit code for a refused plan, nothing changed (apps/plan-review/README.md). */
+const APPLY_REFUSED = 4;
 const ACCESS_TAG = "SsmAccessGroup";
 
 let land: Landscape;
@@ -134,6 +136,10 @@ async function lockObjectExists(at: StateLocation): Promise<boolean> {
 beforeAll(async () => {
   // Fails the suite with the install command when no python3 has moto.
   land = await openLandscape(REPO_ROOT, ENVIRONMENTS);
+  // The README's review --base deploys dev's committed base into an emulator of its own: from the start,
+  // beside the landscape's deploys, which spend most of their time waiting on the provider's read-backs.
+  cliReview = reviewDevThroughCli();
+  cliReview.catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -313,19 +319,16 @@ describe("deploy lifecycle against the emulator", () => {
     const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);
 
     beforeAll(() => {
-      // On dev, beside prod's reviews: the session doctor's scenarios, then dev's own change, lock and destroy;
-      // and a review of dev through the CLI, in its own emulator.
+      // On dev, beside prod's reviews: the session doctor's scenarios, then dev's own change, lock and destroy.
       doctorWork = doctorScenarios(land, REPO_ROOT);
       doctorWork.catch(() => undefined);
       readmeOnDev = doctorWork.then(() => devReadmeBlocks());
       readmeOnDev.catch(() => undefined);
       devWork = destroyAfter(
         "dev",
-        readmeOnDev.then(() => devChangeAndLock()),
+        readmeOnDev.then(() => devChangeThroughCi()),
       );
       devWork.catch(() => undefined);
-      cliReview = reviewDevThroughCli();
-      cliReview.catch(() => undefined);
     });
 
     test("no change: nothing to review, exit 0 (prod's clean second plan)", async () => {
@@ -496,7 +499,10 @@ describe("deploy lifecycle against the emulator", () => {
     test("the README's review --base (review-base): dev's committed base deployed into its own emulator, the edited head planned against it, files written, its documented exit code, nothing left behind", async () => {
       const { code, expected, json, markdown, errors, leftBehind } = await cliReview;
       expect(errors).not.toMatch(/plan-review:/);
-      expect(code).toBe(expected);
+      // On a wrong code, what the review printed and wrote.
+      expect({ code, errors: errors.slice(-2000), markdown: markdown.slice(0, 3000) }).toMatchObject({
+        code: expected,
+      });
       expect(code).toBe(2);
       expect(markdown).toMatch(/predicted against an emulated baseline/i);
       const resized = json.changes.find((c) => c.address === "aws_instance.instances_app_1");
@@ -535,7 +541,7 @@ describe("deploy lifecycle against the emulator", () => {
     expect(doctor.stdout).not.toMatch(/^✖ /m);
   });
 
-  test("dev: an edited file plans exactly its change, a concurrent plan is refused by the state lock, the change applies and re-plans clean; meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
+  test("dev through the CI path (plan-review plan, review --plan, apply): an edited file plans exactly its change, the apply holds the state lock against a concurrent plan and re-plans clean, an older plan is refused as stale and dev's plan as prod (exit 4); meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
     // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
     await Promise.all([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
   });
@@ -687,60 +693,112 @@ async function destroyAfter(env: string, scenario: Promise<void>): Promise<void>
   destroys[env] = destroy;
 }
 
-/** Edit dev (instance type, one more instance): exact plan, state lock, apply, clean re-plan. */
-async function devChangeAndLock(): Promise<void> {
-  const { dir: envDir } = editEnvironments(land, REPO_ROOT, "dev-change", (f) => {
-    const instances = f.dev.instances as Array<Record<string, unknown>>;
-    instances[0].instanceType = "t3.small";
-    instances.push({ name: "app-2", instanceType: "t3.nano", tier: "isolated" });
+/**
+ * Edit dev (instance type, one more instance) and take the change through the CI path, with the
+ * documented command lines in a copy of the workspace and the variables `aws-emulator up` prints:
+ * `plan-review plan` twice (an older and a newer plan of the same change), the newer planned
+ * exactly its change and reviewed, `apply` of it while a concurrent plan is refused by the state
+ * lock, a clean re-plan; then the older plan is refused as stale, and dev's plan is refused for
+ * prod, each with the refusal's exit code and nothing changed.
+ */
+async function devChangeThroughCi(): Promise<void> {
+  const workspace = editedWorkspace(path.join(land.ws.root, "dev-change"), (environmentsDir) => {
+    const file = path.join(environmentsDir, "dev.json");
+    const dev = JSON.parse(fs.readFileSync(file, "utf8")) as { instances: Array<Record<string, unknown>> };
+    dev.instances[0].instanceType = "t3.small";
+    dev.instances.push({ name: "app-2", instanceType: "t3.nano", tier: "isolated" });
+    fs.writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`);
   });
-  const preview = path.join(land.ws.root, "out", "dev-change");
-  await synth(land.ws, preview, ["dev"], envDir);
-  const previewDir = stackDir(preview, "dev");
-  reuseInit(stackDir(land.outs.dev, "dev"), previewDir); // same backend and providers as the deployed folder: no second init
-  const changes = unexplainedChanges(
-    changesOf(await planJson(land.ws, previewDir, "dev", "plan change")),
-    EMULATOR_ARTIFACTS,
-  );
-  const summary = describeChanges(changes);
-  expect(changes.filter((c) => c.action === "delete" || c.action === "replace")).toEqual([]);
-  expect(changes.filter((c) => c.action === "update")).toEqual([
-    { address: "aws_instance.instances_app_1", type: "aws_instance", action: "update", paths: ["instance_type"] },
-  ]);
-  const created = changes.filter((c) => c.action === "create").map((c) => c.address);
-  expect(created).toEqual(
-    expect.arrayContaining(["aws_launch_template.instances_app_2_launch_template", "aws_instance.instances_app_2"]),
-  );
-  expect(created.every((a) => /instances_app_2/.test(a))).toBe(true);
-  expect(summary).not.toMatch(/app_1_launch_template|aws_vpc\b|aws_subnet/);
+  try {
+    const env = userEnv(emulatorVariables(land, "dev"));
+    const app = path.join(workspace.root, "apps", "infra");
+    const cli = (step: string, args: string[]) =>
+      runApp("plan-review", [...args, `--app=${app}`], {
+        cwd: workspace.root,
+        env,
+        logFile: path.join(land.ws.root, "logs", `dev-ci-${step}.log`),
+      });
+    const expectCode = (ran: Ran, code: number, step: string) => {
+      if (ran.code !== code)
+        throw new StepError("dev", step, `  exited ${ran.code}, not ${code}:\n${ran.stdout}\n${ran.stderr}`);
+    };
+    const stackFolder = path.join(app, "cdktf.out", "stacks", "dev");
+    const planFile = path.join(stackFolder, "dev.tfplan");
+    const showPlan = async (step: string): Promise<Change[]> => {
+      const show = await terraform(land.ws, stackFolder, "dev", ["show", "-json", "dev.tfplan"], step);
+      const line = show.output.split("\n").find((l) => l.startsWith("{"));
+      return unexplainedChanges(changesOf(JSON.parse(line ?? "{}") as PlanJson), EMULATOR_ARTIFACTS);
+    };
 
-  const at = stateLocation(land, "dev");
-  const apply = runCdktf(land.ws, "deploy", "dev", {
-    out: land.outs.dev,
-    environmentsDir: envDir,
-    step: "deploy change",
-  });
-  let locked = false;
-  for (let i = 0; i < 240 && !locked; i++) {
-    locked = await lockObjectExists(at);
-    if (!locked) await new Promise((r) => setTimeout(r, 250));
+    // An older plan of the change, kept aside with its provenance; then the plan that is reviewed and applied.
+    expectCode(await cli("plan-older", ["plan", "--stack=dev"]), 0, "plan (older)");
+    const older = path.join(land.ws.root, "dev-older.tfplan");
+    fs.copyFileSync(planFile, older);
+    fs.copyFileSync(`${planFile}.provenance.json`, `${older}.provenance.json`);
+    expectCode(await cli("plan", ["plan", "--stack=dev"]), 0, "plan");
+
+    const changes = await showPlan("show change");
+    expect(changes.filter((c) => c.action === "delete" || c.action === "replace")).toEqual([]);
+    expect(changes.filter((c) => c.action === "update")).toEqual([
+      { address: "aws_instance.instances_app_1", type: "aws_instance", action: "update", paths: ["instance_type"] },
+    ]);
+    const created = changes.filter((c) => c.action === "create").map((c) => c.address);
+    expect(created).toEqual(
+      expect.arrayContaining(["aws_launch_template.instances_app_2_launch_template", "aws_instance.instances_app_2"]),
+    );
+    expect(created.every((a) => /instances_app_2/.test(a))).toBe(true);
+
+    const reviewed = await cli("review", ["review", "--stack=dev", `--plan=${planFile}`]);
+    expectCode(reviewed, 2, "review");
+    const review = JSON.parse(fs.readFileSync(path.join(app, ".review", "dev.json"), "utf8")) as {
+      changes: Array<{ address: string; action: string; source?: { field?: string } }>;
+    };
+    expect(review.changes.find((c) => c.address === "aws_instance.instances_app_1")).toMatchObject({
+      action: "update",
+      source: { field: expect.stringMatching(/^instances\[0\]/) },
+    });
+
+    // The apply holds the state lock: a plan meanwhile is refused.
+    const at = stateLocation(land, "dev");
+    const applying = cli("apply", ["apply", "--stack=dev", `--plan=${planFile}`]);
+    let locked = false;
+    for (let i = 0; i < 240 && !locked; i++) {
+      locked = await lockObjectExists(at);
+      if (!locked) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(locked).toBe(true);
+    const concurrent = await terraform(
+      land.ws,
+      stackDir(land.outs.dev, "dev"),
+      "dev",
+      ["plan", "-input=false", "-lock-timeout=0s"],
+      "concurrent plan",
+      true,
+    );
+    expect(concurrent.code).not.toBe(0);
+    expect(concurrent.output).toMatch(/Error acquiring the state lock/);
+    const applied = await applying;
+    expectCode(applied, 0, "apply");
+    expect(applied.stdout).toMatch(/applied .*dev\.tfplan to dev/);
+
+    const instanceTypes = async () => (await liveInstances("dev")).map((i) => i.InstanceType).sort();
+    expect(await instanceTypes()).toEqual(["t3.nano", "t3.small"]);
+    expectCode(await cli("replan", ["plan", "--stack=dev"]), 0, "re-plan");
+    expect(await showPlan("show re-plan")).toEqual([]);
+
+    // The older plan: the state moved past it. Refused, nothing changed, plan again.
+    const stale = await cli("apply-stale", ["apply", "--stack=dev", `--plan=${older}`]);
+    expectCode(stale, APPLY_REFUSED, "apply of the older plan");
+    expect(stale.stderr).toMatch(/Saved plan is stale/);
+    expect(stale.stderr).toMatch(/plan again/);
+    // dev's plan applied as prod: refused before anything reaches prod.
+    const asProd = await cli("apply-as-prod", ["apply", "--stack=prod", `--plan=${older}`]);
+    expectCode(asProd, APPLY_REFUSED, "apply of dev's plan as prod");
+    expect(asProd.stderr).toMatch(/the plan was made for stack dev, not prod/);
+    expect(await instanceTypes()).toEqual(["t3.nano", "t3.small"]);
+  } finally {
+    workspace.remove();
   }
-  expect(locked).toBe(true);
-  const concurrent = await terraform(
-    land.ws,
-    stackDir(land.outs.dev, "dev"),
-    "dev",
-    ["plan", "-input=false", "-lock-timeout=0s"],
-    "concurrent plan",
-    true,
-  );
-  expect(concurrent.code).not.toBe(0);
-  expect(concurrent.output).toMatch(/Error acquiring the state lock/);
-  await apply;
-
-  const instances = await liveInstances("dev");
-  expect(instances.map((i) => i.InstanceType).sort()).toEqual(["t3.nano", "t3.small"]);
-  await assertCleanReplan(land, "dev");
 }
 
 /** Add an instance to prod, interrupt Terraform while it is created, deploy again: no duplicates, clean re-plan. */
