@@ -136,6 +136,8 @@ interface Dimension {
   readonly unit: string;
   readonly kind: CostKind;
   readonly assumption?: string;
+  /** Why the quantity is not known (the line then has no price). */
+  readonly unknown?: string;
 }
 
 const num = (value: unknown): number | undefined =>
@@ -187,14 +189,15 @@ function dimensionsOf(
   const use = (key: keyof UsageAssumptions) => ({ assumption: assumption(usage, key, defaults) });
   switch (resource.type) {
     case "aws_instance": {
-      const type = typeof v.instance_type === "string" ? v.instance_type : "(unknown type)";
+      const type = typeof v.instance_type === "string" ? v.instance_type : undefined;
       const lines: Dimension[] = [
         {
-          description: `Instance ${type}, On-Demand Linux`,
-          product: `ec2:${type}`,
+          description: `Instance ${type ?? "of a type known only after apply"}, On-Demand Linux`,
+          product: `ec2:${type ?? "unknown"}`,
           quantity: month,
           unit: "hours",
           kind: "fixed",
+          ...(type === undefined ? { unknown: "its instance_type is known only after apply" } : {}),
         },
       ];
       const volume = rootVolume(resource, launchTemplateOf);
@@ -230,16 +233,25 @@ function dimensionsOf(
     }
     case "aws_vpc_endpoint": {
       if (v.vpc_endpoint_type !== "Interface") return []; // gateway endpoints (S3, DynamoDB) are free
-      const azs = Array.isArray(v.subnet_ids) ? v.subnet_ids.length : 0;
       const service = typeof v.service_name === "string" ? v.service_name.split(".").pop() : "endpoint";
+      const azs = Array.isArray(v.subnet_ids) ? v.subnet_ids.length : undefined;
       return [
-        {
-          description: `Interface endpoint ${service}, ${azs} AZ${azs === 1 ? "" : "s"} × ${month} h`,
-          product: "vpce.hours",
-          quantity: azs * month,
-          unit: "hours",
-          kind: "fixed",
-        },
+        azs === undefined
+          ? {
+              description: `Interface endpoint ${service}, AZs known only after apply`,
+              product: "vpce.hours",
+              quantity: 0,
+              unit: "hours",
+              kind: "fixed",
+              unknown: "its subnet_ids (the AZ count) are known only after apply",
+            }
+          : {
+              description: `Interface endpoint ${service}, ${azs} AZ${azs === 1 ? "" : "s"} × ${month} h`,
+              product: "vpce.hours",
+              quantity: azs * month,
+              unit: "hours",
+              kind: "fixed",
+            },
         {
           description: "Data processed by the endpoint",
           product: "vpce.gb",
@@ -362,7 +374,7 @@ export function estimate(
   const lines: CostLine[] = [];
   for (const resource of resources) {
     for (const d of dimensionsOf(resource, usage, defaults, launchTemplateOf)) {
-      const price = priceOf(snapshot, resource.region, d.product);
+      const price = d.unknown === undefined ? priceOf(snapshot, resource.region, d.product) : undefined;
       const base = {
         address: resource.address,
         type: resource.type,
@@ -380,7 +392,10 @@ export function estimate(
           unitPrice: null,
           monthly: null,
           source: null,
-          noPrice: `no price for ${d.product} in ${resource.region} in the snapshot of ${snapshot.snapshotDate}`,
+          noPrice:
+            d.unknown !== undefined
+              ? `not priced: ${d.unknown}`
+              : `no price for ${d.product} in ${resource.region} in the snapshot of ${snapshot.snapshotDate}`,
         });
         continue;
       }
@@ -440,13 +455,35 @@ export function stackResources(json: StackJson, what = "stack"): PricedResource[
  * One side of a plan as resources: `before` (what exists) or `after` (what
  * the plan leaves), for every managed resource change; resources absent on
  * that side are left out. All take `region`, the environment's Region.
+ * An attribute known only after apply (a new endpoint's `subnet_ids`) is
+ * taken from the plan's `configuration` (a constant, or one entry per
+ * resource referenced), else from the block of the same address in
+ * `stackJson`, the synthesized stack the plan was made from.
  */
-export function planResources(plan: PlanJson, side: "before" | "after", region: string): PricedResource[] {
+export function planResources(
+  plan: PlanJson,
+  side: "before" | "after",
+  region: string,
+  stackJson?: StackJson,
+): PricedResource[] {
+  const stack = new Map(stackJson !== undefined ? stackBlocks(stackJson).map((b) => [b.address, b.body]) : []);
+  const config = new Map((plan.configuration?.root_module?.resources ?? []).map((r) => [r.address, r.expressions]));
   const resources: PricedResource[] = [];
   for (const change of plan.resource_changes ?? []) {
     if (change.mode !== undefined && change.mode !== "managed") continue;
-    const values = change.change[side];
-    if (!isRecord(values)) continue;
+    const known = change.change[side];
+    if (!isRecord(known)) continue;
+    const values: Record<string, unknown> = { ...known };
+    const unknown = side === "after" && isRecord(change.change.after_unknown) ? change.change.after_unknown : {};
+    const address = change.address.replace(/\[.*\]$/, "");
+    for (const [key, isUnknown] of Object.entries(unknown)) {
+      if (isUnknown !== true || values[key] !== undefined) continue;
+      const expression = config.get(address)?.[key];
+      if (isRecord(expression) && expression.constant_value !== undefined) values[key] = expression.constant_value;
+      else if (isRecord(expression) && Array.isArray(expression.references)) {
+        values[key] = [...new Set(expression.references.map(String).map((r) => r.split(".").slice(0, 2).join(".")))];
+      } else if (stack.get(address)?.[key] !== undefined) values[key] = stack.get(address)?.[key];
+    }
     resources.push({ address: change.address, type: change.type, values, region });
   }
   return resources;
