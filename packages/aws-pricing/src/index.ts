@@ -1,4 +1,5 @@
 // The refresh script (./refresh) is left out: it loads the AWS SDK, which estimating never needs.
+export * from "./families";
 export * from "./snapshot";
 export * from "./usage";
 export * from "./estimate";

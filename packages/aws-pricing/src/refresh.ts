@@ -7,35 +7,8 @@
  */
 import { GetAttributeValuesCommand, GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
 import { isRecord } from "@ssm-access/terraform-kit";
+import { PRICED_INSTANCE_FAMILIES } from "./families";
 import { Price, PriceSnapshot, PriceSource } from "./snapshot";
-
-/**
- * Instance families the environment schema accepts (kept equal to
- * `SUPPORTED_INSTANCE_FAMILIES` of `@ssm-access/compute` by the infra app's
- * cost test).
- */
-export const PRICED_INSTANCE_FAMILIES: readonly string[] = [
-  "t2",
-  "t3",
-  "t3a",
-  "t4g",
-  "m5",
-  "m6i",
-  "m7i",
-  "m7i-flex",
-  "m6g",
-  "m7g",
-  "c5",
-  "c6i",
-  "c7i",
-  "c6g",
-  "c7g",
-  "r5",
-  "r6i",
-  "r7i",
-  "r6g",
-  "r7g",
-];
 
 /** Id of the source every refreshed price names. */
 export const QUERY_API_SOURCE_ID = "price-list-query-api";
