@@ -95,11 +95,15 @@ function resourceRow(r: ResourceDelta): string {
   return `| \`${r.address}\` | ${r.change} | ${usd(r.before.fixed + r.before.usage)} → ${usd(r.after.fixed + r.after.usage)} | ${signed(r.deltaFixed)} | ${signed(r.deltaUsage)} | ${cell(what + unpriced)} |`;
 }
 
-/** The Markdown section of the cost (at most {@link COST_ROWS_SHOWN} resource rows), for `renderMarkdown`. */
-export function costMarkdownSection(cost: ReviewCost | undefined): Section | undefined {
+/**
+ * The Markdown section of the cost, for `renderMarkdown`, in at most
+ * `budget` characters: the totals and as many resource rows as fit (at most
+ * {@link COST_ROWS_SHOWN}, the rest counted); when even the totals do not
+ * fit, one line. The section then never needs cutting by the layout.
+ */
+export function costMarkdownSection(cost: ReviewCost | undefined, budget = Infinity): Section | undefined {
   if (cost === undefined) return undefined;
-  const rows = cost.resources.slice(0, COST_ROWS_SHOWN).map((r) => ({ full: resourceRow(r), short: resourceRow(r) }));
-  const more = cost.resources.length - rows.length;
+  const heading = "### Monthly cost before → after";
   const unpriced =
     cost.unpriced > 0
       ? `\n\n${cost.unpriced} line${cost.unpriced === 1 ? " has" : "s have"} no price in the snapshot for ${cost.region} and ${cost.unpriced === 1 ? "is" : "are"} left out of the totals (see the JSON).`
@@ -116,13 +120,27 @@ export function costMarkdownSection(cost: ReviewCost | undefined): Section | und
     "| Resource | Change | Monthly before → after | Fixed delta | Usage delta | What |",
     "| --- | --- | ---: | ---: | ---: | --- |",
   ].join("\n");
-  return {
-    heading: "### Monthly cost before → after",
-    intro,
-    entries: more > 0 ? [...rows, { full: `… ${more} more in the JSON file.`, short: `… ${more} more.` }] : rows,
-    empty: `Monthly, USD, in ${cost.region}: ${usd(cost.before.total)} before and after (fixed ${usd(cost.after.fixed)}); the plan changes no priced resource.`,
-    separator: "\n",
-  };
+  if (cost.resources.length === 0 || heading.length + intro.length > budget) {
+    const line =
+      `Monthly, USD, in ${cost.region}: ${usd(cost.before.total)} → ${usd(cost.after.total)} ` +
+      `(fixed ${signed(cost.deltaFixed)}, usage ${signed(cost.deltaUsage)}); ` +
+      (cost.resources.length === 0
+        ? "the plan changes no priced resource."
+        : `${cost.resources.length} resource${cost.resources.length === 1 ? "" : "s"} in the JSON.`);
+    return { heading, entries: [], empty: line, separator: "\n" };
+  }
+  const rows: string[] = [];
+  let used = heading.length + intro.length + 60; // room for the "more" line
+  for (const r of cost.resources.slice(0, COST_ROWS_SHOWN)) {
+    const row = resourceRow(r);
+    if (used + row.length + 1 > budget) break;
+    rows.push(row);
+    used += row.length + 1;
+  }
+  const more = cost.resources.length - rows.length;
+  const entries = rows.map((row) => ({ full: row, short: row }));
+  if (more > 0) entries.push({ full: `… ${more} more in the JSON file.`, short: `… ${more} more in the JSON file.` });
+  return { heading, intro, entries, separator: "\n" };
 }
 
 /**

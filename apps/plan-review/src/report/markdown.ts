@@ -234,8 +234,8 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
     ...(stackNotes.length > 0 ? [stackNotes.map((n) => noteItem(n).replace(/^ {2}/, "")).join("\n")] : []),
   ];
   const sections = [destroySection, securitySection, statementsSection, driftSection, outputsSection, elseSection];
-  // The cost section (./cost.ts), at most COST_ROWS_SHOWN rows: after the outputs.
-  const cost = costMarkdownSection(review.cost);
+  // The cost section (./cost.ts), within a tenth of the limit: after the outputs.
+  const cost = costMarkdownSection(review.cost, maxChars / 10);
   if (cost !== undefined) sections.splice(sections.indexOf(outputsSection) + 1, 0, cost);
   return layOut(
     head,

@@ -128,6 +128,23 @@ describe("the cost section of a review", () => {
       expect(markdown.match(/^\| `aws_vpc_endpoint\.e\d+` \|/gm)).toHaveLength(COST_ROWS_SHOWN);
     });
 
+    it("keeps within a tenth of the size limit, down to one line, so the review fits a short limit", () => {
+      const many = Array.from({ length: COST_ROWS_SHOWN + 5 }, (_, i) =>
+        change({ address: `aws_vpc_endpoint.e${i}`, actions: ["create"], after: endpoint(1) }),
+      );
+      const review = buildReview(input(many));
+      const short = renderMarkdown(review, { maxChars: 4000 });
+      expect(short.length).toBeLessThanOrEqual(4000);
+      expect(short).toContain(
+        "Monthly, USD, in eu-west-1: $0.00 → $241.20 (fixed +$240.90, usage +$0.30); 30 resources in the JSON.",
+      );
+      const medium = renderMarkdown(review, { maxChars: 20000 });
+      const rows = medium.match(/^\| `aws_vpc_endpoint\.e\d+` \| create \|/gm) ?? [];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeLessThan(COST_ROWS_SHOWN);
+      expect(medium).toContain(`… ${COST_ROWS_SHOWN + 5 - rows.length} more in the JSON file.`);
+    });
+
     it("is left out when the environment file names no Region", () => {
       const base = scenarioInput("mixed");
       expect(reviewCost({ ...base, environment: { file: base.environment.file, json: {} } })).toBeUndefined();
