@@ -280,7 +280,16 @@ function dimensionsOf(
       ];
     case "aws_kms_key":
       return [
-        { description: "Customer managed key", product: "kms.key", quantity: 1, unit: "key-months", kind: "fixed" },
+        {
+          description:
+            v.enable_key_rotation === true
+              ? "Customer managed key (yearly rotation: each of the first two adds $1 a month later)"
+              : "Customer managed key",
+          product: "kms.key",
+          quantity: 1,
+          unit: "key-months",
+          kind: "fixed",
+        },
         {
           description: "Key requests",
           product: "kms.requests",

@@ -113,8 +113,8 @@ describe("the cost section of a review", () => {
         ["aws_vpc_endpoint.old", "delete"],
         ["aws_kms_key.new", "create"],
       ]);
-      expect(cost?.deltaFixed).toBe(-8.03); // the key has no price in eu-west-1: counted as unpriced, not as $0
-      expect(cost?.unpriced).toBe(2);
+      expect(cost?.deltaFixed).toBe(-7.03); // + $1 the key − $8.03 the endpoint's AZ-hours
+      expect(cost?.unpriced).toBe(1); // the key's requests: no price in eu-west-1, counted apart, not as $0
     });
 
     it("keeps within its row limit, the rest named as in the JSON", () => {
