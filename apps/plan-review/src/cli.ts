@@ -26,6 +26,7 @@ import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
 import { affectedEnvironments, changedFiles, ciEnvironments } from "./ci/environments";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
+import { costIncreaseExceeds, splitCostIncrease } from "./report/cost";
 
 export const USAGE = `Usage:
   plan-review review --stack=<env> --base=<git ref> [options]   plan the working tree against <ref> deployed into a local AWS emulator (no credentials)
@@ -39,6 +40,8 @@ Options of review:
   --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
+  --fail-on=cost-increase=<USD>  also exit 3 when the monthly fixed cost rises by more than <USD>
+                            (with other kinds: --fail-on=destroy,replace,security,cost-increase=50)
   --base-app=<dir>          with --plan: the app folder of the revision the state was deployed from, synthesized
                             (<dir>/environments/<env>.json, <dir>/cdktf.out/stacks/<env>/cdk.tf.json): each change is
                             traced to the field that changed, and what the plan deletes or renames is named
@@ -60,6 +63,8 @@ export type Command =
       readonly appDir: string;
       readonly environmentsDir: string;
       readonly failOn: readonly FailOn[];
+      /** `--fail-on cost-increase=<USD>`: the monthly fixed delta that fails the review. */
+      readonly costIncrease?: number;
       readonly outDir: string;
       readonly maxChars: number;
       /** With `plan`: the base revision's synthesized app folder. */
@@ -140,7 +145,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
   if (values["base-app"] !== undefined && values.plan === undefined)
     throw new UsageError("--base-app goes with --plan (--base deploys its own base)");
-  const failOn = parseFailOn(values["fail-on"]);
+  const { rest: failOnKinds, threshold: costIncrease } = costIncreaseOption(values["fail-on"]);
+  const failOn = parseFailOn(failOnKinds);
   const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
   if (!Number.isInteger(maxChars) || maxChars < 1000)
     throw new UsageError(`--max-chars "${values["max-chars"]}" must be a whole number of at least 1000`);
@@ -152,10 +158,20 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     appDir,
     environmentsDir,
     failOn,
+    ...(costIncrease !== undefined ? { costIncrease } : {}),
     outDir: path.resolve(cwd, values["out-dir"] ?? path.join(appDir, ".review")),
     maxChars,
     ...(values["base-app"] !== undefined ? { baseApp: path.resolve(cwd, values["base-app"]) } : {}),
   };
+}
+
+/** `cost-increase=<USD>` split out of `--fail-on` (./report/cost.ts); a wrong amount is a usage error. */
+function costIncreaseOption(value: string | undefined): ReturnType<typeof splitCostIncrease> {
+  try {
+    return splitCostIncrease(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** `destroy,replace` → the list; `none` → empty; unknown words are a usage error naming them. */
@@ -327,7 +343,8 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
   io.err(
     `review written: ${files.map((f) => path.relative(cwd, f)).join(", ")} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
-  return exitCodeOf(review, command.failOn);
+  const code = exitCodeOf(review, command.failOn);
+  return costIncreaseExceeds(review.cost, command.costIncrease) ? 3 : code;
 }
 
 /** `environments`: the list (one name a line, or JSON for a workflow matrix). */

@@ -548,6 +548,40 @@ export const environmentSchema = z
       .describe(
         "How CI plans and applies this environment (GitHub Actions with OIDC); default none: not deployed from CI.",
       ),
+    cost: z
+      .strictObject({
+        usage: z
+          .strictObject({
+            endpointGB: z
+              .number()
+              .min(0)
+              .optional()
+              .describe("GB processed by each interface endpoint a month; default 1."),
+            natGB: z.number().min(0).optional().describe("GB processed by each NAT gateway a month; default 1."),
+            logIngestionGB: z
+              .number()
+              .min(0)
+              .optional()
+              .describe("GB ingested into each log group a month (session transcripts, flow logs); default 1."),
+            logStorageGB: z.number().min(0).optional().describe("GB stored in each log group; default 1."),
+            kmsRequests: z.number().min(0).optional().describe("Requests to each KMS key a month; default 10000."),
+            s3StorageGB: z.number().min(0).optional().describe("GB stored in each S3 bucket; default 1."),
+            s3PutRequests: z
+              .number()
+              .min(0)
+              .optional()
+              .describe("PUT, COPY, POST and LIST requests to each bucket a month; default 10000."),
+            s3GetRequests: z
+              .number()
+              .min(0)
+              .optional()
+              .describe("GET and other requests to each bucket a month; default 10000."),
+          })
+          .optional()
+          .describe("Usage the estimate's usage lines assume, per resource and month; fixed costs need none."),
+      })
+      .optional()
+      .describe("Assumptions of the monthly cost estimate (npx nx run infra:cost); default the small defaults above."),
   })
   .superRefine((env, ctx) => {
     env.network.availabilityZones.forEach((az, i) => {

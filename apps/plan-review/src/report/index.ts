@@ -19,3 +19,5 @@ export { exitCodeOf, DEFAULT_FAIL_ON } from "./exit-code";
 export type { FailOn } from "./exit-code";
 export { SOURCE_RULES } from "./sources";
 export type { SourceRule } from "./sources";
+export { reviewCost, splitCostIncrease, costIncreaseExceeds, costMarkdownSection, COST_ROWS_SHOWN } from "./cost";
+export type { ReviewCost, CostTotals } from "./cost";

@@ -1,3 +1,4 @@
+import { costMarkdownSection } from "./cost";
 import { Entry, Section, layOut } from "./layout";
 import { statementLabel } from "./policy-document";
 import { DriftEntry, OutputChange, Provenance, ResourceReview, Review, SecurityFinding } from "./types";
@@ -233,6 +234,9 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
     ...(stackNotes.length > 0 ? [stackNotes.map((n) => noteItem(n).replace(/^ {2}/, "")).join("\n")] : []),
   ];
   const sections = [destroySection, securitySection, statementsSection, driftSection, outputsSection, elseSection];
+  // The cost section (./cost.ts), within a tenth of the limit: after the outputs.
+  const cost = costMarkdownSection(review.cost, maxChars / 10);
+  if (cost !== undefined) sections.splice(sections.indexOf(outputsSection) + 1, 0, cost);
   return layOut(
     head,
     sections,

@@ -6,6 +6,7 @@ import {
   resourceAddress,
   withoutStack,
 } from "@ssm-access/terraform-kit";
+import { reviewCost } from "./cost";
 import { driftEntries } from "./drift";
 import { domainNotes } from "./notes";
 import { outputChanges } from "./outputs";
@@ -77,6 +78,12 @@ function resourceReview(
   };
 }
 
+/** The `cost` field of the review, when the environment can be priced. */
+function costField(input: ReviewInput): { cost?: Review["cost"] } {
+  const cost = reviewCost(input);
+  return cost !== undefined ? { cost } : {};
+}
+
 /**
  * Reviews a plan: every change with why it is replaced and which
  * environment-file field it comes from, what Terraform does not say about
@@ -119,6 +126,7 @@ export function buildReview(input: ReviewInput): Review {
     changes,
     security: securityFindings(plan.resourceChanges, plan.configResources),
     drift: driftEntries(plan.resourceDrift),
+    ...costField(input),
     outputs: outputChanges(plan.outputChanges),
     notes: [
       ...new Set(renames.map(renameNote)),

@@ -1,4 +1,5 @@
 import type { PlanAction } from "@ssm-access/terraform-kit";
+import type { ReviewCost } from "./cost";
 
 /** One side (head or base) of an environment file. */
 export interface EnvironmentSide {
@@ -157,6 +158,8 @@ export interface Review {
   readonly security: readonly SecurityFinding[];
   /** Changes made outside Terraform, kept apart from the planned changes. */
   readonly drift: readonly DriftEntry[];
+  /** Monthly cost before → after (./cost.ts); absent when the environment file names no Region. */
+  readonly cost?: ReviewCost;
   /** Planned output changes. */
   readonly outputs: readonly OutputChange[];
   /** Stack-level notes, such as the `moved` blocks that would keep renamed resources. */

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require("../../jest.preset.js"),
+  displayName: "aws-pricing",
+  rootDir: __dirname,
+};
