@@ -175,7 +175,8 @@ const statuses = (r: DoctorReport) => Object.fromEntries(r.checks.map((c) => [c.
 
 /**
  * The doctor on dev as deployed: no ✖; `?` exactly for {@link EMULATOR_UNANSWERED},
- * each saying the API answered NotImplemented; ✔ for everything else.
+ * each saying the API answered NotImplemented; ✔ or ⚠ for everything else
+ * (`release-pin` is ⚠: the emulator's latest image is ahead of dev's pin).
  */
 export async function doctorBaseline(t: DoctorTarget): Promise<DoctorReport> {
   const report = await doctorOnDev(t);

@@ -4,6 +4,8 @@ import type {
   DescribeLogGroupsCommandOutput,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type {
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   DescribeRouteTablesCommandInput,
@@ -54,6 +56,7 @@ type Answer<T> = Promise<Omit<T, "$metadata">>;
 export interface AwsClients {
   getCallerIdentity(): Answer<GetCallerIdentityCommandOutput>;
   describeInstances(input: DescribeInstancesCommandInput): Answer<DescribeInstancesCommandOutput>;
+  describeImages(input: DescribeImagesCommandInput): Answer<DescribeImagesCommandOutput>;
   describeVpcs(input: DescribeVpcsCommandInput): Answer<DescribeVpcsCommandOutput>;
   describeVpcAttribute(input: DescribeVpcAttributeCommandInput): Answer<DescribeVpcAttributeCommandOutput>;
   describeVpcEndpoints(input: DescribeVpcEndpointsCommandInput): Answer<DescribeVpcEndpointsCommandOutput>;
@@ -145,6 +148,7 @@ export function createAwsClients(given: AwsClientConfig, env: NodeJS.ProcessEnv 
     getCallerIdentity: async () => sts().then(({ m, client }) => client.send(new m.GetCallerIdentityCommand({}))),
     describeInstances: async (input) =>
       ec2().then(({ m, client }) => client.send(new m.DescribeInstancesCommand(input))),
+    describeImages: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeImagesCommand(input))),
     describeVpcs: async (input) => ec2().then(({ m, client }) => client.send(new m.DescribeVpcsCommand(input))),
     describeVpcAttribute: async (input) =>
       ec2().then(({ m, client }) => client.send(new m.DescribeVpcAttributeCommand(input))),

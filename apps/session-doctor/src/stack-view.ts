@@ -39,6 +39,12 @@ export interface StackView {
   readonly deployProfile?: string;
   /** Whether the stack has an S3 gateway endpoint (`aws_vpc_endpoint` of type `Gateway` for `s3`). */
   readonly s3Gateway: boolean;
+  /**
+   * The Amazon Linux 2023 release the maintenance window's release upgrade
+   * pins (`maintenance.osRelease`): the `Release` parameter of its Run Command
+   * task; absent when the environment pins none.
+   */
+  readonly pinnedRelease?: string;
 }
 
 /**
@@ -83,6 +89,7 @@ export function stackView(name: string, stackFile: string, environmentFile: stri
   const s3Gateway = endpoints.some(
     (e) => e?.vpc_endpoint_type === "Gateway" && typeof e.service_name === "string" && e.service_name.endsWith(".s3"),
   );
+  const pinnedRelease = releaseParameter(asObject(asObject(json.resource)?.aws_ssm_maintenance_window_task) ?? {});
   return {
     name,
     stackFile,
@@ -96,7 +103,28 @@ export function stackView(name: string, stackFile: string, environmentFile: stri
     forwardedRemoteHosts,
     ...(deployProfile !== undefined ? { deployProfile } : {}),
     s3Gateway,
+    ...(pinnedRelease !== undefined ? { pinnedRelease } : {}),
   };
+}
+
+/** The `Release` parameter of the first maintenance window task whose Run Command invocation has one. */
+function releaseParameter(tasks: Record<string, unknown>): string | undefined {
+  for (const task of Object.values(tasks)) {
+    const invocation = firstBlock(asObject(task)?.task_invocation_parameters);
+    const runCommand = firstBlock(invocation?.run_command_parameters);
+    const parameters = runCommand?.parameter;
+    for (const parameter of Array.isArray(parameters) ? parameters : []) {
+      const p = asObject(parameter);
+      const values = p?.values;
+      if (p?.name === "Release" && Array.isArray(values) && typeof values[0] === "string") return values[0];
+    }
+  }
+  return undefined;
+}
+
+/** A nested block as the stack JSON writes it: an object, or a list of one. */
+function firstBlock(v: unknown): Record<string, unknown> | undefined {
+  return Array.isArray(v) ? asObject(v[0]) : asObject(v);
 }
 
 function asObject(v: unknown): Record<string, unknown> | undefined {

@@ -178,7 +178,7 @@ describe("command line", () => {
     it("exits 0 when every check is ✔", async () => {
       const c = capture();
       expect(await main(["doctor", "--stack=dev"], c.io, deps())).toBe(0);
-      expect(c.out()).toMatch(/13 checks: 13 ✔, 0 ✖, 0 \?\n$/);
+      expect(c.out()).toMatch(/14 checks: 14 ✔, 0 ✖, 0 \?\n$/);
     });
 
     it("exits 1 on a ✖ and 2 on a ? alone", async () => {

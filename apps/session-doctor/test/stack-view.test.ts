@@ -14,6 +14,7 @@ describe("the stack as the session doctor reads it", () => {
       accountId: "111111111111",
       region: "eu-west-1",
       partition: "aws",
+      pinnedRelease: "2023.9.20251117",
       instanceNames: ["app-1"],
       operatorAccess: true,
       forwardedPorts: [8080],

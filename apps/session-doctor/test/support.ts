@@ -1,4 +1,4 @@
-import type { Instance, RouteTable, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
+import type { Image, Instance, RouteTable, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "../src/aws-clients";
 import { StackView, stackView } from "../src/stack-view";
 import type { ToolRun, ToolRunner } from "../src/local-tools";
@@ -19,6 +19,13 @@ export const DEV_STACK = {
     aws_vpc_endpoint: {
       network_endpoints_s3_gateway: { service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Gateway" },
       network_endpoints_ssm_endpoint: { service_name: "com.amazonaws.eu-west-1.ssm", vpc_endpoint_type: "Interface" },
+    },
+    aws_ssm_maintenance_window_task: {
+      maintenance_release_upgrade_task: {
+        task_invocation_parameters: {
+          run_command_parameters: { parameter: [{ name: "Release", values: ["2023.9.20251117"] }] },
+        },
+      },
     },
   },
   output: {
@@ -45,6 +52,7 @@ export function devEnv(edit: (json: StackJsonFixture) => void = () => undefined)
 }
 
 export const INSTANCE_ID = "i-0123456789abcdef0";
+export const IMAGE_ID = "ami-0123456789abcdef0";
 export const VPC_ID = "vpc-1";
 export const INSTANCE_SG = "sg-instances";
 export const ENDPOINT_SG = "sg-endpoints";
@@ -84,6 +92,7 @@ const interfaceEndpoint = (service: string): VpcEndpoint => ({
 export interface World {
   caller: { Account: string; Arn: string; UserId: string };
   instances: Instance[];
+  images: Image[];
   vpcAttributes: { enableDnsSupport: boolean; enableDnsHostnames: boolean };
   endpoints: VpcEndpoint[];
   subnets: Subnet[];
@@ -122,6 +131,7 @@ export function healthyWorld(): World {
     instances: [
       {
         InstanceId: INSTANCE_ID,
+        ImageId: IMAGE_ID,
         State: { Name: "running" },
         VpcId: VPC_ID,
         SubnetId: "subnet-a",
@@ -135,6 +145,7 @@ export function healthyWorld(): World {
         ],
       },
     ],
+    images: [{ ImageId: IMAGE_ID, Name: "al2023-ami-2023.9.20251117.0-kernel-6.1-x86_64" }],
     vpcAttributes: { enableDnsSupport: true, enableDnsHostnames: true },
     endpoints: [
       ...["ssm", "ssmmessages", "ec2messages", "logs", "kms"].map(interfaceEndpoint),
@@ -249,6 +260,7 @@ function filter(filters: Array<{ Name?: string; Values?: string[] }> | undefined
 
 type Ec2Calls =
   | "describeInstances"
+  | "describeImages"
   | "describeVpcs"
   | "describeVpcAttribute"
   | "describeVpcEndpoints"
@@ -265,6 +277,10 @@ function fakeEc2(world: World, answer: Answer): Pick<AwsClients, Ec2Calls> {
         if (found.length === 0) throw awsError("InvalidInstanceID.NotFound");
         return { Reservations: [{ Instances: found }] };
       }),
+    describeImages: (input) =>
+      answer("describeImages", () => ({
+        Images: world.images.filter((i) => input.ImageIds?.includes(i.ImageId as string)),
+      })),
     describeVpcs: (input) =>
       answer("describeVpcs", () => ({
         Vpcs: (input.VpcIds ?? []).map((VpcId) => ({ VpcId, CidrBlock: "10.10.0.0/16" })),

@@ -12,6 +12,7 @@ import { instanceCheck } from "./checks/instance";
 import { instanceRoleCheck } from "./checks/instance-role";
 import { operatorPermissionCheck } from "./checks/operator-permission";
 import { registrationCheck } from "./checks/registration";
+import { releasePinCheck } from "./checks/release-pin";
 import { s3GatewayCheck } from "./checks/s3-gateway";
 import { endpointIngressCheck, instanceEgressCheck } from "./checks/security-groups";
 import { sessionPreferencesCheck } from "./checks/session-preferences";
@@ -28,6 +29,7 @@ export const AWS_CHECKS: readonly Check[] = [
   s3GatewayCheck,
   sessionPreferencesCheck,
   operatorPermissionCheck,
+  releasePinCheck,
 ];
 
 /** Every check id, in output order. */
@@ -117,9 +119,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   };
 }
 
-/** One line per check: mark, id, evidence, and the fix (✖) or how to find out (?). */
+/** One line per check: mark, id, evidence, and the fix (✖, ⚠) or how to find out (?). */
 export function renderCheck(c: CheckResult): string {
-  const next = c.status === "fail" ? ` Fix: ${c.fix}` : c.status === "unknown" ? ` To find out: ${c.fix}` : "";
+  const next =
+    c.status === "fail" || c.status === "warn"
+      ? ` Fix: ${c.fix}`
+      : c.status === "unknown"
+        ? ` To find out: ${c.fix}`
+        : "";
   return `${MARKS[c.status]} ${c.id}: ${c.evidence}.${next}`;
 }
 
@@ -129,7 +136,7 @@ export function renderDoctorText(report: DoctorReport): string {
   return [
     `session-doctor ${report.stack}: ${report.instance.name} (${report.instance.id}) in ${report.region}, account ${report.accountId}`,
     ...report.checks.map(renderCheck),
-    `${report.checks.length} checks: ${count("pass")} ✔, ${count("fail")} ✖, ${count("unknown")} ?`,
+    `${report.checks.length} checks: ${count("pass")} ✔, ${count("fail")} ✖, ${count("unknown")} ?${count("warn") > 0 ? `, ${count("warn")} ⚠` : ""}`,
   ].join("\n");
 }
 

@@ -544,4 +544,67 @@ describe("doctor checks", () => {
       expect(r.fix).toMatch(/AWS_PROFILE=<profile>/);
     });
   });
+
+  describe("release-pin", () => {
+    const bootedFrom = (name: string) => (w: World) => {
+      w.images[0].Name = name;
+    };
+
+    it("passes an instance on the pinned release, naming the image and both releases", async () => {
+      const r = await check("release-pin");
+      expect(r.status).toBe("pass");
+      expect(r.evidence).toBe(
+        `app-1 (${INSTANCE_ID}) booted from al2023-ami-2023.9.20251117.0-kernel-6.1-x86_64 (release 2023.9.20251117), not newer than maintenance.osRelease 2023.9.20251117`,
+      );
+    });
+
+    it("passes an instance behind the pin: the release upgrade moves it forward", async () => {
+      expect((await check("release-pin", bootedFrom("al2023-ami-2023.8.20250818.0-kernel-6.1-x86_64"))).status).toBe(
+        "pass",
+      );
+    });
+
+    it("warns (⚠, not ✖) on an instance ahead of the pin, with both releases, the file and the two ways out", async () => {
+      const r = await check("release-pin", bootedFrom("al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"));
+      expect(r.status).toBe("warn");
+      expect(r.evidence).toBe(
+        `app-1 (${INSTANCE_ID}) booted from al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64 (release 2023.11.20260427), newer than maintenance.osRelease 2023.9.20251117 in apps/infra/environments/dev.json: the release upgrade cannot move it back and fails the maintenance task on it`,
+      );
+      expect(r.fix).toMatch(/pin the image to 2023\.9\.20251117 \(ami\.ssmParameter with the :<version>/);
+      expect(r.fix).toMatch(/or test 2023\.11\.20260427 and set maintenance\.osRelease to it/);
+    });
+
+    it("compares the release numerically: 2023.10 is newer than 2023.9", async () => {
+      expect((await check("release-pin", bootedFrom("al2023-ami-2023.10.20251201.0-kernel-6.1-x86_64"))).status).toBe(
+        "warn",
+      );
+    });
+
+    it("passes without a pin, whatever the image", async () => {
+      const env = devEnv((j) => delete j.resource.aws_ssm_maintenance_window_task);
+      const r = await check(
+        "release-pin",
+        bootedFrom("al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"),
+        DEV_OUTPUTS,
+        env,
+      );
+      expect(r).toMatchObject({
+        status: "pass",
+        evidence: "dev pins no Amazon Linux release (no maintenance.osRelease)",
+      });
+    });
+
+    it("is ? when the image name gives no release, or DescribeImages is refused, with how to find out", async () => {
+      const other = await check("release-pin", bootedFrom("my-golden-image-42"));
+      expect(other.status).toBe("unknown");
+      expect(other.evidence).toMatch(/whose name gives no Amazon Linux 2023 release/);
+      expect(other.fix).toMatch(/cat \/etc\/amazon-linux-release/);
+      const refused = await check(
+        "release-pin",
+        (w) => (w.failures.describeImages = awsError("UnauthorizedOperation", "You are not authorized")),
+      );
+      expect(refused.status).toBe("unknown");
+      expect(refused.fix).toMatch(/aws ec2 describe-images --image-ids/);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { CHECK_IDS, doctorExitCode, doctorJson, renderDoctorText, runDoctor } from "../../src/doctor/doctor";
-import { pass, fail, unknown } from "../../src/doctor/check";
+import { pass, fail, unknown, warn } from "../../src/doctor/check";
 import {
   DEV_OUTPUTS,
   INSTALLED,
@@ -118,6 +118,9 @@ describe("the doctor", () => {
     [[pass("a", "A", "e")], 0],
     [[pass("a", "A", "e"), unknown("b", "B", "e", "f")], 2],
     [[unknown("b", "B", "e", "f"), fail("c", "C", "e", "f")], 1],
+    // ⚠ does not stop sessions: the exit code is what the other checks make it.
+    [[pass("a", "A", "e"), warn("d", "D", "e", "f")], 0],
+    [[unknown("b", "B", "e", "f"), warn("d", "D", "e", "f")], 2],
   ] as const)("exit code of %j is %i", (checks, code) => {
     expect(doctorExitCode(checks)).toBe(code);
   });
@@ -150,7 +153,27 @@ describe("the doctor", () => {
       ),
     );
     expect(lines).toHaveLength(CHECK_IDS.length + 2);
-    expect(lines[lines.length - 1]).toBe(`${CHECK_IDS.length} checks: 10 ✔, 2 ✖, 1 ?`);
+    expect(lines[lines.length - 1]).toBe(`${CHECK_IDS.length} checks: 11 ✔, 2 ✖, 1 ?`);
+  });
+
+  it("prints ⚠ with its fix and counts it, when an instance is ahead of the pinned release; the exit code stays 0", async () => {
+    const world = healthyWorld();
+    world.images[0].Name = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64";
+    const report = await runDoctor({
+      env: devEnv(),
+      outputs: DEV_OUTPUTS,
+      instance,
+      clients: fakeClients(world),
+      tools: false,
+    });
+    const lines = renderDoctorText(report).split("\n");
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^⚠ release-pin: app-1 .* newer than maintenance\.osRelease 2023\.9\.20251117 .* Fix: pin the image/,
+      ),
+    );
+    expect(lines[lines.length - 1]).toBe(`${CHECK_IDS.length - 2} checks: ${CHECK_IDS.length - 3} ✔, 0 ✖, 0 ?, 1 ⚠`);
+    expect(report.exitCode).toBe(0);
   });
 
   it("gives --json as an array of { id, status, title, evidence, fix }", async () => {
