@@ -23,7 +23,7 @@ import {
 } from "@ssm-access/terraform-kit";
 import { EXIT_REFUSED, applyCommand } from "./apply/apply-plan";
 import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
-import { affectedEnvironments, changedFiles, ciEnvironments } from "./ci/environments";
+import { affectedEnvironments, changedFiles, ciCan, ciEnvironments } from "./ci/environments";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
 import { costIncreaseExceeds, splitCostIncrease } from "./report/cost";
@@ -350,7 +350,7 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
 /** `environments`: the list (one name a line, or JSON for a workflow matrix). */
 function listEnvironments(command: Extract<Command, { command: "environments" }>, io: CliIo): number {
   const all = ciEnvironments(command.environmentsDir).filter(
-    (e) => command.role === undefined || (command.role === "plan" ? e.planRoleArn : e.applyRoleArn) !== "",
+    (e) => command.role === undefined || ciCan(e, command.role),
   );
   let selected = all;
   if (command.base !== undefined) {
@@ -364,7 +364,11 @@ function listEnvironments(command: Extract<Command, { command: "environments" }>
     selected = all.filter((e) => names.includes(e.name));
   }
   if (command.json) io.out(JSON.stringify(selected));
-  else for (const e of selected) io.out(`${e.name}\t${e.reviewAgainst}${e.applyRoleArn ? "\tdeployed from CI" : ""}`);
+  else
+    for (const e of selected)
+      io.out(
+        `${e.name}\t${e.reviewAgainst}${e.runsIn === "hcp-terraform" ? `\truns in HCP Terraform (${e.hcpWorkspace})` : e.applyRoleArn ? "\tdeployed from CI" : ""}`,
+      );
   return 0;
 }
 

@@ -21,8 +21,39 @@ export interface CiEnvironment {
   readonly planRoleArn: string;
   /** The role CI assumes to apply; empty when the environment has none. */
   readonly applyRoleArn: string;
-  /** Whether a pull request is reviewed against the real state (a plan role) or the emulated baseline. */
+  /** Whether a pull request is reviewed against the real state (a plan role, or HCP Terraform) or the emulated baseline. */
   readonly reviewAgainst: "real-state" | "emulated-baseline";
+  /**
+   * Where Terraform's runs execute: `github` (the job's own Terraform, with
+   * the plan and apply roles), or `hcp-terraform` for an environment with the
+   * `cloud` backend: the job's `terraform plan` and `apply` start runs in the
+   * environment's HCP Terraform workspace, which executes them with the AWS
+   * credentials configured there (dynamic provider credentials), so the job
+   * assumes no AWS role and needs only an HCP Terraform token.
+   */
+  readonly runsIn: "github" | "hcp-terraform";
+  /** With `hcp-terraform`: `<organization>/<workspace>` of the environment; else empty. */
+  readonly hcpWorkspace: string;
+  /**
+   * With `hcp-terraform`: the variable Terraform reads the API token of the
+   * environment's host from (`TF_TOKEN_app_terraform_io` for HCP Terraform;
+   * dots of a Terraform Enterprise host become `_`); else empty.
+   */
+  readonly hcpTokenVariable: string;
+}
+
+/** The host of HCP Terraform, where a `cloud` backend without `hostname` runs. */
+export const HCP_TERRAFORM_HOST = "app.terraform.io";
+
+/** The environment variable Terraform reads the API token for `host` from. */
+export function tokenVariableOf(host: string): string {
+  return `TF_TOKEN_${host.replace(/\./g, "_").replace(/-/g, "__")}`;
+}
+
+/** Whether CI can deploy (`apply`) or plan (`plan`) the environment: a role for it, or its runs execute in HCP Terraform. */
+export function ciCan(environment: CiEnvironment, role: "plan" | "apply"): boolean {
+  if (environment.runsIn === "hcp-terraform") return true;
+  return (role === "plan" ? environment.planRoleArn : environment.applyRoleArn) !== "";
 }
 
 /** Why a change selects an environment (or none). */
@@ -98,6 +129,7 @@ function ciSectionOf(file: string): {
   applyRoleArn: string;
   deployAfter: string[];
   region: string;
+  cloud?: { organization: string; workspace: string; host: string };
 } {
   let json: unknown;
   try {
@@ -119,11 +151,24 @@ function ciSectionOf(file: string): {
   if (!Array.isArray(after) || !after.every((name) => typeof name === "string"))
     throw new Error(`${file}: ci.deployAfter: must be a list of environment names`);
   if (typeof json.region !== "string") throw new Error(`${file}: region: must be a string`);
+  const backend = isRecord(json.backend) ? json.backend : {};
+  let cloud: { organization: string; workspace: string; host: string } | undefined;
+  if (backend.type === "cloud") {
+    const field = (name: string): string => {
+      const value = backend[name];
+      if (typeof value !== "string" || value === "")
+        throw new Error(`${file}: backend.${name}: must be a non-empty string for the cloud backend`);
+      return value;
+    };
+    const host = backend.hostname === undefined ? HCP_TERRAFORM_HOST : field("hostname");
+    cloud = { organization: field("organization"), workspace: field("workspace"), host };
+  }
   return {
     planRoleArn: text("planRoleArn"),
     applyRoleArn: text("applyRoleArn"),
     deployAfter: after as string[],
     region: json.region,
+    ...(cloud !== undefined ? { cloud } : {}),
   };
 }
 
@@ -135,6 +180,18 @@ function ciSectionOf(file: string): {
 export function ciEnvironments(environmentsDir: string, only?: readonly string[]): CiEnvironment[] {
   const names = environmentNames(environmentsDir);
   const sections = new Map(names.map((name) => [name, ciSectionOf(path.join(environmentsDir, `${name}.json`))]));
+  // One HCP Terraform workspace per environment: two environments in one workspace would share one state.
+  const workspaces = new Map<string, string>();
+  for (const [name, section] of sections) {
+    if (section.cloud === undefined) continue;
+    const key = `${section.cloud.host}/${section.cloud.organization}/${section.cloud.workspace}`;
+    const other = workspaces.get(key);
+    if (other !== undefined)
+      throw new Error(
+        `${path.join(environmentsDir, `${name}.json`)}: backend.workspace: ${section.cloud.organization}/${section.cloud.workspace} is already the workspace of ${other}.json: each environment needs a workspace of its own (one state each)`,
+      );
+    workspaces.set(key, name);
+  }
   for (const [name, section] of sections) {
     for (const other of section.deployAfter) {
       if (!sections.has(other))
@@ -160,13 +217,17 @@ export function ciEnvironments(environmentsDir: string, only?: readonly string[]
   const wanted = only === undefined ? ordered : ordered.filter((name) => only.includes(name));
   return wanted.map((name) => {
     const section = sections.get(name) as NonNullable<ReturnType<typeof sections.get>>;
+    const cloud = section.cloud;
     return {
       name,
       githubEnvironment: name,
       region: section.region,
       planRoleArn: section.planRoleArn,
       applyRoleArn: section.applyRoleArn,
-      reviewAgainst: section.planRoleArn === "" ? "emulated-baseline" : "real-state",
+      reviewAgainst: section.planRoleArn === "" && cloud === undefined ? "emulated-baseline" : "real-state",
+      runsIn: cloud === undefined ? "github" : "hcp-terraform",
+      hcpWorkspace: cloud === undefined ? "" : `${cloud.organization}/${cloud.workspace}`,
+      hcpTokenVariable: cloud === undefined ? "" : tokenVariableOf(cloud.host),
     };
   });
 }

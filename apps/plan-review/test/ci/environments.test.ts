@@ -132,6 +132,9 @@ describe("on a git repository", () => {
         planRoleArn: "",
         applyRoleArn: "",
         reviewAgainst: "emulated-baseline",
+        runsIn: "github",
+        hcpWorkspace: "",
+        hcpTokenVariable: "",
       },
     ]);
   });
@@ -187,6 +190,52 @@ describe("on a git repository", () => {
     );
     expect(await names("plan")).toEqual(["dev", "prod", "qa"]);
     expect(await names("apply")).toEqual(["dev", "prod"]);
+  });
+
+  describe("HCP Terraform (the cloud backend)", () => {
+    const cloud = (workspace: string, extra: Record<string, unknown> = {}) => ({
+      backend: { type: "cloud", organization: "acme", workspace, ...extra },
+    });
+
+    it("an environment with the cloud backend runs in its HCP Terraform workspace: no AWS role, a token variable, deployed and planned from CI", async () => {
+      write("apps/infra/environments/qa.json", envFile("333333333333", "qa", undefined, cloud("ssm-access-qa")));
+      const io = memoryIo();
+      expect(await main(["environments", "--json", "--role=apply"], io.io, repo)).toBe(0);
+      const listed = JSON.parse(io.out()) as Array<Record<string, string>>;
+      expect(listed.map((e) => e.name)).toEqual(["dev", "prod", "qa"]);
+      expect(listed[2]).toEqual({
+        name: "qa",
+        githubEnvironment: "qa",
+        region: "eu-west-1",
+        planRoleArn: "",
+        applyRoleArn: "",
+        reviewAgainst: "real-state",
+        runsIn: "hcp-terraform",
+        hcpWorkspace: "acme/ssm-access-qa",
+        hcpTokenVariable: "TF_TOKEN_app_terraform_io",
+      });
+      expect(listed[0]).toMatchObject({ runsIn: "github", hcpWorkspace: "", hcpTokenVariable: "" });
+      const text = memoryIo();
+      expect(await main(["environments"], text.io, repo)).toBe(0);
+      expect(text.out()).toMatch(/^qa\treal-state\truns in HCP Terraform \(acme\/ssm-access-qa\)$/m);
+    });
+
+    it("names the token variable of a Terraform Enterprise host", () => {
+      write(
+        "apps/infra/environments/qa.json",
+        envFile("333333333333", "qa", undefined, cloud("qa", { hostname: "tfe.example-corp.com" })),
+      );
+      const qa = ciEnvironments(path.join(repo, "apps/infra/environments")).find((e) => e.name === "qa");
+      expect(qa?.hcpTokenVariable).toBe("TF_TOKEN_tfe_example__corp_com");
+    });
+
+    it("refuses two environments in one workspace, naming the file, the field and the other environment", () => {
+      write("apps/infra/environments/qa.json", envFile("333333333333", "qa", undefined, cloud("shared")));
+      write("apps/infra/environments/dev.json", envFile("111111111111", "dev", undefined, cloud("shared")));
+      expect(() => ciEnvironments(path.join(repo, "apps/infra/environments"))).toThrow(
+        /qa\.json: backend\.workspace: acme\/shared is already the workspace of dev\.json: each environment needs a workspace of its own/,
+      );
+    });
   });
 
   it("an unknown base is an error naming it", async () => {

@@ -147,7 +147,10 @@ describe("deploy workflow", () => {
       region: "${{ matrix.region }}",
       "plan-role": "${{ matrix.planRoleArn }}",
       "apply-role": "${{ matrix.applyRoleArn }}",
+      "runs-in": "${{ matrix.runsIn }}",
+      "hcp-token-variable": "${{ matrix.hcpTokenVariable }}",
     });
+    expect((d as Job & { secrets?: unknown }).secrets).toEqual({ TF_API_TOKEN: "${{ secrets.TF_API_TOKEN }}" });
   });
 });
 
@@ -158,7 +161,15 @@ describe("deploy-environment workflow", () => {
 
   it("is called with the matrix entry's fields", () => {
     const inputs = (called.on.workflow_call as { inputs: Record<string, { required: boolean }> }).inputs;
-    expect(Object.keys(inputs)).toEqual(["environment", "github-environment", "region", "plan-role", "apply-role"]);
+    expect(Object.keys(inputs)).toEqual([
+      "environment",
+      "github-environment",
+      "region",
+      "plan-role",
+      "apply-role",
+      "runs-in",
+      "hcp-token-variable",
+    ]);
     for (const input of Object.values(inputs)) expect(input.required).toBe(true);
   });
 
@@ -178,6 +189,42 @@ describe("deploy-environment workflow", () => {
     expect(step(apply, /configure-aws-credentials/).with).toMatchObject({
       "role-to-assume": "${{ inputs.apply-role }}",
       "aws-region": "${{ inputs.region }}",
+    });
+  });
+
+  describe("an environment whose runs execute in HCP Terraform (the cloud backend)", () => {
+    it.each([
+      ["plan", plan],
+      ["apply", apply],
+    ])("%s: takes the HCP Terraform token instead of an AWS role", (_name, j) => {
+      expect(step(j, /configure-aws-credentials/).if).toBe("${{ inputs.runs-in != 'hcp-terraform' }}");
+      const token = step(j, /^HCP Terraform token$/);
+      expect(token.if).toBe("${{ inputs.runs-in == 'hcp-terraform' }}");
+      expect(token.env).toEqual({
+        TOKEN: "${{ secrets.TF_API_TOKEN }}",
+        TOKEN_VARIABLE: "${{ inputs.hcp-token-variable }}",
+      });
+      // Before the plan-review step that runs Terraform.
+      const steps = j.steps ?? [];
+      const runsTerraform = steps.findIndex((s) => /npx plan-review (plan|apply)/.test(s.run ?? ""));
+      expect(steps.indexOf(token)).toBeLessThan(runsTerraform);
+    });
+
+    it("the token step gives Terraform the host's token variable, and fails without the secret", () => {
+      const script = String(step(plan, /^HCP Terraform token$/).run);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-env-"));
+      try {
+        const githubEnv = path.join(dir, "env");
+        fs.writeFileSync(githubEnv, "");
+        const given = { GITHUB_ENV: githubEnv, TOKEN_VARIABLE: "TF_TOKEN_app_terraform_io" };
+        expect(runStep(script, { ...given, TOKEN: "team-token" }).status).toBe(0);
+        expect(fs.readFileSync(githubEnv, "utf8")).toBe("TF_TOKEN_app_terraform_io=team-token\n");
+        const missing = spawnSync("bash", ["-e", "-c", script], { env: { ...given, TOKEN: "" }, encoding: "utf8" });
+        expect(missing.status).toBe(1);
+        expect(missing.stdout).toMatch(/TF_API_TOKEN secret is not set/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
