@@ -9,6 +9,8 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ["<rootDir>/**/*.e2e.test.ts"],
   testTimeout: 600000,
+  // The CDK Terrain deploy (cdktn.e2e.test.ts) has its own landscape: it runs beside the lifecycle, mostly waiting.
+  maxWorkers: 2,
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }],
   },

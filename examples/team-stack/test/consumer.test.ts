@@ -11,6 +11,8 @@ import {
   withoutMetadata,
   type RunResult,
 } from "./support/run";
+import { CDKTN_CONSTRUCTS, CDKTN_VERSION, movedToCdktn } from "./support/cdktn";
+import { engineVersion, stackDifference } from "./support/stack-diff";
 
 /**
  * What another team does with the packages, end to end: `npm pack` each one,
@@ -20,6 +22,12 @@ import {
  * validate the result. Twice for the version matrix: with the highest
  * versions the peer ranges allow (what `npm install` picks today), and with
  * the lowest ones. publint and Are the Types Wrong check every tarball.
+ *
+ * The project also holds the shipped app (`apps/infra`'s compiled code and
+ * environment files), and then moves to CDK Terrain as the root README says:
+ * `cdktf` aliased to `cdktn` and `constructs` pinned, through npm `overrides`,
+ * and a plain `npm install`. It compiles and synthesizes again, and every
+ * stack must be the cdktf leg's byte for byte but for `//.metadata.version`.
  *
  * The steps run as a pipeline started in `beforeAll`; each test awaits the
  * step it asserts on, so independent steps (the tarball linters, the second
@@ -45,6 +53,13 @@ const CDKTF_TEMPLATE_TSCONFIG = path.join(
 );
 const EXAMPLE_MAIN = path.join(__dirname, "..", "main.ts");
 const STACK = "team-x-dev";
+/** The shipped app: its compiled code (built by `workspace:build`) and environment files go into the project. */
+const INFRA_DIR = path.join(WORKSPACE_ROOT, "apps", "infra");
+const INFRA_ZOD = (
+  JSON.parse(fs.readFileSync(path.join(INFRA_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> }
+).dependencies.zod;
+/** What the shipped app synthesizes from its environment files. */
+const SHIPPED_STACKS = ["dev", "prod", "state-bootstrap"];
 
 const NPM_INSTALL_FLAGS = [
   "install",
@@ -128,7 +143,7 @@ async function pack(): Promise<Packed> {
 }
 
 /** A new project outside the workspace with main.ts, the cdktf template's tsconfig, and the tarballs plus `specs` installed. */
-async function install(name: string, packed: Packed, specs: readonly string[]): Promise<Consumer> {
+async function install(name: string, packed: Packed, specs: readonly string[], withApp = false): Promise<Consumer> {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir);
   fs.writeFileSync(
@@ -144,18 +159,88 @@ async function install(name: string, packed: Packed, specs: readonly string[]): 
     }),
   );
   fs.copyFileSync(EXAMPLE_MAIN, path.join(dir, "main.ts"));
+  if (withApp) {
+    fs.cpSync(path.join(INFRA_DIR, "dist"), path.join(dir, "infra", "dist"), {
+      recursive: true,
+      filter: (f) => !/\.(map|tsbuildinfo)$/.test(f),
+    });
+    fs.cpSync(path.join(INFRA_DIR, "environments"), path.join(dir, "infra", "environments"), { recursive: true });
+  }
   await runOk(NPM, [...NPM_INSTALL_FLAGS, ...Object.values(packed.tarballs), ...specs], {
     cwd: dir,
     env: consumerEnv(),
     timeoutMs: 180_000,
   });
+  return { dir, versions: installedVersions(dir, Object.keys(packed.tarballs)) };
+}
+
+/** The version of each peer and of `packages` in a project's node_modules (`cdktf` as `<name>@<version>` when it is another package). */
+function installedVersions(dir: string, packages: readonly string[]): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const pkg of ["@cdktf/provider-aws", "cdktf", "constructs", ...Object.keys(packed.tarballs)]) {
-    versions[pkg] = (
-      JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as { version: string }
-    ).version;
+  for (const pkg of ["@cdktf/provider-aws", "cdktf", "constructs", ...packages]) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+    };
+    versions[pkg] = manifest.name === pkg ? manifest.version : `${manifest.name}@${manifest.version}`;
   }
-  return { dir, versions };
+  return versions;
+}
+
+/** The shipped app's `node dist/main.js`, into `outdir`; returns each stack's cdk.tf.json as written. */
+async function synthShipped(c: Consumer, outdir: string): Promise<Record<string, string>> {
+  await runOk(NODE, ["dist/main.js", "--outdir", outdir], { cwd: path.join(c.dir, "infra"), env: consumerEnv() });
+  return Object.fromEntries(
+    SHIPPED_STACKS.map((s) => [s, fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8")]),
+  );
+}
+
+/** What the project is after moving to CDK Terrain. */
+interface MovedConsumer extends Consumer {
+  /** Output of the plain `npm install` that moved it. */
+  readonly installOutput: string;
+  /** Packages in the lock file that declare install scripts. */
+  readonly withInstallScripts: string[];
+  /** Every folder in the lock file holding a copy of `cdktf` or `constructs`. */
+  readonly engineCopies: string[];
+}
+
+/** The README's move: the dependencies and overrides into package.json, then `npm install` with no legacy flag. */
+async function moveToCdktn(c: Consumer, packages: readonly string[]): Promise<MovedConsumer> {
+  const manifest = path.join(c.dir, "package.json");
+  fs.writeFileSync(
+    manifest,
+    `${JSON.stringify(movedToCdktn(JSON.parse(fs.readFileSync(manifest, "utf8")) as Record<string, unknown>), null, 2)}\n`,
+  );
+  // No --ignore-scripts: npm runs (or, where it gates them, names) install scripts; the lock file says there are none.
+  const r = await runOk(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+    cwd: c.dir,
+    env: consumerEnv(),
+    timeoutMs: 180_000,
+  });
+  const lock = JSON.parse(fs.readFileSync(path.join(c.dir, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { hasInstallScript?: boolean }>;
+  };
+  return {
+    dir: c.dir,
+    versions: installedVersions(c.dir, packages),
+    installOutput: r.output,
+    withInstallScripts: Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([k]) => k),
+    engineCopies: Object.keys(lock.packages).filter((k) => /(^|\/)node_modules\/(cdktf|constructs)$/.test(k)),
+  };
+}
+
+/** `npm install --dry-run` of the tarballs and `specs` into a new project: how npm resolves them, without installing. */
+async function resolveOnly(name: string, packed: Packed, specs: readonly string[]): Promise<RunResult> {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", private: true }));
+  return run(NPM, [...NPM_INSTALL_FLAGS, "--dry-run", ...Object.values(packed.tarballs), ...specs], {
+    cwd: dir,
+    env: consumerEnv(),
+  });
 }
 
 /** `tsc` with the project's tsconfig; node10 is written out, though it is what `module: CommonJS` implies. */
@@ -194,6 +279,16 @@ let highStack: Promise<Record<string, unknown>>;
 let highValidate: Promise<RunResult>;
 let low: Promise<Consumer>;
 let lowStack: Promise<Record<string, unknown>>;
+let highShipped: Promise<Record<string, string>>;
+let moved: Promise<MovedConsumer>;
+let cdktnNode10: Promise<RunResult>;
+let cdktnStacks: Promise<Record<string, string>>;
+let cdktnValidate: Promise<RunResult>;
+let outsideRange: Promise<RunResult>;
+let withoutOverrides: Promise<RunResult>;
+
+/** A cdktf release below the peer range (the last 0.20). */
+const CDKTF_BELOW_RANGE = "0.20.11";
 
 beforeAll(() => {
   started = Date.now();
@@ -210,13 +305,7 @@ beforeAll(() => {
   );
   high = step(
     "install highest",
-    packed.then((p) =>
-      install(
-        "highest",
-        p,
-        PEER_NAMES.map((n) => `${n}@${PEERS[n]}`),
-      ),
-    ),
+    packed.then((p) => install("highest", p, [...PEER_NAMES.map((n) => `${n}@${PEERS[n]}`), `zod@${INFRA_ZOD}`], true)),
   );
   highNode10 = step(
     "tsc node10",
@@ -237,6 +326,82 @@ beforeAll(() => {
           [TERRAFORM_CHECK, "validate", "--app", c.dir, "--cache-dir", path.join(tmp, "terraform-check-cache")],
           { cwd: c.dir, env: consumerEnv(), timeoutMs: 180_000 },
         ),
+      ),
+  );
+  highShipped = step(
+    "synth shipped stacks",
+    high.then((c) => synthShipped(c, path.join(c.dir, "infra", "cdktf.out"))),
+  );
+  // The same project moves to CDK Terrain once everything that reads its cdktf install is done.
+  moved = step(
+    "cdktn: npm install",
+    Promise.all([highNode10, highNodenext, highStack, highShipped])
+      .then(() => Promise.all([high, packed]))
+      .then(([c, p]) => moveToCdktn(c, Object.keys(p.tarballs))),
+  );
+  cdktnNode10 = step(
+    "cdktn: tsc node10",
+    moved.then((c) => compile(c, "node10")),
+  );
+  cdktnStacks = step(
+    "cdktn: synth",
+    cdktnNode10
+      .then(() => moved)
+      .then(async (c) => {
+        const out = path.join(c.dir, "cdktn", "cdktf.out");
+        const teamOut = path.join(c.dir, "cdktn", "team.out");
+        fs.mkdirSync(path.dirname(teamOut));
+        const [shipped] = await Promise.all([
+          synthShipped(c, out),
+          runOk(NODE, ["main.js"], { cwd: c.dir, env: consumerEnv({ CDKTF_OUTDIR: teamOut }) }),
+        ]);
+        // One folder of stacks, so one terraform-check run validates them all.
+        fs.cpSync(path.join(teamOut, "stacks", STACK), path.join(out, "stacks", STACK), { recursive: true });
+        return { [STACK]: fs.readFileSync(path.join(out, "stacks", STACK, "cdk.tf.json"), "utf8"), ...shipped };
+      }),
+  );
+  cdktnValidate = step(
+    "cdktn: terraform validate",
+    // After the cdktf leg's validate: the two share the provider cache.
+    Promise.all([cdktnStacks, highValidate.catch(() => undefined)])
+      .then(() => moved)
+      .then((c) =>
+        run(
+          NODE,
+          [
+            TERRAFORM_CHECK,
+            "validate",
+            "--app",
+            path.join(c.dir, "cdktn"),
+            "--cache-dir",
+            path.join(tmp, "terraform-check-cache"),
+          ],
+          { cwd: c.dir, env: consumerEnv(), timeoutMs: 180_000 },
+        ),
+      ),
+  );
+  outsideRange = step(
+    "cdktf below the range: resolve",
+    high
+      .then(() => packed)
+      .then((p) =>
+        resolveOnly("cdktf-below-range", p, [
+          `cdktf@${CDKTF_BELOW_RANGE}`,
+          `constructs@${PEERS.constructs}`,
+          `@cdktf/provider-aws@${PEERS["@cdktf/provider-aws"]}`,
+        ]),
+      ),
+  );
+  withoutOverrides = step(
+    "cdktn without overrides: resolve",
+    high
+      .then(() => packed)
+      .then((p) =>
+        resolveOnly("cdktn-without-overrides", p, [
+          `cdktf@npm:cdktn@${CDKTN_VERSION}`,
+          `constructs@${CDKTN_CONSTRUCTS}`,
+          `@cdktf/provider-aws@${PEERS["@cdktf/provider-aws"]}`,
+        ]),
       ),
   );
   // After the first install, so it finds npm's cache warm and does not compete with it.
@@ -353,6 +518,68 @@ describe("the packages, installed from their tarballs by a project outside the w
       // Each @cdktf/provider-aws release pins the AWS provider it was generated from (20.0.0: 5.99.1, 20.1.0: 5.100.0).
       expect(requiredAwsVersion(lowest)).toMatch(/^5\./);
     });
+  });
+});
+
+describe(`the same project moved to CDK Terrain (cdktf aliased to cdktn@${CDKTN_VERSION}, constructs ${CDKTN_CONSTRUCTS}, through npm overrides)`, () => {
+  it("installs with a plain npm install: one copy of cdktn and of constructs, and no install scripts", async () => {
+    const c = await moved;
+    expect(c.versions.cdktf).toBe(`cdktn@${CDKTN_VERSION}`);
+    expect(c.versions.constructs).toBe(CDKTN_CONSTRUCTS);
+    expect(c.versions["@cdktf/provider-aws"]).toBe((await high).versions["@cdktf/provider-aws"]);
+    for (const p of PACKAGES) expect(c.versions[`@ssm-access/${p}`]).toBe(readPackageJson(p).version);
+    expect(c.engineCopies.sort()).toEqual(["node_modules/cdktf", "node_modules/constructs"]);
+    expect(c.withInstallScripts).toEqual([]);
+    expect(c.installOutput).not.toMatch(/ERESOLVE|EOVERRIDE|install-scripts/);
+  });
+
+  it("compiles main.ts with strict tsc and node10 resolution against cdktn's declarations", async () => {
+    await expect(cdktnNode10).resolves.toEqual(expect.objectContaining({ code: 0 }));
+  });
+
+  it(`synthesizes ${[STACK, ...SHIPPED_STACKS].join(", ")} byte for byte as cdktf does, but for //.metadata.version`, async () => {
+    const [cdktn, shipped] = await Promise.all([cdktnStacks, highShipped]);
+    const cdktf: Record<string, string> = {
+      [STACK]: fs.readFileSync(path.join((await high).dir, "cdktf.out", "stacks", STACK, "cdk.tf.json"), "utf8"),
+      ...shipped,
+    };
+    expect(Object.keys(cdktn)).toEqual([STACK, ...SHIPPED_STACKS]);
+    // cdktf 0.21 writes an empty array over two lines, cdktn 0.24 as []: the one difference of layout allowed.
+    const differences = Object.keys(cdktn).map((s) =>
+      stackDifference(s, cdktf[s], cdktn[s], { allowEmptyContainerLayout: true }),
+    );
+    expect(differences.filter((d) => d !== undefined)).toEqual([]);
+    for (const s of Object.keys(cdktn)) {
+      expect({ s, cdktf: engineVersion(JSON.parse(cdktf[s])), cdktn: engineVersion(JSON.parse(cdktn[s])) }).toEqual({
+        s,
+        cdktf: (await high).versions.cdktf,
+        cdktn: CDKTN_VERSION,
+      });
+    }
+  });
+
+  it("produces stacks terraform validate accepts", async () => {
+    const r = await cdktnValidate;
+    expect({ code: r.code, output: r.output }).toEqual(expect.objectContaining({ code: 0 }));
+    expect(r.output).toMatch(new RegExp(`${SHIPPED_STACKS.length + 1} passed, 0 failed`));
+  });
+});
+
+describe("npm's answer to engines outside the ranges", () => {
+  it(`refuses cdktf ${CDKTF_BELOW_RANGE} with ERESOLVE, naming the peer range cdktf ${PEERS.cdktf}`, async () => {
+    const r = await outsideRange;
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/ERESOLVE unable to resolve dependency tree/);
+    expect(r.output).toContain(`Found: cdktf@${CDKTF_BELOW_RANGE}`);
+    expect(r.output).toContain(`peer cdktf@"${PEERS.cdktf}"`);
+  });
+
+  it("refuses cdktn without the overrides with ERESOLVE: @cdktf/provider-aws and the packages peer on cdktf", async () => {
+    const r = await withoutOverrides;
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/ERESOLVE unable to resolve dependency tree/);
+    expect(r.output).toContain(`Found: cdktf@${CDKTN_VERSION}`);
+    expect(r.output).toContain(`peer cdktf@"${PEERS.cdktf}"`);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { WORKSPACE_ROOT } from "./support/run";
+import { CDKTN_CLI, CDKTN_DEPENDENCIES, CDKTN_OVERRIDES } from "./support/cdktn";
 
 /**
  * The root README shows examples/team-stack/main.ts verbatim, and the consumer
@@ -14,5 +15,17 @@ describe("the root README", () => {
     const m = /<!-- verbatim: examples\/team-stack\/main\.ts -->\n```ts\n([\s\S]*?)```\n/.exec(readme);
     expect(m).not.toBeNull();
     expect(m?.[1]).toBe(main);
+  });
+
+  it("shows, under Moving to CDK Terrain, the dependencies and overrides the consumer test moves to", () => {
+    const readme = fs.readFileSync(path.join(WORKSPACE_ROOT, "README.md"), "utf8");
+    const m = /<!-- verbatim: cdktn package\.json -->\n```json\n([\s\S]*?)```\n/.exec(readme);
+    expect(m).not.toBeNull();
+    const [cli, version] = CDKTN_CLI.split("@");
+    expect(JSON.parse(m?.[1] ?? "null")).toEqual({
+      dependencies: CDKTN_DEPENDENCIES,
+      devDependencies: { [cli]: version },
+      overrides: CDKTN_OVERRIDES,
+    });
   });
 });
