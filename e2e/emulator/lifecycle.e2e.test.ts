@@ -455,6 +455,14 @@ describe("deploy lifecycle against the emulator", () => {
       expect(resized).toMatchObject({ action: "update", source: { field: "instances[0].instanceType" } });
       expect(resized.changedAttributes).toContain("instance_type");
       expect(resized.notes.join("\n")).toMatch(/stop/i);
+      // Its cost, before → after: the instance's billed type goes from t3.micro to t3.small.
+      expect(r.cost?.region).toBe("eu-west-1");
+      const resizedCost = r.cost?.resources.find((c) => c.address === "aws_instance.instances_app_1");
+      expect(resizedCost?.change).toBe("change");
+      expect(resizedCost?.what).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^− .*t3\.micro/), expect.stringMatching(/^\+ .*t3\.small/)]),
+      );
+      expect(markdown).toMatch(/cost/i);
 
       expect(changeOf(r, "aws_instance.instances_app_2").action).toBe("delete");
       expect(changeOf(r, "aws_instance.instances_db_1").action).toBe("create");

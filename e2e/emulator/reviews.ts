@@ -45,6 +45,20 @@ export interface ReviewJson {
   }>;
   readonly drift: ReadonlyArray<{ readonly address: string; readonly changedAttributes: readonly string[] }>;
   readonly notes: readonly string[];
+  /** The cost section: monthly USD before → after, fixed and usage apart, and per resource. */
+  readonly cost?: {
+    readonly region: string;
+    readonly before: { readonly fixed: number; readonly usage: number; readonly total: number };
+    readonly after: { readonly fixed: number; readonly usage: number; readonly total: number };
+    readonly deltaFixed: number;
+    readonly resources: ReadonlyArray<{
+      readonly address: string;
+      readonly change: string;
+      readonly deltaFixed: number;
+      readonly what: readonly string[];
+      readonly unpriced: number;
+    }>;
+  };
 }
 
 /** What a review through the command line gave. */
