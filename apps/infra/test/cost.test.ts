@@ -58,7 +58,9 @@ describe("cost", () => {
     "us-east-1": [],
     "eu-west-1": [],
     "ap-southeast-5": KNOWN_INSTANCE_TYPES.filter((type) => !["t4g.medium", "m7g.large", "m7i.large"].includes(type)),
-    "sa-east-1": typesOf(["c7g", "r7g"]),
+    "sa-east-1": typesOf(["c7g", "r7g"]).filter(
+      (type) => !["c7g.large", "c7g.xlarge", "c7g.2xlarge", "c7g.4xlarge"].includes(type),
+    ),
     "af-south-1": typesOf(["t2", "t3a", "m7i", "m7i-flex", "m7g", "c7i", "c7g", "r7i", "r7g"]),
     "ap-southeast-2": [],
   };
