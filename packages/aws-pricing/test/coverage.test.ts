@@ -41,7 +41,7 @@ const KNOWN_GAPS: Record<keyof typeof REQUIRED_REGIONS, readonly string[]> = {
   "eu-west-1": ["kms.requests"],
   "ap-southeast-5": ["ec2:t3.micro", "kms.requests", "logs.ingestion", "logs.storage"],
   "sa-east-1": ["kms.requests", "vpce.gb", "vpce.hours"],
-  "af-south-1": ALL.filter((product) => product !== "ec2:t3.micro" && product !== "kms.key"),
+  "af-south-1": ALL.filter((product) => !["ebs.gp3.storage", "ec2:t3.micro", "kms.key"].includes(product)),
   "ap-southeast-2": ALL.filter((product) => product !== "ec2:t3.micro" && product !== "kms.key"),
 };
 
