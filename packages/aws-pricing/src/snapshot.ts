@@ -51,6 +51,21 @@ export interface PriceSnapshot {
 /** The snapshot shipped with this package. */
 export const SNAPSHOT_FILE = path.join(__dirname, "..", "prices", "snapshot.json");
 
+/**
+ * The EC2 part of the shipped snapshot: On-Demand Linux per instance type and
+ * Region, written by `scripts/import-ec2instances.mjs` from one cited source.
+ */
+export const EC2_ON_DEMAND_FILE = path.join(__dirname, "..", "prices", "ec2-on-demand.json");
+
+/** The EC2 prices file: one source, one unit, Region → instance type → USD per unit. */
+export interface Ec2OnDemandPrices {
+  readonly source: PriceSource;
+  readonly unit: string;
+  /** The price list entry every price stands for. */
+  readonly entry: string;
+  readonly regions: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -110,15 +125,83 @@ export function checkSnapshot(value: unknown, file: string): PriceSnapshot {
   return value as unknown as PriceSnapshot;
 }
 
-/** Reads and checks a snapshot file (by default the shipped one). */
-export function readSnapshot(file: string = SNAPSHOT_FILE): PriceSnapshot {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new Error(`${file}: cannot read the price snapshot (${(error as Error).message})`);
+/**
+ * Checks that `value` is an EC2 prices file; throws one Error listing every
+ * problem as `<file>: <field>: <reason>`.
+ */
+export function checkEc2Prices(value: unknown, file: string): Ec2OnDemandPrices {
+  const problems: string[] = [];
+  const fail = (field: string, reason: string) => problems.push(`${file}: ${field}: ${reason}`);
+  if (!isRecord(value)) throw new Error(`${file}: an EC2 prices file is a JSON object`);
+  const source = value.source;
+  if (!isRecord(source) || typeof source.id !== "string" || typeof source.title !== "string") {
+    fail("source", "needs an id and a title");
+  } else {
+    if (typeof source.repo !== "string" || typeof source.path !== "string" || typeof source.commit !== "string") {
+      fail("source", "names no repo, path and commit");
+    }
+    if (typeof source.date !== "string" || !DATE.test(source.date)) fail("source.date", "is not YYYY-MM-DD");
   }
-  return checkSnapshot(parsed, file);
+  if (typeof value.unit !== "string" || value.unit === "") fail("unit", "is missing");
+  if (typeof value.entry !== "string" || value.entry === "") fail("entry", "is missing");
+  if (!isRecord(value.regions)) {
+    fail("regions", "is not an object");
+  } else {
+    for (const [region, types] of Object.entries(value.regions)) {
+      if (!isRecord(types)) {
+        fail(`regions.${region}`, "is not an object");
+        continue;
+      }
+      for (const [type, usd] of Object.entries(types)) {
+        if (typeof usd !== "number" || !Number.isFinite(usd) || usd <= 0) {
+          fail(`regions.${region}.${type}`, "is not a price (a number above 0)");
+        }
+      }
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return value as unknown as Ec2OnDemandPrices;
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file}: cannot read the ${what} (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Adds the EC2 prices (`ec2:<type>` products) to a snapshot. A price the
+ * snapshot already has for a Region and type stays: it comes from a source
+ * picked for it, or from the refresh script.
+ */
+export function withEc2Prices(snapshot: PriceSnapshot, ec2: Ec2OnDemandPrices): PriceSnapshot {
+  const regions: Record<string, Record<string, Price>> = {};
+  for (const [region, types] of Object.entries(ec2.regions)) {
+    regions[region] = Object.fromEntries(
+      Object.entries(types).map(([type, usd]) => [
+        `ec2:${type}`,
+        { usd, unit: ec2.unit, source: ec2.source.id, entry: `${type}: ${ec2.entry}` },
+      ]),
+    );
+  }
+  for (const [region, products] of Object.entries(snapshot.regions)) {
+    regions[region] = { ...regions[region], ...products };
+  }
+  const known = snapshot.sources.some((source) => source.id === ec2.source.id);
+  return { ...snapshot, sources: known ? snapshot.sources : [...snapshot.sources, ec2.source], regions };
+}
+
+/**
+ * Reads and checks a snapshot file (by default the shipped one) and, unless
+ * `ec2File` is `null`, adds the EC2 prices file to it (by default the
+ * shipped one).
+ */
+export function readSnapshot(file: string = SNAPSHOT_FILE, ec2File: string | null = EC2_ON_DEMAND_FILE): PriceSnapshot {
+  const snapshot = checkSnapshot(readJson(file, "price snapshot"), file);
+  if (ec2File === null) return snapshot;
+  return withEc2Prices(snapshot, checkEc2Prices(readJson(ec2File, "EC2 prices file"), ec2File));
 }
 
 /** The price of `product` in `region`, or `undefined` when the snapshot has none. */

@@ -38,10 +38,10 @@ const ALL = [
  */
 const KNOWN_GAPS: Record<keyof typeof REQUIRED_REGIONS, readonly string[]> = {
   "us-east-1": [],
-  "eu-west-1": ["kms.requests", "s3.get", "s3.put", "s3.storage"],
+  "eu-west-1": ["kms.requests"],
   "ap-southeast-5": ["ec2:t3.micro", "kms.requests", "logs.ingestion", "logs.storage"],
-  "sa-east-1": ALL.filter((product) => product !== "kms.key"),
-  "af-south-1": ALL.filter((product) => product !== "kms.key"),
+  "sa-east-1": ["kms.requests", "vpce.gb", "vpce.hours"],
+  "af-south-1": ALL.filter((product) => !["ebs.gp3.storage", "ec2:t3.micro", "kms.key"].includes(product)),
   "ap-southeast-2": ALL.filter((product) => product !== "ec2:t3.micro" && product !== "kms.key"),
 };
 
