@@ -1,6 +1,7 @@
 import { Entry, Section, layOut } from "./layout";
 import { statementLabel } from "./policy-document";
-import { DriftEntry, OutputChange, Provenance, ResourceReview, Review, SecurityFinding } from "./types";
+import { isRecord } from "@ssm-access/terraform-kit";
+import { DriftEntry, OutputChange, Provenance, ResourceReview, Review, SecurityFinding, Source } from "./types";
 import { baseName } from "./values";
 
 /** The default limit of {@link renderMarkdown}: below the 65,536 characters of a pull request comment. */
@@ -57,8 +58,25 @@ function why(change: ResourceReview): string | undefined {
   return `because ${REASONS[change.actionReason] ?? change.actionReason}`;
 }
 
+/** A changed field's value, short: a named item by its name. */
+function shortValue(value: unknown): string {
+  if (isRecord(value) && typeof value.name === "string") return inlineValue(value.name, 60);
+  return inlineValue(value, 60);
+}
+
+/** `(`eu-west-1c` removed)`, `(`t3.nano` → `t3.small`)`: what happened to the field, when it changed itself. */
+function sourceValues(source: Source): string {
+  const { before, after } = source;
+  if (before !== undefined && after !== undefined) return ` (${shortValue(before)} → ${shortValue(after)})`;
+  if (before !== undefined) return ` (${shortValue(before)} removed)`;
+  if (after !== undefined) return ` (${shortValue(after)} added)`;
+  return "";
+}
+
 function sourceText(change: ResourceReview): string | undefined {
-  return change.source ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}` : undefined;
+  return change.source
+    ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}${sourceValues(change.source)}`
+    : undefined;
 }
 
 /** A note as a nested list item; paragraphs stay together and `moved` blocks become HCL code blocks. */

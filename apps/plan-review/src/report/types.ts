@@ -40,8 +40,12 @@ export type Action = Exclude<PlanAction, "no-op">;
 export interface Source {
   /** Repository-relative path of the environment file. */
   readonly file: string;
-  /** Field path in it, e.g. `network.cidr` or `instances[0].instanceType`. */
+  /** Field path in it, down to the list element or map key, e.g. `network.availabilityZones[2]` or `tags.Owner`. */
   readonly field: string;
+  /** The field's value in the base file, when the field itself changed (absent when it was added). */
+  readonly before?: unknown;
+  /** The field's value in the head file, when the field itself changed (absent when it was removed). */
+  readonly after?: unknown;
 }
 
 /** One planned resource change (no-ops are left out). */
