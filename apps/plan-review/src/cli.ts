@@ -36,7 +36,8 @@ Options:
 ${STACK_OPTIONS_USAGE}
 
 Options of review:
-  --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
+  --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change,apply-failure,data-loss,
+                            or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
   --base-app=<dir>          with --plan: the app folder of the revision the state was deployed from, synthesized
@@ -48,7 +49,7 @@ Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.
 Exit codes of apply: 0 applied, ${EXIT_REFUSED} refused with nothing changed (a stale plan, another stack, commit or synth), 1 an error (the apply may be partial), 64 a wrong command line.
 Exit codes of environments: 0 listed, 1 an error, 64 a wrong command line.`;
 
-const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change"];
+const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change", "apply-failure", "data-loss"];
 
 /** The parsed command line. */
 export type Command =

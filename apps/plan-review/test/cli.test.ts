@@ -99,7 +99,12 @@ describe("plan-review command line", () => {
       const json = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as {
         changes: Array<{ source?: { field: string } }>;
       };
-      expect(json.changes[0].source).toEqual({ file: "apps/infra/environments/dev.json", field: "network.cidr" });
+      expect(json.changes[0].source).toEqual({
+        file: "apps/infra/environments/dev.json",
+        field: "network.cidr",
+        before: "10.0.0.0/16",
+        after: "10.1.0.0/16",
+      });
       expect(await review([])).toBe(2);
       const plain = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as typeof json;
       expect(plain.changes[0].source?.field).toBe("network");

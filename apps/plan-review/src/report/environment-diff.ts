@@ -57,7 +57,8 @@ function diffPlainList(
   headPath: PathStep[],
 ): FieldChange[] | undefined {
   const plain = (list: readonly unknown[]) =>
-    list.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v)) && new Set(list).size === list.length;
+    list.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v)) &&
+    new Set(list).size === list.length;
   if (!plain(base) || !plain(head)) return undefined;
   const removed = base.flatMap((v, i) => (head.includes(v) ? [] : [{ base: [...basePath, i] }]));
   const added = head.flatMap((v, j) => (base.includes(v) ? [] : [{ head: [...headPath, j] }]));

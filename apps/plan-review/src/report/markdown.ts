@@ -81,7 +81,7 @@ function sourceText(change: ResourceReview): string | undefined {
 
 /** A note as a nested list item; paragraphs stay together and `moved` blocks become HCL code blocks. */
 function noteItem(note: string): string {
-  const paragraphs = note.split("\n\n").map((p) => (p.startsWith("moved {") ? `\`\`\`hcl\n${p}\n\`\`\`` : p));
+  const paragraphs = note.split("\n\n").map((p) => (/^(moved|removed) \{/.test(p) ? `\`\`\`hcl\n${p}\n\`\`\`` : p));
   return `  - ${paragraphs.join("\n\n").split("\n").join("\n    ")}`.replace(/\n {4}\n/g, "\n\n");
 }
 

@@ -1,0 +1,153 @@
+import { isRecord, referencedResource, referencesIn, resourceAddress } from "@ssm-access/terraform-kit";
+import { ConfigResource } from "./plan";
+import { Action, PartialApply } from "./types";
+
+/** One planned action, as the apply order sees it. */
+export interface OrderedAction {
+  readonly address: string;
+  readonly action: Action;
+}
+
+/**
+ * What each resource depends on: its references and `depends_on` in the
+ * plan's configuration (the head), and in the base stack (`cdk.tf.json`) for
+ * what the head no longer configures, as Terraform's state recorded them.
+ */
+export interface Dependencies {
+  /** Resource addresses (`aws_s3_bucket.x`) that `address` refers to in the head configuration. */
+  readonly head: (address: string) => readonly string[];
+  /** The same in the base configuration (what the state recorded before the plan). */
+  readonly base: (address: string) => readonly string[];
+}
+
+function configDependencies(resource: ConfigResource): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isRecord(node)) {
+      if (Array.isArray(node.references)) {
+        for (const reference of node.references) {
+          const target = typeof reference === "string" ? referencedResource(reference) : undefined;
+          if (target !== undefined && !target.startsWith("data.")) found.add(target);
+        }
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== "references") visit(value);
+    }
+  };
+  visit(resource.expressions ?? {});
+  const dependsOn = (resource as unknown as { depends_on?: unknown }).depends_on;
+  if (Array.isArray(dependsOn)) for (const d of dependsOn) if (typeof d === "string") found.add(resourceAddress(d));
+  found.delete(resource.address);
+  return [...found];
+}
+
+/** The resources of a synthesized stack (`cdk.tf.json`) with what each refers to (interpolations and `depends_on`). */
+function stackDependencies(stackJson: unknown): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const resources = isRecord(stackJson) && isRecord(stackJson.resource) ? stackJson.resource : {};
+  for (const [type, blocks] of Object.entries(resources)) {
+    if (!isRecord(blocks)) continue;
+    for (const [name, block] of Object.entries(blocks)) {
+      const address = `${type}.${name}`;
+      const dependsOn = isRecord(block) && Array.isArray(block.depends_on) ? block.depends_on : [];
+      const targets = [
+        ...referencesIn(block),
+        ...dependsOn.filter((d): d is string => typeof d === "string").map(resourceAddress),
+      ];
+      found.set(
+        address,
+        [...new Set(targets)].filter((t) => t !== address),
+      );
+    }
+  }
+  return found;
+}
+
+/** The dependencies of the head configuration (from the plan) and of the base stack, the head standing in where the base is unknown. */
+export function dependenciesOf(
+  configResources: ReadonlyMap<string, ConfigResource>,
+  baseStackJson: unknown,
+): Dependencies {
+  const head = new Map([...configResources].map(([address, resource]) => [address, configDependencies(resource)]));
+  const base = stackDependencies(baseStackJson);
+  return {
+    head: (address) => head.get(resourceAddress(address)) ?? base.get(resourceAddress(address)) ?? [],
+    base: (address) => base.get(resourceAddress(address)) ?? head.get(resourceAddress(address)) ?? [],
+  };
+}
+
+const destroys = (action: Action) => action === "delete" || action === "replace";
+const creates = (action: Action) => action === "create" || action === "update" || action === "replace";
+
+/**
+ * The actions Terraform must finish before `target` starts, directly, by
+ * its rules: a resource is created or updated after what it refers to
+ * (head configuration); it is destroyed after what referred to it has been
+ * destroyed or updated away from it (base configuration).
+ */
+function directPredecessors(
+  target: OrderedAction,
+  actions: readonly OrderedAction[],
+  deps: Dependencies,
+): OrderedAction[] {
+  const key = resourceAddress(target.address);
+  return actions.filter((other) => {
+    if (other === target) return false;
+    if (destroys(target.action) && deps.base(other.address).includes(key)) return true;
+    if (
+      creates(target.action) &&
+      creates(other.action) &&
+      deps.head(target.address).includes(resourceAddress(other.address))
+    )
+      return true;
+    return false;
+  });
+}
+
+/**
+ * Where the apply stops when `failing` actions fail, in Terraform's
+ * dependency order: what it must apply before them (listed dependencies
+ * first), what waits for them and is not applied, and how many others run
+ * alongside and may or may not be applied by then.
+ */
+export function partialApply(
+  failing: readonly OrderedAction[],
+  actions: readonly OrderedAction[],
+  deps: Dependencies,
+): PartialApply {
+  const failingSet = new Set(failing.map((f) => f.address));
+  const before: OrderedAction[] = [];
+  const seen = new Set<string>();
+  const visit = (action: OrderedAction): void => {
+    for (const previous of directPredecessors(action, actions, deps)) {
+      if (seen.has(previous.address) || failingSet.has(previous.address)) continue;
+      seen.add(previous.address);
+      visit(previous);
+      before.push(previous);
+    }
+  };
+  failing.forEach(visit);
+
+  const waiting = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const action of actions) {
+      if (waiting.has(action.address) || failingSet.has(action.address) || seen.has(action.address)) continue;
+      const blocked = directPredecessors(action, actions, deps).some(
+        (p) => failingSet.has(p.address) || waiting.has(p.address),
+      );
+      if (blocked) {
+        waiting.add(action.address);
+        grew = true;
+      }
+    }
+  }
+  const label = (a: OrderedAction) => `${a.action} ${a.address}`;
+  return {
+    stopsAt: failing.map(label),
+    appliedBefore: before.map(label),
+    notApplied: actions.filter((a) => waiting.has(a.address)).map(label),
+    alongside: actions.length - failing.length - before.length - waiting.size,
+  };
+}
