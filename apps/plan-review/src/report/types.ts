@@ -160,7 +160,9 @@ export interface SecurityFinding {
     | "flow-logs"
     | "iam-policy"
     | "kms-policy"
-    | "bucket-policy";
+    | "bucket-policy"
+    /** A protection the stack puts in place (Object Lock, a guarding Deny, the account baseline, ...), undone or weakened. */
+    | "protection";
   /** The resource the aspect belongs to; absent for stack-wide aspects. */
   readonly address?: string;
   /** The aspect before the plan, in words. */
