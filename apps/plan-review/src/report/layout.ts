@@ -55,8 +55,8 @@ function joinParts(parts: readonly (string | undefined)[]): string {
  * them whole; then shortens the `essential` sections' entries, then cuts
  * entries from the end of the first essential section (the details), then
  * of the others alike (the same number shown of each); then leaves out the
- * cut sections; and as a last resort truncates the text. Every cut says how
- * much is not shown.
+ * cut sections; then shortens and cuts the `kept` sections alike; and as a
+ * last resort truncates the text. Every cut says how much is not shown.
  */
 export function layOut(
   head: readonly string[],
@@ -65,6 +65,8 @@ export function layOut(
     readonly optional: readonly Section[];
     readonly compactFirst: readonly Section[];
     readonly essential: readonly Section[];
+    /** Sections shortened and cut only after everything else (data loss, apply-time failures). */
+    readonly kept?: readonly Section[];
   },
   maxChars: number,
 ): string {
@@ -130,6 +132,12 @@ export function layOut(
     stateOf(section).omitted = true;
     if (fits()) return render();
   }
+  const kept = plan.kept ?? [];
+  for (const section of kept) {
+    stateOf(section).compact = true;
+    if (fits()) return render();
+  }
+  if (kept.length > 0 && shrinkTogether(kept)) return render();
   const text = render();
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 2))}…\n`.slice(0, maxChars);
 }
