@@ -18,6 +18,7 @@ describe("plan-review command line", () => {
       failOn: DEFAULT_FAIL_ON,
       outDir: path.join(APP, ".review"),
       maxChars: 65000,
+      skipBucketRead: false,
     });
   });
 
@@ -52,6 +53,18 @@ describe("plan-review command line", () => {
     });
     expect(() => parseCommand(["review", "--stack=prod", "--base=main", "--base-app=x"], APP)).toThrow(
       /--base-app goes with --plan/,
+    );
+  });
+
+  test("--skip-bucket-read goes with --plan, and --fail-on takes apply-failure and data-loss", () => {
+    expect(
+      parseCommand(
+        ["review", "--stack=prod", "--plan=p.json", "--skip-bucket-read", "--fail-on=apply-failure,data-loss"],
+        APP,
+      ),
+    ).toMatchObject({ skipBucketRead: true, failOn: ["apply-failure", "data-loss"] });
+    expect(() => parseCommand(["review", "--stack=prod", "--base=main", "--skip-bucket-read"], APP)).toThrow(
+      /--skip-bucket-read goes with --plan/,
     );
   });
 
