@@ -82,8 +82,8 @@ const creates = (action: Action) => action === "create" || action === "update" |
 /**
  * The actions Terraform must finish before `target` starts, directly, by
  * its rules: a resource is created or updated after what it refers to
- * (head configuration); it is destroyed after what referred to it has been
- * destroyed or updated away from it (base configuration).
+ * (head configuration); it is destroyed after what referred to it (base
+ * configuration) has been destroyed, or updated to no longer refer to it.
  */
 function directPredecessors(
   target: OrderedAction,
@@ -93,7 +93,11 @@ function directPredecessors(
   const key = resourceAddress(target.address);
   return actions.filter((other) => {
     if (other === target) return false;
-    if (destroys(target.action) && deps.base(other.address).includes(key)) return true;
+    if (destroys(target.action) && deps.base(other.address).includes(key)) {
+      // What referred to it goes first: destroyed, or updated away from it (an update still referring to it waits).
+      if (destroys(other.action)) return true;
+      if (other.action === "update" && !deps.head(other.address).includes(key)) return true;
+    }
     if (
       creates(target.action) &&
       creates(other.action) &&

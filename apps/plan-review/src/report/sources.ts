@@ -65,6 +65,18 @@ export const SOURCE_RULES: readonly SourceRule[] = [
   { pattern: /^InstanceRole(\/|$)/, field: fixed("project"), related: [["sessionLogging"], ["maintenance"]] },
 ];
 
+/**
+ * Sections of the file that other rules own: a change inside one of them is
+ * not the cause of a resource of another rule found through a common
+ * ancestor (a subnet is not removed by `network.endpoints.availabilityZoneCount`).
+ */
+const OWNED_FIELDS: readonly (readonly PathStep[])[] = [
+  ["network", "flowLogs"],
+  ["network", "endpoints"],
+  ["network", "natGateways"],
+  ["network", "subnets"],
+];
+
 /** Fields that shape every resource (names, tags, account, Region). */
 export const GLOBAL_FIELDS: readonly (readonly PathStep[])[] = [["project"], ["accountId"], ["region"], ["tags"]];
 
@@ -201,10 +213,15 @@ function traceOne(
     fromReferences(change, context, traceAddress) ??
     refinedTo(under(rule.related)) ??
     ancestors(rule.field)
-      .map((ancestor) => refinedTo(under([ancestor])))
+      .map((ancestor) => refinedTo(under([ancestor]).filter((p) => !ownedElsewhere(p, rule.field))))
       .find((traced) => traced !== undefined) ??
     refinedTo(under(GLOBAL_FIELDS)) ?? { field: rule.field, refined: false }
   );
+}
+
+/** Whether `path` lies in a section another rule owns than the one of `field`. */
+function ownedElsewhere(path: readonly PathStep[], field: readonly PathStep[]): boolean {
+  return OWNED_FIELDS.some((owned) => isPathPrefix(owned, path) && !isPathPrefix(owned, field));
 }
 
 /**
