@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SecurityFinding, buildReview, exitCodeOf } from "../../src/report";
-import { change, inputOf, planOf, policy } from "./support";
+import { change, fixture, inputOf, planOf, policy } from "./support";
 
 /** The shipped prod stack's resources as synthesized: the protections as they are deployed. */
 const GOLDEN = path.join(__dirname, "..", "..", "..", "infra", "test", "golden", "shipped");
@@ -46,6 +46,28 @@ describe("protections undone", () => {
       rule: [{ default_retention: [{ mode, days, years: 0 }] }],
     });
     const address = "aws_s3_bucket_object_lock_configuration.session_logging_object_lock";
+
+    it("on real plans of the deployed prod: objectLock turned off, and its retention cut to 30 days", () => {
+      const off = buildReview(inputOf(fixture("lockoff.plan.json"))).security.filter((f) => f.aspect === "protection");
+      expect(off).toEqual([
+        expect.objectContaining({
+          address,
+          before: "Object Lock GOVERNANCE, 365 days",
+          after: "Object Lock off",
+          weakened: true,
+        }),
+      ]);
+      const shorter = buildReview(inputOf(fixture("lockshort.plan.json"))).security.filter(
+        (f) => f.aspect === "protection",
+      );
+      expect(shorter).toEqual([
+        expect.objectContaining({
+          address,
+          after: "Object Lock GOVERNANCE, 30 days",
+          detail: "new transcripts are locked for 30 days instead of 365",
+        }),
+      ]);
+    });
 
     it("removed: new transcripts are no longer locked", () => {
       const [found] = protections(change({ address, actions: ["delete"], before: lock("GOVERNANCE", 365) }));
