@@ -43,7 +43,13 @@ export async function readBucketContents(
   const handler = await caBundleHandler(env);
   const entries = await Promise.all(
     buckets.map(async ({ name, region }): Promise<[string, BucketContents]> => {
-      const client = new S3Client({ region, ...(handler ? { requestHandler: handler } : {}), maxAttempts: 2 });
+      const client = new S3Client({
+        region,
+        ...(handler ? { requestHandler: handler } : {}),
+        // An endpoint of one's own (an emulator, a proxy) seldom resolves bucket subdomains.
+        forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
+        maxAttempts: 2,
+      });
       try {
         const listed = await client.send(new ListObjectVersionsCommand({ Bucket: name, MaxKeys: 10 }), {
           abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS),

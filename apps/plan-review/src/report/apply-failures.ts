@@ -17,6 +17,10 @@ import { ApplyFailure, BucketContents, ResourceReview } from "./types";
  *   compliance mode: by nobody), so such a bucket cannot be emptied or
  *   deleted until then, `force_destroy` or not
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+ * - Versioning of a bucket with Object Lock cannot be suspended
+ *   (`InvalidBucketState`), which is what the provider does when an
+ *   `aws_s3_bucket_versioning` is destroyed; Object Lock cannot be turned
+ *   off either (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
  * - A security group still attached to network interfaces outside the plan
  *   cannot be deleted (`DependencyViolation`; the provider retries until its
  *   delete timeout).
@@ -112,6 +116,27 @@ function securityGroupFailure(change: PlannedChange): ApplyFailure {
   };
 }
 
+/** Destroying the versioning of an Object Lock bucket suspends it, which S3 refuses. */
+function versioningFailure(change: PlannedChange, before: ResourceSet): ApplyFailure[] {
+  const name = values(change.before).bucket;
+  const bucket = [...ofTypes(before, ["aws_s3_bucket"]).values()].find((b) => b.values.bucket === name);
+  const lock = bucket === undefined ? undefined : objectLockOf(bucket.values, before);
+  const status = firstBlock(values(change.before).versioning_configuration)?.status;
+  if (lock === undefined || status !== "Enabled") return [];
+  return [
+    {
+      kind: "versioning-locked",
+      address: change.address,
+      likelihood: "certain",
+      text:
+        `Apply-time failure: destroying this resource suspends versioning of ${String(name)}, which has S3 Object Lock (${lock}); ` +
+        'S3 refuses with InvalidBucketState ("An Object Lock configuration is present on this bucket, so the versioning state cannot be changed"), ' +
+        "after the other actions of this apply have already gone through.",
+      fix: `Keep the versioning with the bucket: a \`removed\` block for it too:\n\n${removedBlock(change.address)}`,
+    },
+  ];
+}
+
 /** The apply-time failures of the plan's actions, in plan order (not yet `prevent_destroy`: see {@link preventDestroyFailure}). */
 export function applyFailures(
   changes: readonly PlannedChange[],
@@ -120,6 +145,7 @@ export function applyFailures(
 ): ApplyFailure[] {
   return changes.filter(goesAway).flatMap((change) => {
     if (change.type === "aws_s3_bucket") return bucketFailures(change, before, contents);
+    if (change.type === "aws_s3_bucket_versioning") return versioningFailure(change, before);
     if (change.type === "aws_security_group") return [securityGroupFailure(change)];
     return [];
   });

@@ -119,27 +119,42 @@ export function partialApply(
   actions: readonly OrderedAction[],
   deps: Dependencies,
 ): PartialApply {
-  const failingSet = new Set(failing.map((f) => f.address));
-  const before: OrderedAction[] = [];
-  const seen = new Set<string>();
-  const visit = (action: OrderedAction): void => {
-    for (const previous of directPredecessors(action, actions, deps)) {
-      if (seen.has(previous.address) || failingSet.has(previous.address)) continue;
-      seen.add(previous.address);
-      visit(previous);
-      before.push(previous);
-    }
+  /** Every action that must finish before `action` starts, dependencies first. */
+  const predecessorsOf = (action: OrderedAction): OrderedAction[] => {
+    const found: OrderedAction[] = [];
+    const seen = new Set<string>();
+    const visit = (a: OrderedAction): void => {
+      for (const previous of directPredecessors(a, actions, deps)) {
+        if (seen.has(previous.address)) continue;
+        seen.add(previous.address);
+        visit(previous);
+        found.push(previous);
+      }
+    };
+    visit(action);
+    return found;
   };
-  failing.forEach(visit);
-
+  const failingSet = new Set(failing.map((f) => f.address));
+  // The apply stops at the failing actions reached first; one that waits for another failing action is never reached.
+  const first = failing.filter((f) => !predecessorsOf(f).some((p) => failingSet.has(p.address)));
+  const before: OrderedAction[] = [];
+  const applied = new Set<string>();
+  for (const f of first) {
+    for (const p of predecessorsOf(f)) {
+      if (applied.has(p.address)) continue;
+      applied.add(p.address);
+      before.push(p);
+    }
+  }
+  const stops = new Set(first.map((f) => f.address));
   const waiting = new Set<string>();
   let grew = true;
   while (grew) {
     grew = false;
     for (const action of actions) {
-      if (waiting.has(action.address) || failingSet.has(action.address) || seen.has(action.address)) continue;
+      if (waiting.has(action.address) || stops.has(action.address) || applied.has(action.address)) continue;
       const blocked = directPredecessors(action, actions, deps).some(
-        (p) => failingSet.has(p.address) || waiting.has(p.address),
+        (p) => stops.has(p.address) || waiting.has(p.address),
       );
       if (blocked) {
         waiting.add(action.address);
@@ -149,9 +164,9 @@ export function partialApply(
   }
   const label = (a: OrderedAction) => `${a.action} ${a.address}`;
   return {
-    stopsAt: failing.map(label),
+    stopsAt: first.map(label),
     appliedBefore: before.map(label),
     notApplied: actions.filter((a) => waiting.has(a.address)).map(label),
-    alongside: actions.length - failing.length - before.length - waiting.size,
+    alongside: actions.length - first.length - before.length - waiting.size,
   };
 }

@@ -95,7 +95,7 @@ export interface ResourceReview {
 /** An action the plan shows that the apply (or the plan itself) is expected to fail at, with the way out. */
 export interface ApplyFailure {
   /** What fails. */
-  readonly kind: "bucket-not-empty" | "object-lock" | "security-group-in-use" | "prevent-destroy";
+  readonly kind: "bucket-not-empty" | "object-lock" | "versioning-locked" | "security-group-in-use" | "prevent-destroy";
   /** The resource whose action fails. */
   readonly address: string;
   /**

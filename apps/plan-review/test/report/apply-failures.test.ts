@@ -4,8 +4,14 @@ import { change, deployedInput, fixture, inputOf, planOf, scenarioInput, stackOf
 
 const BUCKET = "ssm-access-prod-sessions-222222222222-eu-west-1";
 const TRANSCRIPT_BUCKET = "aws_s3_bucket.session_logging_bucket";
+const VERSIONING = "aws_s3_bucket_versioning.session_logging_bucket_versioning";
 
 type PlanJson = { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
+
+/** A real plan fixture without one of its changes. */
+function withoutChange(plan: PlanJson, address: string): PlanJson {
+  return { ...plan, resource_changes: plan.resource_changes.filter((c) => c.address !== address) };
+}
 
 /** A real plan fixture with some of its no-op entries turned into the given actions (the values stay the real ones). */
 function withActions(scenario: "s3off" | "az" | "encoff", actions: Record<string, string[]>): ReviewInput {
@@ -32,6 +38,7 @@ describe("prod: sessionLogging.s3 turned off (real plan, trimmed)", () => {
     expect(holding.applyFailures.map((f) => [f.kind, f.address, f.likelihood])).toEqual([
       ["bucket-not-empty", TRANSCRIPT_BUCKET, "certain"],
       ["object-lock", TRANSCRIPT_BUCKET, "certain"],
+      ["versioning-locked", VERSIONING, "certain"],
     ]);
     const notes = notesOf(holding, TRANSCRIPT_BUCKET);
     expect(notes).toContain(`the bucket ${BUCKET} holds 1 object version (read through the S3 API)`);
@@ -52,12 +59,22 @@ describe("prod: sessionLogging.s3 turned off (real plan, trimmed)", () => {
     ]);
   });
 
+  it("predicts that S3 refuses to suspend versioning under Object Lock (InvalidBucketState), before the bucket is reached", () => {
+    expect(notesOf(holding, VERSIONING)).toContain("InvalidBucketState");
+    expect(holding.partialApply?.stopsAt).toEqual([`delete ${VERSIONING}`]);
+    expect(holding.partialApply?.notApplied).toEqual([`delete ${TRANSCRIPT_BUCKET}`]);
+  });
+
   it("says where the apply stops: after the bucket's own settings are deleted and what referred to it is updated", () => {
-    const partial = holding.partialApply;
+    // Without the versioning failure (a store that lets versioning be suspended), the apply reaches the bucket.
+    const withoutVersioning = buildReview({
+      ...deployedInput("s3off", { bucketContents: { [BUCKET]: { kind: "objects", count: 1, more: false } } }),
+      plan: withoutChange(fixture("s3off.plan.json") as PlanJson, VERSIONING),
+    });
+    const partial = withoutVersioning.partialApply;
     expect(partial?.stopsAt).toEqual([`delete ${TRANSCRIPT_BUCKET}`]);
     expect(partial?.appliedBefore).toEqual(
       expect.arrayContaining([
-        "delete aws_s3_bucket_versioning.session_logging_bucket_versioning",
         "delete aws_s3_bucket_policy.session_logging_bucket_policy",
         "delete aws_s3_bucket_object_lock_configuration.session_logging_object_lock",
         "update aws_ssm_document.session_logging_preferences",
@@ -67,7 +84,9 @@ describe("prod: sessionLogging.s3 turned off (real plan, trimmed)", () => {
     expect(partial?.notApplied).toEqual([]);
     const markdown = renderMarkdown(holding);
     expect(
-      markdown.indexOf("**The apply will stop partway**, at `delete aws_s3_bucket.session_logging_bucket`"),
+      markdown.indexOf(
+        "**The apply will stop partway**, at `delete aws_s3_bucket_versioning.session_logging_bucket_versioning`",
+      ),
     ).toBeGreaterThan(0);
     expect(markdown.indexOf("### Data gone for good")).toBeLessThan(markdown.indexOf("### Apply-time failures"));
     expect(markdown.indexOf("### Apply-time failures")).toBeLessThan(markdown.indexOf("### 1. Counts"));
@@ -87,15 +106,13 @@ describe("prod: sessionLogging.s3 turned off (real plan, trimmed)", () => {
         bucketContents: { [BUCKET]: { kind: "unread", reason: "CredentialsProviderError: no credentials" } },
       }),
     );
-    expect(unread.applyFailures.map((f) => f.likelihood)).toEqual(["likely", "likely"]);
+    expect(unread.applyFailures.map((f) => f.likelihood)).toEqual(["likely", "likely", "certain"]);
     expect(notesOf(unread, TRANSCRIPT_BUCKET)).toContain(
       "will hold objects if it was ever written to (the plan cannot say; the S3 API was not read: CredentialsProviderError: no credentials)",
     );
     expect(exitCodeOf(unread, ["apply-failure"])).toBe(3);
     const empty = buildReview(deployedInput("s3off", { bucketContents: { [BUCKET]: { kind: "empty" } } }));
-    expect(empty.applyFailures).toEqual([]);
-    expect(empty.partialApply).toBeUndefined();
-    expect(exitCodeOf(empty, ["apply-failure"])).toBe(2);
+    expect(empty.applyFailures.map((f) => f.kind)).toEqual(["versioning-locked"]);
     expect(empty.dataLoss.map((d) => d.kind)).toEqual(["bucket"]);
   });
 });
