@@ -243,6 +243,7 @@ export async function reviewInput(
       environment: result.head.environment ?? { file: `${command.stack}.json`, json: {} },
       ...(result.base.environment ? { baseEnvironment: result.base.environment } : {}),
       provenance: { kind: "emulated-baseline", base: `${result.base.ref} (${result.base.sha.slice(0, 7)})` },
+      preventDestroyRefused: result.preventDestroyRefused,
       bucketContents: Object.fromEntries(
         destroyedBuckets(result.plan, "").map((b) => [
           b.name,

@@ -175,7 +175,10 @@ export function preventDestroyFailure(change: ResourceReview): ApplyFailure {
 
 /** Terraform's `prevent_destroy` refusals in the output of a failed `terraform plan`: the guarded addresses. */
 export function preventDestroyRefusals(output: string): string[] {
-  const found = [...output.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]);
+  // Terraform wraps diagnostics to the terminal's width and frames them with "│".
+  const found = [...output.matchAll(/Resource[\s│]+(\S+)[\s│]+has[\s│]+lifecycle\.prevent_destroy[\s│]+set/g)].map(
+    (m) => m[1],
+  );
   return [...new Set(found)];
 }
 

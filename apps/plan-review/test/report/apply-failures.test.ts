@@ -199,6 +199,11 @@ describe("other apply-time failures", () => {
       "",
       "Resource aws_s3_bucket.session_logging_bucket has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.",
     ].join("\n");
+    expect(
+      preventDestroyRefusals(
+        "│ Resource aws_s3_bucket.ssm_access_tfstate_222222222222_eu_west_1 has\n│ lifecycle.prevent_destroy set, but the plan calls for this resource to be\n│ destroyed.",
+      ),
+    ).toEqual(["aws_s3_bucket.ssm_access_tfstate_222222222222_eu_west_1"]);
     const refused = preventDestroyRefusals(output);
     expect(refused).toEqual([TRANSCRIPT_BUCKET]);
 

@@ -23,8 +23,7 @@ function rendered(baseEnv: unknown, headEnv: unknown): { base?: string; head?: s
 
 describe("environment diff", () => {
   it("gives plain list elements removed and added by value, a reordered list whole, and map keys one by one", () => {
-    const withPorts = (ports: number[]) =>
-      edit((env) => ((env.operatorAccess as Env).portForwarding = { ports }));
+    const withPorts = (ports: number[]) => edit((env) => ((env.operatorAccess as Env).portForwarding = { ports }));
     expect(rendered(withPorts([8080, 5432, 9000]), withPorts([8080, 9000, 3000]))).toEqual([
       { base: "operatorAccess.portForwarding.ports[1]" },
       { head: "operatorAccess.portForwarding.ports[2]" },
@@ -145,9 +144,9 @@ describe("source tracing", () => {
       ])["aws_subnet.network_isolated_subnet_c"]?.field,
     ).toBe("network.availabilityZones[2]");
     expect(
-      sourceOf(zones, [
-        change({ address: "aws_subnet.network_isolated_subnet_c", actions: ["delete"] }),
-      ])["aws_subnet.network_isolated_subnet_c"],
+      sourceOf(zones, [change({ address: "aws_subnet.network_isolated_subnet_c", actions: ["delete"] })])[
+        "aws_subnet.network_isolated_subnet_c"
+      ],
     ).toEqual({ file: ENV_FILE, field: "network.availabilityZones[2]", before: "eu-west-1c" });
     const tags = edit((env) => ((env.tags as Env).CostCenter = "shared"));
     expect(
