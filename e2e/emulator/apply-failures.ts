@@ -17,8 +17,8 @@ import {
   Landscape,
   childEnv,
   emulatorOf,
+  PlanJson,
   outDir,
-  planJson,
   sdkConfig,
   stackDir,
   stateLocation,
@@ -124,7 +124,19 @@ export async function predict(
   const deployed = stackDir(land.outs.prod, "prod");
   fs.cpSync(path.join(deployed, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
   fs.copyFileSync(path.join(deployed, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  const planFile = writePlanFile(dir, await planJson(land.ws, dir, "prod", `predict ${name}`));
+  // Without the state lock: the three reviews plan side by side, and none of them writes the state.
+  await terraform(
+    land.ws,
+    dir,
+    "prod",
+    ["plan", "-input=false", "-lock=false", "-out=predict.tfplan"],
+    `predict ${name}`,
+  );
+  const shown = await terraform(land.ws, dir, "prod", ["show", "-json", "predict.tfplan"], `predict ${name} show`);
+  const planFile = writePlanFile(
+    dir,
+    JSON.parse(shown.output.split("\n").find((l) => l.startsWith("{")) ?? "{}") as PlanJson,
+  );
   const at = stateLocation(land, "prod");
   const emulator = emulatorOf(land, at.accountId);
   const reviewDir = path.join(land.ws.root, "reviews", `predict-${name}`);

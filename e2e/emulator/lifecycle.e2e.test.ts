@@ -520,7 +520,11 @@ describe("deploy lifecycle against the emulator", () => {
       const bucket = transcriptBucket(land);
       await writeTranscript(land, bucket);
       try {
-        const s3off = await predict(land, "s3off", PREDICTED_CHANGES.s3off);
+        const [s3off, az, encoff] = await Promise.all([
+          predict(land, "s3off", PREDICTED_CHANGES.s3off),
+          predict(land, "az", PREDICTED_CHANGES.az),
+          predict(land, "encoff", PREDICTED_CHANGES.encoff),
+        ]);
         expect(s3off.review.applyFailures).toEqual(
           expect.arrayContaining([
             expect.objectContaining({
@@ -561,7 +565,6 @@ describe("deploy lifecycle against the emulator", () => {
         expect([...at].sort((a, b) => a - b)).toEqual(at);
         expect(s3off.code).toBe(3);
 
-        const az = await predict(land, "az", PREDICTED_CHANGES.az);
         expect(changeOf(az.review, "aws_subnet.network_isolated_subnet_c").source).toMatchObject({
           field: "network.availabilityZones[2]",
           before: "eu-west-1c",
@@ -570,7 +573,6 @@ describe("deploy lifecycle against the emulator", () => {
         expect(az.review.dataLoss).toEqual([]);
         expect(az.code).toBe(3); // a delete
 
-        const encoff = await predict(land, "encoff", PREDICTED_CHANGES.encoff);
         expect(encoff.review.security.find((f) => f.aspect === "session-encryption")).toMatchObject({ weakened: true });
         expect(encoff.review.dataLoss).toEqual([]);
         expect(encoff.review.applyFailures).toEqual([]);

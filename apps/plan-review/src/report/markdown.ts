@@ -85,9 +85,10 @@ function sourceValues(source: Source): string {
   return "";
 }
 
-function sourceText(change: ResourceReview): string | undefined {
+/** `from `prod.json` field `network.cidr``, with the field's values unless `short`. */
+function sourceText(change: ResourceReview, short = false): string | undefined {
   return change.source
-    ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}${sourceValues(change.source)}`
+    ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}${short ? "" : sourceValues(change.source)}`
     : undefined;
 }
 
@@ -121,7 +122,7 @@ function changeEntry(
     shown.set(note, change.address);
     return noteItem(note);
   });
-  const shortFacts = [why(change), sourceText(change)].filter((f) => f !== undefined);
+  const shortFacts = [why(change), sourceText(change, true)].filter((f) => f !== undefined);
   const short = `- ${code(change.address)} ${change.action}${shortFacts.length > 0 ? `: ${shortFacts.join("; ")}` : ""}${
     change.notes.length > 0 ? ` (${change.notes.length} note${change.notes.length === 1 ? "" : "s"} not shown)` : ""
   }`;
@@ -238,7 +239,9 @@ function isEmptyReview(review: Review): boolean {
  * everything else collapsed. At most `maxChars` characters: when longer,
  * the collapsed section is cut first, then outputs, then drift; counts,
  * destroys and security are shortened next and never dropped; the data
- * loss and apply-time failures, first in the document, are shortened last.
+ * loss and apply-time failures, first in the document, are shortened with
+ * them but cut last. Failures that depend on what is outside the plan
+ * (`possible`) stay notes of their resource.
  */
 export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
@@ -258,7 +261,9 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   }
 
   const shownNotes = new Map<string, string>();
-  const failures = new Map(review.applyFailures.map((f) => [failureNote(f), f]));
+  // Failures that depend on what is outside the plan stay notes of their resource; the others get a section.
+  const expected = review.applyFailures.filter((f) => f.likelihood !== "possible");
+  const failures = new Map(expected.map((f) => [failureNote(f), f]));
   const destroys = review.changes.filter((c) => c.action === "delete" || c.action === "replace");
   const others = review.changes.filter((c) => c.action !== "delete" && c.action !== "replace");
   const destroySection: Section = {
@@ -309,7 +314,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   const applyFailureSection: Section = {
     heading: "### Apply-time failures",
     intro: "What the plan shows but AWS (or Terraform) is expected to refuse, each with the way out:\n",
-    entries: review.applyFailures.map(applyFailureEntry),
+    entries: expected.map(applyFailureEntry),
     separator: "\n",
   };
   const countsSection: Section = { heading: "### 1. Counts", entries: [], empty: countsTable(review), separator: "\n" };

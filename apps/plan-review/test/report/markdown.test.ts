@@ -267,4 +267,37 @@ describe("Markdown truncation", () => {
       }
     });
   });
+
+  it("shortens the data loss with the destroys, before any destroy is cut, and keeps failures that depend on what is outside the plan as notes", () => {
+    const changes: Record<string, unknown>[] = [];
+    for (let i = 0; i < 25; i++) {
+      changes.push(
+        change({
+          address: `aws_instance.app_${i}`,
+          actions: ["delete", "create"],
+          before: { id: `i-${i}`, root_block_device: [{ volume_id: `vol-${i}`, volume_size: 8 }] },
+          replacePaths: [["subnet_id"]],
+        }),
+      );
+    }
+    changes.push(
+      change({
+        address: "aws_security_group.instances",
+        actions: ["delete", "create"],
+        before: { id: "sg-1", name: "x" },
+      }),
+    );
+    const review = buildReview(inputOf(planOf({ changes })));
+    expect(review.applyFailures.map((f) => f.likelihood)).toEqual(["possible"]);
+    const full = renderMarkdown(review);
+    expect(full).not.toContain("### Apply-time failures");
+    expect(full).toContain("DependencyViolation");
+    // Room for every destroy in short form, not for the data loss in full beside them.
+    const cut = renderMarkdown(review, { maxChars: 3600 });
+    expect(cut.length).toBeLessThanOrEqual(3600);
+    expect(
+      sectionOf(cut, "### Data gone for good", "### 1.").match(/^- `aws_instance\.app_\d+` \(root-volume\)$/gm),
+    ).toHaveLength(25);
+    expect(sectionOf(cut, "### 2.", "### 3.").match(/^- `aws_instance\.app_\d+` replace/gm)).toHaveLength(25);
+  });
 });
