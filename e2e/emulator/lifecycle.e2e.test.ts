@@ -79,6 +79,14 @@ import {
   userEnv,
 } from "./doc-blocks";
 import { EMULATOR_UNANSWERED, doctorEnvironment, doctorScenarios } from "./doctor";
+import {
+  PREDICTED_CHANGES,
+  applyPredicted,
+  deleteTranscripts,
+  predict,
+  transcriptBucket,
+  writeTranscript,
+} from "./apply-failures";
 import { changeOf, editEnvironments, reviewPlanFile, reviewProd, writePlanFile } from "./reviews";
 
 const ENVIRONMENTS = ["dev", "prod"];
@@ -520,6 +528,83 @@ describe("deploy lifecycle against the emulator", () => {
         source: { file: "apps/infra/environments/dev.json", field: "instances[0].instanceType" },
       });
       expect(leftBehind).toEqual([]);
+    });
+
+    test("with a session transcript in prod's bucket, the review predicts BucketNotEmpty (and, against AWS, InvalidBucketState first) for sessionLogging.s3 off, data gone for good and apply-time failures first, exit 3, names the removed zone's element, weakens encryption without data loss; applying the first fails as predicted", async () => {
+      const bucket = transcriptBucket(land);
+      await writeTranscript(land, bucket);
+      try {
+        const [s3off, az, encoff] = await Promise.all([
+          predict(land, "s3off", PREDICTED_CHANGES.s3off),
+          predict(land, "az", PREDICTED_CHANGES.az),
+          predict(land, "encoff", PREDICTED_CHANGES.encoff),
+        ]);
+        expect(s3off.review.applyFailures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              kind: "bucket-not-empty",
+              address: "aws_s3_bucket.session_logging_bucket",
+              likelihood: "certain",
+              text: expect.stringMatching(/holds 1 object version \(read through the S3 API\).*BucketNotEmpty/),
+            }),
+          ]),
+        );
+        expect(s3off.review.dataLoss).toEqual([
+          expect.objectContaining({ kind: "bucket", address: "aws_s3_bucket.session_logging_bucket" }),
+        ]);
+        // Against AWS the apply stops one step earlier: S3 refuses to suspend versioning under Object Lock.
+        expect(s3off.review.applyFailures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              kind: "versioning-locked",
+              address: "aws_s3_bucket_versioning.session_logging_bucket_versioning",
+              text: expect.stringMatching(/InvalidBucketState/),
+            }),
+          ]),
+        );
+        expect(s3off.review.partialApply?.stopsAt).toEqual([
+          "delete aws_s3_bucket_versioning.session_logging_bucket_versioning",
+        ]);
+        expect(s3off.review.partialApply?.appliedBefore).toContain(
+          "delete aws_s3_bucket_object_lock_configuration.session_logging_object_lock",
+        );
+        const sections = [
+          "**The apply will stop partway**",
+          "### Data gone for good",
+          "### Apply-time failures",
+          "### 1. Counts",
+        ];
+        const at = sections.map((s) => s3off.markdown.indexOf(s));
+        expect(at.every((i) => i >= 0)).toBe(true);
+        expect([...at].sort((a, b) => a - b)).toEqual(at);
+        expect(s3off.code).toBe(3);
+
+        expect(changeOf(az.review, "aws_subnet.network_isolated_subnet_c").source).toMatchObject({
+          field: "network.availabilityZones[2]",
+          before: "eu-west-1c",
+        });
+        expect(az.markdown).toContain("`network.availabilityZones[2]` (`eu-west-1c` removed)");
+        expect(az.review.dataLoss).toEqual([]);
+        expect(az.code).toBe(3); // a delete
+
+        expect(encoff.review.security.find((f) => f.aspect === "session-encryption")).toMatchObject({ weakened: true });
+        expect(encoff.review.dataLoss).toEqual([]);
+        expect(encoff.review.applyFailures).toEqual([]);
+        expect(encoff.markdown).not.toContain("### Data gone for good");
+        expect(encoff.code).toBe(3);
+
+        // The prediction, confirmed: Terraform stops at the bucket with the error the review named.
+        const applied = await applyPredicted(land, s3off);
+        expect(applied.code).not.toBe(0);
+        expect(applied.output).toMatch(/BucketNotEmpty/);
+        expect(applied.output).toMatch(/aws_s3_bucket\.session_logging_bucket/);
+        expect(applied.output).toMatch(
+          /aws_s3_bucket_versioning\.session_logging_bucket_versioning: Destruction complete/,
+        );
+      } finally {
+        // Prod must stay destroyable; the interrupted deploy of prod puts back what the failed apply removed.
+        await deleteTranscripts(land, bucket);
+      }
     });
   });
 

@@ -24,6 +24,7 @@ import {
 import { EXIT_REFUSED, applyCommand } from "./apply/apply-plan";
 import { planAgainstEmulatedBaseline } from "./baseline/emulated-baseline";
 import { affectedEnvironments, changedFiles, ciCan, ciEnvironments } from "./ci/environments";
+import { destroyedBuckets, readBucketContents } from "./bucket-contents";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
 import { costIncreaseExceeds, splitCostIncrease } from "./report/cost";
@@ -37,7 +38,8 @@ Options:
 ${STACK_OPTIONS_USAGE}
 
 Options of review:
-  --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change, or none (default: ${DEFAULT_FAIL_ON.join(",")})
+  --fail-on=<list>          which findings exit 3: destroy,replace,security,drift,change,apply-failure,data-loss,
+                            or none (default: ${DEFAULT_FAIL_ON.join(",")})
   --out-dir=<dir>           where <stack>.md and <stack>.json go (default: <app>/.review)
   --max-chars=<n>           Markdown size limit (default: 65000, under GitHub's comment limit)
   --fail-on=cost-increase=<USD>  also exit 3 when the monthly fixed cost rises by more than <USD>
@@ -45,13 +47,15 @@ Options of review:
   --base-app=<dir>          with --plan: the app folder of the revision the state was deployed from, synthesized
                             (<dir>/environments/<env>.json, <dir>/cdktf.out/stacks/<env>/cdk.tf.json): each change is
                             traced to the field that changed, and what the plan deletes or renames is named
+  --skip-bucket-read        with --plan: do not read (through the S3 API, with your credentials) whether the buckets
+                            the plan destroys hold objects; the review then says "if it holds objects"
 
 Exit codes of review: 0 no changes, 2 changes, 3 a finding of --fail-on, 1 an error, 64 a wrong command line.
 Exit codes of plan: 0 the plan is saved, 1 an error, 64 a wrong command line.
 Exit codes of apply: 0 applied, ${EXIT_REFUSED} refused with nothing changed (a stale plan, another stack, commit or synth), 1 an error (the apply may be partial), 64 a wrong command line.
 Exit codes of environments: 0 listed, 1 an error, 64 a wrong command line.`;
 
-const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change"];
+const FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "drift", "change", "apply-failure", "data-loss"];
 
 /** The parsed command line. */
 export type Command =
@@ -69,6 +73,8 @@ export type Command =
       readonly maxChars: number;
       /** With `plan`: the base revision's synthesized app folder. */
       readonly baseApp?: string;
+      /** With `plan`: leave the buckets the plan destroys unread. */
+      readonly skipBucketRead: boolean;
     }
   | {
       readonly command: "plan";
@@ -109,10 +115,16 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       "out-dir": { type: "string" },
       "max-chars": { type: "string" },
       "base-app": { type: "string" },
+      "skip-bucket-read": { type: "boolean" },
     },
   });
   if (command === "environments") {
-    rejectOptions(values, ["stack", "plan", "fail-on", "out-dir", "max-chars", "base-app"], "environments", "review");
+    rejectOptions(
+      values,
+      ["stack", "plan", "fail-on", "out-dir", "max-chars", "base-app", "skip-bucket-read"],
+      "environments",
+      "review",
+    );
     if (values.affected === true && values.base === undefined)
       throw new UsageError("--affected needs --base=<git ref>: the commit the change is compared with");
     if (values.affected !== true && values.base !== undefined)
@@ -133,11 +145,21 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   if (command !== "plan") rejectOptions(values, ["refresh-only"], command, "plan");
   const { stack, appDir, environmentsDir } = stackTarget(values, cwd);
   if (command === "plan") {
-    rejectOptions(values, ["base", "plan", "fail-on", "out-dir", "max-chars", "base-app"], "plan", "review");
+    rejectOptions(
+      values,
+      ["base", "plan", "fail-on", "out-dir", "max-chars", "base-app", "skip-bucket-read"],
+      "plan",
+      "review",
+    );
     return { command, stack, appDir, environmentsDir, refreshOnly: values["refresh-only"] === true };
   }
   if (command === "apply") {
-    rejectOptions(values, ["base", "fail-on", "out-dir", "max-chars", "base-app"], "apply", "review");
+    rejectOptions(
+      values,
+      ["base", "fail-on", "out-dir", "max-chars", "base-app", "skip-bucket-read"],
+      "apply",
+      "review",
+    );
     if (values.plan === undefined) throw new UsageError("apply needs --plan=<file>: the reviewed plan it applies");
     return { command, stack, plan: path.resolve(cwd, values.plan), appDir, environmentsDir };
   }
@@ -145,6 +167,8 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     throw new UsageError("review needs exactly one of --base=<git ref> and --plan=<file>");
   if (values["base-app"] !== undefined && values.plan === undefined)
     throw new UsageError("--base-app goes with --plan (--base deploys its own base)");
+  if (values["skip-bucket-read"] === true && values.plan === undefined)
+    throw new UsageError("--skip-bucket-read goes with --plan (--base never reads real buckets)");
   const { rest: failOnKinds, threshold: costIncrease } = costIncreaseOption(values["fail-on"]);
   const failOn = parseFailOn(failOnKinds);
   const maxChars = values["max-chars"] === undefined ? 65000 : Number(values["max-chars"]);
@@ -162,6 +186,7 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
     outDir: path.resolve(cwd, values["out-dir"] ?? path.join(appDir, ".review")),
     maxChars,
     ...(values["base-app"] !== undefined ? { baseApp: path.resolve(cwd, values["base-app"]) } : {}),
+    skipBucketRead: values["skip-bucket-read"] === true,
   };
 }
 
@@ -234,20 +259,33 @@ export async function reviewInput(
       environment: result.head.environment ?? { file: `${command.stack}.json`, json: {} },
       ...(result.base.environment ? { baseEnvironment: result.base.environment } : {}),
       provenance: { kind: "emulated-baseline", base: `${result.base.ref} (${result.base.sha.slice(0, 7)})` },
+      preventDestroyRefused: result.preventDestroyRefused,
+      bucketContents: Object.fromEntries(
+        destroyedBuckets(result.plan, "").map((b) => [
+          b.name,
+          { kind: "unread", reason: "the base is emulated, its buckets hold none of the real objects" },
+        ]),
+      ),
     };
     return { input, extra: { emulatorArtifactsLeftOut: result.artifactsLeftOut, timings: result.timings } };
   }
   const saved = await readSavedPlan(command.plan as string);
   const envFile = path.join(command.environmentsDir, `${command.stack}.json`);
+  const environmentJson: unknown = JSON.parse(fs.readFileSync(envFile, "utf8"));
   const base = command.baseApp === undefined ? undefined : readBaseApp(command.baseApp, command.stack, repoRoot);
+  const buckets = destroyedBuckets(saved.plan, regionOf(environmentJson));
+  const bucketContents = command.skipBucketRead
+    ? Object.fromEntries(buckets.map((b) => [b.name, { kind: "unread" as const, reason: "--skip-bucket-read" }]))
+    : await readBucketContents(buckets);
   const input: ReviewInput = {
     stack: command.stack,
     plan: saved.plan,
+    bucketContents,
     stackJson: saved.stackJson,
     ...(base ? { baseStackJson: base.stackJson, baseEnvironment: base.environment } : {}),
     environment: {
       file: path.relative(repoRoot, envFile).split(path.sep).join("/"),
-      json: JSON.parse(fs.readFileSync(envFile, "utf8")),
+      json: environmentJson,
     },
     provenance: {
       kind: "saved-plan",
@@ -258,6 +296,13 @@ export async function reviewInput(
     },
   };
   return { input, extra: {} };
+}
+
+/** The `region` of an environment file, or empty. */
+function regionOf(environment: unknown): string {
+  return typeof environment === "object" && environment !== null && "region" in environment
+    ? String((environment as { region: unknown }).region)
+    : "";
 }
 
 /** The base side of a saved plan's review, from the base revision's synthesized app folder (`--base-app`). */

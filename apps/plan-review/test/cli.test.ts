@@ -18,6 +18,7 @@ describe("plan-review command line", () => {
       failOn: DEFAULT_FAIL_ON,
       outDir: path.join(APP, ".review"),
       maxChars: 65000,
+      skipBucketRead: false,
     });
   });
 
@@ -52,6 +53,18 @@ describe("plan-review command line", () => {
     });
     expect(() => parseCommand(["review", "--stack=prod", "--base=main", "--base-app=x"], APP)).toThrow(
       /--base-app goes with --plan/,
+    );
+  });
+
+  test("--skip-bucket-read goes with --plan, and --fail-on takes apply-failure and data-loss", () => {
+    expect(
+      parseCommand(
+        ["review", "--stack=prod", "--plan=p.json", "--skip-bucket-read", "--fail-on=apply-failure,data-loss"],
+        APP,
+      ),
+    ).toMatchObject({ skipBucketRead: true, failOn: ["apply-failure", "data-loss"] });
+    expect(() => parseCommand(["review", "--stack=prod", "--base=main", "--skip-bucket-read"], APP)).toThrow(
+      /--skip-bucket-read goes with --plan/,
     );
   });
 
@@ -99,7 +112,12 @@ describe("plan-review command line", () => {
       const json = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as {
         changes: Array<{ source?: { field: string } }>;
       };
-      expect(json.changes[0].source).toEqual({ file: "apps/infra/environments/dev.json", field: "network.cidr" });
+      expect(json.changes[0].source).toEqual({
+        file: "apps/infra/environments/dev.json",
+        field: "network.cidr",
+        before: "10.0.0.0/16",
+        after: "10.1.0.0/16",
+      });
       expect(await review([])).toBe(2);
       const plain = JSON.parse(fs.readFileSync(path.join(outDir, "dev.json"), "utf8")) as typeof json;
       expect(plain.changes[0].source?.field).toBe("network");

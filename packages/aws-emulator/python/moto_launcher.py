@@ -66,6 +66,10 @@ replace the instances or hide what the read-back must prove:
 - ModifyVpcEndpoint `RemoveRouteTableIds` on a gateway endpoint (S3) left its route (to the service's
   prefix list) in the route table, and `AddRouteTableIds` made none, while AWS removes and adds it: a
   subnet cut off from S3 still showed the route. Here the route follows the endpoint's route tables;
+- PutObjectLockConfiguration refused a bucket holding objects (BucketNeedsToBeNew), as S3 did
+  before November 2023; S3 now takes it on any versioned bucket. The provider makes that call to
+  destroy an `aws_s3_bucket_object_lock_configuration`, so removing a transcript bucket that holds
+  transcripts failed there instead of at the bucket (BucketNotEmpty), as it does against AWS;
 - RunInstances ignored `DisableApiTermination`, so an instance launched with termination
   protection reported none and every plan wanted to turn it on again. Here it is kept.
 
@@ -705,6 +709,27 @@ def _run_simple(hostname: str, port: int, application: Any, *args: Any, **kwargs
     return _original_run_simple(hostname, port, serialized(application), *args, **kwargs)
 
 
+def _put_object_lock_configuration(
+    self: Any,
+    bucket_name: str,
+    lock_enabled: bool,
+    mode: str | None = None,
+    days: int | None = None,
+    years: int | None = None,
+) -> None:
+    bucket = self.get_bucket(bucket_name)
+    if not bucket.is_versioned:
+        raise s3_models.InvalidBucketState(
+            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+        )
+    if lock_enabled:
+        bucket.object_lock_enabled = True
+        bucket.versioning_status = "Enabled"
+    bucket.default_lock_mode = mode
+    bucket.default_lock_days = days
+    bucket.default_lock_years = years
+
+
 def check_gaps() -> None:
     """Fails when the installed moto is not shaped like the one these patches fill."""
     problems = []
@@ -731,6 +756,10 @@ def check_gaps() -> None:
         problems.append(f"Instance.__init__ takes {init_params[:5]}, not (self, ec2_backend, image_id, user_data, security_groups)")
     if not hasattr(s3_models.FakeBucket, "get_permission") or not hasattr(s3_responses.S3Response, "setup_class"):
         problems.append("moto.s3 FakeBucket.get_permission or S3Response.setup_class is gone")
+    if list(inspect.signature(s3_models.S3Backend.put_object_lock_configuration).parameters) != [
+        "self", "bucket_name", "lock_enabled", "mode", "days", "years"
+    ] or not hasattr(s3_models, "InvalidBucketState"):
+        problems.append("S3Backend.put_object_lock_configuration changed its parameters")
     if not callable(getattr(moto_server, "run_simple", None)):
         problems.append("moto.server no longer calls run_simple")
     if not hasattr(ssm_models.SimpleSystemManagerBackend, "_validate_resource_type_and_id"):
@@ -764,6 +793,7 @@ def apply_patches() -> list[str]:
     ec2_vpc_responses.VPCs.modify_vpc_endpoint = _modify_vpc_endpoint
     s3_responses.S3Response.setup_class = _s3_setup_class
     s3_models.FakeBucket.get_permission = _bucket_get_permission
+    s3_models.S3Backend.put_object_lock_configuration = _put_object_lock_configuration
     moto_server.run_simple = _run_simple
     return added
 

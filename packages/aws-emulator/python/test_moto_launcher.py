@@ -218,3 +218,23 @@ class ServiceSettings(unittest.TestCase):
         with self.assertRaises(self.ssm.exceptions.ClientError) as raised:
             self.ssm.get_service_setting(SettingId="/ssm/no/such/setting")
         self.assertEqual(raised.exception.response["Error"]["Code"], "ServiceSettingNotFound")
+
+
+class ObjectLockOnBucketWithObjects(unittest.TestCase):
+    def test_the_configuration_is_put_on_a_bucket_holding_objects_as_s3_does(self) -> None:
+        with mock_aws():
+            s3 = boto3.client("s3", region_name="eu-west-1")
+            s3.create_bucket(
+                Bucket="transcripts",
+                CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+                ObjectLockEnabledForBucket=True,
+            )
+            s3.put_object(Bucket="transcripts", Key="sessions/a.log", Body=b"x")
+            # What the provider sends to destroy an aws_s3_bucket_object_lock_configuration.
+            s3.put_object_lock_configuration(Bucket="transcripts", ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+            config = s3.get_object_lock_configuration(Bucket="transcripts")["ObjectLockConfiguration"]
+            self.assertEqual(config["ObjectLockEnabled"], "Enabled")
+            self.assertNotIn("Rule", config)
+            with self.assertRaises(s3.exceptions.ClientError) as refused:
+                s3.delete_bucket(Bucket="transcripts")
+            self.assertEqual(refused.exception.response["Error"]["Code"], "BucketNotEmpty")

@@ -26,6 +26,7 @@ import {
 } from "@ssm-access/aws-emulator";
 import { PlanJson, STACK_FILE, StackJson, lastLines, readStackJson } from "@ssm-access/terraform-kit";
 import { managedDrift } from "../managed-drift";
+import { preventDestroyRefusals } from "../report/apply-failures";
 import { BaseCheckout, checkoutBase, linkDependencies, transpileProjects } from "./base-checkout";
 
 /** What an emulated-baseline review plans. */
@@ -58,6 +59,11 @@ export interface EmulatedBaselinePlan {
   readonly head: PlannedSide;
   /** Addresses whose only difference is an emulator artifact (left out of the plan as no-ops). */
   readonly artifactsLeftOut: readonly string[];
+  /**
+   * Addresses whose `lifecycle.prevent_destroy` made the plan fail; the plan
+   * was then made again with their guard lifted (an override file), to say why.
+   */
+  readonly preventDestroyRefused: readonly string[];
   /** Seconds spent per step. */
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -288,7 +294,51 @@ async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: W
     await run.timed("init head", () => terraform(ws, sides.headDir, stack, ["init", "-input=false"], "init head"));
   }
   run.log(`planning the working tree's ${stack} against it...`);
-  return run.timed("plan", () => planJson(ws, sides.headDir, stack, "plan head"));
+  return run.timed("plan", () => planLiftingGuards(run, ws, sides.headDir, stack));
+}
+
+/** The override file that lifts `prevent_destroy` of the given resources for one plan. */
+export const LIFT_GUARDS_OVERRIDE_FILE = "zz_review_lift_guards_override.tf.json";
+
+/** An override lifting `lifecycle.prevent_destroy` of each address (`aws_s3_bucket.x`, an instance key dropped). */
+export function liftGuardsOverride(addresses: readonly string[]): Record<string, unknown> {
+  const resource: Record<string, Record<string, unknown>> = {};
+  for (const address of addresses) {
+    const [type, name] = address.replace(/\[.*$/, "").split(".");
+    resource[type] = { ...resource[type], [name]: { lifecycle: { prevent_destroy: false } } };
+  }
+  return { resource };
+}
+
+/**
+ * Plans the head; when Terraform refuses because of `prevent_destroy`
+ * ("Instance cannot be destroyed"), plans again with those guards lifted by
+ * an override file (removed afterwards), so that the review can say what
+ * would be destroyed and why. Any other failure is thrown as it is.
+ */
+async function planLiftingGuards(
+  run: BaselineRun,
+  ws: Workspace,
+  dir: string,
+  stack: string,
+): Promise<{ plan: PlanJson; preventDestroyRefused: string[] }> {
+  try {
+    return { plan: await planJson(ws, dir, stack, "plan head"), preventDestroyRefused: [] };
+  } catch (e) {
+    const logFile = path.join(ws.root, "logs", `${stack}-plan-head.log`);
+    const refused = fs.existsSync(logFile) ? preventDestroyRefusals(fs.readFileSync(logFile, "utf8")) : [];
+    if (refused.length === 0) throw e;
+    run.log(
+      `prevent_destroy refused the plan (${refused.join(", ")}); planning again with the guard lifted, to say why...`,
+    );
+    const override = path.join(dir, LIFT_GUARDS_OVERRIDE_FILE);
+    fs.writeFileSync(override, `${JSON.stringify(liftGuardsOverride(refused), null, 2)}\n`);
+    try {
+      return { plan: await planJson(ws, dir, stack, "plan head without guards"), preventDestroyRefused: refused };
+    } finally {
+      fs.rmSync(override, { force: true });
+    }
+  }
 }
 
 /**
@@ -309,7 +359,8 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
     const sources = await prepareSources(run);
     const sides = await synthesizeSides(run, sources);
     const ws = await startEmulators(run, sides);
-    const { plan, leftOut } = withoutEmulatorArtifacts(await deployBaseAndPlanHead(run, sides, ws, sources.base.sha));
+    const planned = await deployBaseAndPlanHead(run, sides, ws, sources.base.sha);
+    const { plan, leftOut } = withoutEmulatorArtifacts(planned.plan);
     return {
       plan,
       base: {
@@ -325,6 +376,7 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
         environment: { file: repoRelative(options.repoRoot, sources.headEnvFile), json: readJson(sources.headEnvFile) },
       },
       artifactsLeftOut: leftOut,
+      preventDestroyRefused: planned.preventDestroyRefused,
       timings,
     };
   });

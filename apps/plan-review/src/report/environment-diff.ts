@@ -38,8 +38,32 @@ function diffValues(base: unknown, head: unknown, basePath: PathStep[], headPath
       const length = Math.max(base.length, head.length);
       return Array.from({ length }, (_, i) => diffValues(base[i], head[i], [...basePath, i], [...headPath, i])).flat();
     }
+    const elements = diffPlainList(base, head, basePath, headPath);
+    if (elements !== undefined) return elements;
   }
   return deepEqual(base ?? null, head ?? null) ? [] : [{ base: basePath, head: headPath }];
+}
+
+/**
+ * Lists of plain values (Availability Zones, ports) by element: each value
+ * only in the base list is removed at its base index, each value only in the
+ * head list added at its head index. `undefined` (the whole list changed)
+ * when both hold the same values in another order, or repeat a value.
+ */
+function diffPlainList(
+  base: readonly unknown[],
+  head: readonly unknown[],
+  basePath: PathStep[],
+  headPath: PathStep[],
+): FieldChange[] | undefined {
+  const plain = (list: readonly unknown[]) =>
+    list.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v)) &&
+    new Set(list).size === list.length;
+  if (!plain(base) || !plain(head)) return undefined;
+  const removed = base.flatMap((v, i) => (head.includes(v) ? [] : [{ base: [...basePath, i] }]));
+  const added = head.flatMap((v, j) => (base.includes(v) ? [] : [{ head: [...headPath, j] }]));
+  if (removed.length === 0 && added.length === 0) return deepEqual(base, head) ? [] : undefined;
+  return [...removed, ...added];
 }
 
 function isNamedList(list: readonly unknown[]): list is Record<string, unknown>[] {

@@ -1,10 +1,13 @@
 import { Review } from "./types";
 
 /** A kind of change that fails the review (exit code 3). */
-export type FailOn = "destroy" | "replace" | "security" | "drift" | "change";
+export type FailOn = "destroy" | "replace" | "security" | "drift" | "change" | "apply-failure" | "data-loss";
 
-/** What fails a review unless told otherwise: destroys, replacements and weakened security. */
-export const DEFAULT_FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security"];
+/**
+ * What fails a review unless told otherwise: destroys, replacements,
+ * weakened security, a likely apply-time failure and data gone for good.
+ */
+export const DEFAULT_FAIL_ON: readonly FailOn[] = ["destroy", "replace", "security", "apply-failure", "data-loss"];
 
 /** Whether the review holds something of the given kind. */
 function present(review: Review, kind: FailOn): boolean {
@@ -19,6 +22,10 @@ function present(review: Review, kind: FailOn): boolean {
       return review.drift.length > 0;
     case "change":
       return hasChanges(review);
+    case "apply-failure":
+      return review.applyFailures.some((failure) => failure.likelihood !== "possible");
+    case "data-loss":
+      return review.dataLoss.length > 0;
   }
 }
 

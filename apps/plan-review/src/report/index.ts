@@ -1,5 +1,9 @@
 export type {
   Action,
+  ApplyFailure,
+  BucketContents,
+  DataLoss,
+  PartialApply,
   ActionCounts,
   DriftEntry,
   EnvironmentSide,

@@ -52,11 +52,11 @@ function joinParts(parts: readonly (string | undefined)[]): string {
  * Lays the document out within `maxChars`: the fixed head (title, counts)
  * first, then the sections. When too long, cuts in this order: entries of
  * the `optional` sections from the end (in the order given), then each of
- * them whole; then shortens the `essential` sections' entries, then cuts
- * entries from the end of the first essential section (the details), then
- * of the others alike (the same number shown of each); then leaves out the
- * cut sections; and as a last resort truncates the text. Every cut says how
- * much is not shown.
+ * them whole; then shortens the `essential` sections' entries, then the
+ * `kept` ones', then cuts entries from the end of the first essential
+ * section (the details), then of the others alike (the same number shown of
+ * each); then leaves out the cut sections; then cuts the `kept` sections'
+ * entries alike; and as a last resort truncates the text. Every cut says how much is not shown.
  */
 export function layOut(
   head: readonly string[],
@@ -65,6 +65,8 @@ export function layOut(
     readonly optional: readonly Section[];
     readonly compactFirst: readonly Section[];
     readonly essential: readonly Section[];
+    /** Sections shortened and cut only after everything else (data loss, apply-time failures). */
+    readonly kept?: readonly Section[];
   },
   maxChars: number,
 ): string {
@@ -123,6 +125,11 @@ export function layOut(
     stateOf(section).compact = true;
     if (fits()) return render();
   }
+  const kept = plan.kept ?? [];
+  for (const section of kept) {
+    stateOf(section).compact = true;
+    if (fits()) return render();
+  }
   const [details, ...rest] = plan.essential;
   if (details !== undefined && shrink(details)) return render();
   if (shrinkTogether(rest)) return render();
@@ -130,6 +137,7 @@ export function layOut(
     stateOf(section).omitted = true;
     if (fits()) return render();
   }
+  if (kept.length > 0 && shrinkTogether(kept)) return render();
   const text = render();
   return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 2))}…\n`.slice(0, maxChars);
 }

@@ -1,7 +1,20 @@
+import { failureNote } from "./apply-failures";
 import { costMarkdownSection } from "./cost";
 import { Entry, Section, layOut } from "./layout";
 import { statementLabel } from "./policy-document";
-import { DriftEntry, OutputChange, Provenance, ResourceReview, Review, SecurityFinding } from "./types";
+import { isRecord } from "@ssm-access/terraform-kit";
+import {
+  ApplyFailure,
+  DataLoss,
+  DriftEntry,
+  OutputChange,
+  PartialApply,
+  Provenance,
+  ResourceReview,
+  Review,
+  SecurityFinding,
+  Source,
+} from "./types";
 import { baseName } from "./values";
 
 /** The default limit of {@link renderMarkdown}: below the 65,536 characters of a pull request comment. */
@@ -58,18 +71,41 @@ function why(change: ResourceReview): string | undefined {
   return `because ${REASONS[change.actionReason] ?? change.actionReason}`;
 }
 
-function sourceText(change: ResourceReview): string | undefined {
-  return change.source ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}` : undefined;
+/** A changed field's value, short: a named item by its name. */
+function shortValue(value: unknown): string {
+  if (isRecord(value) && typeof value.name === "string") return inlineValue(value.name, 60);
+  return inlineValue(value, 60);
+}
+
+/** `(`eu-west-1c` removed)`, `(`t3.nano` → `t3.small`)`: what happened to the field, when it changed itself. */
+function sourceValues(source: Source): string {
+  const { before, after } = source;
+  if (before !== undefined && after !== undefined) return ` (${shortValue(before)} → ${shortValue(after)})`;
+  if (before !== undefined) return ` (${shortValue(before)} removed)`;
+  if (after !== undefined) return ` (${shortValue(after)} added)`;
+  return "";
+}
+
+/** `from `prod.json` field `network.cidr``, with the field's values unless `short`. */
+function sourceText(change: ResourceReview, short = false): string | undefined {
+  return change.source
+    ? `from ${code(baseName(change.source.file))} field ${code(change.source.field)}${short ? "" : sourceValues(change.source)}`
+    : undefined;
 }
 
 /** A note as a nested list item; paragraphs stay together and `moved` blocks become HCL code blocks. */
 function noteItem(note: string): string {
-  const paragraphs = note.split("\n\n").map((p) => (p.startsWith("moved {") ? `\`\`\`hcl\n${p}\n\`\`\`` : p));
+  const paragraphs = note.split("\n\n").map((p) => (/^(moved|removed) \{/.test(p) ? `\`\`\`hcl\n${p}\n\`\`\`` : p));
   return `  - ${paragraphs.join("\n\n").split("\n").join("\n    ")}`.replace(/\n {4}\n/g, "\n\n");
 }
 
 /** Renders a change; notes already shown in full earlier point there instead. */
-function changeEntry(change: ResourceReview, shown: Map<string, string>, withAttributes: boolean): Entry {
+function changeEntry(
+  change: ResourceReview,
+  shown: Map<string, string>,
+  withAttributes: boolean,
+  failures: ReadonlyMap<string, ApplyFailure> = new Map(),
+): Entry {
   const construct = change.constructPath ? ` (${code(change.constructPath)})` : "";
   const attributes =
     withAttributes && change.changedAttributes.length > 0
@@ -78,13 +114,16 @@ function changeEntry(change: ResourceReview, shown: Map<string, string>, withAtt
   const facts = [why(change), attributes, sourceText(change)].filter((f) => f !== undefined);
   const line = `- **${code(change.address)}** ${change.action}${construct}${facts.length > 0 ? `: ${facts.join("; ")}` : ""}`;
   const notes = change.notes.map((note) => {
+    const failure = failures.get(note);
+    if (failure !== undefined)
+      return `  - Apply-time failure (${failure.kind}, ${failure.likelihood}): see Apply-time failures above.`;
     if (!note.includes("\n")) return noteItem(note);
     const first = shown.get(note);
     if (first !== undefined) return `  - See the note on ${code(first)} above.`;
     shown.set(note, change.address);
     return noteItem(note);
   });
-  const shortFacts = [why(change), sourceText(change)].filter((f) => f !== undefined);
+  const shortFacts = [why(change), sourceText(change, true)].filter((f) => f !== undefined);
   const short = `- ${code(change.address)} ${change.action}${shortFacts.length > 0 ? `: ${shortFacts.join("; ")}` : ""}${
     change.notes.length > 0 ? ` (${change.notes.length} note${change.notes.length === 1 ? "" : "s"} not shown)` : ""
   }`;
@@ -147,11 +186,42 @@ function outputEntry(output: OutputChange): Entry {
   return { full: line, short: line };
 }
 
+function dataLossEntry(loss: DataLoss): Entry {
+  return { full: `- **${code(loss.address)}**: ${loss.text}`, short: `- ${code(loss.address)} (${loss.kind})` };
+}
+
+function applyFailureEntry(failure: ApplyFailure): Entry {
+  const fix = noteItem(failure.fix);
+  return {
+    full: `- **${code(failure.address)}** (${failure.kind}, ${failure.likelihood}): ${failure.text}\n${fix}`,
+    short: `- ${code(failure.address)}: ${failure.kind} (${failure.likelihood})`,
+  };
+}
+
+/** A list of actions in a sentence, at most `max` named. */
+function actionList(actions: readonly string[], max = 15): string {
+  const named = actions.slice(0, max).map(code).join(", ");
+  return actions.length > max ? `${named} and ${actions.length - max} more (the JSON lists them)` : named;
+}
+
+/** The call-out of an apply that stops partway: where, what is applied by then, what is not. */
+function partialApplyText(partial: PartialApply): string {
+  const parts = [
+    `**The apply will stop partway**, at ${actionList(partial.stopsAt)} (see Apply-time failures).`,
+    partial.appliedBefore.length > 0
+      ? `Terraform applies these first, in dependency order, so they are already applied when it stops: ${actionList(partial.appliedBefore)}.`
+      : "Nothing has to be applied before it.",
+    partial.notApplied.length > 0 ? `Not applied, as they wait for it: ${actionList(partial.notApplied)}.` : "",
+    partial.alongside > 0
+      ? `${partial.alongside} other action${partial.alongside === 1 ? " runs" : "s run"} alongside and may be applied by then.`
+      : "",
+  ];
+  return parts.filter((p) => p !== "").join(" ");
+}
+
 function countsTable(review: Review): string {
   const { create, update, replace, delete: destroy, read } = review.counts;
   return [
-    "### 1. Counts",
-    "",
     "| Create | Update | Replace | Delete | Read |",
     "| ---: | ---: | ---: | ---: | ---: |",
     `| ${create} | ${update} | ${replace} | ${destroy} | ${read} |`,
@@ -164,11 +234,15 @@ function isEmptyReview(review: Review): boolean {
 
 /**
  * Renders a review as Markdown for a pull request comment: title and
- * provenance, counts, destroys and replacements, the security posture
+ * provenance, where a failing apply stops, the data gone for good, the
+ * apply-time failures, counts, destroys and replacements, the security posture
  * before and after (policy statements as JSON blocks), drift, outputs, and
  * everything else collapsed. At most `maxChars` characters: when longer,
  * the collapsed section is cut first, then outputs, then drift; counts,
- * destroys and security are shortened last and never dropped.
+ * destroys and security are shortened next and never dropped; the data
+ * loss and apply-time failures, first in the document, are shortened with
+ * them but cut last. Failures that depend on what is outside the plan
+ * (`possible`) stay notes of their resource.
  */
 export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
@@ -188,11 +262,14 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
   }
 
   const shownNotes = new Map<string, string>();
+  // Failures that depend on what is outside the plan stay notes of their resource; the others get a section.
+  const expected = review.applyFailures.filter((f) => f.likelihood !== "possible");
+  const failures = new Map(expected.map((f) => [failureNote(f), f]));
   const destroys = review.changes.filter((c) => c.action === "delete" || c.action === "replace");
   const others = review.changes.filter((c) => c.action !== "delete" && c.action !== "replace");
   const destroySection: Section = {
     heading: "### 2. Destroys and replacements",
-    entries: destroys.map((c) => changeEntry(c, shownNotes, false)),
+    entries: destroys.map((c) => changeEntry(c, shownNotes, false, failures)),
     empty: "None.",
     separator: "\n",
   };
@@ -221,19 +298,45 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
     .map(([kind, n]) => `${n} to ${kind}`);
   const elseSection: Section = {
     heading: "### 6. Everything else",
-    entries: others.map((c) => changeEntry(c, shownNotes, true)),
+    entries: others.map((c) => changeEntry(c, shownNotes, true, failures)),
     empty: "None.",
     separator: "\n",
     wrap: (body) => `<details><summary>${kinds.join(", ")}</summary>\n\n${body}\n\n</details>`,
   };
   const resourceNotes = new Set(review.changes.flatMap((c) => c.notes));
   const stackNotes = review.notes.filter((n) => !resourceNotes.has(n));
-  const head = [
-    title,
-    countsTable(review),
-    ...(stackNotes.length > 0 ? [stackNotes.map((n) => noteItem(n).replace(/^ {2}/, "")).join("\n")] : []),
+  const head = [title, ...(review.partialApply ? [partialApplyText(review.partialApply)] : [])];
+  const dataLossSection: Section = {
+    heading: "### Data gone for good",
+    intro: "What this plan destroys that no later apply brings back:\n",
+    entries: review.dataLoss.map(dataLossEntry),
+    separator: "\n",
+  };
+  const applyFailureSection: Section = {
+    heading: "### Apply-time failures",
+    intro: "What the plan shows but AWS (or Terraform) is expected to refuse, each with the way out:\n",
+    entries: expected.map(applyFailureEntry),
+    separator: "\n",
+  };
+  const countsSection: Section = { heading: "### 1. Counts", entries: [], empty: countsTable(review), separator: "\n" };
+  const stackNotesSection: Section = {
+    heading: "",
+    entries: [],
+    ...(stackNotes.length > 0 ? { empty: stackNotes.map((n) => noteItem(n).replace(/^ {2}/, "")).join("\n") } : {}),
+    separator: "\n",
+  };
+  const sections = [
+    dataLossSection,
+    applyFailureSection,
+    countsSection,
+    stackNotesSection,
+    destroySection,
+    securitySection,
+    statementsSection,
+    driftSection,
+    outputsSection,
+    elseSection,
   ];
-  const sections = [destroySection, securitySection, statementsSection, driftSection, outputsSection, elseSection];
   // The cost section (./cost.ts), within a tenth of the limit: after the outputs.
   const cost = costMarkdownSection(review.cost, maxChars / 10);
   if (cost !== undefined) sections.splice(sections.indexOf(outputsSection) + 1, 0, cost);
@@ -244,6 +347,7 @@ export function renderMarkdown(review: Review, options: MarkdownOptions = {}): s
       optional: [elseSection, outputsSection, driftSection],
       compactFirst: [driftSection],
       essential: [statementsSection, destroySection, securitySection],
+      kept: [dataLossSection, applyFailureSection],
     },
     maxChars,
   );

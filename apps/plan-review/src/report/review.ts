@@ -6,15 +6,19 @@ import {
   resourceAddress,
   withoutStack,
 } from "@ssm-access/terraform-kit";
+import { applyFailures, failureNote, isLikely, preventDestroyFailure } from "./apply-failures";
+import { dependenciesOf, partialApply } from "./apply-order";
 import { reviewCost } from "./cost";
+import { dataLoss } from "./data-loss";
 import { driftEntries } from "./drift";
 import { domainNotes } from "./notes";
 import { outputChanges } from "./outputs";
 import { PlannedChange, parsePlan } from "./plan";
 import { detectRenames, renameNote } from "./renames";
+import { sidesOf } from "./posture";
 import { securityFindings } from "./security";
 import { traceSources } from "./sources";
-import { ActionCounts, Action, ResourceReview, Review, ReviewInput, Source } from "./types";
+import { ActionCounts, Action, ApplyFailure, ResourceReview, Review, ReviewInput, Source } from "./types";
 
 function checkInput(input: ReviewInput): void {
   if (typeof input.stack !== "string" || input.stack === "") throw new Error("review input: stack is missing");
@@ -84,6 +88,15 @@ function costField(input: ReviewInput): { cost?: Review["cost"] } {
   return cost !== undefined ? { cost } : {};
 }
 
+/** The actions with a `certain` or `likely` failure, each once, in plan order. */
+function orderedFailures(
+  failures: readonly ApplyFailure[],
+  changes: readonly ResourceReview[],
+): { address: string; action: Action }[] {
+  const failingAddresses = new Set(failures.filter(isLikely).map((f) => f.address));
+  return changes.filter((c) => failingAddresses.has(c.address)).map((c) => ({ address: c.address, action: c.action }));
+}
+
 /**
  * Reviews a plan: every change with why it is replaced and which
  * environment-file field it comes from, what Terraform does not say about
@@ -109,14 +122,24 @@ export function buildReview(input: ReviewInput): Review {
     renameNotes.set(rename.to, note);
   }
 
+  const before = sidesOf(plan.resourceChanges, plan.configResources).before;
+  const failures = applyFailures(plan.resourceChanges, before, input.bucketContents);
+  const refused = new Set(input.preventDestroyRefused ?? []);
   const changes: ResourceReview[] = [];
   for (const change of plan.resourceChanges) {
     const action = planAction(change.actions);
     if (action === "no-op") continue;
     const rename = renameNotes.get(change);
-    const notes = [...domainNotes(change), ...(rename !== undefined ? [rename] : [])];
-    changes.push(resourceReview(change, action, constructPathOf(change), sources.get(change), notes));
+    const reviewed = resourceReview(change, action, constructPathOf(change), sources.get(change), []);
+    if (refused.has(change.address)) failures.push(preventDestroyFailure(reviewed));
+    const notes = [
+      ...failures.filter((f) => f.address === change.address).map(failureNote),
+      ...domainNotes(change),
+      ...(rename !== undefined ? [rename] : []),
+    ];
+    changes.push({ ...reviewed, notes });
   }
+  const failing = orderedFailures(failures, changes);
 
   const forgotten = plan.resourceChanges.filter((c) => c.actions.includes("forget"));
   return {
@@ -128,6 +151,17 @@ export function buildReview(input: ReviewInput): Review {
     drift: driftEntries(plan.resourceDrift),
     ...costField(input),
     outputs: outputChanges(plan.outputChanges),
+    dataLoss: dataLoss(plan.resourceChanges, before),
+    applyFailures: failures,
+    ...(failing.length > 0
+      ? {
+          partialApply: partialApply(
+            failing,
+            changes.map((c) => ({ address: c.address, action: c.action })),
+            dependenciesOf(plan.configResources, input.baseStackJson),
+          ),
+        }
+      : {}),
     notes: [
       ...new Set(renames.map(renameNote)),
       ...forgotten.map(

@@ -3,6 +3,7 @@ import { comparePerResource, sidesOf } from "./posture";
 import { FLOW_LOGS, IMDS, INGRESS, PUBLIC_IP } from "./posture-network";
 import { POLICY_ATTACHMENTS, policyFindings } from "./posture-policies";
 import { SESSION_ENCRYPTION, SESSION_LOGGING, portForwardingFindings } from "./posture-sessions";
+import { protectionFindings } from "./protections";
 import { SecurityFinding } from "./types";
 
 /** The order aspects are reported in. */
@@ -18,6 +19,7 @@ const ASPECT_ORDER: readonly SecurityFinding["aspect"][] = [
   "iam-policy",
   "kms-policy",
   "bucket-policy",
+  "protection",
 ];
 
 /**
@@ -36,6 +38,7 @@ export function securityFindings(
       (aspect) => comparePerResource(aspect, sides),
     ),
     ...policyFindings(sides),
+    ...protectionFindings(sides),
   ];
   const rank = (f: SecurityFinding) => ASPECT_ORDER.indexOf(f.aspect);
   return findings

@@ -3,7 +3,7 @@ import { FieldChange, diffEnvironments, indexByName } from "./environment-diff";
 import { ConfigResource, PlannedChange } from "./plan";
 import { referencesAt } from "./references";
 import { EnvironmentSide, Source } from "./types";
-import { commonPathPrefix, isPathPrefix } from "./values";
+import { commonPathPrefix, deepEqual, isPathPrefix, valueAt } from "./values";
 
 /**
  * Maps a construct path to the environment-file field it is built from.
@@ -63,6 +63,18 @@ export const SOURCE_RULES: readonly SourceRule[] = [
   { pattern: /^OperatorAccess(\/|$)/, field: fixed("operatorAccess"), related: [["sessionLogging"]] },
   { pattern: /^Maintenance(\/|$)/, field: fixed("maintenance") },
   { pattern: /^InstanceRole(\/|$)/, field: fixed("project"), related: [["sessionLogging"], ["maintenance"]] },
+];
+
+/**
+ * Sections of the file that other rules own: a change inside one of them is
+ * not the cause of a resource of another rule found through a common
+ * ancestor (a subnet is not removed by `network.endpoints.availabilityZoneCount`).
+ */
+const OWNED_FIELDS: readonly (readonly PathStep[])[] = [
+  ["network", "flowLogs"],
+  ["network", "endpoints"],
+  ["network", "natGateways"],
+  ["network", "subnets"],
 ];
 
 /** Fields that shape every resource (names, tags, account, Region). */
@@ -132,9 +144,34 @@ export function traceSources(context: SourceContext): Map<PlannedChange, Source>
   for (const change of context.changes) {
     if (planAction(change.actions) === "no-op") continue;
     const traced = trace(change);
-    if (traced) sources.set(change, { file: fileOf(change, context), field: renderPath(traced.field) });
+    if (traced)
+      sources.set(change, {
+        file: fileOf(change, context),
+        field: renderPath(traced.field),
+        ...(diff === undefined ? {} : fieldValues(traced.field, diff, context, isDeletion(change))),
+      });
   }
   return sources;
+}
+
+/**
+ * The values of a field that is itself one of the changes (a list element
+ * removed, a map key added, a value edited): `before` from the base file,
+ * `after` from the head file. Nothing for a field above the changes.
+ */
+function fieldValues(
+  field: readonly PathStep[],
+  diff: readonly FieldChange[],
+  context: SourceContext,
+  deletion: boolean,
+): { before?: unknown; after?: unknown } {
+  const at = (path: readonly PathStep[] | undefined) => path !== undefined && deepEqual(path, field);
+  const found =
+    diff.find((c) => (deletion ? at(c.base) : at(c.head))) ?? diff.find((c) => (deletion ? at(c.head) : at(c.base)));
+  if (found === undefined) return {};
+  const before = found.base === undefined ? undefined : valueAt(context.baseEnvironment?.json, found.base);
+  const after = found.head === undefined ? undefined : valueAt(context.environment.json, found.head);
+  return { ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
 }
 
 function isDeletion(change: PlannedChange): boolean {
@@ -159,8 +196,9 @@ function traceOne(
   if (rule === undefined) return undefined;
   if (diff === undefined) return { field: rule.field, refined: false };
 
+  // A removed list element has only its base path: it is the cause of what changes on the head side too.
   const changed = diff
-    .map((c) => (deletion ? c.base : c.head))
+    .map((c) => (deletion ? c.base : (c.head ?? c.base)))
     .filter((p): p is readonly PathStep[] => p !== undefined);
   const under = (prefixes: readonly (readonly PathStep[])[]) =>
     changed.filter((p) => prefixes.some((f) => isPathPrefix(f, p)));
@@ -175,10 +213,15 @@ function traceOne(
     fromReferences(change, context, traceAddress) ??
     refinedTo(under(rule.related)) ??
     ancestors(rule.field)
-      .map((ancestor) => refinedTo(under([ancestor])))
+      .map((ancestor) => refinedTo(under([ancestor]).filter((p) => !ownedElsewhere(p, rule.field))))
       .find((traced) => traced !== undefined) ??
     refinedTo(under(GLOBAL_FIELDS)) ?? { field: rule.field, refined: false }
   );
+}
+
+/** Whether `path` lies in a section another rule owns than the one of `field`. */
+function ownedElsewhere(path: readonly PathStep[], field: readonly PathStep[]): boolean {
+  return OWNED_FIELDS.some((owned) => isPathPrefix(owned, path) && !isPathPrefix(owned, field));
 }
 
 /**

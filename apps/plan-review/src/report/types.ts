@@ -32,7 +32,26 @@ export interface ReviewInput {
   readonly baseEnvironment?: EnvironmentSide;
   /** Where the plan comes from. */
   readonly provenance: Provenance;
+  /**
+   * What the S3 buckets the plan destroys hold, by bucket name, as read
+   * through the S3 API (the plan cannot say); absent when not read.
+   */
+  readonly bucketContents?: Readonly<Record<string, BucketContents>>;
+  /**
+   * Addresses whose `lifecycle.prevent_destroy` made `terraform plan` fail;
+   * the plan under review was made with the guard lifted, to say why.
+   */
+  readonly preventDestroyRefused?: readonly string[];
 }
+
+/** What an S3 bucket holds, as read through the S3 API. */
+export type BucketContents =
+  /** At least `count` object versions or delete markers (`more`: the listing stopped there). */
+  | { readonly kind: "objects"; readonly count: number; readonly more: boolean }
+  /** No object version and no delete marker. */
+  | { readonly kind: "empty" }
+  /** Not read: no credentials, access denied, ... */
+  | { readonly kind: "unread"; readonly reason: string };
 
 /** What Terraform does to one resource. */
 export type Action = Exclude<PlanAction, "no-op">;
@@ -41,8 +60,12 @@ export type Action = Exclude<PlanAction, "no-op">;
 export interface Source {
   /** Repository-relative path of the environment file. */
   readonly file: string;
-  /** Field path in it, e.g. `network.cidr` or `instances[0].instanceType`. */
+  /** Field path in it, down to the list element or map key, e.g. `network.availabilityZones[2]` or `tags.Owner`. */
   readonly field: string;
+  /** The field's value in the base file, when the field itself changed (absent when it was added). */
+  readonly before?: unknown;
+  /** The field's value in the head file, when the field itself changed (absent when it was removed). */
+  readonly after?: unknown;
 }
 
 /** One planned resource change (no-ops are left out). */
@@ -66,8 +89,52 @@ export interface ResourceReview {
   readonly changedAttributes: readonly string[];
   /** The environment-file field the change comes from, when it can be traced. */
   readonly source?: Source;
-  /** What Terraform does not say about this change, in plain English. */
+  /** What Terraform does not say about this change, in plain English (apply-time failures included, with their fix). */
   readonly notes: readonly string[];
+}
+
+/** An action the plan shows that the apply (or the plan itself) is expected to fail at, with the way out. */
+export interface ApplyFailure {
+  /** What fails. */
+  readonly kind: "bucket-not-empty" | "object-lock" | "versioning-locked" | "security-group-in-use" | "prevent-destroy";
+  /** The resource whose action fails. */
+  readonly address: string;
+  /**
+   * `certain`: read from AWS or by Terraform's own rule; `likely`: the usual
+   * case, not read; `possible`: depends on what is outside the plan. Only
+   * `certain` and `likely` ones are findings of `apply-failure`.
+   */
+  readonly likelihood: "certain" | "likely" | "possible";
+  /** What fails and why, with the error AWS or Terraform gives. */
+  readonly text: string;
+  /** The way out. */
+  readonly fix: string;
+}
+
+/** Data that a planned action destroys for good. */
+export interface DataLoss {
+  /** What holds the data. */
+  readonly kind: "log-group" | "bucket" | "kms-key" | "root-volume";
+  /** The resource destroyed. */
+  readonly address: string;
+  /** What is lost, in words. */
+  readonly text: string;
+  /** For a KMS key: the days until AWS deletes it (`deletion_window_in_days`). */
+  readonly pendingWindowDays?: number;
+  /** For a KMS key: the resources that still reference it, whose data encrypted with it becomes unreadable. */
+  readonly referencedBy?: readonly string[];
+}
+
+/** Where an apply with a failing action stops, in Terraform's dependency order. */
+export interface PartialApply {
+  /** The failing actions (`delete aws_s3_bucket.x`). */
+  readonly stopsAt: readonly string[];
+  /** Actions Terraform completes before it reaches them, dependencies first: already applied when it stops. */
+  readonly appliedBefore: readonly string[];
+  /** Actions that wait for them: not applied. */
+  readonly notApplied: readonly string[];
+  /** How many other actions run alongside and may or may not be applied by then. */
+  readonly alongside: number;
 }
 
 /** The statement-by-statement difference of two policy documents. */
@@ -94,7 +161,9 @@ export interface SecurityFinding {
     | "flow-logs"
     | "iam-policy"
     | "kms-policy"
-    | "bucket-policy";
+    | "bucket-policy"
+    /** A protection the stack puts in place (Object Lock, a guarding Deny, the account baseline, ...), undone or weakened. */
+    | "protection";
   /** The resource the aspect belongs to; absent for stack-wide aspects. */
   readonly address?: string;
   /** The aspect before the plan, in words. */
@@ -164,4 +233,10 @@ export interface Review {
   readonly outputs: readonly OutputChange[];
   /** Stack-level notes, such as the `moved` blocks that would keep renamed resources. */
   readonly notes: readonly string[];
+  /** Data the plan destroys for good. */
+  readonly dataLoss: readonly DataLoss[];
+  /** Actions the apply (or the plan) is expected to fail at. */
+  readonly applyFailures: readonly ApplyFailure[];
+  /** Where the apply stops, when a `certain` or `likely` failure is among the actions. */
+  readonly partialApply?: PartialApply;
 }

@@ -78,7 +78,12 @@ describe("Markdown truncation", () => {
         change({
           address,
           actions: ["delete", "create"],
-          before: { disable_api_termination: true, subnet_id: "subnet-1" },
+          // Root volumes kept: no data loss here (its truncation is tested apart).
+          before: {
+            disable_api_termination: true,
+            subnet_id: "subnet-1",
+            root_block_device: [{ delete_on_termination: false }],
+          },
           after: { disable_api_termination: true },
           afterUnknown: { subnet_id: true },
           replacePaths: [["subnet_id"]],
@@ -202,5 +207,97 @@ describe("Markdown truncation", () => {
     expect(cut).toContain("`aws_ssm_parameter.p0`");
     expect(cut).not.toContain("`aws_ssm_parameter.p49`");
     expect(sectionOf(cut, "### 6.")).toMatch(NOT_SHOWN);
+  });
+
+  describe("data gone for good and apply-time failures", () => {
+    /** 30 transcript buckets deleted (each a data loss and an apply-time failure) beside 500 updates and 300 outputs. */
+    function bucketsReview(): Review {
+      const changes: Record<string, unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        changes.push(
+          change({
+            address: `aws_s3_bucket.transcripts_${i}`,
+            actions: ["delete"],
+            before: { bucket: `transcripts-${i}`, force_destroy: false },
+          }),
+        );
+      }
+      for (let i = 0; i < 500; i++) {
+        changes.push(
+          change({
+            address: `aws_ssm_parameter.p${i}`,
+            actions: ["update"],
+            before: { value: `v${i}` },
+            after: { value: `w${i}` },
+          }),
+        );
+      }
+      return buildReview(inputOf(planOf({ changes })));
+    }
+    const buckets = bucketsReview();
+
+    it("come first, before the counts", () => {
+      const markdown = renderMarkdown(buckets);
+      const order = [
+        "**The apply will stop partway**",
+        "### Data gone for good",
+        "### Apply-time failures",
+        "### 1. Counts",
+      ];
+      const positions = order.map((text) => markdown.indexOf(text));
+      expect(positions.every((p) => p >= 0)).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    });
+
+    it.each([30000, 12000, 6000, 2500])("are kept whole while anything else can be cut (maxChars %i)", (maxChars) => {
+      const markdown = renderMarkdown(buckets, { maxChars });
+      expect(markdown.length).toBeLessThanOrEqual(maxChars);
+      const loss = sectionOf(markdown, "### Data gone for good", "### Apply-time failures");
+      const failures = sectionOf(markdown, "### Apply-time failures", "### 1. Counts");
+      if (maxChars >= 30000) {
+        expect(loss.match(/^- \*\*`aws_s3_bucket\.transcripts_\d+`\*\*/gm)).toHaveLength(30);
+        expect(failures.match(/^- \*\*`aws_s3_bucket\.transcripts_\d+`\*\* \(bucket-not-empty/gm)).toHaveLength(30);
+        expect(sectionOf(markdown, "### 6.")).toMatch(NOT_SHOWN);
+      } else {
+        // shortened last, never dropped: each entry on one short line, cut from the end, saying so
+        expect(loss.match(/^- (\*\*)?`aws_s3_bucket\.transcripts_\d+`/gm)?.length ?? 0).toBeGreaterThan(0);
+        expect(failures.match(/^- (\*\*)?`aws_s3_bucket\.transcripts_\d+`/gm)?.length ?? 0).toBeGreaterThan(0);
+        expect(markdown.indexOf("### Data gone for good")).toBeLessThan(markdown.indexOf("### 1. Counts"));
+        expect(markdown).not.toContain("### 6. Everything else\n\n<details>");
+      }
+    });
+  });
+
+  it("shortens the data loss with the destroys, before any destroy is cut, and keeps failures that depend on what is outside the plan as notes", () => {
+    const changes: Record<string, unknown>[] = [];
+    for (let i = 0; i < 25; i++) {
+      changes.push(
+        change({
+          address: `aws_instance.app_${i}`,
+          actions: ["delete", "create"],
+          before: { id: `i-${i}`, root_block_device: [{ volume_id: `vol-${i}`, volume_size: 8 }] },
+          replacePaths: [["subnet_id"]],
+        }),
+      );
+    }
+    changes.push(
+      change({
+        address: "aws_security_group.instances",
+        actions: ["delete", "create"],
+        before: { id: "sg-1", name: "x" },
+      }),
+    );
+    const review = buildReview(inputOf(planOf({ changes })));
+    expect(review.applyFailures.map((f) => f.likelihood)).toEqual(["possible"]);
+    const full = renderMarkdown(review);
+    expect(full).not.toContain("### Apply-time failures");
+    expect(full).toContain("DependencyViolation");
+    // Room for every destroy in short form, not for the data loss in full beside them.
+    const cut = renderMarkdown(review, { maxChars: 3600 });
+    expect(cut.length).toBeLessThanOrEqual(3600);
+    expect(
+      sectionOf(cut, "### Data gone for good", "### 1.").match(/^- `aws_instance\.app_\d+` \(root-volume\)$/gm),
+    ).toHaveLength(25);
+    expect(sectionOf(cut, "### 2.", "### 3.").match(/^- `aws_instance\.app_\d+` replace/gm)).toHaveLength(25);
   });
 });

@@ -33,7 +33,7 @@ describe("prod: network.cidr edited (real plan, trimmed)", () => {
     ]) {
       expect({ address, source: changeOf(review, address).source }).toEqual({
         address,
-        source: { file, field: "network.cidr" },
+        source: { file, field: "network.cidr", before: "10.20.0.0/16", after: "10.30.0.0/16" },
       });
     }
   });

@@ -22,7 +22,28 @@ function rendered(baseEnv: unknown, headEnv: unknown): { base?: string; head?: s
 }
 
 describe("environment diff", () => {
-  it("gives leaf fields, whole lists of plain values, and named items matched by name", () => {
+  it("gives plain list elements removed and added by value, a reordered list whole, and map keys one by one", () => {
+    const withPorts = (ports: number[]) => edit((env) => ((env.operatorAccess as Env).portForwarding = { ports }));
+    expect(rendered(withPorts([8080, 5432, 9000]), withPorts([8080, 9000, 3000]))).toEqual([
+      { base: "operatorAccess.portForwarding.ports[1]" },
+      { head: "operatorAccess.portForwarding.ports[2]" },
+    ]);
+    expect(rendered(withPorts([8080, 5432]), withPorts([5432, 8080]))).toEqual([
+      { base: "operatorAccess.portForwarding.ports", head: "operatorAccess.portForwarding.ports" },
+    ]);
+    const tagged = edit((env) => {
+      (env.tags as Env).CostCenter = "shared";
+      (env.tags as Env).Team = "platform";
+      delete (env.tags as Env).Owner;
+    });
+    expect(rendered(base, tagged)).toEqual([
+      { base: "tags.Owner", head: "tags.Owner" },
+      { base: "tags.CostCenter", head: "tags.CostCenter" },
+      { base: "tags.Team", head: "tags.Team" },
+    ]);
+  });
+
+  it("gives leaf fields, plain list elements, and named items matched by name", () => {
     const head = edit((env) => {
       (env.network as Env).cidr = "10.30.0.0/16";
       (env.network as Env).availabilityZones = ["eu-west-1a", "eu-west-1b"];
@@ -34,7 +55,7 @@ describe("environment diff", () => {
     });
     expect(rendered(base, head)).toEqual([
       { base: "network.cidr", head: "network.cidr" },
-      { base: "network.availabilityZones", head: "network.availabilityZones" },
+      { base: "network.availabilityZones[2]" },
       { base: "instances[0].instanceType", head: "instances[1].instanceType" },
       { base: "instances[1]" },
       { head: "instances[0]" },
@@ -89,6 +110,8 @@ describe("source tracing", () => {
     expect(sources["aws_vpc_endpoint.network_endpoints_ssm_endpoint"]).toEqual({
       file: ENV_FILE,
       field: "network.endpoints.availabilityZoneCount",
+      before: 3,
+      after: 2,
     });
   });
 
@@ -119,7 +142,12 @@ describe("source tracing", () => {
           before: { cidr_block: "10.20.160.0/20" },
         }),
       ])["aws_subnet.network_isolated_subnet_c"]?.field,
-    ).toBe("network.availabilityZones");
+    ).toBe("network.availabilityZones[2]");
+    expect(
+      sourceOf(zones, [change({ address: "aws_subnet.network_isolated_subnet_c", actions: ["delete"] })])[
+        "aws_subnet.network_isolated_subnet_c"
+      ],
+    ).toEqual({ file: ENV_FILE, field: "network.availabilityZones[2]", before: "eu-west-1c" });
     const tags = edit((env) => ((env.tags as Env).CostCenter = "shared"));
     expect(
       sourceOf(tags, [
@@ -156,6 +184,7 @@ describe("source tracing", () => {
     expect(sources["aws_instance.instances_app_2"]).toEqual({
       file: "apps/infra/environments/prod.base.json",
       field: "instances[1]",
+      before: { name: "app-2", instanceType: "t3.nano", tier: "isolated" },
     });
   });
 

@@ -27,6 +27,25 @@ export function scenarioInput(scenario: "cidr" | "mixed" | "drift"): ReviewInput
   };
 }
 
+/**
+ * A review input of the prod stack from real plans against the shipped prod
+ * as deployed (Object Lock, three zones), trimmed: `<scenario>.plan.json`,
+ * `<scenario>.cdk.tf.json` and `prod.<scenario>.json` against
+ * `deployed.cdk.tf.json` and `prod.deployed.json`.
+ */
+export function deployedInput(scenario: "s3off" | "az" | "encoff", extra: Partial<ReviewInput> = {}): ReviewInput {
+  return {
+    stack: "prod",
+    plan: fixture(`${scenario}.plan.json`),
+    stackJson: fixture(`${scenario}.cdk.tf.json`),
+    baseStackJson: fixture("deployed.cdk.tf.json"),
+    environment: { file: ENV_FILE, json: fixture(`prod.${scenario}.json`) },
+    baseEnvironment: { file: ENV_FILE, json: fixture("prod.deployed.json") },
+    provenance: { kind: "saved-plan", planFile: "apps/infra/cdktf.out/stacks/prod/prod.tfplan" },
+    ...extra,
+  };
+}
+
 /** One hand-written resource change. */
 export interface ChangeSpec {
   readonly address: string;
