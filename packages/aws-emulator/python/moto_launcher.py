@@ -35,6 +35,9 @@ certificate for 127.0.0.1.
 EC2 fidelity fixes, each a difference from AWS that would otherwise make every second plan
 replace the instances or hide what the read-back must prove:
 
+- RunInstances with an image `resolve:ssm:<parameter>`: moto kept the text as the instance's
+  ImageId, where AWS reports the AMI id the parameter held at launch (what a read-back of the
+  instance's image needs). Here it is resolved from the account's SSM, as EC2 does;
 - RunInstances from a launch template whose image is `resolve:ssm:<parameter>` (which moto
   cannot resolve): moto adds a default unencrypted gp2 root volume at /dev/sda1 and then the
   template's mappings as extra volumes. AWS uses the image's root device (/dev/xvda for Amazon
@@ -461,11 +464,29 @@ _original_prep_nics = ec2_instances.Instance.prep_nics
 _original_create_launch_template = ec2_launch_templates.LaunchTemplates.create_launch_template
 
 
+def _resolved_image_id(ec2_backend: Any, image_id: Any) -> Any:
+    """`resolve:ssm:<parameter>` as EC2 resolves it at launch: the parameter's value (an AMI id), read from the
+    SSM of the instance's account and Region (moto serves the public /aws/service/ parameters). AWS reports the
+    resolved id as the instance's ImageId; an id that does not resolve is kept as given."""
+    prefix = "resolve:ssm:"
+    if not isinstance(image_id, str) or not image_id.startswith(prefix):
+        return image_id
+    from moto.ssm.models import ssm_backends
+
+    try:
+        parameter = ssm_backends[ec2_backend.account_id][ec2_backend.region_name].get_parameter(image_id[len(prefix) :])
+    except Exception:  # a missing version or label: kept as given, as before
+        return image_id
+    return parameter.value if parameter is not None else image_id
+
+
 def _instance_init(self: Any, ec2_backend: Any, image_id: str, user_data: Any, security_groups: Any, **kwargs: Any) -> None:
     self._launcher_launch_template = kwargs.get("launch_template") or {}
     if user_data is not None and not str(user_data):
         user_data = None
     _original_instance_init(self, ec2_backend, image_id, user_data, security_groups, **kwargs)
+    # After moto's own set-up (which took the template's image when none was given): only the id reported changes.
+    self.image_id = _resolved_image_id(ec2_backend, self.image_id)
     requested = getattr(_run_instances, "disable_api_termination", None)
     if requested is not None:
         self.disable_api_termination = requested

@@ -55,6 +55,15 @@ class InstanceReadBack(unittest.TestCase):
     def user_data(self, instance_id: str) -> dict:
         return self.ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")["UserData"]
 
+    def test_image_parameter_is_resolved_as_ec2_does(self) -> None:
+        instance = self.describe(self.run_like_provider(self.template(), [self.sg]))
+        ssm = boto3.client("ssm", region_name="eu-central-1")
+        expected = ssm.get_parameter(Name=IMAGE.removeprefix("resolve:ssm:"))["Parameter"]["Value"]
+        self.assertTrue(expected.startswith("ami-"))
+        self.assertEqual(instance["ImageId"], expected)
+        image = self.ec2.describe_images(ImageIds=[instance["ImageId"]])["Images"][0]
+        self.assertRegex(image["Name"], r"^al2023-ami-2023\.")
+
     def test_termination_protection_is_kept(self) -> None:
         nic = {"DeviceIndex": 0, "SubnetId": self.subnet, "AssociatePublicIpAddress": False}
         run = self.ec2.run_instances(MinCount=1, MaxCount=1, LaunchTemplate=self.template(), NetworkInterfaces=[nic], DisableApiTermination=True)
