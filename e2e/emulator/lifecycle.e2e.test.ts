@@ -643,7 +643,10 @@ describe("deploy lifecycle against the emulator", () => {
 
   test("dev through the CI path (plan-review plan, review --plan, apply): an edited file plans exactly its change, the apply holds the state lock against a concurrent plan and re-plans clean, an older plan is refused as stale and dev's plan as prod (exit 4); meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
     // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
-    await Promise.all([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
+    // Both to their end before the test does, so that a failure of one leaves no apply of the other running
+    // into the destroys; then the first failure.
+    const settled = await Promise.allSettled([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
+    for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
   });
 
   test("destroying dev and prod leaves only the state buckets, with their state", async () => {
@@ -879,7 +882,7 @@ async function devChangeThroughCi(): Promise<void> {
     expect(concurrent.output).toMatch(/Error acquiring the state lock/);
     const applied = await applying;
     expectCode(applied, 0, "apply");
-    expect(applied.stdout).toMatch(/applied .*dev\.tfplan to dev/);
+    expect(applied.stderr).toMatch(/applied .*dev\.tfplan to dev/);
 
     const instanceTypes = async () => (await liveInstances("dev")).map((i) => i.InstanceType).sort();
     expect(await instanceTypes()).toEqual(["t3.nano", "t3.small"]);

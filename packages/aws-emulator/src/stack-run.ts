@@ -42,6 +42,7 @@ export function createWorkspace(
 ): Workspace {
   const overridesDir = path.join(root, "overrides");
   fs.mkdirSync(overridesDir, { recursive: true });
+  fs.mkdirSync(path.join(root, TEMP_DIR), { recursive: true });
   const mirror = discoverProviderMirror();
   const cliConfigFile = writeCliConfig(path.join(root, "terraform"), mirror?.path);
   return {
@@ -66,12 +67,20 @@ export function stackDir(out: string, stack: string): string {
 }
 
 /**
+ * The temporary folder of the commands a run starts, `<root>/tmp`: what they
+ * leave there when they are killed (the AWS provider's plugin folders,
+ * `/tmp/plugin<n>`, outlive a provider killed by a signal) goes with the run's
+ * root instead of staying in the system's temporary folder.
+ */
+export const TEMP_DIR = "tmp";
+
+/**
  * Environment of every child process: no credentials or profile of the
  * caller's (the emulator's static ones come from the override), none of the
  * task variables of an Nx run this may itself be part of (a nested `nx run`
  * would take itself for a recursion of that task: the commands here are what
  * a user types in a fresh shell), the generated Terraform CLI configuration,
- * and the overrides folder.
+ * the overrides folder, and {@link TEMP_DIR} as the temporary folder.
  */
 export function childEnv(ws: Workspace, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -87,6 +96,7 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
     CI: "true",
     SSM_ACCESS_TERRAFORM_OVERRIDES: ws.overridesDir,
     SSL_CERT_FILE: ws.certificateFile,
+    TMPDIR: path.join(ws.root, TEMP_DIR),
     ...extra,
   };
 }
