@@ -584,6 +584,15 @@ describe("deploy lifecycle against the emulator", () => {
           before: "eu-west-1c",
         });
         expect(az.markdown).toContain("`network.availabilityZones[2]` (`eu-west-1c` removed)");
+        // Its cost: each interface endpoint bills one AZ-hour line fewer, so the fixed monthly cost falls.
+        const ssmEndpoint = az.review.cost?.resources.find(
+          (c) => c.address === "aws_vpc_endpoint.network_endpoints_ssm_endpoint",
+        );
+        expect(ssmEndpoint?.what).toEqual(
+          expect.arrayContaining([expect.stringMatching(/^− .*3 AZs/), expect.stringMatching(/^\+ .*2 AZs/)]),
+        );
+        expect(ssmEndpoint?.deltaFixed).toBeLessThan(0);
+        expect(az.review.cost?.deltaFixed).toBeLessThan(0);
         expect(az.review.dataLoss).toEqual([]);
         expect(az.code).toBe(3); // a delete
 
