@@ -5,8 +5,8 @@
  * through the S3 API, as with real credentials), then the first of them
  * applied, so that Terraform's own error can be set against the prediction.
  * The transcript is deleted afterwards (its Object Lock is in governance
- * mode: with s3:BypassGovernanceRetention), so that prod can be destroyed;
- * what the failed apply removed, the next deploy of prod puts back.
+ * mode: with s3:BypassGovernanceRetention), so that prod can be destroyed
+ * as the failed apply left it.
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";

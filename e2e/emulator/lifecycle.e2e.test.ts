@@ -10,7 +10,6 @@ import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import * as os from "node:os";
 import {
   AuthorizeSecurityGroupIngressCommand,
   GetEbsEncryptionByDefaultCommand,
@@ -530,90 +529,77 @@ describe("deploy lifecycle against the emulator", () => {
       expect(leftBehind).toEqual([]);
     });
 
-    test("with a session transcript in prod's bucket, the review predicts BucketNotEmpty (and, against AWS, InvalidBucketState first) for sessionLogging.s3 off, data gone for good and apply-time failures first, exit 3, names the removed zone's element, weakens encryption without data loss; applying the first fails as predicted", async () => {
-      const bucket = transcriptBucket(land);
-      await writeTranscript(land, bucket);
-      try {
-        const [s3off, az, encoff] = await Promise.all([
-          predict(land, "s3off", PREDICTED_CHANGES.s3off),
-          predict(land, "az", PREDICTED_CHANGES.az),
-          predict(land, "encoff", PREDICTED_CHANGES.encoff),
-        ]);
-        expect(s3off.review.applyFailures).toEqual(
-          expect.arrayContaining([
-            expect.objectContaining({
-              kind: "bucket-not-empty",
-              address: "aws_s3_bucket.session_logging_bucket",
-              likelihood: "certain",
-              text: expect.stringMatching(/holds 1 object version \(read through the S3 API\).*BucketNotEmpty/),
-            }),
-          ]),
-        );
-        expect(s3off.review.dataLoss).toEqual([
-          expect.objectContaining({ kind: "bucket", address: "aws_s3_bucket.session_logging_bucket" }),
-        ]);
-        // Against AWS the apply stops one step earlier: S3 refuses to suspend versioning under Object Lock.
-        expect(s3off.review.applyFailures).toEqual(
-          expect.arrayContaining([
-            expect.objectContaining({
-              kind: "versioning-locked",
-              address: "aws_s3_bucket_versioning.session_logging_bucket_versioning",
-              text: expect.stringMatching(/InvalidBucketState/),
-            }),
-          ]),
-        );
-        expect(s3off.review.partialApply?.stopsAt).toEqual([
-          "delete aws_s3_bucket_versioning.session_logging_bucket_versioning",
-        ]);
-        expect(s3off.review.partialApply?.appliedBefore).toContain(
-          "delete aws_s3_bucket_object_lock_configuration.session_logging_object_lock",
-        );
-        const sections = [
-          "**The apply will stop partway**",
-          "### Data gone for good",
-          "### Apply-time failures",
-          "### 1. Counts",
-        ];
-        const at = sections.map((s) => s3off.markdown.indexOf(s));
-        expect(at.every((i) => i >= 0)).toBe(true);
-        expect([...at].sort((a, b) => a - b)).toEqual(at);
-        expect(s3off.code).toBe(3);
+    test("with a session transcript in prod's bucket, the review predicts BucketNotEmpty (and, against AWS, InvalidBucketState first) for sessionLogging.s3 off, data gone for good and apply-time failures first, exit 3, names the removed zone's element, weakens encryption without data loss; its apply is confirmed after the interrupted deploy", async () => {
+      // The transcript stays until the prediction has been applied (prodAfterReviews), which deletes it.
+      await writeTranscript(land, transcriptBucket(land));
+      const [s3off, az, encoff] = await Promise.all([
+        predict(land, "s3off", PREDICTED_CHANGES.s3off),
+        predict(land, "az", PREDICTED_CHANGES.az),
+        predict(land, "encoff", PREDICTED_CHANGES.encoff),
+      ]);
+      expect(s3off.review.applyFailures).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: "bucket-not-empty",
+            address: "aws_s3_bucket.session_logging_bucket",
+            likelihood: "certain",
+            text: expect.stringMatching(/holds 1 object version \(read through the S3 API\).*BucketNotEmpty/),
+          }),
+        ]),
+      );
+      expect(s3off.review.dataLoss).toEqual([
+        expect.objectContaining({ kind: "bucket", address: "aws_s3_bucket.session_logging_bucket" }),
+      ]);
+      // Against AWS the apply stops one step earlier: S3 refuses to suspend versioning under Object Lock.
+      expect(s3off.review.applyFailures).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: "versioning-locked",
+            address: "aws_s3_bucket_versioning.session_logging_bucket_versioning",
+            text: expect.stringMatching(/InvalidBucketState/),
+          }),
+        ]),
+      );
+      expect(s3off.review.partialApply?.stopsAt).toEqual([
+        "delete aws_s3_bucket_versioning.session_logging_bucket_versioning",
+      ]);
+      expect(s3off.review.partialApply?.appliedBefore).toContain(
+        "delete aws_s3_bucket_object_lock_configuration.session_logging_object_lock",
+      );
+      const sections = [
+        "**The apply will stop partway**",
+        "### Data gone for good",
+        "### Apply-time failures",
+        "### 1. Counts",
+      ];
+      const at = sections.map((s) => s3off.markdown.indexOf(s));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(s3off.code).toBe(3);
 
-        expect(changeOf(az.review, "aws_subnet.network_isolated_subnet_c").source).toMatchObject({
-          field: "network.availabilityZones[2]",
-          before: "eu-west-1c",
-        });
-        expect(az.markdown).toContain("`network.availabilityZones[2]` (`eu-west-1c` removed)");
-        // Its cost: each interface endpoint bills one AZ-hour line fewer, so the fixed monthly cost falls.
-        const ssmEndpoint = az.review.cost?.resources.find(
-          (c) => c.address === "aws_vpc_endpoint.network_endpoints_ssm_endpoint",
-        );
-        expect(ssmEndpoint?.what).toEqual(
-          expect.arrayContaining([expect.stringMatching(/^− .*3 AZs/), expect.stringMatching(/^\+ .*2 AZs/)]),
-        );
-        expect(ssmEndpoint?.deltaFixed).toBeLessThan(0);
-        expect(az.review.cost?.deltaFixed).toBeLessThan(0);
-        expect(az.review.dataLoss).toEqual([]);
-        expect(az.code).toBe(3); // a delete
+      expect(changeOf(az.review, "aws_subnet.network_isolated_subnet_c").source).toMatchObject({
+        field: "network.availabilityZones[2]",
+        before: "eu-west-1c",
+      });
+      expect(az.markdown).toContain("`network.availabilityZones[2]` (`eu-west-1c` removed)");
+      // Its cost: each interface endpoint bills one AZ-hour line fewer, so the fixed monthly cost falls.
+      const ssmEndpoint = az.review.cost?.resources.find(
+        (c) => c.address === "aws_vpc_endpoint.network_endpoints_ssm_endpoint",
+      );
+      expect(ssmEndpoint?.what).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^− .*3 AZs/), expect.stringMatching(/^\+ .*2 AZs/)]),
+      );
+      expect(ssmEndpoint?.deltaFixed).toBeLessThan(0);
+      expect(az.review.cost?.deltaFixed).toBeLessThan(0);
+      expect(az.review.dataLoss).toEqual([]);
+      expect(az.code).toBe(3); // a delete
 
-        expect(encoff.review.security.find((f) => f.aspect === "session-encryption")).toMatchObject({ weakened: true });
-        expect(encoff.review.dataLoss).toEqual([]);
-        expect(encoff.review.applyFailures).toEqual([]);
-        expect(encoff.markdown).not.toContain("### Data gone for good");
-        expect(encoff.code).toBe(3);
-
-        // The prediction, confirmed: Terraform stops at the bucket with the error the review named.
-        const applied = await applyPredicted(land, s3off);
-        expect(applied.code).not.toBe(0);
-        expect(applied.output).toMatch(/BucketNotEmpty/);
-        expect(applied.output).toMatch(/aws_s3_bucket\.session_logging_bucket/);
-        expect(applied.output).toMatch(
-          /aws_s3_bucket_versioning\.session_logging_bucket_versioning: Destruction complete/,
-        );
-      } finally {
-        // Prod must stay destroyable; the interrupted deploy of prod puts back what the failed apply removed.
-        await deleteTranscripts(land, bucket);
-      }
+      expect(encoff.review.security.find((f) => f.aspect === "session-encryption")).toMatchObject({ weakened: true });
+      expect(encoff.review.dataLoss).toEqual([]);
+      expect(encoff.review.applyFailures).toEqual([]);
+      expect(encoff.markdown).not.toContain("### Data gone for good");
+      expect(encoff.code).toBe(3);
+      predictedS3off = s3off;
     });
   });
 
@@ -650,11 +636,11 @@ describe("deploy lifecycle against the emulator", () => {
     expect(doctor.stdout).not.toMatch(/^✖ /m);
   });
 
-  test("dev through the CI path (plan-review plan, review --plan, apply): an edited file plans exactly its change, the apply holds the state lock against a concurrent plan and re-plans clean, an older plan is refused as stale and dev's plan as prod (exit 4); meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates", async () => {
+  test("dev through the CI path (plan-review plan, review --plan, apply): an edited file plans exactly its change, the apply holds the state lock against a concurrent plan and re-plans clean, an older plan is refused as stale and dev's plan as prod (exit 4); meanwhile prod: an apply interrupted while creating an instance converges on the next deploy, without duplicates, and then the reviewed sessionLogging.s3 off, applied, fails as the review predicted", async () => {
     // Independent accounts, emulators and folders: side by side; each environment's destroy starts when its part is done.
     // Both to their end before the test does, so that a failure of one leaves no apply of the other running
     // into the destroys; then the first failure.
-    const settled = await Promise.allSettled([devWork, destroyAfter("prod", prodInterruptedDeploy())]);
+    const settled = await Promise.allSettled([devWork, destroyAfter("prod", prodAfterReviews())]);
     for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
   });
 
@@ -760,10 +746,12 @@ async function reviewDevThroughCli(): Promise<CliReviewResult> {
     fs.writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`);
   });
   try {
-    const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-")));
+    // A temporary folder of its own: what the review leaves there is its own, whatever else runs beside it.
+    const tmpdir = path.join(land.ws.root, "review-base-tmp");
+    fs.mkdirSync(tmpdir);
     const ran = await runBlock(
       block,
-      userEnv(),
+      userEnv({ TMPDIR: tmpdir }),
       path.join(land.ws.root, "logs", "readme-review-base.log"),
       workspace.root,
     );
@@ -772,8 +760,8 @@ async function reviewDevThroughCli(): Promise<CliReviewResult> {
       encoding: "utf8",
     });
     const leftBehind = [
-      ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("ssm-access-review-") && !before.has(f)),
-      ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes("ssm-access-review-")),
+      ...fs.readdirSync(tmpdir),
+      ...worktrees.split("\n").filter((l) => l.startsWith("worktree ") && l.includes(tmpdir)),
     ];
     // Where the README says the review goes: apps/infra/.review/<env>.{md,json}.
     const reviewDir = path.join(workspace.root, "apps", "infra", ".review");
@@ -910,6 +898,30 @@ async function devChangeThroughCi(): Promise<void> {
     expect(await instanceTypes()).toEqual(["t3.nano", "t3.small"]);
   } finally {
     workspace.remove();
+  }
+}
+
+/** The review's `sessionLogging.s3` off, kept to be applied once prod has been through the interrupted deploy. */
+let predictedS3off: Awaited<ReturnType<typeof predict>> | undefined;
+
+/**
+ * Prod after its reviews: the interrupted deploy, then the prediction applied. In this order, the deploy
+ * after the interrupt only adds its instance; the failed apply last leaves prod partly changed, which the
+ * destroy takes as it is once the transcript is gone (its Object Lock is in governance mode).
+ */
+async function prodAfterReviews(): Promise<void> {
+  try {
+    await prodInterruptedDeploy();
+    if (predictedS3off === undefined)
+      throw new StepError("prod", "apply predicted", "  the review of sessionLogging.s3 off failed");
+    // The prediction, confirmed: Terraform stops at the bucket with the error the review named.
+    const applied = await applyPredicted(land, predictedS3off);
+    expect(applied.code).not.toBe(0);
+    expect(applied.output).toMatch(/BucketNotEmpty/);
+    expect(applied.output).toMatch(/aws_s3_bucket\.session_logging_bucket/);
+    expect(applied.output).toMatch(/aws_s3_bucket_versioning\.session_logging_bucket_versioning: Destruction complete/);
+  } finally {
+    await deleteTranscripts(land, transcriptBucket(land));
   }
 }
 
