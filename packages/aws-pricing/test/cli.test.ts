@@ -46,7 +46,10 @@ describe("aws-pricing estimate", () => {
     expect(hours.reduce((t: number, l: { monthly: number }) => t + l.monthly, 0)).toBeCloseTo(5 * 3 * 730 * 0.011, 2);
     const markdown = fs.readFileSync(path.join(app, ".cost", "prod.md"), "utf8");
     expect(markdown).toContain("# Monthly cost of prod");
-    expect(markdown).toContain("no price for kms.requests in eu-west-1");
+    // every line priced in eu-west-1, each source cited (the key requests' one included)
+    expect(prod.unpriced).toBe(0);
+    expect(markdown).not.toContain("no price");
+    expect(markdown).toContain("nsheinbe/MossHatch:docs/research/tech-kms-envelope-encryption.md");
     expect(output.join("\n")).toMatch(/^dev: \$[\d.,]+ a month \(fixed/m);
   });
 

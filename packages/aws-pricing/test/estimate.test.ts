@@ -3,8 +3,10 @@ import {
   FREE_TYPES,
   HOURS_PER_MONTH,
   PRICED_TYPES,
+  costReport,
   estimate,
   readSnapshot,
+  renderCostMarkdown,
   SNAPSHOT_FILE,
   stackResources,
   unknownTypes,
@@ -79,6 +81,12 @@ describe("estimate", () => {
       expect(key.monthly).toBe(1);
       expect(result.monthlyFixed).toBe(1);
       expect(result.unpriced).toBe(1);
+
+      const markdown = renderCostMarkdown(costReport("dev", result, DEFAULT_USAGE));
+      expect(markdown).toContain(
+        '**1 line has no price** in the snapshot and is left out of the totals: see the lines marked "no price".',
+      );
+      expect(markdown).toContain(`| no price | **no price** | ${nano.noPrice} |`);
     });
   });
 

@@ -114,7 +114,7 @@ describe("the cost section of a review", () => {
         ["aws_kms_key.new", "create"],
       ]);
       expect(cost?.deltaFixed).toBe(-7.03); // + $1 the key − $8.03 the endpoint's AZ-hours
-      expect(cost?.unpriced).toBe(1); // the key's requests: no price in eu-west-1, counted apart, not as $0
+      expect(cost?.unpriced).toBe(0); // the key's requests are priced in eu-west-1 too (usage, not fixed)
     });
 
     it("keeps within its row limit, the rest named as in the JSON", () => {
