@@ -57,7 +57,7 @@ describe("cost", () => {
   const UNPRICED_TYPES: Record<string, readonly string[]> = {
     "us-east-1": [],
     "eu-west-1": [],
-    "ap-southeast-5": KNOWN_INSTANCE_TYPES.filter((type) => !["t4g.medium", "m7g.large", "m7i.large"].includes(type)),
+    "ap-southeast-1": [],
     "sa-east-1": typesOf(["c7g", "r7g"]).filter(
       (type) => !["c7g.large", "c7g.xlarge", "c7g.2xlarge", "c7g.4xlarge"].includes(type),
     ),
