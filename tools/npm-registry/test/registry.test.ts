@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { REGISTRY_SCOPE, Registry, startRegistry, userConfigLines } from "../src";
+
+const execFileAsync = promisify(execFile);
+
+/** npm with only the given user configuration: no project, no workspace, no caller's settings. */
+function npm(args: string[], cwd: string, userConfig: string, token: string) {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|NX_|INIT_CWD$)/i.test(k)) env[k] = v;
+  return execFileAsync("npm", args, {
+    cwd,
+    env: { ...env, NPM_CONFIG_USERCONFIG: userConfig, NODE_AUTH_TOKEN: token, NO_UPDATE_NOTIFIER: "1" },
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("startRegistry", () => {
+  const started: Registry[] = [];
+  let work: string;
+  const start = async () => {
+    const r = await startRegistry();
+    started.push(r);
+    return r;
+  };
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "npm-registry-test-"));
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((r) => r.stop()));
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("serves a package published to it with a scoped user configuration, by range, and leaves no process or folder when stopped", async () => {
+    const registry = await start();
+    const { url, pid, dir, storage, token } = registry;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(alive(pid)).toBe(true);
+
+    const userConfig = path.join(work, "npmrc");
+    fs.writeFileSync(userConfig, `${userConfigLines(url).join("\n")}\n`);
+    const pkg = path.join(work, "probe");
+    fs.mkdirSync(pkg);
+    const name = `${REGISTRY_SCOPE}/registry-probe`;
+    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name, version: "1.2.3", main: "index.js" }));
+    fs.writeFileSync(path.join(pkg, "index.js"), "module.exports = 1;\n");
+    await npm(["publish", "--access", "public"], pkg, userConfig, token);
+    expect(fs.existsSync(path.join(storage, REGISTRY_SCOPE, "registry-probe", "registry-probe-1.2.3.tgz"))).toBe(true);
+
+    const view = await npm(["view", `${name}@^1.0.0`, "version", "dist.tarball", "--json"], work, userConfig, token);
+    expect(JSON.parse(view.stdout)).toEqual({
+      version: "1.2.3",
+      "dist.tarball": `${url}${name}/-/registry-probe-1.2.3.tgz`,
+    });
+
+    // Nothing outside the scope: no uplinks.
+    await expect(npm(["view", "left-pad", "--registry", url], work, userConfig, token)).rejects.toThrow(
+      /403 Forbidden .* not allowed to access package left-pad/,
+    );
+
+    await registry.stop();
+    expect(alive(pid)).toBe(false);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it("refuses a publish without the token", async () => {
+    const registry = await start();
+    const userConfig = path.join(work, "npmrc-no-token");
+    fs.writeFileSync(userConfig, `${REGISTRY_SCOPE}:registry=${registry.url}\n`);
+    const pkg = path.join(work, "anonymous");
+    fs.mkdirSync(pkg);
+    fs.writeFileSync(
+      path.join(pkg, "package.json"),
+      JSON.stringify({ name: `${REGISTRY_SCOPE}/anonymous`, version: "1.0.0" }),
+    );
+    await expect(npm(["publish"], pkg, userConfig, "")).rejects.toThrow(/E401|ENEEDAUTH|unauthorized/i);
+    await registry.stop();
+  });
+});
