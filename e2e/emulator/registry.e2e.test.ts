@@ -5,9 +5,19 @@
  * optional prop checked by `plan-review upgrade-check`, and a release that
  * renames a construct id stopped by `plan-review release-gate`.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Emulator, keepTempDir, makeTempDir, removeTempDir, startEmulator } from "@ssm-access/aws-emulator";
+import { REPO_ROOT } from "./apps";
 import { CONSUMER_ACCOUNT, CONSUMER_PACKAGES, CONSUMER_STACK, RegistryFlow, runRegistryFlow } from "./registry-flow";
+
+/** The text block a Markdown file shows under `<!-- output: <name> -->`: what a command printed, to compare. */
+function documentedOutput(file: string, name: string): string {
+  const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+  const m = new RegExp(`<!-- output: ${name} -->\n\`\`\`text\n([\\s\\S]*?)\`\`\`\n`).exec(text);
+  if (!m) throw new Error(`${file}: no text block under <!-- output: ${name} -->`);
+  return m[1];
+}
 
 let tmp: string;
 let emulator: Emulator | undefined;
@@ -79,6 +89,12 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     expect(result.stdout).toContain(`upgraded from ${f.previous} to ${f.minor}`);
   });
 
+  it("README.md shows the start of the upgrade check's output as it printed it", async () => {
+    const { stdout } = (await flow).upgradeCheck.result;
+    const documented = documentedOutput("README.md", "plan-review upgrade-check");
+    expect(stdout.slice(0, documented.length)).toBe(documented);
+  });
+
   it("release-gate blocks the patch that renames the instance's construct id without a moved block, naming the address", async () => {
     const f = await flow;
     const { result, json } = f.gate;
@@ -87,6 +103,11 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     const blocked = json.verdict.blocking.map((b) => b.address);
     expect(blocked).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_instance\.Instances_worker-1_/)]));
     const address = blocked.find((a) => a.startsWith("aws_instance."));
-    expect(result.stdout).toContain(`BLOCKS: consumer ${CONSUMER_STACK}: ${address}`);
+    expect(result.stdout).toContain(`BLOCKS: ${path.basename(f.consumer)} ${CONSUMER_STACK}: ${address}`);
+  });
+
+  it("CONTRIBUTING.md shows the release gate's output as it printed it", async () => {
+    const { stdout } = (await flow).gate.result;
+    expect(stdout).toBe(documentedOutput("CONTRIBUTING.md", "plan-review release-gate"));
   });
 });
