@@ -218,7 +218,8 @@ function versionOf(root: string): string {
 /** Runs the registry flow; see the file's header. */
 export async function runRegistryFlow(options: RegistryFlowOptions): Promise<RegistryFlow> {
   const { tmp, emulator } = options;
-  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const log = (line: string) => options.log?.(`${line} (at ${Math.round((Date.now() - started) / 1000)} s)`);
   const logs = path.join(tmp, "logs");
   const registry = await startRegistry({ root: tmp });
   // Every step started, awaited before the registry stops, whichever failed first.
@@ -294,7 +295,7 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
     log("installing the consumer by range");
     const consumer = path.join(tmp, "team-stack");
     const installed = track(installConsumer(consumer, registry.url, logs));
-    await Promise.all([installed, minorReleased]);
+    await Promise.all([installed.finally(() => log("consumer installed")), minorReleased]);
     const lockEntries = lockEntriesOf(consumer);
     const registryIntegrity = Object.fromEntries(
       await Promise.all(
@@ -352,7 +353,10 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
       consumerEnv,
       path.join(logs, "release-gate.log"),
     );
-    const [upgradeResult, gateResult] = await Promise.all([upgrade, gate]);
+    const [upgradeResult, gateResult] = await Promise.all([
+      upgrade.finally(() => log("upgrade-check done")),
+      gate.finally(() => log("release-gate done")),
+    ]);
     const readJson = <T>(file: string, r: CommandResult, step: string): T => {
       if (!fs.existsSync(file)) throw stepFailure(CONSUMER_STACK, step, r);
       return JSON.parse(fs.readFileSync(file, "utf8")) as T;
