@@ -89,3 +89,36 @@ describe("startRegistry", () => {
     await registry.stop();
   });
 });
+
+describe("the verdaccio devDependency", () => {
+  type LockEntry = { version?: string; dependencies?: Record<string, string>; hasInstallScript?: boolean };
+  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package-lock.json"), "utf8")) as {
+    packages: Record<string, LockEntry>;
+  };
+
+  /** Where npm finds `name` from the package at `from`: its own node_modules, then each parent's, as Node resolves. */
+  function resolve(from: string, name: string): string | undefined {
+    for (let dir = from; ; dir = dir.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, "")) {
+      const candidate = `${dir ? `${dir}/` : ""}node_modules/${name}`;
+      if (lock.packages[candidate]) return candidate;
+      if (dir === "") return undefined;
+    }
+  }
+
+  it("is pinned to 6.8.0, the last release for Node 20, and nothing it installs runs an install script", () => {
+    expect(lock.packages["node_modules/verdaccio"]?.version).toBe("6.8.0");
+    const seen = new Set<string>();
+    const queue = ["node_modules/verdaccio"];
+    while (queue.length > 0) {
+      const at = queue.pop() as string;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      for (const dep of Object.keys(lock.packages[at]?.dependencies ?? {})) {
+        const found = resolve(at, dep);
+        if (found) queue.push(found);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(100);
+    expect([...seen].filter((p) => lock.packages[p]?.hasInstallScript)).toEqual([]);
+  });
+});
