@@ -7,7 +7,10 @@
  *
  * `stop()` kills the server by its process id (SIGTERM, SIGKILL after a
  * grace period) and removes the folder. Both also happen when this process
- * exits or receives SIGINT, SIGTERM or SIGHUP before `stop()` was called.
+ * exits or receives SIGINT, SIGTERM or SIGHUP before `stop()` was called;
+ * and since a Jest sandbox's process handlers never run, the server itself
+ * watches this process and, once it is gone, removes the folder and exits
+ * (`bin/serve-while-parent.js`).
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -92,6 +95,9 @@ function freePort(): Promise<number> {
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** Runs Verdaccio while its parent lives. */
+const SERVE_WHILE_PARENT = path.join(__dirname, "..", "bin", "serve-while-parent.js");
+
 /** Starts a registry and makes a user; see the file's header. */
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   const dir = fs.mkdtempSync(path.join(options.root ?? os.tmpdir(), "npm-registry-"));
@@ -144,7 +150,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   try {
     const port = await freePort();
     const log = fs.openSync(logFile, "a");
-    const child = spawn(process.execPath, [VERDACCIO_BIN, "--config", config, "--listen", `127.0.0.1:${port}`], {
+    const args = [String(process.pid), dir, VERDACCIO_BIN, "--config", config, "--listen", `127.0.0.1:${port}`];
+    const child = spawn(process.execPath, [SERVE_WHILE_PARENT, ...args], {
       cwd: dir,
       env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", log, log],

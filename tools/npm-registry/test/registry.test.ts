@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
+import { execFile, spawn } from "node:child_process";
 import * as os from "node:os";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { REGISTRY_SCOPE, Registry, startRegistry, userConfigLines } from "../src";
@@ -28,23 +28,21 @@ function alive(pid: number): boolean {
 
 describe("startRegistry", () => {
   const started: Registry[] = [];
-  let work: string;
+  /** A registry, and a folder for the client's files inside its own (removed with it, also on interrupt). */
   const start = async () => {
     const r = await startRegistry();
     started.push(r);
-    return r;
+    const work = path.join(r.dir, "client");
+    fs.mkdirSync(work);
+    return { registry: r, work };
   };
 
-  beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "npm-registry-test-"));
-  });
   afterAll(async () => {
     await Promise.all(started.map((r) => r.stop()));
-    fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("serves a package published to it with a scoped user configuration, by range, and leaves no process or folder when stopped", async () => {
-    const registry = await start();
+    const { registry, work } = await start();
     const { url, pid, dir, storage, token } = registry;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(alive(pid)).toBe(true);
@@ -76,7 +74,7 @@ describe("startRegistry", () => {
   });
 
   it("refuses a publish without the token", async () => {
-    const registry = await start();
+    const { registry, work } = await start();
     const userConfig = path.join(work, "npmrc-no-token");
     fs.writeFileSync(userConfig, `${REGISTRY_SCOPE}:registry=${registry.url}\n`);
     const pkg = path.join(work, "anonymous");
@@ -120,5 +118,27 @@ describe("the verdaccio devDependency", () => {
     }
     expect(seen.size).toBeGreaterThan(100);
     expect([...seen].filter((p) => lock.packages[p]?.hasInstallScript)).toEqual([]);
+  });
+});
+
+describe("bin/serve-while-parent.js", () => {
+  it("exits and removes the registry's folder once the process that started it is gone", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "serve-while-parent-"));
+    try {
+      // A server that would run forever, and a parent that ends after a moment.
+      const server = path.join(dir, "server.js");
+      fs.writeFileSync(server, "setInterval(() => undefined, 1000);\n");
+      const parent = spawn("sleep", ["1"], { stdio: "ignore" });
+      const watched = spawn(
+        process.execPath,
+        [path.join(__dirname, "..", "bin", "serve-while-parent.js"), String(parent.pid), dir, server],
+        { stdio: "ignore" },
+      );
+      const code = await new Promise<number | null>((resolve) => watched.once("exit", (c) => resolve(c)));
+      expect(code).toBe(0);
+      expect(fs.existsSync(dir)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
