@@ -319,19 +319,20 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
 
     log(`publishing ${versionOf(nextRoot)}; deploying the consumer`);
     const minor = versionOf(nextRoot);
-    const [, deployed] = await Promise.all([
-      nx(nextRoot, "publish-minor", ["release", "publish"]),
-      track(deployConsumer(consumer, consumerEnv, tmp, logs)),
-    ]);
-
-    // The rename goes into the same copy, after the minor: the next patch.
-    edit(nextRoot, "packages/compute/src/private-instances.ts", INSTANCE_ID_LINE, RENAMED_INSTANCE_ID_LINE);
-    writePlan(nextRoot, "compute-instance-id.md", { compute: "patch" }, "Internal tidying of `PrivateInstances`.");
-    git(nextRoot, ["add", "-A"]);
-    git(nextRoot, ["commit", "-q", "-m", "compute: the instance's construct id"]);
-    const renamedPublished = nx(nextRoot, "release-renamed", ["release", "--skip-publish"]).then(() =>
-      nx(nextRoot, "publish-renamed", ["release", "publish"]),
-    );
+    const minorPublished = nx(nextRoot, "publish-minor", ["release", "publish"]);
+    const deploying = track(deployConsumer(consumer, consumerEnv, tmp, logs));
+    // The rename goes into the same copy once the minor is published (the next patch), while the consumer deploys.
+    const renamedPublished = minorPublished.then(async () => {
+      edit(nextRoot, "packages/compute/src/private-instances.ts", INSTANCE_ID_LINE, RENAMED_INSTANCE_ID_LINE);
+      writePlan(nextRoot, "compute-instance-id.md", { compute: "patch" }, "Internal tidying of `PrivateInstances`.");
+      git(nextRoot, ["add", "-A"]);
+      git(nextRoot, ["commit", "-q", "-m", "compute: the instance's construct id"]);
+      await nx(nextRoot, "release-renamed", ["release", "--skip-publish"]);
+      await nx(nextRoot, "publish-renamed", ["release", "publish"]);
+      return versionOf(nextRoot);
+    });
+    track(renamedPublished);
+    const [, deployed] = await Promise.all([minorPublished, deploying]);
 
     log(`upgrade-check ${previous} → ${minor}`);
     const upgradeJsonFile = path.join(tmp, "upgrade-check.json");
@@ -343,8 +344,7 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
         path.join(logs, "upgrade-check.log"),
       ),
     );
-    await renamedPublished;
-    const renamed = versionOf(nextRoot);
+    const renamed = await renamedPublished;
     log(`release-gate ${previous} → ${renamed}`);
     const gateJsonFile = path.join(tmp, "release-gate.json");
     const gate = runApp(

@@ -3,7 +3,7 @@
  * another would do to what it has deployed, before it does anything.
  *
  * In a copy of the project (its own `node_modules`, `cdktf.out` and state
- * files are never written): the project's cdktf app (`cdktf.json` `app`) is
+ * files are never written; `.git` and `.terraform` folders are not copied): the project's cdktf app (`cdktf.json` `app`) is
  * synthesized with the installed packages (the base), then
  * `npm install @ssm-access/<each>@<to>` runs with the project's npm
  * configuration, the app is synthesized again, and each stack is planned
@@ -186,7 +186,7 @@ export async function upgradeCheck(options: UpgradeCheckOptions): Promise<Upgrad
       recursive: true,
       filter: (src) => {
         const rel = path.relative(projectDir, src);
-        return rel !== "node_modules" && rel !== output && path.basename(src) !== ".terraform";
+        return rel !== "node_modules" && rel !== output && ![".terraform", ".git"].includes(path.basename(src));
       },
     });
     const env = projectEnv(options.env ?? process.env, copy);
