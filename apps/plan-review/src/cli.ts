@@ -2,7 +2,8 @@
 /**
  * `plan-review review --stack=<env> (--base=<ref> | --plan=<file>)`,
  * `plan-review plan --stack=<env>`, `plan-review apply --stack=<env> --plan=<file>`
- * and `plan-review environments [--affected --base=<ref>] [--json]`, run as
+ * `plan-review environments [--affected --base=<ref>] [--json]`, `plan-review
+ * upgrade-check` and `plan-review release-gate`, run as
  * the `plan-review` bin from the workspace or any folder inside it.
  */
 import * as fs from "node:fs";
@@ -28,11 +29,13 @@ import { destroyedBuckets, readBucketContents } from "./bucket-contents";
 import { planWithCredentials, readSavedPlan } from "./saved-plan";
 import { DEFAULT_FAIL_ON, FailOn, Review, ReviewInput, buildReview, exitCodeOf, renderMarkdown } from "./report";
 import { costIncreaseExceeds, splitCostIncrease } from "./report/cost";
+import { UPGRADE_USAGE, isUpgradeCommand, parseUpgradeCommand, runUpgradeCommand } from "./upgrade/commands";
 
 export const USAGE = `Usage:
   plan-review review --stack=<env> --base=<git ref> [options]   plan the working tree against <ref> deployed into a local AWS emulator (no credentials)
   plan-review review --stack=<env> --plan=<file> [options]      review a plan saved against real AWS (by \`plan\`, or \`terraform show -json\` output)
   plan-review plan --stack=<env> [--app=<dir>]                 synthesize and \`terraform plan -out\` with your credentials; keeps the plan file
+${UPGRADE_USAGE}
 
 Options:
 ${STACK_OPTIONS_USAGE}
@@ -328,6 +331,17 @@ export function readBaseApp(
 
 /** The command: returns the exit code (see {@link USAGE}). */
 export function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd()): Promise<number> {
+  if (isUpgradeCommand(argv))
+    return runCli(
+      {
+        name: "plan-review",
+        usage: USAGE,
+        parse: (args) => parseUpgradeCommand(args, cwd, parseFailOn),
+        run: (c) => runUpgradeCommand(c, io, cwd, (stack, base) => reviewShipped(stack, base, io, cwd)),
+      },
+      argv,
+      io,
+    );
   return runCli(
     { name: "plan-review", usage: USAGE, parse: (args) => parseCommand(args, cwd), run: (c) => run(c, io, cwd) },
     argv,
@@ -390,6 +404,13 @@ async function run(command: Command, io: CliIo, cwd: string): Promise<number> {
   );
   const code = exitCodeOf(review, command.failOn);
   return costIncreaseExceeds(review.cost, command.costIncrease) ? 3 : code;
+}
+
+/** The review of a shipped environment planned against `base` deployed into the emulator (the release gate's). */
+async function reviewShipped(stack: string, base: string, io: CliIo, cwd: string): Promise<Review> {
+  const command = parseCommand(["review", `--stack=${stack}`, `--base=${base}`], cwd);
+  if (command.command !== "review") throw new Error("unreachable");
+  return buildReview((await reviewInput(command, io)).input);
 }
 
 /** `environments`: the list (one name a line, or JSON for a workflow matrix). */

@@ -5,3 +5,7 @@ export * from "./saved-plan";
 export { main, parseCommand, parseFailOn, USAGE } from "./cli";
 export type { Command } from "./cli";
 export * from "./managed-drift";
+export * from "./upgrade/upgrade-check";
+export * from "./upgrade/release-gate";
+export { parseUpgradeCommand, isUpgradeCommand } from "./upgrade/commands";
+export type { UpgradeCommand } from "./upgrade/commands";

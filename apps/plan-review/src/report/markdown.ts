@@ -46,9 +46,14 @@ function inlineValue(value: unknown, max = 200): string {
 
 /** The label of where the plan comes from. */
 export function provenanceLabel(provenance: Provenance): string {
-  return provenance.kind === "emulated-baseline"
-    ? `Predicted against an emulated baseline (${provenance.base})`
-    : `From a saved plan: ${provenance.planFile}`;
+  switch (provenance.kind) {
+    case "emulated-baseline":
+      return `Predicted against an emulated baseline (${provenance.base})`;
+    case "saved-plan":
+      return `From a saved plan: ${provenance.planFile}`;
+    case "upgrade":
+      return `The @ssm-access packages upgraded from ${provenance.from} to ${provenance.to} in ${provenance.project}, planned against its deployed state`;
+  }
 }
 
 const REASONS: Readonly<Record<string, string>> = {

@@ -24,7 +24,7 @@ function checkInput(input: ReviewInput): void {
   if (typeof input.stack !== "string" || input.stack === "") throw new Error("review input: stack is missing");
   if (!input.environment || typeof input.environment.file !== "string")
     throw new Error("review input: environment.file is missing");
-  if (!input.provenance || (input.provenance.kind !== "emulated-baseline" && input.provenance.kind !== "saved-plan")) {
+  if (!input.provenance || !["emulated-baseline", "saved-plan", "upgrade"].includes(input.provenance.kind)) {
     throw new Error("review input: provenance is missing");
   }
 }

@@ -14,7 +14,9 @@ export type Provenance =
   /** Planned against an emulated deployment of a base revision, e.g. `main (1a2b3c4)`. */
   | { readonly kind: "emulated-baseline"; readonly base: string }
   /** A plan file saved by `terraform plan -out`. */
-  | { readonly kind: "saved-plan"; readonly planFile: string };
+  | { readonly kind: "saved-plan"; readonly planFile: string }
+  /** Planned against a consumer project's deployed state after moving its `@ssm-access` packages `from` → `to`. */
+  | { readonly kind: "upgrade"; readonly from: string; readonly to: string; readonly project: string };
 
 /** Everything a review is built from. */
 export interface ReviewInput {
