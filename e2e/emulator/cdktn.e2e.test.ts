@@ -1,7 +1,7 @@
 /**
  * The shipped app deployed by the CDK Terrain CLI (`cdktn deploy`), in a
  * project outside the workspace that installed the packed packages the way
- * the root README's "Moving to CDK Terrain" says: `cdktf` aliased to `cdktn`
+ * docs/cdk-terrain.md says: `cdktf` aliased to `cdktn`
  * and `constructs` pinned through npm `overrides`, and a plain `npm install`.
  * Dev goes into an emulated account of its own (its own landscape, beside the
  * lifecycle test's), re-plans clean, and is destroyed by `cdktn destroy`.

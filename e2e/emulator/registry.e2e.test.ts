@@ -89,9 +89,9 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     expect(result.stdout).toContain(`upgraded from ${f.previous} to ${f.minor}`);
   });
 
-  it("README.md shows the start of the upgrade check's output as it printed it", async () => {
+  it("docs/upgrade-check.md shows the start of the upgrade check's output as it printed it", async () => {
     const { stdout } = (await flow).upgradeCheck.result;
-    const documented = documentedOutput("README.md", "plan-review upgrade-check");
+    const documented = documentedOutput("docs/upgrade-check.md", "plan-review upgrade-check");
     expect(stdout.slice(0, documented.length)).toBe(documented);
   });
 

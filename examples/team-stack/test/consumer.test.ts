@@ -24,7 +24,7 @@ import { engineVersion, stackDifference } from "./support/stack-diff";
  * the lowest ones. publint and Are the Types Wrong check every tarball.
  *
  * The project also holds the shipped app (`apps/infra`'s compiled code and
- * environment files), and then moves to CDK Terrain as the root README says:
+ * environment files), and then moves to CDK Terrain as docs/cdk-terrain.md says:
  * `cdktf` aliased to `cdktn` and `constructs` pinned, through npm `overrides`,
  * and a plain `npm install`. It compiles and synthesizes again, and every
  * stack must be the cdktf leg's byte for byte but for `//.metadata.version`.

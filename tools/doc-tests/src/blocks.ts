@@ -150,11 +150,15 @@ export function parseDocBlocks(file: string, text: string): DocBlocks {
 
 /**
  * The Markdown files whose commands are documented for users: the root
- * README, CONTRIBUTING.md, and the README of every project (`packages/*`,
- * `apps/*`, `tools/*`, `e2e/*`, `examples/*`), relative to `root`.
+ * README, CONTRIBUTING.md, the guides in `docs/`, and the README of every
+ * project (`packages/*`, `apps/*`, `tools/*`, `e2e/*`, `examples/*`),
+ * relative to `root`.
  */
 export function documentedFiles(root: string): string[] {
   const files = ["README.md", "CONTRIBUTING.md"].filter((f) => fs.existsSync(path.join(root, f)));
+  const docs = path.join(root, "docs");
+  if (fs.existsSync(docs))
+    for (const name of fs.readdirSync(docs).sort()) if (name.endsWith(".md")) files.push(path.join("docs", name));
   for (const group of ["packages", "apps", "tools", "e2e", "examples"]) {
     const dir = path.join(root, group);
     if (!fs.existsSync(dir)) continue;

@@ -1,7 +1,7 @@
 /**
  * CDK Terrain (`cdktn`), the community continuation of cdktf: what a project
- * on cdktf changes in its `package.json` to run on it. The root README's
- * "Moving to CDK Terrain" shows exactly these lines (`test/readme.test.ts`),
+ * on cdktf changes in its `package.json` to run on it. docs/cdk-terrain.md
+ * ("Moving to CDK Terrain") shows exactly these lines (`test/readme.test.ts`),
  * and the consumer test applies them to its cdktf project.
  */
 
