@@ -89,11 +89,14 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     expect(result.stdout).toContain(`upgraded from ${f.previous} to ${f.minor}`);
   });
 
-  it("docs/upgrade-check.md shows the start of the upgrade check's output as it printed it", async () => {
-    const { stdout } = (await flow).upgradeCheck.result;
-    const documented = documentedOutput("docs/upgrade-check.md", "plan-review upgrade-check");
-    expect(stdout.slice(0, documented.length)).toBe(documented);
-  });
+  it.each(["README.md", "docs/upgrade-check.md"])(
+    "%s shows the start of the upgrade check's output as it printed it",
+    async (file) => {
+      const { stdout } = (await flow).upgradeCheck.result;
+      const documented = documentedOutput(file, "plan-review upgrade-check");
+      expect(stdout.slice(0, documented.length)).toBe(documented);
+    },
+  );
 
   it("release-gate blocks the patch that renames the instance's construct id without a moved block, naming the address", async () => {
     const f = await flow;
