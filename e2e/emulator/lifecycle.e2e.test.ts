@@ -52,6 +52,7 @@ import {
   emulatorOf,
   openLandscape,
   outDir,
+  providerPoolOf,
   PlanJson,
   runCdktf,
   retriesMade,
@@ -670,6 +671,15 @@ describe("deploy lifecycle against the emulator", () => {
         "PendingDeletion",
       );
     }
+  });
+
+  test("the stack folders' Terraform commands borrowed running AWS providers from the pool, far fewer than one start each", () => {
+    const pool = providerPoolOf(land.ws.root);
+    expect(pool).toBeDefined();
+    const { started, leases } = pool?.counts ?? { started: 0, leases: 0 };
+    console.log(`provider pool: ${leases} commands served by ${started} provider processes`);
+    expect(leases).toBeGreaterThan(20);
+    expect(started).toBeLessThan(leases / 2);
   });
 });
 

@@ -8,3 +8,4 @@ export * from "./sdk";
 export { holdUntil, firstSignal, parseUp, parseUpOutput, signalExitCode } from "./cli";
 export type { UpOutput } from "./cli";
 export * from "./cleanup";
+export { ProviderPool, providerPoolEnv, providerPoolOf, closeProviderPools } from "./provider-pool";

@@ -14,6 +14,7 @@ import { EMULATOR_CREDENTIALS, providerAccount, s3Backend } from "./override";
 import { sdkConfig } from "./sdk";
 import { EMULATOR_ARTIFACTS } from "./allowlist";
 import { Change, PlanJson, changesOf, describeChanges, unexplainedChanges } from "./plan";
+import { closeProviderPools } from "./provider-pool";
 import {
   StepError,
   Workspace,
@@ -94,6 +95,7 @@ export async function openLandscape(repoRoot: string, environments: readonly str
   const root = makeTempDir("ssm-access-emulator-");
   const emulators: Emulator[] = [];
   const close = async (keepFiles = false) => {
+    closeProviderPools(root);
     await Promise.all(emulators.map((e) => e.stop()));
     if (keepFiles) keepTempDir(root);
     else removeTempDir(root);

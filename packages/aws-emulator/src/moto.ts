@@ -6,6 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { trackChild, trackFolder, untrackFolder } from "./cleanup";
+import { closeProviderPools } from "./provider-pool";
 
 /** The moto version the SSM gap fillers (`python/moto_launcher.py`) were written and tested for. */
 export const TESTED_MOTO_VERSION = "5.2.1";
@@ -237,8 +238,9 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
-/** Deletes a folder made by {@link makeTempDir}. */
+/** Deletes a folder made by {@link makeTempDir}, after stopping the provider pools kept in it. */
 export function removeTempDir(dir: string): void {
+  closeProviderPools(dir);
   fs.rmSync(dir, { recursive: true, force: true });
   untrackFolder(dir);
 }

@@ -13,6 +13,7 @@ import {
 } from "@ssm-access/terraform-kit";
 import { EMULATOR_TRANSIENT_ERRORS } from "./allowlist";
 import { trackChild } from "./cleanup";
+import { providerPoolEnv } from "./provider-pool";
 import { EMULATOR_OVERRIDE_FILE, EndpointsByAccount, emulatorOverride } from "./override";
 
 /** Where a lifecycle run keeps its files; everything lives under `root`, removed at the end. */
@@ -80,7 +81,8 @@ export const TEMP_DIR = "tmp";
  * task variables of an Nx run this may itself be part of (a nested `nx run`
  * would take itself for a recursion of that task: the commands here are what
  * a user types in a fresh shell), the generated Terraform CLI configuration,
- * the overrides folder, and {@link TEMP_DIR} as the temporary folder.
+ * the overrides folder, {@link TEMP_DIR} as the temporary folder, and the
+ * workspace's AWS provider pool on the `PATH` (`provider-pool.ts`).
  */
 export function childEnv(ws: Workspace, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -97,6 +99,7 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
     SSM_ACCESS_TERRAFORM_OVERRIDES: ws.overridesDir,
     SSL_CERT_FILE: ws.certificateFile,
     TMPDIR: path.join(ws.root, TEMP_DIR),
+    ...providerPoolEnv(ws.root),
     ...extra,
   };
 }
