@@ -62,7 +62,7 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(AWS_|SSM_ACCESS_|NX_)/.test(key) && key !== "CDKTF_OUTDIR") env[key] = value;
   }
-  return { ...env, NX_DAEMON: "false", FORCE_COLOR: "0", ...extra };
+  return { ...env, NX_DAEMON: "false", NX_ISOLATE_PLUGINS: "false", FORCE_COLOR: "0", ...extra };
 }
 
 /**

@@ -11,6 +11,8 @@ module.exports = {
   testTimeout: 600000,
   // The CDK Terrain deploy (cdktn.e2e.test.ts) has its own landscape: it runs beside the lifecycle, mostly waiting.
   maxWorkers: 2,
+  // Each step with its duration: where the tier's minutes go.
+  verbose: true,
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }],
   },

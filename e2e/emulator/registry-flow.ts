@@ -123,7 +123,15 @@ function shellEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
     if (!/^(npm_|NX_|INIT_CWD$|AWS_|CDKTF_|TF_CLI_CONFIG_FILE$)/i.test(k)) env[k] = v;
-  return { ...env, NO_UPDATE_NOTIFIER: "1", NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", CI: "true" };
+  return {
+    ...env,
+    NO_UPDATE_NOTIFIER: "1",
+    NX_DAEMON: "false",
+    NX_NO_CLOUD: "true",
+    NX_TUI: "false",
+    NX_ISOLATE_PLUGINS: "false",
+    CI: "true",
+  };
 }
 
 async function ok(stack: string, step: string, running: Promise<CommandResult>): Promise<CommandResult> {

@@ -24,7 +24,7 @@ const PLANS_DIR = path.join(".nx", "version-plans");
 /** Nx's own environment, without what the outer `nx run` set for its task. */
 function nxEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("NX_")));
-  return { ...env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false" };
+  return { ...env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", NX_ISOLATE_PLUGINS: "false" };
 }
 
 /** The version a relative bump gives before 1.0 as nx.json says (adjustSemverBumpsForZeroMajorVersion): breaking → minor, feature and fix → patch. */

@@ -165,9 +165,21 @@ export class ProviderPool {
   }
 }
 
+/**
+ * The SDK loggers a provider in debug mode writes at trace level unless told
+ * otherwise (megabytes per plan, which Terraform would discard): off, unless
+ * the command asked for logs with `TF_LOG`.
+ */
+const QUIET_SDK_LOGS = Object.fromEntries(
+  ["TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_MUX", "TF_LOG_SDK_HELPER_SCHEMA", "TF_LOG_SDK_FRAMEWORK"].map((v) => [
+    v,
+    "off",
+  ]),
+);
+
 /** Starts `binary -debug` and resolves once it prints where Terraform reaches it. */
 function startProvider(binary: string, env: Record<string, string>): Promise<Provider> {
-  const own = { ...env };
+  const own = { ...(env.TF_LOG ? {} : QUIET_SDK_LOGS), ...env };
   delete own.TF_REATTACH_PROVIDERS;
   const child = spawn(binary, ["-debug"], { env: own, stdio: ["ignore", "pipe", "pipe"], detached: true });
   trackChild(child, true);

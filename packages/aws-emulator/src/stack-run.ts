@@ -94,6 +94,7 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
     AWS_EC2_METADATA_DISABLED: "true",
     NX_DAEMON: "false",
     NX_NO_CLOUD: "true",
+    NX_ISOLATE_PLUGINS: "false",
     FORCE_COLOR: "0",
     CI: "true",
     SSM_ACCESS_TERRAFORM_OVERRIDES: ws.overridesDir,

@@ -39,7 +39,8 @@ export interface RunBlockOptions {
  * settings for the outer `npm test`, which point at the original workspace),
  * `NX_*` (the outer task's), `JEST_WORKER_ID`, and every `PATH` entry inside
  * `workspaceRoot` (the outer run's `node_modules/.bin`, so `npx` finds the
- * copy's bins, not the original's). Nx runs without its daemon and its cloud.
+ * copy's bins, not the original's). Nx runs without its daemon and its cloud,
+ * and with its project-graph plugins in its own process (each command is short).
  */
 export function blockEnv(workspaceRoot: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const root = path.resolve(workspaceRoot);
@@ -58,7 +59,7 @@ export function blockEnv(workspaceRoot: string, base: NodeJS.ProcessEnv = proces
     .split(path.delimiter)
     .filter((dir) => dir !== "" && !inside(dir))
     .join(path.delimiter);
-  return { ...env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false" };
+  return { ...env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", NX_ISOLATE_PLUGINS: "false" };
 }
 
 type Cleanup = () => void;

@@ -107,6 +107,7 @@ describe("blockEnv", () => {
       NX_DAEMON: "false",
       NX_NO_CLOUD: "true",
       NX_TUI: "false",
+      NX_ISOLATE_PLUGINS: "false",
     });
   });
 
