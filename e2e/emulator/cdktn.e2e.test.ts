@@ -37,6 +37,7 @@ import {
   stackDir,
   stateLocation,
   stepFailure,
+  synth,
   terraform,
   unexplainedChanges,
   type CommandResult,
@@ -44,6 +45,12 @@ import {
 import { REPO_ROOT } from "./apps";
 
 const CDKTN_VERSION = "0.24.0";
+/** The engine this workspace synthesizes with. */
+const CDKTF_VERSION = (
+  JSON.parse(fs.readFileSync(require.resolve("cdktf/package.json", { paths: [REPO_ROOT] }), "utf8")) as {
+    version: string;
+  }
+).version;
 const CDKTN_CONSTRUCTS = "10.7.0";
 /** A Node release `cdktn-cli` 0.24 accepts (engines: >= 22.19). */
 const CLI_NODE_VERSION = "22.23.5";
@@ -266,6 +273,25 @@ describe(`the shipped app on CDK Terrain (cdktn ${CDKTN_VERSION}, cdktn-cli ${CD
     const unexplained = unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS);
     if (unexplained.length > 0)
       throw new StepError(ENV, "second plan", `  changes a re-plan should not have:\n${describeChanges(unexplained)}`);
+  });
+
+  it(`the dev stack cdktf ${CDKTF_VERSION} synthesizes plans clean against the state \`cdktn deploy\` wrote: same resources, same addresses, same state`, async () => {
+    const l = await landscape;
+    const out = path.join(tmp, "out", "cdktf-dev");
+    await synth(l.ws, out, [ENV]);
+    const dir = stackDir(out, ENV);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"))["//"].metadata.version).toBe(
+      CDKTF_VERSION,
+    );
+    await terraform(l.ws, dir, ENV, ["init", "-input=false"], "init cdktf");
+    const plan = await planJson(l.ws, dir, ENV, "plan cdktf");
+    const unexplained = unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS);
+    if (unexplained.length > 0)
+      throw new StepError(
+        ENV,
+        "cdktf plan",
+        `  changes the other engine's stack should not have:\n${describeChanges(unexplained)}`,
+      );
   });
 
   it("destroys dev with `cdktn destroy`, leaving an empty state", async () => {

@@ -52,7 +52,6 @@ import {
   emulatorOf,
   openLandscape,
   outDir,
-  providerPoolEnv,
   providerPoolOf,
   PlanJson,
   runCdktf,
@@ -821,8 +820,7 @@ async function devChangeThroughCi(): Promise<void> {
     fs.writeFileSync(file, `${JSON.stringify(dev, null, 2)}\n`);
   });
   try {
-    // The landscape's provider pool on the PATH, as for every command of its own.
-    const env = userEnv({ ...emulatorVariables(land, "dev"), ...providerPoolEnv(land.ws.root) });
+    const env = userEnv(emulatorVariables(land, "dev"));
     const app = path.join(workspace.root, "apps", "infra");
     const cli = (step: string, args: string[]) =>
       runApp("plan-review", [...args, `--app=${app}`], {

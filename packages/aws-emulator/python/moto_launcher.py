@@ -114,6 +114,8 @@ import moto.ec2.responses.vpcs as ec2_vpc_responses
 import moto.s3.models as s3_models
 import moto.s3.responses as s3_responses
 from moto.iam.access_control import PermissionResult
+import moto.iam.exceptions as iam_exceptions
+import moto.iam.models as iam_models
 
 TESTED_MOTO_VERSION = "5.2.1"
 
@@ -751,6 +753,15 @@ def _put_object_lock_configuration(
     bucket.default_lock_years = years
 
 
+def _remove_role_from_instance_profile(self: Any, profile_name: str, role_name: str) -> None:
+    """Removes the role; a role the profile does not hold is NoSuchEntity (404), as IAM answers, not moto's 500."""
+    profile = self.get_instance_profile(profile_name)
+    role = self.get_role(role_name)
+    if role not in profile.roles:
+        raise iam_exceptions.NotFoundException(f"The role {role_name} is not in instance profile {profile_name}.")
+    profile.roles.remove(role)
+
+
 def check_gaps() -> None:
     """Fails when the installed moto is not shaped like the one these patches fill."""
     problems = []
@@ -783,6 +794,10 @@ def check_gaps() -> None:
         problems.append("S3Backend.put_object_lock_configuration changed its parameters")
     if not callable(getattr(moto_server, "run_simple", None)):
         problems.append("moto.server no longer calls run_simple")
+    if list(inspect.signature(iam_models.IAMBackend.remove_role_from_instance_profile).parameters) != [
+        "self", "profile_name", "role_name"
+    ] or not hasattr(iam_exceptions, "NotFoundException"):
+        problems.append("IAMBackend.remove_role_from_instance_profile changed its parameters")
     if not hasattr(ssm_models.SimpleSystemManagerBackend, "_validate_resource_type_and_id"):
         problems.append("SimpleSystemManagerBackend._validate_resource_type_and_id is gone")
     if problems:
@@ -815,6 +830,7 @@ def apply_patches() -> list[str]:
     s3_responses.S3Response.setup_class = _s3_setup_class
     s3_models.FakeBucket.get_permission = _bucket_get_permission
     s3_models.S3Backend.put_object_lock_configuration = _put_object_lock_configuration
+    iam_models.IAMBackend.remove_role_from_instance_profile = _remove_role_from_instance_profile
     moto_server.run_simple = _run_simple
     return added
 

@@ -247,3 +247,17 @@ class ObjectLockOnBucketWithObjects(unittest.TestCase):
             with self.assertRaises(s3.exceptions.ClientError) as refused:
                 s3.delete_bucket(Bucket="transcripts")
             self.assertEqual(refused.exception.response["Error"]["Code"], "BucketNotEmpty")
+
+
+class InstanceProfileRoleRemoval(unittest.TestCase):
+    def test_removing_a_role_the_profile_no_longer_holds_is_no_such_entity(self) -> None:
+        with mock_aws():
+            iam = boto3.client("iam", region_name="us-east-1")
+            iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+            iam.create_instance_profile(InstanceProfileName="p")
+            iam.add_role_to_instance_profile(InstanceProfileName="p", RoleName="r")
+            iam.remove_role_from_instance_profile(InstanceProfileName="p", RoleName="r")
+            self.assertEqual(iam.get_instance_profile(InstanceProfileName="p")["InstanceProfile"]["Roles"], [])
+            # A retried removal: the provider takes NoSuchEntity as done; a 500 it retries for minutes.
+            with self.assertRaises(iam.exceptions.NoSuchEntityException):
+                iam.remove_role_from_instance_profile(InstanceProfileName="p", RoleName="r")

@@ -114,8 +114,12 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
   }
   const { dir, subcommand } = commandOf(args, process.cwd());
   const socketPath = process.env[POOL_SOCKET_VARIABLE];
+  // A provider that configured itself once with a custom CA bundle fails the next time ("unable to add
+  // custom RootCAs HTTPClient"): commands with AWS_CA_BUNDLE start their own.
   const binary =
-    subcommand !== undefined && LOADS_PROVIDERS.has(subcommand) && socketPath ? leasableProvider(dir) : undefined;
+    subcommand !== undefined && LOADS_PROVIDERS.has(subcommand) && socketPath && !process.env.AWS_CA_BUNDLE
+      ? leasableProvider(dir)
+      : undefined;
   const borrowed = binary !== undefined && socketPath ? await borrow(socketPath, binary) : undefined;
 
   const env: NodeJS.ProcessEnv = { ...process.env };
