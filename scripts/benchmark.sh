@@ -8,7 +8,7 @@
 #   emulator     the deploy lifecycle against the local AWS emulator, alone, without the Nx cache,
 #   doc-test     the documented commands run in a fresh copy of the workspace, alone, without the Nx cache,
 #   review       one plan review of prod against HEAD deployed into the emulator (`infra:review --base=HEAD`),
-#   test         the full test command (every tier), as cold as `cold`.
+#   test         the full test command, `npm test` (every tier), as cold as `cold`.
 # Usage: scripts/benchmark.sh [synth|cdktf-synth|infra-test|cold|emulator|doc-test|review|test|all]   (default: all)
 # Needs GNU time at /usr/bin/time (Debian: apt-get install time).
 set -euo pipefail
@@ -101,7 +101,7 @@ if runs cold; then
 fi
 if runs emulator; then
   npx nx run-many -t build -p aws-emulator infra --output-style=static >/dev/null
-  measure "emulator tier" npx nx run emulator-e2e:e2e --skip-nx-cache --output-style=static
+  measure "emulator tier" env NX_SKIP_NX_CACHE=true npm run test:emulator
 fi
 if runs doc-test; then
   measure "documented commands" npx nx run doc-tests:doc-test --skip-nx-cache --output-style=static
@@ -117,5 +117,5 @@ if runs review; then
 fi
 if runs test; then
   remove_build_state
-  measure "npm test (no Nx cache)" npx nx run-many -t "${COLD_TARGETS[@]}" e2e doc-test --skip-nx-cache --output-style=static
+  measure "npm test (no Nx cache)" env NX_SKIP_NX_CACHE=true npm test
 fi

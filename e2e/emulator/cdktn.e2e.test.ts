@@ -67,10 +67,13 @@ let landscape: Promise<Landscape>;
 
 function npm(args: readonly string[], cwd: string, log: string): Promise<CommandResult> {
   const env: NodeJS.ProcessEnv = {};
-  // The project's npm sees itself, not the workspace that runs this test.
+  // The project's npm sees itself, not the workspace that runs this test, and logs at its own level
+  // (an outer `npm run --silent` would hide the engine warning asserted below).
   for (const [k, v] of Object.entries(process.env))
     if (
-      !/^(npm_(package|lifecycle)_|npm_config_(workspaces?|prefix|local_prefix|global|save.*)$|INIT_CWD$|NX_)/i.test(k)
+      !/^(npm_(package|lifecycle)_|npm_config_(workspaces?|prefix|local_prefix|global|save.*|loglevel)$|INIT_CWD$|NX_)/i.test(
+        k,
+      )
     )
       env[k] = v;
   return runLogged("npm", args, { cwd, env: { ...env, NO_UPDATE_NOTIFIER: "1" }, logFile: path.join(tmp, log) });
