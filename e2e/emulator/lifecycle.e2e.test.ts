@@ -952,7 +952,9 @@ async function prodInterruptedDeploy(): Promise<void> {
   let interruptedPid = 0;
   const interrupted = await runLogged("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
     cwd: dir,
-    env: childEnv(land.ws),
+    // Terraform with a provider of its own, as users interrupt it: a borrowed provider outlives the
+    // interrupted Terraform until the pool kills it.
+    env: childEnv(land.ws, {}, { providerPool: false }),
     logFile: path.join(land.ws.root, "logs", "prod-interrupted-apply.log"),
     onStart: (pid) => {
       interruptedPid = pid;

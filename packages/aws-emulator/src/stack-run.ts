@@ -82,9 +82,15 @@ export const TEMP_DIR = "tmp";
  * would take itself for a recursion of that task: the commands here are what
  * a user types in a fresh shell), the generated Terraform CLI configuration,
  * the overrides folder, {@link TEMP_DIR} as the temporary folder, and the
- * workspace's AWS provider pool on the `PATH` (`provider-pool.ts`).
+ * workspace's AWS provider pool on the `PATH` (`provider-pool.ts`) unless
+ * `providerPool` is false: a command that is interrupted on purpose runs
+ * Terraform with a provider of its own, which ends with it, as users' do.
  */
-export function childEnv(ws: Workspace, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function childEnv(
+  ws: Workspace,
+  extra: Record<string, string> = {},
+  options: { readonly providerPool?: boolean } = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(AWS_|SSM_ACCESS_|NX_)/.test(key) && key !== "CDKTF_OUTDIR") env[key] = value;
@@ -100,7 +106,7 @@ export function childEnv(ws: Workspace, extra: Record<string, string> = {}): Nod
     SSM_ACCESS_TERRAFORM_OVERRIDES: ws.overridesDir,
     SSL_CERT_FILE: ws.certificateFile,
     TMPDIR: path.join(ws.root, TEMP_DIR),
-    ...providerPoolEnv(ws.root),
+    ...(options.providerPool === false ? {} : providerPoolEnv(ws.root)),
     ...extra,
   };
 }
