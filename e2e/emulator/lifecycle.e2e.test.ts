@@ -948,19 +948,30 @@ async function prodInterruptedDeploy(): Promise<void> {
   await synth(land.ws, out, ["prod"], envDir);
   const dir = stackDir(out, "prod");
   await terraform(land.ws, dir, "prod", ["init", "-input=false"], "init interrupted");
+  let creating = false;
+  let answered = false;
   let signalled = false;
   let interruptedPid = 0;
+  let tail = "";
+  // Interrupted once EC2 has answered the instance's RunInstances (its response is in the provider's
+  // debug log) and the provider waits for the instance to run: Terraform then records the instance,
+  // tainted, and the next deploy replaces it. An interrupt while RunInstances is still in flight
+  // cancels the request on the provider's side only; EC2 may still launch an instance that no state
+  // records, a limit of Terraform and the provider, not of this stack.
   const interrupted = await runLogged("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
     cwd: dir,
-    // Terraform with a provider of its own, as users interrupt it: a borrowed provider outlives the
-    // interrupted Terraform until the pool kills it.
-    env: childEnv(land.ws, {}, { providerPool: false }),
+    // Terraform with a provider of its own, as users run it, whose debug log Terraform passes on.
+    env: childEnv(land.ws, { TF_LOG_PROVIDER: "DEBUG" }, { providerPool: false }),
     logFile: path.join(land.ws.root, "logs", "prod-interrupted-apply.log"),
     onStart: (pid) => {
       interruptedPid = pid;
     },
     onOutput: (text) => {
-      if (!signalled && /aws_instance\.instances_app_3: Creating\.\.\./.test(text)) {
+      const seen = tail + text;
+      tail = seen.slice(-200);
+      creating ||= /aws_instance\.instances_app_3: Creating\.\.\./.test(seen);
+      answered ||= seen.includes("<RunInstancesResponse");
+      if (creating && answered && !signalled) {
         signalled = true;
         process.kill(interruptedPid, "SIGINT");
       }
@@ -969,6 +980,8 @@ async function prodInterruptedDeploy(): Promise<void> {
   expect(signalled).toBe(true);
   expect(interrupted.code).not.toBe(0);
   expect(interrupted.output).toMatch(/Interrupt received/);
+  // Stopped in the wait for the instance to run, after its id was known.
+  expect(interrupted.output).toMatch(/waiting for EC2 Instance \(i-[0-9a-f]+\) create: context canceled/);
 
   await runCdktf(land.ws, "deploy", "prod", { out, environmentsDir: envDir, step: "deploy after interrupt" });
   const instances = await liveInstances("prod");
