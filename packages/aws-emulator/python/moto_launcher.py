@@ -81,6 +81,10 @@ replace the instances or hide what the read-back must prove:
   interleave half-way (a failed request the AWS SDK then retries after it already took effect,
   as in "InvalidPermission.Duplicate" for a security group rule created once). Here the server
   handles one request at a time; Terraform's parallel requests wait milliseconds for each other.
+  And a retry of an SDK call (same `amz-sdk-invocation-id`, attempt above 1) whose earlier attempt
+  was answered with success gets that answer again instead of running twice: under load the SDK
+  has retried calls it never read the answer of, and a create run twice failed as a conflict
+  ("InvalidSubnet.Conflict" for one subnet) where AWS would have answered the first one.
 
 Nothing else of moto is changed. `check_gaps()` exits non-zero when the installed moto
 no longer looks like the one these patches were written for, so a moto upgrade that
@@ -89,6 +93,7 @@ renames what is patched fails loudly instead of deploying against a half-patched
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime
 import inspect
@@ -714,13 +719,46 @@ def _delete_endpoint_route(backend: Any, table_id: str, endpoint_id: str) -> Non
 
 _request_lock = threading.Lock()
 
+# The successful answers of the last requests, by the AWS SDK's invocation id (one per call, the same on
+# each of its retries): a retry of a call that already took effect gets that answer again.
+_answered: "collections.OrderedDict[str, tuple[str, list[tuple[str, str]], bytes]]" = collections.OrderedDict()
+_ANSWERS_KEPT = 2000
+
 
 def serialized(app: Any) -> Any:
-    """The WSGI application `app`, handling one request at a time (the whole response is built under the lock)."""
+    """The WSGI application `app`, handling one request at a time (the whole response is built under the lock).
+
+    A retry (`amz-sdk-request: attempt=N`, N > 1) of an SDK call whose earlier attempt this server
+    already answered with success is answered the same again instead of being run twice: the client
+    never read that answer, and running a create twice turns it into a conflict ("InvalidSubnet.Conflict"
+    for a subnet created once) or a duplicate. Each such replay is logged.
+    """
 
     def handle(environ: Any, start_response: Any) -> Any:
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        attempt = environ.get("HTTP_AMZ_SDK_REQUEST", "")
         with _request_lock:
-            return list(app(environ, start_response))
+            if invocation and invocation in _answered and not attempt.startswith("attempt=1;"):
+                status, headers, body = _answered[invocation]
+                sys.stderr.write(
+                    f"replayed the answer to a retried request ({attempt}): "
+                    f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} "
+                    f"{environ.get('HTTP_X_AMZ_TARGET', '')} invocation {invocation}\n"
+                )
+                start_response(status, headers)
+                return [body]
+            answer: dict[str, Any] = {}
+
+            def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                answer["status"], answer["headers"] = status, headers
+                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+            body = b"".join(app(environ, capture))
+            if invocation and str(answer.get("status", "")).startswith("2"):
+                _answered[invocation] = (answer["status"], list(answer["headers"]), body)
+                while len(_answered) > _ANSWERS_KEPT:
+                    _answered.popitem(last=False)
+            return [body]
 
     return handle
 

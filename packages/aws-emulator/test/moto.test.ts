@@ -21,6 +21,7 @@ import {
   CreateVpcCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  DescribeSubnetsCommand,
   DescribeVolumesCommand,
   EC2Client,
   RunInstancesCommand,
@@ -193,6 +194,35 @@ describe("startEmulator", () => {
     } finally {
       await plainEmulator.stop();
     }
+  });
+
+  it("answers a retry of a call it already answered with that answer instead of running it twice", async () => {
+    const ec2 = new EC2Client(config());
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }))).Vpc?.VpcId as string;
+    // The same CreateSubnet call as the AWS SDK sends it again: its invocation id, a later attempt.
+    const createSubnet = (invocation: string, attempt: number) => {
+      const client = new EC2Client(config());
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const headers = (args.request as { headers: Record<string, string> }).headers;
+          headers["amz-sdk-invocation-id"] = invocation;
+          headers["amz-sdk-request"] = `attempt=${attempt}; max=3`;
+          return next(args);
+        },
+        { step: "deserialize", priority: "low" },
+      );
+      return client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.8.1.0/24" }));
+    };
+    const first = await createSubnet("11111111-2222-4333-8444-555555555555", 1);
+    const retried = await createSubnet("11111111-2222-4333-8444-555555555555", 2);
+    expect(retried.Subnet?.SubnetId).toBe(first.Subnet?.SubnetId);
+    // A new call runs: the same subnet again conflicts, as on AWS.
+    await expect(createSubnet("66666666-7777-4888-8999-000000000000", 1)).rejects.toThrow(/conflicts/);
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    expect(subnets.Subnets?.map((s) => s.CidrBlock)).toEqual(["10.8.1.0/24"]);
+    expect(fs.readFileSync(emulator?.logFile as string, "utf8")).toMatch(
+      /replayed the answer to a retried request \(attempt=2; max=3\): POST \/ .*11111111-2222-4333-8444-555555555555/,
+    );
   });
 
   it("launches from a launch template like EC2: the template's mapping is the encrypted root, no public IP, no template tags in the launch data", async () => {
