@@ -212,9 +212,21 @@ export async function deployEnvironments(land: Landscape): Promise<void> {
   await Promise.all(land.environments.map((env) => runCdktf(land.ws, "deploy", env, { out: land.outs[env] })));
 }
 
-/** `terraform plan` + `show -json` in a stack folder (already initialized by a deploy). */
-export async function planJson(ws: Workspace, dir: string, stack: string, step = "plan"): Promise<PlanJson> {
-  await terraform(ws, dir, stack, ["plan", "-input=false", "-lock-timeout=60s", "-out=emulator.tfplan"], step);
+/** `terraform plan` (with `planArgs`) + `show -json` in a stack folder (already initialized by a deploy). */
+export async function planJson(
+  ws: Workspace,
+  dir: string,
+  stack: string,
+  step = "plan",
+  planArgs: readonly string[] = [],
+): Promise<PlanJson> {
+  await terraform(
+    ws,
+    dir,
+    stack,
+    ["plan", "-input=false", "-lock-timeout=60s", ...planArgs, "-out=emulator.tfplan"],
+    step,
+  );
   const show = await terraform(ws, dir, stack, ["show", "-json", "emulator.tfplan"], `${step}-show`);
   fs.rmSync(path.join(dir, "emulator.tfplan"), { force: true });
   const line = show.output.split("\n").find((l) => l.startsWith("{"));

@@ -28,6 +28,12 @@ import { PlanJson, STACK_FILE, StackJson, lastLines, readStackJson } from "@ssm-
 import { managedDrift } from "../managed-drift";
 import { preventDestroyRefusals } from "../report/apply-failures";
 import { BaseCheckout, checkoutBase, linkDependencies, transpileProjects } from "./base-checkout";
+import {
+  LIFECYCLE_WAIT_OVERRIDE_FILE,
+  dependsOnLifecycle,
+  lifecycleWaitOverride,
+  lifecycleWaitTimeouts,
+} from "./lifecycle-wait";
 
 /** What an emulated-baseline review plans. */
 export interface EmulatedBaselineOptions {
@@ -205,6 +211,8 @@ async function prepareSources(run: BaselineRun): Promise<Sources> {
 
 /** Both sides synthesized: the head's stack folder and JSON, the base's when it has the stack. */
 interface Synthesized {
+  /** The workspace of the run without emulators (synth, init). */
+  readonly offlineWs: Workspace;
   readonly python: string;
   readonly certificateFile: string;
   readonly headDir: string;
@@ -232,6 +240,7 @@ async function synthesizeSides(run: BaselineRun, sources: Sources): Promise<Synt
   const headDir = stackDir(headOut, stack);
   const baseDir = baseOut === undefined ? undefined : stackDir(baseOut, stack);
   return {
+    offlineWs: synthWs,
     python,
     certificateFile,
     headDir,
@@ -266,14 +275,36 @@ async function startEmulators(run: BaselineRun, sides: Synthesized): Promise<Wor
   return createWorkspace(repoRoot, root, endpoints, sides.certificateFile);
 }
 
+/** The local state file the base's apply writes and the head's plan reads. */
+function statePathOf(run: BaselineRun): string {
+  const statePath = path.join(run.resources.root, "state", STATE_FILE);
+  fs.mkdirSync(path.dirname(statePath), { recursive: true });
+  return statePath;
+}
+
+/**
+ * `terraform init` of the base's folder (the head's when the base has no such
+ * stack; the head reuses the base's otherwise), which needs no emulator: it
+ * runs while they start, with an override that declares only the local
+ * backend; the full override, written once the emulators answer, declares the
+ * same backend.
+ */
+async function initFirstFolder(run: BaselineRun, sides: Synthesized): Promise<void> {
+  const { stack } = run.options;
+  const dir = sides.baseDir ?? sides.headDir;
+  const backend = { terraform: { backend: { local: { path: statePathOf(run) } } } };
+  fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), `${JSON.stringify(backend, null, 2)}\n`);
+  const step = sides.baseDir === undefined ? "init head" : "init base";
+  await run.timed(step, () => terraform(sides.offlineWs, dir, stack, ["init", "-input=false"], step));
+}
+
 /**
  * Applies the base into the emulators (step 3) and plans the head against
  * it (step 4), both with a local state file they share.
  */
 async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: Workspace, baseSha: string) {
   const { stack } = run.options;
-  const statePath = path.join(run.resources.root, "state", STATE_FILE);
-  fs.mkdirSync(path.dirname(statePath), { recursive: true });
+  const statePath = statePathOf(run);
   const writeOverride = (dir: string, json: StackJson) =>
     fs.writeFileSync(
       path.join(dir, EMULATOR_OVERRIDE_FILE),
@@ -285,17 +316,20 @@ async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: W
   if (baseDir !== undefined) {
     writeOverride(baseDir, sides.baseJson);
     run.log(`deploying ${stack} at ${baseSha.slice(0, 7)} into the emulator...`);
-    await run.timed("deploy base", async () => {
-      await terraform(ws, baseDir, stack, ["init", "-input=false"], "init base");
-      await applyWithRetry(ws, baseDir, stack);
-    });
+    await run.timed("deploy base", () => applyBase(ws, baseDir, stack, sides.baseJson));
     copyInit(baseDir, sides.headDir);
-  } else {
-    await run.timed("init head", () => terraform(ws, sides.headDir, stack, ["init", "-input=false"], "init head"));
   }
   run.log(`planning the working tree's ${stack} against it...`);
   return run.timed("plan", () => planLiftingGuards(run, ws, sides.headDir, stack));
 }
+
+/**
+ * The head is planned without a refresh: the state is what the base's apply
+ * (and the import of its lifecycle configurations) read back moments
+ * before, from an emulator nothing else changes, so a refresh would read the
+ * same values again, one call per resource.
+ */
+const HEAD_PLAN_ARGS = ["-refresh=false"];
 
 /** The override file that lifts `prevent_destroy` of the given resources for one plan. */
 export const LIFT_GUARDS_OVERRIDE_FILE = "zz_review_lift_guards_override.tf.json";
@@ -323,7 +357,7 @@ async function planLiftingGuards(
   stack: string,
 ): Promise<{ plan: PlanJson; preventDestroyRefused: string[] }> {
   try {
-    return { plan: await planJson(ws, dir, stack, "plan head"), preventDestroyRefused: [] };
+    return { plan: await planJson(ws, dir, stack, "plan head", HEAD_PLAN_ARGS), preventDestroyRefused: [] };
   } catch (e) {
     const logFile = path.join(ws.root, "logs", `${stack}-plan-head.log`);
     const refused = fs.existsSync(logFile) ? preventDestroyRefusals(fs.readFileSync(logFile, "utf8")) : [];
@@ -334,7 +368,10 @@ async function planLiftingGuards(
     const override = path.join(dir, LIFT_GUARDS_OVERRIDE_FILE);
     fs.writeFileSync(override, `${JSON.stringify(liftGuardsOverride(refused), null, 2)}\n`);
     try {
-      return { plan: await planJson(ws, dir, stack, "plan head without guards"), preventDestroyRefused: refused };
+      return {
+        plan: await planJson(ws, dir, stack, "plan head without guards", HEAD_PLAN_ARGS),
+        preventDestroyRefused: refused,
+      };
     } finally {
       fs.rmSync(override, { force: true });
     }
@@ -358,7 +395,10 @@ export async function planAgainstEmulatedBaseline(options: EmulatedBaselineOptio
     const run: BaselineRun = { options, resources, timed, log: options.log ?? (() => undefined) };
     const sources = await prepareSources(run);
     const sides = await synthesizeSides(run, sources);
-    const ws = await startEmulators(run, sides);
+    const [emulated, initialized] = await Promise.allSettled([startEmulators(run, sides), initFirstFolder(run, sides)]);
+    if (emulated.status === "rejected") throw emulated.reason;
+    if (initialized.status === "rejected") throw initialized.reason;
+    const ws = emulated.value;
     const planned = await deployBaseAndPlanHead(run, sides, ws, sources.base.sha);
     const { plan, leftOut } = withoutEmulatorArtifacts(planned.plan);
     return {
@@ -405,15 +445,44 @@ async function synthApp(
   return out;
 }
 
-async function applyWithRetry(ws: Workspace, dir: string, stack: string): Promise<void> {
-  const args = ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s"];
-  const first = await terraform(ws, dir, stack, args, "deploy base", true);
-  if (first.code === 0) return;
-  if (transientEmulatorError(first.output) !== undefined) {
-    await terraform(ws, dir, stack, args, "deploy base again");
-    return;
+/**
+ * Applies the base (retrying once after an emulator's transient error),
+ * without the provider's wait after each lifecycle configuration it creates:
+ * see `lifecycle-wait.ts`.
+ */
+export async function applyBase(ws: Workspace, dir: string, stack: string, json: StackJson): Promise<void> {
+  const override = lifecycleWaitOverride(json);
+  if (override !== undefined)
+    fs.writeFileSync(path.join(dir, LIFECYCLE_WAIT_OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+  // Many of the base's creates are the provider waiting (a KMS key about 13 s, a VPC 11 s, an instance
+  // 10 s): more of them at once than Terraform's default 10 shortens the deploy.
+  const args = ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s", "-parallelism=30"];
+  let retried = false;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const step = attempt === 1 ? "deploy base" : "deploy base again";
+    const result = await terraform(ws, dir, stack, args, step, true);
+    if (result.code === 0) return;
+    const { timedOut, otherErrors } = lifecycleWaitTimeouts(result.output);
+    for (const { address, bucket } of timedOut)
+      await terraform(
+        ws,
+        dir,
+        stack,
+        ["import", "-input=false", "-lock-timeout=60s", address, bucket],
+        `import ${address}`,
+      );
+    if (otherErrors.length === 0 && timedOut.length > 0) {
+      // Resources that wait for a lifecycle configuration were left out: the next apply creates them.
+      if (!dependsOnLifecycle(json)) return;
+      continue;
+    }
+    if (!retried && otherErrors.length > 0 && transientEmulatorError(otherErrors.join("\n")) !== undefined) {
+      retried = true;
+      continue;
+    }
+    throw stepFailure(stack, step, result);
   }
-  throw stepFailure(stack, "deploy base", first);
+  throw new StepError(stack, "deploy base", "  three applies did not complete the base");
 }
 
 /** Gives `to` the initialized providers and lock file of `from` (the same stack, backend and providers). */
