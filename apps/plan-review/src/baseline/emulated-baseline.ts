@@ -329,7 +329,7 @@ async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: W
  * before, from an emulator nothing else changes, so a refresh would read the
  * same values again, one call per resource.
  */
-const HEAD_PLAN_ARGS = ["-refresh=false"];
+export const HEAD_PLAN_ARGS: readonly string[] = ["-refresh=false"];
 
 /** The override file that lifts `prevent_destroy` of the given resources for one plan. */
 export const LIFT_GUARDS_OVERRIDE_FILE = "zz_review_lift_guards_override.tf.json";

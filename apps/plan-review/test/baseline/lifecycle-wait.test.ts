@@ -8,13 +8,12 @@ import {
   ensureCertificate,
   findMotoPython,
   makeTempDir,
-  planJson,
   removeTempDir,
   startEmulator,
   terraform,
 } from "@ssm-access/aws-emulator";
 import { STACK_FILE, StackJson } from "@ssm-access/terraform-kit";
-import { applyBase, baselineOverride } from "../../src/baseline/emulated-baseline";
+import { HEAD_PLAN_ARGS, applyBase, baselineOverride } from "../../src/baseline/emulated-baseline";
 import {
   LIFECYCLE_WAIT_OVERRIDE_FILE,
   dependsOnLifecycle,
@@ -163,18 +162,30 @@ describe("applyBase against the emulator", () => {
       "utf8",
     );
     expect(imported).toMatch(/Import successful/);
-    // Without the override, as the head is planned: nothing to change, the rule as configured.
+    // The state holds the configuration as configured...
+    const state = JSON.parse(fs.readFileSync(path.join(root, "state", "terraform.tfstate"), "utf8")) as {
+      resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
+    };
+    const lifecycle = state.resources.find((r) => r.type === "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle?.instances[0].attributes).toMatchObject({
+      bucket: BUCKET,
+      rule: [
+        expect.objectContaining({
+          id: "expire-session-transcripts",
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+        }),
+      ],
+    });
+    // ...and the stack, planned as the head is (without the override, no refresh), has nothing to change.
     fs.rmSync(path.join(dir, LIFECYCLE_WAIT_OVERRIDE_FILE));
-    const plan = await planJson(ws, dir, "base");
-    expect((plan.resource_changes ?? []).filter((c) => !c.change.actions.includes("no-op"))).toEqual([]);
-    const state = await terraform(
+    const plan = await terraform(
       ws,
       dir,
       "base",
-      ["state", "show", "-no-color", "aws_s3_bucket_lifecycle_configuration.logs_lifecycle"],
-      "state",
+      ["plan", "-input=false", "-detailed-exitcode", ...HEAD_PLAN_ARGS],
+      "plan",
+      true,
     );
-    expect(state.output).toMatch(/expire-session-transcripts/);
-    expect(state.output).toMatch(/days_after_initiation = 7/);
+    expect(plan.code).toBe(0);
   }, 120_000);
 });
