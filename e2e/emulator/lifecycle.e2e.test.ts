@@ -958,25 +958,30 @@ async function prodInterruptedDeploy(): Promise<void> {
   // tainted, and the next deploy replaces it. An interrupt while RunInstances is still in flight
   // cancels the request on the provider's side only; EC2 may still launch an instance that no state
   // records, a limit of Terraform and the provider, not of this stack.
-  const interrupted = await runLogged("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
-    cwd: dir,
-    // Terraform with a provider of its own, as users run it, whose debug log Terraform passes on.
-    env: childEnv(land.ws, { TF_LOG_PROVIDER: "DEBUG" }, { providerPool: false }),
-    logFile: path.join(land.ws.root, "logs", "prod-interrupted-apply.log"),
-    onStart: (pid) => {
-      interruptedPid = pid;
+  // Without a refresh: prod's state was just planned clean, and the scenario is the interrupt, not the read.
+  const interrupted = await runLogged(
+    "terraform",
+    ["apply", "-refresh=false", "-auto-approve", "-input=false", "-no-color"],
+    {
+      cwd: dir,
+      // Terraform with a provider of its own, as users run it, whose debug log Terraform passes on.
+      env: childEnv(land.ws, { TF_LOG_PROVIDER: "DEBUG" }, { providerPool: false }),
+      logFile: path.join(land.ws.root, "logs", "prod-interrupted-apply.log"),
+      onStart: (pid) => {
+        interruptedPid = pid;
+      },
+      onOutput: (text) => {
+        const seen = tail + text;
+        tail = seen.slice(-200);
+        creating ||= /aws_instance\.instances_app_3: Creating\.\.\./.test(seen);
+        answered ||= seen.includes("<RunInstancesResponse");
+        if (creating && answered && !signalled) {
+          signalled = true;
+          process.kill(interruptedPid, "SIGINT");
+        }
+      },
     },
-    onOutput: (text) => {
-      const seen = tail + text;
-      tail = seen.slice(-200);
-      creating ||= /aws_instance\.instances_app_3: Creating\.\.\./.test(seen);
-      answered ||= seen.includes("<RunInstancesResponse");
-      if (creating && answered && !signalled) {
-        signalled = true;
-        process.kill(interruptedPid, "SIGINT");
-      }
-    },
-  });
+  );
   expect(signalled).toBe(true);
   expect(interrupted.code).not.toBe(0);
   expect(interrupted.output).toMatch(/Interrupt received/);
