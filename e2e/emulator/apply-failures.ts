@@ -124,12 +124,13 @@ export async function predict(
   const deployed = stackDir(land.outs.prod, "prod");
   fs.cpSync(path.join(deployed, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
   fs.copyFileSync(path.join(deployed, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  // Without the state lock: the three reviews plan side by side, and none of them writes the state.
+  // Without the state lock: the three reviews plan side by side, and none of them writes the state. Without a
+  // refresh: what they predict comes from the edit and from what the buckets hold (read through the S3 API).
   await terraform(
     land.ws,
     dir,
     "prod",
-    ["plan", "-input=false", "-lock=false", "-out=predict.tfplan"],
+    ["plan", "-input=false", "-lock=false", "-refresh=false", "-out=predict.tfplan"],
     `predict ${name}`,
   );
   const shown = await terraform(land.ws, dir, "prod", ["show", "-json", "predict.tfplan"], `predict ${name} show`);

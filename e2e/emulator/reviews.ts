@@ -189,7 +189,9 @@ export async function reviewProd(
   const deployed = stackDir(land.outs.prod, "prod");
   fs.cpSync(path.join(deployed, ".terraform"), path.join(dir, ".terraform"), { recursive: true });
   fs.copyFileSync(path.join(deployed, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  const plan = await planJson(land.ws, dir, "prod", `review ${name}`);
+  // No refresh: prod's state was planned clean after its deploy and only this file changed; the review reads
+  // the edit's plan. (The infra:plan review, which must see drift made outside Terraform, refreshes.)
+  const plan = await planJson(land.ws, dir, "prod", `review ${name}`, ["-refresh=false"]);
   const outcome = await reviewPlanFile(land, name, "prod", writePlanFile(dir, plan), environmentsDir);
   return { ...outcome, environmentsDir };
 }
