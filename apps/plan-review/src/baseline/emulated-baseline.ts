@@ -454,9 +454,7 @@ export async function applyBase(ws: Workspace, dir: string, stack: string, json:
   const override = lifecycleWaitOverride(json);
   if (override !== undefined)
     fs.writeFileSync(path.join(dir, LIFECYCLE_WAIT_OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
-  // Many of the base's creates are the provider waiting (a KMS key about 13 s, a VPC 11 s, an instance
-  // 10 s): more of them at once than Terraform's default 10 shortens the deploy.
-  const args = ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s", "-parallelism=30"];
+  const args = ["apply", "-auto-approve", "-input=false", "-lock-timeout=60s"];
   let retried = false;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const step = attempt === 1 ? "deploy base" : "deploy base again";
