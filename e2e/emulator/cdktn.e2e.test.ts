@@ -4,7 +4,9 @@
  * docs/cdk-terrain.md says: `cdktf` aliased to `cdktn`
  * and `constructs` pinned through npm `overrides`, and a plain `npm install`.
  * Dev goes into an emulated account of its own (its own landscape, beside the
- * lifecycle test's), re-plans clean, and is destroyed by `cdktn destroy`.
+ * lifecycle test's) the way a team moves: cdktf deploys part of it, `cdktn
+ * deploy` takes over that state and adds the rest, dev re-plans clean under
+ * either engine, and is destroyed by `cdktn destroy`.
  *
  * `cdktn-cli` 0.24 declares Node >= 22.19. On Node 20 it answers `--version`
  * and fails every command that loads its handlers; the first test records
@@ -171,6 +173,26 @@ function cliNodeBin(): string {
   return path.join(project, "node_modules", CLI_NODE_PACKAGE, "bin");
 }
 
+/** The roots of dev's graph, deployed by cdktf before the move (addresses as in apps/infra's golden). */
+const CDKTF_DEPLOYED = ["aws_vpc.network", "aws_kms_key.session_logging_key", "aws_iam_role.instance_role"];
+
+/** Each address in the state of `dir`'s stack with the id AWS gave it: a replaced resource gets a new id. */
+async function stateIds(l: Landscape, dir: string, step: string): Promise<Map<string, string>> {
+  const show = await terraform(l.ws, dir, ENV, ["show", "-json"], step);
+  const line = show.stdout.split("\n").find((x) => x.startsWith("{"));
+  if (!line) throw new StepError(ENV, step, "  terraform show -json printed no state");
+  const state = JSON.parse(line) as {
+    values?: {
+      root_module?: { resources?: Array<{ address: string; mode: string; values: { id?: string; arn?: string } }> };
+    };
+  };
+  return new Map(
+    (state.values?.root_module?.resources ?? [])
+      .filter((r) => r.mode === "managed")
+      .map((r) => [r.address, `${r.values.id ?? ""} ${r.values.arn ?? ""}`]),
+  );
+}
+
 /** Dev's state bucket, versioned and private, as the state bootstrap makes it (apps/infra `StateBootstrapStack`). */
 async function createStateBucket(l: Landscape): Promise<void> {
   const at = stateLocation(l, ENV);
@@ -237,7 +259,7 @@ describe(`the shipped app on CDK Terrain (cdktn ${CDKTN_VERSION}, cdktn-cli ${CD
     expect(synth.output).toMatch(/markAsUncloneable is not a function/);
   });
 
-  it("deploys dev with `cdktn deploy` into its S3 backend in the emulator", async () => {
+  it(`takes over dev from cdktf ${CDKTF_VERSION}: \`cdktn deploy\` adds the rest into the same S3 backend, changing and destroying nothing cdktf created`, async () => {
     const [, l] = await Promise.all([install, landscape]);
     const out = (stack: string) => path.join(tmp, "out", stack);
     // Dev's backend bucket, as an account that already holds its state bucket has it. The state
@@ -245,28 +267,46 @@ describe(`the shipped app on CDK Terrain (cdktn ${CDKTN_VERSION}, cdktn-cli ${CD
     // test is about the cdktn CLI deploying the app, and the bootstrap would only add its minute of
     // the provider's lifecycle-rule checks.
     await createStateBucket(l);
-    await cdktn(ENV, "deploy", ["deploy", ENV, "--auto-approve", "--skip-provider-lock", "--output", out(ENV)], {
-      nodeBin: cliNodeBin(),
-      extraEnv: { SSM_ACCESS_ENVIRONMENTS: ENV },
-    });
-    const state = await terraform(l.ws, stackDir(out(ENV), ENV), ENV, ["state", "list"], "state-list");
-    const stack = JSON.parse(fs.readFileSync(path.join(stackDir(out(ENV), ENV), "cdk.tf.json"), "utf8")) as {
+    // A team on cdktf has deployed dev. Here cdktf's dev stack deploys the roots of its graph (the
+    // VPC, the session-logging key, the instance role), which the rest of the stack depends on; the
+    // move to cdktn then has to keep them as they are and build on them.
+    const cdktfDir = stackDir(out("cdktf-dev"), ENV);
+    await synth(l.ws, out("cdktf-dev"), [ENV]);
+    expect(JSON.parse(fs.readFileSync(path.join(cdktfDir, "cdk.tf.json"), "utf8"))["//"].metadata.version).toBe(
+      CDKTF_VERSION,
+    );
+    await terraform(l.ws, cdktfDir, ENV, ["init", "-input=false"], "init cdktf");
+    await terraform(
+      l.ws,
+      cdktfDir,
+      ENV,
+      ["apply", "-input=false", "-auto-approve", ...CDKTF_DEPLOYED.map((a) => `-target=${a}`)],
+      "apply cdktf",
+    );
+    const before = await stateIds(l, cdktfDir, "state-cdktf");
+    expect([...before.keys()].sort()).toEqual([...CDKTF_DEPLOYED].sort());
+
+    const deploy = await cdktn(
+      ENV,
+      "deploy",
+      ["deploy", ENV, "--auto-approve", "--skip-provider-lock", "--output", out(ENV)],
+      { nodeBin: cliNodeBin(), extraEnv: { SSM_ACCESS_ENVIRONMENTS: ENV } },
+    );
+    expect(deploy.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy/);
+    const dir = stackDir(out(ENV), ENV);
+    const after = await stateIds(l, dir, "state-cdktn");
+    for (const [address, id] of before) expect({ address, id: after.get(address) }).toEqual({ address, id });
+    const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
+      "//": { metadata: { version: string } };
       resource: Record<string, Record<string, unknown>>;
     };
     const declared = Object.entries(stack.resource).flatMap(([type, byName]) =>
       Object.keys(byName).map((n) => `${type}.${n}`),
     );
     // A resource with for_each is in the state once per key: `type.name["key"]`.
-    const inState = new Set(
-      state.stdout
-        .trim()
-        .split("\n")
-        .map((a) => a.replace(/\[.*\]$/, "")),
-    );
+    const inState = new Set([...after.keys()].map((a) => a.replace(/\[.*\]$/, "")));
     expect([...inState].sort()).toEqual(declared.sort());
-    expect(
-      JSON.parse(fs.readFileSync(path.join(stackDir(out(ENV), ENV), "cdk.tf.json"), "utf8"))["//"].metadata.version,
-    ).toBe(CDKTN_VERSION);
+    expect(stack["//"].metadata.version).toBe(CDKTN_VERSION);
   });
 
   it("re-plans dev clean, emulator artifacts aside", async () => {
@@ -280,14 +320,7 @@ describe(`the shipped app on CDK Terrain (cdktn ${CDKTN_VERSION}, cdktn-cli ${CD
 
   it(`the dev stack cdktf ${CDKTF_VERSION} synthesizes plans clean against the state \`cdktn deploy\` wrote: same resources, same addresses, same state`, async () => {
     const l = await landscape;
-    const out = path.join(tmp, "out", "cdktf-dev");
-    await synth(l.ws, out, [ENV]);
-    const dir = stackDir(out, ENV);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"))["//"].metadata.version).toBe(
-      CDKTF_VERSION,
-    );
-    await terraform(l.ws, dir, ENV, ["init", "-input=false"], "init cdktf");
-    const plan = await planJson(l.ws, dir, ENV, "plan cdktf");
+    const plan = await planJson(l.ws, stackDir(path.join(tmp, "out", "cdktf-dev"), ENV), ENV, "plan cdktf");
     const unexplained = unexplainedChanges(changesOf(plan), EMULATOR_ARTIFACTS);
     if (unexplained.length > 0)
       throw new StepError(
