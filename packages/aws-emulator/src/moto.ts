@@ -2,9 +2,9 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePort } from "@ssm-access/terraform-kit";
 import { trackChild, trackFolder, untrackFolder } from "./cleanup";
 import { closeProviderPools } from "./provider-pool";
 
@@ -99,19 +99,6 @@ export function ensureCertificate(tlsDir: string, python = findMotoPython().pyth
   return result.stdout.trim();
 }
 
-/** A free TCP port on 127.0.0.1, as the OS hands it out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One running emulator: one AWS account, on loopback. */
 export interface Emulator {

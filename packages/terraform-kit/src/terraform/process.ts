@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 
 /** How to run a program. */
@@ -127,4 +128,18 @@ export function lastLines(text: string, count: number, indent = "  "): string {
     .slice(-count)
     .map((line) => `${indent}${line}`)
     .join("\n");
+}
+
+/** A free TCP port on 127.0.0.1, as the OS hands it out: for a local server a process is started with. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

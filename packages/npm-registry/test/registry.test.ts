@@ -73,6 +73,34 @@ describe("startRegistry", () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  it("as a staging registry with an uplink: serves the upstream's versions, takes a publish the upstream never sees", async () => {
+    const { registry: upstream, work } = await start();
+    const userConfig = path.join(work, "npmrc");
+    fs.writeFileSync(userConfig, `${userConfigLines(upstream.url).join("\n")}\n`);
+    const name = `${REGISTRY_SCOPE}/staged-probe`;
+    const publish = async (config: string, token: string, version: string) => {
+      const pkg = path.join(work, `probe-${version}`);
+      fs.mkdirSync(pkg);
+      fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name, version, main: "index.js" }));
+      fs.writeFileSync(path.join(pkg, "index.js"), "module.exports = 1;\n");
+      await npm(["publish", "--access", "public"], pkg, config, token);
+    };
+    await publish(userConfig, upstream.token, "1.0.0");
+
+    const staging = await startRegistry({ uplink: { url: upstream.url, token: upstream.token } });
+    started.push(staging);
+    expect(fs.readFileSync(path.join(staging.dir, "config.yaml"), "utf8")).not.toContain(upstream.token);
+    const stagingConfig = path.join(work, "npmrc-staging");
+    fs.writeFileSync(stagingConfig, `${userConfigLines(staging.url).join("\n")}\n`);
+    await publish(stagingConfig, staging.token, "1.1.0");
+
+    const versions = async (config: string, token: string) =>
+      JSON.parse((await npm(["view", name, "versions", "--json"], work, config, token)).stdout) as string[];
+    expect(await versions(stagingConfig, staging.token)).toEqual(["1.0.0", "1.1.0"]);
+    expect(await versions(userConfig, upstream.token)).toEqual(["1.0.0"]);
+    await staging.stop();
+  });
+
   it("refuses a publish without the token", async () => {
     const { registry, work } = await start();
     const userConfig = path.join(work, "npmrc-no-token");
@@ -88,7 +116,7 @@ describe("startRegistry", () => {
   });
 });
 
-describe("the verdaccio devDependency", () => {
+describe("the verdaccio dependency", () => {
   type LockEntry = { version?: string; dependencies?: Record<string, string>; hasInstallScript?: boolean };
   const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package-lock.json"), "utf8")) as {
     packages: Record<string, LockEntry>;

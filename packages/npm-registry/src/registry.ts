@@ -1,9 +1,11 @@
 /**
- * A real npm registry for tests: Verdaccio (the root devDependency, 6.8.0,
- * the last release that runs on Node 20), started on 127.0.0.1 on a free
- * port with a configuration, storage and user database in a fresh temporary
- * folder. It serves the `@ssm-access/*` scope only and has no uplinks: what
- * it holds was published to it, and nothing else is answered from it.
+ * A real npm registry on this machine: Verdaccio (6.8.0, the last release
+ * that runs on Node 20), started on 127.0.0.1 on a free port with a
+ * configuration, storage and user database in a fresh temporary folder. It
+ * serves the `@ssm-access/*` scope only. Without an uplink, what it holds was
+ * published to it, and nothing else is answered from it. With one (a
+ * staging registry in front of the registry a release publishes to), what
+ * was not published to it is answered from the uplink.
  *
  * `stop()` kills the server by its process id (SIGTERM, SIGKILL after a
  * grace period) and removes the folder. Both also happen when this process
@@ -14,9 +16,9 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { freePort } from "@ssm-access/terraform-kit";
 
 /** The npm scope the registry serves. */
 export const REGISTRY_SCOPE = "@ssm-access";
@@ -33,6 +35,23 @@ export interface RegistryOptions {
    * @default 30000
    */
   readonly readyTimeoutMs?: number;
+  /**
+   * A registry to answer the scope's packages from when they were not
+   * published here (Verdaccio's `proxy`), with the token to read it.
+   * @default - none: only what was published here
+   */
+  readonly uplink?: Uplink;
+}
+
+/** The registry behind a staging registry. */
+export interface Uplink {
+  /** Its URL, e.g. the scope's registry of the npm configuration. */
+  readonly url: string;
+  /**
+   * A token that may read the scope there (sent as `Authorization: Bearer`).
+   * @default - none: the registry is read anonymously
+   */
+  readonly token?: string;
 }
 
 /** A running registry. */
@@ -59,20 +78,32 @@ const VERDACCIO_BIN = (() => {
   return path.join(path.dirname(manifest), typeof bin === "string" ? bin : bin.verdaccio);
 })();
 
-/** The Verdaccio configuration: local storage and users, the scope only, no uplinks, no web UI. */
-export function verdaccioConfig(dir: string): string {
+/** The variable the server reads the uplink's token from: the token stays out of the configuration file. */
+const UPLINK_TOKEN_ENV = "SSM_ACCESS_UPLINK_TOKEN";
+
+/** The Verdaccio configuration: local storage and users, the scope only (proxied to `uplink` if given), no web UI. */
+export function verdaccioConfig(dir: string, uplink?: Uplink): string {
+  const uplinks = uplink
+    ? [
+        "uplinks:",
+        "  upstream:",
+        `    url: ${JSON.stringify(uplink.url)}`,
+        ...(uplink.token ? ["    auth:", "      type: bearer", `      token_env: ${UPLINK_TOKEN_ENV}`] : []),
+      ]
+    : ["uplinks: {}"];
   return [
     `storage: ${JSON.stringify(path.join(dir, "storage"))}`,
     "auth:",
     "  htpasswd:",
     `    file: ${JSON.stringify(path.join(dir, "htpasswd"))}`,
     "    max_users: 10",
-    "uplinks: {}",
+    ...uplinks,
     "packages:",
     `  '${REGISTRY_SCOPE}/*':`,
     "    access: $all",
     "    publish: $authenticated",
     "    unpublish: $authenticated",
+    ...(uplink ? ["    proxy: upstream"] : []),
     "web:",
     "  enable: false",
     "log: { type: stdout, format: pretty, level: warn }",
@@ -80,18 +111,6 @@ export function verdaccioConfig(dir: string): string {
   ].join("\n");
 }
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -102,7 +121,7 @@ const SERVE_WHILE_PARENT = path.join(__dirname, "..", "bin", "serve-while-parent
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   const dir = fs.mkdtempSync(path.join(options.root ?? os.tmpdir(), "npm-registry-"));
   const config = path.join(dir, "config.yaml");
-  fs.writeFileSync(config, verdaccioConfig(dir));
+  fs.writeFileSync(config, verdaccioConfig(dir, options.uplink));
   const logFile = path.join(dir, "verdaccio.log");
   let pid: number | undefined;
   let exited = false;
@@ -153,7 +172,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     const args = [String(process.pid), dir, VERDACCIO_BIN, "--config", config, "--listen", `127.0.0.1:${port}`];
     const child = spawn(process.execPath, [SERVE_WHILE_PARENT, ...args], {
       cwd: dir,
-      env: { ...process.env, NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        ...(options.uplink?.token ? { [UPLINK_TOKEN_ENV]: options.uplink.token } : {}),
+      },
       stdio: ["ignore", log, log],
     });
     fs.closeSync(log);
