@@ -3,7 +3,7 @@
  * upgrade judged before it happens, as one flow over an emulator that is
  * already running (the caller owns it and the temporary folder):
  *
- * 1. A local Verdaccio registry (`tools/npm-registry`).
+ * 1. A local Verdaccio registry (`packages/npm-registry`).
  * 2. The documented release, in a scratch copy of the workspace (its own git
  *    repository, this workspace's `node_modules` linked in, the packages'
  *    `dist` rebuilt from the copy's sources by the `build` that
@@ -20,8 +20,11 @@
  *    released as the next version and published; `plan-review upgrade-check`
  *    moves a copy of the consumer to it and plans against its state.
  * 5. A change renaming the instance's construct id without a `moved` block,
- *    with a `patch` plan, is released as the next version and published;
- *    `plan-review release-gate` judges it by the consumer's deployed stack.
+ *    with a `patch` plan, is versioned as the next release, and
+ *    `plan-review release-gate --example examples/team-stack` judges it as
+ *    the release workflow does: the copy published to a staging registry in
+ *    front of the registry, the example deployed at the previous release into
+ *    an emulator of the gate's own, then moved to the next.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -83,6 +86,8 @@ export interface RegistryFlow {
   /** The version with the renamed construct id. */
   readonly renamed: string;
   readonly gate: { readonly result: CommandResult; readonly json: GateJson };
+  /** The versions of `@ssm-access/compute` on the registry after the gate (the staged release must not be there). */
+  readonly registryVersions: string[];
 }
 
 /** The parts of `upgrade-check --json-out` the tests read. */
@@ -106,6 +111,8 @@ export interface GateJson {
     readonly breaking: boolean;
     readonly blocking: Array<{ address: string; kind: string; detail: string }>;
   };
+  /** The upgrade check of each consumer project or example, by its path. */
+  readonly upgradeChecks: Record<string, UpgradeJson>;
 }
 
 /** Options of {@link runRegistryFlow}. */
@@ -330,16 +337,17 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
     const minorPublished = nx(nextRoot, "publish-minor", ["release", "publish"]);
     const deploying = track(deployConsumer(consumer, consumerEnv, tmp, logs));
     // The rename goes into the same copy once the minor is published (the next patch), while the consumer deploys.
-    const renamedPublished = minorPublished.then(async () => {
+    // It is versioned, not published: the release gate publishes it to a staging registry of its own, as the
+    // release workflow's gate does before anything reaches the registry consumers read.
+    const renamedReleased = minorPublished.then(async () => {
       edit(nextRoot, "packages/compute/src/private-instances.ts", INSTANCE_ID_LINE, RENAMED_INSTANCE_ID_LINE);
       writePlan(nextRoot, "compute-instance-id.md", { compute: "patch" }, "Internal tidying of `PrivateInstances`.");
       git(nextRoot, ["add", "-A"]);
       git(nextRoot, ["commit", "-q", "-m", "compute: the instance's construct id"]);
       await nx(nextRoot, "release-renamed", ["release", "--skip-publish"]);
-      await nx(nextRoot, "publish-renamed", ["release", "publish"]);
       return versionOf(nextRoot);
     });
-    track(renamedPublished);
+    track(renamedReleased);
     const [, deployed] = await Promise.all([minorPublished, deploying]);
 
     log(`upgrade-check ${previous} → ${minor}`);
@@ -352,13 +360,30 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
         path.join(logs, "upgrade-check.log"),
       ),
     );
-    const renamed = await renamedPublished;
-    log(`release-gate ${previous} → ${renamed}`);
+    const renamed = await renamedReleased;
+    log(`release-gate ${previous} → ${renamed} --example examples/team-stack`);
     const gateJsonFile = path.join(tmp, "release-gate.json");
+    // As the release workflow runs it: the registry the release publishes to and its token, no AWS endpoint.
+    const gateEnv = {
+      ...shellEnv(),
+      NPM_REGISTRY_URL: registry.url,
+      NODE_AUTH_TOKEN: registry.token,
+      TMPDIR: consumerEnv.TMPDIR,
+    };
     const gate = runApp(
-      ["release-gate", "--from", previous, "--to", renamed, "--project", consumer, "--json-out", gateJsonFile],
+      [
+        "release-gate",
+        "--from",
+        previous,
+        "--to",
+        renamed,
+        "--example",
+        path.join("examples", "team-stack"),
+        "--json-out",
+        gateJsonFile,
+      ],
       nextRoot,
-      consumerEnv,
+      gateEnv,
       path.join(logs, "release-gate.log"),
     );
     const [upgradeResult, gateResult] = await Promise.all([
@@ -369,7 +394,12 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
       if (!fs.existsSync(file)) throw stepFailure(CONSUMER_STACK, step, r);
       return JSON.parse(fs.readFileSync(file, "utf8")) as T;
     };
+    const registryVersions = Object.keys(
+      ((await (await fetch(`${registry.url}@ssm-access%2fcompute`)).json()) as { versions: Record<string, unknown> })
+        .versions,
+    );
     return {
+      registryVersions,
       registry: { url: registry.url },
       previous,
       published,

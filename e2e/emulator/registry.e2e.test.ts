@@ -98,7 +98,7 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     },
   );
 
-  it("release-gate blocks the patch that renames the instance's construct id without a moved block, naming the address", async () => {
+  it("release-gate --example blocks the patch that renames the instance's construct id without a moved block, naming the address: the patch published to a staging registry only, team-stack deployed at the previous release", async () => {
     const f = await flow;
     const { result, json } = f.gate;
     expect({ code: result.code, output: result.output }).toEqual(expect.objectContaining({ code: 3 }));
@@ -106,7 +106,16 @@ describe("the packages published to a registry and upgraded by a consumer", () =
     const blocked = json.verdict.blocking.map((b) => b.address);
     expect(blocked).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_instance\.Instances_worker-1_/)]));
     const address = blocked.find((a) => a.startsWith("aws_instance."));
-    expect(result.stdout).toContain(`BLOCKS: ${path.basename(f.consumer)} ${CONSUMER_STACK}: ${address}`);
+    expect(result.stdout).toContain(`BLOCKS: examples/team-stack ${CONSUMER_STACK}: ${address}`);
+    // The rehearsal: the release on a staging registry in front of the registry, the example deployed at the previous one.
+    expect(result.stderr).toMatch(
+      new RegExp(`staging registry http://127\\.0\\.0\\.1:\\d+/ in front of ${f.registry.url}`),
+    );
+    expect(result.stderr).toContain(`team-stack: ${CONSUMER_STACK} deployed at ${f.previous} into an emulator`);
+    expect(f.registryVersions).toEqual([f.previous, f.minor]);
+    expect(json.upgradeChecks["examples/team-stack"]).toEqual(
+      expect.objectContaining({ from: f.previous, to: f.renamed, packages: [...CONSUMER_PACKAGES].sort() }),
+    );
   });
 
   it("CONTRIBUTING.md shows the release gate's output as it printed it", async () => {

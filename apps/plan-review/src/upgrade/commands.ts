@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliIo, UsageError, parseCommandLine } from "@ssm-access/terraform-kit";
 import { FailOn, Review, exitCodeOf } from "../report";
+import type { Uplink } from "@ssm-access/npm-registry";
 import { GateSubject, judgeRelease, releaseNotes, renderVerdict } from "./release-gate";
+import { rehearse } from "./rehearsal";
 import { UpgradeCheckResult, upgradeCheck } from "./upgrade-check";
 
 export const UPGRADE_USAGE = `  plan-review upgrade-check --from <version> --to <version> [--project <dir>] [--stack <name>]... [--json-out <file>]
@@ -14,11 +16,15 @@ export const UPGRADE_USAGE = `  plan-review upgrade-check --from <version> --to 
         in a copy of a cdktf project (default: the current folder), move its @ssm-access packages from <version>
         to <version> (npm install, with the project's npm configuration), synthesize its app (cdktf.json "app") and
         plan each stack against its deployed state; review what the upgrade would change (exit codes of review)
-  plan-review release-gate --from <version> --to <version> --project <dir>... [--stack <env>]... [--json-out <file>]
-        whether <to> may be published: upgrade-check on each project, review --base=v<from> of each shipped
-        environment; a release ^<from> takes must not replace, destroy or rename a deployed resource nor weaken
-        security, a breaking one must name each such address in its version plans or changelog entry
-        (exit 0 passed, 3 blocked, 1 an error, 64 a wrong command line)`;
+  plan-review release-gate --from <version> --to <version> [--project <dir>]... [--example <dir> [--registry <url>]]...
+        [--stack <env>]... [--json-out <file>]
+        whether <to> may be published: upgrade-check on each project; each example rehearsed (the working tree,
+        at <to>, published to a local staging registry in front of --registry, default $NPM_REGISTRY_URL, read with
+        $NODE_AUTH_TOKEN; the example's main.ts installed at <from> from it and deployed into an AWS API emulator,
+        then upgrade-checked); review --base=v<from> of each shipped environment. A release ^<from> takes must
+        not replace, destroy or rename a deployed resource nor weaken security, a breaking one must name each
+        such address in its version plans or changelog entry (exit 0 passed, 3 blocked, 1 an error, 64 a wrong
+        command line)`;
 
 /** A parsed `upgrade-check` or `release-gate` command line. */
 export interface UpgradeCommand {
@@ -27,6 +33,10 @@ export interface UpgradeCommand {
   readonly to: string;
   /** Consumer projects (upgrade-check: exactly one). */
   readonly projects: readonly string[];
+  /** release-gate: example folders rehearsed on a staging registry in front of {@link upstream}. */
+  readonly examples: readonly string[];
+  /** release-gate with examples: the registry the release publishes to. */
+  readonly upstream?: Uplink;
   /** upgrade-check: stacks of the project; release-gate: shipped environments reviewed with `--base=v<from>`. */
   readonly stacks: readonly string[];
   readonly jsonOut?: string;
@@ -43,6 +53,7 @@ export function parseUpgradeCommand(
   argv: readonly string[],
   cwd: string,
   parseFailOn: (v: string | undefined) => readonly FailOn[],
+  env: NodeJS.ProcessEnv = process.env,
 ): UpgradeCommand {
   const { command, values } = parseCommandLine(argv, {
     commands: ["upgrade-check", "release-gate"],
@@ -50,6 +61,8 @@ export function parseUpgradeCommand(
       from: { type: "string" },
       to: { type: "string" },
       project: { type: "string", multiple: true },
+      example: { type: "string", multiple: true },
+      registry: { type: "string" },
       stack: { type: "string", multiple: true },
       "json-out": { type: "string" },
       "fail-on": { type: "string" },
@@ -64,8 +77,22 @@ export function parseUpgradeCommand(
   const projects = (values.project ?? []).map((p) => path.resolve(cwd, p));
   if (command === "upgrade-check" && projects.length > 1)
     throw new UsageError("upgrade-check takes one --project (release-gate takes several)");
-  if (command === "release-gate" && projects.length === 0 && (values.stack ?? []).length === 0)
-    throw new UsageError("release-gate needs at least one --project <dir> or --stack <env> to judge the release by");
+  const examples = (values.example ?? []).map((p) => path.resolve(cwd, p));
+  if (command === "upgrade-check" && (examples.length > 0 || values.registry !== undefined))
+    throw new UsageError("--example and --registry are options of release-gate, not upgrade-check");
+  if (command === "release-gate" && projects.length + examples.length + (values.stack ?? []).length === 0)
+    throw new UsageError(
+      "release-gate needs at least one --project <dir>, --example <dir> or --stack <env> to judge the release by",
+    );
+  const registry = values.registry ?? (env.NPM_REGISTRY_URL || undefined);
+  if (examples.length > 0 && registry === undefined)
+    throw new UsageError(
+      "--example needs the registry the release publishes to, where --from is: --registry <url>, or NPM_REGISTRY_URL",
+    );
+  if (registry !== undefined && !/^https?:\/\/[^\s/]+/.test(registry))
+    throw new UsageError(`--registry ${registry}: not an http(s) URL`);
+  if (values.registry !== undefined && examples.length === 0)
+    throw new UsageError("--registry is the upstream of --example; give an --example <dir>");
   if (command === "release-gate" && values["fail-on"] !== undefined)
     throw new UsageError("--fail-on is an option of upgrade-check, not release-gate");
   return {
@@ -73,6 +100,15 @@ export function parseUpgradeCommand(
     from: values.from as string,
     to: values.to as string,
     projects: command === "upgrade-check" && projects.length === 0 ? [cwd] : projects,
+    examples,
+    ...(examples.length > 0 && registry !== undefined
+      ? {
+          upstream: {
+            url: registry.endsWith("/") ? registry : `${registry}/`,
+            ...(env.NODE_AUTH_TOKEN ? { token: env.NODE_AUTH_TOKEN } : {}),
+          },
+        }
+      : {}),
     stacks: values.stack ?? [],
     ...(values["json-out"] !== undefined ? { jsonOut: path.resolve(cwd, values["json-out"]) } : {}),
     failOn: parseFailOn(values["fail-on"]),
@@ -121,11 +157,38 @@ export async function runUpgradeCommand(
     checks[path.basename(projectDir)] = upgradeJson(result);
     for (const s of result.stacks) subjects.push({ source: path.basename(projectDir), review: s.review });
   }
+  const repoRoot = findRepoRoot(cwd);
+  if (command.examples.length > 0 && command.upstream) {
+    if (!repoRoot) throw new UsageError(`--example: ${cwd} is not inside a workspace (no nx.json above it)`);
+    await rehearse(
+      {
+        repoRoot,
+        examples: command.examples,
+        from: command.from,
+        to: command.to,
+        upstream: command.upstream,
+        log,
+      },
+      async (rehearsed) => {
+        for (const [i, example] of rehearsed.entries()) {
+          const source = path.relative(repoRoot, command.examples[i]);
+          const result = await upgradeCheck({
+            projectDir: example.projectDir,
+            from: command.from,
+            to: command.to,
+            env: example.env,
+            log,
+          });
+          checks[source] = upgradeJson(result);
+          for (const s of result.stacks) subjects.push({ source, review: s.review });
+        }
+      },
+    );
+  }
   for (const stack of command.stacks) {
     log(`${stack}: review --base=v${command.from}`);
     subjects.push({ source: "apps/infra", review: await reviewShipped(stack, `v${command.from}`) });
   }
-  const repoRoot = findRepoRoot(cwd);
   const verdict = judgeRelease(command.from, command.to, subjects, repoRoot ? releaseNotes(repoRoot, command.to) : "");
   io.out(renderVerdict(verdict));
   if (command.jsonOut) writeJson(command.jsonOut, { verdict, upgradeChecks: checks });

@@ -79,7 +79,8 @@ export class UpgradeCheckError extends Error {
   }
 }
 
-function readJson(file: string): unknown {
+/** A JSON file; an {@link UpgradeCheckError} naming it when it is missing or not JSON. */
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {

@@ -89,6 +89,43 @@ describe("the command lines", () => {
     );
   });
 
+  it("release-gate rehearses examples in front of --registry, or NPM_REGISTRY_URL, read with NODE_AUTH_TOKEN", () => {
+    const argv = ["release-gate", "--from=0.1.0", "--to=0.1.1", "--example", "examples/team-stack"];
+    expect(parseUpgradeCommand([...argv, "--registry", "http://127.0.0.1:4873"], cwd, parseFailOn, {})).toEqual(
+      expect.objectContaining({
+        examples: [path.join(cwd, "examples", "team-stack")],
+        upstream: { url: "http://127.0.0.1:4873/" },
+      }),
+    );
+    expect(
+      parseUpgradeCommand(argv, cwd, parseFailOn, {
+        NPM_REGISTRY_URL: "https://npm.pkg.example.com/",
+        NODE_AUTH_TOKEN: "t0ken",
+      }),
+    ).toEqual(expect.objectContaining({ upstream: { url: "https://npm.pkg.example.com/", token: "t0ken" } }));
+  });
+
+  it.each([
+    [
+      ["release-gate", "--from", "0.1.0", "--to", "0.1.1", "--example", "e"],
+      "--example needs the registry the release publishes to, where --from is: --registry <url>, or NPM_REGISTRY_URL",
+    ],
+    [
+      ["release-gate", "--from", "0.1.0", "--to", "0.1.1", "--example", "e", "--registry", "registry.local"],
+      "--registry registry.local: not an http(s) URL",
+    ],
+    [
+      ["release-gate", "--from", "0.1.0", "--to", "0.1.1", "--stack", "dev", "--registry", "http://127.0.0.1:1/"],
+      "--registry is the upstream of --example; give an --example <dir>",
+    ],
+    [
+      ["upgrade-check", "--from", "0.1.0", "--to", "0.1.1", "--example", "e"],
+      "--example and --registry are options of release-gate, not upgrade-check",
+    ],
+  ])("%j without a registry in the environment is a usage error: %s", (argv, message) => {
+    expect(() => parseUpgradeCommand(argv, cwd, parseFailOn, {})).toThrow(message);
+  });
+
   it.each([
     [["upgrade-check", "--to", "0.1.1"], "upgrade-check needs --from <version>"],
     [["upgrade-check", "--from", "0.1", "--to", "0.1.1"], "--from 0.1: not a version (major.minor.patch)"],
@@ -98,7 +135,7 @@ describe("the command lines", () => {
     ],
     [
       ["release-gate", "--from", "0.1.0", "--to", "0.1.1"],
-      "release-gate needs at least one --project <dir> or --stack <env>",
+      "release-gate needs at least one --project <dir>, --example <dir> or --stack <env>",
     ],
     [
       ["release-gate", "--from", "0.1.0", "--to", "0.1.1", "--stack", "dev", "--fail-on", "none"],

@@ -147,18 +147,36 @@ describe("release workflow", () => {
       expect(stepNamed(/Release gate/).if).toBe("steps.versions.outputs.from != ''");
     });
 
-    it("the gate judges the release by every shipped environment", () => {
+    it("the gate judges the release by the example consumer, rehearsed in front of the release's registry, and every shipped environment", () => {
+      const gate = stepNamed(/Release gate/);
+      expect(gate.env).toEqual(
+        expect.objectContaining({
+          NODE_AUTH_TOKEN: "${{ secrets.NPM_TOKEN }}",
+          NPM_REGISTRY_URL: "${{ secrets.NPM_REGISTRY_URL }}",
+        }),
+      );
+      const environments = "dev\\temulated-baseline\\nprod\\temulated-baseline\\n";
       const r = runScript(
-        stepNamed(/Release gate/).run as string,
+        gate.run as string,
         dir,
-        { FROM: "0.1.1", TO: "0.2.0" },
-        "dev\\temulated-baseline\\nprod\\temulated-baseline\\n",
+        { FROM: "0.1.1", TO: "0.2.0", NPM_REGISTRY_URL: "https://npm.pkg.example.com/" },
+        environments,
       );
       expect(r.status).toBe(0);
       expect(r.calls).toEqual([
         "plan-review environments",
-        "plan-review release-gate --from 0.1.1 --to 0.2.0 --stack dev --stack prod",
+        "plan-review release-gate --from 0.1.1 --to 0.2.0 --example examples/team-stack --registry https://npm.pkg.example.com/ --stack dev --stack prod",
       ]);
+      // npm's public registry: the secret left empty, as for publishing.
+      fs.rmSync(path.join(dir, ".calls"));
+      const npmjs = runScript(
+        gate.run as string,
+        dir,
+        { FROM: "0.1.1", TO: "0.2.0", NPM_REGISTRY_URL: "" },
+        environments,
+      );
+      expect(npmjs.calls[1]).toContain("--registry https://registry.npmjs.org/ --stack dev");
+      expect(fs.existsSync(path.join(ROOT, "examples", "team-stack", "main.ts"))).toBe(true);
     });
   });
 });
