@@ -99,7 +99,6 @@ export function ensureCertificate(tlsDir: string, python = findMotoPython().pyth
   return result.stdout.trim();
 }
 
-
 /** One running emulator: one AWS account, on loopback. */
 export interface Emulator {
   /** The account every request is answered as (`MOTO_ACCOUNT_ID`). */

@@ -111,7 +111,6 @@ export function verdaccioConfig(dir: string, uplink?: Uplink): string {
   ].join("\n");
 }
 
-
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** Runs Verdaccio while its parent lives. */
