@@ -81,6 +81,7 @@ import {
 import { EMULATOR_UNANSWERED, doctorEnvironment, doctorScenarios } from "./doctor";
 import {
   PREDICTED_CHANGES,
+  type Predicted,
   applyPredicted,
   deleteTranscripts,
   predict,
@@ -326,7 +327,25 @@ describe("deploy lifecycle against the emulator", () => {
   describe("plan review of prod on real update plans, while dev changes", () => {
     const review = (name: string, edit: Parameters<typeof reviewProd>[3]) => reviewProd(land, REPO_ROOT, name, edit);
 
+    // The reviews that plan prod without a refresh start together, beside the infra:plan review that refreshes
+    // (and sees the drift it makes): none of them writes prod's state, and what they review comes from their edit.
+    let cidrReview: ReturnType<typeof review>;
+    let predictions: Promise<[Predicted, Predicted, Predicted]>;
+
     beforeAll(() => {
+      cidrReview = review("cidr", (f) => {
+        (f.prod.network as Record<string, unknown>).cidr = "10.30.0.0/16";
+      });
+      cidrReview.catch(() => undefined);
+      // The transcript stays until the prediction has been applied (prodAfterReviews), which deletes it.
+      predictions = writeTranscript(land, transcriptBucket(land)).then(() =>
+        Promise.all([
+          predict(land, "s3off", PREDICTED_CHANGES.s3off),
+          predict(land, "az", PREDICTED_CHANGES.az),
+          predict(land, "encoff", PREDICTED_CHANGES.encoff),
+        ]),
+      );
+      predictions.catch(() => undefined);
       // On dev, beside prod's reviews: the session doctor's scenarios, then dev's own change, lock and destroy.
       doctorWork = doctorScenarios(land, REPO_ROOT);
       doctorWork.catch(() => undefined);
@@ -366,15 +385,7 @@ describe("deploy lifecycle against the emulator", () => {
     });
 
     test("a CIDR change replaces the VPC, its subnets and the instances, each traced to prod.json network.cidr", async () => {
-      const {
-        review: r,
-        code,
-        exitCode,
-        markdown,
-        markdownWithin,
-      } = await review("cidr", (f) => {
-        (f.prod.network as Record<string, unknown>).cidr = "10.30.0.0/16";
-      });
+      const { review: r, code, exitCode, markdown, markdownWithin } = await cidrReview;
       const vpc = changeOf(r, "aws_vpc.network");
       expect(vpc).toMatchObject({
         action: "replace",
@@ -531,13 +542,7 @@ describe("deploy lifecycle against the emulator", () => {
     });
 
     test("with a session transcript in prod's bucket, the review predicts BucketNotEmpty (and, against AWS, InvalidBucketState first) for sessionLogging.s3 off, data gone for good and apply-time failures first, exit 3, names the removed zone's element, weakens encryption without data loss; its apply is confirmed after the interrupted deploy", async () => {
-      // The transcript stays until the prediction has been applied (prodAfterReviews), which deletes it.
-      await writeTranscript(land, transcriptBucket(land));
-      const [s3off, az, encoff] = await Promise.all([
-        predict(land, "s3off", PREDICTED_CHANGES.s3off),
-        predict(land, "az", PREDICTED_CHANGES.az),
-        predict(land, "encoff", PREDICTED_CHANGES.encoff),
-      ]);
+      const [s3off, az, encoff] = await predictions;
       expect(s3off.review.applyFailures).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
