@@ -26,6 +26,8 @@ export class MotoMissingError extends Error {
 
 /** The launcher that patches moto's SSM gaps and starts the server. */
 export const LAUNCHER = path.resolve(__dirname, "..", "python", "moto_launcher.py");
+/** Makes the emulators' self-signed certificate without importing moto. */
+const CERTIFICATE_MAKER = path.resolve(__dirname, "..", "python", "tls_certificate.py");
 
 /** Environment variable naming the Python interpreter that has moto; without it, `python3` on PATH is searched. */
 export const PYTHON_ENV_VAR = "SSM_ACCESS_PYTHON";
@@ -61,14 +63,27 @@ export function pythonsOnPath(env: NodeJS.ProcessEnv = process.env): string[] {
   return found;
 }
 
+/** What {@link findMotoPython} found, by the variables it reads: the same answer for the life of this process. */
+const found = new Map<string, MotoPython>();
+
 /**
  * The interpreter to run moto with: `SSM_ACCESS_PYTHON` when set (and it must
  * have moto), else the first `python3` on `PATH` that imports `moto.server`.
  * Tools such as Nx put the folder of the `node` binary early on `PATH`, which
  * can hide a pyenv or virtualenv `python3` behind the system one, so each is
- * tried. Throws {@link MotoMissingError} naming every interpreter tried.
+ * tried. Throws {@link MotoMissingError} naming every interpreter tried. An
+ * interpreter found is remembered for this process (each check imports moto).
  */
 export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython {
+  const key = `${env[PYTHON_ENV_VAR] ?? ""}\0${env.PATH ?? ""}`;
+  const known = found.get(key);
+  if (known) return known;
+  const python = findMotoPythonUncached(env);
+  found.set(key, python);
+  return python;
+}
+
+function findMotoPythonUncached(env: NodeJS.ProcessEnv): MotoPython {
   const chosen = env[PYTHON_ENV_VAR];
   if (chosen) return { python: chosen, version: detectMoto(chosen) };
   const candidates = pythonsOnPath(env);
@@ -92,8 +107,10 @@ export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython
  * `tlsDir` serve; returns the certificate file. Call it before starting several
  * emulators on one folder at once.
  */
-export function ensureCertificate(tlsDir: string, python = findMotoPython().python): string {
-  const result = spawnSync(python, [LAUNCHER, "--make-certificate", tlsDir], { encoding: "utf8" });
+export function ensureCertificate(tlsDir: string, python?: string): string {
+  const cert = path.join(tlsDir, "cert.pem");
+  if (fs.existsSync(cert) && fs.existsSync(path.join(tlsDir, "key.pem"))) return cert;
+  const result = spawnSync(python ?? findMotoPython().python, [CERTIFICATE_MAKER, tlsDir], { encoding: "utf8" });
   if (result.status !== 0)
     throw new Error(`could not make the emulator's TLS certificate in ${tlsDir}: ${result.stderr.trim()}`);
   return result.stdout.trim();
