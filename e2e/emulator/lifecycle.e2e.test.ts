@@ -160,13 +160,105 @@ afterAll(async () => {
   await land?.close(process.env.SSM_ACCESS_E2E_KEEP_FILES === "1");
 });
 
+/** What is read back of each environment after its deploy (dev's before the doctor's scenarios break it). */
+const READ_BACKS = {
+  /** Instances require IMDSv2, have encrypted roots and no public IP, and their security group has no ingress. */
+  async instances(env: string): Promise<void> {
+    const { ec2 } = clients(env);
+    const instances = await liveInstances(env);
+    expect(instances).toHaveLength(env === "prod" ? 2 : 1);
+    for (const instance of instances) {
+      expect(instance.MetadataOptions).toMatchObject({
+        HttpTokens: "required",
+        HttpEndpoint: "enabled",
+        HttpPutResponseHopLimit: 1,
+      });
+      expect(instance.PublicIpAddress).toBeUndefined();
+      expect(instance.KeyName).toBeUndefined();
+      const root = instance.BlockDeviceMappings?.find((m) => m.DeviceName === instance.RootDeviceName);
+      const volumes = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root?.Ebs?.VolumeId as string] }));
+      expect(volumes.Volumes?.[0]).toMatchObject({ Encrypted: true, VolumeType: "gp3" });
+      const groups = await ec2.send(
+        new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups?.map((g) => g.GroupId as string) }),
+      );
+      expect(groups.SecurityGroups).toHaveLength(1);
+      expect(groups.SecurityGroups?.[0].IpPermissions).toEqual([]);
+    }
+  },
+  /** The role carries AmazonSSMManagedInstanceCore; sessions are logged to a log group encrypted with the session key. */
+  async roleAndLogging(env: string): Promise<void> {
+    const { iam, ssm, logs } = clients(env);
+    const out = await outputs(env);
+    const roleName = String(out.instance_role_arn.value).split("/").pop();
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+    expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain(
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    );
+
+    const logGroupName = String(out.session_log_group_name.value);
+    const keyArn = String(out.session_kms_key_arn.value);
+    sessionKeyArns[env] = keyArn;
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
+    expect(groups.logGroups?.[0]).toMatchObject({ logGroupName, kmsKeyId: keyArn });
+
+    const doc = await ssm.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
+    expect(doc.DocumentType).toBe("Session");
+    const content = JSON.parse(doc.Content as string) as { sessionType: string; inputs: Record<string, unknown> };
+    expect(content.sessionType).toBe("Standard_Stream");
+    expect(content.inputs).toMatchObject({
+      cloudWatchLogGroupName: logGroupName,
+      cloudWatchEncryptionEnabled: true,
+      kmsKeyId: keyArn.split("/").pop(),
+      s3EncryptionEnabled: true,
+    });
+    expect(content.inputs.s3BucketName).toBe(env === "prod" ? out.session_bucket_name.value : "");
+  },
+  /** The maintenance window runs the release upgrade with the Amazon Linux release the environment file pins. */
+  async maintenanceWindow(env: string): Promise<void> {
+    const { ssm } = clients(env);
+    const pinned = (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", `${env}.json`), "utf8")) as {
+        maintenance: { osRelease: string };
+      }
+    ).maintenance.osRelease;
+    const windows = (await ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
+    const tasks = [];
+    for (const w of windows) {
+      for (const t of (await ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: w.WindowId }))).Tasks ??
+        []) {
+        if (t.TaskArn === `ssm-access-${env}-release-upgrade`)
+          tasks.push({ windowId: w.WindowId as string, taskId: t.WindowTaskId as string });
+      }
+    }
+    expect(tasks).toHaveLength(1);
+    const task = await ssm.send(
+      new GetMaintenanceWindowTaskCommand({ WindowId: tasks[0].windowId, WindowTaskId: tasks[0].taskId }),
+    );
+    expect(task.TaskType).toBe("RUN_COMMAND");
+    expect(task.TaskInvocationParameters?.RunCommand?.Parameters?.Release).toEqual([pinned]);
+    expect(task.MaxConcurrency).toBe("1");
+  },
+} as const;
+type ReadBack = keyof typeof READ_BACKS;
+
+/** Dev's read-backs, run in dev's chain (startDevChain); each test awaits its own. */
+const devReadBacks: Partial<Record<ReadBack, Promise<void>>> = {};
+
+/** A read-back of `env`: dev's as its chain ran it, prod's now. */
+function readBack(name: ReadBack, env: string): Promise<void> {
+  if (env !== "dev") return READ_BACKS[name](env);
+  return devReadBacks[name] ?? Promise.reject(new Error("dev's deploy did not finish, so nothing was read back"));
+}
+
 describe("deploy lifecycle against the emulator", () => {
   test("every README block annotated `doc-test: emulator` has a name this tier runs, and every name it runs has a block", () => {
     expect(blockProblems(emulatorBlocks())).toEqual([]);
   });
 
   test("bootstrap creates the state buckets, and dev and prod deploy into their S3 backends through `nx run infra:deploy`", async () => {
-    await bootstrapAndDeploy(land);
+    await bootstrapAndDeploy(land, (env) => {
+      if (env === "dev") startDevChain();
+    });
     for (const env of ENVIRONMENTS) {
       const { s3, at } = clients(env);
       await s3.send(new HeadObjectCommand({ Bucket: at.bucket, Key: at.key }));
@@ -175,11 +267,7 @@ describe("deploy lifecycle against the emulator", () => {
 
   test("a second plan of dev and prod is clean, emulator artifacts aside; the state bootstrap's local state migrates into S3 as the README says and plans clean there", async () => {
     // Separate stacks and folders: side by side.
-    const [, prod] = await Promise.all([
-      assertCleanReplan(land, "dev"),
-      assertCleanReplan(land, "prod"),
-      migrateBootstrapState(),
-    ]);
+    const [, prod] = await Promise.all([devReplan, assertCleanReplan(land, "prod"), migrateBootstrapState()]);
     prodReplan = prod;
   });
 
@@ -203,87 +291,17 @@ describe("deploy lifecycle against the emulator", () => {
 
   test.each(ENVIRONMENTS)(
     "%s: instances require IMDSv2, have encrypted roots and no public IP, and their security group has no ingress",
-    async (env) => {
-      const { ec2 } = clients(env);
-      const instances = await liveInstances(env);
-      expect(instances).toHaveLength(env === "prod" ? 2 : 1);
-      for (const instance of instances) {
-        expect(instance.MetadataOptions).toMatchObject({
-          HttpTokens: "required",
-          HttpEndpoint: "enabled",
-          HttpPutResponseHopLimit: 1,
-        });
-        expect(instance.PublicIpAddress).toBeUndefined();
-        expect(instance.KeyName).toBeUndefined();
-        const root = instance.BlockDeviceMappings?.find((m) => m.DeviceName === instance.RootDeviceName);
-        const volumes = await ec2.send(new DescribeVolumesCommand({ VolumeIds: [root?.Ebs?.VolumeId as string] }));
-        expect(volumes.Volumes?.[0]).toMatchObject({ Encrypted: true, VolumeType: "gp3" });
-        const groups = await ec2.send(
-          new DescribeSecurityGroupsCommand({ GroupIds: instance.SecurityGroups?.map((g) => g.GroupId as string) }),
-        );
-        expect(groups.SecurityGroups).toHaveLength(1);
-        expect(groups.SecurityGroups?.[0].IpPermissions).toEqual([]);
-      }
-    },
+    (env) => readBack("instances", env),
   );
 
   test.each(ENVIRONMENTS)(
     "%s: the role carries AmazonSSMManagedInstanceCore; sessions are logged to a log group encrypted with the session key, as the preferences document says",
-    async (env) => {
-      const { iam, ssm, logs } = clients(env);
-      const out = await outputs(env);
-      const roleName = String(out.instance_role_arn.value).split("/").pop();
-      const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-      expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain(
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-      );
-
-      const logGroupName = String(out.session_log_group_name.value);
-      const keyArn = String(out.session_kms_key_arn.value);
-      sessionKeyArns[env] = keyArn;
-      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
-      expect(groups.logGroups?.[0]).toMatchObject({ logGroupName, kmsKeyId: keyArn });
-
-      const doc = await ssm.send(new GetDocumentCommand({ Name: "SSM-SessionManagerRunShell" }));
-      expect(doc.DocumentType).toBe("Session");
-      const content = JSON.parse(doc.Content as string) as { sessionType: string; inputs: Record<string, unknown> };
-      expect(content.sessionType).toBe("Standard_Stream");
-      expect(content.inputs).toMatchObject({
-        cloudWatchLogGroupName: logGroupName,
-        cloudWatchEncryptionEnabled: true,
-        kmsKeyId: keyArn.split("/").pop(),
-        s3EncryptionEnabled: true,
-      });
-      expect(content.inputs.s3BucketName).toBe(env === "prod" ? out.session_bucket_name.value : "");
-    },
+    (env) => readBack("roleAndLogging", env),
   );
 
   test.each(ENVIRONMENTS)(
     "%s: the maintenance window runs the release upgrade with the Amazon Linux release the environment file pins",
-    async (env) => {
-      const { ssm } = clients(env);
-      const pinned = (
-        JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "apps", "infra", "environments", `${env}.json`), "utf8")) as {
-          maintenance: { osRelease: string };
-        }
-      ).maintenance.osRelease;
-      const windows = (await ssm.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? [];
-      const tasks = [];
-      for (const w of windows) {
-        for (const t of (await ssm.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: w.WindowId }))).Tasks ??
-          []) {
-          if (t.TaskArn === `ssm-access-${env}-release-upgrade`)
-            tasks.push({ windowId: w.WindowId as string, taskId: t.WindowTaskId as string });
-        }
-      }
-      expect(tasks).toHaveLength(1);
-      const task = await ssm.send(
-        new GetMaintenanceWindowTaskCommand({ WindowId: tasks[0].windowId, WindowTaskId: tasks[0].taskId }),
-      );
-      expect(task.TaskType).toBe("RUN_COMMAND");
-      expect(task.TaskInvocationParameters?.RunCommand?.Parameters?.Release).toEqual([pinned]);
-      expect(task.MaxConcurrency).toBe("1");
-    },
+    (env) => readBack("maintenanceWindow", env),
   );
 
   describe("hardening read back: account baseline, transcript Object Lock, encrypted flow logs", () => {
@@ -346,16 +364,6 @@ describe("deploy lifecycle against the emulator", () => {
         ]),
       );
       predictions.catch(() => undefined);
-      // On dev, beside prod's reviews: the session doctor's scenarios, then dev's own change, lock and destroy.
-      doctorWork = doctorScenarios(land, REPO_ROOT);
-      doctorWork.catch(() => undefined);
-      readmeOnDev = doctorWork.then(() => devReadmeBlocks());
-      readmeOnDev.catch(() => undefined);
-      devWork = destroyAfter(
-        "dev",
-        readmeOnDev.then(() => devChangeThroughCi()),
-      );
-      devWork.catch(() => undefined);
     });
 
     test("no change: nothing to review, exit 0 (prod's clean second plan)", async () => {
@@ -710,14 +718,51 @@ function reuseInit(from: string, to: string): void {
   fs.copyFileSync(path.join(from, ".terraform.lock.hcl"), path.join(to, ".terraform.lock.hcl"));
 }
 
-/** Dev's change, lock and destroy start, begun while prod is reviewed. */
-let devWork: Promise<void>;
+/** What dev's chain has not done because dev's deploy did not finish. */
+function notDeployed<T>(): Promise<T> {
+  const p = Promise.reject<T>(new Error("dev's deploy did not finish, so its chain never started"));
+  p.catch(() => undefined);
+  return p;
+}
+/** Dev's second plan, clean (its chain's first step). */
+let devReplan: Promise<PlanJson> = notDeployed();
+/** The session doctor's scenarios on dev. */
+let doctorWork: ReturnType<typeof doctorScenarios> = notDeployed();
+/** The README's connect and doctor blocks on dev, after the doctor's scenarios. */
+let readmeOnDev: ReturnType<typeof devReadmeBlocks> = notDeployed();
+/** Dev's change, lock and destroy start. */
+let devWork: Promise<void> = notDeployed();
 /** The README's up --keep, started beside the destroys. */
 let upKeepRun: ReturnType<typeof upKeepBlock> | undefined;
-/** The session doctor's scenarios on dev. */
-let doctorWork: ReturnType<typeof doctorScenarios>;
-/** The README's connect and doctor blocks on dev, after the doctor's scenarios. */
-let readmeOnDev: ReturnType<typeof devReadmeBlocks>;
+
+/**
+ * Dev's own chain, from the moment its deploy succeeds, beside prod's deploy
+ * and reviews (separate accounts, emulators and folders): its clean second
+ * plan, what is read back of it, the session doctor's scenarios (which break
+ * and mend dev, so after the read-backs), the README's connect and doctor
+ * blocks, its change through the CI path, then its destroy. Each test awaits
+ * the step it asserts.
+ */
+function startDevChain(): void {
+  devReplan = assertCleanReplan(land, "dev");
+  devReplan.catch(() => undefined);
+  for (const name of Object.keys(READ_BACKS) as ReadBack[]) {
+    const read = devReplan.then(() => READ_BACKS[name]("dev"));
+    read.catch(() => undefined);
+    devReadBacks[name] = read;
+  }
+  doctorWork = Promise.allSettled([devReplan, ...Object.values(devReadBacks)]).then(() =>
+    doctorScenarios(land, REPO_ROOT),
+  );
+  doctorWork.catch(() => undefined);
+  readmeOnDev = doctorWork.then(() => devReadmeBlocks());
+  readmeOnDev.catch(() => undefined);
+  devWork = destroyAfter(
+    "dev",
+    readmeOnDev.then(() => devChangeThroughCi()),
+  );
+  devWork.catch(() => undefined);
+}
 
 /**
  * The README blocks `connect-print` and `doctor-dev`, run as written from

@@ -180,8 +180,11 @@ export function emulatorOf(land: Landscape, accountId: string): Emulator {
  * environment starting as soon as its state bucket answers: the S3 backend
  * needs the bucket only, while the bootstrap goes on waiting for the
  * provider's lifecycle-rule checks (about a minute, by design of provider 5.100).
+ *
+ * @param onDeployed - called as each environment's deploy succeeds, before
+ *   the others are done, so that work on that environment can start
  */
-export async function bootstrapAndDeploy(land: Landscape): Promise<void> {
+export async function bootstrapAndDeploy(land: Landscape, onDeployed?: (env: string) => void): Promise<void> {
   let failed = false;
   const boot = bootstrapState(land).catch((e: unknown) => {
     failed = true;
@@ -203,6 +206,7 @@ export async function bootstrapAndDeploy(land: Landscape): Promise<void> {
       }
     }
     await runCdktf(land.ws, "deploy", env, { out: land.outs[env] });
+    onDeployed?.(env);
   });
   await Promise.all([boot, ...deploys]);
 }
