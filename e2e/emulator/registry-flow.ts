@@ -363,11 +363,14 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
     const renamed = await renamedReleased;
     log(`release-gate ${previous} → ${renamed} --example examples/team-stack`);
     const gateJsonFile = path.join(tmp, "release-gate.json");
-    // As the release workflow runs it: the registry the release publishes to and its token, no AWS endpoint.
+    // As the release workflow runs it: the registry the release publishes to and its token, the user
+    // configuration actions/setup-node writes (its scope line names that registry: the example's own
+    // .npmrc must win, or the example would never see the staged release), no AWS endpoint.
     const gateEnv = {
       ...shellEnv(),
       NPM_REGISTRY_URL: registry.url,
       NODE_AUTH_TOKEN: registry.token,
+      NPM_CONFIG_USERCONFIG: userConfig,
       TMPDIR: consumerEnv.TMPDIR,
     };
     const gate = runApp(
