@@ -14,10 +14,16 @@ import {
 import { EMULATOR_TRANSIENT_ERRORS } from "./allowlist";
 import { trackChild } from "./cleanup";
 import { providerPoolEnv } from "./provider-pool";
-import { EMULATOR_OVERRIDE_FILE, EndpointsByAccount, emulatorOverride } from "./override";
+import {
+  EMULATOR_OVERRIDE_FILE,
+  EmulatorRoutes,
+  EndpointsByAccount,
+  emulatorAwsConfig,
+  emulatorOverride,
+} from "./override";
 
 /** Where a lifecycle run keeps its files; everything lives under `root`, removed at the end. */
-export interface Workspace {
+export interface Workspace extends EmulatorRoutes {
   /** The repository root (holds `node_modules/.bin/nx` and `apps/infra`). */
   readonly repoRoot: string;
   /** The app folder the stacks come from. */
@@ -28,13 +34,14 @@ export interface Workspace {
   readonly cliConfigFile: string;
   /** `<root>/overrides/<stack>/zz_emulator_override.tf.json`, read by the app's synth. */
   readonly overridesDir: string;
-  /** Emulator endpoint by account id. */
-  readonly endpoints: EndpointsByAccount;
   /** The certificate the emulators serve; Terraform trusts it alone (`SSL_CERT_FILE`). */
   readonly certificateFile: string;
 }
 
-/** Makes the workspace folders and the Terraform CLI configuration. */
+/** The AWS shared configuration file of a workspace (`<root>/aws-config`), which its overrides route accounts through. */
+export const AWS_CONFIG_FILE = "aws-config";
+
+/** Makes the workspace folders, the Terraform CLI configuration and the AWS configuration routing each account to its emulator. */
 export function createWorkspace(
   repoRoot: string,
   root: string,
@@ -46,6 +53,8 @@ export function createWorkspace(
   fs.mkdirSync(path.join(root, TEMP_DIR), { recursive: true });
   const mirror = discoverProviderMirror();
   const cliConfigFile = writeCliConfig(path.join(root, "terraform"), mirror?.path);
+  const awsConfigFile = path.join(root, AWS_CONFIG_FILE);
+  fs.writeFileSync(awsConfigFile, emulatorAwsConfig(endpoints));
   return {
     repoRoot,
     appDir: path.join(repoRoot, "apps", "infra"),
@@ -53,6 +62,7 @@ export function createWorkspace(
     cliConfigFile,
     overridesDir,
     endpoints,
+    awsConfigFile,
     certificateFile,
   };
 }
@@ -118,7 +128,7 @@ export function writeOverride(ws: Workspace, out: string, stack: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, EMULATOR_OVERRIDE_FILE),
-    `${JSON.stringify(emulatorOverride(stack, json, ws.endpoints), null, 2)}\n`,
+    `${JSON.stringify(emulatorOverride(stack, json, ws), null, 2)}\n`,
   );
 }
 

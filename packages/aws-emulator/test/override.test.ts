@@ -1,7 +1,7 @@
 import {
-  EMULATED_SERVICES,
   EMULATOR_CREDENTIALS,
   EmulatorOverrideError,
+  emulatorAwsConfig,
   emulatorOverride,
   stackAccounts,
 } from "../src/override";
@@ -9,6 +9,7 @@ import {
 const DEV = "111111111111";
 const PROD = "222222222222";
 const ENDPOINTS = { [DEV]: "http://127.0.0.1:4001", [PROD]: "http://127.0.0.1:4002" };
+const ROUTES = { endpoints: ENDPOINTS, awsConfigFile: "/run/aws-config" };
 
 function envStack(extraProvider: Record<string, unknown> = {}) {
   return {
@@ -37,32 +38,50 @@ describe("emulatorOverride", () => {
         aws_ebs_encryption_by_default: { baseline: { enabled: true } },
       },
     };
-    expect(emulatorOverride("state-bootstrap", stack, ENDPOINTS).resource).toEqual({
+    expect(emulatorOverride("state-bootstrap", stack, ROUTES).resource).toEqual({
       aws_s3_account_public_access_block: { account_public_access_block_111111111111: { count: 0 } },
     });
-    expect(emulatorOverride("dev", envStack(), ENDPOINTS)).not.toHaveProperty("resource");
+    expect(emulatorOverride("dev", envStack(), ROUTES)).not.toHaveProperty("resource");
   });
 
-  it("points the provider at its account's emulator for every service, with static credentials and the account lock kept", () => {
-    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as {
+  it("points the provider at its account's emulator for every service through that account's profile, with static credentials and the account lock kept", () => {
+    const override = emulatorOverride("dev", envStack(), ROUTES) as {
       provider: { aws: Array<Record<string, unknown>> };
     };
     const [provider] = override.provider.aws;
-    expect(provider).toMatchObject({ ...EMULATOR_CREDENTIALS, s3_use_path_style: true, skip_metadata_api_check: true });
-    expect(provider.endpoints).toEqual([Object.fromEntries(EMULATED_SERVICES.map((s) => [s, ENDPOINTS[DEV]]))]);
-    expect(provider).not.toHaveProperty("allowed_account_ids");
-    expect(provider).not.toHaveProperty("alias");
+    expect(provider).toEqual({
+      ...EMULATOR_CREDENTIALS,
+      profile: `ssm-access-emulator-${DEV}`,
+      shared_config_files: [ROUTES.awsConfigFile],
+      s3_use_path_style: true,
+      skip_metadata_api_check: true,
+    });
+    // No `endpoints` block: with one, the provider spends seconds of CPU configuring itself on every command.
+    expect(provider).not.toHaveProperty("endpoints");
   });
 
-  it("nulls a named profile, which does not exist where the emulator runs", () => {
-    const override = emulatorOverride("dev", envStack({ profile: "dev-deploy" }), ENDPOINTS) as {
+  it("replaces a named profile, which does not exist where the emulator runs, with the account's emulator profile", () => {
+    const override = emulatorOverride("dev", envStack({ profile: "dev-deploy" }), ROUTES) as {
       provider: { aws: Array<Record<string, unknown>> };
     };
-    expect(override.provider.aws[0].profile).toBeNull();
+    expect(override.provider.aws[0].profile).toBe(`ssm-access-emulator-${DEV}`);
+  });
+
+  it("writes the AWS configuration with one profile per account whose endpoint_url is that account's emulator", () => {
+    expect(emulatorAwsConfig({ [PROD]: ENDPOINTS[PROD], [DEV]: ENDPOINTS[DEV] }).split("\n")).toEqual([
+      expect.stringMatching(/^# /),
+      "",
+      `[profile ssm-access-emulator-${DEV}]`,
+      `endpoint_url = ${ENDPOINTS[DEV]}`,
+      "",
+      `[profile ssm-access-emulator-${PROD}]`,
+      `endpoint_url = ${ENDPOINTS[PROD]}`,
+      "",
+    ]);
   });
 
   it("declares the s3 backend again with the same bucket, key, encryption and lock file, pointed at the emulator", () => {
-    const override = emulatorOverride("dev", envStack(), ENDPOINTS) as {
+    const override = emulatorOverride("dev", envStack(), ROUTES) as {
       terraform: { backend: { s3: Record<string, unknown> } };
     };
     const s3 = override.terraform.backend.s3;
@@ -88,12 +107,12 @@ describe("emulatorOverride", () => {
         ],
       },
     };
-    const override = emulatorOverride("state-bootstrap", json, ENDPOINTS) as Record<string, unknown> & {
-      provider: { aws: Array<{ alias: string; endpoints: Array<Record<string, string>> }> };
+    const override = emulatorOverride("state-bootstrap", json, ROUTES) as Record<string, unknown> & {
+      provider: { aws: Array<{ alias: string; profile: string }> };
     };
-    expect(override.provider.aws.map((p) => [p.alias, p.endpoints[0].ec2])).toEqual([
-      ["a111", ENDPOINTS[DEV]],
-      ["a222", ENDPOINTS[PROD]],
+    expect(override.provider.aws.map((p) => [p.alias, p.profile])).toEqual([
+      ["a111", `ssm-access-emulator-${DEV}`],
+      ["a222", `ssm-access-emulator-${PROD}`],
     ]);
     expect(override).not.toHaveProperty("terraform");
     expect(stackAccounts("state-bootstrap", json)).toEqual([DEV, PROD]);
@@ -101,12 +120,12 @@ describe("emulatorOverride", () => {
 
   it("refuses a provider not locked to one account, and an account without an emulator", () => {
     const unlocked = { provider: { aws: [{ region: "eu-west-1" }] } };
-    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(EmulatorOverrideError);
-    expect(() => emulatorOverride("qa", unlocked, ENDPOINTS)).toThrow(
+    expect(() => emulatorOverride("qa", unlocked, ROUTES)).toThrow(EmulatorOverrideError);
+    expect(() => emulatorOverride("qa", unlocked, ROUTES)).toThrow(
       /qa: provider aws must be locked to exactly one account/,
     );
     const other = { provider: { aws: [{ alias: "x", allowed_account_ids: ["333333333333"] }] } };
-    expect(() => emulatorOverride("qa", other, ENDPOINTS)).toThrow(
+    expect(() => emulatorOverride("qa", other, ROUTES)).toThrow(
       /no emulator runs for account 333333333333 \(running: 111111111111, 222222222222\)/,
     );
   });

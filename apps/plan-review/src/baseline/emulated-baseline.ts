@@ -4,6 +4,7 @@ import {
   EMULATOR_ARTIFACTS,
   EMULATOR_OVERRIDE_FILE,
   Emulator,
+  EmulatorRoutes,
   StepError,
   Workspace,
   changesOf,
@@ -85,10 +86,10 @@ const STATE_FILE = "terraform.tfstate";
 export function baselineOverride(
   stack: string,
   stackJson: StackJson,
-  endpoints: Readonly<Record<string, string>>,
+  routes: EmulatorRoutes,
   statePath: string,
 ): Record<string, unknown> {
-  const override = emulatorOverride(stack, stackJson, endpoints);
+  const override = emulatorOverride(stack, stackJson, routes);
   return { ...override, terraform: { backend: { local: { path: statePath } } } };
 }
 
@@ -308,7 +309,7 @@ async function deployBaseAndPlanHead(run: BaselineRun, sides: Synthesized, ws: W
   const writeOverride = (dir: string, json: StackJson) =>
     fs.writeFileSync(
       path.join(dir, EMULATOR_OVERRIDE_FILE),
-      `${JSON.stringify(baselineOverride(stack, json, ws.endpoints, statePath), null, 2)}\n`,
+      `${JSON.stringify(baselineOverride(stack, json, ws, statePath), null, 2)}\n`,
     );
 
   writeOverride(sides.headDir, sides.headJson);

@@ -142,7 +142,7 @@ describe("applyBase against the emulator", () => {
     dir = path.join(root, "stack");
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, STACK_FILE), JSON.stringify(STACK, null, 2));
-    const override = baselineOverride("base", STACK, ws.endpoints, path.join(root, "state", "terraform.tfstate"));
+    const override = baselineOverride("base", STACK, ws, path.join(root, "state", "terraform.tfstate"));
     fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), JSON.stringify(override, null, 2));
     await terraform(ws, dir, "base", ["init", "-input=false"], "init");
   }, 60_000);

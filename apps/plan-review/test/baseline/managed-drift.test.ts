@@ -82,7 +82,7 @@ describe("the emulated baseline's override", () => {
     const o = baselineOverride(
       "prod",
       stack,
-      { "222222222222": "https://127.0.0.1:5000" },
+      { endpoints: { "222222222222": "https://127.0.0.1:5000" }, awsConfigFile: "/run/aws-config" },
       "/state/terraform.tfstate",
     ) as {
       terraform: unknown;
@@ -90,8 +90,8 @@ describe("the emulated baseline's override", () => {
     };
     expect(o.terraform).toEqual({ backend: { local: { path: "/state/terraform.tfstate" } } });
     expect(o.provider.aws[0]).toMatchObject({
-      profile: null,
-      endpoints: [expect.objectContaining({ ec2: "https://127.0.0.1:5000" })],
+      profile: "ssm-access-emulator-222222222222",
+      shared_config_files: ["/run/aws-config"],
     });
   });
 });
