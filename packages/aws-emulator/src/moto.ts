@@ -32,18 +32,32 @@ const CERTIFICATE_MAKER = path.resolve(__dirname, "..", "python", "tls_certifica
 /** Environment variable naming the Python interpreter that has moto; without it, `python3` on PATH is searched. */
 export const PYTHON_ENV_VAR = "SSM_ACCESS_PYTHON";
 
-/** A Python interpreter that imports `moto.server`, and moto's version. */
+/** A Python interpreter that has `moto.server`, and moto's version. */
 export interface MotoPython {
   readonly python: string;
   readonly version: string;
 }
 
 /**
- * Checks that `python` imports `moto.server`; returns moto's version, or throws
- * {@link MotoMissingError} with the install command.
+ * What {@link detectMoto} runs: whether moto and what its `server` extra
+ * installs (Flask and Flask-CORS, which `moto.server` imports) are there, and
+ * moto's version, found without importing moto (which takes Python a
+ * CPU-second; the launcher imports it anyway, and says so if it cannot).
+ */
+const MOTO_CHECK = [
+  "import importlib.metadata, importlib.util, sys",
+  'missing = [m for m in ("moto", "flask", "flask_cors") if importlib.util.find_spec(m) is None]',
+  'sys.exit("ModuleNotFoundError: No module named " + ", ".join(missing)) if missing else None',
+  'print(importlib.metadata.version("moto"))',
+].join("\n");
+
+/**
+ * Checks that `python` has `moto.server` (moto with its `server` extra);
+ * returns moto's version, or throws {@link MotoMissingError} with the install
+ * command.
  */
 export function detectMoto(python = findMotoPython().python): string {
-  const result = spawnSync(python, ["-c", "import moto, moto.server; print(moto.__version__)"], { encoding: "utf8" });
+  const result = spawnSync(python, ["-c", MOTO_CHECK], { encoding: "utf8" });
   if (result.error) throw new MotoMissingError(`${python} could not be run: ${result.error.message}.`);
   if (result.status !== 0) {
     const last = result.stderr.trim().split("\n").pop() ?? "";
@@ -68,11 +82,11 @@ const found = new Map<string, MotoPython>();
 
 /**
  * The interpreter to run moto with: `SSM_ACCESS_PYTHON` when set (and it must
- * have moto), else the first `python3` on `PATH` that imports `moto.server`.
+ * have moto), else the first `python3` on `PATH` that has `moto.server`.
  * Tools such as Nx put the folder of the `node` binary early on `PATH`, which
  * can hide a pyenv or virtualenv `python3` behind the system one, so each is
  * tried. Throws {@link MotoMissingError} naming every interpreter tried. An
- * interpreter found is remembered for this process (each check imports moto).
+ * interpreter found is remembered for this process (each check starts Python).
  */
 export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython {
   const key = `${env[PYTHON_ENV_VAR] ?? ""}\0${env.PATH ?? ""}`;
