@@ -9,8 +9,10 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ["<rootDir>/**/*.e2e.test.ts"],
   testTimeout: 600000,
-  // The CDK Terrain deploy (cdktn.e2e.test.ts) has its own landscape: it runs beside the lifecycle, mostly waiting.
-  maxWorkers: 2,
+  // One worker per suite: the CDK Terrain deploy (cdktn.e2e.test.ts) and the registry flow (registry.e2e.test.ts)
+  // have landscapes of their own and spend most of their time waiting on npm, Terraform and the provider's
+  // waits, so they run beside the lifecycle rather than one after the other.
+  maxWorkers: 3,
   // Each step with its duration: where the tier's minutes go.
   verbose: true,
   transform: {
