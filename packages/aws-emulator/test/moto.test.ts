@@ -39,16 +39,8 @@ import {
   removeTempDir,
   startEmulator,
 } from "../src/moto";
+import { processExists } from "@ssm-access/terraform-kit";
 import { sdkConfig } from "../src/sdk";
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("detectMoto", () => {
   it("reports the installed moto version", () => {
@@ -336,7 +328,7 @@ describe("startEmulator", () => {
   it("stops by its process id and keeps its log", async () => {
     const e = emulator as Emulator;
     await e.stop();
-    expect(isRunning(e.pid)).toBe(false);
+    expect(processExists(e.pid)).toBe(false);
     expect(fs.existsSync(e.logFile)).toBe(true);
     expect(path.dirname(e.logFile)).toBe(logDir);
     await e.stop(); // a second stop is harmless

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { processExists } from "@ssm-access/terraform-kit";
 import { REGISTRY_SCOPE, Registry, startRegistry, userConfigLines } from "../src";
 
 const execFileAsync = promisify(execFile);
@@ -15,15 +16,6 @@ function npm(args: string[], cwd: string, userConfig: string, token: string) {
     cwd,
     env: { ...env, NPM_CONFIG_USERCONFIG: userConfig, NODE_AUTH_TOKEN: token, NO_UPDATE_NOTIFIER: "1" },
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("startRegistry", () => {
@@ -45,7 +37,7 @@ describe("startRegistry", () => {
     const { registry, work } = await start();
     const { url, pid, dir, storage, token } = registry;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(alive(pid)).toBe(true);
+    expect(processExists(pid)).toBe(true);
 
     const userConfig = path.join(work, "npmrc");
     fs.writeFileSync(userConfig, `${userConfigLines(url).join("\n")}\n`);
@@ -69,7 +61,7 @@ describe("startRegistry", () => {
     );
 
     await registry.stop();
-    expect(alive(pid)).toBe(false);
+    expect(processExists(pid)).toBe(false);
     expect(fs.existsSync(dir)).toBe(false);
   });
 

@@ -1,16 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { processExists } from "@ssm-access/terraform-kit";
 import { blockEnv, onInterrupt, runShellBlock } from "../src/run-block";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, ms = 5000): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -45,7 +37,7 @@ describe("runShellBlock", () => {
     const run = await runShellBlock(`sleep 60 >/dev/null 2>&1 &\necho $! > ${pidFile}\n`, { cwd: dir });
     expect(run.code).toBe(0);
     const pid = Number(fs.readFileSync(pidFile, "utf8"));
-    expect(await until(() => !alive(pid))).toBe(true);
+    expect(await until(() => !processExists(pid))).toBe(true);
   });
 
   it("kills the block's whole process group when it outlives its time", async () => {
@@ -53,7 +45,7 @@ describe("runShellBlock", () => {
     const run = await runShellBlock(`sleep 60 &\necho $! > ${pidFile}\nwait\n`, { cwd: dir, timeoutMs: 500 });
     expect(run.timedOut).toBe(true);
     expect(run.code).not.toBe(0);
-    expect(await until(() => !alive(Number(fs.readFileSync(pidFile, "utf8"))))).toBe(true);
+    expect(await until(() => !processExists(Number(fs.readFileSync(pidFile, "utf8"))))).toBe(true);
   });
 });
 

@@ -143,3 +143,16 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Whether a process with this id exists (signal 0 checks without sending
+ * anything): how a test asserts that what it started was stopped.
+ */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
