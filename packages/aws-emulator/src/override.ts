@@ -105,7 +105,7 @@ export function emulatorOverride(stack: string, json: StackJson, routes: Emulato
   const blocks = awsProviderBlocks(json);
   const providers = blocks.map(({ alias, config }) => {
     const accountId = providerAccount(stack, alias, config);
-    endpointFor(stack, accountId, endpoints);
+    endpointFor(stack, accountId, endpoints); // throws, naming the account, when no emulator serves it
     return {
       ...(alias === undefined ? {} : { alias }),
       ...EMULATOR_CREDENTIALS,
