@@ -46,13 +46,22 @@ setInterval(() => {}, 1000);
   );
 }
 
-/** A stand-in Terraform: prints the provider it was given (or "none"), takes $RUN_FOR seconds, exits with $EXIT_WITH. */
+/**
+ * A stand-in Terraform: prints the provider it was given (or "none"), exits
+ * with $EXIT_WITH. With $MEET_IN (a folder) it first waits there until
+ * $MEET_COUNT commands have arrived (20 s at most): commands that meet run at
+ * the same time, however slowly a loaded machine starts them.
+ */
 function fakeTerraform(): string {
   return write(
     path.join(tmp, "bin", "terraform"),
     `#!/bin/sh
 if [ -n "$TF_REATTACH_PROVIDERS" ]; then echo "$TF_REATTACH_PROVIDERS" | sed 's/.*"Pid":\\([0-9]*\\).*/provider \\1/'; else echo none; fi
-sleep "\${RUN_FOR:-0}"
+if [ -n "$MEET_IN" ]; then
+  : > "$MEET_IN/$$"
+  i=0
+  while [ "$(ls "$MEET_IN" | wc -l)" -lt "$MEET_COUNT" ] && [ "$i" -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+fi
 exit "\${EXIT_WITH:-0}"
 `,
     0o755,
@@ -88,6 +97,13 @@ function runClient(
 function isAlive(pid: number): boolean {
   const stat = spawnSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).stdout.trim();
   return stat !== "" && !stat.startsWith("Z");
+}
+
+/** Whether `pid` is still alive after up to 10 s of waiting for it to end. */
+async function aliveAfterWaiting(pid: number): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return isAlive(pid);
 }
 
 describe("commandOf", () => {
@@ -144,11 +160,14 @@ describe("the pool's terraform", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^provider \d+$/);
     expect((await runClient(pool, ["show", "-json", "x"], dir)).stdout).toBe(first.stdout);
-    const meanwhile = { RUN_FOR: "0.5" };
+    const meet = path.join(tmp, "meet");
+    fs.mkdirSync(meet);
+    const meanwhile = { MEET_IN: meet, MEET_COUNT: "2" };
     const [a, b] = await Promise.all([
       runClient(pool, ["plan"], dir, meanwhile),
       runClient(pool, ["apply"], dir, meanwhile),
     ]);
+    expect(fs.readdirSync(meet)).toHaveLength(2);
     expect(new Set([a.stdout, b.stdout]).size).toBe(2);
     expect((await runClient(pool, ["init"], dir)).stdout).toBe("none");
     expect(pool.counts).toEqual({ started: 2, leases: 4 });
@@ -162,8 +181,7 @@ describe("the pool's terraform", () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe(changes.stdout);
     const pid = Number(failed.stdout.split(" ")[1]);
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(isAlive(pid)).toBe(false);
+    expect(await aliveAfterWaiting(pid)).toBe(false);
     const next = await runClient(pool, ["plan"], dir);
     expect(next.stdout).not.toBe(failed.stdout);
     expect(pool.counts.started).toBe(2);
@@ -181,7 +199,6 @@ describe("the pool's terraform", () => {
     const pid = Number((await runClient(pool, ["plan"], dir)).stdout.split(" ")[1]);
     expect(isAlive(pid)).toBe(true);
     pool.close();
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(isAlive(pid)).toBe(false);
+    expect(await aliveAfterWaiting(pid)).toBe(false);
   });
 });

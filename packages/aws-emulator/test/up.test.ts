@@ -67,14 +67,14 @@ describe("aws-emulator up --keep", () => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       running = start(["-e", script]);
       const held = running;
-      await until("holding", () => (/holding/.test(held.output()) ? true : undefined), 10000);
+      await until("holding", () => (/holding/.test(held.output()) ? true : undefined), 30000);
       await new Promise((r) => setTimeout(r, 1500));
       expect(held.child.exitCode).toBeNull();
       held.child.kill(signal);
       expect(await held.exited).toEqual({ code: signal === "SIGINT" ? 130 : 143, signal: null });
       expect(held.output()).toContain(signal);
     }
-  });
+  }, 120000);
 
   it("stopped by SIGINT once its emulators answer: exits 130, and no emulator, command or folder is left", async () => {
     running = start([CLI, "up", "--keep", "--stacks", "dev"]);
@@ -105,7 +105,8 @@ describe("aws-emulator up --keep", () => {
     expect(fs.existsSync(root)).toBe(false);
     await until("no process left in the folder", () => (processesUsing(root).length === 0 ? true : undefined), 10000);
     expect(await probe(endpoints[0], path.join(__dirname, "..", "package.json"))).toBeUndefined();
-  });
+    // Longer than the waits above together, so that a slow step fails with its own message.
+  }, 120000);
 });
 
 describe("parseUpOutput", () => {
