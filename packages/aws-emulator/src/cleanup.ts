@@ -15,6 +15,8 @@ import * as fs from "node:fs";
 const children = new Map<number, { child: ChildProcess; group: boolean }>();
 const folders = new Set<string>();
 let installed = false;
+/** A signal's cleanup ran: what is still running in this process is winding down and starts nothing more. */
+let signalled = false;
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
@@ -24,6 +26,7 @@ function install(): void {
   process.on("exit", cleanUpSync);
   for (const signal of SIGNALS) {
     process.once(signal, () => {
+      signalled = true;
       cleanUpSync();
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
@@ -32,7 +35,10 @@ function install(): void {
 
 /**
  * Tracks a child until it exits. `group`: the child was spawned `detached`
- * and leads its own process group, killed whole.
+ * and leads its own process group, killed whole. After a signal's cleanup
+ * the child is killed at once: work still in flight when the signal came
+ * (a step about to start the next command) cannot start anything that
+ * would outlive the cleanup or write into a folder it removed.
  */
 export function trackChild(child: ChildProcess, group: boolean): void {
   const pid = child.pid;
@@ -40,6 +46,7 @@ export function trackChild(child: ChildProcess, group: boolean): void {
   install();
   children.set(pid, { child, group });
   child.once("exit", () => children.delete(pid));
+  if (signalled) cleanUpSync();
 }
 
 /** Tracks a folder until {@link untrackFolder}. */
