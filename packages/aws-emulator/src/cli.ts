@@ -10,15 +10,13 @@
  * error), it stops every emulator and command it started and removes its
  * temporary folder.
  *
- * Exit codes: 0 deployed (without `--keep`), 1 a step failed or no moto,
- * 2 a wrong command line, 128 + the signal's number when stopped by one
- * (130 for Ctrl-C), during the deploy or after it with `--keep`.
+ * Exit codes: see {@link USAGE}.
  */
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, processIo, runCli } from "@ssm-access/terraform-kit";
 import { Landscape, bootstrapAndDeploy, environmentAccounts, openLandscape, writeAwsConfig } from "./lifecycle";
-import { MotoMissingError, detectMoto } from "./moto";
+import { detectMoto } from "./moto";
 import { EMULATOR_CREDENTIALS } from "./override";
 import { stackDir } from "./stack-run";
 
@@ -28,16 +26,23 @@ export interface UpOptions {
   readonly keep: boolean;
 }
 
-/** Parses `up [--env a,b] [--keep]`; throws a usage error. */
+export const USAGE = `Usage: aws-emulator up [--stacks dev,prod] [--keep]
+
+Starts one emulator per account of the environment files, deploys the state
+bootstrap and the environments into them, and prints where the emulators are.
+  --stacks  the environments (repeatable, comma-separated; default dev,prod)
+  --keep    stay up after the deploy until Ctrl-C (SIGINT) or SIGTERM
+
+Exit codes: 0 deployed (without --keep), 1 a step failed or no moto, 64 a wrong
+command line, 128 + the signal's number when stopped by one (130 for Ctrl-C),
+during the deploy or after it with --keep.`;
+
+/** Parses `up [--stacks a,b] [--keep]`; throws a `UsageError`. */
 export function parseUp(argv: readonly string[]): UpOptions {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
+  const { values } = parseCommandLine(argv, {
+    commands: ["up"],
     options: { stacks: { type: "string", multiple: true }, keep: { type: "boolean", default: false } },
-    allowPositionals: true,
-    strict: true,
   });
-  if (positionals.length !== 1 || positionals[0] !== "up")
-    throw new Error("usage: aws-emulator up [--stacks dev,prod] [--keep]");
   const environments = (values.stacks ?? ["dev,prod"])
     .flatMap((e) => e.split(","))
     .map((e) => e.trim())
@@ -159,19 +164,25 @@ export async function up(options: UpOptions, repoRoot: string, print: (text: str
   }
 }
 
-async function main(): Promise<void> {
-  let options: UpOptions;
-  try {
-    options = parseUp(process.argv.slice(2));
-    detectMoto();
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(e instanceof MotoMissingError ? 1 : 2);
-  }
+/** The command: returns the exit code (see {@link USAGE}). */
+export function main(argv: readonly string[]): Promise<number> {
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
-  const code = await up(options, repoRoot, (text) => process.stdout.write(text));
-  // Whatever is still running (a step cut short by a signal) is killed by the exit handler of cleanup.ts.
-  process.exit(code);
+  return runCli(
+    {
+      name: "aws-emulator",
+      usage: USAGE,
+      parse: (args) => {
+        const options = parseUp(args);
+        detectMoto(); // no moto: an error (1), with the install command
+        return options;
+      },
+      run: (options) => up(options, repoRoot, (text) => process.stdout.write(text)),
+    },
+    argv,
+    processIo,
+  );
 }
 
-if (require.main === module) void main();
+// process.exit, not an exit code: whatever is still running (a step cut short
+// by a signal) is killed by the exit handler of cleanup.ts.
+if (require.main === module) void main(process.argv.slice(2)).then((code) => process.exit(code));
