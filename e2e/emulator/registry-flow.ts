@@ -348,6 +348,40 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
       return versionOf(nextRoot);
     });
     track(renamedReleased);
+    // The release gate needs the renamed patch and nothing of the consumer's: it starts as soon as the patch is
+    // versioned, while the consumer still deploys.
+    // As the release workflow runs it: the registry the release publishes to and its token, the user
+    // configuration actions/setup-node writes (its scope line names that registry: the example's own
+    // .npmrc must win, or the example would never see the staged release), no AWS endpoint.
+    const gateEnv = {
+      ...shellEnv(),
+      NPM_REGISTRY_URL: registry.url,
+      NODE_AUTH_TOKEN: registry.token,
+      NPM_CONFIG_USERCONFIG: userConfig,
+      TMPDIR: consumerEnv.TMPDIR,
+    };
+    const gateJsonFile = path.join(tmp, "release-gate.json");
+    const gate = track(
+      renamedReleased.then((renamed) => {
+        log(`release-gate ${previous} → ${renamed} --example examples/team-stack`);
+        return runApp(
+          [
+            "release-gate",
+            "--from",
+            previous,
+            "--to",
+            renamed,
+            "--example",
+            path.join("examples", "team-stack"),
+            "--json-out",
+            gateJsonFile,
+          ],
+          nextRoot,
+          gateEnv,
+          path.join(logs, "release-gate.log"),
+        );
+      }),
+    );
     const [, deployed] = await Promise.all([minorPublished, deploying]);
 
     log(`upgrade-check ${previous} → ${minor}`);
@@ -361,34 +395,6 @@ export async function runRegistryFlow(options: RegistryFlowOptions): Promise<Reg
       ),
     );
     const renamed = await renamedReleased;
-    log(`release-gate ${previous} → ${renamed} --example examples/team-stack`);
-    const gateJsonFile = path.join(tmp, "release-gate.json");
-    // As the release workflow runs it: the registry the release publishes to and its token, the user
-    // configuration actions/setup-node writes (its scope line names that registry: the example's own
-    // .npmrc must win, or the example would never see the staged release), no AWS endpoint.
-    const gateEnv = {
-      ...shellEnv(),
-      NPM_REGISTRY_URL: registry.url,
-      NODE_AUTH_TOKEN: registry.token,
-      NPM_CONFIG_USERCONFIG: userConfig,
-      TMPDIR: consumerEnv.TMPDIR,
-    };
-    const gate = runApp(
-      [
-        "release-gate",
-        "--from",
-        previous,
-        "--to",
-        renamed,
-        "--example",
-        path.join("examples", "team-stack"),
-        "--json-out",
-        gateJsonFile,
-      ],
-      nextRoot,
-      gateEnv,
-      path.join(logs, "release-gate.log"),
-    );
     const [upgradeResult, gateResult] = await Promise.all([
       upgrade.finally(() => log("upgrade-check done")),
       gate.finally(() => log("release-gate done")),
