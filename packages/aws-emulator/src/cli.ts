@@ -26,6 +26,7 @@ export interface UpOptions {
   readonly keep: boolean;
 }
 
+/** What `aws-emulator --help` prints, and a wrong command line after its reason. */
 export const USAGE = `Usage: aws-emulator up [--stacks dev,prod] [--keep]
 
 Starts one emulator per account of the environment files, deploys the state
